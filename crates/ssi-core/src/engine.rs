@@ -1,0 +1,572 @@
+//! The scoring sweep: one pass over time-ordered events computes a whole daily series.
+//!
+//! The sweep runs in O(events + days × components). Events are first binned
+//! into per-day inputs for each component (a weighted count entering on a day,
+//! or a span of days during which something counts, such as a message awaiting
+//! a reply); then one walk over the days keeps running, decayed window sums.
+//! No day rescans history, so a single day costs the same as a series of one.
+//!
+//! The metric values per component and day are the breakdown that is stored;
+//! points, pillars, totals and explanations derive from them through the model
+//! ([`score_day`], [`pillar_points`]).
+
+use crate::event::{ActivityEvent, ActivityKind, PseudonymKey};
+use crate::model::{ChecklistItem, Component, Metric, ProfileSection, ScoringModel};
+use crate::pillar::{Pillar, PillarScores};
+use crate::profile::ProfileSnapshot;
+use crate::score::{ComponentScore, DailyScore};
+use chrono::{Days, NaiveDate};
+use std::borrow::Borrow;
+use std::collections::HashMap;
+
+/// The metric value of every component of a model on one day, in model order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayValues {
+    /// The day.
+    pub date: NaiveDate,
+    /// One value per component of the model, in model order.
+    pub values: Vec<f64>,
+}
+
+/// Computes the daily score of every day from `from` to `to` (inclusive), with explanations.
+///
+/// `profiles` are the member's profile snapshots in any order: each day uses
+/// the latest snapshot taken on or before it, or the earliest one for days
+/// before any snapshot (an export describes the profile as it is now, the best
+/// knowledge there is of earlier days). `events` must come in time order; an
+/// event out of order is still counted, but rate metrics may then misjudge
+/// which message answered which.
+///
+/// Returns an empty series when `from > to`.
+pub fn score_series<E>(
+    model: &ScoringModel,
+    profiles: &[ProfileSnapshot],
+    events: impl IntoIterator<Item = E>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<DailyScore>
+where
+    E: Borrow<ActivityEvent>,
+{
+    let days = metric_series(model, profiles, events, from, to);
+    let profiles = sorted_profiles(profiles);
+    days.iter().map(|d| score_day(model, profile_on(&profiles, d.date), d)).collect()
+}
+
+/// Computes the metric values of every component for every day from `from` to
+/// `to`, without building explanations: the cheap path for materialising history.
+pub fn metric_series<E>(
+    model: &ScoringModel,
+    profiles: &[ProfileSnapshot],
+    events: impl IntoIterator<Item = E>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<DayValues>
+where
+    E: Borrow<ActivityEvent>,
+{
+    if from > to {
+        return Vec::new();
+    }
+    let mut sweep = Sweep::new(model, from, to);
+    for event in events {
+        sweep.add(event.borrow());
+    }
+    sweep.finish(profiles)
+}
+
+/// Points per pillar and the total for one day's metric values.
+pub fn pillar_points(model: &ScoringModel, values: &[f64]) -> (PillarScores, f64) {
+    let mut pillars = PillarScores::default();
+    for (component, value) in model.components.iter().zip(values) {
+        pillars[component.pillar] += component.weight * component.curve.share(*value);
+    }
+    for pillar in Pillar::ALL {
+        pillars[pillar] = pillars[pillar].clamp(0.0, crate::pillar::PILLAR_MAX);
+    }
+    (pillars, pillars.total())
+}
+
+/// Builds the full score, with explanation, of one day from its metric values.
+///
+/// `profile` is the snapshot in force on the day; it names the missing profile
+/// sections in the completeness component's action.
+pub fn score_day(model: &ScoringModel, profile: Option<&ProfileSnapshot>, day: &DayValues) -> DailyScore {
+    let (pillars, total) = pillar_points(model, &day.values);
+    let components = model
+        .components
+        .iter()
+        .zip(&day.values)
+        .map(|(c, &value)| explain_component(model, c, value, profile))
+        .collect();
+    DailyScore { date: day.date, model_version: model.version.clone(), pillars, total, components }
+}
+
+/// Share (0–1) of the profile checklist that `profile` completes.
+pub fn profile_completeness(checklist: &[ChecklistItem], profile: &ProfileSnapshot) -> f64 {
+    let total: f64 = checklist.iter().map(|i| i.weight).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let earned: f64 = checklist.iter().map(|i| i.weight * section_fill(i, profile)).sum();
+    (earned / total).clamp(0.0, 1.0)
+}
+
+/// How complete one checklist section is, 0–1.
+fn section_fill(item: &ChecklistItem, p: &ProfileSnapshot) -> f64 {
+    let present = |s: &Option<String>| s.as_deref().is_some_and(|t| !t.trim().is_empty());
+    let amount = match item.section {
+        ProfileSection::Photo => f64::from(u8::from(p.has_photo)),
+        ProfileSection::Banner => f64::from(u8::from(p.has_banner)),
+        ProfileSection::Headline => f64::from(u8::from(present(&p.headline))),
+        ProfileSection::Summary => f64::from(p.summary_chars),
+        ProfileSection::Industry => f64::from(u8::from(present(&p.industry))),
+        ProfileSection::Location => f64::from(u8::from(present(&p.location))),
+        ProfileSection::CurrentPosition => f64::from(u8::from(p.current_positions().next().is_some())),
+        ProfileSection::PositionDescriptions => {
+            if p.positions.is_empty() {
+                0.0
+            } else {
+                let described = p.positions.iter().filter(|x| x.has_description).count();
+                described as f64 / p.positions.len() as f64
+            }
+        }
+        ProfileSection::PastPositions => p.positions.iter().filter(|x| !x.is_current()).count() as f64,
+        ProfileSection::Education => f64::from(p.education),
+        ProfileSection::Skills => p.skills.len() as f64,
+        ProfileSection::Certifications => f64::from(p.certifications),
+        ProfileSection::Languages => f64::from(p.languages),
+        ProfileSection::Websites => f64::from(p.websites),
+        ProfileSection::Accomplishments => f64::from(p.projects + p.publications + p.honors),
+    };
+    (amount / item.complete_at).clamp(0.0, 1.0)
+}
+
+fn sorted_profiles(profiles: &[ProfileSnapshot]) -> Vec<&ProfileSnapshot> {
+    let mut sorted: Vec<&ProfileSnapshot> = profiles.iter().collect();
+    sorted.sort_by_key(|p| p.taken_on);
+    sorted
+}
+
+/// The snapshot in force on `date`: the latest taken on or before it, else the earliest.
+fn profile_on<'a>(sorted: &[&'a ProfileSnapshot], date: NaiveDate) -> Option<&'a ProfileSnapshot> {
+    let after = sorted.partition_point(|p| p.taken_on <= date);
+    if after == 0 { sorted.first().copied() } else { Some(sorted[after - 1]) }
+}
+
+/// Writes the explanation of one component's value.
+fn explain_component(
+    model: &ScoringModel,
+    c: &Component,
+    value: f64,
+    profile: Option<&ProfileSnapshot>,
+) -> ComponentScore {
+    let share = c.curve.share(value);
+    let points = c.weight * share;
+    let gap = c.weight - points;
+    let action = if gap < 0.05 {
+        format!("Full marks: keep it up ({})", lowercase_first(&c.action))
+    } else if let Metric::ProfileCompleteness = c.metric {
+        let mut missing: Vec<(&ChecklistItem, f64)> = match profile {
+            Some(p) => model
+                .profile_checklist
+                .iter()
+                .map(|i| (i, i.weight * (1.0 - section_fill(i, p))))
+                .filter(|(_, lost)| *lost > 1e-9)
+                .collect(),
+            None => model.profile_checklist.iter().map(|i| (i, i.weight)).collect(),
+        };
+        missing.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let steps: Vec<&str> = missing.iter().take(3).map(|(i, _)| i.action.as_str()).collect();
+        format!("{}: {} (+{:.1} points)", c.action, steps.join("; "), gap)
+    } else {
+        // Aim for full marks on a linear curve, and for the better of 90% or
+        // half the remaining distance on a saturating one.
+        let target = match c.curve {
+            crate::model::Curve::Linear { .. } => 1.0,
+            crate::model::Curve::Saturating { .. } => (share + (1.0 - share) / 2.0).max(0.9),
+        };
+        let gain = c.weight * (target - share);
+        match c.curve.value_for_share(target) {
+            Some(needed) if c.metric.is_rate() => format!(
+                "{}: raise it from {:.0}% to {:.0}% (+{gain:.1} points)",
+                c.action,
+                value * 100.0,
+                needed * 100.0
+            ),
+            Some(needed) => {
+                let more = (needed - value).max(0.0).ceil();
+                let within = if c.metric.is_windowed() {
+                    format!(" within {} days", c.window_days)
+                } else {
+                    String::new()
+                };
+                format!("{}: about {more:.0} more {}{within} (+{gain:.1} points)", c.action, c.unit)
+            }
+            None => format!("{} (+{gap:.1} points)", c.action),
+        }
+    };
+    ComponentScore {
+        id: c.id.clone(),
+        pillar: c.pillar,
+        label: c.label.clone(),
+        metric: c.metric.name().to_string(),
+        value,
+        unit: c.unit.clone(),
+        points,
+        possible: c.weight,
+        action,
+    }
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Whether the member did something (as opposed to having something done to them).
+fn is_by_member(kind: ActivityKind) -> bool {
+    !matches!(
+        kind,
+        ActivityKind::MessageReceived
+            | ActivityKind::InvitationReceived
+            | ActivityKind::EndorsementReceived
+            | ActivityKind::RecommendationReceived
+    )
+}
+
+/// Per-day inputs of one component, gathered before the walk over the days.
+enum Input {
+    /// Nothing to gather: the value comes from the profile.
+    Profile,
+    /// Weighted amounts entering the window on a day (decayed counts).
+    Decayed { add: Vec<f64> },
+    /// Days with activity.
+    ActiveDays { active: Vec<bool> },
+    /// Two spans (numerator and denominator) of days during which something counts.
+    Rate { num: Spans, den: Spans },
+    /// A cumulative count: a base from before the first day, plus per-day additions.
+    Cumulative { base: f64, add: Vec<f64> },
+    /// Spans of days during which a conversation counts as two-way.
+    Conversations { spans: Spans },
+}
+
+/// Counts of open spans per day, kept as entry/exit deltas over day indices.
+struct Spans {
+    /// Spans already open at index 0.
+    open_at_start: f64,
+    /// Change in the open count at each index.
+    delta: Vec<f64>,
+}
+
+impl Spans {
+    fn new(days: usize) -> Self {
+        Spans { open_at_start: 0.0, delta: vec![0.0; days + 1] }
+    }
+
+    /// Adds `amount` to the count over the half-open day range `[enter, exit)`.
+    fn add(&mut self, enter: i64, exit: i64, amount: f64) {
+        let days = self.delta.len() as i64 - 1;
+        if exit <= 0 || enter >= exit || enter >= days {
+            return;
+        }
+        if enter <= 0 {
+            self.open_at_start += amount;
+        } else {
+            self.delta[enter as usize] += amount;
+        }
+        if exit < days {
+            self.delta[exit as usize] -= amount;
+        }
+    }
+
+    /// The count open on each day.
+    fn running(&self, days: usize) -> Vec<f64> {
+        let mut open = self.open_at_start;
+        (0..days)
+            .map(|i| {
+                if i > 0 {
+                    open += self.delta[i];
+                }
+                open.max(0.0)
+            })
+            .collect()
+    }
+}
+
+/// State of one conversation for the response-rate metric.
+#[derive(Default, Clone, Copy)]
+struct AwaitingReply {
+    /// Day index an unanswered incoming turn opened on.
+    open: Option<i64>,
+}
+
+/// State of one conversation for the two-way metric.
+#[derive(Default, Clone, Copy)]
+struct TwoWay {
+    last_sent: Option<i64>,
+    last_received: Option<i64>,
+    /// End (exclusive) of the span currently recorded, if any.
+    recorded_exit: Option<i64>,
+}
+
+/// The sweep's working state.
+struct Sweep<'m> {
+    model: &'m ScoringModel,
+    /// Day index 0: far enough before `from` that every window is warm by `from`.
+    origin: NaiveDate,
+    from: NaiveDate,
+    days: usize,
+    inputs: Vec<Input>,
+    awaiting: HashMap<PseudonymKey, AwaitingReply>,
+    two_way: HashMap<PseudonymKey, TwoWay>,
+}
+
+impl<'m> Sweep<'m> {
+    fn new(model: &'m ScoringModel, from: NaiveDate, to: NaiveDate) -> Self {
+        let warmup = u64::from(model.longest_window_days()) + 1;
+        let origin = from.checked_sub_days(Days::new(warmup)).unwrap_or(NaiveDate::MIN);
+        let days = (to - origin).num_days() as usize + 1;
+        let inputs = model
+            .components
+            .iter()
+            .map(|c| match &c.metric {
+                Metric::ProfileCompleteness => Input::Profile,
+                Metric::Count { .. } | Metric::TargetConnections => Input::Decayed { add: vec![0.0; days] },
+                Metric::ActiveDays => Input::ActiveDays { active: vec![false; days] },
+                Metric::ResponseRate { .. } | Metric::AcceptanceRate { .. } => {
+                    Input::Rate { num: Spans::new(days), den: Spans::new(days) }
+                }
+                Metric::NetworkSize | Metric::TargetNetwork => {
+                    Input::Cumulative { base: 0.0, add: vec![0.0; days] }
+                }
+                Metric::TwoWayConversations => Input::Conversations { spans: Spans::new(days) },
+            })
+            .collect();
+        Sweep { model, origin, from, days, inputs, awaiting: HashMap::new(), two_way: HashMap::new() }
+    }
+
+    /// Feeds one event into every component's inputs.
+    fn add(&mut self, e: &ActivityEvent) {
+        let index = (e.day() - self.origin).num_days();
+        if index >= self.days as i64 {
+            return; // after the last day scored
+        }
+        let in_range = index >= 0;
+        let slot = index.max(0) as usize;
+        let target =
+            || self.model.target.matches(e.counterpart_title.as_deref(), e.counterpart_company.as_deref());
+        let is_target_connection = e.kind == ActivityKind::ConnectionMade && target();
+        let thread = e.conversation.as_ref().or(e.counterpart.as_ref());
+
+        // Conversation state machines run once per event, shared by components.
+        let mut reply_to: Option<i64> = None; // a reply closes a turn opened on this day
+        let mut incoming_turn = false;
+        if let Some(key) = thread {
+            match e.kind {
+                ActivityKind::MessageReceived => {
+                    let state = self.awaiting.entry(key.clone()).or_default();
+                    if state.open.is_none() {
+                        state.open = Some(index);
+                        incoming_turn = true;
+                    }
+                }
+                ActivityKind::MessageSent => {
+                    if let Some(state) = self.awaiting.get_mut(key) {
+                        reply_to = state.open.take();
+                    }
+                }
+                _ => {}
+            }
+        }
+        let two_way_change = match (thread, e.kind) {
+            (Some(key), ActivityKind::MessageSent | ActivityKind::MessageReceived) => {
+                let state = self.two_way.entry(key.clone()).or_default();
+                let last = if e.kind == ActivityKind::MessageSent {
+                    &mut state.last_sent
+                } else {
+                    &mut state.last_received
+                };
+                *last = Some(last.map_or(index, |l| l.max(index)));
+                match (state.last_sent, state.last_received) {
+                    (Some(s), Some(r)) => {
+                        let old_exit = state.recorded_exit;
+                        let new_exit = s.min(r);
+                        state.recorded_exit = Some(new_exit);
+                        Some((old_exit, new_exit))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+
+        for (c, input) in self.model.components.iter().zip(self.inputs.iter_mut()) {
+            let window = i64::from(c.window_days);
+            match (input, &c.metric) {
+                (Input::Decayed { add }, Metric::Count { kinds }) => {
+                    if in_range && let Some(w) = kinds.get(&e.kind) {
+                        add[slot] += w;
+                    }
+                }
+                (Input::Decayed { add }, Metric::TargetConnections) => {
+                    if in_range && is_target_connection {
+                        add[slot] += 1.0;
+                    }
+                }
+                (Input::ActiveDays { active }, _) => {
+                    if in_range && is_by_member(e.kind) {
+                        active[slot] = true;
+                    }
+                }
+                (Input::Rate { num, den }, Metric::ResponseRate { .. }) => {
+                    if incoming_turn {
+                        den.add(index, index + window, 1.0);
+                    }
+                    if let Some(open) = reply_to {
+                        // The reply counts from the day it is sent until its
+                        // message leaves the window.
+                        num.add(index, open + window, 1.0);
+                    }
+                }
+                (Input::Rate { num, den }, Metric::AcceptanceRate { .. }) => match e.kind {
+                    ActivityKind::ConnectionMade => {
+                        num.add(index, index + window, 1.0);
+                        den.add(index, index + window, 1.0);
+                    }
+                    ActivityKind::InvitationSent => den.add(index, index + window, 1.0),
+                    _ => {}
+                },
+                (Input::Cumulative { base, add }, metric) => {
+                    let counts = e.kind == ActivityKind::ConnectionMade
+                        && (matches!(metric, Metric::NetworkSize) || is_target_connection);
+                    if counts {
+                        if in_range {
+                            add[slot] += 1.0;
+                        } else {
+                            *base += 1.0;
+                        }
+                    }
+                }
+                (Input::Conversations { spans }, _) => {
+                    if let Some((old_exit, new_exit)) = two_way_change {
+                        let new_exit = new_exit + window;
+                        match old_exit.map(|x| x + window) {
+                            // Still open: move its end.
+                            Some(old) if old > index => {
+                                spans.add(index, old, -1.0);
+                                spans.add(index, new_exit, 1.0);
+                            }
+                            _ => spans.add(index, new_exit, 1.0),
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Walks the days and returns the values from `from` on.
+    fn finish(self, profiles: &[ProfileSnapshot]) -> Vec<DayValues> {
+        let first_output = (self.from - self.origin).num_days() as usize;
+        let n = self.days;
+        let mut columns: Vec<Vec<f64>> = Vec::with_capacity(self.inputs.len());
+        for (c, input) in self.model.components.iter().zip(&self.inputs) {
+            let window = c.window_days as usize;
+            let column = match input {
+                Input::Profile => {
+                    let sorted = sorted_profiles(profiles);
+                    let mut cache: Option<(NaiveDate, f64)> = None;
+                    (0..n)
+                        .map(|i| {
+                            let date = self.origin + Days::new(i as u64);
+                            let Some(p) = profile_on(&sorted, date) else { return 0.0 };
+                            match cache {
+                                Some((taken, v)) if taken == p.taken_on => v,
+                                _ => {
+                                    let v = profile_completeness(&self.model.profile_checklist, p);
+                                    cache = Some((p.taken_on, v));
+                                    v
+                                }
+                            }
+                        })
+                        .collect()
+                }
+                Input::Decayed { add } => decayed_window(add, window, c.half_life_days),
+                Input::ActiveDays { active } => {
+                    let mut count = 0usize;
+                    (0..n)
+                        .map(|i| {
+                            count += usize::from(active[i]);
+                            if i >= window {
+                                count -= usize::from(active[i - window]);
+                            }
+                            count as f64
+                        })
+                        .collect()
+                }
+                Input::Rate { num, den } => {
+                    let smoothing = match c.metric {
+                        Metric::ResponseRate { smoothing } | Metric::AcceptanceRate { smoothing } => {
+                            smoothing
+                        }
+                        _ => 0.0,
+                    };
+                    let num = num.running(n);
+                    let den = den.running(n);
+                    num.iter()
+                        .zip(&den)
+                        .map(|(a, b)| if *b <= 0.0 { 0.0 } else { (a / (b + smoothing)).clamp(0.0, 1.0) })
+                        .collect()
+                }
+                Input::Cumulative { base, add } => {
+                    let mut total = *base;
+                    add.iter()
+                        .map(|x| {
+                            total += x;
+                            total
+                        })
+                        .collect()
+                }
+                Input::Conversations { spans } => spans.running(n),
+            };
+            columns.push(column);
+        }
+        (first_output..n)
+            .map(|i| DayValues {
+                date: self.origin + Days::new(i as u64),
+                values: columns.iter().map(|col| col[i]).collect(),
+            })
+            .collect()
+    }
+}
+
+/// Sums `add` over a trailing window of `window` days, each day's amount
+/// weighted by `0.5^(age / half_life)`; `half_life` 0 means no decay.
+fn decayed_window(add: &[f64], window: usize, half_life: f64) -> Vec<f64> {
+    let ratio = if half_life > 0.0 { 0.5f64.powf(1.0 / half_life) } else { 1.0 };
+    let leaving = ratio.powi(window as i32);
+    let mut sum = 0.0;
+    // The undecayed amount in the window: when it is zero the window is empty,
+    // and the decayed sum is reset to exactly zero rather than to rounding dust.
+    let mut amount = 0.0;
+    add.iter()
+        .enumerate()
+        .map(|(i, x)| {
+            sum = sum * ratio + x;
+            amount += x;
+            if i >= window {
+                sum -= add[i - window] * leaving;
+                amount -= add[i - window];
+            }
+            if amount <= 1e-9 {
+                sum = 0.0;
+                amount = 0.0;
+            }
+            sum.max(0.0)
+        })
+        .collect()
+}
