@@ -297,13 +297,6 @@ impl Spans {
     }
 }
 
-/// State of one conversation for the response-rate metric.
-#[derive(Default, Clone, Copy)]
-struct AwaitingReply {
-    /// Day index an unanswered incoming turn opened on.
-    open: Option<i64>,
-}
-
 /// State of one conversation for the two-way metric.
 #[derive(Default, Clone, Copy)]
 struct TwoWay {
@@ -321,7 +314,8 @@ struct Sweep<'m> {
     from: NaiveDate,
     days: usize,
     inputs: Vec<Input>,
-    awaiting: HashMap<PseudonymKey, AwaitingReply>,
+    /// Per conversation, the day indices of incoming messages not yet answered.
+    awaiting: HashMap<PseudonymKey, Vec<i64>>,
     two_way: HashMap<PseudonymKey, TwoWay>,
 }
 
@@ -363,20 +357,23 @@ impl<'m> Sweep<'m> {
         let thread = e.conversation.as_ref().or(e.counterpart.as_ref());
 
         // Conversation state machines run once per event, shared by components.
-        let mut reply_to: Option<i64> = None; // a reply closes a turn opened on this day
-        let mut incoming_turn = false;
+        // A message sent answers every message received in its conversation
+        // since the member last wrote there.
+        let mut answered: Vec<i64> = Vec::new();
+        let mut incoming = false;
         if let Some(key) = thread {
             match e.kind {
                 ActivityKind::MessageReceived => {
-                    let state = self.awaiting.entry(key.clone()).or_default();
-                    if state.open.is_none() {
-                        state.open = Some(index);
-                        incoming_turn = true;
-                    }
+                    let pending = self.awaiting.entry(key.clone()).or_default();
+                    // Messages older than every window can no longer count.
+                    let horizon = index - i64::from(self.model.longest_window_days());
+                    pending.retain(|&day| day >= horizon);
+                    pending.push(index);
+                    incoming = true;
                 }
                 ActivityKind::MessageSent => {
-                    if let Some(state) = self.awaiting.get_mut(key) {
-                        reply_to = state.open.take();
+                    if let Some(pending) = self.awaiting.get_mut(key) {
+                        answered = std::mem::take(pending);
                     }
                 }
                 _ => {}
@@ -412,24 +409,20 @@ impl<'m> Sweep<'m> {
                         add[slot] += w;
                     }
                 }
-                (Input::Decayed { add }, Metric::TargetConnections) => {
-                    if in_range && is_target_connection {
-                        add[slot] += 1.0;
-                    }
+                (Input::Decayed { add }, Metric::TargetConnections) if in_range && is_target_connection => {
+                    add[slot] += 1.0;
                 }
-                (Input::ActiveDays { active }, _) => {
-                    if in_range && is_by_member(e.kind) {
-                        active[slot] = true;
-                    }
+                (Input::ActiveDays { active }, _) if in_range && is_by_member(e.kind) => {
+                    active[slot] = true;
                 }
                 (Input::Rate { num, den }, Metric::ResponseRate { .. }) => {
-                    if incoming_turn {
+                    if incoming {
                         den.add(index, index + window, 1.0);
                     }
-                    if let Some(open) = reply_to {
-                        // The reply counts from the day it is sent until its
-                        // message leaves the window.
-                        num.add(index, open + window, 1.0);
+                    for &received in &answered {
+                        // An answered message counts as answered from the day
+                        // of the reply until it leaves the window itself.
+                        num.add(index, received + window, 1.0);
                     }
                 }
                 (Input::Rate { num, den }, Metric::AcceptanceRate { .. }) => match e.kind {

@@ -221,7 +221,7 @@ impl Curve {
             return Some(0.0);
         }
         match self {
-            Curve::Linear { full_at } => (share <= 1.0).then(|| share * full_at),
+            Curve::Linear { full_at } => (share <= 1.0).then_some(share * full_at),
             Curve::Saturating { half_at } => (share < 1.0).then(|| half_at * (1.0 / (1.0 - share)).log2()),
         }
     }
@@ -362,10 +362,10 @@ impl ScoringModel {
                         return Err(invalid(format!("component {}: kind weights must be ≥ 0", c.id)));
                     }
                 }
-                Metric::ResponseRate { smoothing } | Metric::AcceptanceRate { smoothing } => {
-                    if !(smoothing.is_finite() && *smoothing >= 0.0) {
-                        return Err(invalid(format!("component {}: smoothing must be ≥ 0", c.id)));
-                    }
+                Metric::ResponseRate { smoothing } | Metric::AcceptanceRate { smoothing }
+                    if !(smoothing.is_finite() && *smoothing >= 0.0) =>
+                {
+                    return Err(invalid(format!("component {}: smoothing must be ≥ 0", c.id)));
                 }
                 _ => {}
             }

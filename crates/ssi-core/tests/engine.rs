@@ -130,11 +130,11 @@ fn active_days_count_distinct_days_of_the_member_only() {
 }
 
 #[test]
-fn response_rate_counts_replies_to_incoming_turns() {
+fn response_rate_counts_messages_answered_by_a_later_reply() {
     let today = day(2026, 11, 20);
     let d = day(2026, 11, 1);
     let mut events = vec![
-        // Conversation a: two incoming messages (one turn), answered.
+        // Conversation a: two incoming messages, both answered by one reply.
         msg(false, "a", d, 1),
         msg(false, "a", d, 2),
         msg(true, "a", day(2026, 11, 2), 3),
@@ -145,10 +145,31 @@ fn response_rate_counts_replies_to_incoming_turns() {
     ];
     events.sort_by_key(|e| e.at);
     let smoothing = 2.0;
-    let expected = 1.0 / (2.0 + smoothing);
+    let expected = 2.0 / (3.0 + smoothing);
     assert!((value(&score_on(&[], &events, today), "insights.response_rate") - expected).abs() < 1e-9);
     // Before the reply, nothing is answered yet.
     assert_eq!(value(&score_on(&[], &events, d), "insights.response_rate"), 0.0);
+}
+
+#[test]
+fn answering_earlier_never_lowers_the_response_rate() {
+    // Found by the monotonicity property: when replies closed whole "turns", a
+    // reply could make a later message open a fresh unanswered turn and lower
+    // the rate. Each message received now counts once, whoever answers it.
+    let events = vec![
+        msg(false, "a", day(2026, 4, 7), 1),
+        msg(false, "b", day(2026, 6, 12), 2),
+        msg(false, "a", day(2026, 6, 29), 3),
+        msg(true, "b", day(2026, 9, 9), 4),
+    ];
+    let mut more = events.clone();
+    more.push(msg(true, "a", day(2026, 6, 10), 5));
+    more.sort_by_key(|e| e.at);
+    let on = day(2026, 9, 9);
+    let before = value(&score_on(&[], &events, on), "insights.response_rate");
+    let after = value(&score_on(&[], &more, on), "insights.response_rate");
+    assert!(after >= before, "{after} < {before}");
+    assert!((before - 1.0 / (2.0 + 2.0)).abs() < 1e-9, "b's message answered, a's June one not: {before}");
 }
 
 #[test]
@@ -386,32 +407,23 @@ fn naive_day(
                     if made + pending == 0.0 { 0.0 } else { made / (made + pending + smoothing) }
                 }
                 Metric::ResponseRate { smoothing } => {
-                    // Replay each conversation: an incoming message opens a turn
-                    // unless one is open; the member's next message answers it.
-                    let mut open: HashMap<_, i64> = HashMap::new();
-                    let mut turns: Vec<(i64, Option<i64>)> = Vec::new();
-                    let mut open_turn: HashMap<_, usize> = HashMap::new();
-                    for e in &upto {
-                        let Some(key) = thread(e) else { continue };
-                        let day = -age(e);
-                        match e.kind {
-                            ActivityKind::MessageReceived if !open.contains_key(&key) => {
-                                open.insert(key.clone(), day);
-                                open_turn.insert(key, turns.len());
-                                turns.push((day, None));
-                            }
-                            ActivityKind::MessageSent => {
-                                if open.remove(&key).is_some() {
-                                    let t = open_turn.remove(&key).unwrap();
-                                    turns[t].1 = Some(day);
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
-                    let live: Vec<_> = turns.iter().filter(|(opened, _)| -opened < window).collect();
-                    let answered = live.iter().filter(|(_, reply)| reply.is_some()).count() as f64;
-                    if live.is_empty() { 0.0 } else { answered / (live.len() as f64 + smoothing) }
+                    // Each message received is answered by the member's next
+                    // message in the same conversation, if any by day d.
+                    let received: Vec<(usize, &&ActivityEvent)> = upto
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, e)| in_window(e))
+                        .filter(|(_, e)| e.kind == ActivityKind::MessageReceived && thread(e).is_some())
+                        .collect();
+                    let answered = received
+                        .iter()
+                        .filter(|(i, r)| {
+                            upto[i + 1..]
+                                .iter()
+                                .any(|s| s.kind == ActivityKind::MessageSent && thread(s) == thread(r))
+                        })
+                        .count() as f64;
+                    if received.is_empty() { 0.0 } else { answered / (received.len() as f64 + smoothing) }
                 }
                 Metric::TwoWayConversations => {
                     let mut last: HashMap<_, (Option<i64>, Option<i64>)> = HashMap::new();

@@ -140,7 +140,7 @@ pub fn steady_activity(start: NaiveDate, end: NaiveDate) -> Vec<ActivityEvent> {
             seq += 1;
             push(ev(ActivityKind::InvitationSent, date, seq), &mut events);
         }
-        if weekday == 3 && week % 8 == 0 {
+        if weekday == 3 && week.is_multiple_of(8) {
             seq += 1;
             push(ev(ActivityKind::Article, date, seq), &mut events);
             seq += 1;
