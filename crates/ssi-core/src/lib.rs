@@ -22,6 +22,7 @@
 //! Architecture invariant: this crate does no I/O and knows nothing of files,
 //! SQL, HTTP or async runtimes.
 
+pub mod advice;
 pub mod engine;
 pub mod event;
 pub mod model;
