@@ -69,8 +69,10 @@ pub(crate) fn rhythm_of(model: &ScoringModel, history: &[&ActivityEvent], today:
     let mut sent = 0.0;
     let mut turns = 0.0;
     let mut replies = 0.0;
-    // The same turn bookkeeping as the engine's response rate: an incoming
-    // message opens a turn unless one is open; the member's next message closes it.
+    // Turns, not single messages: a burst of incoming messages is one thing to
+    // answer, so a turn opens on an incoming message unless one is open and the
+    // member's next message closes it. Simulated incoming messages each open a
+    // conversation of their own, so turns per week is the rate to simulate.
     let mut open: HashMap<&PseudonymKey, bool> = HashMap::new();
     for e in history {
         let counted = in_window(e);
