@@ -10,7 +10,8 @@ fn root() -> PathBuf {
 /// Every `.rs` file of the workspace (crates, xtask, tests, fuzz), skipping build output.
 fn rust_files() -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let mut stack: Vec<PathBuf> = ["crates", "xtask", "tests", "fuzz"].iter().map(|d| root().join(d)).collect();
+    let mut stack: Vec<PathBuf> =
+        ["crates", "xtask", "tests", "fuzz"].iter().map(|d| root().join(d)).collect();
     while let Some(dir) = stack.pop() {
         let Ok(entries) = fs::read_dir(&dir) else { continue };
         for entry in entries.flatten() {

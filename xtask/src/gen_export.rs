@@ -1,0 +1,241 @@
+//! `cargo xtask gen-export`: writes a realistic, deterministic LinkedIn data-export archive for
+//! the importer's tests, the docs and performance work. See docs/sample-data.md.
+//!
+//! Everything is invented: names come from small pools, companies are made up, e-mail addresses
+//! are under example.com, phone numbers are in the fictional 555-01xx range and IP addresses in
+//! the documentation range 192.0.2.0/24. The same options always give byte-identical output: the
+//! random numbers come from a seeded generator, the zip entries carry a fixed timestamp, and
+//! nothing reads the clock.
+
+mod activity_files;
+mod archive;
+mod calendar;
+mod messages;
+mod network_files;
+mod other_files;
+mod people;
+mod profile_files;
+mod rng;
+mod text;
+mod volume;
+
+use anyhow::{Context, Result, bail};
+use archive::{Archive, FileReport};
+use calendar::Timeline;
+use chrono::{Datelike, NaiveDate, NaiveTime};
+use people::Network;
+use rng::Rng;
+use std::io::{BufWriter, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+pub(crate) use volume::{Size, Volume};
+
+/// Which year's file layouts to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// The 2026 layouts, entries at the root of the zip.
+    Current,
+    /// The 2021 layouts, entries under one top-level folder.
+    Legacy2021,
+}
+
+impl Style {
+    /// Parses `current` or `2021`.
+    pub(crate) fn parse(text: &str) -> Option<Style> {
+        match text {
+            "current" | "2026" => Some(Style::Current),
+            "2021" => Some(Style::Legacy2021),
+            _ => None,
+        }
+    }
+
+    /// The export date used when none is given: one that fits the layouts.
+    pub(crate) fn default_export_date(self) -> NaiveDate {
+        match self {
+            Style::Current => NaiveDate::from_ymd_opt(2026, 11, 20),
+            Style::Legacy2021 => NaiveDate::from_ymd_opt(2021, 11, 20),
+        }
+        .unwrap_or_default()
+    }
+}
+
+/// Everything that decides the archive's bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct GenOptions {
+    /// How many rows each file gets.
+    pub(crate) volume: Volume,
+    /// The random seed.
+    pub(crate) seed: u64,
+    /// Which layouts to write.
+    pub(crate) style: Style,
+    /// The day the archive was requested; all activity ends before it.
+    pub(crate) export_date: NaiveDate,
+}
+
+/// What the file writers share.
+pub(crate) struct Ctx<'a> {
+    /// The options.
+    pub(crate) opts: &'a GenOptions,
+    /// The activity window and rhythm.
+    pub(crate) timeline: &'a Timeline,
+    /// The member and their connections.
+    pub(crate) network: &'a Network,
+}
+
+impl Ctx<'_> {
+    /// An independent random stream for one file.
+    pub(crate) fn rng(&self, label: &str) -> Rng {
+        Rng::stream(self.opts.seed, label)
+    }
+
+    /// Whether the 2026 layouts are written.
+    pub(crate) fn current(&self) -> bool {
+        self.opts.style == Style::Current
+    }
+}
+
+/// The archive's usual file name, `Complete_LinkedInDataExport_MM-DD-YYYY.zip`, without `.zip`.
+pub(crate) fn export_base_name(export_date: NaiveDate) -> String {
+    format!("Complete_LinkedInDataExport_{}", export_date.format("%m-%d-%Y"))
+}
+
+/// Writes the whole archive into `out` and returns the writer and what each entry holds.
+pub(crate) fn write_archive<W: Write + Seek>(opts: &GenOptions, out: W) -> Result<(W, Vec<FileReport>)> {
+    let mut timeline_rng = Rng::stream(opts.seed, "timeline");
+    let timeline = Timeline::new(&mut timeline_rng, opts.export_date, opts.volume.activity_days);
+    let network = people::build_network(opts.seed, &opts.volume, &timeline);
+    let prefix = match opts.style {
+        Style::Current => String::new(),
+        Style::Legacy2021 => format!("{}/", export_base_name(opts.export_date)),
+    };
+    // LinkedIn builds the archive in the early morning of the export date.
+    let stamp = opts.export_date.and_time(NaiveTime::from_hms_opt(6, 12, 0).unwrap_or(NaiveTime::MIN));
+    let mut archive = Archive::new(out, &prefix, stamp)?;
+    let ctx = Ctx { opts, timeline: &timeline, network: &network };
+    profile_files::write(&ctx, &mut archive)?;
+    network_files::write(&ctx, &mut archive)?;
+    messages::write(&ctx, &mut archive)?;
+    activity_files::write(&ctx, &mut archive)?;
+    other_files::write(&ctx, &mut archive)?;
+    archive.finish()
+}
+
+const USAGE: &str = "\
+cargo xtask gen-export [--size small|typical|heavy] [--seed N] [--out PATH.zip]
+                       [--style current|2021] [--export-date YYYY-MM-DD]
+
+Writes a made-up but realistic LinkedIn data export archive. Same options, same bytes.
+  --size         row counts (default typical; see docs/sample-data.md)
+  --seed         random seed (default 42)
+  --out          the zip to write; an existing folder gets the real archive name
+                 (default ./Complete_LinkedInDataExport_MM-DD-YYYY.zip)
+  --style        current = 2026 layouts at the zip root (default);
+                 2021 = older layouts under one top-level folder
+  --export-date  the day the archive was requested (default 2026-11-20, or 2021-11-20 for --style 2021)";
+
+/// Parsed command line.
+#[derive(Debug, Clone, PartialEq)]
+struct Cli {
+    options: GenOptions,
+    out: Option<PathBuf>,
+}
+
+fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
+    let mut size = Size::Typical;
+    let mut seed = 42u64;
+    let mut style = Style::Current;
+    let mut out = None;
+    let mut export_date = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        if flag == "--help" || flag == "-h" {
+            return Ok(None);
+        }
+        let mut value = || -> Result<String> {
+            match inline.clone() {
+                Some(v) => Ok(v),
+                None => iter.next().cloned().with_context(|| format!("{flag} needs a value")),
+            }
+        };
+        match flag {
+            "--size" => {
+                let v = value()?;
+                size = Size::parse(&v)
+                    .with_context(|| format!("--size {v:?}: expected small, typical or heavy"))?;
+            }
+            "--seed" => {
+                let v = value()?;
+                seed = v.parse().with_context(|| format!("--seed {v:?}: expected a whole number"))?;
+            }
+            "--style" => {
+                let v = value()?;
+                style =
+                    Style::parse(&v).with_context(|| format!("--style {v:?}: expected current or 2021"))?;
+            }
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--export-date" => {
+                let v = value()?;
+                let date = NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                    .with_context(|| format!("--export-date {v:?}: expected YYYY-MM-DD"))?;
+                if !(1980..=2107).contains(&date.year()) {
+                    bail!("--export-date {v:?}: zip timestamps only cover the years 1980 to 2107");
+                }
+                export_date = Some(date);
+            }
+            other => bail!("unknown option {other:?}\n\n{USAGE}"),
+        }
+    }
+    let export_date = export_date.unwrap_or_else(|| style.default_export_date());
+    Ok(Some(Cli { options: GenOptions { volume: size.volume(), seed, style, export_date }, out }))
+}
+
+/// Where the archive goes: `--out` as given, or the real archive name inside a folder.
+fn output_path(out: Option<&Path>, export_date: NaiveDate) -> PathBuf {
+    let file_name = format!("{}.zip", export_base_name(export_date));
+    match out {
+        Some(path) if path.is_dir() => path.join(file_name),
+        Some(path) => path.to_path_buf(),
+        None => PathBuf::from(file_name),
+    }
+}
+
+/// Runs `cargo xtask gen-export` with the arguments after the task name.
+pub(crate) fn run(args: &[String]) -> Result<()> {
+    let Some(cli) = parse_cli(args)? else {
+        println!("{USAGE}");
+        return Ok(());
+    };
+    let path = output_path(cli.out.as_deref(), cli.options.export_date);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("could not create {}", parent.display()))?;
+    }
+    let started = Instant::now();
+    let file =
+        std::fs::File::create(&path).with_context(|| format!("could not create {}", path.display()))?;
+    let (writer, reports) = write_archive(&cli.options, BufWriter::new(file))
+        .with_context(|| format!("could not write {}", path.display()))?;
+    writer
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("could not flush {}", path.display()))?;
+    let elapsed = started.elapsed();
+    let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    for report in &reports {
+        eprintln!("{:>8}  {}", report.rows, report.name);
+    }
+    eprintln!(
+        "wrote {} ({} entries, {:.1} MB) in {:.2} s",
+        path.display(),
+        reports.len(),
+        bytes as f64 / 1_000_000.0,
+        elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
