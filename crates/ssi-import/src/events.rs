@@ -1,0 +1,386 @@
+//! The streaming iterator over every event file of an export, file by file, row by row.
+
+use crate::catalog::FileKind;
+use crate::container::{Container, Entry, Handle, StreamBudget};
+use crate::dates::parse_timestamp;
+use crate::decode::DecodingReader;
+use crate::error::{ImportError, SkipReason, entry_error};
+use crate::limits::Limits;
+use crate::mapping::{Mapper, MemberIdentity, plausible};
+use crate::pseudonym::{Pseudonymizer, RowDigest, normalise_profile_url};
+use crate::report::{EncodingFallback, ImportReport};
+use crate::table::{RowRead, Table};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use ssi_core::{ActivityEvent, ActivityKind};
+use std::collections::HashMap;
+use std::io::Read;
+
+/// Bytes read from the top of an article's HTML: its title, link and
+/// publication line sit at the top; the body is never read.
+const ARTICLE_HEAD_BYTES: usize = 256 * 1024;
+
+/// The files of one report line: one CSV file, or all article HTML files.
+#[derive(Debug, Clone)]
+pub(crate) struct FileGroup {
+    pub(crate) kind: FileKind,
+    /// Index in [`ImportReport::files`].
+    pub(crate) report_index: usize,
+    /// Indices in the container's entries.
+    pub(crate) entries: Vec<usize>,
+}
+
+/// A group about to be read, with the reader handles its entries will borrow.
+struct Planned<'a> {
+    kind: FileKind,
+    report_index: usize,
+    entries: Vec<(&'a Entry, &'a mut Handle)>,
+}
+
+/// The file being read.
+enum Run<'a> {
+    Csv { table: Box<Table<'a>>, mapper: Mapper<'a>, report_index: usize, name: String },
+    Articles { pending: std::vec::IntoIter<(&'a Entry, &'a mut Handle)>, report_index: usize },
+}
+
+/// Streams the [`ActivityEvent`]s of an export; see [`crate::Export::events`].
+///
+/// Each item is an event or the error that aborted the import; after an
+/// error the iterator ends. Rows that cannot be used are skipped and listed
+/// in the report instead.
+pub struct Events<'a> {
+    container: &'a Container,
+    limits: &'a Limits,
+    pseudo: &'a Pseudonymizer,
+    identity: &'a MemberIdentity,
+    report: &'a mut ImportReport,
+    plan: std::vec::IntoIter<Planned<'a>>,
+    current: Option<Run<'a>>,
+    /// Occurrences of each row identity in the current file.
+    occurrences: HashMap<RowDigest, u32>,
+    budget: StreamBudget,
+    pending_error: Option<ImportError>,
+    finished: bool,
+}
+
+impl std::fmt::Debug for Events<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Events").field("finished", &self.finished).finish_non_exhaustive()
+    }
+}
+
+/// The parts of an export an event pass borrows.
+pub(crate) struct EventSources<'a> {
+    pub(crate) container: &'a Container,
+    pub(crate) limits: &'a Limits,
+    pub(crate) pseudo: &'a Pseudonymizer,
+    pub(crate) identity: &'a MemberIdentity,
+    pub(crate) groups: &'a [FileGroup],
+    pub(crate) handles: &'a mut [Handle],
+}
+
+impl<'a> Events<'a> {
+    /// A pass over the event files of `sources`, counted into `report`;
+    /// `pending_error` (from resolving the member's identity) is yielded first.
+    pub(crate) fn new(
+        sources: EventSources<'a>,
+        report: &'a mut ImportReport,
+        pending_error: Option<ImportError>,
+    ) -> Self {
+        let EventSources { container, limits, pseudo, identity, groups, handles } = sources;
+        let mut handles: Vec<Option<&'a mut Handle>> = handles.iter_mut().map(Some).collect();
+        let mut plan = Vec::new();
+        let mut names = Vec::new();
+        for group in groups.iter().filter(|g| g.kind.yields_events()) {
+            let mut entries = Vec::new();
+            for index in &group.entries {
+                if let (Some(entry), Some(handle)) =
+                    (container.entries.get(*index), handles.get_mut(*index).and_then(Option::take))
+                {
+                    *handle = None;
+                    entries.push((entry, handle));
+                }
+            }
+            if let Some(file) = report.files.get_mut(group.report_index) {
+                file.reset();
+                names.push(file.name.clone());
+            }
+            plan.push(Planned { kind: group.kind, report_index: group.report_index, entries });
+        }
+        report.encoding_fallbacks.retain(|f| !names.iter().any(|n| f.file.starts_with(n.as_str())));
+        report.events_complete = false;
+        Events {
+            container,
+            limits,
+            pseudo,
+            identity,
+            report,
+            plan: plan.into_iter(),
+            current: None,
+            occurrences: HashMap::new(),
+            budget: StreamBudget::new(limits.max_total_uncompressed),
+            pending_error,
+            finished: false,
+        }
+    }
+
+    /// Opens the next planned group.
+    fn start(&mut self, planned: Planned<'a>) -> Result<Run<'a>, ImportError> {
+        self.occurrences.clear();
+        if planned.kind == FileKind::Articles {
+            return Ok(Run::Articles {
+                pending: planned.entries.into_iter(),
+                report_index: planned.report_index,
+            });
+        }
+        let Some((entry, handle)) = planned.entries.into_iter().next() else {
+            return Err(ImportError::Entry {
+                file: planned.kind.to_string(),
+                reason: "file vanished from the export".to_string(),
+            });
+        };
+        let reader = self.container.open_entry(entry, handle, &self.budget)?;
+        let table = Table::open(reader, &entry.name, planned.kind, self.limits)?;
+        let mapper = Mapper::new(planned.kind, self.pseudo, self.identity);
+        Ok(Run::Csv {
+            table: Box::new(table),
+            mapper,
+            report_index: planned.report_index,
+            name: entry.name.clone(),
+        })
+    }
+
+    /// The next event of the current run, `None` when the run is over.
+    fn step(&mut self) -> Result<Option<ActivityEvent>, ImportError> {
+        let max_details = self.limits.max_skip_details;
+        match self.current.as_mut() {
+            None => Ok(None),
+            Some(Run::Csv { table, mapper, report_index, name }) => loop {
+                let Some(read) = table.next_row()? else {
+                    let (label, fallback) = table.encoding();
+                    if let Some(file) = self.report.files.get_mut(*report_index) {
+                        file.encoding = label;
+                    }
+                    if let Some(from_line) = fallback {
+                        self.report.encoding_fallbacks.push(EncodingFallback {
+                            file: name.clone(),
+                            from_line,
+                            encoding: "windows-1252".to_string(),
+                        });
+                    }
+                    return Ok(None);
+                };
+                let Some(file) = self.report.files.get_mut(*report_index) else { return Ok(None) };
+                file.rows_read += 1;
+                match read {
+                    RowRead::Bad { line, field, reason } => file.skip(Some(line), field, reason, max_details),
+                    RowRead::Row(row) => match mapper.map(&row) {
+                        Ok(None) => {}
+                        Ok(Some((mut event, digest))) => {
+                            let seen = self.occurrences.entry(digest).or_insert(0);
+                            event.natural_key = self.pseudo.natural_key(digest, *seen);
+                            *seen += 1;
+                            file.events += 1;
+                            return Ok(Some(event));
+                        }
+                        Err(skip) => file.skip(
+                            Some(row.line),
+                            skip.field.map(str::to_string),
+                            skip.reason,
+                            max_details,
+                        ),
+                    },
+                }
+            },
+            Some(Run::Articles { pending, report_index }) => {
+                for (entry, handle) in pending.by_ref() {
+                    let reader = self.container.open_entry(entry, handle, &self.budget)?;
+                    let head =
+                        read_head(reader, ARTICLE_HEAD_BYTES).map_err(|e| entry_error(&entry.name, e))?;
+                    let Some(file) = self.report.files.get_mut(*report_index) else { return Ok(None) };
+                    file.rows_read += 1;
+                    let Some(article) = read_article(&entry.name, &head) else {
+                        file.skip(None, Some(entry.name.clone()), SkipReason::NoArticleDate, max_details);
+                        continue;
+                    };
+                    let digest = match &article.pulse_url {
+                        Some(url) => self.pseudo.row_digest("articles", &["pulse", url]),
+                        None => self
+                            .pseudo
+                            .row_digest("articles", &["title", &article.title, base_name(&entry.name)]),
+                    };
+                    let seen = self.occurrences.entry(digest).or_insert(0);
+                    let mut event = ActivityEvent::new(ActivityKind::Article, article.published);
+                    event.natural_key = self.pseudo.natural_key(digest, *seen);
+                    *seen += 1;
+                    file.events += 1;
+                    file.encoding = "html".to_string();
+                    return Ok(Some(event));
+                }
+                Ok(None)
+            }
+        }
+    }
+}
+
+impl Iterator for Events<'_> {
+    type Item = Result<ActivityEvent, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.finished {
+            return None;
+        }
+        if let Some(err) = self.pending_error.take() {
+            self.finished = true;
+            return Some(Err(err));
+        }
+        loop {
+            if self.current.is_none() {
+                let Some(planned) = self.plan.next() else {
+                    self.finished = true;
+                    self.report.events_complete = true;
+                    return None;
+                };
+                match self.start(planned) {
+                    Ok(run) => self.current = Some(run),
+                    Err(err) => {
+                        self.finished = true;
+                        return Some(Err(err));
+                    }
+                }
+            }
+            match self.step() {
+                Ok(Some(event)) => return Some(Ok(event)),
+                Ok(None) => self.current = None,
+                Err(err) => {
+                    self.finished = true;
+                    self.current = None;
+                    return Some(Err(err));
+                }
+            }
+        }
+    }
+}
+
+impl std::iter::FusedIterator for Events<'_> {}
+
+/// Reads at most `limit` bytes of text from the top of `reader`, decoded
+/// like the CSV files; the rest is never read.
+fn read_head(reader: Box<dyn Read + '_>, limit: usize) -> std::io::Result<String> {
+    let mut decoder = DecodingReader::new(reader);
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 8192];
+    while head.len() < limit {
+        let want = chunk.len().min(limit - head.len());
+        let read = decoder.read(&mut chunk[..want])?;
+        if read == 0 {
+            break;
+        }
+        head.extend_from_slice(&chunk[..read]);
+    }
+    // The cut may split a character: keep the valid part.
+    Ok(match String::from_utf8(head) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let mut bytes = err.into_bytes();
+            bytes.truncate(valid);
+            String::from_utf8(bytes).unwrap_or_default()
+        }
+    })
+}
+
+/// What an article's HTML tells.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Article {
+    pub(crate) title: String,
+    pub(crate) pulse_url: Option<String>,
+    pub(crate) published: DateTime<Utc>,
+}
+
+fn base_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Reads an article's title, `/pulse/` link and publication date. The
+/// export gives no date field, so the date is taken from, in order: a
+/// "Published on …" line, a dated `/pulse/YYYYMMDDhhmmss-…` link (older
+/// articles), or a file name starting with `YYYY-MM-DD hh:mm:ss`. An article
+/// with none of them yields `None` (it is skipped and reported).
+pub(crate) fn read_article(name: &str, html: &str) -> Option<Article> {
+    let lower = html.to_ascii_lowercase();
+    let title =
+        between(html, &lower, "<title>", "</title>").map(|t| t.trim().to_string()).unwrap_or_default();
+    let pulse_url = links(html, &lower).find(|link| link.contains("/pulse/")).map(normalise_profile_url);
+    let published = published_line(html, &lower)
+        .or_else(|| pulse_url.as_deref().and_then(pulse_date))
+        .or_else(|| file_name_date(base_name(name)))
+        .filter(|at| plausible(*at))?;
+    Some(Article { title, pulse_url, published })
+}
+
+/// The text between `open` and `close` (searched case-insensitively in `lower`).
+fn between<'h>(html: &'h str, lower: &str, open: &str, close: &str) -> Option<&'h str> {
+    let start = lower.find(open)? + open.len();
+    let end = start + lower.get(start..)?.find(close)?;
+    html.get(start..end)
+}
+
+/// Every `href` value.
+fn links<'h>(html: &'h str, lower: &'h str) -> impl Iterator<Item = &'h str> + 'h {
+    lower.match_indices("href=").filter_map(move |(at, _)| {
+        let rest = html.get(at + 5..)?;
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let value = rest.get(1..)?;
+        value.find(quote).and_then(|end| value.get(..end))
+    })
+}
+
+fn published_line(html: &str, lower: &str) -> Option<DateTime<Utc>> {
+    let at = lower.find("published on")? + "published on".len();
+    let rest = html.get(at..)?;
+    let text = rest.split(['<', '\n']).next()?.trim();
+    parse_timestamp(text)
+}
+
+/// `…/pulse/20140612123456-12345-title` → 2014-06-12 12:34:56.
+fn pulse_date(url: &str) -> Option<DateTime<Utc>> {
+    let slug = url.split("/pulse/").nth(1)?;
+    let stamp = slug.get(..14)?;
+    if !stamp.bytes().all(|b| b.is_ascii_digit()) || slug.as_bytes().get(14) != Some(&b'-') {
+        return None;
+    }
+    NaiveDateTime::parse_from_str(stamp, "%Y%m%d%H%M%S").ok().map(|t| t.and_utc())
+}
+
+/// `2021-03-04 10:25:38.0-Title.html` → 2021-03-04 10:25:38.
+fn file_name_date(base: &str) -> Option<DateTime<Utc>> {
+    let stamp = base.get(..19)?;
+    NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d %H:%M:%S").ok().map(|t| t.and_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn article_dates_from_published_line_pulse_link_or_file_name() {
+        let html = "<html><head><title>My Title</title></head><body><h1><a href=\"https://www.linkedin.com/pulse/my-title-ada\">My Title</a></h1><p class=\"published\">Published on 2021-03-04 10:25</p></body></html>";
+        let article = read_article("Articles/Articles/My Title.html", html).unwrap();
+        assert_eq!(article.title, "My Title");
+        assert_eq!(article.pulse_url.as_deref(), Some("linkedin.com/pulse/my-title-ada"));
+        assert_eq!(article.published, Utc.with_ymd_and_hms(2021, 3, 4, 10, 25, 0).unwrap());
+
+        let old = "<TITLE>Old</TITLE><H1><A HREF='https://www.linkedin.com/pulse/20140612123456-12345-old'>Old</A></H1>";
+        let article = read_article("Articles/Articles/Old.html", old).unwrap();
+        assert_eq!(article.published, Utc.with_ymd_and_hms(2014, 6, 12, 12, 34, 56).unwrap());
+
+        let named =
+            read_article("Articles/Articles/2020-05-10 09:23:00.0-Named.html", "<title>N</title>").unwrap();
+        assert_eq!(named.published, Utc.with_ymd_and_hms(2020, 5, 10, 9, 23, 0).unwrap());
+
+        let undated =
+            "<title>Draft</title><h1><a href=\"https://www.linkedin.com/pulse/draft-ada\">Draft</a></h1>";
+        assert_eq!(read_article("Articles/Articles/Draft.html", undated), None);
+    }
+}
