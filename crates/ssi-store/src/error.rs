@@ -1,0 +1,113 @@
+//! Typed errors of the store.
+
+use std::path::PathBuf;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The thing asked for does not exist.
+    #[error("{what} not found")]
+    NotFound {
+        /// What was looked for, e.g. `member "alice"`.
+        what: String,
+    },
+    /// The change clashes with what is stored (a name taken, a model version
+    /// already used for a different model).
+    #[error("conflict: {what}")]
+    Conflict {
+        /// What clashes.
+        what: String,
+    },
+    /// The data given (or found stored) breaks a rule.
+    #[error("invalid data: {what}")]
+    InvalidData {
+        /// What is wrong, naming the field.
+        what: String,
+    },
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A schema migration could not be applied.
+    #[error("schema migration {version} failed: {message}")]
+    Migration {
+        /// The migration's number (or the database's version when it is too new).
+        version: u32,
+        /// What went wrong.
+        message: String,
+    },
+    /// The database file could not be opened (missing permissions, not an
+    /// SQLite file, …).
+    #[error("{}: cannot open the database: {source}", path.display())]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A file or directory could not be created or read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path concerned.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl StoreError {
+    pub(crate) fn not_found(what: impl Into<String>) -> Self {
+        StoreError::NotFound { what: what.into() }
+    }
+
+    pub(crate) fn conflict(what: impl Into<String>) -> Self {
+        StoreError::Conflict { what: what.into() }
+    }
+
+    pub(crate) fn invalid(what: impl Into<String>) -> Self {
+        StoreError::InvalidData { what: what.into() }
+    }
+
+    /// Whether SQLite reported that another connection holds the lock past the
+    /// busy timeout ("database is locked"), a condition worth a retry.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    }
+}
+
+/// Why an import failed: the event source broke, or the store did. Either
+/// way nothing of the import was kept.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportFailure<E> {
+    /// The event iterator yielded an error (the export could not be read).
+    #[error(transparent)]
+    Source(E),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl<E> From<rusqlite::Error> for ImportFailure<E> {
+    fn from(e: rusqlite::Error) -> Self {
+        ImportFailure::Store(StoreError::Sqlite(e))
+    }
+}
+
+/// Maps a UNIQUE or PRIMARY KEY violation to [`StoreError::Conflict`] with `what`.
+pub(crate) fn unique_conflict(e: rusqlite::Error, what: impl FnOnce() -> String) -> StoreError {
+    if let rusqlite::Error::SqliteFailure(code, _) = &e
+        && code.code == rusqlite::ErrorCode::ConstraintViolation
+        && matches!(
+            code.extended_code,
+            rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+        )
+    {
+        return StoreError::conflict(what());
+    }
+    StoreError::Sqlite(e)
+}

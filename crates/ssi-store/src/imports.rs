@@ -1,0 +1,345 @@
+//! Imports of exports: events and profile snapshots stored in one transaction, then re-scored.
+
+use crate::Store;
+use crate::db::{check_day, day_in_range, instant, now_seconds, row_text};
+use crate::error::{ImportFailure, StoreError};
+use crate::members::ensure_member;
+use crate::models::active_model_in;
+use crate::scores::{history_start, next_unscored_day, rescore_in};
+use crate::types::{ActivitySpan, ImportMeta, ImportOutcome, ImportRecord, MemberId};
+use chrono::{Days, NaiveDate, NaiveTime};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use ssi_core::{ActivityEvent, ActivityKind, ProfileSnapshot, PseudonymKey};
+
+/// The event columns the scoring sweep needs, in [`event_from_row`] order.
+pub(crate) const SCORING_EVENT_COLUMNS: &str =
+    "at, kind, counterpart, conversation, counterpart_title, counterpart_company, personalised";
+
+impl Store {
+    /// Imports one export for `member` in ONE transaction, then re-scores.
+    ///
+    /// - An export whose fingerprint this member already imported changes
+    ///   nothing: [`ImportOutcome::AlreadyImported`] with the earlier date,
+    ///   and the iterator is not read.
+    /// - Otherwise the events are streamed (never collected) into a prepared
+    ///   `INSERT OR IGNORE`: the natural key makes re-imports and overlapping
+    ///   exports add only events not stored yet. The profile snapshot (if
+    ///   any) is stored for its day, the import is recorded, and the member's
+    ///   scores under the active model are recomputed from the first day
+    ///   whose inputs changed (or from the day after the last scored day, if
+    ///   earlier) up to `today`, in the same transaction.
+    /// - An `Err` from the iterator rolls everything back and is returned as
+    ///   [`ImportFailure::Source`].
+    ///
+    /// Event times are stored as whole UTC seconds.
+    pub fn import_export<E>(
+        &self,
+        member: MemberId,
+        meta: &ImportMeta,
+        profile: Option<&ProfileSnapshot>,
+        events: impl IntoIterator<Item = Result<ActivityEvent, E>>,
+        today: NaiveDate,
+    ) -> Result<ImportOutcome, ImportFailure<E>> {
+        if meta.fingerprint.trim().is_empty() {
+            return Err(StoreError::invalid("the import's fingerprint must not be empty").into());
+        }
+        let report = serde_json::to_string(&meta.report)
+            .map_err(|e| StoreError::invalid(format!("the import report cannot be stored: {e}")))?;
+        self.pool.write(|tx| {
+            ensure_member(tx, member)?;
+            let earlier: Option<i64> = tx
+                .query_row(
+                    "SELECT imported_at FROM imports WHERE member_id = ?1 AND fingerprint = ?2",
+                    params![member.0, meta.fingerprint],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if let Some(on) = earlier {
+                return Ok(ImportOutcome::AlreadyImported { on: instant(on)? });
+            }
+            tx.execute(
+                "INSERT INTO imports (member_id, fingerprint, imported_at, export_date, source_name, report)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    member.0,
+                    meta.fingerprint,
+                    now_seconds(),
+                    meta.export_date,
+                    meta.source_name,
+                    report
+                ],
+            )?;
+            let import_id = tx.last_insert_rowid();
+
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO events (member_id, at, kind, counterpart, conversation,
+                     counterpart_title, counterpart_company, personalised, natural_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            let (mut seen, mut added) = (0u64, 0u64);
+            let mut first_new_day: Option<NaiveDate> = None;
+            for item in events {
+                let event = item.map_err(ImportFailure::Source)?;
+                seen += 1;
+                if !day_in_range(event.day()) {
+                    return Err(StoreError::invalid(format!(
+                        "event {seen} of the export ({} at {}) lies outside years 1–9999",
+                        event.kind, event.at
+                    ))
+                    .into());
+                }
+                if event.natural_key.trim().is_empty() {
+                    return Err(StoreError::invalid(format!(
+                        "event {seen} of the export ({} at {}) has an empty natural key",
+                        event.kind, event.at
+                    ))
+                    .into());
+                }
+                let inserted = insert.execute(params![
+                    member.0,
+                    event.at.timestamp(),
+                    event.kind.as_str(),
+                    event.counterpart.as_ref().map(PseudonymKey::as_str),
+                    event.conversation.as_ref().map(PseudonymKey::as_str),
+                    event.counterpart_title,
+                    event.counterpart_company,
+                    event.personalised,
+                    event.natural_key
+                ])?;
+                if inserted == 1 {
+                    added += 1;
+                    let day = event.day();
+                    first_new_day = Some(first_new_day.map_or(day, |d| d.min(day)));
+                }
+            }
+            drop(insert);
+
+            let snapshot_changed = match profile {
+                Some(profile) => store_snapshot(tx, member, profile)?,
+                None => None,
+            };
+            tx.execute(
+                "UPDATE imports SET events_seen = ?1, events_added = ?2 WHERE id = ?3",
+                params![seen as i64, added as i64, import_id],
+            )?;
+
+            let first_changed_day = match (first_new_day, snapshot_changed) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let model = active_model_in(tx)?;
+            let from = match (first_changed_day, next_unscored_day(tx, member, &model.version)?) {
+                (_, None) => None,
+                (Some(changed), Some(pending)) => Some(changed.min(pending)),
+                (None, Some(pending)) => Some(pending),
+            };
+            let days_rescored = match from {
+                Some(from) if from > today => 0,
+                from => rescore_in(tx, &model, member, from, today)?,
+            };
+            tracing::info!(
+                member = member.0,
+                seen,
+                added,
+                ?first_changed_day,
+                days_rescored,
+                "imported export"
+            );
+            Ok(ImportOutcome::Imported {
+                events_seen: seen,
+                events_added: added,
+                first_changed_day,
+                days_rescored,
+            })
+        })
+    }
+
+    /// Every stored event of the member, in time order.
+    pub fn load_events(&self, member: MemberId) -> Result<Vec<ActivityEvent>, StoreError> {
+        self.pool.read(|tx| {
+            ensure_member(tx, member)?;
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT {SCORING_EVENT_COLUMNS}, natural_key FROM events WHERE member_id = ?1 ORDER BY at, id"
+            ))?;
+            let mut rows = stmt.query([member.0])?;
+            let mut events = Vec::new();
+            while let Some(row) = rows.next()? {
+                events.push(event_from_row(row, true)?);
+            }
+            Ok(events)
+        })
+    }
+
+    /// The member's profile snapshots, oldest first.
+    pub fn profile_snapshots(&self, member: MemberId) -> Result<Vec<ProfileSnapshot>, StoreError> {
+        self.pool.read(|tx| {
+            ensure_member(tx, member)?;
+            load_snapshots(tx, member)
+        })
+    }
+
+    /// The member's imports, oldest first.
+    pub fn imports(&self, member: MemberId) -> Result<Vec<ImportRecord>, StoreError> {
+        self.pool.read(|tx| {
+            ensure_member(tx, member)?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT id, fingerprint, imported_at, export_date, source_name, events_seen, events_added, report
+                 FROM imports WHERE member_id = ?1 ORDER BY imported_at, id",
+            )?;
+            let mut rows = stmt.query([member.0])?;
+            let mut imports = Vec::new();
+            while let Some(row) = rows.next()? {
+                let report: String = row.get(7)?;
+                imports.push(ImportRecord {
+                    id: row.get(0)?,
+                    member,
+                    fingerprint: row.get(1)?,
+                    imported_at: instant(row.get(2)?)?,
+                    export_date: row.get(3)?,
+                    source_name: row.get(4)?,
+                    events_seen: row.get::<_, i64>(5)?.max(0) as u64,
+                    events_added: row.get::<_, i64>(6)?.max(0) as u64,
+                    report: serde_json::from_str(&report)
+                        .map_err(|e| StoreError::invalid(format!("stored import report does not load: {e}")))?,
+                });
+            }
+            Ok(imports)
+        })
+    }
+
+    /// How fresh the member's data is: first and last event days, the latest
+    /// export date and the latest import time.
+    pub fn activity_span(&self, member: MemberId) -> Result<ActivitySpan, StoreError> {
+        self.pool.read(|tx| {
+            ensure_member(tx, member)?;
+            let (first, last): (Option<i64>, Option<i64>) = tx
+                .prepare_cached("SELECT min(at), max(at) FROM events WHERE member_id = ?1")?
+                .query_row([member.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let (last_export, last_import): (Option<NaiveDate>, Option<i64>) = tx
+                .prepare_cached(
+                    "SELECT max(export_date), max(imported_at) FROM imports WHERE member_id = ?1",
+                )?
+                .query_row([member.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let day = |t: Option<i64>| -> Result<Option<NaiveDate>, StoreError> {
+                Ok(t.map(instant).transpose()?.map(|t| t.date_naive()))
+            };
+            Ok(ActivitySpan {
+                first_event: day(first)?,
+                last_event: day(last)?,
+                last_export,
+                last_import: last_import.map(instant).transpose()?,
+            })
+        })
+    }
+
+    /// Events per UTC day and kind between `from` and `to` inclusive, by day
+    /// then kind (in [`ActivityKind::ALL`] order).
+    pub fn daily_activity_counts(
+        &self,
+        member: MemberId,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<(NaiveDate, ActivityKind, u32)>, StoreError> {
+        let start = from.map_or(i64::MIN, |d| d.and_time(NaiveTime::MIN).and_utc().timestamp());
+        let end = to
+            .and_then(|d| d.checked_add_days(Days::new(1)))
+            .map_or(i64::MAX, |d| d.and_time(NaiveTime::MIN).and_utc().timestamp());
+        self.pool.read(|tx| {
+            ensure_member(tx, member)?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT date(at, 'unixepoch') AS day, kind, count(*) FROM events
+                 WHERE member_id = ?1 AND at >= ?2 AND at < ?3
+                 GROUP BY day, kind",
+            )?;
+            let mut rows = stmt.query(params![member.0, start, end])?;
+            let mut counts = Vec::new();
+            while let Some(row) = rows.next()? {
+                let kind = parse_kind(row_text(row, 1)?)?;
+                let n: i64 = row.get(2)?;
+                counts.push((row.get(0)?, kind, u32::try_from(n).unwrap_or(u32::MAX)));
+            }
+            counts.sort_by_key(|&(day, kind, _)| (day, kind));
+            Ok(counts)
+        })
+    }
+}
+
+/// Stores a snapshot for its day unless an identical one is there. Returns the
+/// first day whose profile input changed: its own day, or the member's first
+/// day when it is (or replaces) the earliest snapshot, which also stands for
+/// every day before it.
+fn store_snapshot(
+    conn: &Connection,
+    member: MemberId,
+    profile: &ProfileSnapshot,
+) -> Result<Option<NaiveDate>, StoreError> {
+    check_day(profile.taken_on, "profile snapshot")?;
+    let existing: Option<String> = conn
+        .prepare_cached("SELECT profile FROM profile_snapshots WHERE member_id = ?1 AND taken_on = ?2")?
+        .query_row(params![member.0, profile.taken_on], |r| r.get(0))
+        .optional()?;
+    if let Some(text) = existing
+        && parse_snapshot(&text)? == *profile
+    {
+        return Ok(None);
+    }
+    let earliest: Option<NaiveDate> = conn
+        .prepare_cached("SELECT min(taken_on) FROM profile_snapshots WHERE member_id = ?1")?
+        .query_row([member.0], |r| r.get(0))?;
+    let json = serde_json::to_string(profile)
+        .map_err(|e| StoreError::invalid(format!("the profile snapshot cannot be stored: {e}")))?;
+    conn.prepare_cached(
+        "INSERT INTO profile_snapshots (member_id, taken_on, profile) VALUES (?1, ?2, ?3)
+         ON CONFLICT (member_id, taken_on) DO UPDATE SET profile = excluded.profile",
+    )?
+    .execute(params![member.0, profile.taken_on, json])?;
+    if earliest.is_none_or(|earliest| profile.taken_on <= earliest) {
+        let profiles = load_snapshots(conn, member)?;
+        return history_start(conn, member, &profiles);
+    }
+    Ok(Some(profile.taken_on))
+}
+
+/// The member's snapshots, oldest first.
+pub(crate) fn load_snapshots(
+    conn: &Connection,
+    member: MemberId,
+) -> Result<Vec<ProfileSnapshot>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT profile FROM profile_snapshots WHERE member_id = ?1 ORDER BY taken_on")?;
+    let mut rows = stmt.query([member.0])?;
+    let mut snapshots = Vec::new();
+    while let Some(row) = rows.next()? {
+        snapshots.push(parse_snapshot(row_text(row, 0)?)?);
+    }
+    Ok(snapshots)
+}
+
+fn parse_snapshot(text: &str) -> Result<ProfileSnapshot, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::invalid(format!("stored profile snapshot does not load: {e}")))
+}
+
+fn parse_kind(text: &str) -> Result<ActivityKind, StoreError> {
+    text.parse().map_err(|e| StoreError::invalid(format!("stored event: {e}")))
+}
+
+/// An event from a row of [`SCORING_EVENT_COLUMNS`] (plus `natural_key` when
+/// `with_key`; the sweep does not need it).
+pub(crate) fn event_from_row(row: &Row<'_>, with_key: bool) -> Result<ActivityEvent, StoreError> {
+    let at = instant(row.get(0)?)?;
+    let kind = parse_kind(row_text(row, 1)?)?;
+    let key = |i: usize| -> rusqlite::Result<Option<PseudonymKey>> {
+        Ok(row.get::<_, Option<String>>(i)?.map(PseudonymKey))
+    };
+    Ok(ActivityEvent {
+        at,
+        kind,
+        counterpart: key(2)?,
+        conversation: key(3)?,
+        counterpart_title: row.get(4)?,
+        counterpart_company: row.get(5)?,
+        personalised: row.get(6)?,
+        natural_key: if with_key { row.get(7)? } else { String::new() },
+    })
+}

@@ -1,0 +1,258 @@
+//! Teams and members: creating, finding, renaming, moving and deleting them.
+
+use crate::Store;
+use crate::db::{instant, now_seconds};
+use crate::error::{StoreError, unique_conflict};
+use crate::types::{Member, MemberId, Team, TeamId};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+const TEAM_COLUMNS: &str = "id, name, created";
+const MEMBER_COLUMNS: &str = "id, name, industry, team_id, created";
+
+impl Store {
+    /// Creates a team. The name is trimmed and must be unique (ignoring ASCII case).
+    pub fn create_team(&self, name: &str) -> Result<Team, StoreError> {
+        let name = clean_name(name, "team")?;
+        self.pool.write(|tx| {
+            tx.execute("INSERT INTO teams (name, created) VALUES (?1, ?2)", params![name, now_seconds()])
+                .map_err(|e| unique_conflict(e, || format!("a team named {name:?} already exists")))?;
+            team_by_id(tx, TeamId(tx.last_insert_rowid()))
+        })
+    }
+
+    /// Every team, by name.
+    pub fn list_teams(&self) -> Result<Vec<Team>, StoreError> {
+        self.pool.read(|tx| {
+            let mut stmt =
+                tx.prepare_cached(&format!("SELECT {TEAM_COLUMNS} FROM teams ORDER BY name, id"))?;
+            let rows = stmt.query_map([], team_from_row)?;
+            rows.map(|r| r?).collect()
+        })
+    }
+
+    /// The team with this id.
+    pub fn get_team(&self, id: TeamId) -> Result<Team, StoreError> {
+        self.pool.read(|tx| team_by_id(tx, id))
+    }
+
+    /// The team with this name (ignoring ASCII case).
+    pub fn team_by_name(&self, name: &str) -> Result<Team, StoreError> {
+        self.pool.read(|tx| {
+            tx.query_row(
+                &format!("SELECT {TEAM_COLUMNS} FROM teams WHERE name = ?1"),
+                [name.trim()],
+                team_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::not_found(format!("team {name:?}")))?
+        })
+    }
+
+    /// Renames a team.
+    pub fn rename_team(&self, id: TeamId, name: &str) -> Result<Team, StoreError> {
+        let name = clean_name(name, "team")?;
+        self.pool.write(|tx| {
+            let changed = tx
+                .execute("UPDATE teams SET name = ?1 WHERE id = ?2", params![name, id.0])
+                .map_err(|e| unique_conflict(e, || format!("a team named {name:?} already exists")))?;
+            if changed == 0 {
+                return Err(StoreError::not_found(format!("team {id}")));
+            }
+            team_by_id(tx, id)
+        })
+    }
+
+    /// Deletes a team. Its members stay, without a team; tokens scoped to it are deleted.
+    pub fn delete_team(&self, id: TeamId) -> Result<(), StoreError> {
+        self.pool.write(|tx| {
+            if tx.execute("DELETE FROM teams WHERE id = ?1", [id.0])? == 0 {
+                return Err(StoreError::not_found(format!("team {id}")));
+            }
+            Ok(())
+        })
+    }
+
+    /// Creates a member. The name is trimmed and must be unique (ignoring ASCII case).
+    pub fn create_member(
+        &self,
+        name: &str,
+        industry: Option<&str>,
+        team: Option<TeamId>,
+    ) -> Result<Member, StoreError> {
+        let name = clean_name(name, "member")?;
+        let industry = clean_optional(industry);
+        self.pool.write(|tx| {
+            if let Some(team) = team {
+                team_by_id(tx, team)?;
+            }
+            tx.execute(
+                "INSERT INTO members (name, industry, team_id, created) VALUES (?1, ?2, ?3, ?4)",
+                params![name, industry, team.map(|t| t.0), now_seconds()],
+            )
+            .map_err(|e| unique_conflict(e, || format!("a member named {name:?} already exists")))?;
+            member_by_id(tx, MemberId(tx.last_insert_rowid()))
+        })
+    }
+
+    /// The member with this name (ignoring ASCII case).
+    pub fn member_by_name(&self, name: &str) -> Result<Member, StoreError> {
+        self.pool.read(|tx| {
+            tx.query_row(
+                &format!("SELECT {MEMBER_COLUMNS} FROM members WHERE name = ?1"),
+                [name.trim()],
+                member_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::not_found(format!("member {name:?}")))?
+        })
+    }
+
+    /// The member with this id.
+    pub fn get_member(&self, id: MemberId) -> Result<Member, StoreError> {
+        self.pool.read(|tx| member_by_id(tx, id))
+    }
+
+    /// Every member, by name.
+    pub fn list_members(&self) -> Result<Vec<Member>, StoreError> {
+        self.pool.read(|tx| {
+            let mut stmt =
+                tx.prepare_cached(&format!("SELECT {MEMBER_COLUMNS} FROM members ORDER BY name, id"))?;
+            let rows = stmt.query_map([], member_from_row)?;
+            rows.map(|r| r?).collect()
+        })
+    }
+
+    /// The members of one team, by name.
+    pub fn list_team_members(&self, team: TeamId) -> Result<Vec<Member>, StoreError> {
+        self.pool.read(|tx| {
+            team_by_id(tx, team)?;
+            team_members(tx, team)
+        })
+    }
+
+    /// Renames a member.
+    pub fn rename_member(&self, id: MemberId, name: &str) -> Result<Member, StoreError> {
+        let name = clean_name(name, "member")?;
+        self.update_member_field(id, "UPDATE members SET name = ?1 WHERE id = ?2", &name).map_err(|e| match e
+        {
+            StoreError::Sqlite(e) => unique_conflict(e, || format!("a member named {name:?} already exists")),
+            other => other,
+        })
+    }
+
+    /// Sets (or clears, with `None`) a member's industry.
+    pub fn set_member_industry(&self, id: MemberId, industry: Option<&str>) -> Result<Member, StoreError> {
+        let industry = clean_optional(industry);
+        self.update_member_field(id, "UPDATE members SET industry = ?1 WHERE id = ?2", &industry)
+    }
+
+    /// Moves a member to a team (or out of any team, with `None`).
+    pub fn set_member_team(&self, id: MemberId, team: Option<TeamId>) -> Result<Member, StoreError> {
+        self.pool.write(|tx| {
+            if let Some(team) = team {
+                team_by_id(tx, team)?;
+            }
+            if tx
+                .execute("UPDATE members SET team_id = ?1 WHERE id = ?2", params![team.map(|t| t.0), id.0])?
+                == 0
+            {
+                return Err(StoreError::not_found(format!("member {id}")));
+            }
+            member_by_id(tx, id)
+        })
+    }
+
+    /// Deletes a member and everything of theirs: events, snapshots, imports,
+    /// readings, scores and tokens.
+    pub fn delete_member(&self, id: MemberId) -> Result<(), StoreError> {
+        self.pool.write(|tx| {
+            if tx.execute("DELETE FROM members WHERE id = ?1", [id.0])? == 0 {
+                return Err(StoreError::not_found(format!("member {id}")));
+            }
+            Ok(())
+        })
+    }
+
+    fn update_member_field(
+        &self,
+        id: MemberId,
+        sql: &str,
+        value: &dyn rusqlite::ToSql,
+    ) -> Result<Member, StoreError> {
+        self.pool.write(|tx| {
+            if tx.execute(sql, params![value, id.0])? == 0 {
+                return Err(StoreError::not_found(format!("member {id}")));
+            }
+            member_by_id(tx, id)
+        })
+    }
+}
+
+/// A trimmed, non-empty name.
+fn clean_name(name: &str, what: &str) -> Result<String, StoreError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(StoreError::invalid(format!("a {what} name must not be empty")));
+    }
+    Ok(name.to_string())
+}
+
+/// A trimmed optional text; blank means none.
+fn clean_optional(text: Option<&str>) -> Option<String> {
+    text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
+}
+
+pub(crate) fn team_by_id(conn: &Connection, id: TeamId) -> Result<Team, StoreError> {
+    conn.query_row(&format!("SELECT {TEAM_COLUMNS} FROM teams WHERE id = ?1"), [id.0], team_from_row)
+        .optional()?
+        .ok_or_else(|| StoreError::not_found(format!("team {id}")))?
+}
+
+pub(crate) fn member_by_id(conn: &Connection, id: MemberId) -> Result<Member, StoreError> {
+    conn.query_row(&format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?1"), [id.0], member_from_row)
+        .optional()?
+        .ok_or_else(|| StoreError::not_found(format!("member {id}")))?
+}
+
+/// Fails with [`StoreError::NotFound`] unless the member exists.
+pub(crate) fn ensure_member(conn: &Connection, id: MemberId) -> Result<(), StoreError> {
+    let exists: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM members WHERE id = ?1)", [id.0], |row| row.get(0))?;
+    if exists { Ok(()) } else { Err(StoreError::not_found(format!("member {id}"))) }
+}
+
+pub(crate) fn team_members(conn: &Connection, team: TeamId) -> Result<Vec<Member>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM members WHERE team_id = ?1 ORDER BY name, id"
+    ))?;
+    let rows = stmt.query_map([team.0], member_from_row)?;
+    rows.map(|r| r?).collect()
+}
+
+/// Members whose industry equals `industry`, ignoring ASCII case.
+pub(crate) fn industry_members(conn: &Connection, industry: &str) -> Result<Vec<Member>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM members WHERE industry = ?1 COLLATE NOCASE ORDER BY name, id"
+    ))?;
+    let rows = stmt.query_map([industry], member_from_row)?;
+    rows.map(|r| r?).collect()
+}
+
+pub(crate) fn all_member_ids(conn: &Connection) -> Result<Vec<MemberId>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM members ORDER BY id")?;
+    let rows = stmt.query_map([], |row| row.get(0).map(MemberId))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn team_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Team, StoreError>> {
+    let created: i64 = row.get(2)?;
+    let (id, name) = (TeamId(row.get(0)?), row.get(1)?);
+    Ok(instant(created).map(|created| Team { id, name, created }))
+}
+
+fn member_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Member, StoreError>> {
+    let created: i64 = row.get(4)?;
+    let (id, name, industry, team) =
+        (MemberId(row.get(0)?), row.get(1)?, row.get(2)?, row.get::<_, Option<i64>>(3)?.map(TeamId));
+    Ok(instant(created).map(|created| Member { id, name, industry, team, created }))
+}

@@ -1,0 +1,148 @@
+//! Official SSI readings: validated, upserted per member, day and source.
+
+use crate::Store;
+use crate::db::{check_day, range_end, range_start};
+use crate::error::StoreError;
+use crate::members::ensure_member;
+use crate::types::MemberId;
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+use ssi_core::{GroupStats, OfficialReading, ReadingSource};
+
+const READING_COLUMNS: &str = "date, source, total, brand, people, insights, relationships, groups";
+
+/// The three comparison groups, stored together as JSON.
+#[derive(Serialize, Deserialize)]
+struct Groups {
+    industry: GroupStats,
+    network: GroupStats,
+    team: GroupStats,
+}
+
+impl Store {
+    /// Stores one reading (validated first), replacing any earlier reading of
+    /// the same member, day and source.
+    pub fn add_reading(&self, member: MemberId, reading: &OfficialReading) -> Result<(), StoreError> {
+        self.add_readings(member, std::slice::from_ref(reading)).map(|_| ())
+    }
+
+    /// Stores readings, all or nothing: one invalid reading stores none.
+    /// Returns how many were stored.
+    pub fn add_readings(&self, member: MemberId, readings: &[OfficialReading]) -> Result<usize, StoreError> {
+        for reading in readings {
+            check_day(reading.date, "reading")?;
+            reading.validate().map_err(|e| {
+                StoreError::invalid(format!("reading of {} ({}): {e}", reading.date, reading.source.as_str()))
+            })?;
+        }
+        self.pool.write(|tx| {
+            ensure_member(tx, member)?;
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO official_readings (member_id, date, source, total, brand, people, insights,
+                     relationships, industry_rank, industry_average, network_rank, network_average,
+                     team_rank, team_average, groups)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                 ON CONFLICT (member_id, date, source) DO UPDATE SET
+                     total = excluded.total, brand = excluded.brand, people = excluded.people,
+                     insights = excluded.insights, relationships = excluded.relationships,
+                     industry_rank = excluded.industry_rank, industry_average = excluded.industry_average,
+                     network_rank = excluded.network_rank, network_average = excluded.network_average,
+                     team_rank = excluded.team_rank, team_average = excluded.team_average,
+                     groups = excluded.groups",
+            )?;
+            for r in readings {
+                let groups =
+                    Groups { industry: r.industry.clone(), network: r.network.clone(), team: r.team.clone() };
+                let groups = serde_json::to_string(&groups)
+                    .map_err(|e| StoreError::invalid(format!("reading of {}: {e}", r.date)))?;
+                let [brand, people, insights, relationships] = r.pillars;
+                upsert.execute(params![
+                    member.0,
+                    r.date,
+                    r.source.as_str(),
+                    r.total,
+                    brand,
+                    people,
+                    insights,
+                    relationships,
+                    r.industry.rank,
+                    r.industry.average,
+                    r.network.rank,
+                    r.network.average,
+                    r.team.rank,
+                    r.team.average,
+                    groups
+                ])?;
+            }
+            Ok(readings.len())
+        })
+    }
+
+    /// The member's readings between `from` and `to` inclusive, by day (and
+    /// for one day, in the order they were first stored).
+    pub fn readings(
+        &self,
+        member: MemberId,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<OfficialReading>, StoreError> {
+        self.pool.read(|tx| {
+            ensure_member(tx, member)?;
+            readings_in(tx, member, from, to)
+        })
+    }
+
+    /// The member's most recent reading (the latest day; of several sources
+    /// that day, the one stored last).
+    pub fn latest_reading(&self, member: MemberId) -> Result<Option<OfficialReading>, StoreError> {
+        self.pool.read(|tx| {
+            ensure_member(tx, member)?;
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT {READING_COLUMNS} FROM official_readings WHERE member_id = ?1 ORDER BY date DESC, id DESC LIMIT 1"
+            ))?;
+            stmt.query_row([member.0], reading_from_row).optional()?.transpose()
+        })
+    }
+}
+
+pub(crate) fn readings_in(
+    conn: &Connection,
+    member: MemberId,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<OfficialReading>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {READING_COLUMNS} FROM official_readings
+         WHERE member_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date, id"
+    ))?;
+    let rows = stmt.query_map(params![member.0, range_start(from), range_end(to)], reading_from_row)?;
+    rows.map(|r| r?).collect()
+}
+
+fn reading_from_row(row: &Row<'_>) -> rusqlite::Result<Result<OfficialReading, StoreError>> {
+    let date: NaiveDate = row.get(0)?;
+    let source: String = row.get(1)?;
+    let total: f64 = row.get(2)?;
+    let pillars = [row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?];
+    let groups: String = row.get(7)?;
+    Ok((|| {
+        let source = [ReadingSource::Json, ReadingSource::Csv, ReadingSource::Manual, ReadingSource::Push]
+            .into_iter()
+            .find(|s| s.as_str() == source)
+            .ok_or_else(|| {
+                StoreError::invalid(format!("stored reading of {date} has unknown source {source:?}"))
+            })?;
+        let groups: Groups = serde_json::from_str(&groups)
+            .map_err(|e| StoreError::invalid(format!("stored reading of {date}: groups do not load: {e}")))?;
+        Ok(OfficialReading {
+            date,
+            total,
+            pillars,
+            industry: groups.industry,
+            network: groups.network,
+            team: groups.team,
+            source,
+        })
+    })())
+}

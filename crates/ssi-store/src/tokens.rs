@@ -1,0 +1,192 @@
+//! API tokens of the team server: minted once, stored only as SHA-256 hashes, revocable.
+
+use crate::Store;
+use crate::db::{instant, now_seconds, optional_instant};
+use crate::error::StoreError;
+use crate::members::{ensure_member, team_by_id};
+use crate::types::{MemberId, Role, TeamId, TokenId, TokenInfo};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// Every token's plaintext starts with this, so that it is recognisable in a
+/// config file or a leaked log.
+pub const TOKEN_PREFIX: &str = "ssi_";
+
+/// `last_used` is written at most this often per token, so authenticating is
+/// not a write on every request.
+const LAST_USED_RESOLUTION_SECONDS: i64 = 60;
+
+const TOKEN_COLUMNS: &str = "id, role, member_id, team_id, label, created, last_used, revoked";
+
+impl Store {
+    /// Mints a token: 32 random bytes as hex, prefixed `ssi_`. Returns the
+    /// plaintext, which is shown once and never stored (only its SHA-256 is),
+    /// and the token's record.
+    ///
+    /// Scope rules: an admin token is scoped to nothing, a manager token to a
+    /// team, a member token to a member (and optionally that member's team).
+    pub fn create_token(
+        &self,
+        role: Role,
+        member: Option<MemberId>,
+        team: Option<TeamId>,
+        label: &str,
+    ) -> Result<(String, TokenInfo), StoreError> {
+        match (role, member, team) {
+            (Role::Admin, None, None) | (Role::Manager, None, Some(_)) | (Role::Member, Some(_), _) => {}
+            (Role::Admin, ..) => {
+                return Err(StoreError::invalid("an admin token is scoped to no member or team"));
+            }
+            (Role::Manager, ..) => {
+                return Err(StoreError::invalid("a manager token needs a team and no member"));
+            }
+            (Role::Member, None, _) => return Err(StoreError::invalid("a member token needs a member")),
+        }
+        let mut secret = [0u8; 32];
+        getrandom::fill(&mut secret).map_err(|e| StoreError::Io {
+            path: self.path().to_path_buf(),
+            source: std::io::Error::other(format!("no random bytes for a token: {e}")),
+        })?;
+        let plaintext = format!("{TOKEN_PREFIX}{}", hex(&secret));
+        let hash = token_hash(&plaintext);
+        let info = self.pool.write(|tx| {
+            if let Some(member) = member {
+                ensure_member(tx, member)?;
+            }
+            if let Some(team) = team {
+                team_by_id(tx, team)?;
+            }
+            tx.execute(
+                "INSERT INTO api_tokens (hash, role, member_id, team_id, label, created)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    hash.as_slice(),
+                    role.as_str(),
+                    member.map(|m| m.0),
+                    team.map(|t| t.0),
+                    label.trim(),
+                    now_seconds()
+                ],
+            )?;
+            token_by_id(tx, TokenId(tx.last_insert_rowid()))
+        })?;
+        Ok((plaintext, info))
+    }
+
+    /// The token whose plaintext this is, unless it is unknown or revoked.
+    ///
+    /// Looks the token up by its hash, then compares the hashes in constant
+    /// time. Records `last_used` (to the minute, best effort: skipped when
+    /// another thread of this process is writing, so that authenticating
+    /// never queues behind a long write).
+    pub fn authenticate(&self, plaintext: &str) -> Result<Option<TokenInfo>, StoreError> {
+        let plaintext = plaintext.trim();
+        if !plaintext.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        let hash = token_hash(plaintext);
+        let found = self.pool.read(|tx| {
+            let row: Option<(Vec<u8>, i64)> = tx
+                .query_row(
+                    "SELECT hash, id FROM api_tokens WHERE hash = ?1 AND revoked IS NULL",
+                    [hash.as_slice()],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            match row {
+                Some((stored, id)) if bool::from(stored.as_slice().ct_eq(hash.as_slice())) => {
+                    token_by_id(tx, TokenId(id)).map(Some)
+                }
+                _ => Ok(None),
+            }
+        })?;
+        let Some(info) = found else { return Ok(None) };
+        let now = now_seconds();
+        let stale = info.last_used.is_none_or(|t| now - t.timestamp() >= LAST_USED_RESOLUTION_SECONDS);
+        if stale
+            && let Some(result) = self.pool.try_write(|tx| {
+                tx.execute("UPDATE api_tokens SET last_used = ?1 WHERE id = ?2", params![now, info.id.0])?;
+                Ok(())
+            })
+            && let Err(e) = result
+        {
+            tracing::warn!(token = info.id.0, error = %e, "could not record a token's last use");
+        }
+        Ok(Some(info))
+    }
+
+    /// Every token, revoked ones included, oldest first.
+    pub fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        self.pool.read(|tx| {
+            let mut stmt =
+                tx.prepare_cached(&format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY id"))?;
+            let rows = stmt.query_map([], token_from_row)?;
+            rows.map(|r| r?).collect()
+        })
+    }
+
+    /// Revokes a token; it never authenticates again. Revoking twice keeps the first time.
+    pub fn revoke_token(&self, id: TokenId) -> Result<TokenInfo, StoreError> {
+        self.pool.write(|tx| {
+            token_by_id(tx, id)?;
+            tx.execute(
+                "UPDATE api_tokens SET revoked = ?1 WHERE id = ?2 AND revoked IS NULL",
+                params![now_seconds(), id.0],
+            )?;
+            token_by_id(tx, id)
+        })
+    }
+}
+
+/// SHA-256 of the token's full plaintext.
+fn token_hash(plaintext: &str) -> [u8; 32] {
+    Sha256::digest(plaintext.as_bytes()).into()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|b| [DIGITS[usize::from(b >> 4)] as char, DIGITS[usize::from(b & 0xf)] as char])
+        .collect()
+}
+
+fn token_by_id(conn: &Connection, id: TokenId) -> Result<TokenInfo, StoreError> {
+    conn.query_row(&format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = ?1"), [id.0], token_from_row)
+        .optional()?
+        .ok_or_else(|| StoreError::not_found(format!("token {id}")))?
+}
+
+fn token_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TokenInfo, StoreError>> {
+    let role: String = row.get(1)?;
+    let created: i64 = row.get(5)?;
+    let last_used: Option<i64> = row.get(6)?;
+    let revoked: Option<i64> = row.get(7)?;
+    let id = TokenId(row.get(0)?);
+    let member = row.get::<_, Option<i64>>(2)?.map(MemberId);
+    let team = row.get::<_, Option<i64>>(3)?.map(TeamId);
+    let label: String = row.get(4)?;
+    Ok((|| {
+        Ok(TokenInfo {
+            id,
+            role: role.parse().map_err(|e| StoreError::invalid(format!("token {id}: {e}")))?,
+            member,
+            team,
+            label,
+            created: instant(created)?,
+            last_used: optional_instant(last_used)?,
+            revoked: optional_instant(revoked)?,
+        })
+    })())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_is_lower_case_two_digits_per_byte() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+    }
+}

@@ -1,0 +1,292 @@
+//! Schema and lifecycle: migrations, pragmas, file layout, and a full round trip through a re-open.
+
+mod common;
+
+use common::*;
+use sha2::{Digest, Sha256};
+use ssi_core::{ActivityKind, GroupStats, OfficialReading, ProfileSnapshot, ReadingSource, ScoringModel};
+use ssi_store::migrations::{LATEST_VERSION, MIGRATIONS, migrate_file};
+use ssi_store::{ImportMeta, PushedScore, Role, Store, StoreError};
+
+/// SHA-256 of every shipped migration. A shipped migration is never edited:
+/// if this test fails, revert the edit and add a new migration instead.
+/// A new migration gets its line here when it ships.
+const PINNED: &[(&str, &str)] =
+    &[("0001_initial.sql", "1540a2a12a4058648f9890a48b51451767ca0056870c2967f5b1209e96a3ba96")];
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn shipped_migrations_are_pinned_by_hash() {
+    assert_eq!(MIGRATIONS.len(), PINNED.len(), "every migration needs a pinned hash");
+    for (migration, (name, hash)) in MIGRATIONS.iter().zip(PINNED) {
+        assert_eq!(migration.name, *name);
+        assert_eq!(hex(&Sha256::digest(migration.sql.as_bytes())), *hash, "{name} was edited after shipping");
+    }
+}
+
+fn schema(path: &std::path::Path) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn migrates_from_empty_and_from_every_earlier_version() {
+    let (_fresh_dir, fresh) = temp_store();
+    let expected = schema(fresh.path());
+    assert_eq!(fresh.schema_version().unwrap(), LATEST_VERSION);
+
+    for start in 0..=LATEST_VERSION {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ssi.db");
+        assert_eq!(migrate_file(&path, start).unwrap(), start);
+        if start >= 1 {
+            // Data written under the old schema must survive the upgrade.
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute("INSERT INTO members (name, created) VALUES ('Old Member', 0)", []).unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), LATEST_VERSION, "from version {start}");
+        assert_eq!(schema(&path), expected, "schema after migrating from version {start}");
+        if start >= 1 {
+            assert_eq!(store.member_by_name("old member").unwrap().name, "Old Member");
+        }
+        assert_eq!(store.active_model().unwrap(), ScoringModel::default_model());
+        assert_integrity(&store);
+    }
+}
+
+#[test]
+fn a_database_from_a_newer_build_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ssi.db");
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", LATEST_VERSION + 1).unwrap();
+    drop(conn);
+    match Store::open(&path) {
+        Err(StoreError::Migration { version, .. }) => assert_eq!(version, LATEST_VERSION + 1),
+        other => panic!("expected a migration error, got {other:?}"),
+    }
+}
+
+#[test]
+fn open_sets_wal_and_creates_a_private_directory_and_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested").join("data").join("ssi.db");
+    let store = Store::open(&path).unwrap();
+    assert!(path.exists());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let file_mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(file_mode, 0o600);
+        let dir_mode = std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(dir_mode, 0o700);
+    }
+    // Foreign keys are enforced on the store's connections.
+    let err = store.create_member("Alice", None, Some(ssi_store::TeamId(42))).unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
+    assert_integrity(&store);
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, "these are not the tables you are looking for ".repeat(200)).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
+    assert!(err.to_string().contains("notes.txt"), "{err}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap().len(), 45 * 200, "the file is left alone");
+}
+
+#[test]
+fn the_pseudonym_key_is_random_per_database_and_stable() {
+    let (dir_a, a) = temp_store();
+    let (_dir_b, b) = temp_store();
+    let key_a = a.pseudonym_key().unwrap();
+    assert_ne!(key_a, [0u8; 32]);
+    assert_ne!(key_a, b.pseudonym_key().unwrap());
+    drop(a);
+    let reopened = Store::open(&dir_a.path().join("ssi.db")).unwrap();
+    assert_eq!(reopened.pseudonym_key().unwrap(), key_a);
+    assert_integrity(&reopened);
+}
+
+#[test]
+fn default_db_path_honours_ssi_db() {
+    // The environment is process-wide, so the check runs in a child process.
+    if let Ok(expected) = std::env::var("SSI_STORE_TEST_EXPECT") {
+        assert_eq!(ssi_store::default_db_path().unwrap(), std::path::PathBuf::from(expected));
+        return;
+    }
+    let me = std::env::current_exe().unwrap();
+    let run = |envs: &[(&str, &str)], expect: &str| {
+        let mut cmd = std::process::Command::new(&me);
+        cmd.args(["--exact", "default_db_path_honours_ssi_db", "--test-threads=1"])
+            .env_remove("SSI_DB")
+            .env("SSI_STORE_TEST_EXPECT", expect);
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    };
+    run(&[("SSI_DB", "/tmp/somewhere/else.db")], "/tmp/somewhere/else.db");
+    #[cfg(target_os = "linux")]
+    run(&[("HOME", "/tmp/ssi-home"), ("XDG_DATA_HOME", "/tmp/ssi-xdg")], "/tmp/ssi-xdg/ssi/ssi.db");
+}
+
+#[test]
+fn every_table_survives_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ssi.db");
+    let today = day(2026, 3, 31);
+    let store = Store::open(&path).unwrap();
+
+    let team = store.create_team("North").unwrap();
+    let alice = store.create_member("Alice", Some("Software"), Some(team.id)).unwrap();
+    let bob = store.create_member("Bob", None, None).unwrap();
+    let (_, admin) = store.create_token(Role::Admin, None, None, "admin laptop").unwrap();
+    let (_, own) = store.create_token(Role::Member, Some(alice.id), None, "alice").unwrap();
+    store.revoke_token(own.id).unwrap();
+
+    let mut profile = ProfileSnapshot::empty(day(2026, 3, 1));
+    profile.first_name = "Alice".into();
+    profile.headline = Some("Helping teams sell".into());
+    profile.skills = vec!["Sales".into(), "SaaS".into()];
+    profile.has_photo = true;
+    let events = synthetic_events(1, day(2026, 1, 1), 60);
+    let import_meta = ImportMeta { export_date: Some(day(2026, 3, 1)), ..meta("alice-1") };
+    store.import_export(alice.id, &import_meta, Some(&profile), ok(events.clone()), today).unwrap();
+
+    let mut reading = OfficialReading::new(day(2026, 3, 2), 19.7, ReadingSource::Json);
+    reading.pillars = [Some(13.1), Some(3.7), Some(0.3), Some(2.6)];
+    reading.industry = GroupStats { rank: Some(75), average: Some(20.5), ..GroupStats::default() };
+    reading.network =
+        GroupStats { rank: Some(81), average: Some(22.0), size: Some(500), ..GroupStats::default() };
+    store.add_reading(alice.id, &reading).unwrap();
+
+    let mut custom = ScoringModel::default_model();
+    custom.version = "custom-2".into();
+    custom.components[1].curve = ssi_core::Curve::Saturating { half_at: 3.0 };
+    store.use_model(&custom, today).unwrap();
+    let pushed = PushedScore {
+        date: day(2026, 3, 30),
+        model_version: "ssi-default-1".into(),
+        pillars: ssi_core::PillarScores::from_array([10.0, 5.0, 5.0, 5.0]),
+        total: 25.0,
+        components: vec![],
+    };
+    store.push_scores(bob.id, std::slice::from_ref(&pushed)).unwrap();
+
+    let before = dump(&path);
+    let teams = store.list_teams().unwrap();
+    let members = store.list_members().unwrap();
+    let tokens = store.list_tokens().unwrap();
+    let history = store.history(alice.id, None, None).unwrap();
+    let latest = store.latest_score(alice.id, None).unwrap();
+    let models = store.list_models().unwrap();
+    let imports = store.imports(alice.id).unwrap();
+    let key = store.pseudonym_key().unwrap();
+    drop(store);
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(dump(&path), before);
+    assert_eq!(store.list_teams().unwrap(), teams);
+    assert_eq!(store.list_members().unwrap(), members);
+    assert_eq!(store.list_tokens().unwrap(), tokens);
+    assert_eq!(tokens[0], admin);
+    assert!(tokens[1].revoked.is_some());
+    assert_eq!(store.pseudonym_key().unwrap(), key);
+    assert_eq!(store.profile_snapshots(alice.id).unwrap(), vec![profile]);
+    assert_eq!(store.load_events(alice.id).unwrap(), events);
+    assert_eq!(store.imports(alice.id).unwrap(), imports);
+    assert_eq!(imports[0].report, import_meta.report);
+    assert_eq!(imports[0].export_date, Some(day(2026, 3, 1)));
+    assert_eq!(store.readings(alice.id, None, None).unwrap(), vec![reading.clone()]);
+    assert_eq!(store.latest_reading(alice.id).unwrap(), Some(reading));
+    assert_eq!(store.list_models().unwrap(), models);
+    assert_eq!(store.model("custom-2").unwrap(), custom);
+    assert_eq!(store.active_model().unwrap(), custom);
+    assert_eq!(store.history(alice.id, None, None).unwrap(), history);
+    assert_eq!(store.latest_score(alice.id, None).unwrap(), latest);
+    let latest = latest.unwrap();
+    assert_eq!(latest.model_version, "custom-2");
+    assert_eq!(latest.date, today);
+    assert_eq!(latest.components.len(), custom.components.len());
+    let bob_points = store.score_points(bob.id, "push:ssi-default-1", None, None).unwrap();
+    assert_eq!(bob_points.len(), 1);
+    assert_eq!(bob_points[0].pillars, pushed.pillars);
+    // The event kinds stored are the ones given.
+    assert!(store.load_events(alice.id).unwrap().iter().any(|e| e.kind == ActivityKind::ConnectionMade));
+    assert_integrity(&store);
+}
+
+#[test]
+fn a_process_killed_mid_import_leaves_the_database_as_it_was() {
+    // Child side: import events until half-way, say so, then hang until killed.
+    if let Ok(db) = std::env::var("SSI_STORE_TEST_KILL_DB") {
+        let store = Store::open(std::path::Path::new(&db)).unwrap();
+        let alice = store.member_by_name("Alice").unwrap();
+        let marker = std::path::PathBuf::from(std::env::var("SSI_STORE_TEST_KILL_MARKER").unwrap());
+        let events = synthetic_events(2, day(2026, 2, 1), 60);
+        let source = events.into_iter().enumerate().map(move |(i, e)| {
+            if i == 100 {
+                std::fs::write(&marker, b"half-way").unwrap();
+                std::thread::sleep(std::time::Duration::from_secs(120));
+            }
+            Ok::<_, std::convert::Infallible>(e)
+        });
+        let _ = store.import_export(alice.id, &meta("second"), None, source, day(2026, 3, 31));
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ssi.db");
+    let marker = dir.path().join("half-way");
+    {
+        let store = Store::open(&path).unwrap();
+        let alice = store.create_member("Alice", None, None).unwrap();
+        store
+            .import_export(
+                alice.id,
+                &meta("first"),
+                None,
+                ok(synthetic_events(1, day(2026, 1, 1), 40)),
+                day(2026, 3, 31),
+            )
+            .unwrap();
+    }
+    let before = dump(&path);
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "a_process_killed_mid_import_leaves_the_database_as_it_was", "--test-threads=1"])
+        .env("SSI_STORE_TEST_KILL_DB", &path)
+        .env("SSI_STORE_TEST_KILL_MARKER", &marker)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut waited = 0;
+    while !marker.exists() {
+        assert!(waited < 600, "the child never got half-way");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        waited += 1;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The killed writer left a WAL and maybe a hot transaction; opening recovers.
+    let store = Store::open(&path).unwrap();
+    assert_integrity(&store);
+    assert_eq!(dump(&path), before);
+    assert_eq!(store.imports(store.member_by_name("Alice").unwrap().id).unwrap().len(), 1);
+}
