@@ -62,6 +62,17 @@ pub struct Events<'a> {
     finished: bool,
 }
 
+impl Events<'_> {
+    /// The import report as it stands: complete once the iterator has ended.
+    ///
+    /// Lets a consumer that holds the iterator (such as the store, which
+    /// records the report in the same transaction as the events) read the
+    /// finished report without giving the iterator back.
+    pub fn report(&self) -> &ImportReport {
+        self.report
+    }
+}
+
 impl std::fmt::Debug for Events<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Events").field("finished", &self.finished).finish_non_exhaustive()

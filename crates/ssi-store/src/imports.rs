@@ -12,8 +12,12 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use ssi_core::{ActivityEvent, ActivityKind, ProfileSnapshot, PseudonymKey};
 
 /// The event columns the scoring sweep needs, in [`event_from_row`] order.
-pub(crate) const SCORING_EVENT_COLUMNS: &str =
-    "at, kind, counterpart, conversation, counterpart_title, counterpart_company, personalised";
+macro_rules! scoring_event_columns {
+    () => {
+        "at, kind, counterpart, conversation, counterpart_title, counterpart_company, personalised"
+    };
+}
+pub(crate) use scoring_event_columns;
 
 impl Store {
     /// Imports one export for `member` in ONE transaction, then re-scores.
@@ -40,11 +44,29 @@ impl Store {
         events: impl IntoIterator<Item = Result<ActivityEvent, E>>,
         today: NaiveDate,
     ) -> Result<ImportOutcome, ImportFailure<E>> {
+        let report = meta.report.clone();
+        self.import_export_reporting(member, meta, profile, events.into_iter(), |_| report, today)
+    }
+
+    /// [`Store::import_export`], with the report to record taken from the
+    /// event source once it has been read to its end (`meta.report` is then
+    /// ignored). An importer's report is only complete after its events, and
+    /// this records the complete one in the same transaction.
+    pub fn import_export_reporting<I, E>(
+        &self,
+        member: MemberId,
+        meta: &ImportMeta,
+        profile: Option<&ProfileSnapshot>,
+        mut events: I,
+        final_report: impl FnOnce(&I) -> serde_json::Value,
+        today: NaiveDate,
+    ) -> Result<ImportOutcome, ImportFailure<E>>
+    where
+        I: Iterator<Item = Result<ActivityEvent, E>>,
+    {
         if meta.fingerprint.trim().is_empty() {
             return Err(StoreError::invalid("the import's fingerprint must not be empty").into());
         }
-        let report = serde_json::to_string(&meta.report)
-            .map_err(|e| StoreError::invalid(format!("the import report cannot be stored: {e}")))?;
         self.pool.write(|tx| {
             ensure_member(tx, member)?;
             let earlier: Option<i64> = tx
@@ -59,15 +81,8 @@ impl Store {
             }
             tx.execute(
                 "INSERT INTO imports (member_id, fingerprint, imported_at, export_date, source_name, report)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    member.0,
-                    meta.fingerprint,
-                    now_seconds(),
-                    meta.export_date,
-                    meta.source_name,
-                    report
-                ],
+                 VALUES (?1, ?2, ?3, ?4, ?5, '{}')",
+                params![member.0, meta.fingerprint, now_seconds(), meta.export_date, meta.source_name],
             )?;
             let import_id = tx.last_insert_rowid();
 
@@ -78,7 +93,7 @@ impl Store {
             )?;
             let (mut seen, mut added) = (0u64, 0u64);
             let mut first_new_day: Option<NaiveDate> = None;
-            for item in events {
+            for item in events.by_ref() {
                 let event = item.map_err(ImportFailure::Source)?;
                 seen += 1;
                 if !day_in_range(event.day()) {
@@ -118,9 +133,11 @@ impl Store {
                 Some(profile) => store_snapshot(tx, member, profile)?,
                 None => None,
             };
+            let report = serde_json::to_string(&final_report(&events))
+                .map_err(|e| StoreError::invalid(format!("the import report cannot be stored: {e}")))?;
             tx.execute(
-                "UPDATE imports SET events_seen = ?1, events_added = ?2 WHERE id = ?3",
-                params![seen as i64, added as i64, import_id],
+                "UPDATE imports SET events_seen = ?1, events_added = ?2, report = ?3 WHERE id = ?4",
+                params![seen as i64, added as i64, report, import_id],
             )?;
 
             let first_changed_day = match (first_new_day, snapshot_changed) {
@@ -158,8 +175,10 @@ impl Store {
     pub fn load_events(&self, member: MemberId) -> Result<Vec<ActivityEvent>, StoreError> {
         self.pool.read(|tx| {
             ensure_member(tx, member)?;
-            let mut stmt = tx.prepare_cached(&format!(
-                "SELECT {SCORING_EVENT_COLUMNS}, natural_key FROM events WHERE member_id = ?1 ORDER BY at, id"
+            let mut stmt = tx.prepare_cached(concat!(
+                "SELECT ",
+                scoring_event_columns!(),
+                ", natural_key FROM events WHERE member_id = ?1 ORDER BY at, id"
             ))?;
             let mut rows = stmt.query([member.0])?;
             let mut events = Vec::new();
@@ -324,7 +343,7 @@ fn parse_kind(text: &str) -> Result<ActivityKind, StoreError> {
     text.parse().map_err(|e| StoreError::invalid(format!("stored event: {e}")))
 }
 
-/// An event from a row of [`SCORING_EVENT_COLUMNS`] (plus `natural_key` when
+/// An event from a row of `scoring_event_columns!()` (plus `natural_key` when
 /// `with_key`; the sweep does not need it).
 pub(crate) fn event_from_row(row: &Row<'_>, with_key: bool) -> Result<ActivityEvent, StoreError> {
     let at = instant(row.get(0)?)?;

@@ -39,7 +39,7 @@ mod types;
 
 pub use error::{ImportFailure, StoreError};
 pub use scores::PUSH_PREFIX;
-pub use tokens::TOKEN_PREFIX;
+pub use tokens::{MIN_INSTALLED_TOKEN_LEN, TOKEN_PREFIX};
 pub use types::{
     ActivitySpan, BandCount, HistoryRow, ImportMeta, ImportOutcome, ImportRecord, LeaderboardRow, Member,
     MemberId, ModelInfo, Mover, Percentile, PushedScore, Role, ScorePoint, Team, TeamId, TeamSummary,

@@ -6,8 +6,16 @@ use crate::error::{StoreError, unique_conflict};
 use crate::types::{Member, MemberId, Team, TeamId};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-const TEAM_COLUMNS: &str = "id, name, created";
-const MEMBER_COLUMNS: &str = "id, name, industry, team_id, created";
+macro_rules! team_columns {
+    () => {
+        "id, name, created"
+    };
+}
+macro_rules! member_columns {
+    () => {
+        "id, name, industry, team_id, created"
+    };
+}
 
 impl Store {
     /// Creates a team. The name is trimmed and must be unique (ignoring ASCII case).
@@ -24,7 +32,7 @@ impl Store {
     pub fn list_teams(&self) -> Result<Vec<Team>, StoreError> {
         self.pool.read(|tx| {
             let mut stmt =
-                tx.prepare_cached(&format!("SELECT {TEAM_COLUMNS} FROM teams ORDER BY name, id"))?;
+                tx.prepare_cached(concat!("SELECT ", team_columns!(), " FROM teams ORDER BY name, id"))?;
             let rows = stmt.query_map([], team_from_row)?;
             rows.map(|r| r?).collect()
         })
@@ -39,7 +47,7 @@ impl Store {
     pub fn team_by_name(&self, name: &str) -> Result<Team, StoreError> {
         self.pool.read(|tx| {
             tx.query_row(
-                &format!("SELECT {TEAM_COLUMNS} FROM teams WHERE name = ?1"),
+                concat!("SELECT ", team_columns!(), " FROM teams WHERE name = ?1"),
                 [name.trim()],
                 team_from_row,
             )
@@ -98,7 +106,7 @@ impl Store {
     pub fn member_by_name(&self, name: &str) -> Result<Member, StoreError> {
         self.pool.read(|tx| {
             tx.query_row(
-                &format!("SELECT {MEMBER_COLUMNS} FROM members WHERE name = ?1"),
+                concat!("SELECT ", member_columns!(), " FROM members WHERE name = ?1"),
                 [name.trim()],
                 member_from_row,
             )
@@ -116,7 +124,7 @@ impl Store {
     pub fn list_members(&self) -> Result<Vec<Member>, StoreError> {
         self.pool.read(|tx| {
             let mut stmt =
-                tx.prepare_cached(&format!("SELECT {MEMBER_COLUMNS} FROM members ORDER BY name, id"))?;
+                tx.prepare_cached(concat!("SELECT ", member_columns!(), " FROM members ORDER BY name, id"))?;
             let rows = stmt.query_map([], member_from_row)?;
             rows.map(|r| r?).collect()
         })
@@ -203,15 +211,19 @@ fn clean_optional(text: Option<&str>) -> Option<String> {
 }
 
 pub(crate) fn team_by_id(conn: &Connection, id: TeamId) -> Result<Team, StoreError> {
-    conn.query_row(&format!("SELECT {TEAM_COLUMNS} FROM teams WHERE id = ?1"), [id.0], team_from_row)
+    conn.query_row(concat!("SELECT ", team_columns!(), " FROM teams WHERE id = ?1"), [id.0], team_from_row)
         .optional()?
         .ok_or_else(|| StoreError::not_found(format!("team {id}")))?
 }
 
 pub(crate) fn member_by_id(conn: &Connection, id: MemberId) -> Result<Member, StoreError> {
-    conn.query_row(&format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?1"), [id.0], member_from_row)
-        .optional()?
-        .ok_or_else(|| StoreError::not_found(format!("member {id}")))?
+    conn.query_row(
+        concat!("SELECT ", member_columns!(), " FROM members WHERE id = ?1"),
+        [id.0],
+        member_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::not_found(format!("member {id}")))?
 }
 
 /// Fails with [`StoreError::NotFound`] unless the member exists.
@@ -222,8 +234,10 @@ pub(crate) fn ensure_member(conn: &Connection, id: MemberId) -> Result<(), Store
 }
 
 pub(crate) fn team_members(conn: &Connection, team: TeamId) -> Result<Vec<Member>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {MEMBER_COLUMNS} FROM members WHERE team_id = ?1 ORDER BY name, id"
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT ",
+        member_columns!(),
+        " FROM members WHERE team_id = ?1 ORDER BY name, id"
     ))?;
     let rows = stmt.query_map([team.0], member_from_row)?;
     rows.map(|r| r?).collect()
@@ -231,8 +245,10 @@ pub(crate) fn team_members(conn: &Connection, team: TeamId) -> Result<Vec<Member
 
 /// Members whose industry equals `industry`, ignoring ASCII case.
 pub(crate) fn industry_members(conn: &Connection, industry: &str) -> Result<Vec<Member>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {MEMBER_COLUMNS} FROM members WHERE industry = ?1 COLLATE NOCASE ORDER BY name, id"
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT ",
+        member_columns!(),
+        " FROM members WHERE industry = ?1 COLLATE NOCASE ORDER BY name, id"
     ))?;
     let rows = stmt.query_map([industry], member_from_row)?;
     rows.map(|r| r?).collect()

@@ -10,7 +10,11 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use ssi_core::{GroupStats, OfficialReading, ReadingSource};
 
-const READING_COLUMNS: &str = "date, source, total, brand, people, insights, relationships, groups";
+macro_rules! reading_columns {
+    () => {
+        "date, source, total, brand, people, insights, relationships, groups"
+    };
+}
 
 /// The three comparison groups, stored together as JSON.
 #[derive(Serialize, Deserialize)]
@@ -98,8 +102,10 @@ impl Store {
     pub fn latest_reading(&self, member: MemberId) -> Result<Option<OfficialReading>, StoreError> {
         self.pool.read(|tx| {
             ensure_member(tx, member)?;
-            let mut stmt = tx.prepare_cached(&format!(
-                "SELECT {READING_COLUMNS} FROM official_readings WHERE member_id = ?1 ORDER BY date DESC, id DESC LIMIT 1"
+            let mut stmt = tx.prepare_cached(concat!(
+                "SELECT ",
+                reading_columns!(),
+                " FROM official_readings WHERE member_id = ?1 ORDER BY date DESC, id DESC LIMIT 1"
             ))?;
             stmt.query_row([member.0], reading_from_row).optional()?.transpose()
         })
@@ -112,8 +118,10 @@ pub(crate) fn readings_in(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<Vec<OfficialReading>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {READING_COLUMNS} FROM official_readings
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT ",
+        reading_columns!(),
+        " FROM official_readings
          WHERE member_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date, id"
     ))?;
     let rows = stmt.query_map(params![member.0, range_start(from), range_end(to)], reading_from_row)?;

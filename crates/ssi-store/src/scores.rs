@@ -7,7 +7,7 @@
 use crate::Store;
 use crate::db::{LAST_DAY, check_day, range_end, range_start};
 use crate::error::StoreError;
-use crate::imports::{SCORING_EVENT_COLUMNS, event_from_row, load_snapshots};
+use crate::imports::{event_from_row, load_snapshots, scoring_event_columns};
 use crate::members::ensure_member;
 use crate::models::{active_model_in, active_version, stored_model};
 use crate::readings::readings_in;
@@ -24,7 +24,11 @@ pub const PUSH_PREFIX: &str = "push:";
 /// How far a pushed total may stray from the sum of its pillars.
 const PUSH_SUM_TOLERANCE: f64 = 0.01;
 
-const POINT_COLUMNS: &str = "date, model_version, brand, people, insights, relationships, total";
+macro_rules! point_columns {
+    () => {
+        "date, model_version, brand, people, insights, relationships, total"
+    };
+}
 
 impl Store {
     /// Materialises the member's daily scores under the active model from
@@ -230,13 +234,14 @@ const INSERT_BATCH: usize = 64;
 
 /// A multi-row INSERT of [`INSERT_BATCH`] rows.
 static INSERT_SCORES_BATCH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    format!(
+    // Only placeholders are repeated here: values are always bound.
+    let mut sql = String::from(
         "INSERT INTO daily_scores
          (member_id, model_version, date, brand, people, insights, relationships, total, components)
-         VALUES {}",
-        vec![row; INSERT_BATCH].join(", ")
-    )
+         VALUES ",
+    );
+    sql.push_str(&vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?)"; INSERT_BATCH].join(", "));
+    sql
 });
 
 /// One daily score row to write.
@@ -308,8 +313,10 @@ pub(crate) fn rescore_in(
     if from > today {
         return Ok(0);
     }
-    let mut select = conn.prepare_cached(&format!(
-        "SELECT {SCORING_EVENT_COLUMNS} FROM events WHERE member_id = ?1 ORDER BY at, id"
+    let mut select = conn.prepare_cached(concat!(
+        "SELECT ",
+        scoring_event_columns!(),
+        " FROM events WHERE member_id = ?1 ORDER BY at, id"
     ))?;
     let mut rows = select.query([member.0])?;
     let mut failure: Option<StoreError> = None;
@@ -411,8 +418,10 @@ pub(crate) fn score_as_of(
     on: Option<NaiveDate>,
 ) -> Result<Option<(ScorePoint, String)>, StoreError> {
     let on = range_end(on);
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {POINT_COLUMNS}, components FROM daily_scores
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT ",
+        point_columns!(),
+        ", components FROM daily_scores
          WHERE member_id = ?1 AND model_version = ?2 AND date <= ?3
          ORDER BY date DESC LIMIT 1"
     ))?;
@@ -445,8 +454,10 @@ fn points_in(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<Vec<ScorePoint>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {POINT_COLUMNS} FROM daily_scores
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT ",
+        point_columns!(),
+        " FROM daily_scores
          WHERE member_id = ?1 AND model_version = ?2 AND date >= ?3 AND date <= ?4
          ORDER BY date"
     ))?;

@@ -17,7 +17,25 @@ pub const TOKEN_PREFIX: &str = "ssi_";
 /// not a write on every request.
 const LAST_USED_RESOLUTION_SECONDS: i64 = 60;
 
-const TOKEN_COLUMNS: &str = "id, role, member_id, team_id, label, created, last_used, revoked";
+/// The shortest plaintext [`Store::install_token`] accepts.
+pub const MIN_INSTALLED_TOKEN_LEN: usize = 24;
+
+/// Scope rules: an admin token is scoped to nothing, a manager token to a
+/// team, a member token to a member (and optionally that member's team).
+fn check_scope(role: Role, member: Option<MemberId>, team: Option<TeamId>) -> Result<(), StoreError> {
+    match (role, member, team) {
+        (Role::Admin, None, None) | (Role::Manager, None, Some(_)) | (Role::Member, Some(_), _) => Ok(()),
+        (Role::Admin, ..) => Err(StoreError::invalid("an admin token is scoped to no member or team")),
+        (Role::Manager, ..) => Err(StoreError::invalid("a manager token needs a team and no member")),
+        (Role::Member, None, _) => Err(StoreError::invalid("a member token needs a member")),
+    }
+}
+
+macro_rules! token_columns {
+    () => {
+        "id, role, member_id, team_id, label, created, last_used, revoked"
+    };
+}
 
 impl Store {
     /// Mints a token: 32 random bytes as hex, prefixed `ssi_`. Returns the
@@ -33,24 +51,65 @@ impl Store {
         team: Option<TeamId>,
         label: &str,
     ) -> Result<(String, TokenInfo), StoreError> {
-        match (role, member, team) {
-            (Role::Admin, None, None) | (Role::Manager, None, Some(_)) | (Role::Member, Some(_), _) => {}
-            (Role::Admin, ..) => {
-                return Err(StoreError::invalid("an admin token is scoped to no member or team"));
-            }
-            (Role::Manager, ..) => {
-                return Err(StoreError::invalid("a manager token needs a team and no member"));
-            }
-            (Role::Member, None, _) => return Err(StoreError::invalid("a member token needs a member")),
-        }
+        check_scope(role, member, team)?;
         let mut secret = [0u8; 32];
         getrandom::fill(&mut secret).map_err(|e| StoreError::Io {
             path: self.path().to_path_buf(),
             source: std::io::Error::other(format!("no random bytes for a token: {e}")),
         })?;
         let plaintext = format!("{TOKEN_PREFIX}{}", hex(&secret));
-        let hash = token_hash(&plaintext);
-        let info = self.pool.write(|tx| {
+        let info = self.insert_token(&plaintext, role, member, team, label)?;
+        Ok((plaintext, info))
+    }
+
+    /// Installs a token whose plaintext the operator chose (the server's
+    /// `SSI_ADMIN_TOKEN`), under the same scope rules and hashing as
+    /// [`Store::create_token`].
+    ///
+    /// The plaintext must start with `ssi_` and be at least
+    /// [`MIN_INSTALLED_TOKEN_LEN`] characters long; a token with the same
+    /// plaintext already installed is a conflict.
+    pub fn install_token(
+        &self,
+        plaintext: &str,
+        role: Role,
+        member: Option<MemberId>,
+        team: Option<TeamId>,
+        label: &str,
+    ) -> Result<TokenInfo, StoreError> {
+        check_scope(role, member, team)?;
+        let plaintext = plaintext.trim();
+        if !plaintext.starts_with(TOKEN_PREFIX) || plaintext.chars().count() < MIN_INSTALLED_TOKEN_LEN {
+            return Err(StoreError::invalid(format!(
+                "a token must start with {TOKEN_PREFIX:?} and be at least {MIN_INSTALLED_TOKEN_LEN} characters long"
+            )));
+        }
+        self.insert_token(plaintext, role, member, team, label).map_err(|e| match e {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError::Conflict { what: "that token is already installed".into() }
+            }
+            other => other,
+        })
+    }
+
+    /// The token with this id, revoked or not.
+    pub fn get_token(&self, id: TokenId) -> Result<TokenInfo, StoreError> {
+        self.pool.read(|tx| token_by_id(tx, id))
+    }
+
+    /// Stores the hash of `plaintext` with its scope.
+    fn insert_token(
+        &self,
+        plaintext: &str,
+        role: Role,
+        member: Option<MemberId>,
+        team: Option<TeamId>,
+        label: &str,
+    ) -> Result<TokenInfo, StoreError> {
+        let hash = token_hash(plaintext);
+        self.pool.write(|tx| {
             if let Some(member) = member {
                 ensure_member(tx, member)?;
             }
@@ -70,8 +129,7 @@ impl Store {
                 ],
             )?;
             token_by_id(tx, TokenId(tx.last_insert_rowid()))
-        })?;
-        Ok((plaintext, info))
+        })
     }
 
     /// The token whose plaintext this is, unless it is unknown or revoked.
@@ -120,7 +178,7 @@ impl Store {
     pub fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
         self.pool.read(|tx| {
             let mut stmt =
-                tx.prepare_cached(&format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY id"))?;
+                tx.prepare_cached(concat!("SELECT ", token_columns!(), " FROM api_tokens ORDER BY id"))?;
             let rows = stmt.query_map([], token_from_row)?;
             rows.map(|r| r?).collect()
         })
@@ -153,9 +211,13 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn token_by_id(conn: &Connection, id: TokenId) -> Result<TokenInfo, StoreError> {
-    conn.query_row(&format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = ?1"), [id.0], token_from_row)
-        .optional()?
-        .ok_or_else(|| StoreError::not_found(format!("token {id}")))?
+    conn.query_row(
+        concat!("SELECT ", token_columns!(), " FROM api_tokens WHERE id = ?1"),
+        [id.0],
+        token_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::not_found(format!("token {id}")))?
 }
 
 fn token_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TokenInfo, StoreError>> {

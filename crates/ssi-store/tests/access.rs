@@ -359,3 +359,28 @@ fn concurrent_writers_and_readers_never_see_a_locked_database() {
     assert_eq!(first.team_leaderboard(team.id, today).unwrap().len(), 2);
     assert_integrity(&first);
 }
+
+#[test]
+fn an_operator_chosen_token_installs_once_and_authenticates() {
+    let (_dir, store) = temp_store();
+    let chosen = "ssi_operator-chosen-admin-secret-0001";
+    let info = store.install_token(chosen, Role::Admin, None, None, "from SSI_ADMIN_TOKEN").unwrap();
+    assert_eq!(store.authenticate(chosen).unwrap().map(|t| t.id), Some(info.id));
+    assert_eq!(store.get_token(info.id).unwrap().label, "from SSI_ADMIN_TOKEN");
+    assert!(matches!(
+        store.install_token(chosen, Role::Admin, None, None, "again"),
+        Err(StoreError::Conflict { .. })
+    ));
+    for bad in ["ssi_short", "not-prefixed-but-long-enough-0001"] {
+        assert!(matches!(store.install_token(bad, Role::Admin, None, None, "x"), Err(StoreError::InvalidData { .. })));
+    }
+    assert!(matches!(
+        store.install_token("ssi_operator-chosen-member-secret", Role::Member, None, None, "x"),
+        Err(StoreError::InvalidData { .. })
+    ));
+    assert!(!contains(&db_bytes(&store), chosen.as_bytes()));
+    let revoked = store.revoke_token(info.id).unwrap();
+    assert_eq!(store.get_token(info.id).unwrap().revoked, revoked.revoked);
+    assert!(matches!(store.get_token(ssi_store::TokenId(info.id.0 + 99)), Err(StoreError::NotFound { .. })));
+    assert_integrity(&store);
+}

@@ -608,3 +608,27 @@ fn pillars_of_stored_scores_add_up_to_the_total() {
     }
     assert_integrity(&store);
 }
+
+#[test]
+fn the_report_recorded_is_the_one_the_source_has_once_read_to_its_end() {
+    let (_dir, store) = temp_store();
+    let member = store.create_member("Ada", None, None).unwrap();
+    let events = synthetic_events(3, day(2026, 9, 1), 30);
+    let count = events.len();
+    let source = ok(events);
+    let outcome = store
+        .import_export_reporting(
+            member.id,
+            &meta("report-after"),
+            None,
+            source,
+            // The source is exhausted when this runs: it can report what it saw.
+            |rest| serde_json::json!({ "left_unread": rest.size_hint().1 }),
+            day(2026, 10, 1),
+        )
+        .unwrap();
+    assert!(matches!(outcome, ImportOutcome::Imported { events_seen, .. } if events_seen as usize == count));
+    let record = &store.imports(member.id).unwrap()[0];
+    assert_eq!(record.report, serde_json::json!({ "left_unread": 0 }));
+    assert_integrity(&store);
+}
