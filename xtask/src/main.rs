@@ -4,11 +4,16 @@ use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod gen_export;
+mod man;
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let task = args.first().map(String::as_str);
     match task {
         Some("ci") => ci(),
+        Some("gen-export") => gen_export::run(&args[1..]),
+        Some("man") => man::run(),
         Some("help") | None => {
             print_help();
             Ok(())
@@ -24,7 +29,9 @@ fn print_help() {
     println!(
         "cargo xtask <task>\n\n\
          tasks:\n  \
-         ci     fmt check, clippy -D warnings, doc -D warnings, then the whole test suite"
+         ci          fmt check, clippy -D warnings, doc -D warnings, then the whole test suite\n  \
+         gen-export  write a made-up LinkedIn data export zip (gen-export --help)\n  \
+         man         write the man page of ssi to target/man/ssi.1"
     );
 }
 

@@ -1,0 +1,121 @@
+//! `ssi dashboard` (and the bare `ssi`): the estimate at a glance.
+
+use crate::context::{Context, IMPORT_HINT};
+use crate::output::{
+    BaselineJson, BaselinePointJson, ChangesJson, DashboardJson, EstimateJson, FreshnessJson, ReadingJson,
+    TrendJson, print_json, print_text,
+};
+use crate::render;
+use crate::today::parse_date_arg;
+use anyhow::{Result, anyhow};
+use chrono::{Days, NaiveDate};
+use ssi_store::{Member, Store};
+
+/// Days shown by the sparkline.
+const TREND_DAYS: u64 = 90;
+
+/// Arguments of `ssi dashboard`.
+#[derive(Debug, Default, clap::Args)]
+#[command(after_help = "Example: ssi dashboard --date 2026-11-01")]
+pub(crate) struct Args {
+    /// The day to show, YYYY-MM-DD [default: today]
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    date: Option<NaiveDate>,
+}
+
+/// Shows the dashboard of the member in force.
+pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
+    let store = ctx.open_existing_store()?;
+    super::catch_up(&store, ctx.today);
+    let member = ctx.member(&store)?;
+    show(ctx, &store, &member, args.date.unwrap_or(ctx.today))
+}
+
+/// The bare `ssi`: the dashboard once data exists, else how to start.
+pub(crate) fn run_bare(ctx: &Context) -> Result<()> {
+    let path = ctx.db_path()?;
+    let has_data = path.exists() && !ctx.open_existing_store()?.list_members()?.is_empty();
+    // JSON readers get the dashboard's own error rather than prose.
+    if has_data || ctx.json {
+        return run(ctx, &Args::default());
+    }
+    print_text(&format!(
+        "ssi estimates your LinkedIn Social Selling Index from your own data export.\n\n\
+         No data yet: {IMPORT_HINT}.\n\
+         Get the export from LinkedIn: Settings → Data privacy → Get a copy of your data.\n\n\
+         Run `ssi --help` for every command.\n"
+    ))
+}
+
+/// Prints the dashboard as text or JSON.
+pub(crate) fn show(ctx: &Context, store: &Store, member: &Member, date: NaiveDate) -> Result<()> {
+    let dashboard = build(store, member, date)?;
+    if ctx.json {
+        print_json(&dashboard)
+    } else {
+        print_text(&render::dashboard::render(&dashboard, &ctx.painter))
+    }
+}
+
+/// Gathers the dashboard of `member` as of `date`.
+pub(crate) fn build(store: &Store, member: &Member, date: NaiveDate) -> Result<DashboardJson> {
+    let score = store
+        .latest_score(member.id, Some(date))?
+        .ok_or_else(|| anyhow!("{} has no estimate on or before {date} yet: {IMPORT_HINT}", member.name))?;
+    let day = score.date;
+    let change = ChangesJson {
+        since_yesterday: store.change_over(member.id, 1, day)?,
+        since_7_days: store.change_over(member.id, 7, day)?,
+        since_30_days: store.change_over(member.id, 30, day)?,
+    };
+    let trend_from = day.checked_sub_days(Days::new(TREND_DAYS - 1)).unwrap_or(day);
+    let recent = store.history(member.id, Some(trend_from), Some(day))?;
+    let totals = trend_from
+        .iter_days()
+        .take_while(|d| *d <= day)
+        .map(|d| recent.iter().find(|r| r.date == d).and_then(|r| r.estimate.as_ref()).map(|e| e.total))
+        .collect();
+
+    let readings = store.readings(member.id, None, Some(date))?;
+    let official = readings.last();
+    let first_score = store
+        .history(member.id, None, Some(day))?
+        .into_iter()
+        .find_map(|row| row.estimate.map(|e| (row.date, e.total)));
+    let baseline = BaselineJson {
+        estimate: first_score.map(|(date, total)| BaselinePointJson {
+            date,
+            total,
+            change: score.total - total,
+        }),
+        official: match (readings.first(), official) {
+            (Some(first), Some(last)) => Some(BaselinePointJson {
+                date: first.date,
+                total: first.total,
+                change: last.total - first.total,
+            }),
+            _ => None,
+        },
+    };
+    let span = store.activity_span(member.id)?;
+    let (known, known_from) = match (span.last_export, span.last_event) {
+        (Some(export), _) => (Some(export), Some("export_date")),
+        (None, Some(event)) => (Some(event), Some("last_event")),
+        (None, None) => (None, None),
+    };
+    let freshness = FreshnessJson {
+        activity_known_to: known,
+        known_from,
+        days_behind: known.map(|known| (day - known).num_days().max(0)),
+    };
+    Ok(DashboardJson {
+        member: member.name.clone(),
+        date: day,
+        estimate: EstimateJson::of(&score),
+        change,
+        baseline,
+        trend: TrendJson { from: trend_from, to: day, totals },
+        official: official.map(ReadingJson::from),
+        freshness,
+    })
+}

@@ -1,0 +1,410 @@
+//! `ssi import PATH`: reads a LinkedIn data export into the store, then shows a summary and the dashboard.
+
+use crate::commands::dashboard;
+use crate::context::{Context, UsageError, find_member, names};
+use crate::output::{DashboardJson, print_json, print_text};
+use crate::render;
+use crate::term::{DIM, Painter, STRONG};
+use anyhow::{Context as _, Result, anyhow};
+use chrono::{DateTime, NaiveDate, Utc};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use ssi_core::ProfileSnapshot;
+use ssi_import::{ImportOptions, ImportReport};
+use ssi_store::{ImportFailure, ImportMeta, ImportOutcome, Member, Store};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Arguments of `ssi import`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  ssi import ~/Downloads/Basic_LinkedInDataExport_11-20-2026.zip
+  ssi import ./Complete_LinkedInDataExport_11-20-2026/ --member \"Ada Lovelace\"
+
+Importing the same export twice changes nothing; a newer export adds only what is new.")]
+pub(crate) struct Args {
+    /// The export: the .zip LinkedIn sent, or the folder it unpacks to
+    #[arg(value_name = "PATH")]
+    path: PathBuf,
+}
+
+/// A file read from the export.
+#[derive(Debug, Serialize)]
+struct FileJson {
+    name: String,
+    kind: &'static str,
+    rows_read: u64,
+    events: u64,
+    rows_skipped: u64,
+}
+
+/// A row skipped, and why.
+#[derive(Debug, Serialize)]
+struct SkippedJson {
+    file: String,
+    line: Option<u64>,
+    field: Option<String>,
+    reason: String,
+}
+
+/// A file of the export left alone.
+#[derive(Debug, Serialize)]
+struct UnusedJson {
+    name: String,
+    reason: String,
+}
+
+/// What the import did (`ssi import --json` → `import`).
+#[derive(Debug, Serialize)]
+struct SummaryJson {
+    member: String,
+    member_created: bool,
+    source: String,
+    export_date: Option<NaiveDate>,
+    /// `imported` or `already_imported`.
+    outcome: &'static str,
+    already_imported_on: Option<DateTime<Utc>>,
+    events_read: u64,
+    events_added: u64,
+    first_changed_day: Option<NaiveDate>,
+    days_rescored: usize,
+    files: Vec<FileJson>,
+    rows_skipped: u64,
+    skipped: Vec<SkippedJson>,
+    not_used: Vec<UnusedJson>,
+    not_recognised: Vec<String>,
+    notes: Vec<String>,
+}
+
+/// `ssi import --json`.
+#[derive(Debug, Serialize)]
+struct ImportJson {
+    import: SummaryJson,
+    dashboard: Option<DashboardJson>,
+}
+
+/// Imports the export, prints the summary and the dashboard.
+pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
+    let path = &args.path;
+    if !path.exists() {
+        return Err(anyhow!(
+            "{} does not exist; give the path of your LinkedIn data export (the .zip or its unpacked folder)",
+            path.display()
+        ));
+    }
+    let store = ctx.open_store()?;
+    let key = store.pseudonym_key()?;
+    let cannot =
+        |e: &dyn std::fmt::Display| anyhow!("cannot import {}: {e}; nothing was stored", path.display());
+    let mut export = ssi_import::open_export(path, ImportOptions::new(key)).map_err(|e| cannot(&e))?;
+    let profile = export.profile().map_err(|e| cannot(&e))?;
+    let (member, created) = choose_member(ctx, &store, &profile, path)?;
+    tracing::info!(member = %member.name, created, "importing");
+    let meta = ImportMeta {
+        fingerprint: export.fingerprint().to_string(),
+        source_name: source_name(path),
+        // Without a date in its name, the export is taken to describe the day its
+        // profile was read for (the entries' modification day, see ssi-import).
+        export_date: export.export_date().or(Some(profile.taken_on)),
+        // The report stored is the one the events leave behind (below).
+        report: serde_json::Value::Null,
+    };
+    let bar = progress_bar(ctx.quiet);
+    let outcome = store.import_export_reporting(
+        member.id,
+        &meta,
+        Some(&profile),
+        Counted { events: export.events(), bar: &bar },
+        |counted| serde_json::to_value(counted.events.report()).unwrap_or_default(),
+        ctx.today,
+    );
+    bar.finish_and_clear();
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(failure) => {
+            if created {
+                // Leave the database as it was: no empty member behind a failed import.
+                let _ = store.delete_member(member.id);
+            }
+            return Err(match failure {
+                ImportFailure::Source(e) => cannot(&e),
+                ImportFailure::Store(e) => anyhow!(
+                    "cannot store the import of {}: {e}; nothing was stored, the database is as it was",
+                    path.display()
+                ),
+            });
+        }
+    };
+    let summary = summarise(&member, created, &meta, &outcome, export.report());
+    let dashboard = match dashboard::build(&store, &member, ctx.today) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            tracing::info!("no dashboard after import: {e:#}");
+            None
+        }
+    };
+    if ctx.json {
+        return print_json(&ImportJson { import: summary, dashboard });
+    }
+    let mut text = render_summary(&summary, &ctx.painter);
+    match &dashboard {
+        Some(d) => {
+            text.push('\n');
+            text.push_str(&render::dashboard::render(d, &ctx.painter));
+        }
+        None => {
+            let _ =
+                writeln!(text, "\nNothing to score yet: the export holds no activity up to {}.", ctx.today);
+        }
+    }
+    print_text(&text)
+}
+
+/// The member to import for: the one named by --member (or SSI_MEMBER or the
+/// config), else the one the export names, else the only member. Returns it and
+/// whether it was created now.
+fn choose_member(
+    ctx: &Context,
+    store: &Store,
+    profile: &ProfileSnapshot,
+    path: &Path,
+) -> Result<(Member, bool)> {
+    let members = store.list_members()?;
+    let name = match &ctx.settings.member {
+        Some(name) => name.trim().to_string(),
+        None => profile.full_name(),
+    };
+    if name.is_empty() {
+        return match members.as_slice() {
+            [only] => Ok((only.clone(), false)),
+            [] => Err(UsageError(format!(
+                "{} names no one (its Profile.csv is missing or has no name); say whose it is with --member NAME",
+                path.display()
+            ))
+            .into()),
+            several => Err(UsageError(format!(
+                "{} names no one (its Profile.csv is missing or has no name) and the database holds several members ({}); say whose it is with --member NAME",
+                path.display(),
+                names(several)
+            ))
+            .into()),
+        };
+    }
+    if members.iter().any(|m| m.name.eq_ignore_ascii_case(&name)) {
+        return Ok((find_member(store, &members, &name)?, false));
+    }
+    let member = store
+        .create_member(&name, profile.industry.as_deref(), None)
+        .with_context(|| format!("cannot add the member {name:?}"))?;
+    Ok((member, true))
+}
+
+/// The export's name as the member knows it (the file or folder name).
+fn source_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// A spinner on stderr counting events; indicatif hides it when stderr is not a terminal.
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} Reading the export: {human_pos} events ({elapsed})")
+    {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+fn summarise(
+    member: &Member,
+    created: bool,
+    meta: &ImportMeta,
+    outcome: &ImportOutcome,
+    report: &ImportReport,
+) -> SummaryJson {
+    let (outcome_name, already, read, added, first_changed_day, days_rescored) = match outcome {
+        ImportOutcome::AlreadyImported { on } => ("already_imported", Some(*on), 0, 0, None, 0),
+        ImportOutcome::Imported { events_seen, events_added, first_changed_day, days_rescored } => {
+            ("imported", None, *events_seen, *events_added, *first_changed_day, *days_rescored)
+        }
+    };
+    let imported = already.is_none();
+    SummaryJson {
+        member: member.name.clone(),
+        member_created: created,
+        source: meta.source_name.clone(),
+        export_date: meta.export_date,
+        outcome: outcome_name,
+        already_imported_on: already,
+        events_read: read,
+        events_added: added,
+        first_changed_day,
+        days_rescored,
+        files: if imported {
+            report
+                .files
+                .iter()
+                .map(|f| FileJson {
+                    name: f.name.clone(),
+                    kind: f.kind.as_str(),
+                    rows_read: f.rows_read,
+                    events: f.events,
+                    rows_skipped: f.rows_skipped,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        rows_skipped: if imported { report.total_skipped() } else { 0 },
+        skipped: if imported {
+            report
+                .skipped_rows()
+                .map(|s| SkippedJson {
+                    file: s.file.clone(),
+                    line: s.line,
+                    field: s.field.clone(),
+                    reason: s.reason.to_string(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        not_used: report
+            .not_used
+            .iter()
+            .map(|u| UnusedJson { name: u.name.clone(), reason: u.reason.clone() })
+            .collect(),
+        not_recognised: report.not_recognised.clone(),
+        notes: report.notes.clone(),
+    }
+}
+
+fn render_summary(s: &SummaryJson, p: &Painter) -> String {
+    let mut out = String::new();
+    let export_date = s.export_date.map_or_else(String::new, |d| format!(", exported {d}"));
+    let new_member = if s.member_created { " (new member)" } else { "" };
+    if let Some(on) = s.already_imported_on {
+        let _ = writeln!(
+            out,
+            "{}",
+            p.paint(
+                STRONG,
+                format!(
+                    "{} was already imported for {} on {}; nothing changed.",
+                    s.source,
+                    s.member,
+                    on.date_naive()
+                )
+            )
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        p.paint(STRONG, format!("Imported {} for {}{new_member}{export_date}", s.source, s.member))
+    );
+    let already = s.events_read.saturating_sub(s.events_added);
+    let rescored = match s.first_changed_day {
+        Some(day) if s.days_rescored > 0 => format!("; {} days re-scored from {day}", s.days_rescored),
+        _ if s.days_rescored > 0 => format!("; {} days re-scored", s.days_rescored),
+        _ => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "  {} events added of {} read ({already} already stored){rescored}",
+        s.events_added, s.events_read
+    );
+    if !s.files.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "  {}", p.paint(STRONG, format!("Files used ({})", s.files.len())));
+        let width = s.files.iter().map(|f| f.name.chars().count()).max().unwrap_or(0);
+        for f in &s.files {
+            let mut line = format!(
+                "    {}  {:>6} {:<4}",
+                render::pad_right(&f.name, width),
+                f.rows_read,
+                plural(f.rows_read, "row", "rows")
+            );
+            if f.events > 0 {
+                let _ = write!(line, "  {:>6} {:<6}", f.events, plural(f.events, "event", "events"));
+            }
+            if f.rows_skipped > 0 {
+                let _ = write!(line, "  {} skipped", f.rows_skipped);
+            }
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+    }
+    if s.rows_skipped > 0 {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "  {}", p.paint(STRONG, format!("Rows skipped ({})", s.rows_skipped)));
+        for row in &s.skipped {
+            let place = match (&row.field, row.line) {
+                // A whole file inside a folder (an article): its path says it all.
+                (Some(field), None) if field.starts_with(&row.file) => field.clone(),
+                (field, line) => {
+                    let line = line.map_or_else(String::new, |l| format!(" line {l}"));
+                    let field = field.as_ref().map_or_else(String::new, |f| format!(", {f}"));
+                    format!("{}{line}{field}", row.file)
+                }
+            };
+            let _ = writeln!(out, "    {place}: {}", row.reason);
+        }
+        let listed = s.skipped.len() as u64;
+        if s.rows_skipped > listed {
+            let _ = writeln!(
+                out,
+                "    {}",
+                p.paint(DIM, format!("… and {} more (see --json)", s.rows_skipped - listed))
+            );
+        }
+    }
+    if !s.not_used.is_empty() || !s.not_recognised.is_empty() {
+        let _ = writeln!(out);
+        let total = s.not_used.len() + s.not_recognised.len();
+        let _ = writeln!(out, "  {}", p.paint(STRONG, format!("Files ignored ({total})")));
+        for u in &s.not_used {
+            let _ = writeln!(out, "    {}: {}", u.name, p.paint(DIM, &u.reason));
+        }
+        for name in &s.not_recognised {
+            let _ =
+                writeln!(out, "    {}: {}", name, p.paint(DIM, "not part of a LinkedIn export ssi knows"));
+        }
+    }
+    if !s.notes.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "  {}", p.paint(STRONG, "Notes"));
+        for note in &s.notes {
+            let _ = writeln!(out, "    {}", p.paint(DIM, note));
+        }
+    }
+    out
+}
+
+fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
+/// The export's events, ticking the progress bar as each one is read.
+struct Counted<'a, 'b> {
+    events: ssi_import::Events<'a>,
+    bar: &'b ProgressBar,
+}
+
+impl Iterator for Counted<'_, '_> {
+    type Item = Result<ssi_core::ActivityEvent, ssi_import::ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let next = self.events.next();
+        if next.is_some() {
+            self.bar.inc(1);
+        }
+        next
+    }
+}
