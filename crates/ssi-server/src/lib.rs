@@ -1,1 +1,110 @@
-//! ssi-server
+//! ssi-server: the ssi team server. Members' scores and history in one place, team
+//! leaderboards and summaries, industry benchmarks, and a server-rendered dashboard, over
+//! the same SQLite store as the `ssi` CLI.
+//!
+//! [`app`] builds the whole HTTP application from the route table ([`routes::ROUTES`]),
+//! so tests drive it without a socket:
+//!
+//! ```no_run
+//! use ssi_server::{app, config::Config, state::AppState};
+//! use tower::ServiceExt;
+//!
+//! # async fn demo() -> anyhow::Result<()> {
+//! let store = ssi_store::Store::open("ssi.db".as_ref())?;
+//! let state = AppState::new(store, Config::default());
+//! let request = axum::http::Request::get("/healthz").body(axum::body::Body::empty())?;
+//! let response = app(state).oneshot(request).await?;
+//! assert_eq!(response.status(), 200);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Architecture: handlers (one file per resource in [`handlers`]) do HTTP only and call
+//! the store from the blocking pool ([`state::AppState::db`]); all SQL lives in
+//! `ssi-store`. Errors become responses in one place ([`error::ApiError`]); access rules
+//! live in one place ([`auth`]).
+
+pub mod auth;
+pub mod chart;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod handlers;
+pub mod jobs;
+pub mod metrics;
+pub mod openapi;
+pub mod routes;
+pub mod scheduler;
+pub mod security;
+pub mod server;
+pub mod session;
+pub mod state;
+pub mod web;
+pub mod wire;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// Builds the application: every route of [`routes::ROUTES`] with its body limit and time
+/// limit, then metrics, request tracing, security headers and panic containment.
+pub fn app(state: AppState) -> Router {
+    let config = state.config.clone();
+    let mut router: Router<AppState> = Router::new();
+    for route in routes::ROUTES {
+        let (limit, time) = if route.is_upload() {
+            // The upload handler streams the body and enforces max_upload_bytes itself.
+            (DefaultBodyLimit::disable(), config.upload_timeout)
+        } else {
+            (DefaultBodyLimit::max(config.max_body_bytes), config.request_timeout)
+        };
+        let method_router = (route.handler)(route.method.filter())
+            .layer(limit)
+            .layer(middleware::from_fn_with_state(time, time_limit));
+        router = router.route(route.path, method_router);
+    }
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    // The route template, never the query string or client address.
+                    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str());
+                    tracing::info_span!("request", method = %request.method(), route)
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(middleware::from_fn(security::headers))
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            ApiError::internal("a handler panicked").into_response()
+        }))
+        .with_state(state)
+}
+
+/// Answers 408 with the JSON error body when a request takes longer than its limit. The
+/// handler's future is dropped; a store write already running in the blocking pool still
+/// commits or rolls back as a whole.
+async fn time_limit(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::Timeout(format!("the request took longer than {} seconds", limit.as_secs()))
+            .into_response(),
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed("this route does not take that method".into())
+}

@@ -1,0 +1,252 @@
+//! Who is asking, and what they may see: the bearer-token extractor for the API, the
+//! session extractor for dashboard pages, and the access rules both share.
+//!
+//! The rules, in one place:
+//! - admin: everything;
+//! - manager: reads everything of their team and manages its members;
+//! - member: reads and writes their own data, reads their team's leaderboard and summary.
+//!
+//! A resource outside the caller's teams answers 404 exactly as a missing one does, so
+//! its existence does not leak; a resource the caller can see but not change answers 403.
+
+use crate::error::ApiError;
+use crate::session::{COOKIE_NAME, cookie_value};
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use ssi_store::{Member, MemberId, Role, Team, TeamId, TokenId, TokenInfo};
+
+/// The authenticated caller: their token and the team in scope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Principal {
+    /// The token the caller authenticated with.
+    pub token: TokenInfo,
+    /// The team in scope: a manager token's team, or a member token's member's current team.
+    pub team: Option<TeamId>,
+}
+
+impl Principal {
+    /// The caller's role.
+    pub fn role(&self) -> Role {
+        self.token.role
+    }
+
+    /// Whether the caller is an admin.
+    pub fn is_admin(&self) -> bool {
+        self.token.role == Role::Admin
+    }
+
+    /// The member a member token speaks for.
+    pub fn member(&self) -> Option<MemberId> {
+        match self.token.role {
+            Role::Member => self.token.member,
+            Role::Admin | Role::Manager => None,
+        }
+    }
+
+    /// Whether the caller may know the team exists (admin, or anyone of the team).
+    pub fn sees_team(&self, team: TeamId) -> bool {
+        self.is_admin() || self.team == Some(team)
+    }
+
+    /// Whether the caller manages the team (admin, or its manager).
+    pub fn manages_team(&self, team: TeamId) -> bool {
+        self.is_admin() || (self.token.role == Role::Manager && self.team == Some(team))
+    }
+
+    /// Whether the caller may know the member exists: admin, the member, or anyone of the
+    /// member's team (teammates see each other on the leaderboard).
+    pub fn sees_member(&self, member: &Member) -> bool {
+        self.is_admin()
+            || self.member() == Some(member.id)
+            || (member.team.is_some() && member.team == self.team)
+    }
+
+    /// Whether the caller may read the member's scores, history and readings.
+    pub fn reads_member(&self, member: &Member) -> bool {
+        self.member() == Some(member.id)
+            || member.team.is_some_and(|t| self.manages_team(t))
+            || self.is_admin()
+    }
+
+    /// Whether the caller may write the member's own data (readings, exports).
+    pub fn writes_member(&self, member: &Member) -> bool {
+        self.is_admin() || self.member() == Some(member.id)
+    }
+
+    /// Whether the caller may rename, move or delete the member.
+    pub fn manages_member(&self, member: &Member) -> bool {
+        self.is_admin() || member.team.is_some_and(|t| self.manages_team(t))
+    }
+
+    /// Checks a team may be read; 404 when hidden.
+    pub fn check_sees_team(&self, team: &Team) -> Result<(), ApiError> {
+        if self.sees_team(team.id) { Ok(()) } else { Err(ApiError::not_found("team")) }
+    }
+
+    /// Checks a rule about a member: 404 when the member is hidden, 403 when visible but denied.
+    pub fn check_member(&self, member: &Member, allowed: bool, action: &str) -> Result<(), ApiError> {
+        if allowed {
+            Ok(())
+        } else if self.sees_member(member) {
+            Err(ApiError::Forbidden(format!("this token may not {action} this member")))
+        } else {
+            Err(ApiError::not_found("member"))
+        }
+    }
+}
+
+/// Turns any "not found" into the API's uniform not-found of `what`, so that a missing
+/// resource and a hidden one answer the same words.
+pub fn hidden(what: &'static str) -> impl Fn(ApiError) -> ApiError {
+    move |error| match error {
+        ApiError::NotFound(_) => ApiError::not_found(what),
+        other => other,
+    }
+}
+
+/// Builds the principal of a token: a member token's team is the member's current team.
+pub async fn principal_of(state: &AppState, token: TokenInfo) -> Result<Principal, ApiError> {
+    let team = match (token.role, token.member) {
+        (Role::Member, Some(member)) => {
+            match state.db(move |store| store.get_member(member)).await {
+                Ok(member) => member.team,
+                // The member was deleted (its tokens go with it); treat as unauthenticated.
+                Err(ApiError::NotFound(_)) => {
+                    return Err(ApiError::Unauthorized("the token is not valid".into()));
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        _ => token.team,
+    };
+    Ok(Principal { token, team })
+}
+
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    let value = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::Unauthorized("this route needs an Authorization: Bearer token".into()))?;
+    let text = value
+        .to_str()
+        .map_err(|_| ApiError::Unauthorized("the Authorization header is not valid text".into()))?;
+    let (scheme, token) = text
+        .split_once(' ')
+        .ok_or_else(|| ApiError::Unauthorized("expected Authorization: Bearer <token>".into()))?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::Unauthorized("expected Authorization: Bearer <token>".into()));
+    }
+    Ok(token.trim())
+}
+
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let plaintext = bearer(parts)?.to_string();
+        let token = state
+            .db(move |store| store.authenticate(&plaintext))
+            .await?
+            .ok_or_else(|| ApiError::Unauthorized("the token is not valid".into()))?;
+        principal_of(state, token).await
+    }
+}
+
+/// The signed-in dashboard user: the principal behind the session cookie.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Viewer {
+    /// Who it is.
+    pub principal: Principal,
+    /// The session id (to sign out).
+    pub session: String,
+}
+
+/// Reads the session cookie and re-checks the token behind it (it may have been revoked
+/// since sign-in).
+pub async fn viewer_of(parts: &Parts, state: &AppState) -> Result<Viewer, ApiError> {
+    let not_signed_in = || ApiError::Unauthorized("please sign in".into());
+    let session = parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|cookies| cookie_value(cookies, COOKIE_NAME))
+        .map(str::to_string)
+        .ok_or_else(not_signed_in)?;
+    let token_id: TokenId = state.sessions.get(&session).ok_or_else(not_signed_in)?;
+    let token = match state.db(move |store| store.get_token(token_id)).await {
+        Ok(token) if token.revoked.is_none() => token,
+        Ok(_) | Err(ApiError::NotFound(_)) => {
+            state.sessions.remove(&session);
+            return Err(not_signed_in());
+        }
+        Err(other) => return Err(other),
+    };
+    let principal = principal_of(state, token).await?;
+    Ok(Viewer { principal, session })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn token(role: Role, member: Option<i64>, team: Option<i64>) -> TokenInfo {
+        TokenInfo {
+            id: TokenId(1),
+            role,
+            member: member.map(MemberId),
+            team: team.map(TeamId),
+            label: String::new(),
+            created: Utc::now(),
+            last_used: None,
+            revoked: None,
+        }
+    }
+
+    fn member(id: i64, team: Option<i64>) -> Member {
+        Member {
+            id: MemberId(id),
+            name: format!("m{id}"),
+            industry: None,
+            team: team.map(TeamId),
+            created: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn the_role_rules_hold() {
+        let admin = Principal { token: token(Role::Admin, None, None), team: None };
+        let manager = Principal { token: token(Role::Manager, None, Some(1)), team: Some(TeamId(1)) };
+        let alice = Principal { token: token(Role::Member, Some(10), None), team: Some(TeamId(1)) };
+        let outsider = Principal { token: token(Role::Member, Some(20), None), team: Some(TeamId(2)) };
+        let (m10, m11, m20, loner) =
+            (member(10, Some(1)), member(11, Some(1)), member(20, Some(2)), member(30, None));
+
+        assert!(admin.reads_member(&m20) && admin.manages_member(&loner) && admin.sees_team(TeamId(9)));
+        assert!(manager.reads_member(&m11) && manager.manages_member(&m11) && !manager.writes_member(&m11));
+        assert!(!manager.reads_member(&m20) && !manager.sees_member(&m20) && !manager.sees_member(&loner));
+        assert!(alice.reads_member(&m10) && alice.writes_member(&m10) && !alice.manages_member(&m10));
+        assert!(!alice.reads_member(&m11) && alice.sees_member(&m11), "teammates are visible, not readable");
+        assert!(!outsider.sees_member(&m10) && !outsider.sees_team(TeamId(1)));
+
+        assert!(matches!(
+            alice.check_member(&m11, alice.reads_member(&m11), "read"),
+            Err(ApiError::Forbidden(_))
+        ));
+        assert!(matches!(
+            outsider.check_member(&m10, outsider.reads_member(&m10), "read"),
+            Err(ApiError::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn a_manager_token_names_no_member() {
+        let mut info = token(Role::Manager, Some(5), Some(1));
+        info.member = Some(MemberId(5));
+        let manager = Principal { token: info, team: Some(TeamId(1)) };
+        assert_eq!(manager.member(), None, "only member tokens speak for a member");
+    }
+}

@@ -1,0 +1,249 @@
+//! `POST /api/v1/members/{member}/exports`: a member uploads their LinkedIn data export.
+//!
+//! The body is streamed to a temporary file (never held in memory) and refused past the
+//! configured size; a body that is not a readable ZIP archive is refused at once. The
+//! import itself runs in the background: the answer is `202 Accepted` with a job whose
+//! progress and result `GET /api/v1/jobs/{job}` reads. The store imports an export in one
+//! transaction, so a failed or interrupted import leaves nothing behind.
+
+use super::{MemberAccess, member_for};
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::extract::{Path, Query};
+use crate::metrics::Outcome;
+use crate::state::AppState;
+use crate::wire::{ImportResult, JobView, UploadQuery};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use chrono::NaiveDate;
+use http_body_util::BodyExt;
+use ssi_import::{ImportError, ImportOptions, open_export};
+use ssi_store::{ImportFailure, ImportMeta, MemberId, Store, StoreError};
+use std::path::{Path as FsPath, PathBuf};
+use tokio::io::AsyncWriteExt;
+
+/// Content types accepted for an export upload.
+pub const ZIP_CONTENT_TYPES: [&str; 3] =
+    ["application/zip", "application/x-zip-compressed", "application/octet-stream"];
+
+/// A safe file name for the spooled upload: the member's name for it when it is plain
+/// (the importer reads the export date from names like `…_LinkedInDataExport_11-20-2026.zip`),
+/// else `export.zip`.
+pub fn spool_name(given: Option<&str>) -> String {
+    let base = given.map(|n| n.rsplit(['/', '\\']).next().unwrap_or("")).unwrap_or("");
+    let clean: String = base
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        .take(120)
+        .collect();
+    let clean = clean.trim_start_matches('.').to_string();
+    if clean.is_empty() {
+        "export.zip".into()
+    } else if clean.to_ascii_lowercase().ends_with(".zip") {
+        clean
+    } else {
+        format!("{clean}.zip")
+    }
+}
+
+fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let given = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = given.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if ZIP_CONTENT_TYPES.contains(&essence.as_str()) {
+        Ok(())
+    } else {
+        Err(ApiError::UnsupportedMediaType(format!(
+            "an export is uploaded as application/zip (got {:?})",
+            if given.is_empty() { "no content type" } else { given }
+        )))
+    }
+}
+
+fn too_large(limit: u64) -> ApiError {
+    ApiError::PayloadTooLarge(format!("the export is larger than this server accepts ({limit} bytes)"))
+}
+
+/// Streams the body into `path`, refusing it once it passes `limit` bytes.
+async fn spool(body: Body, path: &FsPath, limit: u64) -> Result<u64, ApiError> {
+    let mut file = tokio::fs::File::create(path).await.map_err(ApiError::internal)?;
+    let mut body = body;
+    let mut written: u64 = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| ApiError::BadRequest(format!("the upload was interrupted: {e}")))?;
+        if let Ok(data) = frame.into_data() {
+            written += data.len() as u64;
+            if written > limit {
+                return Err(too_large(limit));
+            }
+            file.write_all(&data).await.map_err(ApiError::internal)?;
+        }
+    }
+    file.flush().await.map_err(ApiError::internal)?;
+    file.sync_all().await.map_err(ApiError::internal)?;
+    Ok(written)
+}
+
+/// Checks the ZIP central directory, so that a corrupt upload is refused before a job exists.
+fn check_zip(path: &FsPath) -> Result<(), ApiError> {
+    let file = std::fs::File::open(path).map_err(ApiError::internal)?;
+    zip::ZipArchive::new(std::io::BufReader::new(file))
+        .map(|_| ())
+        .map_err(|e| ApiError::Unprocessable(format!("the upload is not a readable ZIP archive: {e}")))
+}
+
+/// `POST /api/v1/members/{member}/exports?name=`: the member or an admin.
+pub async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+    Query(query): Query<UploadQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, [(header::HeaderName, String); 1], axum::Json<JobView>), ApiError> {
+    let member = member_for(&state, &principal, id, MemberAccess::Write).await?;
+    check_content_type(&headers)?;
+    let limit = state.config.max_upload_bytes;
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large(limit));
+    }
+    if state.shutdown.is_cancelled() {
+        return Err(ApiError::Unavailable("the server is shutting down; upload again shortly".into()));
+    }
+    let parent = state.config.upload_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let spool_dir =
+        tempfile::Builder::new().prefix("ssi-upload-").tempdir_in(&parent).map_err(ApiError::internal)?;
+    let name = spool_name(query.name.as_deref());
+    let path = spool_dir.path().join(&name);
+    let bytes = spool(body, &path, limit).await?;
+    if bytes == 0 {
+        return Err(ApiError::BadRequest("the upload is empty".into()));
+    }
+    let checked = path.clone();
+    tokio::task::spawn_blocking(move || check_zip(&checked)).await??;
+
+    let job = state.jobs.create(member.id, bytes);
+    let location = format!("/api/v1/jobs/{}", job.id);
+    let task_state = state.clone();
+    let job_id = job.id;
+    state.tasks.spawn(async move {
+        run_import(task_state, job_id, member.id, path, name).await;
+        drop(spool_dir);
+    });
+    tracing::info!(member = member.id.0, job = job.id, bytes, "export received");
+    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], axum::Json(job)))
+}
+
+/// Waits for an import slot, imports in the blocking pool, and records the outcome.
+async fn run_import(state: AppState, job: u64, member: MemberId, path: PathBuf, name: String) {
+    let guard = state.metrics.import_started();
+    let slots = state.jobs.slots();
+    let permit = tokio::select! {
+        // A free slot wins over a shutdown that arrives at the same moment: the upload was
+        // accepted, so it is imported (shutdown waits for it).
+        biased;
+        permit = slots.acquire_owned() => permit,
+        () = state.shutdown.cancelled() => {
+            state.jobs.fail(job, "the server shut down before the import started; nothing was stored, upload again".into());
+            guard.finish(Outcome::Failed);
+            return;
+        }
+    };
+    let Ok(_permit) = permit else {
+        state.jobs.fail(job, "the import queue is closed".into());
+        guard.finish(Outcome::Failed);
+        return;
+    };
+    state.jobs.stage(job, "reading the export");
+    let store = state.store.clone();
+    let jobs = state.jobs.clone();
+    let today = state.today();
+    let result = tokio::task::spawn_blocking(move || {
+        import(&store, &|stage| jobs.stage(job, stage), member, &path, &name, today)
+    })
+    .await;
+    match result {
+        Ok(Ok((outcome, skipped))) => {
+            tracing::info!(member = member.0, job, ?outcome, skipped, "export imported");
+            state.jobs.succeed(job, outcome, skipped);
+            guard.finish(Outcome::Succeeded);
+        }
+        Ok(Err(message)) => {
+            tracing::warn!(member = member.0, job, %message, "export import failed");
+            state.jobs.fail(job, message);
+            guard.finish(Outcome::Failed);
+        }
+        Err(error) => {
+            tracing::error!(member = member.0, job, %error, "export import task failed");
+            state.jobs.fail(job, "the import failed on the server; it has been logged".into());
+            guard.finish(Outcome::Failed);
+        }
+    }
+}
+
+/// The member-facing message of a store failure: its words for bad data, a fixed text
+/// (and a log line) for anything internal.
+fn store_message(error: StoreError) -> String {
+    match error {
+        StoreError::InvalidData { what } => format!("the export could not be stored: {what}"),
+        StoreError::NotFound { .. } => "the member was deleted during the import".into(),
+        other => {
+            tracing::error!(error = %other, "import failed in the store");
+            "the import failed on the server; nothing was stored, and it has been logged".into()
+        }
+    }
+}
+
+/// Reads the export and imports it in one store transaction. Returns what was stored and
+/// the number of rows skipped, or a message for the member.
+pub fn import(
+    store: &Store,
+    stage: &dyn Fn(&str),
+    member: MemberId,
+    path: &FsPath,
+    name: &str,
+    today: NaiveDate,
+) -> Result<(ImportResult, u64), String> {
+    let key = store.pseudonym_key().map_err(store_message)?;
+    let mut export = open_export(path, ImportOptions::new(key)).map_err(|e| import_message(&e))?;
+    let profile = export.profile().map_err(|e| import_message(&e))?;
+    let report = serde_json::to_value(export.report()).map_err(|e| e.to_string())?;
+    let meta = ImportMeta {
+        fingerprint: export.fingerprint().to_string(),
+        source_name: name.to_string(),
+        export_date: export.export_date(),
+        report,
+    };
+    stage("storing events and re-scoring");
+    let outcome =
+        store.import_export(member, &meta, Some(&profile), export.events(), today).map_err(|e| match e {
+            ImportFailure::Source(e) => import_message(&e),
+            ImportFailure::Store(e) => store_message(e),
+        })?;
+    Ok((outcome.into(), export.report().total_skipped()))
+}
+
+/// The member-facing message of an export that cannot be read (names file, line and
+/// column, never values).
+fn import_message(error: &ImportError) -> String {
+    format!("the export could not be read: {error}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spool_names_are_plain_and_end_in_zip() {
+        assert_eq!(
+            spool_name(Some("Basic_LinkedInDataExport_11-20-2026.zip")),
+            "Basic_LinkedInDataExport_11-20-2026.zip"
+        );
+        assert_eq!(spool_name(Some("../../etc/passwd")), "passwd.zip");
+        assert_eq!(spool_name(Some("C:\\Users\\me\\export 1.ZIP")), "export1.ZIP");
+        assert_eq!(spool_name(Some("...")), "export.zip");
+        assert_eq!(spool_name(None), "export.zip");
+        assert_eq!(spool_name(Some("<script>.zip")), "script.zip");
+    }
+}

@@ -1,0 +1,73 @@
+//! Request handlers, one file per resource, verbs as function names; the route table in
+//! [`crate::routes`] wires them up.
+
+pub mod benchmarks;
+pub mod exports;
+pub mod health;
+pub mod jobs;
+pub mod me;
+pub mod members;
+pub mod pages;
+pub mod push;
+pub mod readings;
+pub mod scores;
+pub mod session;
+pub mod teams;
+pub mod tokens;
+
+use crate::auth::{Principal, hidden};
+use crate::error::ApiError;
+use crate::state::AppState;
+use ssi_store::{Member, MemberId, Team, TeamId};
+
+/// What a handler wants to do with a member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberAccess {
+    /// Read scores, history, readings (admin, the team's manager, the member).
+    Read,
+    /// Write the member's own data (admin, the member).
+    Write,
+    /// Rename, move or delete the member (admin, the team's manager).
+    Manage,
+}
+
+/// Loads a member the caller may act on: 404 when missing or hidden, 403 when visible
+/// but not allowed.
+pub async fn member_for(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    access: MemberAccess,
+) -> Result<Member, ApiError> {
+    let member = state.db(move |store| store.get_member(MemberId(id))).await.map_err(hidden("member"))?;
+    let (allowed, verb) = match access {
+        MemberAccess::Read => (principal.reads_member(&member), "read"),
+        MemberAccess::Write => (principal.writes_member(&member), "write the data of"),
+        MemberAccess::Manage => (principal.manages_member(&member), "manage"),
+    };
+    principal.check_member(&member, allowed, verb)?;
+    Ok(member)
+}
+
+/// Loads a team the caller may see: 404 when missing or hidden.
+pub async fn visible_team(state: &AppState, principal: &Principal, id: i64) -> Result<Team, ApiError> {
+    if !principal.sees_team(TeamId(id)) {
+        return Err(ApiError::not_found("team"));
+    }
+    state.db(move |store| store.get_team(TeamId(id))).await.map_err(hidden("team"))
+}
+
+/// Loads a team the caller manages: 404 when hidden, 403 when visible but not managed.
+pub async fn managed_team(state: &AppState, principal: &Principal, id: i64) -> Result<Team, ApiError> {
+    let team = visible_team(state, principal, id).await?;
+    if principal.manages_team(team.id) {
+        Ok(team)
+    } else {
+        Err(ApiError::Forbidden("only the team's manager or an admin may do this".into()))
+    }
+}
+
+/// Checks the caller is an admin.
+pub fn require_admin(principal: &Principal) -> Result<(), ApiError> {
+    if principal.is_admin() { Ok(()) } else { Err(ApiError::Forbidden("only an admin may do this".into())) }
+}

@@ -1,0 +1,322 @@
+//! Dashboard pages, rendered on the server: the start page, a team page (leaderboard, team
+//! average per pillar against the industry, band distribution) and a member page (score,
+//! pillars, history chart with estimates and official readings, benchmarks, explanation).
+
+use super::session::PageViewer;
+use super::teams::team_industry_average;
+use super::{MemberAccess, member_for, visible_team};
+use crate::auth::Principal;
+use crate::chart::{self, Point};
+use crate::error::ApiError;
+use crate::extract::{Path, Query};
+use crate::state::AppState;
+use crate::web::{
+    BenchmarkLine, ComponentContext, IndexContext, IndustryContext, Link, MemberContext, MemberRef,
+    MoverContext, RowContext, ScoreContext, TeamContext, TeamRef, ViewerContext, one_decimal, signed,
+};
+use crate::wire::DateQuery;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Days;
+use ssi_core::{Band, Pillar, PillarScores};
+use ssi_store::{LeaderboardRow, MemberId, Role, TeamId};
+
+/// Days of history the member page charts.
+pub const HISTORY_DAYS: u64 = 180;
+
+/// The header context of a viewer: who they are and where they can go.
+async fn viewer_context(state: &AppState, principal: &Principal) -> ViewerContext {
+    let member = principal.member();
+    let team = principal.team;
+    let names = state
+        .db(move |store| {
+            let member = member.map(|m| store.get_member(m)).transpose()?;
+            let team = team.map(|t| store.get_team(t)).transpose()?;
+            Ok((member, team))
+        })
+        .await;
+    let (member, team) = names.unwrap_or((None, None));
+    let mut links = Vec::new();
+    if principal.is_admin() {
+        links.push(Link { href: "/".into(), label: "Teams".into() });
+    }
+    if let Some(team) = &team {
+        links.push(Link { href: format!("/teams/{}", team.id), label: team.name.clone() });
+    }
+    if let Some(member) = &member {
+        links.push(Link { href: format!("/members/{}", member.id), label: "My page".into() });
+    }
+    let label = match (principal.role(), &member, &team) {
+        (Role::Admin, ..) => "admin".to_string(),
+        (Role::Manager, _, Some(team)) => format!("manager of {}", team.name),
+        (Role::Manager, ..) => "manager".to_string(),
+        (Role::Member, Some(member), _) => member.name.clone(),
+        (Role::Member, None, _) => "member".to_string(),
+    };
+    ViewerContext { label, links }
+}
+
+fn error(state: &AppState, viewer: &ViewerContext, error: ApiError) -> Response {
+    state.templates.error_page(Some(viewer), &error)
+}
+
+/// `GET /`: the teams the viewer may open.
+pub async fn index(State(state): State<AppState>, PageViewer(viewer): PageViewer) -> Response {
+    let context = viewer_context(&state, &viewer.principal).await;
+    let principal = viewer.principal.clone();
+    let teams = match state.db(|store| store.list_teams()).await {
+        Ok(teams) => teams,
+        Err(e) => return error(&state, &context, e),
+    };
+    let teams = teams
+        .into_iter()
+        .filter(|t| principal.sees_team(t.id))
+        .map(|t| TeamRef { id: t.id.0, name: t.name })
+        .collect();
+    state.templates.page(StatusCode::OK, "index.html", IndexContext { viewer: Some(&context), teams })
+}
+
+fn row_context(row: &LeaderboardRow, link: bool) -> RowContext {
+    let pillars = row.score.pillars;
+    RowContext {
+        rank: row.rank,
+        member: row.member.0,
+        name: row.name.clone(),
+        link,
+        shown_total: ssi_core::round_display(row.score.total),
+        band: band_class(row.score.band),
+        band_label: row.score.band.label().to_string(),
+        brand: one_decimal(pillars.brand),
+        people: one_decimal(pillars.people),
+        insights: one_decimal(pillars.insights),
+        relationships: one_decimal(pillars.relationships),
+        change_7d: signed(row.change_7d),
+        change_30d: signed(row.change_30d),
+    }
+}
+
+fn band_class(band: Band) -> String {
+    match band {
+        Band::Beginner => "beginner",
+        Band::Average => "average",
+        Band::AboveAverage => "above_average",
+        Band::Strong => "strong",
+        Band::Excellent => "excellent",
+        Band::Outstanding => "outstanding",
+    }
+    .to_string()
+}
+
+/// `GET /teams/{team}?date=`: anyone of the team; managers and admins also see who is below
+/// the threshold, the biggest movers and who has no score yet.
+pub async fn team(
+    State(state): State<AppState>,
+    PageViewer(viewer): PageViewer,
+    Path(id): Path<i64>,
+    Query(query): Query<DateQuery>,
+) -> Response {
+    let context = viewer_context(&state, &viewer.principal).await;
+    let principal = viewer.principal;
+    let team = match visible_team(&state, &principal, id).await {
+        Ok(team) => team,
+        Err(e) => return error(&state, &context, e),
+    };
+    let date = query.date.unwrap_or_else(|| state.today());
+    let threshold = state.config.below_threshold;
+    let manages = principal.manages_team(team.id);
+    let team_id: TeamId = team.id;
+    let loaded = state
+        .db(move |store| {
+            let rows = store.team_leaderboard(team_id, date)?;
+            let industry = team_industry_average(store, team_id, date)?;
+            let summary = if manages { Some(store.team_summary(team_id, date, threshold)?) } else { None };
+            Ok((rows, industry, summary))
+        })
+        .await;
+    let (rows, industry, summary) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => return error(&state, &context, e),
+    };
+    // Averages and bands come from the leaderboard rows, which every viewer of the team may
+    // see; the summary adds only what is for managers.
+    let readable = |member: MemberId| manages || principal.member() == Some(member);
+    let scored = rows.len();
+    let average = (scored > 0).then(|| {
+        let mut sum = PillarScores::default();
+        for row in &rows {
+            for pillar in Pillar::ALL {
+                sum[pillar] += row.score.pillars[pillar];
+            }
+        }
+        PillarScores::from_array(sum.to_array().map(|v| v / scored as f64))
+    });
+    let counts: Vec<(Band, usize)> =
+        Band::ALL.into_iter().map(|b| (b, rows.iter().filter(|r| r.score.band == b).count())).collect();
+    let pillar_chart = average.map(|avg| {
+        let comparison = industry.as_ref().map(|i| i.average_pillars.to_array().map(Some));
+        let industry_label = industry.as_ref().map_or_else(String::new, |i| format!("{} average", i.name));
+        chart::pillar_bars("team-pillars", &avg, "team average", comparison.as_ref(), &industry_label)
+    });
+    let (below, movers, unscored) = match &summary {
+        Some(summary) => (
+            summary.below.iter().map(|r| row_context(r, true)).collect(),
+            summary
+                .movers_7d
+                .iter()
+                .map(|m| MoverContext { name: m.name.clone(), change: signed(Some(m.change)) })
+                .collect(),
+            summary.unscored.iter().map(|m| m.name.clone()).collect(),
+        ),
+        None => (Vec::new(), Vec::new(), Vec::new()),
+    };
+    let page = TeamContext {
+        viewer: Some(&context),
+        team: TeamRef { id: team.id.0, name: team.name.clone() },
+        date: date.to_string(),
+        average_total: (scored > 0)
+            .then(|| one_decimal(rows.iter().map(|r| r.score.total).sum::<f64>() / scored as f64)),
+        rows: rows.iter().map(|r| row_context(r, readable(r.member))).collect(),
+        pillar_chart,
+        industry: industry.map(|i| IndustryContext {
+            name: i.name,
+            members: i.members,
+            average_total: one_decimal(i.average_total),
+        }),
+        band_chart: chart::band_distribution(&counts),
+        threshold: one_decimal(threshold),
+        below,
+        movers,
+        unscored,
+    };
+    state.templates.page(StatusCode::OK, "team.html", page)
+}
+
+/// `GET /members/{member}`: the member, the team's manager or an admin.
+pub async fn member(
+    State(state): State<AppState>,
+    PageViewer(viewer): PageViewer,
+    Path(id): Path<i64>,
+) -> Response {
+    let context = viewer_context(&state, &viewer.principal).await;
+    let member = match member_for(&state, &viewer.principal, id, MemberAccess::Read).await {
+        Ok(member) => member,
+        Err(e) => return error(&state, &context, e),
+    };
+    let today = state.today();
+    let from = today.checked_sub_days(Days::new(HISTORY_DAYS));
+    let (member_id, team_id) = (member.id, member.team);
+    let loaded = state
+        .db(move |store| {
+            Ok((
+                store.latest_score(member_id, Some(today))?,
+                store.history(member_id, from, Some(today))?,
+                team_id.map(|t| store.get_team(t)).transpose()?,
+                store.percentile_in_industry(member_id, today)?,
+                store.percentile_in_team(member_id, today)?,
+                store.latest_reading(member_id)?,
+            ))
+        })
+        .await;
+    let (score, history, team, industry, team_standing, reading) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => return error(&state, &context, e),
+    };
+    let estimates: Vec<Point> = history
+        .iter()
+        .filter_map(|d| d.estimate.as_ref().map(|e| Point { date: d.date, total: e.total }))
+        .collect();
+    let readings: Vec<Point> = history
+        .iter()
+        .filter_map(|d| d.official.as_ref().map(|r| Point { date: d.date, total: r.total }))
+        .collect();
+    let mut benchmarks = Vec::new();
+    if let Some(p) = industry {
+        benchmarks.push(BenchmarkLine {
+            group: format!("Industry ({}) on this server", member.industry.clone().unwrap_or_default()),
+            text: format!(
+                "Top {}% · rank {} of {} · average {}",
+                p.top_percent,
+                p.rank,
+                p.group_size,
+                one_decimal(p.group_average)
+            ),
+        });
+    }
+    if let Some(p) = team_standing {
+        benchmarks.push(BenchmarkLine {
+            group: "Team".into(),
+            text: format!(
+                "Top {}% · rank {} of {} · average {}",
+                p.top_percent,
+                p.rank,
+                p.group_size,
+                one_decimal(p.group_average)
+            ),
+        });
+    }
+    if let Some(r) = &reading {
+        let mut parts = vec![format!("SSI {}", one_decimal(r.total))];
+        for (name, group) in [("industry", &r.industry), ("network", &r.network), ("team", &r.team)] {
+            if let Some(rank) = group.rank {
+                parts.push(format!("{name} top {rank}%"));
+            }
+        }
+        benchmarks.push(BenchmarkLine { group: format!("LinkedIn, {}", r.date), text: parts.join(" · ") });
+    }
+    let page = MemberContext {
+        viewer: Some(&context),
+        member: MemberRef { id: member.id.0, name: member.name.clone(), industry: member.industry.clone() },
+        team: team.map(|t| TeamRef { id: t.id.0, name: t.name }),
+        score: score.as_ref().map(|s| ScoreContext {
+            shown_total: s.shown_total(),
+            band: band_class(s.band()),
+            band_label: s.band().label().to_string(),
+            date: s.date.to_string(),
+            model_version: s.model_version.clone(),
+            weakest: s.pillars.weakest().label().to_string(),
+        }),
+        pillar_chart: score.as_ref().map(|s| {
+            let official = reading.as_ref().map(|r| r.pillars);
+            chart::pillar_bars(
+                "member-pillars",
+                &s.pillars,
+                "estimate",
+                official.as_ref(),
+                "latest official reading",
+            )
+        }),
+        history_chart: chart::history_chart(&estimates, &readings),
+        benchmarks,
+        components: score
+            .as_ref()
+            .map(|s| {
+                s.explain(None)
+                    .into_iter()
+                    .map(|c| ComponentContext {
+                        pillar: c.pillar.label().to_string(),
+                        label: c.label.clone(),
+                        value: format!("{} {}", trim_number(c.value), c.unit),
+                        points: format!("{:.2} / {:.2}", c.points, c.possible),
+                        action: c.action.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    state.templates.page(StatusCode::OK, "member.html", page)
+}
+
+/// A metric value without noise: whole numbers bare, others to two decimals.
+fn trim_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e12 { format!("{value:.0}") } else { format!("{value:.2}") }
+}
+
+/// `GET /assets/style.css`: the dashboard's stylesheet (public, cacheable).
+pub async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        crate::web::STYLESHEET,
+    )
+        .into_response()
+}

@@ -1,0 +1,73 @@
+//! `POST /api/v1/push`: a member's CLI pushes daily scores and official readings (numbers
+//! only, never raw activity) with the member's own token.
+
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::extract::Json;
+use crate::state::AppState;
+use axum::extract::State;
+use ssi_api::{PushRequest, PushResponse};
+use ssi_core::{ReadingSource, TOTAL_MAX};
+use ssi_store::PushedScore;
+
+/// Most days one push may carry (ten years), so one request cannot hold the writer long.
+pub const MAX_PUSHED_DAYS: usize = 3660;
+
+/// `POST /api/v1/push` (member tokens): scores are stored under `push:<model_version>`,
+/// readings with source `push`. Everything is checked before anything is stored.
+pub async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    Json(body): Json<PushRequest>,
+) -> Result<axum::Json<PushResponse>, ApiError> {
+    let member = principal.member().ok_or_else(|| {
+        ApiError::Forbidden("push needs a member's token: it stores that member's scores".into())
+    })?;
+    let version = body.model_version.trim().to_string();
+    if version.is_empty() || version.len() > 100 {
+        return Err(ApiError::Unprocessable("model_version must be 1–100 characters".into()));
+    }
+    if body.scores.len() > MAX_PUSHED_DAYS || body.readings.len() > MAX_PUSHED_DAYS {
+        return Err(ApiError::Unprocessable(format!(
+            "at most {MAX_PUSHED_DAYS} scores and readings per push"
+        )));
+    }
+    for (index, score) in body.scores.iter().enumerate() {
+        if !(0.0..=TOTAL_MAX).contains(&score.total) {
+            return Err(ApiError::Unprocessable(format!(
+                "scores[{index}] ({}): total {} is outside 0–100",
+                score.date, score.total
+            )));
+        }
+    }
+    let mut readings = body.readings;
+    for (index, reading) in readings.iter_mut().enumerate() {
+        reading.source = ReadingSource::Push;
+        reading
+            .validate()
+            .map_err(|e| ApiError::Unprocessable(format!("readings[{index}] ({}): {e}", reading.date)))?;
+    }
+    let scores: Vec<PushedScore> = body
+        .scores
+        .into_iter()
+        .map(|s| PushedScore {
+            date: s.date,
+            model_version: version.clone(),
+            pillars: s.pillars,
+            total: s.total,
+            components: Vec::new(),
+        })
+        .collect();
+    let (scores_stored, readings_stored) = state
+        .db(move |store| {
+            // The store checks every score before writing any, so a bad score stores nothing;
+            // readings were validated above, so after the scores only I/O can fail.
+            let scores_stored = if scores.is_empty() { 0 } else { store.push_scores(member, &scores)? };
+            let readings_stored =
+                if readings.is_empty() { 0 } else { store.add_readings(member, &readings)? };
+            Ok((scores_stored, readings_stored))
+        })
+        .await?;
+    tracing::info!(member = member.0, scores_stored, readings_stored, "push stored");
+    Ok(axum::Json(PushResponse { scores_stored, readings_stored }))
+}

@@ -1,0 +1,77 @@
+//! Dashboard sign-in and sign-out: `GET /login` shows the form, `POST /login` exchanges a
+//! token for a server-side session (HttpOnly, SameSite=Strict cookie holding only a random
+//! id), `POST /logout` ends it.
+
+use crate::auth::{Viewer, viewer_of};
+use crate::error::ApiError;
+use crate::session::{clear_cookie, set_cookie};
+use crate::state::AppState;
+use crate::web::LoginContext;
+use crate::wire::LoginForm;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+/// A signed-in dashboard viewer; a request without a live session gets the sign-in page
+/// with status 401.
+#[derive(Debug, Clone)]
+pub struct PageViewer(pub Viewer);
+
+impl FromRequestParts<AppState> for PageViewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match viewer_of(parts, state).await {
+            Ok(viewer) => Ok(PageViewer(viewer)),
+            Err(error) => Err(state.templates.error_page(None, &error)),
+        }
+    }
+}
+
+/// `GET /login`: the sign-in form.
+pub async fn form(State(state): State<AppState>) -> Response {
+    state.templates.page(StatusCode::OK, "login.html", LoginContext { viewer: None, message: None })
+}
+
+fn login_failed(state: &AppState, status: StatusCode, message: &str) -> Response {
+    state.templates.page(
+        status,
+        "login.html",
+        LoginContext { viewer: None, message: Some(message.to_string()) },
+    )
+}
+
+/// `POST /login`: checks the token and starts a session; the token itself is not kept.
+pub async fn create(State(state): State<AppState>, form: Result<Form<LoginForm>, FormRejection>) -> Response {
+    let Ok(Form(LoginForm { token })) = form else {
+        return login_failed(&state, StatusCode::BAD_REQUEST, "Enter a token to sign in.");
+    };
+    let token = match state.db(move |store| store.authenticate(&token)).await {
+        Ok(Some(token)) => token,
+        Ok(None) => return login_failed(&state, StatusCode::UNAUTHORIZED, "That token is not valid."),
+        Err(error) => return state.templates.error_page(None, &error),
+    };
+    let session = match state.sessions.create(token.id) {
+        Ok(session) => session,
+        Err(error) => return state.templates.error_page(None, &ApiError::internal(error)),
+    };
+    tracing::info!(token = token.id.0, "dashboard sign-in");
+    let cookie = set_cookie(&session, state.sessions.ttl(), state.config.secure_cookies);
+    let mut response = Redirect::to("/").into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// `POST /logout`: ends the session and clears the cookie.
+pub async fn delete(State(state): State<AppState>, PageViewer(viewer): PageViewer) -> Response {
+    state.sessions.remove(&viewer.session);
+    let mut response = Redirect::to("/login").into_response();
+    if let Ok(value) = HeaderValue::from_str(&clear_cookie(state.config.secure_cookies)) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}

@@ -1,0 +1,164 @@
+//! `/api/v1/teams`: list, create, get, update and delete teams, and read a team's
+//! leaderboard and summary.
+
+use super::{managed_team, require_admin, visible_team};
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::extract::{Json, Path, Query};
+use crate::state::AppState;
+use crate::wire::{
+    DateQuery, IndustryAverage, LeaderboardEntry, LeaderboardView, SummaryQuery, SummaryView, TeamBody,
+    TeamView,
+};
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use ssi_core::{Pillar, PillarScores};
+use ssi_store::{Store, StoreError, TeamId};
+use std::collections::HashMap;
+
+/// `GET /api/v1/teams`: every team for an admin, the caller's own team otherwise.
+pub async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<axum::Json<Vec<TeamView>>, ApiError> {
+    let teams = state.db(|store| store.list_teams()).await?;
+    let visible = teams.into_iter().filter(|t| principal.sees_team(t.id)).map(TeamView::from).collect();
+    Ok(axum::Json(visible))
+}
+
+/// `POST /api/v1/teams` (admin).
+pub async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    Json(body): Json<TeamBody>,
+) -> Result<(StatusCode, axum::Json<TeamView>), ApiError> {
+    require_admin(&principal)?;
+    let team = state.db(move |store| store.create_team(&body.name)).await?;
+    Ok((StatusCode::CREATED, axum::Json(team.into())))
+}
+
+/// `GET /api/v1/teams/{team}`.
+pub async fn get(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<TeamView>, ApiError> {
+    Ok(axum::Json(visible_team(&state, &principal, id).await?.into()))
+}
+
+/// `PATCH /api/v1/teams/{team}` (admin): rename.
+pub async fn update(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+    Json(body): Json<TeamBody>,
+) -> Result<axum::Json<TeamView>, ApiError> {
+    let team = visible_team(&state, &principal, id).await?;
+    require_admin(&principal)?;
+    let renamed = state.db(move |store| store.rename_team(team.id, &body.name)).await?;
+    Ok(axum::Json(renamed.into()))
+}
+
+/// `DELETE /api/v1/teams/{team}` (admin): the members stay, without a team.
+pub async fn delete(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let team = visible_team(&state, &principal, id).await?;
+    require_admin(&principal)?;
+    state.db(move |store| store.delete_team(team.id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/teams/{team}/leaderboard`: anyone of the team.
+pub async fn leaderboard(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+    Query(query): Query<DateQuery>,
+) -> Result<axum::Json<LeaderboardView>, ApiError> {
+    let team = visible_team(&state, &principal, id).await?;
+    let date = query.date.unwrap_or_else(|| state.today());
+    let team_id = team.id;
+    let rows = state.db(move |store| store.team_leaderboard(team_id, date)).await?;
+    Ok(axum::Json(LeaderboardView {
+        team: team.into(),
+        date,
+        rows: rows.into_iter().map(LeaderboardEntry::from).collect(),
+    }))
+}
+
+/// `GET /api/v1/teams/{team}/summary`: the team's manager or an admin.
+pub async fn summary(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+    Query(query): Query<SummaryQuery>,
+) -> Result<axum::Json<SummaryView>, ApiError> {
+    let team = managed_team(&state, &principal, id).await?;
+    let date = query.date.unwrap_or_else(|| state.today());
+    let threshold = query.below.unwrap_or(state.config.below_threshold);
+    if !(0.0..=100.0).contains(&threshold) {
+        return Err(ApiError::BadRequest(format!("below={threshold} is outside 0–100")));
+    }
+    let team_id = team.id;
+    let (summary, industry) = state
+        .db(move |store| {
+            let summary = store.team_summary(team_id, date, threshold)?;
+            let industry = team_industry_average(store, team_id, date)?;
+            Ok((summary, industry))
+        })
+        .await?;
+    Ok(axum::Json(SummaryView::new(summary, threshold, industry)))
+}
+
+/// The average per pillar over every scored member on the server sharing the team's most
+/// common industry (ties: the alphabetically first), as of `on`.
+///
+/// Built from existing store calls (members, then each member's latest score); fine for
+/// the team sizes a server holds, and it keeps all SQL in the store.
+pub fn team_industry_average(
+    store: &Store,
+    team: TeamId,
+    on: NaiveDate,
+) -> Result<Option<IndustryAverage>, StoreError> {
+    let mut counts: HashMap<String, (usize, String)> = HashMap::new();
+    for member in store.list_team_members(team)? {
+        if let Some(industry) = member.industry.filter(|i| !i.trim().is_empty()) {
+            let entry = counts.entry(industry.to_ascii_lowercase()).or_insert((0, industry));
+            entry.0 += 1;
+        }
+    }
+    let Some((key, (_, name))) =
+        counts.into_iter().max_by(|(ka, (na, _)), (kb, (nb, _))| na.cmp(nb).then_with(|| kb.cmp(ka)))
+    else {
+        return Ok(None);
+    };
+    let mut sum = PillarScores::default();
+    let mut total = 0.0;
+    let mut members = 0usize;
+    for member in store.list_members()? {
+        if member.industry.as_deref().is_none_or(|i| i.to_ascii_lowercase() != key) {
+            continue;
+        }
+        if let Some(score) = store.latest_score(member.id, Some(on))? {
+            for pillar in Pillar::ALL {
+                sum[pillar] += score.pillars[pillar];
+            }
+            total += score.total;
+            members += 1;
+        }
+    }
+    if members == 0 {
+        return Ok(None);
+    }
+    let n = members as f64;
+    Ok(Some(IndustryAverage {
+        name,
+        members,
+        average_total: total / n,
+        average_pillars: PillarScores::from_array(sum.to_array().map(|v| v / n)),
+    }))
+}

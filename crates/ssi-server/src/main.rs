@@ -1,0 +1,145 @@
+//! The `ssi-server` binary: `serve` runs the team server; `token create|list|revoke`
+//! manages API tokens offline, directly in the database.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use ssi_server::config::{CONFIG_ENV, Config, LogFormat, Overrides};
+use ssi_store::{MemberId, Role, Store, TeamId, TokenId};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+/// The ssi team server.
+#[derive(Debug, Parser)]
+#[command(name = "ssi-server", version, about, long_about = None)]
+struct Cli {
+    /// TOML configuration file (also SSI_CONFIG). Precedence: flags, then SSI_* variables,
+    /// then this file, then defaults.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve(Overrides),
+    /// Manage API tokens offline (the server may be running).
+    Token {
+        /// The SQLite database (else from the configuration).
+        #[arg(long)]
+        database: Option<PathBuf>,
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenAction {
+    /// Create a token and print its secret once.
+    Create {
+        /// admin, manager or member.
+        #[arg(long)]
+        role: Role,
+        /// The team of a manager token.
+        #[arg(long)]
+        team: Option<i64>,
+        /// The member of a member token.
+        #[arg(long)]
+        member: Option<i64>,
+        /// A label to recognise it by.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token.
+    Revoke {
+        /// The token's id (from `token list`).
+        id: i64,
+    },
+}
+
+fn load_config(file: Option<PathBuf>, flags: Overrides) -> anyhow::Result<Config> {
+    let file = file.or_else(|| std::env::var_os(CONFIG_ENV).map(PathBuf::from));
+    let from_file = match &file {
+        Some(path) => Overrides::from_toml_file(path)?,
+        None => Overrides::default(),
+    };
+    let from_env = Overrides::from_env(std::env::vars())?;
+    Ok(Config::resolve(flags, from_env, from_file)?)
+}
+
+fn init_logging(format: LogFormat, default_level: &str) {
+    let filter = EnvFilter::try_from_env("SSI_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new(default_level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+fn token_command(database: PathBuf, action: TokenAction) -> anyhow::Result<()> {
+    let store = Store::open(&database).with_context(|| format!("cannot open {}", database.display()))?;
+    match action {
+        TokenAction::Create { role, team, member, label } => {
+            let (secret, info) = store.create_token(role, member.map(MemberId), team.map(TeamId), &label)?;
+            eprintln!("Created {} token {} — the secret is shown once:", info.role, info.id);
+            println!("{secret}");
+        }
+        TokenAction::List => {
+            println!(
+                "{:>5}  {:<8}  {:>6}  {:>6}  {:<20}  {:<10}  label",
+                "id", "role", "team", "member", "created", "state"
+            );
+            for token in store.list_tokens()? {
+                let show = |v: Option<i64>| v.map_or_else(|| "-".to_string(), |v| v.to_string());
+                println!(
+                    "{:>5}  {:<8}  {:>6}  {:>6}  {:<20}  {:<10}  {}",
+                    token.id.0,
+                    token.role.as_str(),
+                    show(token.team.map(|t| t.0)),
+                    show(token.member.map(|m| m.0)),
+                    token.created.format("%Y-%m-%d %H:%M"),
+                    if token.revoked.is_some() { "revoked" } else { "active" },
+                    token.label
+                );
+            }
+        }
+        TokenAction::Revoke { id } => {
+            let info = store.revoke_token(TokenId(id))?;
+            println!("revoked token {} ({})", info.id, info.role);
+        }
+    }
+    Ok(())
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(flags) => {
+            let config = load_config(cli.config, flags)?;
+            init_logging(config.log_format, "info");
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            runtime.block_on(ssi_server::server::serve(config))
+        }
+        Command::Token { database, action } => {
+            let flags = Overrides { database, ..Overrides::default() };
+            let config = load_config(cli.config, flags)?;
+            init_logging(config.log_format, "warn");
+            token_command(config.database, action)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("ssi-server: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

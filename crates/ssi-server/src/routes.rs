@@ -1,0 +1,588 @@
+//! The one route table: every route of the server as data ([`ROUTES`]). It builds the
+//! router ([`crate::app`]), generates the OpenAPI document ([`crate::openapi`]) and feeds
+//! the authorisation matrix test, so a route cannot exist without being documented and
+//! tested.
+
+use crate::handlers::{
+    benchmarks, exports, health, jobs, me, members, pages, push, readings, scores, session, teams, tokens,
+};
+use crate::openapi::{SchemaFn, core_schemas, schema};
+use crate::state::AppState;
+use crate::wire;
+use axum::routing::{MethodFilter, MethodRouter, on};
+
+/// An HTTP method of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verb {
+    /// GET.
+    Get,
+    /// POST.
+    Post,
+    /// PATCH.
+    Patch,
+    /// DELETE.
+    Delete,
+}
+
+impl Verb {
+    /// The axum method filter.
+    pub fn filter(self) -> MethodFilter {
+        match self {
+            Verb::Get => MethodFilter::GET,
+            Verb::Post => MethodFilter::POST,
+            Verb::Patch => MethodFilter::PATCH,
+            Verb::Delete => MethodFilter::DELETE,
+        }
+    }
+
+    /// The method's name, upper case.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "GET",
+            Verb::Post => "POST",
+            Verb::Patch => "PATCH",
+            Verb::Delete => "DELETE",
+        }
+    }
+
+    /// The method's name, lower case (OpenAPI path item keys).
+    pub fn as_lower(self) -> &'static str {
+        match self {
+            Verb::Get => "get",
+            Verb::Post => "post",
+            Verb::Patch => "patch",
+            Verb::Delete => "delete",
+        }
+    }
+}
+
+/// Who may call a route, as declared for documentation. The handlers enforce it (through
+/// [`crate::auth::Principal`]); the authorisation matrix test checks that they do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, without credentials.
+    Public,
+    /// Any valid token.
+    AnyToken,
+    /// Admin tokens.
+    Admin,
+    /// Admins, and managers within their team.
+    TokenManager,
+    /// Admins and anyone of the team.
+    TeamMember,
+    /// Admins and the team's manager.
+    TeamManager,
+    /// Admins, the member's team manager and the member.
+    MemberReader,
+    /// Admins and the member.
+    MemberWriter,
+    /// Admins and the member's team manager.
+    MemberManager,
+    /// Member tokens (their own data).
+    MemberToken,
+    /// A signed-in dashboard session.
+    Session,
+    /// A dashboard session of anyone of the team.
+    SessionTeamMember,
+    /// A dashboard session of an admin, the member's team manager or the member.
+    SessionMemberReader,
+}
+
+impl Access {
+    /// Whether the route is a dashboard page (cookie session, HTML errors).
+    pub fn is_page(self) -> bool {
+        matches!(self, Access::Session | Access::SessionTeamMember | Access::SessionMemberReader)
+    }
+
+    /// The rule in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Access::Public => "public",
+            Access::AnyToken => "any valid token",
+            Access::Admin => "admin",
+            Access::TokenManager => "admin (any token), manager (member tokens of their team)",
+            Access::TeamMember => "admin, or the team's manager and members",
+            Access::TeamManager => "admin, or the team's manager",
+            Access::MemberReader => "admin, the member's team manager, or the member",
+            Access::MemberWriter => "admin, or the member",
+            Access::MemberManager => "admin, or the member's team manager",
+            Access::MemberToken => "a member token (the member's own data)",
+            Access::Session => "a signed-in dashboard session",
+            Access::SessionTeamMember => "a dashboard session of an admin or anyone of the team",
+            Access::SessionMemberReader => {
+                "a dashboard session of an admin, the member's team manager, or the member"
+            }
+        }
+    }
+}
+
+/// A route's request body.
+#[derive(Debug, Clone, Copy)]
+pub enum RequestBody {
+    /// No body.
+    None,
+    /// A JSON body of this schema (size-limited by `max_body_bytes`).
+    Json(SchemaFn),
+    /// A form (`application/x-www-form-urlencoded`) of this schema.
+    Form(SchemaFn),
+    /// An export archive, streamed (size-limited by `max_upload_bytes`).
+    Zip,
+}
+
+/// A route's successful answer.
+#[derive(Debug, Clone, Copy)]
+pub enum ResponseBody {
+    /// JSON with this status and schema.
+    Json(u16, SchemaFn),
+    /// `204 No Content`.
+    NoContent,
+    /// An HTML page.
+    Html,
+    /// Text of this content type.
+    Text(&'static str),
+    /// The stylesheet.
+    Css,
+    /// `303 See Other`.
+    Redirect,
+}
+
+/// One row of the route table.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    /// The method.
+    pub method: Verb,
+    /// The path, with `{name}` parameters (axum and OpenAPI share the syntax).
+    pub path: &'static str,
+    /// One line saying what it does.
+    pub summary: &'static str,
+    /// Who may call it.
+    pub access: Access,
+    /// Query parameters, as the schema of a struct.
+    pub query: Option<SchemaFn>,
+    /// The request body.
+    pub body: RequestBody,
+    /// The successful answer.
+    pub response: ResponseBody,
+    /// Builds the method router of the handler for a method filter.
+    pub handler: fn(MethodFilter) -> MethodRouter<AppState>,
+}
+
+impl RouteSpec {
+    /// A stable operation id, e.g. `get_api_v1_teams_team_leaderboard`.
+    pub fn operation_id(&self) -> String {
+        let path: String = self
+            .path
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+            .collect();
+        let path = path.split('_').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("_");
+        format!("{}_{}", self.method.as_lower(), if path.is_empty() { "root" } else { &path })
+    }
+
+    /// The OpenAPI tag: the resource (`teams`, `members`, …), `dashboard` or `operations`.
+    pub fn tag(&self) -> &'static str {
+        if self.access.is_page() || matches!(self.path, "/login" | "/assets/style.css") {
+            return "dashboard";
+        }
+        match self.path.strip_prefix("/api/v1/") {
+            Some(rest) if rest.starts_with("teams") && rest.contains("/members") => "members",
+            Some(rest) if rest.starts_with("teams") => "teams",
+            Some(rest) if rest.starts_with("members") && rest.contains("/readings") => "readings",
+            Some(rest) if rest.starts_with("members") && rest.contains("/exports") => "imports",
+            Some(rest)
+                if rest.starts_with("members") && !rest.trim_start_matches("members/{member}").is_empty() =>
+            {
+                "scores"
+            }
+            Some(rest) if rest.starts_with("members") => "members",
+            Some(rest) if rest.starts_with("jobs") => "imports",
+            Some(rest) if rest.starts_with("tokens") || rest == "me" => "tokens",
+            Some("push") => "push",
+            Some(_) => "operations",
+            None => "operations",
+        }
+    }
+
+    /// Whether the route streams a large upload (longer timeout, no JSON body limit).
+    pub fn is_upload(&self) -> bool {
+        matches!(self.body, RequestBody::Zip)
+    }
+}
+
+/// Shorthand for a JSON response of `T` with a status.
+const fn json<T: schemars::JsonSchema>(status: u16) -> ResponseBody {
+    ResponseBody::Json(status, schema::<T>)
+}
+
+/// Every route of the server.
+pub const ROUTES: &[RouteSpec] = &[
+    // Operations.
+    RouteSpec {
+        method: Verb::Get,
+        path: "/healthz",
+        summary: "Liveness: the process answers",
+        access: Access::Public,
+        query: None,
+        body: RequestBody::None,
+        response: json::<wire::Health>(200),
+        handler: |m| on(m, health::live),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/readyz",
+        summary: "Readiness: the database answers and the server is not shutting down",
+        access: Access::Public,
+        query: None,
+        body: RequestBody::None,
+        response: json::<wire::Health>(200),
+        handler: |m| on(m, health::ready),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/metrics",
+        summary: "Prometheus metrics: requests by route and status, latency, imports, daily runs",
+        access: Access::Public,
+        query: None,
+        body: RequestBody::None,
+        response: ResponseBody::Text(health::METRICS_CONTENT_TYPE),
+        handler: |m| on(m, health::metrics),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/openapi.json",
+        summary: "This API's OpenAPI 3.1 document, generated from the route table",
+        access: Access::Public,
+        query: None,
+        body: RequestBody::None,
+        response: ResponseBody::Text("application/json"),
+        handler: |m| on(m, health::openapi),
+    },
+    // Tokens and identity.
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/me",
+        summary: "Who the token belongs to",
+        access: Access::AnyToken,
+        query: None,
+        body: RequestBody::None,
+        response: json::<wire::MeView>(200),
+        handler: |m| on(m, me::get),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/tokens",
+        summary: "List tokens (never their secrets)",
+        access: Access::TokenManager,
+        query: None,
+        body: RequestBody::None,
+        response: json::<Vec<wire::TokenView>>(200),
+        handler: |m| on(m, tokens::list),
+    },
+    RouteSpec {
+        method: Verb::Post,
+        path: "/api/v1/tokens",
+        summary: "Create a token; its secret is shown once, in the answer",
+        access: Access::TokenManager,
+        query: None,
+        body: RequestBody::Json(schema::<wire::CreateToken>),
+        response: json::<wire::CreatedToken>(201),
+        handler: |m| on(m, tokens::create),
+    },
+    RouteSpec {
+        method: Verb::Delete,
+        path: "/api/v1/tokens/{token}",
+        summary: "Revoke a token and end its dashboard sessions",
+        access: Access::TokenManager,
+        query: None,
+        body: RequestBody::None,
+        response: json::<wire::TokenView>(200),
+        handler: |m| on(m, tokens::delete),
+    },
+    // Teams.
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/teams",
+        summary: "List the teams the caller may see",
+        access: Access::AnyToken,
+        query: None,
+        body: RequestBody::None,
+        response: json::<Vec<wire::TeamView>>(200),
+        handler: |m| on(m, teams::list),
+    },
+    RouteSpec {
+        method: Verb::Post,
+        path: "/api/v1/teams",
+        summary: "Create a team",
+        access: Access::Admin,
+        query: None,
+        body: RequestBody::Json(schema::<wire::TeamBody>),
+        response: json::<wire::TeamView>(201),
+        handler: |m| on(m, teams::create),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/teams/{team}",
+        summary: "Get a team",
+        access: Access::TeamMember,
+        query: None,
+        body: RequestBody::None,
+        response: json::<wire::TeamView>(200),
+        handler: |m| on(m, teams::get),
+    },
+    RouteSpec {
+        method: Verb::Patch,
+        path: "/api/v1/teams/{team}",
+        summary: "Rename a team",
+        access: Access::Admin,
+        query: None,
+        body: RequestBody::Json(schema::<wire::TeamBody>),
+        response: json::<wire::TeamView>(200),
+        handler: |m| on(m, teams::update),
+    },
+    RouteSpec {
+        method: Verb::Delete,
+        path: "/api/v1/teams/{team}",
+        summary: "Delete a team (its members stay, without a team)",
+        access: Access::Admin,
+        query: None,
+        body: RequestBody::None,
+        response: ResponseBody::NoContent,
+        handler: |m| on(m, teams::delete),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/teams/{team}/leaderboard",
+        summary: "The team's leaderboard: total, pillars, 7- and 30-day change, rank",
+        access: Access::TeamMember,
+        query: Some(schema::<wire::DateQuery>),
+        body: RequestBody::None,
+        response: json::<wire::LeaderboardView>(200),
+        handler: |m| on(m, teams::leaderboard),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/teams/{team}/summary",
+        summary: "The team at a glance: averages, bands, movers, members below a threshold",
+        access: Access::TeamManager,
+        query: Some(schema::<wire::SummaryQuery>),
+        body: RequestBody::None,
+        response: json::<wire::SummaryView>(200),
+        handler: |m| on(m, teams::summary),
+    },
+    // Members.
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/teams/{team}/members",
+        summary: "List the team's members",
+        access: Access::TeamManager,
+        query: None,
+        body: RequestBody::None,
+        response: json::<Vec<wire::MemberView>>(200),
+        handler: |m| on(m, members::list),
+    },
+    RouteSpec {
+        method: Verb::Post,
+        path: "/api/v1/teams/{team}/members",
+        summary: "Add a member to the team",
+        access: Access::TeamManager,
+        query: None,
+        body: RequestBody::Json(schema::<wire::CreateMember>),
+        response: json::<wire::MemberView>(201),
+        handler: |m| on(m, members::create),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/members/{member}",
+        summary: "Get a member",
+        access: Access::MemberReader,
+        query: None,
+        body: RequestBody::None,
+        response: json::<wire::MemberView>(200),
+        handler: |m| on(m, members::get),
+    },
+    RouteSpec {
+        method: Verb::Patch,
+        path: "/api/v1/members/{member}",
+        summary: "Rename a member, set their industry, or move them (admin) to another team",
+        access: Access::MemberManager,
+        query: None,
+        body: RequestBody::Json(schema::<wire::UpdateMember>),
+        response: json::<wire::MemberView>(200),
+        handler: |m| on(m, members::update),
+    },
+    RouteSpec {
+        method: Verb::Delete,
+        path: "/api/v1/members/{member}",
+        summary: "Delete a member and all their data",
+        access: Access::MemberManager,
+        query: None,
+        body: RequestBody::None,
+        response: ResponseBody::NoContent,
+        handler: |m| on(m, members::delete),
+    },
+    // Scores.
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/members/{member}/score",
+        summary: "The member's score as of a day",
+        access: Access::MemberReader,
+        query: Some(schema::<wire::DateQuery>),
+        body: RequestBody::None,
+        response: json::<wire::ScoreView>(200),
+        handler: |m| on(m, scores::get),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/members/{member}/history",
+        summary: "The member's daily estimates beside official readings",
+        access: Access::MemberReader,
+        query: Some(schema::<wire::RangeQuery>),
+        body: RequestBody::None,
+        response: json::<wire::HistoryView>(200),
+        handler: |m| on(m, scores::history),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/members/{member}/explanation",
+        summary: "Every component of the score, biggest gap first, with the action that earns the rest",
+        access: Access::MemberReader,
+        query: Some(schema::<wire::ExplanationQuery>),
+        body: RequestBody::None,
+        response: json::<wire::ExplanationView>(200),
+        handler: |m| on(m, scores::explanation),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/members/{member}/benchmark",
+        summary: "Industry and team standing (\"Top N%\") beside LinkedIn's own ranks",
+        access: Access::MemberReader,
+        query: Some(schema::<wire::DateQuery>),
+        body: RequestBody::None,
+        response: json::<wire::BenchmarkView>(200),
+        handler: |m| on(m, benchmarks::get),
+    },
+    // Readings.
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/members/{member}/readings",
+        summary: "The member's official readings",
+        access: Access::MemberReader,
+        query: Some(schema::<wire::RangeQuery>),
+        body: RequestBody::None,
+        response: json::<wire::ReadingsView>(200),
+        handler: |m| on(m, readings::list),
+    },
+    RouteSpec {
+        method: Verb::Post,
+        path: "/api/v1/members/{member}/readings",
+        summary: "Add official readings: ssi's shape, or LinkedIn's raw salesApiSsi JSON",
+        access: Access::MemberWriter,
+        query: Some(schema::<wire::ReadingQuery>),
+        body: RequestBody::Json(schema::<wire::ReadingUpload>),
+        response: json::<wire::ReadingsView>(201),
+        handler: |m| on(m, readings::create),
+    },
+    // Imports.
+    RouteSpec {
+        method: Verb::Post,
+        path: "/api/v1/members/{member}/exports",
+        summary: "Upload a LinkedIn data export; it is imported in the background",
+        access: Access::MemberWriter,
+        query: Some(schema::<wire::UploadQuery>),
+        body: RequestBody::Zip,
+        response: json::<wire::JobView>(202),
+        handler: |m| on(m, exports::create),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/jobs/{job}",
+        summary: "Progress and result of an import",
+        access: Access::MemberReader,
+        query: None,
+        body: RequestBody::None,
+        response: json::<wire::JobView>(200),
+        handler: |m| on(m, jobs::get),
+    },
+    // Push from the CLI.
+    RouteSpec {
+        method: Verb::Post,
+        path: ssi_api::PUSH_PATH,
+        summary: "Store daily scores and readings pushed from the member's CLI (`ssi push`)",
+        access: Access::MemberToken,
+        query: None,
+        body: RequestBody::Json(schema::<core_schemas::PushRequest>),
+        response: json::<core_schemas::PushResponse>(200),
+        handler: |m| on(m, push::create),
+    },
+    // Dashboard.
+    RouteSpec {
+        method: Verb::Get,
+        path: "/login",
+        summary: "The sign-in form",
+        access: Access::Public,
+        query: None,
+        body: RequestBody::None,
+        response: ResponseBody::Html,
+        handler: |m| on(m, session::form),
+    },
+    RouteSpec {
+        method: Verb::Post,
+        path: "/login",
+        summary: "Exchange a token for a session cookie",
+        access: Access::Public,
+        query: None,
+        body: RequestBody::Form(schema::<wire::LoginForm>),
+        response: ResponseBody::Redirect,
+        handler: |m| on(m, session::create),
+    },
+    RouteSpec {
+        method: Verb::Post,
+        path: "/logout",
+        summary: "End the session",
+        access: Access::Session,
+        query: None,
+        body: RequestBody::None,
+        response: ResponseBody::Redirect,
+        handler: |m| on(m, session::delete),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/",
+        summary: "Start page: the teams the viewer may open",
+        access: Access::Session,
+        query: None,
+        body: RequestBody::None,
+        response: ResponseBody::Html,
+        handler: |m| on(m, pages::index),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/teams/{team}",
+        summary: "Team page: leaderboard, pillars against the industry, band distribution",
+        access: Access::SessionTeamMember,
+        query: Some(schema::<wire::DateQuery>),
+        body: RequestBody::None,
+        response: ResponseBody::Html,
+        handler: |m| on(m, pages::team),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/members/{member}",
+        summary: "Member page: score, pillars, history chart, benchmarks, explanation",
+        access: Access::SessionMemberReader,
+        query: None,
+        body: RequestBody::None,
+        response: ResponseBody::Html,
+        handler: |m| on(m, pages::member),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/assets/style.css",
+        summary: "The dashboard stylesheet",
+        access: Access::Public,
+        query: None,
+        body: RequestBody::None,
+        response: ResponseBody::Css,
+        handler: |m| on(m, pages::stylesheet),
+    },
+];

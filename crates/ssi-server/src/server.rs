@@ -1,0 +1,135 @@
+//! Running the server: first-start bootstrap (the admin token), the listener, the daily job,
+//! and graceful shutdown on SIGTERM or SIGINT.
+//!
+//! Shutdown order: the signal cancels [`AppState::shutdown`] (readiness turns 503, queued
+//! imports are failed so nothing half-starts, new uploads are refused), the listener
+//! stops accepting, in-flight requests finish, then running imports finish. A second
+//! signal exits at once: an import still running is then rolled back by SQLite, because
+//! the store imports an export in one transaction.
+
+use crate::config::Config;
+use crate::state::AppState;
+use anyhow::Context;
+use ssi_store::{Role, Store};
+use std::future::Future;
+use tokio::net::TcpListener;
+
+/// What the first start did about tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bootstrap {
+    /// The database already had tokens (a configured admin token is then ignored).
+    HadTokens,
+    /// The operator's `SSI_ADMIN_TOKEN` was installed as the first admin token.
+    Installed,
+    /// A new admin token was minted; its secret is to be shown once.
+    Minted(String),
+}
+
+/// On a database without any token, installs the operator's admin token
+/// (`SSI_ADMIN_TOKEN`) or mints one.
+pub fn bootstrap(store: &Store, admin_token: Option<&str>) -> anyhow::Result<Bootstrap> {
+    if !store.list_tokens().context("cannot list tokens")?.is_empty() {
+        if admin_token.is_some() {
+            tracing::info!("the database already has tokens; SSI_ADMIN_TOKEN is not installed again");
+        }
+        return Ok(Bootstrap::HadTokens);
+    }
+    if let Some(plaintext) = admin_token {
+        let info = store
+            .install_token(plaintext, Role::Admin, None, None, "first admin (SSI_ADMIN_TOKEN)")
+            .context("cannot install SSI_ADMIN_TOKEN")?;
+        tracing::info!(token = info.id.0, "installed the configured admin token");
+        return Ok(Bootstrap::Installed);
+    }
+    let (secret, info) = store
+        .create_token(Role::Admin, None, None, "first admin (bootstrap)")
+        .context("cannot create a token")?;
+    tracing::info!(token = info.id.0, "minted the first admin token");
+    Ok(Bootstrap::Minted(secret))
+}
+
+/// Resolves when SIGINT (Ctrl-C) or, on Unix, SIGTERM arrives.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT received, shutting down"),
+        () = terminate => tracing::info!("SIGTERM received, shutting down"),
+    }
+}
+
+/// Serves the application on a bound listener until `shutdown` resolves, then drains:
+/// in-flight requests, then background imports. A second `shutdown_signal` during the
+/// drain exits at once.
+pub async fn serve_until(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    if state.config.daily_job_enabled {
+        state.tasks.spawn(crate::scheduler::run(state.clone()));
+    }
+    let cancel = state.shutdown.clone();
+    let router = crate::app(state.clone());
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            cancel.cancel();
+        })
+        .await
+        .context("the server failed")?;
+    state.tasks.close();
+    let unfinished = state.jobs.unfinished();
+    if unfinished > 0 {
+        tracing::info!(unfinished, "waiting for imports to finish (signal again to stop at once)");
+    }
+    tokio::select! {
+        () = state.tasks.wait() => tracing::info!("all background work finished"),
+        () = shutdown_signal() => tracing::warn!("second signal: exiting; a running import is rolled back"),
+    }
+    Ok(())
+}
+
+/// `ssi-server serve`: opens the store, bootstraps, binds, prints where it listens, serves.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let database = config.database.clone();
+    let admin_token = config.admin_token.clone();
+    let store = tokio::task::spawn_blocking(move || -> anyhow::Result<(Store, Bootstrap)> {
+        let store = Store::open(&database).with_context(|| format!("cannot open {}", database.display()))?;
+        let bootstrap = bootstrap(&store, admin_token.as_deref())?;
+        Ok((store, bootstrap))
+    })
+    .await
+    .context("start-up task failed")??;
+    let (store, bootstrap) = store;
+    if let Bootstrap::Minted(secret) = &bootstrap {
+        println!(
+            "Created the first admin token. It is shown once; keep it somewhere safe:\n\n    {secret}\n"
+        );
+    }
+    let listener =
+        TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
+    let address = listener.local_addr().context("no local address")?;
+    println!("ssi-server listening on http://{address}");
+    tracing::info!(%address, database = %config.database.display(), "listening");
+    let state = AppState::new(store, config);
+    serve_until(listener, state, shutdown_signal()).await
+}

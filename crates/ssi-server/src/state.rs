@@ -1,0 +1,88 @@
+//! The state every handler shares: the store, the configuration, metrics, sessions, import
+//! jobs, templates, the background task tracker and the clock.
+
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::jobs::Jobs;
+use crate::metrics::Metrics;
+use crate::session::Sessions;
+use crate::web::Templates;
+use chrono::{NaiveDate, Utc};
+use ssi_store::{Store, StoreError, TokenId};
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+/// What "today" is; replaceable so tests can pin the day.
+pub type Clock = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
+
+/// Shared state of the server (cheap to clone: everything is behind an `Arc` or is a handle).
+#[derive(Clone)]
+pub struct AppState {
+    /// The store, shared with the CLI.
+    pub store: Store,
+    /// The resolved configuration.
+    pub config: Arc<Config>,
+    /// Prometheus metrics.
+    pub metrics: Arc<Metrics>,
+    /// Dashboard sessions, holding the id of the token signed in with.
+    pub sessions: Arc<Sessions<TokenId>>,
+    /// Import jobs.
+    pub jobs: Arc<Jobs>,
+    /// The dashboard's templates.
+    pub templates: Arc<Templates>,
+    /// Background work (imports, the daily job) that shutdown waits for.
+    pub tasks: TaskTracker,
+    /// Cancelled when the server begins to shut down.
+    pub shutdown: CancellationToken,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("store", &self.store)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// State over an open store with a configuration; "today" is the current UTC day.
+    pub fn new(store: Store, config: Config) -> AppState {
+        let sessions = Arc::new(Sessions::new(config.session_ttl));
+        let jobs = Arc::new(Jobs::new(config.max_concurrent_imports));
+        AppState {
+            store,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::new()),
+            sessions,
+            jobs,
+            templates: Arc::new(Templates::new()),
+            tasks: TaskTracker::new(),
+            shutdown: CancellationToken::new(),
+            clock: Arc::new(|| Utc::now().date_naive()),
+        }
+    }
+
+    /// The same state with a fixed "today" (for tests and demos).
+    pub fn with_today(mut self, today: NaiveDate) -> AppState {
+        self.clock = Arc::new(move || today);
+        self
+    }
+
+    /// Today, UTC (or the pinned day).
+    pub fn today(&self) -> NaiveDate {
+        (self.clock)()
+    }
+
+    /// Runs a blocking store call on the blocking thread pool and maps its error.
+    pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || work(&store)).await?.map_err(ApiError::from)
+    }
+}

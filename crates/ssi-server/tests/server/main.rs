@@ -1,0 +1,9 @@
+//! Integration tests of the ssi team server, in one test binary: handler tests through
+//! `app(state).oneshot(…)`, the authorisation matrix generated from the route table,
+//! end-to-end tests against the real binary on 127.0.0.1:0, and a headless browser test.
+
+mod authz;
+mod browser;
+mod e2e;
+mod handlers;
+mod support;

@@ -1,0 +1,283 @@
+//! Test fixtures: a temporary store with two teams, members with pushed scores, a token per
+//! role, and helpers to call the app in-process.
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::{Days, NaiveDate};
+use serde_json::Value;
+use ssi_core::PillarScores;
+use ssi_server::config::Config;
+use ssi_server::state::AppState;
+use ssi_store::{MemberId, PushedScore, Role, Store, TeamId, TokenId};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+/// The day the fixtures live on.
+pub(crate) fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
+}
+
+/// A token's secret and id.
+#[derive(Debug, Clone)]
+pub(crate) struct Token {
+    pub(crate) secret: String,
+    pub(crate) id: TokenId,
+}
+
+/// A populated temporary server state.
+pub(crate) struct Fixture {
+    pub(crate) dir: TempDir,
+    pub(crate) state: AppState,
+    pub(crate) team_a: TeamId,
+    pub(crate) team_b: TeamId,
+    /// Team A member, the "member" of most tests.
+    pub(crate) alice: MemberId,
+    /// Team A member, Alice's teammate.
+    pub(crate) bob: MemberId,
+    /// Team B member: "member of another team".
+    pub(crate) carol: MemberId,
+    pub(crate) admin: Token,
+    pub(crate) manager_a: Token,
+    pub(crate) alice_token: Token,
+    pub(crate) bob_token: Token,
+    pub(crate) carol_token: Token,
+}
+
+fn token(store: &Store, role: Role, member: Option<MemberId>, team: Option<TeamId>, label: &str) -> Token {
+    let (secret, info) = store.create_token(role, member, team, label).unwrap();
+    Token { secret, id: info.id }
+}
+
+/// Pushed scores for `days` days up to today, rising linearly from `start` by `step` a day.
+pub(crate) fn push_series(store: &Store, member: MemberId, start: [f64; 4], step: f64, days: u64) {
+    let scores: Vec<PushedScore> = (0..days)
+        .map(|i| {
+            let date = today().checked_sub_days(Days::new(days - 1 - i)).unwrap();
+            let pillars = PillarScores::from_array(start.map(|p| (p + step * i as f64).min(25.0)));
+            PushedScore {
+                date,
+                model_version: "test-1".into(),
+                pillars,
+                total: pillars.total(),
+                components: Vec::new(),
+            }
+        })
+        .collect();
+    store.push_scores(member, &scores).unwrap();
+}
+
+/// The configuration tests run with: the fixture's database, no daily job.
+pub(crate) fn test_config(database: &Path) -> Config {
+    Config { database: database.to_path_buf(), daily_job_enabled: false, ..Config::default() }
+}
+
+impl Fixture {
+    /// The standard fixture.
+    pub(crate) fn new() -> Fixture {
+        Fixture::with_config(|_| {})
+    }
+
+    /// The standard fixture with an adjusted configuration.
+    pub(crate) fn with_config(adjust: impl FnOnce(&mut Config)) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("ssi.db");
+        let store = Store::open(&database).unwrap();
+        let team_a = store.create_team("Alpha Sales").unwrap().id;
+        let team_b = store.create_team("Beta Sales").unwrap().id;
+        let alice = store.create_member("Alice Archer", Some("Software"), Some(team_a)).unwrap().id;
+        let bob = store.create_member("Bob Baker", Some("Software"), Some(team_a)).unwrap().id;
+        let carol = store.create_member("Carol Chen", Some("Software"), Some(team_b)).unwrap().id;
+        push_series(&store, alice, [10.0, 8.0, 6.0, 9.0], 0.1, 40);
+        push_series(&store, bob, [5.0, 4.0, 3.0, 2.0], 0.05, 40);
+        push_series(&store, carol, [20.0, 20.0, 20.0, 20.0], 0.0, 10);
+        let admin = token(&store, Role::Admin, None, None, "admin");
+        let manager_a = token(&store, Role::Manager, None, Some(team_a), "manager A");
+        let alice_token = token(&store, Role::Member, Some(alice), None, "alice");
+        let bob_token = token(&store, Role::Member, Some(bob), None, "bob");
+        let carol_token = token(&store, Role::Member, Some(carol), None, "carol");
+        let mut config = test_config(&database);
+        config.upload_dir = Some(dir.path().to_path_buf());
+        adjust(&mut config);
+        let state = AppState::new(store, config).with_today(today());
+        Fixture {
+            dir,
+            state,
+            team_a,
+            team_b,
+            alice,
+            bob,
+            carol,
+            admin,
+            manager_a,
+            alice_token,
+            bob_token,
+            carol_token,
+        }
+    }
+
+    /// The store.
+    pub(crate) fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    /// The application.
+    pub(crate) fn app(&self) -> Router {
+        ssi_server::app(self.state.clone())
+    }
+
+    /// Sends a request.
+    pub(crate) async fn send(&self, request: Request<Body>) -> Reply {
+        send(self.app(), request).await
+    }
+
+    /// A JSON request with an optional bearer token.
+    pub(crate) async fn json(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        self.send(json_request(method, uri, token, body)).await
+    }
+
+    /// A session cookie for a token, as POST /login would set.
+    pub(crate) fn session_cookie(&self, token: &Token) -> String {
+        let id = self.state.sessions.create(token.id).unwrap();
+        format!("{}={id}", ssi_server::session::COOKIE_NAME)
+    }
+}
+
+/// Builds a JSON request.
+pub(crate) fn json_request(
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Request<Body> {
+    let mut builder = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    match body {
+        Some(body) => {
+            builder.header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string()))
+        }
+        None => builder.body(Body::empty()),
+    }
+    .unwrap()
+}
+
+/// A finished response, body read.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl Reply {
+    /// The body as JSON (panics with the body when it is not).
+    pub(crate) fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    /// The body as text.
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    pub(crate) fn expect(self, status: u16) -> Reply {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.text());
+        self
+    }
+
+    /// Asserts an error response of this status and kind, returning its message.
+    pub(crate) fn expect_error(self, status: u16, kind: &str) -> String {
+        let reply = self.expect(status);
+        let body = reply.json();
+        assert_eq!(body["error"], kind, "{body}");
+        body["message"].as_str().unwrap().to_string()
+    }
+}
+
+/// Sends a request through the router.
+pub(crate) async fn send(app: Router, request: Request<Body>) -> Reply {
+    let response = app.oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    Reply { status, headers, body }
+}
+
+/// A small but valid LinkedIn export: a profile, a position, connections, a post and reactions.
+pub(crate) fn small_export_zip() -> Vec<u8> {
+    let files: [(&str, &str); 5] = [
+        (
+            "Profile.csv",
+            "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,Zip Code,Geo Location,Twitter Handles,Websites,Instant Messengers\n\
+             Alice,Archer,,,,Account Executive at Example,I help teams sell.,Software,,Berlin,,,\n",
+        ),
+        (
+            "Positions.csv",
+            "Company Name,Title,Description,Location,Started On,Finished On\nExample GmbH,Account Executive,Selling,Berlin,Jan 2024,\n",
+        ),
+        (
+            "Connections.csv",
+            "Notes:\n\"Some e-mail addresses are missing.\"\n\nFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\n\
+             Dan,Doe,https://www.linkedin.com/in/dan-doe,,Acme,VP Sales,10 Nov 2026\n\
+             Eve,Example,https://www.linkedin.com/in/eve-example,,Initech,CEO,12 Nov 2026\n",
+        ),
+        (
+            "Shares.csv",
+            "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility\n2026-11-15 09:00:00,https://www.linkedin.com/feed/update/urn:li:share:1,Hello world,,,MEMBER_NETWORK\n",
+        ),
+        (
+            "Reactions.csv",
+            "Date,Type,Link\n2026-11-16 10:00:00,LIKE,https://www.linkedin.com/feed/update/urn:li:activity:2\n2026-11-17 11:00:00,PRAISE,https://www.linkedin.com/feed/update/urn:li:activity:3\n",
+        ),
+    ];
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut bytes);
+        let options =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (name, content) in files {
+            zip.start_file(name, options).unwrap();
+            zip.write_all(content.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    bytes.into_inner()
+}
+
+/// The repository's sample export, when it exists.
+pub(crate) fn sample_export() -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/sample-export.zip");
+    path.exists().then_some(path)
+}
+
+/// The workspace's target directory.
+pub(crate) fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+    }
+}
+
+/// Polls a job until it finishes (at most about 60 s).
+pub(crate) async fn wait_for_job(fixture: &Fixture, job: u64, token: &str) -> Value {
+    for _ in 0..600 {
+        let reply = fixture.json("GET", &format!("/api/v1/jobs/{job}"), Some(token), None).await.expect(200);
+        let body = reply.json();
+        if body["state"] == "succeeded" || body["state"] == "failed" {
+            return body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("job {job} did not finish");
+}
