@@ -372,7 +372,10 @@ fn an_operator_chosen_token_installs_once_and_authenticates() {
         Err(StoreError::Conflict { .. })
     ));
     for bad in ["ssi_short", "not-prefixed-but-long-enough-0001"] {
-        assert!(matches!(store.install_token(bad, Role::Admin, None, None, "x"), Err(StoreError::InvalidData { .. })));
+        assert!(matches!(
+            store.install_token(bad, Role::Admin, None, None, "x"),
+            Err(StoreError::InvalidData { .. })
+        ));
     }
     assert!(matches!(
         store.install_token("ssi_operator-chosen-member-secret", Role::Member, None, None, "x"),
