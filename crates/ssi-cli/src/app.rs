@@ -1,7 +1,7 @@
 //! Runs the command line: parse, set up logging and settings, dispatch, and map the outcome to an exit code.
 //!
-//! Exit codes: 0 success, 1 error, 2 usage (clap's own usage errors, and
-//! [`UsageError`]s such as a missing `--member` or `--yes`).
+//! Exit codes: 0 success, 1 error (and `ssi check` when its rule fires), 2 usage
+//! (clap's own usage errors, and [`UsageError`]s such as a missing `--member` or `--yes`).
 
 use crate::cli::{Cli, Command};
 use crate::commands;
@@ -26,6 +26,8 @@ pub(crate) fn run() -> ExitCode {
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        // `ssi check` has printed why its rule fired; the exit code is the verdict.
+        Err(e) if e.downcast_ref::<commands::check::AlertFired>().is_some() => ExitCode::from(1),
         Err(e) => {
             tracing::debug!(error = ?e, "command failed");
             eprintln!("error: {}", one_line(&format!("{e:#}")));
@@ -51,7 +53,12 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Dashboard(args)) => commands::dashboard::run(&context, &args),
         Some(Command::Explain(args)) => commands::explain::run(&context, &args),
         Some(Command::History(args)) => commands::history::run(&context, &args),
+        Some(Command::Advise(args)) => commands::advise::run(&context, &args),
+        Some(Command::Plan(args)) => commands::plan::run(&context, &args),
         Some(Command::Reading(args)) => commands::reading::run(&context, &args),
+        Some(Command::Calibrate(args)) => commands::calibrate::run(&context, &args),
+        Some(Command::Impact(args)) => commands::impact::run(&context, &args),
+        Some(Command::Check(args)) => commands::check::run(&context, &args, cli.global.verbose > 0),
         Some(Command::Model(args)) => commands::model::run(&context, &args),
         Some(Command::Member(args)) => commands::member::run(&context, &args),
         Some(Command::Push(args)) => commands::push::run(&context, &args),

@@ -1,6 +1,9 @@
 //! The command-line grammar: global options and the subcommands, declared with clap's derive API.
 
-use crate::commands::{completions, dashboard, explain, history, import, man, member, model, push, reading};
+use crate::commands::{
+    advise, calibrate, check, completions, dashboard, explain, history, impact, import, man, member, model,
+    plan, push, reading,
+};
 use crate::config::ColorChoice;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -72,8 +75,18 @@ pub(crate) enum Command {
     Explain(explain::Args),
     /// Show the daily estimate and official readings over a period
     History(history::Args),
+    /// Next best actions: the gain of one more of each activity a week, ranked by gain per minute, and the mistakes to avoid
+    Advise(advise::Args),
+    /// Project a weekly plan forward: the daily estimate and when 45, 70, 75 and 80 are reached
+    Plan(plan::Args),
     /// Record and list official SSI readings (what LinkedIn itself showed)
     Reading(reading::Args),
+    /// Fit the model's weights to your official readings; keep the fit only if it predicts better
+    Calibrate(calibrate::Args),
+    /// Which activities go together with later pillar changes (association, not cause)
+    Impact(impact::Args),
+    /// For cron: exit 1 with a one-line reason when the estimate is below a floor or dropped too far
+    Check(check::Args),
     /// Show, export or change the scoring model
     Model(model::Args),
     /// List, rename or delete the people in the database

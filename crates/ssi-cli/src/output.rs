@@ -5,7 +5,13 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 use serde::Serialize;
-use ssi_core::{Band, DailyScore, GroupStats, OfficialReading, Pillar, PillarScores, round_display};
+use ssi_core::advice::{
+    ActionGain, AlertReason, AssociationTest, Calibration, ErrorSummary, ProjectedDay, Projection,
+    SeriesSource, SkippedTest, Warning, WeeklyPlan, WeeklyRhythm, WeightChange,
+};
+use ssi_core::{
+    ActivityKind, Band, DailyScore, GroupStats, OfficialReading, Pillar, PillarScores, round_display,
+};
 use std::io::Write;
 
 /// The four pillars by short name.
@@ -317,6 +323,404 @@ pub(crate) struct HistoryJson {
     pub(crate) to: NaiveDate,
     /// The days with an estimate or a reading, oldest first.
     pub(crate) days: Vec<HistoryDayJson>,
+}
+
+/// One candidate action of `ssi advise --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ActionJson {
+    /// 1 for the best points per minute.
+    pub(crate) rank: usize,
+    /// The action's stable name: `post`, `article`, `comment`, `reaction`, `repost`,
+    /// `connection_request`, `reply_to_message`, `people_search`, `day_active`,
+    /// `endorsement_given` or `complete_profile_section`.
+    pub(crate) action: String,
+    /// The profile section, for `complete_profile_section`; else `null`.
+    pub(crate) section: Option<String>,
+    /// What to do, in plain words.
+    pub(crate) description: String,
+    /// The activity kind each unit was simulated as (`null` for a profile section).
+    pub(crate) simulated_as: Option<ActivityKind>,
+    /// Units added within the horizon.
+    pub(crate) units: u32,
+    /// Points gained on each pillar at the horizon.
+    pub(crate) gain: PillarsJson,
+    /// Points gained in total at the horizon.
+    pub(crate) total_gain: f64,
+    /// Minutes one unit takes.
+    pub(crate) minutes_per_unit: f64,
+    /// Minutes a week, `null` for a one-off.
+    pub(crate) minutes_per_week: Option<f64>,
+    /// Minutes over the whole horizon.
+    pub(crate) minutes_total: f64,
+    /// Whether the minutes are a convention rather than the model's effort table.
+    pub(crate) effort_is_convention: bool,
+    /// `total_gain / minutes_total`, the ranking key.
+    pub(crate) points_per_minute: f64,
+    /// One line of advice.
+    pub(crate) message: String,
+}
+
+impl ActionJson {
+    /// The JSON of a ranked action.
+    pub(crate) fn of(rank: usize, gain: &ActionGain) -> Self {
+        // The names come from the library's own serde tags, so the two never drift apart.
+        let tagged = serde_json::to_value(gain.action).unwrap_or_default();
+        let name = |key: &str| tagged.get(key).and_then(|v| v.as_str()).map(str::to_string);
+        ActionJson {
+            rank,
+            action: name("type").unwrap_or_default(),
+            section: name("section"),
+            description: gain.description.clone(),
+            simulated_as: gain.simulated_as,
+            units: gain.units,
+            gain: gain.gain.into(),
+            total_gain: gain.total_gain,
+            minutes_per_unit: gain.minutes_per_unit,
+            minutes_per_week: gain.minutes_per_week,
+            minutes_total: gain.minutes_total,
+            effort_is_convention: gain.effort_is_convention,
+            points_per_minute: gain.points_per_minute,
+            message: gain.message.clone(),
+        }
+    }
+}
+
+/// `ssi advise --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct AdviseJson {
+    /// The member's name.
+    pub(crate) member: String,
+    /// The day advised on (today).
+    pub(crate) date: NaiveDate,
+    /// The model that scored the simulation.
+    pub(crate) model_version: String,
+    /// Days ahead the gains are measured at.
+    pub(crate) horizon_days: u32,
+    /// Today's estimate.
+    pub(crate) current: EstimateJson,
+    /// The weakest pillar today (short name).
+    pub(crate) weakest_pillar: &'static str,
+    /// The member's rhythm of the last four weeks, which the baseline continues.
+    pub(crate) rhythm: WeeklyRhythm,
+    /// The estimate at the horizon if the rhythm simply continues.
+    pub(crate) baseline: EstimateJson,
+    /// Every candidate, best points per minute first.
+    pub(crate) actions: Vec<ActionJson>,
+    /// Plain-language advice tied to the weakest pillar.
+    pub(crate) summary: String,
+    /// Habits that hold the score back, most severe first.
+    pub(crate) warnings: Vec<Warning>,
+}
+
+/// One projected day of `ssi plan --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ProjectedDayJson {
+    /// The day.
+    pub(crate) date: NaiveDate,
+    /// The unrounded total.
+    pub(crate) total: f64,
+    /// The total as LinkedIn would show it.
+    pub(crate) shown: u32,
+    /// The band of the shown total.
+    pub(crate) band: Band,
+    /// The four pillars.
+    pub(crate) pillars: PillarsJson,
+}
+
+impl From<&ProjectedDay> for ProjectedDayJson {
+    fn from(day: &ProjectedDay) -> Self {
+        ProjectedDayJson {
+            date: day.date,
+            total: day.total,
+            shown: round_display(day.total),
+            band: Band::of_total(day.total),
+            pillars: day.pillars.into(),
+        }
+    }
+}
+
+/// When a threshold is first reached in `ssi plan --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ThresholdJson {
+    /// The unrounded total to reach.
+    pub(crate) threshold: f64,
+    /// The first projected day at or above it (today when it already is); `null` when never within the plan.
+    pub(crate) first_date: Option<NaiveDate>,
+    /// Days from today to `first_date`; `null` when not reached.
+    pub(crate) days_from_today: Option<i64>,
+}
+
+/// `ssi plan --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct PlanJson {
+    /// The member's name.
+    pub(crate) member: String,
+    /// The day the projection starts from (the first day of `series`).
+    pub(crate) today: NaiveDate,
+    /// Days projected after today.
+    pub(crate) days: u32,
+    /// The model that scored it.
+    pub(crate) model_version: String,
+    /// The weekly plan.
+    pub(crate) plan: WeeklyPlan,
+    /// Incoming conversation turns a week assumed to continue (the last four weeks' rate).
+    pub(crate) incoming_messages_per_week: f64,
+    /// Minutes a week the plan takes.
+    pub(crate) minutes_per_week: f64,
+    /// Today and every projected day, in order.
+    pub(crate) series: Vec<ProjectedDayJson>,
+    /// The first day each threshold (45, 70, 75, 80) is reached.
+    pub(crate) thresholds: Vec<ThresholdJson>,
+}
+
+impl PlanJson {
+    /// The JSON of a projection for `member`.
+    pub(crate) fn of(member: &str, projection: &Projection) -> Self {
+        PlanJson {
+            member: member.to_string(),
+            today: projection.today,
+            days: projection.days,
+            model_version: projection.model_version.clone(),
+            plan: projection.plan,
+            incoming_messages_per_week: projection.incoming_messages_per_week,
+            minutes_per_week: projection.minutes_per_week,
+            series: projection.series.iter().map(ProjectedDayJson::from).collect(),
+            thresholds: projection
+                .thresholds
+                .iter()
+                .map(|t| ThresholdJson {
+                    threshold: t.threshold,
+                    first_date: t.first_date,
+                    days_from_today: t.first_date.map(|d| (d - projection.today).num_days()),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One pillar of `ssi calibrate --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct PillarCalibrationJson {
+    /// The pillar's short name.
+    pub(crate) pillar: &'static str,
+    /// Whether its weights were refitted.
+    pub(crate) fitted: bool,
+    /// What was done and why.
+    pub(crate) note: String,
+    /// Its components' weights before and after.
+    pub(crate) weights: Vec<WeightChange>,
+    /// Its mean absolute errors before and after.
+    pub(crate) error: ErrorSummary,
+}
+
+/// `ssi calibrate --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct CalibrateJson {
+    /// The member's name.
+    pub(crate) member: String,
+    /// Whether `--dry-run` was given.
+    pub(crate) dry_run: bool,
+    /// `saved`, `dry_run` or `no_improvement`.
+    pub(crate) outcome: &'static str,
+    /// Whether the calibrated model was saved and made active.
+    pub(crate) saved: bool,
+    /// The active model after the command.
+    pub(crate) active_version: String,
+    /// Daily score rows re-scored when saved; `null` otherwise.
+    pub(crate) rows_rescored: Option<usize>,
+    /// The model calibrated from.
+    pub(crate) previous_version: String,
+    /// The calibrated model's version.
+    pub(crate) calibrated_version: String,
+    /// Readings used (one per day).
+    pub(crate) readings: usize,
+    /// Day of the first reading.
+    pub(crate) first_date: NaiveDate,
+    /// Day of the last reading.
+    pub(crate) last_date: NaiveDate,
+    /// First day of the holdout part.
+    pub(crate) holdout_from: NaiveDate,
+    /// Whether the calibrated model's holdout error of the total is strictly lower.
+    pub(crate) improves: bool,
+    /// Mean absolute errors of the total.
+    pub(crate) total: ErrorSummary,
+    /// Per pillar, in display order.
+    pub(crate) pillars: Vec<PillarCalibrationJson>,
+    /// The library's summary of the outcome.
+    pub(crate) summary: String,
+}
+
+impl CalibrateJson {
+    /// The JSON of a calibration; the outcome fields are filled in by the command.
+    pub(crate) fn of(member: &str, calibration: &Calibration, dry_run: bool) -> Self {
+        CalibrateJson {
+            member: member.to_string(),
+            dry_run,
+            outcome: "no_improvement",
+            saved: false,
+            active_version: calibration.previous_version.clone(),
+            rows_rescored: None,
+            previous_version: calibration.previous_version.clone(),
+            calibrated_version: calibration.model.version.clone(),
+            readings: calibration.readings,
+            first_date: calibration.first_date,
+            last_date: calibration.last_date,
+            holdout_from: calibration.holdout_from,
+            improves: calibration.improves,
+            total: calibration.total,
+            pillars: calibration
+                .pillars
+                .iter()
+                .map(|p| PillarCalibrationJson {
+                    pillar: p.pillar.short_name(),
+                    fitted: p.fitted,
+                    note: p.note.clone(),
+                    weights: p.weights.clone(),
+                    error: p.error,
+                })
+                .collect(),
+            summary: calibration.summary.clone(),
+        }
+    }
+}
+
+/// One association test of `ssi impact --json`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub(crate) struct AssociationJson {
+    /// The activity.
+    pub(crate) kind: ActivityKind,
+    /// The pillar's short name.
+    pub(crate) pillar: &'static str,
+    /// Days between the end of the week counted and the pillar's change.
+    pub(crate) lag_days: u32,
+    /// Pairs.
+    pub(crate) n: usize,
+    /// Pearson's correlation.
+    pub(crate) r: f64,
+    /// Lower end of the 95% confidence interval.
+    pub(crate) ci_low: f64,
+    /// Upper end of the 95% confidence interval.
+    pub(crate) ci_high: f64,
+    /// Two-sided p-value.
+    pub(crate) p_value: f64,
+    /// p-value adjusted by Benjamini–Hochberg.
+    pub(crate) p_adjusted: f64,
+    /// Whether significant at the false discovery rate.
+    pub(crate) significant: bool,
+}
+
+impl From<&AssociationTest> for AssociationJson {
+    fn from(t: &AssociationTest) -> Self {
+        AssociationJson {
+            kind: t.kind,
+            pillar: t.pillar.short_name(),
+            lag_days: t.lag_days,
+            n: t.n,
+            r: t.r,
+            ci_low: t.ci_low,
+            ci_high: t.ci_high,
+            p_value: t.p_value,
+            p_adjusted: t.p_adjusted,
+            significant: t.significant,
+        }
+    }
+}
+
+/// A test `ssi impact` could not compute.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct SkippedJson {
+    /// The activity.
+    pub(crate) kind: ActivityKind,
+    /// The pillar's short name.
+    pub(crate) pillar: &'static str,
+    /// The lag.
+    pub(crate) lag_days: u32,
+    /// Pairs available.
+    pub(crate) n: usize,
+    /// `constant_count`, `constant_pillar` or `too_few_pairs`.
+    pub(crate) reason: String,
+}
+
+impl From<&SkippedTest> for SkippedJson {
+    fn from(t: &SkippedTest) -> Self {
+        SkippedJson {
+            kind: t.kind,
+            pillar: t.pillar.short_name(),
+            lag_days: t.lag_days,
+            n: t.n,
+            reason: t.reason.clone(),
+        }
+    }
+}
+
+/// `ssi impact --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ImpactJson {
+    /// The member's name.
+    pub(crate) member: String,
+    /// The pillar series analysed: `official` or `estimate`.
+    pub(crate) source: SeriesSource,
+    /// Why that series was chosen.
+    pub(crate) source_reason: String,
+    /// Day-to-day changes available in the official readings that carry all four pillars.
+    pub(crate) official_transitions: usize,
+    /// What the numbers mean and do not mean: association, not cause.
+    pub(crate) note: String,
+    /// First day of the pillar series.
+    pub(crate) first_date: NaiveDate,
+    /// Last day of the pillar series.
+    pub(crate) last_date: NaiveDate,
+    /// Day-to-day changes analysed.
+    pub(crate) transitions: usize,
+    /// The multiple-comparison correction.
+    pub(crate) correction: String,
+    /// The false discovery rate used.
+    pub(crate) false_discovery_rate: f64,
+    /// Tests significant after the correction.
+    pub(crate) significant_tests: usize,
+    /// For each activity and pillar, the lag with the largest |r|: significant first, then by |r|.
+    pub(crate) strongest: Vec<AssociationJson>,
+    /// Every computed test, by activity, pillar and lag.
+    pub(crate) tests: Vec<AssociationJson>,
+    /// Tests that could not be computed.
+    pub(crate) skipped: Vec<SkippedJson>,
+}
+
+/// A `--drop` rule in `ssi check --json`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub(crate) struct DropRuleJson {
+    /// Points lost that fire the rule.
+    pub(crate) points: f64,
+    /// Days looked back for the recent high.
+    pub(crate) days: u32,
+}
+
+/// The rule of `ssi check --json`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub(crate) struct RuleJson {
+    /// `--below`, or `null`.
+    pub(crate) below: Option<f64>,
+    /// `--drop` and `--days`, or `null`.
+    pub(crate) drop: Option<DropRuleJson>,
+}
+
+/// `ssi check --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct CheckJson {
+    /// Whether the rule did not fire.
+    pub(crate) ok: bool,
+    /// The one-line reason when it fired; `null` when ok.
+    pub(crate) reason: Option<String>,
+    /// The member's name.
+    pub(crate) member: String,
+    /// The latest day scored, which the rule judges.
+    pub(crate) date: NaiveDate,
+    /// Its unrounded total.
+    pub(crate) value: f64,
+    /// The rule checked.
+    pub(crate) rule: RuleJson,
+    /// The conditions that fired (empty when ok).
+    pub(crate) reasons: Vec<AlertReason>,
 }
 
 /// Prints a value as pretty JSON on stdout, with a final newline.

@@ -64,6 +64,8 @@ Set to anything to turn colours off.
 .SH "EXIT STATUS"
 0 on success, 1 when the command failed, 2 when it was called wrongly (an unknown option, a bad value,
 a missing \fB\-\-member\fR or \fB\-\-yes\fR).
+\fBssi check\fR also exits 1 when its rule fires, with the reason on stdout (stdout stays
+empty when the check itself could not run).
 "#;
 
 /// One `.SS` block per (sub)command: its usage, its about text and its options.

@@ -1,13 +1,18 @@
 //! The subcommands, one module each, every one with its own `Args` and `run`.
 
+pub(crate) mod advise;
+pub(crate) mod calibrate;
+pub(crate) mod check;
 pub(crate) mod completions;
 pub(crate) mod dashboard;
 pub(crate) mod explain;
 pub(crate) mod history;
+pub(crate) mod impact;
 pub(crate) mod import;
 pub(crate) mod man;
 pub(crate) mod member;
 pub(crate) mod model;
+pub(crate) mod plan;
 pub(crate) mod push;
 pub(crate) mod reading;
 

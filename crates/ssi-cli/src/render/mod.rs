@@ -3,9 +3,14 @@
 //! Renderers return strings (no I/O), so they are tested directly and the
 //! commands only decide where the text goes.
 
+pub(crate) mod advice;
+pub(crate) mod calibration;
+pub(crate) mod chart;
 pub(crate) mod dashboard;
 pub(crate) mod explain;
 pub(crate) mod history;
+pub(crate) mod impact;
+pub(crate) mod plan;
 pub(crate) mod readings;
 
 use crate::term::{DIM, GAIN, LOSS, Painter};
@@ -90,6 +95,22 @@ pub(crate) fn pad_left(text: &str, width: usize) -> String {
     format!("{}{text}", " ".repeat(width.saturating_sub(len)))
 }
 
+/// Width prose is wrapped to.
+pub(crate) const TEXT_WIDTH: usize = 92;
+
+/// Wraps prose to [`TEXT_WIDTH`]: the first line starts with `first`, the
+/// others with `indent`; every line ends with a newline.
+pub(crate) fn wrap(text: &str, first: &str, indent: &str) -> String {
+    // Never break inside "day-to-day" or "2026-11-20".
+    let options = textwrap::Options::new(TEXT_WIDTH)
+        .initial_indent(first)
+        .subsequent_indent(indent)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let mut out = textwrap::fill(text, options);
+    out.push('\n');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +141,17 @@ mod tests {
         assert_eq!(signed(-3.0), "-3.0");
         assert_eq!(signed(-0.04), "0.0");
         assert_eq!(signed(0.0), "0.0");
+    }
+
+    #[test]
+    fn prose_wraps_with_its_indents() {
+        let text = "word ".repeat(37) + "day-to-day 2026-11-20";
+        let wrapped = wrap(text.trim(), "  - ", "    ");
+        assert!(wrapped.starts_with("  - word"), "{wrapped}");
+        assert!(wrapped.lines().skip(1).all(|l| l.starts_with("    word")), "{wrapped}");
+        assert!(wrapped.lines().all(|l| l.chars().count() <= TEXT_WIDTH), "{wrapped}");
+        assert_eq!(wrapped.lines().count(), 3);
+        assert!(wrapped.lines().last().unwrap().ends_with(" day-to-day 2026-11-20"), "{wrapped}");
     }
 
     #[test]

@@ -2,15 +2,20 @@
 //! (HOME and the XDG folders point inside it), with `SSI_TODAY` fixed and `NO_COLOR` set,
 //! so human output is stable enough for snapshots.
 
+mod advise;
+mod calibrate;
+mod check;
 mod completions;
 mod config;
 mod dashboard;
 mod errors;
 mod explain;
 mod history;
+mod impact;
 mod import;
 mod member;
 mod model;
+mod plan;
 mod push;
 mod reading;
 mod readme;

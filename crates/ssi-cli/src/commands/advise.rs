@@ -1,0 +1,56 @@
+//! `ssi advise`: the next best actions for the member's current state, ranked by gain per minute, and the mistakes holding the score back.
+
+use crate::context::Context;
+use crate::output::{ActionJson, AdviseJson, EstimateJson, print_json, print_text};
+use crate::render;
+use anyhow::Result;
+use chrono::Days;
+use ssi_core::advice::{mistakes, next_best_actions};
+
+/// Arguments of `ssi advise`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Each candidate adds one more unit a week (or completes one profile section) on top of your
+rhythm of the last four weeks; its gain is measured 30 days from today with the scoring model
+itself. Method and limits: docs/advice.md.
+
+Example: ssi advise --json | jq '.actions[0]'")]
+pub(crate) struct Args {}
+
+/// Prints the advice for the member in force.
+pub(crate) fn run(ctx: &Context, _args: &Args) -> Result<()> {
+    let store = ctx.open_existing_store()?;
+    super::catch_up(&store, ctx.today);
+    let member = ctx.member(&store)?;
+    let model = store.active_model()?;
+    let profiles = store.profile_snapshots(member.id)?;
+    let events = store.load_events(member.id)?;
+    let advice = next_best_actions(&model, &profiles, &events, ctx.today);
+    let warnings = mistakes(&model, &profiles, &events, ctx.today);
+    let horizon_end =
+        ctx.today.checked_add_days(Days::new(u64::from(advice.horizon_days))).unwrap_or(ctx.today);
+    let json = AdviseJson {
+        member: member.name,
+        date: advice.today,
+        model_version: advice.model_version.clone(),
+        horizon_days: advice.horizon_days,
+        current: EstimateJson::from_parts(
+            advice.today,
+            &advice.model_version,
+            advice.current,
+            advice.current_total,
+        ),
+        weakest_pillar: advice.weakest_pillar.short_name(),
+        rhythm: advice.rhythm,
+        baseline: EstimateJson::from_parts(
+            horizon_end,
+            &advice.model_version,
+            advice.baseline,
+            advice.baseline_total,
+        ),
+        actions: advice.actions.iter().enumerate().map(|(i, a)| ActionJson::of(i + 1, a)).collect(),
+        summary: advice.summary,
+        warnings,
+    };
+    if ctx.json { print_json(&json) } else { print_text(&render::advice::render(&json, &ctx.painter)) }
+}

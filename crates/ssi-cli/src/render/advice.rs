@@ -1,0 +1,163 @@
+//! The advice as text: today and the baseline, the summary, the ranked actions with their gains and effort, and the warnings with their evidence.
+
+use super::{pad_right, points, wrap};
+use crate::output::{ActionJson, AdviseJson};
+use crate::term::{DIM, GAIN, LOSS, Painter, STRONG};
+use ssi_core::advice::{EvidenceValue, Severity, Warning};
+use ssi_core::{PILLAR_MAX, Pillar, TOTAL_MAX};
+use std::fmt::Write;
+
+/// Gains below this many points read as "no visible gain" (two decimals would show 0.00).
+const VISIBLE_GAIN: f64 = 0.005;
+
+/// Renders `ssi advise`.
+pub(crate) fn render(a: &AdviseJson, painter: &Painter) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        painter.paint(STRONG, format!("Next best actions for {} on {}", a.member, a.date))
+    );
+    let _ = writeln!(out);
+    let weakest = Pillar::ALL.into_iter().find(|p| p.short_name() == a.weakest_pillar);
+    let weakest_text = weakest.map_or_else(String::new, |p| {
+        format!("; weakest pillar: {} ({} / {PILLAR_MAX})", p.label(), points(a.current.pillars.get(p)))
+    });
+    let _ = writeln!(
+        out,
+        "  Today        {} / {TOTAL_MAX}  {}{weakest_text}",
+        painter.paint(STRONG, a.current.shown),
+        painter.paint(DIM, format!("({:.2}, model {})", a.current.total, a.model_version)),
+    );
+    let _ = writeln!(
+        out,
+        "  In {} days   {} / {TOTAL_MAX}  {} if your rhythm of the last 4 weeks continues",
+        a.horizon_days,
+        a.baseline.shown,
+        painter.paint(DIM, format!("({:.2})", a.baseline.total)),
+    );
+    let _ = writeln!(out);
+    out.push_str(&wrap(&a.summary, "  ", "  "));
+    let _ = writeln!(out);
+
+    let _ = writeln!(
+        out,
+        "{}",
+        painter.paint(
+            STRONG,
+            format!(
+                "One more a week, best return on your time first (gain on {}, against that rhythm)",
+                a.baseline.date
+            )
+        )
+    );
+    let rank_width = a.actions.len().to_string().len();
+    for action in &a.actions {
+        let _ = writeln!(out, "  {:>rank_width$}. {}", action.rank, action.description);
+        let _ = writeln!(
+            out,
+            "  {:rank_width$}  {} · {} · {}",
+            "",
+            gain_text(action, painter),
+            effort_text(action),
+            painter.paint(DIM, format!("{:.3} points a minute", action.points_per_minute)),
+        );
+    }
+    let _ = writeln!(out);
+
+    if a.warnings.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            painter.paint(DIM, "No warnings: none of the habits ssi looks for shows up.")
+        );
+    } else {
+        let _ = writeln!(out, "{}", painter.paint(STRONG, format!("Warnings ({})", a.warnings.len())));
+        for warning in &a.warnings {
+            render_warning(&mut out, warning, painter);
+        }
+    }
+    out
+}
+
+/// `+1.24 points: people +1.10, relationships +0.14`, or that there is no visible gain.
+fn gain_text(action: &ActionJson, painter: &Painter) -> String {
+    if action.total_gain < VISIBLE_GAIN {
+        return painter.paint(DIM, "no visible gain");
+    }
+    let pillars: Vec<String> = Pillar::ALL
+        .into_iter()
+        .filter(|p| action.gain.get(*p) >= VISIBLE_GAIN)
+        .map(|p| format!("{} +{:.2}", p.short_name(), action.gain.get(p)))
+        .collect();
+    format!("{}: {}", painter.paint(GAIN, format!("+{:.2} points", action.total_gain)), pillars.join(", "))
+}
+
+/// `5 minutes a week`, or `about 15 minutes, once`; `(assumed)` when the minutes are a convention.
+fn effort_text(action: &ActionJson) -> String {
+    let assumed = if action.effort_is_convention { " (assumed)" } else { "" };
+    match action.minutes_per_week {
+        Some(minutes) => format!("{} a week{assumed}", minutes_text(minutes)),
+        None => format!("about {}, once{assumed}", minutes_text(action.minutes_per_unit)),
+    }
+}
+
+fn minutes_text(minutes: f64) -> String {
+    let rounded = (minutes * 10.0).round() / 10.0;
+    let unit = if rounded == 1.0 { "minute" } else { "minutes" };
+    if rounded.fract() == 0.0 { format!("{rounded:.0} {unit}") } else { format!("{rounded:.1} {unit}") }
+}
+
+fn render_warning(out: &mut String, warning: &Warning, painter: &Painter) {
+    let (label, style) = match warning.severity {
+        Severity::Critical => ("critical", LOSS),
+        Severity::Warning => ("warning", LOSS),
+        Severity::Info => ("info", DIM),
+    };
+    let indent = "            ";
+    let first = format!("  {}", pad_right(label, indent.len() - 2));
+    let text = wrap(&warning.message, &first, indent);
+    // Colour only the label, after wrapping, so escape codes never count as width.
+    out.push_str(&text.replacen(label, &painter.paint(style, label), 1));
+    let evidence: Vec<String> = warning
+        .evidence
+        .iter()
+        .map(|(name, value)| format!("{} {}", name.replace('_', " "), evidence_text(value)))
+        .collect();
+    if !evidence.is_empty() {
+        out.push_str(&painter.paint(DIM, wrap(&evidence.join(" · "), indent, indent)));
+    }
+}
+
+/// A piece of evidence as a person reads it: counts whole, measures with up to two decimals.
+fn evidence_text(value: &EvidenceValue) -> String {
+    match value {
+        EvidenceValue::Count(n) => n.to_string(),
+        EvidenceValue::Number(x) => {
+            let text = format!("{x:.2}");
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+        EvidenceValue::Date(d) => d.to_string(),
+        EvidenceValue::Text(t) => t.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_reads_naturally() {
+        assert_eq!(evidence_text(&EvidenceValue::Count(6)), "6");
+        assert_eq!(evidence_text(&EvidenceValue::Number(0.8333)), "0.83");
+        assert_eq!(evidence_text(&EvidenceValue::Number(0.5)), "0.5");
+        assert_eq!(evidence_text(&EvidenceValue::Number(2.0)), "2");
+    }
+
+    #[test]
+    fn minutes_drop_needless_decimals() {
+        assert_eq!(minutes_text(5.0), "5 minutes");
+        assert_eq!(minutes_text(1.0), "1 minute");
+        assert_eq!(minutes_text(2.5), "2.5 minutes");
+    }
+}

@@ -1,0 +1,134 @@
+//! `ssi advise`: ranked next best actions with their gains and effort, the summary and the mistake warnings, as text and JSON.
+
+use crate::support::{MEMBER, TODAY, TestEnv};
+use serde_json::Value;
+
+/// The weekly actions and the one-off profile section the library ranks.
+const ACTIONS: [&str; 11] = [
+    "post",
+    "article",
+    "comment",
+    "reaction",
+    "repost",
+    "connection_request",
+    "reply_to_message",
+    "people_search",
+    "day_active",
+    "endorsement_given",
+    "complete_profile_section",
+];
+
+fn number(value: &Value, key: &str) -> f64 {
+    value[key].as_f64().unwrap_or_else(|| panic!("{key} is not a number in {value}"))
+}
+
+#[test]
+fn the_advice_reads_as_ranked_actions_and_warnings() {
+    let env = TestEnv::new().imported();
+    insta::assert_snapshot!("advise", env.stdout(&["advise"]));
+}
+
+#[test]
+fn advise_json_ranks_every_action_by_points_per_minute() {
+    let env = TestEnv::new().imported();
+    let json = env.json(&["advise"]);
+    let dashboard = env.json(&["dashboard"]);
+    assert_eq!(json["member"], MEMBER);
+    assert_eq!(json["date"], TODAY);
+    assert_eq!(json["model_version"], "ssi-default-1");
+    assert_eq!(json["horizon_days"], 30);
+
+    // Today's state is the dashboard's estimate, recomputed by the same engine.
+    let current = &json["current"];
+    assert_eq!(current["date"], TODAY);
+    assert_eq!(current["shown"], dashboard["estimate"]["shown"]);
+    assert!((number(current, "total") - number(&dashboard["estimate"], "total")).abs() < 1e-3, "{current}");
+    let pillars = ["brand", "people", "insights", "relationships"];
+    let weakest = pillars
+        .iter()
+        .min_by(|a, b| number(&current["pillars"], a).total_cmp(&number(&current["pillars"], b)))
+        .unwrap();
+    assert_eq!(json["weakest_pillar"], *weakest);
+    assert_eq!(json["baseline"]["date"], "2026-12-20", "the baseline is measured 30 days ahead");
+    assert!(json["rhythm"]["per_week"].is_object());
+    assert_eq!(json["rhythm"]["to"], TODAY);
+
+    let actions = json["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 11, "ten weekly actions and the missing profile section worth most");
+    let names: Vec<&str> = actions.iter().map(|a| a["action"].as_str().unwrap()).collect();
+    for name in ACTIONS {
+        assert_eq!(names.iter().filter(|n| **n == name).count(), 1, "{name} in {names:?}");
+    }
+    let mut previous = f64::INFINITY;
+    for (i, action) in actions.iter().enumerate() {
+        assert_eq!(action["rank"], i + 1);
+        let per_minute = number(action, "points_per_minute");
+        assert!(per_minute <= previous + 1e-12, "ranked by points per minute: {action}");
+        previous = per_minute;
+        let total_gain = number(action, "total_gain");
+        let pillar_gains: f64 = pillars.iter().map(|p| number(&action["gain"], p)).sum();
+        assert!(pillars.iter().all(|p| number(&action["gain"], p) >= 0.0), "{action}");
+        assert!((total_gain - pillar_gains).abs() < 1e-9, "the total gain is the pillars' gains: {action}");
+        let minutes_total = number(action, "minutes_total");
+        assert!((minutes_total - number(action, "minutes_per_unit") * number(action, "units")).abs() < 1e-9);
+        assert!((per_minute - total_gain / minutes_total).abs() < 1e-12, "{action}");
+        assert!(action["description"].as_str().unwrap().len() > 10);
+        assert!(action["message"].as_str().unwrap().starts_with(action["description"].as_str().unwrap()));
+        if action["action"] == "complete_profile_section" {
+            assert_eq!(action["section"], "photo", "the fixture's missing section worth most");
+            assert!(action["minutes_per_week"].is_null());
+            assert!(action["simulated_as"].is_null());
+            assert_eq!(action["units"], 1);
+            assert_eq!(action["effort_is_convention"], true);
+        } else {
+            assert!(action["section"].is_null());
+            assert_eq!(action["units"], 4, "one a week for 30 days");
+            assert_eq!(number(action, "minutes_per_week"), number(action, "minutes_per_unit"));
+            assert!(action["simulated_as"].is_string());
+        }
+    }
+    let connection = actions.iter().find(|a| a["action"] == "connection_request").unwrap();
+    assert_eq!(connection["simulated_as"], "connection_made");
+    assert!(number(&connection["gain"], "people") > 0.5, "a decision maker raises Find the right people");
+
+    let summary = json["summary"].as_str().unwrap();
+    assert!(summary.starts_with("Your weakest pillar is Build relationships"), "{summary}");
+}
+
+#[test]
+fn warnings_come_with_their_evidence() {
+    let env = TestEnv::new().imported();
+    let json = env.json(&["advise"]);
+    let warnings = json["warnings"].as_array().unwrap();
+    let kinds: Vec<&str> = warnings.iter().map(|w| w["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["incomplete_profile", "activity_gap"], "most severe first");
+    let profile = &warnings[0];
+    assert_eq!(profile["severity"], "warning");
+    assert_eq!(profile["evidence"]["snapshot_taken_on"], TODAY);
+    assert!(profile["evidence"]["missing_sections"].as_str().unwrap().starts_with("photo"));
+    let gap = &warnings[1];
+    assert_eq!(gap["severity"], "info");
+    assert_eq!(gap["evidence"]["gap_from"], "2026-06-21");
+    assert_eq!(gap["evidence"]["longest_gap_days"], 74);
+
+    // Two months later without new data, the silence itself is the most severe warning.
+    let output = env.ssi().env("SSI_TODAY", "2027-01-31").args(["advise", "--json"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let later: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let silence = &later["warnings"][0];
+    assert_eq!(silence["kind"], "long_silence");
+    assert_eq!(silence["severity"], "critical");
+    assert_eq!(silence["evidence"]["last_active_on"], "2026-11-20");
+    assert_eq!(silence["evidence"]["silent_days"], 72);
+    let text = env.ssi().env("SSI_TODAY", "2027-01-31").arg("advise").output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("  critical  Nothing from you since 2026-11-20: 72 days."), "{text}");
+    assert!(text.contains("last active on 2026-11-20"), "{text}");
+}
+
+#[test]
+fn advice_needs_data() {
+    let env = TestEnv::new();
+    let stderr = env.fails(&["advise"], 1);
+    assert!(stderr.starts_with("error: no ssi database at ") && stderr.contains("ssi import"), "{stderr}");
+}
