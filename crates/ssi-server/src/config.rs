@@ -5,8 +5,10 @@
 //! precedence rule lives in one place ([`Config::resolve`]) and each layer is testable
 //! without touching the process environment.
 
+use axum::http::Uri;
 use chrono::NaiveTime;
 use serde::Deserialize;
+use ssi_core::advice::AlertRule;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -55,6 +57,83 @@ pub struct Config {
     pub log_format: LogFormat,
     /// The first admin token to install into an empty database instead of generating one.
     pub admin_token: Option<String>,
+    /// Score alerts and their webhook.
+    pub alerts: AlertSettings,
+}
+
+/// A webhook address: `http` or `https` with a host. Its `Debug` shows only the scheme and
+/// host, because chat webhooks carry their secret in the path.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookUrl(String);
+
+impl WebhookUrl {
+    /// Checks and wraps an address.
+    pub fn parse(text: &str) -> Result<WebhookUrl, String> {
+        let text = text.trim();
+        let uri: Uri = text.parse().map_err(|e| format!("{text:?} is not a URL: {e}"))?;
+        match uri.scheme_str() {
+            Some("http" | "https") => {}
+            Some(other) => return Err(format!("the webhook must be http or https, not {other}")),
+            None => return Err("the webhook URL must start with http:// or https://".into()),
+        }
+        if uri.host().is_none_or(str::is_empty) {
+            return Err("the webhook URL has no host".into());
+        }
+        Ok(WebhookUrl(text.to_string()))
+    }
+
+    /// The full address (secret included: never log it).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Scheme and host only, for logs.
+    pub fn redacted(&self) -> String {
+        match self.0.parse::<Uri>() {
+            Ok(uri) => format!("{}://{}", uri.scheme_str().unwrap_or("?"), uri.host().unwrap_or("?")),
+            Err(_) => "(webhook)".into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for WebhookUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WebhookUrl({}/…)", self.redacted())
+    }
+}
+
+/// When the server raises score alerts for team members and where it sends them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertSettings {
+    /// Where alerts are POSTed as JSON; `None` logs them only.
+    pub webhook_url: Option<WebhookUrl>,
+    /// The conditions (`below`, `drop`); alerts are off when neither is set.
+    pub rule: AlertRule,
+    /// Delivery attempts per alert, the first included.
+    pub max_attempts: u32,
+    /// Wait before the second attempt; doubled before each further one.
+    pub retry_base: Duration,
+    /// Time limit of one delivery attempt.
+    pub timeout: Duration,
+}
+
+impl AlertSettings {
+    /// Whether any condition is set.
+    pub fn enabled(&self) -> bool {
+        self.rule.below.is_some() || self.rule.drop.is_some()
+    }
+}
+
+impl Default for AlertSettings {
+    fn default() -> Self {
+        AlertSettings {
+            webhook_url: None,
+            rule: AlertRule::default(),
+            max_attempts: 5,
+            retry_base: Duration::from_secs(5),
+            timeout: Duration::from_secs(10),
+        }
+    }
 }
 
 impl Default for Config {
@@ -75,6 +154,7 @@ impl Default for Config {
             below_threshold: 50.0,
             log_format: LogFormat::Text,
             admin_token: None,
+            alerts: AlertSettings::default(),
         }
     }
 }
@@ -132,6 +212,103 @@ pub struct Overrides {
     /// First admin token for an empty database (prefer the SSI_ADMIN_TOKEN variable).
     #[arg(skip)]
     pub admin_token: Option<String>,
+    /// The `[alerts]` table.
+    #[command(flatten)]
+    #[serde(default)]
+    pub alerts: AlertOverrides,
+}
+
+/// The `[alerts]` table of a configuration layer (`SSI_ALERTS_*`, `--alerts-*`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, clap::Args)]
+#[serde(deny_unknown_fields)]
+pub struct AlertOverrides {
+    /// Webhook (http or https) that score alerts are POSTed to as JSON.
+    #[arg(long = "alerts-webhook-url")]
+    pub webhook_url: Option<String>,
+    /// Alert when a team member's total falls below this.
+    #[arg(long = "alerts-below")]
+    pub below: Option<f64>,
+    /// Alert when a total drops by at least this many points within the drop days.
+    #[arg(long = "alerts-drop-points")]
+    pub drop_points: Option<f64>,
+    /// The window of the drop, in days (set with the drop points).
+    #[arg(long = "alerts-drop-days")]
+    pub drop_days: Option<u32>,
+    /// Delivery attempts per alert, the first included.
+    #[arg(long = "alerts-max-attempts")]
+    pub max_attempts: Option<u32>,
+    /// Seconds before the second delivery attempt (doubled each time).
+    #[arg(long = "alerts-retry-base-secs")]
+    pub retry_base_secs: Option<u64>,
+    /// Time limit of one delivery attempt, in seconds.
+    #[arg(long = "alerts-timeout-secs")]
+    pub timeout_secs: Option<u64>,
+}
+
+impl AlertOverrides {
+    /// This layer on top of `below`: every field set here wins.
+    pub fn over(self, below: AlertOverrides) -> AlertOverrides {
+        AlertOverrides {
+            webhook_url: self.webhook_url.or(below.webhook_url),
+            below: self.below.or(below.below),
+            drop_points: self.drop_points.or(below.drop_points),
+            drop_days: self.drop_days.or(below.drop_days),
+            max_attempts: self.max_attempts.or(below.max_attempts),
+            retry_base_secs: self.retry_base_secs.or(below.retry_base_secs),
+            timeout_secs: self.timeout_secs.or(below.timeout_secs),
+        }
+    }
+
+    /// Resolves the merged layers into settings, checking them.
+    fn resolve(self) -> Result<AlertSettings, ConfigError> {
+        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        let defaults = AlertSettings::default();
+        let webhook_url = match self.webhook_url.filter(|u| !u.trim().is_empty()) {
+            Some(url) => Some(
+                WebhookUrl::parse(&url)
+                    .map_err(|m| ConfigError::Invalid(format!("alerts.webhook_url: {m}")))?,
+            ),
+            None => None,
+        };
+        if let Some(below) = self.below
+            && !(0.0..=100.0).contains(&below)
+        {
+            return invalid(format!("alerts.below must be within 0–100, not {below}"));
+        }
+        let drop = match (self.drop_points, self.drop_days) {
+            (None, None) => None,
+            (Some(points), Some(days)) => {
+                if !(points > 0.0 && points <= 100.0) {
+                    return invalid(format!(
+                        "alerts.drop_points must be above 0 and at most 100, not {points}"
+                    ));
+                }
+                if !(1..=365).contains(&days) {
+                    return invalid(format!("alerts.drop_days must be 1–365, not {days}"));
+                }
+                Some((points, days))
+            }
+            (Some(_), None) => return invalid("alerts.drop_points needs alerts.drop_days".into()),
+            (None, Some(_)) => return invalid("alerts.drop_days needs alerts.drop_points".into()),
+        };
+        let rule = AlertRule { below: self.below, drop };
+        if webhook_url.is_some() && rule.below.is_none() && rule.drop.is_none() {
+            return invalid(
+                "alerts.webhook_url is set but no condition: set alerts.below or alerts.drop_points and alerts.drop_days"
+                    .into(),
+            );
+        }
+        let max_attempts = self.max_attempts.unwrap_or(defaults.max_attempts);
+        if !(1..=20).contains(&max_attempts) {
+            return invalid(format!("alerts.max_attempts must be 1–20, not {max_attempts}"));
+        }
+        let retry_base = self.retry_base_secs.map_or(defaults.retry_base, Duration::from_secs);
+        let timeout = self.timeout_secs.map_or(defaults.timeout, Duration::from_secs);
+        if retry_base.is_zero() || timeout.is_zero() {
+            return invalid("alerts.retry_base_secs and alerts.timeout_secs must be positive".into());
+        }
+        Ok(AlertSettings { webhook_url, rule, max_attempts, retry_base, timeout })
+    }
 }
 
 /// A configuration source that could not be read.
@@ -252,6 +429,17 @@ impl Overrides {
                     })
                 }
                 "ADMIN_TOKEN" => layer.admin_token = Some(value),
+                "ALERTS_WEBHOOK_URL" => layer.alerts.webhook_url = Some(value),
+                "ALERTS_BELOW" => layer.alerts.below = Some(parse(&name, &value, "a number")?),
+                "ALERTS_DROP_POINTS" => layer.alerts.drop_points = Some(parse(&name, &value, "a number")?),
+                "ALERTS_DROP_DAYS" => layer.alerts.drop_days = Some(parse(&name, &value, "whole days")?),
+                "ALERTS_MAX_ATTEMPTS" => layer.alerts.max_attempts = Some(parse(&name, &value, "a count")?),
+                "ALERTS_RETRY_BASE_SECS" => {
+                    layer.alerts.retry_base_secs = Some(parse(&name, &value, "whole seconds")?)
+                }
+                "ALERTS_TIMEOUT_SECS" => {
+                    layer.alerts.timeout_secs = Some(parse(&name, &value, "whole seconds")?)
+                }
                 _ => {}
             }
         }
@@ -276,6 +464,7 @@ impl Overrides {
             below_threshold: self.below_threshold.or(below.below_threshold),
             log_format: self.log_format.or(below.log_format),
             admin_token: self.admin_token.or(below.admin_token),
+            alerts: self.alerts.over(below.alerts),
         }
     }
 }
@@ -308,6 +497,7 @@ impl Config {
             below_threshold: merged.below_threshold.unwrap_or(defaults.below_threshold),
             log_format: merged.log_format.unwrap_or(defaults.log_format),
             admin_token: merged.admin_token.filter(|t| !t.trim().is_empty()),
+            alerts: merged.alerts.resolve()?,
         };
         config.validate()?;
         Ok(config)
@@ -393,6 +583,66 @@ mod tests {
         assert_eq!(config.daily_job_at, NaiveTime::from_hms_opt(1, 30, 0).unwrap());
         assert!(config.secure_cookies);
         assert_eq!(config.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn alert_settings_come_from_the_alerts_table_variables_and_flags() {
+        let file = Overrides::from_toml_str(
+            "[alerts]\nwebhook_url = \"https://hooks.example.com/services/T0/B0/secret\"\nbelow = 45\ndrop_points = 5\ndrop_days = 7\n",
+        )
+        .unwrap();
+        let environment =
+            Overrides::from_env(env(&[("SSI_ALERTS_BELOW", "40"), ("SSI_ALERTS_MAX_ATTEMPTS", "3")]))
+                .unwrap();
+        let flags = Overrides {
+            alerts: AlertOverrides { drop_days: Some(14), ..AlertOverrides::default() },
+            ..Overrides::default()
+        };
+        let config = Config::resolve(flags, environment, file).unwrap();
+        let alerts = &config.alerts;
+        assert!(alerts.enabled());
+        assert_eq!(alerts.rule, AlertRule { below: Some(40.0), drop: Some((5.0, 14)) }, "env and flag win");
+        assert_eq!(alerts.max_attempts, 3);
+        assert_eq!(alerts.timeout, AlertSettings::default().timeout);
+        let url = alerts.webhook_url.as_ref().unwrap();
+        assert_eq!(url.as_str(), "https://hooks.example.com/services/T0/B0/secret");
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("secret"), "the webhook's path never shows in Debug: {shown}");
+        assert!(shown.contains("hooks.example.com"), "{shown}");
+        assert!(!Config::default().alerts.enabled(), "alerts are off by default");
+    }
+
+    #[test]
+    fn bad_alert_settings_are_named() {
+        let resolve = |alerts: AlertOverrides| {
+            Config::resolve(
+                Overrides { alerts, ..Overrides::default() },
+                Overrides::default(),
+                Overrides::default(),
+            )
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+        };
+        let below = |url: &str| AlertOverrides {
+            webhook_url: Some(url.into()),
+            below: Some(40.0),
+            ..AlertOverrides::default()
+        };
+        assert!(resolve(below("ftp://example.com/hook")).contains("http or https"));
+        assert!(resolve(below("example.com/hook")).contains("webhook"));
+        assert!(resolve(below("file:///etc/passwd")).contains("webhook"));
+        let no_rule =
+            AlertOverrides { webhook_url: Some("http://127.0.0.1:9/x".into()), ..AlertOverrides::default() };
+        assert!(resolve(no_rule).contains("no condition"));
+        let half_drop = AlertOverrides { drop_points: Some(5.0), ..AlertOverrides::default() };
+        assert!(resolve(half_drop).contains("alerts.drop_days"));
+        let out_of_range = AlertOverrides { below: Some(120.0), ..AlertOverrides::default() };
+        assert!(resolve(out_of_range).contains("alerts.below"));
+        let err = Overrides::from_toml_str("[alerts]\nwebhook = \"x\"").unwrap_err();
+        assert!(err.contains("webhook"), "{err}");
+        let err = Overrides::from_env(env(&[("SSI_ALERTS_DROP_DAYS", "a week")])).unwrap_err();
+        assert!(err.to_string().contains("SSI_ALERTS_DROP_DAYS"), "{err}");
     }
 
     #[test]

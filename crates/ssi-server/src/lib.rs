@@ -24,6 +24,7 @@
 //! `ssi-store`. Errors become responses in one place ([`error::ApiError`]); access rules
 //! live in one place ([`auth`]).
 
+pub mod alerts;
 pub mod auth;
 pub mod chart;
 pub mod config;

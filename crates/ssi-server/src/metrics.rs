@@ -1,5 +1,5 @@
-//! Prometheus metrics: requests by route and status, request latency, imports and daily jobs,
-//! exposed in the text exposition format at `/metrics`.
+//! Prometheus metrics: requests by route and status, request latency, imports, daily jobs
+//! and score alerts, exposed in the text exposition format at `/metrics`.
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
@@ -35,6 +35,12 @@ struct OutcomeLabels {
     outcome: &'static str,
 }
 
+/// Labels of a raised alert.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabels {
+    kind: &'static str,
+}
+
 type HistogramConstructor = fn() -> Histogram;
 
 fn latency_histogram() -> Histogram {
@@ -50,6 +56,8 @@ pub struct Metrics {
     imports: Family<OutcomeLabels, Counter>,
     imports_in_flight: Gauge,
     daily_runs: Family<OutcomeLabels, Counter>,
+    alerts: Family<KindLabels, Counter>,
+    alert_deliveries: Family<OutcomeLabels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -101,12 +109,33 @@ impl Metrics {
         registry.register("imports", "Export imports by outcome", imports.clone());
         registry.register("imports_in_flight", "Export imports queued or running", imports_in_flight.clone());
         registry.register("daily_job_runs", "Daily materialisation runs by outcome", daily_runs.clone());
+        let alerts = Family::<KindLabels, Counter>::default();
+        let alert_deliveries = Family::<OutcomeLabels, Counter>::default();
+        registry.register("alerts", "Score alerts raised, by kind (below, drop)", alerts.clone());
+        registry.register(
+            "alert_deliveries",
+            "Alert webhook deliveries by outcome (after retries)",
+            alert_deliveries.clone(),
+        );
         for outcome in [Outcome::Succeeded, Outcome::Failed] {
             // Registered at zero so dashboards see the series before the first event.
             let _ = imports.get_or_create(&OutcomeLabels { outcome: outcome.label() });
             let _ = daily_runs.get_or_create(&OutcomeLabels { outcome: outcome.label() });
+            let _ = alert_deliveries.get_or_create(&OutcomeLabels { outcome: outcome.label() });
         }
-        Metrics { registry, requests, latency, imports, imports_in_flight, daily_runs }
+        for kind in ["below", "drop"] {
+            let _ = alerts.get_or_create(&KindLabels { kind });
+        }
+        Metrics {
+            registry,
+            requests,
+            latency,
+            imports,
+            imports_in_flight,
+            daily_runs,
+            alerts,
+            alert_deliveries,
+        }
     }
 
     /// Counts one finished request and its latency.
@@ -127,6 +156,16 @@ impl Metrics {
     /// Counts one daily job run.
     pub fn daily_run(&self, outcome: Outcome) {
         self.daily_runs.get_or_create(&OutcomeLabels { outcome: outcome.label() }).inc();
+    }
+
+    /// Counts one raised alert of a kind (`below` or `drop`).
+    pub fn alert_raised(&self, kind: &'static str) {
+        self.alerts.get_or_create(&KindLabels { kind }).inc();
+    }
+
+    /// Counts one finished webhook delivery (after its retries).
+    pub fn alert_delivered(&self, outcome: Outcome) {
+        self.alert_deliveries.get_or_create(&OutcomeLabels { outcome: outcome.label() }).inc();
     }
 
     /// The metrics in the Prometheus/OpenMetrics text format.

@@ -15,6 +15,8 @@ pub fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
     generator.subschema_for::<T>()
 }
 
+pub mod advice_schemas;
+
 /// JSON Schemas of the ssi-core and ssi-api types that travel on the wire.
 ///
 /// Those crates do not depend on schemars, so their serde shape is described here; a
@@ -311,6 +313,21 @@ pub fn document(routes: &[RouteSpec]) -> Value {
         let entry = paths.entry(route.path.to_string()).or_insert_with(|| json!({}));
         entry[route.method.as_lower()] = op;
     }
+    let alert = generator.subschema_for::<crate::alerts::AlertNotification>();
+    let webhooks = json!({
+        "scoreAlert": {
+            "post": {
+                "summary": "A team member's score alert, POSTed to `alerts.webhook_url`",
+                "description": "Sent when a team member's latest total is below `alerts.below` (kind `below`) or \
+                                at least `alerts.drop_points` below the highest of the `alerts.drop_days` days \
+                                before it (kind `drop`); judged after the daily job, imports and pushes. Any 2xx \
+                                answer acknowledges it; network errors, timeouts, 408, 429 and 5xx are retried \
+                                with exponential backoff.",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": alert}}},
+                "responses": {"200": {"description": "received (any 2xx)"}}
+            }
+        }
+    });
     let schemas = generator.take_definitions(true);
     json!({
         "openapi": "3.1.0",
@@ -322,6 +339,7 @@ pub fn document(routes: &[RouteSpec]) -> Value {
                             cookie set by POST /login."
         },
         "paths": paths,
+        "webhooks": webhooks,
         "components": {
             "schemas": schemas,
             "securitySchemes": {
@@ -471,6 +489,12 @@ mod tests {
             let name = reference.split('"').next().unwrap();
             assert!(schemas[name].is_object(), "dangling reference to {name}");
         }
+        assert!(doc["webhooks"]["scoreAlert"]["post"]["requestBody"].is_object());
+        let plan = &doc["paths"]["/api/v1/members/{member}/plan"]["post"];
+        assert_eq!(plan["tags"][0], "advice");
+        assert!(
+            plan["parameters"].as_array().unwrap().iter().any(|p| p["name"] == "days" && p["in"] == "query")
+        );
         // Query parameters are expanded from their structs.
         let leaderboard = &doc["paths"]["/api/v1/teams/{team}/leaderboard"]["get"]["parameters"];
         assert!(leaderboard.as_array().unwrap().iter().any(|p| p["name"] == "date" && p["in"] == "query"));

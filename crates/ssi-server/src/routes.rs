@@ -4,9 +4,10 @@
 //! tested.
 
 use crate::handlers::{
-    benchmarks, exports, health, jobs, me, members, pages, push, readings, scores, session, teams, tokens,
+    advice, benchmarks, exports, health, jobs, me, members, pages, push, readings, scores, session, teams,
+    tokens,
 };
-use crate::openapi::{SchemaFn, core_schemas, schema};
+use crate::openapi::{SchemaFn, advice_schemas, core_schemas, schema};
 use crate::state::AppState;
 use crate::wire;
 use axum::routing::{MethodFilter, MethodRouter, on};
@@ -179,7 +180,8 @@ impl RouteSpec {
         format!("{}_{}", self.method.as_lower(), if path.is_empty() { "root" } else { &path })
     }
 
-    /// The OpenAPI tag: the resource (`teams`, `members`, …), `dashboard` or `operations`.
+    /// The OpenAPI tag: the resource (`teams`, `members`, `advice`, …), `dashboard` or
+    /// `operations`.
     pub fn tag(&self) -> &'static str {
         if self.access.is_page() || matches!(self.path, "/login" | "/assets/style.css") {
             return "dashboard";
@@ -189,6 +191,12 @@ impl RouteSpec {
             Some(rest) if rest.starts_with("teams") => "teams",
             Some(rest) if rest.starts_with("members") && rest.contains("/readings") => "readings",
             Some(rest) if rest.starts_with("members") && rest.contains("/exports") => "imports",
+            Some(rest)
+                if rest.starts_with("members")
+                    && ["/advice", "/plan", "/impact"].iter().any(|r| rest.ends_with(r)) =>
+            {
+                "advice"
+            }
             Some(rest)
                 if rest.starts_with("members") && !rest.trim_start_matches("members/{member}").is_empty() =>
             {
@@ -460,6 +468,37 @@ pub const ROUTES: &[RouteSpec] = &[
         body: RequestBody::None,
         response: json::<wire::BenchmarkView>(200),
         handler: |m| on(m, benchmarks::get),
+    },
+    // Advice.
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/members/{member}/advice",
+        summary: "Next best actions ranked by points per minute, and mistake warnings with their evidence",
+        access: Access::MemberReader,
+        query: Some(schema::<wire::DateQuery>),
+        body: RequestBody::None,
+        response: json::<wire::AdviceView>(200),
+        handler: |m| on(m, advice::get),
+    },
+    RouteSpec {
+        method: Verb::Post,
+        path: "/api/v1/members/{member}/plan",
+        summary: "Project a weekly plan forward: the daily series and when each band threshold is reached",
+        access: Access::MemberReader,
+        query: Some(schema::<wire::PlanQuery>),
+        body: RequestBody::Json(schema::<advice_schemas::PlanBody>),
+        response: json::<wire::PlanView>(200),
+        handler: |m| on(m, advice::plan),
+    },
+    RouteSpec {
+        method: Verb::Get,
+        path: "/api/v1/members/{member}/impact",
+        summary: "Which activities go together with later pillar changes (association, not cause)",
+        access: Access::MemberReader,
+        query: Some(schema::<wire::RangeQuery>),
+        body: RequestBody::None,
+        response: json::<wire::ImpactView>(200),
+        handler: |m| on(m, advice::get_impact),
     },
     // Readings.
     RouteSpec {

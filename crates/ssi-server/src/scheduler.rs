@@ -1,5 +1,6 @@
 //! The daily job: at a configured UTC time, materialise every member's score for the new
-//! day, so history stays daily even when nobody uploads.
+//! day, so history stays daily even when nobody uploads; then judge every team member's
+//! total against the alert rule ([`crate::alerts`]).
 //!
 //! The store's `materialise_all` computes only the days after each member's last stored
 //! day, so a run is idempotent and a run after downtime catches up on every missed day:
@@ -25,13 +26,19 @@ pub fn next_run(now: DateTime<Utc>, at: NaiveTime) -> DateTime<Utc> {
     }
 }
 
-/// Runs the materialisation once for the state's "today"; returns the rows written.
+/// Runs the materialisation once for the state's "today", then the alert check of every
+/// team member (whose deliveries run in the background); returns the rows written.
 pub async fn run_once(state: &AppState) -> Result<usize, crate::error::ApiError> {
     let today = state.today();
     match state.db(move |store| store.materialise_all(today)).await {
         Ok(rows) => {
             tracing::info!(%today, rows, "daily scores materialised");
             state.metrics.daily_run(Outcome::Succeeded);
+            match crate::alerts::check_members(state, None).await {
+                Ok(0) => {}
+                Ok(raised) => tracing::info!(%today, raised, "score alerts raised"),
+                Err(error) => tracing::error!(%today, %error, "alert check failed"),
+            }
             Ok(rows)
         }
         Err(error) => {

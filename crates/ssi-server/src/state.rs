@@ -1,6 +1,7 @@
 //! The state every handler shares: the store, the configuration, metrics, sessions, import
-//! jobs, templates, the background task tracker and the clock.
+//! jobs, score alerts, templates, the background task tracker and the clock.
 
+use crate::alerts::Alerts;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::jobs::Jobs;
@@ -29,9 +30,12 @@ pub struct AppState {
     pub sessions: Arc<Sessions<TokenId>>,
     /// Import jobs.
     pub jobs: Arc<Jobs>,
+    /// Score alerts: the rule, the memory of alerts sent, the webhook client.
+    pub alerts: Arc<Alerts>,
     /// The dashboard's templates.
     pub templates: Arc<Templates>,
-    /// Background work (imports, the daily job) that shutdown waits for.
+    /// Background work (imports, the daily job, alert checks and deliveries) that shutdown
+    /// waits for.
     pub tasks: TaskTracker,
     /// Cancelled when the server begins to shut down.
     pub shutdown: CancellationToken,
@@ -52,12 +56,14 @@ impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
         let sessions = Arc::new(Sessions::new(config.session_ttl));
         let jobs = Arc::new(Jobs::new(config.max_concurrent_imports));
+        let alerts = Arc::new(Alerts::new(config.alerts.clone()));
         AppState {
             store,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
             sessions,
             jobs,
+            alerts,
             templates: Arc::new(Templates::new()),
             tasks: TaskTracker::new(),
             shutdown: CancellationToken::new(),

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::Environment;
 use serde::Serialize;
+use ssi_core::advice::{ActionGain, EvidenceValue, Severity, Warning};
 
 /// The embedded templates, by name.
 const TEMPLATES: [(&str, &str); 6] = [
@@ -295,6 +296,125 @@ pub struct MemberContext<'a> {
     pub benchmarks: Vec<BenchmarkLine>,
     /// Explanation rows, biggest gap first.
     pub components: Vec<ComponentContext>,
+    /// Whether the server holds the member's activity (advice needs it).
+    pub has_activity: bool,
+    /// Mistake warnings, most severe first.
+    pub warnings: Vec<WarningContext>,
+    /// The advice summary (weakest pillar, best step).
+    pub advice_summary: Option<String>,
+    /// The best next actions (at most [`TOP_ACTIONS`]).
+    pub actions: Vec<ActionContext>,
+}
+
+/// How many next best actions the member page shows.
+pub const TOP_ACTIONS: usize = 3;
+
+/// One piece of evidence of a warning, formatted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceLine {
+    /// "pending requests".
+    pub name: String,
+    /// "12", "40%", "2026-11-02".
+    pub value: String,
+}
+
+/// One mistake warning, formatted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WarningContext {
+    /// Severity as a CSS class: `info`, `warning` or `critical`.
+    pub severity: String,
+    /// "Note", "Warning" or "Critical".
+    pub severity_label: String,
+    /// The warning and what to do.
+    pub message: String,
+    /// The numbers and dates behind it.
+    pub evidence: Vec<EvidenceLine>,
+}
+
+/// One next best action, formatted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionContext {
+    /// What to do.
+    pub description: String,
+    /// "+1.8 points" (in the advice's 30 days).
+    pub gain: String,
+    /// "5 minutes a week", "30 seconds a week" or "15 minutes once".
+    pub effort: String,
+    /// The whole line of advice.
+    pub message: String,
+}
+
+impl WarningContext {
+    /// The view of a warning: evidence names in words, shares as percentages.
+    pub fn new(warning: &Warning) -> WarningContext {
+        let (severity, severity_label) = match warning.severity {
+            Severity::Info => ("info", "Note"),
+            Severity::Warning => ("warning", "Warning"),
+            Severity::Critical => ("critical", "Critical"),
+        };
+        WarningContext {
+            severity: severity.into(),
+            severity_label: severity_label.into(),
+            message: warning.message.clone(),
+            evidence: warning
+                .evidence
+                .iter()
+                .map(|(name, value)| EvidenceLine {
+                    name: name.replace('_', " "),
+                    value: evidence_value(name, value),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Whether an evidence value named so is a share of one (shown as a percentage).
+fn is_share(name: &str) -> bool {
+    name.ends_with("_rate")
+        || name.starts_with("share_")
+        || name.ends_with("_share")
+        || name == "completeness"
+}
+
+fn evidence_value(name: &str, value: &EvidenceValue) -> String {
+    match value {
+        EvidenceValue::Count(n) => n.to_string(),
+        EvidenceValue::Number(x) if is_share(name) => format!("{:.0}%", x * 100.0),
+        EvidenceValue::Number(x) if x.fract() == 0.0 && x.abs() < 1e12 => format!("{x:.0}"),
+        EvidenceValue::Number(x) => format!("{x:.2}"),
+        EvidenceValue::Date(d) => d.to_string(),
+        EvidenceValue::Text(t) => t.clone(),
+    }
+}
+
+impl ActionContext {
+    /// The view of an action's expected gain.
+    pub fn new(gain: &ActionGain) -> ActionContext {
+        let effort = match gain.minutes_per_week {
+            Some(minutes) => format!("{} a week", duration_words(minutes)),
+            None => format!("{} once", duration_words(gain.minutes_total)),
+        };
+        ActionContext {
+            description: gain.description.clone(),
+            gain: format!("{} points", signed(Some(gain.total_gain))),
+            effort,
+            message: gain.message.clone(),
+        }
+    }
+}
+
+/// "30 seconds", "1 minute", "2.5 minutes".
+fn duration_words(minutes: f64) -> String {
+    if minutes < 1.0 {
+        let seconds = (minutes * 60.0).round();
+        format!("{seconds:.0} second{}", if seconds == 1.0 { "" } else { "s" })
+    } else if minutes == 1.0 {
+        "1 minute".into()
+    } else if minutes.fract() == 0.0 {
+        format!("{minutes:.0} minutes")
+    } else {
+        format!("{minutes:.1} minutes")
+    }
 }
 
 /// Formats a change of the total: "+1.2", "−0.4", "0.0" or "—" when unknown.
@@ -348,5 +468,67 @@ mod tests {
         assert_eq!(signed(Some(-0.44)), "−0.4");
         assert_eq!(signed(Some(0.0)), "0.0");
         assert_eq!(signed(None), "—");
+    }
+
+    #[test]
+    fn warnings_and_actions_are_formatted_and_escaped_on_the_member_page() {
+        use chrono::NaiveDate;
+        use ssi_core::advice::WarningKind;
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let warning = Warning {
+            kind: WarningKind::ImpersonalRequests,
+            severity: Severity::Warning,
+            message: "Add a note <script>alert(1)</script>".into(),
+            evidence: [
+                ("acceptance_rate".to_string(), EvidenceValue::Number(0.25)),
+                ("pending_requests".to_string(), EvidenceValue::Count(12)),
+                ("from".to_string(), EvidenceValue::Date(day)),
+                ("points".to_string(), EvidenceValue::Number(1.234)),
+                ("sections".to_string(), EvidenceValue::Text("<b>photo</b>".into())),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let context = WarningContext::new(&warning);
+        let shown: Vec<(&str, &str)> =
+            context.evidence.iter().map(|e| (e.name.as_str(), e.value.as_str())).collect();
+        assert_eq!(
+            shown,
+            [
+                ("acceptance rate", "25%"),
+                ("from", "2026-11-20"),
+                ("pending requests", "12"),
+                ("points", "1.23"),
+                ("sections", "<b>photo</b>"),
+            ]
+        );
+        assert_eq!((context.severity.as_str(), context.severity_label.as_str()), ("warning", "Warning"));
+        assert_eq!(duration_words(0.5), "30 seconds");
+        assert_eq!(duration_words(1.0), "1 minute");
+        assert_eq!(duration_words(2.5), "2.5 minutes");
+        let page = MemberContext {
+            viewer: None,
+            member: MemberRef { id: 1, name: "Alice".into(), industry: None },
+            team: None,
+            score: None,
+            pillar_chart: None,
+            history_chart: String::new(),
+            benchmarks: Vec::new(),
+            components: Vec::new(),
+            has_activity: true,
+            warnings: vec![context],
+            advice_summary: Some("Your weakest pillar is <i>x</i>".into()),
+            actions: vec![ActionContext {
+                description: "react to 1 more post a week".into(),
+                gain: "+1.7 points".into(),
+                effort: "30 seconds a week".into(),
+                message: String::new(),
+            }],
+        };
+        let html = Templates::new().render("member.html", page).unwrap();
+        assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("<b>photo") && !html.contains("<i>x"), "{html}");
+        assert!(html.contains("<dt>acceptance rate</dt><dd>25%</dd>"), "{html}");
+        assert!(html.contains("+1.7 points"), "{html}");
     }
 }

@@ -5,10 +5,12 @@
 //! shape is decided in one file. Fields holding ssi-core types name the schema of their
 //! serde shape (see [`crate::openapi::core_schemas`]).
 
+use crate::openapi::advice_schemas;
 use crate::openapi::core_schemas as core;
 use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
+use ssi_core::advice::{Advice, ImpactReport, Projection, Warning};
 use ssi_core::{Band, ComponentScore, DailyScore, GroupStats, OfficialReading, Pillar, PillarScores};
 use ssi_store::{
     HistoryRow, ImportOutcome, LeaderboardRow, Member, Mover, Percentile, Role, ScorePoint, Team,
@@ -714,4 +716,51 @@ pub struct LoginForm {
 pub struct Health {
     /// `ok`, or what is wrong.
     pub status: String,
+}
+
+/// Answer to `GET /api/v1/members/{member}/advice`: the next best actions and the mistake
+/// warnings, both as of the same day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AdviceView {
+    /// The member.
+    pub member: i64,
+    /// Every candidate action ranked by points per minute, with the summary.
+    #[schemars(with = "advice_schemas::Advice")]
+    pub advice: Advice,
+    /// Habits that hold the score back, most severe first, each with its evidence.
+    #[schemars(with = "Vec<advice_schemas::Warning>")]
+    pub warnings: Vec<Warning>,
+}
+
+/// Answer to `POST /api/v1/members/{member}/plan`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PlanView {
+    /// The member.
+    pub member: i64,
+    /// The daily series from today and the first day each threshold (45, 70, 75, 80) is reached.
+    #[schemars(with = "advice_schemas::Projection")]
+    pub projection: Projection,
+}
+
+/// Answer to `GET /api/v1/members/{member}/impact`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ImpactView {
+    /// The member.
+    pub member: i64,
+    /// Day-to-day changes the official readings (with all four pillars) give in the range.
+    pub official_transitions: usize,
+    /// Why the report uses the series it uses.
+    pub source_note: String,
+    /// How each activity's weekly count goes together with later pillar changes.
+    #[schemars(with = "advice_schemas::ImpactReport")]
+    pub report: ImpactReport,
+}
+
+/// Query of a plan projection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanQuery {
+    /// Days to project, 1–365 (90 when neither this nor the body's `days` is given).
+    #[serde(default)]
+    pub days: Option<u32>,
 }

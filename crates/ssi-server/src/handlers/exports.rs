@@ -135,7 +135,8 @@ pub async fn create(
     Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], axum::Json(job)))
 }
 
-/// Waits for an import slot, imports in the blocking pool, and records the outcome.
+/// Waits for an import slot, imports in the blocking pool, records the outcome, and judges the
+/// member's new scores against the alert rule.
 async fn run_import(state: AppState, job: u64, member: MemberId, path: PathBuf, name: String) {
     let guard = state.metrics.import_started();
     let slots = state.jobs.slots();
@@ -168,6 +169,9 @@ async fn run_import(state: AppState, job: u64, member: MemberId, path: PathBuf, 
             tracing::info!(member = member.0, job, ?outcome, skipped, "export imported");
             state.jobs.succeed(job, outcome, skipped);
             guard.finish(Outcome::Succeeded);
+            if let Err(error) = crate::alerts::check_members(&state, Some(member)).await {
+                tracing::error!(member = member.0, job, %error, "alert check after the import failed");
+            }
         }
         Ok(Err(message)) => {
             tracing::warn!(member = member.0, job, %message, "export import failed");

@@ -1,6 +1,7 @@
 //! Request handlers, one file per resource, verbs as function names; the route table in
 //! [`crate::routes`] wires them up.
 
+pub mod advice;
 pub mod benchmarks;
 pub mod exports;
 pub mod health;

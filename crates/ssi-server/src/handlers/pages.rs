@@ -1,6 +1,7 @@
 //! Dashboard pages, rendered on the server: the start page, a team page (leaderboard, team
 //! average per pillar against the industry, band distribution) and a member page (score,
-//! pillars, history chart with estimates and official readings, benchmarks, explanation).
+//! pillars, history chart with estimates and official readings, benchmarks, explanation,
+//! mistake warnings and the best next actions).
 
 use super::session::PageViewer;
 use super::teams::team_industry_average;
@@ -11,8 +12,9 @@ use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::state::AppState;
 use crate::web::{
-    BenchmarkLine, ComponentContext, IndexContext, IndustryContext, Link, MemberContext, MemberRef,
-    MoverContext, RowContext, ScoreContext, TeamContext, TeamRef, ViewerContext, one_decimal, signed,
+    ActionContext, BenchmarkLine, ComponentContext, IndexContext, IndustryContext, Link, MemberContext,
+    MemberRef, MoverContext, RowContext, ScoreContext, TOP_ACTIONS, TeamContext, TeamRef, ViewerContext,
+    WarningContext, one_decimal, signed,
 };
 use crate::wire::DateQuery;
 use axum::extract::State;
@@ -24,6 +26,9 @@ use ssi_store::{LeaderboardRow, MemberId, Role, TeamId};
 
 /// Days of history the member page charts.
 pub const HISTORY_DAYS: u64 = 180;
+
+/// Smallest gain (points) for an action to be shown as a next best action.
+pub const VISIBLE_GAIN: f64 = 0.05;
 
 /// The header context of a viewer: who they are and where they can go.
 async fn viewer_context(state: &AppState, principal: &Principal) -> ViewerContext {
@@ -192,7 +197,8 @@ pub async fn team(
     state.templates.page(StatusCode::OK, "team.html", page)
 }
 
-/// `GET /members/{member}`: the member, the team's manager or an admin.
+/// `GET /members/{member}`: the member, the team's manager or an admin. Warnings and next
+/// best actions need the member's activity on the server (an imported export).
 pub async fn member(
     State(state): State<AppState>,
     PageViewer(viewer): PageViewer,
@@ -215,10 +221,11 @@ pub async fn member(
                 store.percentile_in_industry(member_id, today)?,
                 store.percentile_in_team(member_id, today)?,
                 store.latest_reading(member_id)?,
+                super::advice::advice_for(store, member_id, today)?,
             ))
         })
         .await;
-    let (score, history, team, industry, team_standing, reading) = match loaded {
+    let (score, history, team, industry, team_standing, reading, advice) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return error(&state, &context, e),
     };
@@ -300,6 +307,23 @@ pub async fn member(
                         points: format!("{:.2} / {:.2}", c.points, c.possible),
                         action: c.action.clone(),
                     })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        has_activity: advice.is_some(),
+        warnings: advice
+            .as_ref()
+            .map(|(_, w)| w.iter().map(WarningContext::new).collect())
+            .unwrap_or_default(),
+        advice_summary: advice.as_ref().map(|(a, _)| a.summary.clone()),
+        actions: advice
+            .as_ref()
+            .map(|(a, _)| {
+                a.actions
+                    .iter()
+                    .filter(|g| g.total_gain >= VISIBLE_GAIN)
+                    .take(TOP_ACTIONS)
+                    .map(ActionContext::new)
                     .collect()
             })
             .unwrap_or_default(),

@@ -14,7 +14,8 @@ use ssi_store::PushedScore;
 pub const MAX_PUSHED_DAYS: usize = 3660;
 
 /// `POST /api/v1/push` (member tokens): scores are stored under `push:<model_version>`,
-/// readings with source `push`. Everything is checked before anything is stored.
+/// readings with source `push`. Everything is checked before anything is stored. New scores
+/// are judged against the alert rule after the answer, in the background.
 pub async fn create(
     State(state): State<AppState>,
     principal: Principal,
@@ -69,5 +70,8 @@ pub async fn create(
         })
         .await?;
     tracing::info!(member = member.0, scores_stored, readings_stored, "push stored");
+    if scores_stored > 0 {
+        crate::alerts::check_member_later(&state, member);
+    }
     Ok(axum::Json(PushResponse { scores_stored, readings_stored }))
 }

@@ -78,6 +78,9 @@ const MATRIX: &[Row] = &[
     Row { method: "GET", path: "/api/v1/members/{member}/history", expected: MEMBER_READ },
     Row { method: "GET", path: "/api/v1/members/{member}/explanation", expected: MEMBER_READ },
     Row { method: "GET", path: "/api/v1/members/{member}/benchmark", expected: MEMBER_READ },
+    Row { method: "GET", path: "/api/v1/members/{member}/advice", expected: MEMBER_READ },
+    Row { method: "POST", path: "/api/v1/members/{member}/plan", expected: MEMBER_READ },
+    Row { method: "GET", path: "/api/v1/members/{member}/impact", expected: MEMBER_READ },
     Row { method: "GET", path: "/api/v1/members/{member}/readings", expected: MEMBER_READ },
     Row { method: "POST", path: "/api/v1/members/{member}/readings", expected: [401, 401, 404, 201, 403, 403, 201] },
     Row { method: "POST", path: "/api/v1/members/{member}/exports", expected: [401, 401, 404, 202, 403, 403, 202] },
@@ -107,8 +110,12 @@ fn caller_token(fixture: &Fixture, caller: Caller) -> Option<Token> {
 }
 
 /// The request of one matrix cell: path parameters filled with team A, Alice, a job of
-/// Alice's and Bob's token; a valid body for the route; the caller's credentials.
+/// Alice's and Bob's token; a valid body for the route; the caller's credentials. Advice
+/// and plans need Alice's activity, so her export is imported first for those.
 fn request(fixture: &Fixture, row: &Row, access: Access, caller: Caller) -> Request<Body> {
+    if row.path.ends_with("/advice") || row.path.ends_with("/plan") {
+        fixture.import_small_export(fixture.alice);
+    }
     let job = fixture.state.jobs.create(fixture.alice, 1);
     let uri = row
         .path
@@ -147,6 +154,9 @@ fn request(fixture: &Fixture, row: &Row, access: Access, caller: Caller) -> Requ
         ("POST", "/api/v1/members/{member}/readings") => json_body(json!({
             "date": "2026-11-19", "total": 40.0, "pillars": [10.0, 10.0, 10.0, 10.0], "source": "manual"
         })),
+        ("POST", "/api/v1/members/{member}/plan") => {
+            json_body(json!({"posts": 2, "comments": 3, "days": 30}))
+        }
         ("POST", "/api/v1/members/{member}/exports") => {
             (Some("application/zip"), Body::from(small_export_zip()))
         }

@@ -1,8 +1,9 @@
 //! End-to-end tests against the real `ssi-server` binary listening on 127.0.0.1:0, driven
-//! with an HTTP client: first-start bootstrap, an export upload, a push, time limits, and
-//! graceful shutdown on SIGTERM with an import in flight.
+//! with an HTTP client: first-start bootstrap, an export upload, a push, a score alert to a
+//! webhook configured by flag and variable, time limits, and graceful shutdown on SIGTERM
+//! with an import in flight.
 
-use crate::support::{sample_export, small_export_zip};
+use crate::support::{Receiver, sample_export, small_export_zip};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -262,6 +263,49 @@ async fn the_real_server_bootstraps_imports_an_export_and_takes_a_push() {
     assert!(response.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
     let metrics = client.get(server.url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains(r#"ssi_imports_total{outcome="succeeded"} 1"#), "{metrics}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_server_posts_an_alert_to_the_configured_webhook_and_retries() {
+    // The receiver answers 503 once, then 200: the real binary must retry.
+    let receiver = Receiver::start(1, false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("ssi.db");
+    let server = Server::start_with_env(
+        dir.path(),
+        &database,
+        &["--alerts-below", "50"],
+        &[("SSI_ALERTS_WEBHOOK_URL", receiver.url.as_str()), ("SSI_ALERTS_RETRY_BASE_SECS", "1")],
+    );
+    let admin = server.admin.clone().expect("the first start prints an admin token");
+    let client = client();
+    let (member, token) = member_with_token(&client, &server, &admin, "Wanda Webhook").await;
+    let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
+    let push = json!({
+        "model_version": "cli-e2e",
+        "scores": [{"date": yesterday, "pillars": {"brand": 9.0, "people": 7.0, "insights": 6.0, "relationships": 8.0}, "total": 30.0}]
+    });
+    let (status, answer) =
+        call(&client, reqwest::Method::POST, &server.url(ssi_api::PUSH_PATH), &token, Some(push)).await;
+    assert_eq!(status, 200, "{answer}");
+    let bodies = receiver.wait_for_requests(2).await;
+    assert_eq!(bodies[0], bodies[1], "the retry sends the same alert");
+    let alert = &bodies[0];
+    assert_eq!(alert["member"], json!({"id": member, "name": "Wanda Webhook"}));
+    assert_eq!(alert["team"]["name"], "Wanda Webhook's team");
+    assert_eq!((alert["kind"].as_str(), alert["total"].as_f64()), (Some("below"), Some(30.0)));
+    assert_eq!(alert["date"], yesterday.to_string());
+    assert_eq!(alert["threshold"], 50.0);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let metrics = client.get(server.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        if metrics.contains(r#"ssi_alert_deliveries_total{outcome="succeeded"} 1"#) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the delivery was never counted: {metrics}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!server.log().contains(&receiver.url), "the webhook URL is never logged in full");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

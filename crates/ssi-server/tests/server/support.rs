@@ -1,5 +1,5 @@
 //! Test fixtures: a temporary store with two teams, members with pushed scores, a token per
-//! role, and helpers to call the app in-process.
+//! role, helpers to call the app in-process, and a webhook receiver for alerts.
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -10,9 +10,13 @@ use ssi_core::PillarScores;
 use ssi_server::config::Config;
 use ssi_server::state::AppState;
 use ssi_store::{MemberId, PushedScore, Role, Store, TeamId, TokenId};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use tempfile::TempDir;
+use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
 /// The day the fixtures live on.
@@ -280,4 +284,136 @@ pub(crate) async fn wait_for_job(fixture: &Fixture, job: u64, token: &str) -> Va
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     panic!("job {job} did not finish");
+}
+
+impl Fixture {
+    /// Imports [`small_export_zip`] for a member straight through the import function the
+    /// upload job runs, so the server holds that member's activity.
+    pub(crate) fn import_small_export(&self, member: MemberId) {
+        let path = self.dir.path().join(format!("export-{}.zip", member.0));
+        std::fs::write(&path, small_export_zip()).unwrap();
+        ssi_server::handlers::exports::import(
+            self.store(),
+            &|_| {},
+            member,
+            &path,
+            "Basic_LinkedInDataExport_11-20-2026.zip",
+            today(),
+        )
+        .unwrap();
+    }
+
+    /// The metrics text.
+    pub(crate) async fn metrics(&self) -> String {
+        self.json("GET", "/metrics", None, None).await.expect(200).text()
+    }
+
+    /// Polls `/metrics` until it contains `line` (at most about 60 s).
+    pub(crate) async fn wait_for_metric(&self, line: &str) {
+        for _ in 0..1200 {
+            if self.metrics().await.contains(line) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the metrics never showed {line:?}:\n{}", self.metrics().await);
+    }
+}
+
+/// What the webhook receiver shares with its handler.
+struct ReceiverShared {
+    /// Every body received, in arrival order (recorded before the answer).
+    bodies: Mutex<Vec<Value>>,
+    /// Requests answered so far.
+    answered: AtomicUsize,
+    /// How many requests of each member get 503 before one gets 200.
+    failures_per_member: usize,
+    /// Requests seen per member id.
+    seen: Mutex<HashMap<i64, usize>>,
+    /// Requests wait for a permit here; closed receivers start with none.
+    gate: Semaphore,
+}
+
+/// A webhook receiver: a tiny axum server on 127.0.0.1:0 that records every POSTed body.
+pub(crate) struct Receiver {
+    /// The webhook URL to configure.
+    pub(crate) url: String,
+    shared: Arc<ReceiverShared>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// Enough permits for every request of a test.
+const OPEN_GATE: usize = 1 << 20;
+
+impl Receiver {
+    /// Starts a receiver answering 503 to the first `failures_per_member` requests of each
+    /// member and 200 after; with `held`, every request waits until [`Receiver::release`].
+    pub(crate) async fn start(failures_per_member: usize, held: bool) -> Receiver {
+        let shared = Arc::new(ReceiverShared {
+            bodies: Mutex::new(Vec::new()),
+            answered: AtomicUsize::new(0),
+            failures_per_member,
+            seen: Mutex::new(HashMap::new()),
+            gate: Semaphore::new(if held { 0 } else { OPEN_GATE }),
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let router =
+            axum::Router::new().route("/hook", axum::routing::post(receive)).with_state(Arc::clone(&shared));
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router).await.unwrap();
+        });
+        Receiver { url: format!("http://{address}/hook"), shared, server }
+    }
+
+    /// Every body received so far.
+    pub(crate) fn requests(&self) -> Vec<Value> {
+        self.shared.bodies.lock().unwrap().clone()
+    }
+
+    /// Requests answered so far.
+    pub(crate) fn answered(&self) -> usize {
+        self.shared.answered.load(Ordering::SeqCst)
+    }
+
+    /// Lets held requests (and every later one) through.
+    pub(crate) fn release(&self) {
+        self.shared.gate.add_permits(OPEN_GATE);
+    }
+
+    /// Waits until at least `n` requests arrived (at most about 60 s); returns them all.
+    pub(crate) async fn wait_for_requests(&self, n: usize) -> Vec<Value> {
+        for _ in 0..1200 {
+            let bodies = self.requests();
+            if bodies.len() >= n {
+                return bodies;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the receiver got {} requests, not {n}: {:?}", self.requests().len(), self.requests());
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+async fn receive(
+    axum::extract::State(shared): axum::extract::State<Arc<ReceiverShared>>,
+    axum::Json(body): axum::Json<Value>,
+) -> StatusCode {
+    let member = body["member"]["id"].as_i64().unwrap_or(-1);
+    shared.bodies.lock().unwrap().push(body);
+    let attempt = {
+        let mut seen = shared.seen.lock().unwrap();
+        let count = seen.entry(member).or_insert(0);
+        *count += 1;
+        *count
+    };
+    let permit = shared.gate.acquire().await.unwrap();
+    drop(permit);
+    shared.answered.fetch_add(1, Ordering::SeqCst);
+    if attempt <= shared.failures_per_member { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK }
 }

@@ -1,0 +1,271 @@
+//! `/api/v1/members/{member}/advice`, `/plan` and `/impact`: what to do next and what holds
+//! the score back, what a weekly plan would bring, and which activities go together with
+//! pillar changes — `ssi_core::advice` over what the store holds of the member.
+//!
+//! The advice functions simulate and scan the member's whole history, so they run on the
+//! blocking pool with the store reads that feed them.
+
+use super::{MemberAccess, member_for};
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::extract::{Json, Path, Query};
+use crate::state::AppState;
+use crate::wire::{AdviceView, DateQuery, ImpactView, PlanQuery, PlanView, RangeQuery};
+use axum::extract::State;
+use chrono::{Days, NaiveDate};
+use serde_json::Value;
+use ssi_core::advice::{
+    Advice, ImpactReport, SeriesSource, Warning, WeeklyPlan, activity_impact, impact, mistakes,
+    next_best_actions, project_plan,
+};
+use ssi_core::{ActivityEvent, OfficialReading, PillarScores, ProfileSnapshot, ScoringModel};
+use ssi_store::{HistoryRow, MemberId, Store, StoreError};
+use std::collections::BTreeMap;
+
+/// Days a plan is projected when the request does not say.
+pub const DEFAULT_PLAN_DAYS: u32 = 90;
+
+/// Longest projection the server computes, in days.
+pub const MAX_PLAN_DAYS: u32 = 365;
+
+/// What the advice functions read of a member.
+#[derive(Debug, Clone)]
+pub struct Activity {
+    /// The active scoring model.
+    pub model: ScoringModel,
+    /// Profile snapshots, oldest first.
+    pub profiles: Vec<ProfileSnapshot>,
+    /// Every stored event, in time order.
+    pub events: Vec<ActivityEvent>,
+}
+
+/// Loads the member's activity; `None` when the server holds neither events nor a profile
+/// (a member whose scores were only pushed from a CLI: pushes carry numbers, not activity).
+pub fn load_activity(store: &Store, member: MemberId) -> Result<Option<Activity>, StoreError> {
+    let events = store.load_events(member)?;
+    let profiles = store.profile_snapshots(member)?;
+    if events.is_empty() && profiles.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Activity { model: store.active_model()?, profiles, events }))
+}
+
+/// The next best actions and the mistake warnings as of `today`; `None` without activity.
+pub fn advice_for(
+    store: &Store,
+    member: MemberId,
+    today: NaiveDate,
+) -> Result<Option<(Advice, Vec<Warning>)>, StoreError> {
+    Ok(load_activity(store, member)?.map(|a| {
+        let advice = next_best_actions(&a.model, &a.profiles, &a.events, today);
+        let warnings = mistakes(&a.model, &a.profiles, &a.events, today);
+        (advice, warnings)
+    }))
+}
+
+fn no_activity() -> ApiError {
+    ApiError::NotFound(
+        "the server holds no activity of this member: upload their LinkedIn export \
+         (scores pushed from the CLI carry no activity)"
+            .into(),
+    )
+}
+
+/// `GET /api/v1/members/{member}/advice?date=`: the member, the team's manager or an admin.
+pub async fn get(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+    Query(query): Query<DateQuery>,
+) -> Result<axum::Json<AdviceView>, ApiError> {
+    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let today = query.date.unwrap_or_else(|| state.today());
+    let (advice, warnings) =
+        state.db(move |store| advice_for(store, member.id, today)).await?.ok_or_else(no_activity)?;
+    Ok(axum::Json(AdviceView { member: member.id.0, advice, warnings }))
+}
+
+/// Reads a plan body: a [`WeeklyPlan`] that may also carry `days`, with the `days` query
+/// parameter as the alternative. Returns the plan and the days to project (checked 1–365).
+pub fn parse_plan(body: Value, query_days: Option<u32>) -> Result<(WeeklyPlan, u32), ApiError> {
+    let Value::Object(mut fields) = body else {
+        return Err(ApiError::Unprocessable("the plan must be a JSON object of weekly counts".into()));
+    };
+    let body_days = match fields.remove("days") {
+        None | Some(Value::Null) => None,
+        Some(value) => Some(value.as_u64().and_then(|d| u32::try_from(d).ok()).ok_or_else(|| {
+            ApiError::Unprocessable(format!("days must be a whole number of days, not {value}"))
+        })?),
+    };
+    let days = match (body_days, query_days) {
+        (Some(body), Some(query)) if body != query => {
+            return Err(ApiError::Unprocessable(format!(
+                "days is {body} in the body but {query} in the query; give it once"
+            )));
+        }
+        (body, query) => body.or(query).unwrap_or(DEFAULT_PLAN_DAYS),
+    };
+    if !(1..=MAX_PLAN_DAYS).contains(&days) {
+        return Err(ApiError::Unprocessable(format!("days must be 1–{MAX_PLAN_DAYS}, not {days}")));
+    }
+    let plan: WeeklyPlan = serde_json::from_value(Value::Object(fields))
+        .map_err(|e| ApiError::Unprocessable(format!("plan: {e}")))?;
+    Ok((plan, days))
+}
+
+/// `POST /api/v1/members/{member}/plan?days=`: the member, the team's manager or an admin.
+/// A plan the library refuses (more than 7 active days, more than 200 of anything a week)
+/// is answered 422 with its message.
+pub async fn plan(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+    Query(query): Query<PlanQuery>,
+    Json(body): Json<Value>,
+) -> Result<axum::Json<PlanView>, ApiError> {
+    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let (plan, days) = parse_plan(body, query.days)?;
+    let today = state.today();
+    let projection = state
+        .db(move |store| {
+            Ok(load_activity(store, member.id)?
+                .map(|a| project_plan(&a.model, &a.profiles, &a.events, today, &plan, days)))
+        })
+        .await?
+        .ok_or_else(no_activity)?
+        .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    Ok(axum::Json(PlanView { member: member.id.0, projection }))
+}
+
+/// The official pillar series: readings with all four pillars, one per day (of several on a
+/// day, the one stored last), and the number of day-to-day changes it gives.
+pub fn official_series(readings: &[OfficialReading]) -> (Vec<(NaiveDate, PillarScores)>, usize) {
+    let mut days: BTreeMap<NaiveDate, PillarScores> = BTreeMap::new();
+    for reading in readings {
+        if let [Some(brand), Some(people), Some(insights), Some(relationships)] = reading.pillars {
+            days.insert(reading.date, PillarScores { brand, people, insights, relationships });
+        }
+    }
+    let transitions = days.keys().filter(|d| d.pred_opt().is_some_and(|p| days.contains_key(&p))).count();
+    (days.into_iter().collect(), transitions)
+}
+
+/// ssi's daily estimates as a pillar series.
+fn estimate_series(history: &[HistoryRow]) -> Vec<(NaiveDate, PillarScores)> {
+    history.iter().filter_map(|day| day.estimate.as_ref().map(|e| (e.date, e.pillars))).collect()
+}
+
+/// `GET /api/v1/members/{member}/impact?from=&to=`: the member, the team's manager or an
+/// admin. Uses official readings when they give at least `impact::MIN_TRANSITIONS`
+/// day-to-day changes, else ssi's estimate; a series too short for either is answered 422.
+pub async fn get_impact(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+    Query(query): Query<RangeQuery>,
+) -> Result<axum::Json<ImpactView>, ApiError> {
+    if let (Some(from), Some(to)) = (query.from, query.to)
+        && from > to
+    {
+        return Err(ApiError::BadRequest(format!("from={from} is after to={to}")));
+    }
+    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let (from, to) = (query.from, query.to);
+    // A weekly count on day t needs the 7 days before it, and a change at t + lag pairs
+    // with the count at t: read counts that far before the first day.
+    let lead = u64::from(impact::COUNT_WINDOW_DAYS + impact::MAX_LAG_DAYS);
+    let counts_from = from.map(|d| d.checked_sub_days(Days::new(lead)).unwrap_or(d));
+    let (official, transitions, estimate, counts) = state
+        .db(move |store| {
+            let (official, transitions) = official_series(&store.readings(member.id, from, to)?);
+            let estimate = estimate_series(&store.history(member.id, from, to)?);
+            let counts = store.daily_activity_counts(member.id, counts_from, to)?;
+            Ok((official, transitions, estimate, counts))
+        })
+        .await?;
+    let needed = impact::MIN_TRANSITIONS;
+    let (report, source_note): (ImpactReport, String) = if transitions >= needed {
+        let report =
+            tokio::task::spawn_blocking(move || activity_impact(&official, &counts, SeriesSource::Official))
+                .await?
+                .map_err(|e| ApiError::Unprocessable(format!("{e} (official readings)")))?;
+        (
+            report,
+            format!(
+                "official readings with all four pillars give {transitions} day-to-day changes (at least {needed} needed): LinkedIn's own pillars are used"
+            ),
+        )
+    } else {
+        let report =
+            tokio::task::spawn_blocking(move || activity_impact(&estimate, &counts, SeriesSource::Estimate))
+                .await?
+                .map_err(|e| {
+                    ApiError::Unprocessable(format!(
+                        "{e} (ssi's estimate; official readings with all four pillars give {transitions})"
+                    ))
+                })?;
+        (
+            report,
+            format!(
+                "official readings with all four pillars give {transitions} day-to-day changes, fewer than the {needed} needed: ssi's estimate is used, which is computed from these very activities"
+            ),
+        )
+    };
+    Ok(axum::Json(ImpactView { member: member.id.0, official_transitions: transitions, source_note, report }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use ssi_core::ReadingSource;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    fn message(error: ApiError) -> String {
+        match error {
+            ApiError::Unprocessable(message) => message,
+            other => panic!("expected 422, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_plan_takes_its_days_from_the_body_or_the_query_within_bounds() {
+        let (plan, days) = parse_plan(json!({"posts": 2, "reply_to_all": true}), None).unwrap();
+        assert_eq!((plan.posts, plan.reply_to_all, plan.comments, days), (2, true, 0, DEFAULT_PLAN_DAYS));
+        assert_eq!(parse_plan(json!({"days": 30}), None).unwrap().1, 30);
+        assert_eq!(parse_plan(json!({}), Some(120)).unwrap().1, 120);
+        assert_eq!(parse_plan(json!({"days": 60}), Some(60)).unwrap().1, 60, "the same twice is fine");
+        assert!(message(parse_plan(json!({"days": 60}), Some(61)).unwrap_err()).contains("give it once"));
+        assert!(message(parse_plan(json!({"days": 0}), None).unwrap_err()).contains("1–365"));
+        assert!(message(parse_plan(json!({}), Some(366)).unwrap_err()).contains("1–365"));
+        assert!(message(parse_plan(json!({"days": "ten"}), None).unwrap_err()).contains("whole number"));
+        assert!(message(parse_plan(json!({"colour": 1}), None).unwrap_err()).contains("colour"));
+        assert!(message(parse_plan(json!({"posts": -1}), None).unwrap_err()).contains("plan"));
+        assert!(message(parse_plan(json!([1, 2]), None).unwrap_err()).contains("object"));
+    }
+
+    #[test]
+    fn the_official_series_keeps_complete_readings_and_counts_consecutive_days() {
+        let reading = |d: u32, pillars: [Option<f64>; 4]| {
+            let mut r = OfficialReading::new(day(d), 40.0, ReadingSource::Manual);
+            r.pillars = pillars;
+            r
+        };
+        let full = [Some(10.0); 4];
+        let readings = [
+            reading(1, full),
+            reading(2, full),
+            reading(3, [Some(10.0), None, Some(10.0), Some(10.0)]),
+            reading(4, full),
+            reading(5, [Some(12.0); 4]),
+            reading(5, [Some(11.0); 4]),
+        ];
+        let (series, transitions) = official_series(&readings);
+        assert_eq!(series.iter().map(|(d, _)| *d).collect::<Vec<_>>(), [day(1), day(2), day(4), day(5)]);
+        assert_eq!(transitions, 2, "1→2 and 4→5; day 3 lacks a pillar");
+        assert_eq!(series[3].1.brand, 11.0, "the reading stored last wins");
+    }
+}
