@@ -4,6 +4,7 @@ use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod fuzz;
 mod gen_export;
 mod man;
 
@@ -12,6 +13,7 @@ fn main() -> Result<()> {
     let task = args.first().map(String::as_str);
     match task {
         Some("ci") => ci(),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("gen-export") => gen_export::run(&args[1..]),
         Some("man") => man::run(),
         Some("help") | None => {
@@ -30,6 +32,7 @@ fn print_help() {
         "cargo xtask <task>\n\n\
          tasks:\n  \
          ci          fmt check, clippy -D warnings, doc -D warnings, then the whole test suite\n  \
+         fuzz        run every cargo-fuzz target for N seconds each (fuzz --help)\n  \
          gen-export  write a made-up LinkedIn data export zip (gen-export --help)\n  \
          man         write the man page of ssi to target/man/ssi.1"
     );

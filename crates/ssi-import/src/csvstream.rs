@@ -2,13 +2,18 @@
 //!
 //! The `csv` crate's `Reader` grows its record buffer without limit, so one
 //! hostile multi-gigabyte field would sit in memory whole. Here `csv-core`
-//! writes into a fixed buffer of [`crate::Limits::max_record_bytes`]; a longer
-//! record is read to its end and dropped, then reported as skipped. Records
+//! writes into a buffer that starts at 64 KiB and doubles as records need,
+//! up to [`crate::Limits::max_record_bytes`]; a longer record is read to its
+//! end and dropped, then reported as skipped. Records
 //! are numbered by the line they start on. Quoted fields may span lines;
 //! `\"` escapes (Comments.csv) are understood when asked for.
 
 use crate::error::SkipReason;
 use std::io::{self, BufRead};
+
+/// The record buffer's first size: a whole 8 MiB buffer zeroed for every
+/// file opened would cost more than reading a typical file.
+const INITIAL_RECORD_BYTES: usize = 64 * 1024;
 
 /// One CSV record or the reason it was dropped.
 pub(crate) enum Record<'r> {
@@ -39,10 +44,37 @@ pub(crate) struct CsvStream<R> {
     input: R,
     parser: csv_core::Reader,
     output: Vec<u8>,
+    /// The size `output` may grow to.
+    max_record_bytes: usize,
     ends: Vec<usize>,
     /// The line of the next unread byte (1-based).
     line: u64,
+    /// Whether the last byte counted was a `\r` (so a `\n` next ends no new line).
+    after_cr: bool,
     finished: bool,
+}
+
+/// Counts the line breaks in `bytes`: `\n`, `\r\n` and a lone `\r` (old Mac
+/// files, which csv-core reads as line ends too) each end one line.
+/// `after_cr` carries a `\r` at the end of one chunk over to the next.
+pub(crate) fn count_line_breaks(bytes: &[u8], after_cr: &mut bool) -> u64 {
+    let mut breaks = 0;
+    for byte in bytes {
+        match byte {
+            b'\r' => {
+                breaks += 1;
+                *after_cr = true;
+            }
+            b'\n' => {
+                if !*after_cr {
+                    breaks += 1;
+                }
+                *after_cr = false;
+            }
+            _ => *after_cr = false,
+        }
+    }
+    breaks
 }
 
 impl<R: BufRead> CsvStream<R> {
@@ -64,9 +96,11 @@ impl<R: BufRead> CsvStream<R> {
         CsvStream {
             input,
             parser,
-            output: vec![0; max_record_bytes.max(1)],
+            output: vec![0; max_record_bytes.clamp(1, INITIAL_RECORD_BYTES)],
+            max_record_bytes: max_record_bytes.max(1),
             ends: vec![0; max_fields.max(1)],
             line: 1,
+            after_cr: false,
             finished: false,
         }
     }
@@ -89,15 +123,21 @@ impl<R: BufRead> CsvStream<R> {
             let input = self.input.fill_buf()?;
             let (result, read, written, ended) =
                 self.parser.read_record(input, &mut self.output[out_len..], &mut self.ends[ends_len..]);
-            self.line += input[..read].iter().filter(|b| **b == b'\n').count() as u64;
+            self.line += count_line_breaks(&input[..read], &mut self.after_cr);
             self.input.consume(read);
             out_len += written;
             ends_len += ended;
             match result {
                 csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::OutputFull
+                    if dropped.is_none() && self.output.len() < self.max_record_bytes =>
+                {
+                    let grown = self.output.len().saturating_mul(2).min(self.max_record_bytes);
+                    self.output.resize(grown, 0);
+                }
                 csv_core::ReadRecordResult::OutputFull => {
                     // Keep parsing to the record's end, overwriting the buffer.
-                    dropped.get_or_insert(SkipReason::RecordTooLong { limit: self.output.len() });
+                    dropped.get_or_insert(SkipReason::RecordTooLong { limit: self.max_record_bytes });
                     out_len = 0;
                 }
                 csv_core::ReadRecordResult::OutputEndsFull => {
@@ -130,7 +170,7 @@ impl<R: BufRead> CsvStream<R> {
                 return Ok(());
             }
             let blank = input.iter().take_while(|b| **b == b'\n' || **b == b'\r').count();
-            self.line += input[..blank].iter().filter(|b| **b == b'\n').count() as u64;
+            self.line += count_line_breaks(&input[..blank], &mut self.after_cr);
             let whole_buffer = blank == input.len();
             self.input.consume(blank);
             if !whole_buffer {
@@ -191,6 +231,39 @@ mod tests {
         assert_eq!(got.len(), 3);
         assert_eq!(got[1], (2, Err(SkipReason::RecordTooLong { limit: 32 })));
         assert_eq!(got[2], (3, Ok(vec!["2".into(), "ok".into()])));
+    }
+
+    #[test]
+    fn records_are_numbered_by_line_whatever_the_line_ends() {
+        for text in ["h\nx\n\ny\nz\n", "h\r\nx\r\n\r\ny\r\nz\r\n", "h\rx\r\ry\rz\r"] {
+            let lines: Vec<u64> = records(text, false, 1024).iter().map(|(line, _)| *line).collect();
+            assert_eq!(lines, vec![1, 2, 4, 5], "{text:?}");
+        }
+        // A \r\n split across two reads is one line end.
+        let mut after_cr = false;
+        assert_eq!(count_line_breaks(b"a\r", &mut after_cr), 1);
+        assert_eq!(count_line_breaks(b"\nb\n", &mut after_cr), 1);
+    }
+
+    #[test]
+    fn record_buffer_grows_only_as_records_need() {
+        let long = "w".repeat(300 * 1024);
+        let text = format!("h1,h2\n1,{long}\n2,ok\n");
+        let mut stream = CsvStream::new(text.as_bytes(), b',', false, 1 << 20, 16);
+        assert_eq!(stream.output.len(), INITIAL_RECORD_BYTES);
+        let mut lengths = Vec::new();
+        while let Some(record) = stream.next_record().unwrap() {
+            match record {
+                Record::Fields { data, ends, .. } => lengths.push(field(data, ends, 1).unwrap().len()),
+                Record::Dropped { reason, .. } => panic!("dropped: {reason:?}"),
+            }
+        }
+        assert_eq!(lengths, vec![2, long.len(), 2]);
+        assert_eq!(stream.output.len(), 512 * 1024, "doubled until the record fitted");
+        // Past the limit the record is dropped, the limit named.
+        let got = records(&format!("h\n{long}\nok\n"), false, 100 * 1024);
+        assert_eq!(got[1], (2, Err(SkipReason::RecordTooLong { limit: 100 * 1024 })));
+        assert_eq!(got[2], (3, Ok(vec!["ok".into()])));
     }
 
     #[test]

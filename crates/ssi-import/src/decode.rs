@@ -9,6 +9,7 @@
 //! the switch is recorded for the import report. A UTF-16 byte-order mark is
 //! honoured too. The output is always valid UTF-8.
 
+use crate::csvstream::count_line_breaks;
 use encoding_rs::{Decoder, Encoding, WINDOWS_1252};
 use std::io::{self, BufRead, Read};
 
@@ -39,6 +40,8 @@ pub(crate) struct DecodingReader<R> {
     source_done: bool,
     /// Newlines handed to `out` so far, to place the fallback on a line.
     lines_before: u64,
+    /// Whether the last byte counted into `lines_before` was a `\r`.
+    after_cr: bool,
     /// Where the decoder switched to Windows-1252: the 1-based line.
     fallback_line: Option<u64>,
     /// The encoding a BOM announced, if any.
@@ -55,6 +58,7 @@ impl<R: Read> DecodingReader<R> {
             out_pos: 0,
             source_done: false,
             lines_before: 0,
+            after_cr: false,
             fallback_line: None,
             bom: None,
         }
@@ -131,7 +135,7 @@ impl<R: Read> DecodingReader<R> {
                 }
             }
         }
-        self.lines_before += self.out.iter().filter(|b| **b == b'\n').count() as u64;
+        self.lines_before += count_line_breaks(&self.out, &mut self.after_cr);
         Ok(())
     }
 
@@ -165,7 +169,9 @@ impl<R: Read> DecodingReader<R> {
                     self.pending.drain(..valid);
                     return;
                 }
-                let newlines = self.out.iter().filter(|b| **b == b'\n').count() as u64;
+                // `refill` counts this chunk again once it is out: count on a copy of the state.
+                let mut after_cr = self.after_cr;
+                let newlines = count_line_breaks(&self.out, &mut after_cr);
                 self.fallback_line = Some(self.lines_before + newlines + 1);
                 let mut decoder = WINDOWS_1252.new_decoder_without_bom_handling();
                 decode_legacy(&mut decoder, &self.pending[valid..], &mut self.out, finished);
@@ -255,6 +261,16 @@ mod tests {
         let (text, reader) = decode(b"First Name\nJos\xe9\nM\x9aller \x80\n");
         assert_eq!(text, "First Name\nJosé\nMšller €\n");
         assert_eq!(reader.fallback_line(), Some(2));
+    }
+
+    #[test]
+    fn fallback_line_counts_cr_line_ends() {
+        let (_, reader) = decode(b"First Name\rAda\r\nJos\xe9\r");
+        assert_eq!(reader.fallback_line(), Some(3));
+        let mut reader = DecodingReader::new(Trickle(b"a\rb\r\nc\rd\xe9\n"));
+        let mut out = String::new();
+        reader.read_to_string(&mut out).unwrap();
+        assert_eq!(reader.fallback_line(), Some(4));
     }
 
     #[test]

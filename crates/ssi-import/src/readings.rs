@@ -8,15 +8,17 @@
 //! `groupSize`. Unknown group types and unknown keys are ignored. A key that
 //! ssi reads appearing twice in one object is rejected (ambiguous), as are a
 //! pillar or group listed twice, an unknown pillar name, nesting deeper than
-//! [`MAX_JSON_DEPTH`], and any value [`OfficialReading::validate`] refuses.
+//! [`MAX_JSON_DEPTH`], an array where the object should be, and any value
+//! [`OfficialReading::validate`] refuses. A leading byte-order mark is skipped.
 //!
 //! CSV ([`parse_readings_csv`]): headers are matched case- and
 //! punctuation-insensitively under several names; the separator (`,`, `;` or
 //! tab) is sniffed from the header line; `;`- and tab-separated files may use
-//! decimal commas; ranks may be written `Top 5%`.
+//! decimal commas; ranks may be written `Top 5%`; a row dated outside
+//! 2003–2100 is refused.
 
 use crate::dates::parse_calendar_date;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use ssi_core::{GroupStats, OfficialReading, Pillar, ReadingError, ReadingSource};
 use std::io::{BufRead, BufReader, Read};
@@ -26,6 +28,11 @@ pub const MAX_JSON_DEPTH: usize = 32;
 
 /// Largest JSON reading accepted, in bytes.
 pub const MAX_JSON_BYTES: usize = 1 << 20;
+
+/// Readings CSV rows dated outside these years are refused: LinkedIn opened
+/// in 2003, and the importer refuses events after 2100 likewise.
+const FIRST_READING_YEAR: i32 = 2003;
+const LAST_READING_YEAR: i32 = 2100;
 
 /// Longest header line of a readings CSV, in bytes.
 const MAX_HEADER_BYTES: u64 = 64 * 1024;
@@ -162,11 +169,17 @@ fn json_depth(text: &str) -> usize {
 
 /// Parses LinkedIn's `salesApiSsi` JSON, saved on `date` (a snapshot carries no date).
 pub fn parse_sales_api_json(text: &str, date: NaiveDate) -> Result<OfficialReading, ReadingParseError> {
+    // A file saved by a Windows editor may start with a byte-order mark (RFC 8259 lets a parser skip it).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > MAX_JSON_BYTES {
         return Err(ReadingParseError::TooLarge { limit: MAX_JSON_BYTES });
     }
     if json_depth(text) > MAX_JSON_DEPTH {
         return Err(ReadingParseError::TooDeep { limit: MAX_JSON_DEPTH });
+    }
+    if text.trim_start().starts_with('[') {
+        // serde would read an array as the struct's fields in order: refuse it plainly.
+        return Err(ReadingParseError::Json("expected a JSON object {…}, found an array [...]".to_string()));
     }
     let mut envelope: Envelope =
         serde_json::from_str(text).map_err(|e| ReadingParseError::Json(e.to_string()))?;
@@ -383,7 +396,10 @@ pub fn parse_readings_csv(reader: impl Read) -> Result<Vec<OfficialReading>, Rea
     for record in csv.records() {
         let record = record.map_err(|e| ReadingParseError::Csv {
             line: e.position().map_or(0, |p| p.line()),
-            column: String::new(),
+            column: match e.kind() {
+                csv::ErrorKind::Utf8 { err, .. } => headers.get(err.field()).unwrap_or_default().to_string(),
+                _ => String::new(),
+            },
             reason: e.to_string(),
         })?;
         let line = record.position().map_or(0, |p| p.line());
@@ -418,7 +434,13 @@ fn reading_row(
             if value.is_empty() {
                 return Err(bad("blank date".to_string()));
             }
-            date = Some(parse_calendar_date(value).ok_or_else(|| bad(format!("{value:?} is not a date")))?);
+            let day = parse_calendar_date(value).ok_or_else(|| bad(format!("{value:?} is not a date")))?;
+            if !(FIRST_READING_YEAR..=LAST_READING_YEAR).contains(&day.year()) {
+                return Err(bad(format!(
+                    "{day} is outside {FIRST_READING_YEAR}–{LAST_READING_YEAR}, not a day LinkedIn could have shown"
+                )));
+            }
+            date = Some(day);
             continue;
         }
         let Some(number) = parse_number(value, decimal_comma).map_err(bad)? else { continue };
@@ -565,6 +587,49 @@ mod tests {
             let err = parse_sales_api_json(&text, day()).unwrap_err();
             assert!(expected(&err), "{}: got {err:?}", &text[..text.len().min(80)]);
         }
+    }
+
+    #[test]
+    fn json_reading_with_a_byte_order_mark_is_read() {
+        let text = format!("\u{feff}{CAPTURED}");
+        assert!((parse_sales_api_json(&text, day()).unwrap().total - 19.705751).abs() < 1e-9);
+    }
+
+    #[test]
+    fn json_reading_given_as_an_array_is_refused_as_such() {
+        // Three elements would otherwise fill the envelope's three fields in order.
+        for text in [format!("[{CAPTURED}]"), r#" [{"overall":20,"subScores":[]},null,null]"#.to_string()] {
+            let err = parse_sales_api_json(&text, day()).unwrap_err();
+            assert!(matches!(&err, ReadingParseError::Json(m) if m.contains("found an array")), "{err:?}");
+        }
+    }
+
+    #[test]
+    fn readings_csv_refuses_dates_outside_2003_to_2100() {
+        for (text, line) in [
+            ("date,total\n2026-11-20,20\n0000-01-01,20\n", 3),
+            ("date,total\n9999-12-31,20\n", 2),
+            ("date,total\n31.12.2002,20\n", 2),
+        ] {
+            let err = parse_readings_csv(text.as_bytes()).unwrap_err();
+            assert!(
+                matches!(&err, ReadingParseError::Csv { line: l, column, reason } if *l == line && column == "date" && reason.contains("outside 2003–2100")),
+                "{text:?}: {err:?}"
+            );
+        }
+        assert_eq!(
+            parse_readings_csv("date,total\n2003-01-01,1\n2100-12-31,2\n".as_bytes()).unwrap().len(),
+            2
+        );
+    }
+
+    #[test]
+    fn readings_csv_names_the_column_that_is_not_utf8() {
+        let err = parse_readings_csv(&b"date,total,note\n2026-11-20,20,caf\xe9\n"[..]).unwrap_err();
+        assert!(
+            matches!(&err, ReadingParseError::Csv { line: 2, column, .. } if column == "note"),
+            "{err:?}"
+        );
     }
 
     #[test]

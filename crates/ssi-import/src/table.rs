@@ -79,7 +79,17 @@ impl<'a> Table<'a> {
         let mut header: Option<(Vec<String>, Vec<Option<usize>>)> = None;
         for _ in 0..HEADER_SEARCH_RECORDS {
             let Some(record) = stream.next_record().map_err(|e| entry_error(file, e))? else { break };
-            let Record::Fields { line, data, ends } = record else { continue };
+            let (line, data, ends) = match record {
+                Record::Fields { line, data, ends } => (line, data, ends),
+                Record::Dropped { line, .. } => {
+                    // A header too long or too wide to read is where the
+                    // columns are missing, not the row after it.
+                    if let Some(column) = columns.iter().find(|c| c.required) {
+                        first_missing.get_or_insert((line, column.name));
+                    }
+                    continue;
+                }
+            };
             let cells: Vec<String> = (0..ends.len())
                 .map(|i| String::from_utf8_lossy(field(data, ends, i).unwrap_or_default()).trim().to_string())
                 .collect();
@@ -190,6 +200,19 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn header_with_too_many_fields_is_reported_on_its_own_line() {
+        let wide = format!("{}\n2021-11-04 10:00:00,LIKE,https://x/1\n", vec!["Date"; 2000].join(","));
+        let err =
+            Table::open(Box::new(wide.as_bytes()), "Reactions.csv", FileKind::Reactions, &Limits::default())
+                .err()
+                .unwrap();
+        assert!(
+            matches!(err, ImportError::MissingColumn { line: 1, column: "Date", .. }),
+            "the header line is at fault, not the row after it: {err:?}"
+        );
     }
 
     #[test]
