@@ -1,7 +1,6 @@
 //! `cargo xtask man`: writes the man page of `ssi` (clap_mangen, via the binary's hidden `generate-man`) to target/man/ssi.1.
 
 use anyhow::{Context, Result, bail};
-use std::path::PathBuf;
 
 /// Builds `ssi`, asks it for its man page and writes it to `target/man/ssi.1`.
 pub(crate) fn run() -> Result<()> {
@@ -16,8 +15,7 @@ pub(crate) fn run() -> Result<()> {
             String::from_utf8_lossy(&output.stderr).trim()
         );
     }
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| super::root().join("target"), PathBuf::from);
+    let target = super::target_dir();
     let dir = target.join("man");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let page = dir.join("ssi.1");

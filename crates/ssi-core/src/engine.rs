@@ -10,12 +10,12 @@
 //! points, pillars, totals and explanations derive from them through the model
 //! ([`score_day`], [`pillar_points`]).
 
-use crate::event::{ActivityEvent, ActivityKind, PseudonymKey};
+use crate::event::{ActivityEvent, ActivityKind};
 use crate::model::{ChecklistItem, Component, Metric, ProfileSection, ScoringModel};
 use crate::pillar::{Pillar, PillarScores};
 use crate::profile::ProfileSnapshot;
 use crate::score::{ComponentScore, DailyScore};
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use std::borrow::Borrow;
 use std::collections::HashMap;
 
@@ -68,11 +68,76 @@ where
     if from > to {
         return Vec::new();
     }
-    let mut sweep = Sweep::new(model, from, to);
+    let mut sweep = MetricSweep::new(model, from, to);
     for event in events {
         sweep.add(event.borrow());
     }
     sweep.finish(profiles)
+}
+
+/// What the sweep reads of an event, borrowed: lets a caller that holds
+/// events in another form (rows of a database) feed them without building
+/// an [`ActivityEvent`] each.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventView<'a> {
+    /// When it happened (UTC).
+    pub at: DateTime<Utc>,
+    /// What happened.
+    pub kind: ActivityKind,
+    /// The other person's pseudonym key, where there is one.
+    pub counterpart: Option<&'a str>,
+    /// The conversation's pseudonym key, for messages.
+    pub conversation: Option<&'a str>,
+    /// The counterpart's job title.
+    pub counterpart_title: Option<&'a str>,
+    /// The counterpart's company.
+    pub counterpart_company: Option<&'a str>,
+}
+
+impl<'a> From<&'a ActivityEvent> for EventView<'a> {
+    fn from(e: &'a ActivityEvent) -> Self {
+        EventView {
+            at: e.at,
+            kind: e.kind,
+            counterpart: e.counterpart.as_ref().map(|k| k.as_str()),
+            conversation: e.conversation.as_ref().map(|k| k.as_str()),
+            counterpart_title: e.counterpart_title.as_deref(),
+            counterpart_company: e.counterpart_company.as_deref(),
+        }
+    }
+}
+
+/// [`metric_series`] fed one event at a time: create it, [`add`](MetricSweep::add)
+/// (or [`add_view`](MetricSweep::add_view)) the events in time order, then
+/// [`finish`](MetricSweep::finish). Gives exactly what [`metric_series`] gives
+/// for the same events.
+pub struct MetricSweep<'m> {
+    /// `None` when `from > to`: the series is empty.
+    sweep: Option<Sweep<'m>>,
+}
+
+impl<'m> MetricSweep<'m> {
+    /// A sweep scoring the days from `from` to `to` (inclusive) under `model`.
+    pub fn new(model: &'m ScoringModel, from: NaiveDate, to: NaiveDate) -> Self {
+        MetricSweep { sweep: (from <= to).then(|| Sweep::new(model, from, to)) }
+    }
+
+    /// Feeds one event.
+    pub fn add(&mut self, event: &ActivityEvent) {
+        self.add_view(EventView::from(event));
+    }
+
+    /// Feeds one event, borrowed.
+    pub fn add_view(&mut self, event: EventView<'_>) {
+        if let Some(sweep) = &mut self.sweep {
+            sweep.add(event);
+        }
+    }
+
+    /// The metric values of every day, `from` first.
+    pub fn finish(self, profiles: &[ProfileSnapshot]) -> Vec<DayValues> {
+        self.sweep.map_or_else(Vec::new, |sweep| sweep.finish(profiles))
+    }
 }
 
 /// Points per pillar and the total for one day's metric values.
@@ -314,9 +379,17 @@ struct Sweep<'m> {
     from: NaiveDate,
     days: usize,
     inputs: Vec<Input>,
-    /// Per conversation, the day indices of incoming messages not yet answered.
-    awaiting: HashMap<PseudonymKey, Vec<i64>>,
-    two_way: HashMap<PseudonymKey, TwoWay>,
+    /// Per conversation (or counterpart, for messages without one): what the
+    /// reply and two-way metrics track. One map, so each key is stored once.
+    threads: HashMap<Box<str>, Thread>,
+}
+
+/// What the sweep tracks of one conversation.
+#[derive(Default)]
+struct Thread {
+    /// The day indices of incoming messages not yet answered.
+    awaiting: Vec<i64>,
+    two_way: TwoWay,
 }
 
 impl<'m> Sweep<'m> {
@@ -340,66 +413,58 @@ impl<'m> Sweep<'m> {
                 Metric::TwoWayConversations => Input::Conversations { spans: Spans::new(days) },
             })
             .collect();
-        Sweep { model, origin, from, days, inputs, awaiting: HashMap::new(), two_way: HashMap::new() }
+        Sweep { model, origin, from, days, inputs, threads: HashMap::new() }
     }
 
     /// Feeds one event into every component's inputs.
-    fn add(&mut self, e: &ActivityEvent) {
-        let index = (e.day() - self.origin).num_days();
+    fn add(&mut self, e: EventView<'_>) {
+        let index = (e.at.date_naive() - self.origin).num_days();
         if index >= self.days as i64 {
             return; // after the last day scored
         }
         let in_range = index >= 0;
         let slot = index.max(0) as usize;
-        let target =
-            || self.model.target.matches(e.counterpart_title.as_deref(), e.counterpart_company.as_deref());
+        let target = || self.model.target.matches(e.counterpart_title, e.counterpart_company);
         let is_target_connection = e.kind == ActivityKind::ConnectionMade && target();
-        let thread = e.conversation.as_ref().or(e.counterpart.as_ref());
+        let thread = e.conversation.or(e.counterpart);
 
         // Conversation state machines run once per event, shared by components.
         // A message sent answers every message received in its conversation
         // since the member last wrote there.
         let mut answered: Vec<i64> = Vec::new();
         let mut incoming = false;
-        if let Some(key) = thread {
-            match e.kind {
-                ActivityKind::MessageReceived => {
-                    let pending = self.awaiting.entry(key.clone()).or_default();
-                    // Messages older than every window can no longer count.
-                    let horizon = index - i64::from(self.model.longest_window_days());
-                    pending.retain(|&day| day >= horizon);
-                    pending.push(index);
-                    incoming = true;
-                }
-                ActivityKind::MessageSent => {
-                    if let Some(pending) = self.awaiting.get_mut(key) {
-                        answered = std::mem::take(pending);
-                    }
-                }
-                _ => {}
+        let mut two_way_change = None;
+        if let Some(key) = thread
+            && matches!(e.kind, ActivityKind::MessageReceived | ActivityKind::MessageSent)
+        {
+            // Look up before inserting: a key is copied once per conversation, not per message.
+            if !self.threads.contains_key(key) {
+                self.threads.insert(key.into(), Thread::default());
+            }
+            let Some(state) = self.threads.get_mut(key) else { return };
+            if e.kind == ActivityKind::MessageReceived {
+                // Messages older than every window can no longer count.
+                let horizon = index - i64::from(self.model.longest_window_days());
+                state.awaiting.retain(|&day| day >= horizon);
+                state.awaiting.push(index);
+                incoming = true;
+            } else {
+                answered = std::mem::take(&mut state.awaiting);
+            }
+            let two_way = &mut state.two_way;
+            let last = if e.kind == ActivityKind::MessageSent {
+                &mut two_way.last_sent
+            } else {
+                &mut two_way.last_received
+            };
+            *last = Some(last.map_or(index, |l| l.max(index)));
+            if let (Some(s), Some(r)) = (two_way.last_sent, two_way.last_received) {
+                let old_exit = two_way.recorded_exit;
+                let new_exit = s.min(r);
+                two_way.recorded_exit = Some(new_exit);
+                two_way_change = Some((old_exit, new_exit));
             }
         }
-        let two_way_change = match (thread, e.kind) {
-            (Some(key), ActivityKind::MessageSent | ActivityKind::MessageReceived) => {
-                let state = self.two_way.entry(key.clone()).or_default();
-                let last = if e.kind == ActivityKind::MessageSent {
-                    &mut state.last_sent
-                } else {
-                    &mut state.last_received
-                };
-                *last = Some(last.map_or(index, |l| l.max(index)));
-                match (state.last_sent, state.last_received) {
-                    (Some(s), Some(r)) => {
-                        let old_exit = state.recorded_exit;
-                        let new_exit = s.min(r);
-                        state.recorded_exit = Some(new_exit);
-                        Some((old_exit, new_exit))
-                    }
-                    _ => None,
-                }
-            }
-            _ => None,
-        };
 
         for (c, input) in self.model.components.iter().zip(self.inputs.iter_mut()) {
             let window = i64::from(c.window_days);

@@ -111,6 +111,17 @@ impl Pseudonymizer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct RowDigest([u8; 16]);
 
+impl RowDigest {
+    /// The first 64 bits: a keyed hash's bits are uniform, so two different
+    /// rows of one file share them with odds of about n²/2⁶⁵ (6 in 10¹⁰ for
+    /// the 150,000 rows of a heavy messages.csv).
+    pub(crate) fn prefix(&self) -> u64 {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&self.0[..8]);
+        u64::from_le_bytes(bytes)
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);

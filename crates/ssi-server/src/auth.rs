@@ -144,14 +144,30 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
 impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
 
+    /// Authenticates the bearer token. A client address with too many failed attempts gets
+    /// 429 before its token is even looked at (see [`crate::throttle`]); an invalid token
+    /// counts as a failure, a missing or malformed header does not.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = crate::throttle::peer(parts);
+        state.auth_throttle.check(peer).map_err(too_many_failures)?;
         let plaintext = bearer(parts)?.to_string();
-        let token = state
-            .db(move |store| store.authenticate(&plaintext))
-            .await?
-            .ok_or_else(|| ApiError::Unauthorized("the token is not valid".into()))?;
+        let Some(token) = state.db(move |store| store.authenticate(&plaintext)).await? else {
+            state.auth_throttle.record_failure(peer);
+            return Err(ApiError::Unauthorized("the token is not valid".into()));
+        };
         principal_of(state, token).await
     }
+}
+
+/// The 429 of a throttled client address.
+pub fn too_many_failures(wait: std::time::Duration) -> ApiError {
+    ApiError::TooManyRequests(
+        format!(
+            "too many failed authentications from this address; retry in {} seconds",
+            crate::throttle::retry_after_secs(wait)
+        ),
+        wait,
+    )
 }
 
 /// The signed-in dashboard user: the principal behind the session cookie.

@@ -59,6 +59,8 @@ pub struct Config {
     pub admin_token: Option<String>,
     /// Score alerts and their webhook.
     pub alerts: AlertSettings,
+    /// Throttling of failed authentications per client address.
+    pub auth_throttle: crate::throttle::ThrottleSettings,
 }
 
 /// A webhook address: `http` or `https` with a host. Its `Debug` shows only the scheme and
@@ -155,6 +157,7 @@ impl Default for Config {
             log_format: LogFormat::Text,
             admin_token: None,
             alerts: AlertSettings::default(),
+            auth_throttle: crate::throttle::ThrottleSettings::default(),
         }
     }
 }
@@ -216,6 +219,13 @@ pub struct Overrides {
     #[command(flatten)]
     #[serde(default)]
     pub alerts: AlertOverrides,
+    /// Failed authentications from one client address (within the window) after which it
+    /// gets 429; 0 turns the throttle off.
+    #[arg(long)]
+    pub auth_max_failures: Option<u32>,
+    /// The window of `auth_max_failures`, in seconds; also how long a block lasts.
+    #[arg(long)]
+    pub auth_failure_window_secs: Option<u64>,
 }
 
 /// The `[alerts]` table of a configuration layer (`SSI_ALERTS_*`, `--alerts-*`).
@@ -429,6 +439,10 @@ impl Overrides {
                     })
                 }
                 "ADMIN_TOKEN" => layer.admin_token = Some(value),
+                "AUTH_MAX_FAILURES" => layer.auth_max_failures = Some(parse(&name, &value, "a count")?),
+                "AUTH_FAILURE_WINDOW_SECS" => {
+                    layer.auth_failure_window_secs = Some(parse(&name, &value, "whole seconds")?)
+                }
                 "ALERTS_WEBHOOK_URL" => layer.alerts.webhook_url = Some(value),
                 "ALERTS_BELOW" => layer.alerts.below = Some(parse(&name, &value, "a number")?),
                 "ALERTS_DROP_POINTS" => layer.alerts.drop_points = Some(parse(&name, &value, "a number")?),
@@ -465,6 +479,8 @@ impl Overrides {
             log_format: self.log_format.or(below.log_format),
             admin_token: self.admin_token.or(below.admin_token),
             alerts: self.alerts.over(below.alerts),
+            auth_max_failures: self.auth_max_failures.or(below.auth_max_failures),
+            auth_failure_window_secs: self.auth_failure_window_secs.or(below.auth_failure_window_secs),
         }
     }
 }
@@ -498,6 +514,12 @@ impl Config {
             log_format: merged.log_format.unwrap_or(defaults.log_format),
             admin_token: merged.admin_token.filter(|t| !t.trim().is_empty()),
             alerts: merged.alerts.resolve()?,
+            auth_throttle: crate::throttle::ThrottleSettings {
+                max_failures: merged.auth_max_failures.unwrap_or(defaults.auth_throttle.max_failures),
+                window: merged
+                    .auth_failure_window_secs
+                    .map_or(defaults.auth_throttle.window, Duration::from_secs),
+            },
         };
         config.validate()?;
         Ok(config)
@@ -519,6 +541,9 @@ impl Config {
         }
         if self.session_ttl.is_zero() {
             return invalid("session_ttl_hours must be positive");
+        }
+        if self.auth_throttle.window.is_zero() {
+            return invalid("auth_failure_window_secs must be positive");
         }
         if !(0.0..=100.0).contains(&self.below_threshold) {
             return invalid("below_threshold must be within 0–100");

@@ -41,6 +41,9 @@ pub enum ApiError {
     /// The request took longer than the configured limit.
     #[error("{0}")]
     Timeout(String),
+    /// Too many failed authentications from this client; retry after the given wait.
+    #[error("{0}")]
+    TooManyRequests(String, std::time::Duration),
     /// The server is shutting down or not ready.
     #[error("{0}")]
     Unavailable(String),
@@ -63,6 +66,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
+            ApiError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -81,6 +85,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Unprocessable(_) => "unprocessable",
             ApiError::Timeout(_) => "timeout",
+            ApiError::TooManyRequests(..) => "too_many_requests",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
         }
@@ -118,6 +123,9 @@ impl IntoResponse for ApiError {
         let mut response = (status, axum::Json(self.body())).into_response();
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let ApiError::TooManyRequests(_, wait) = &self {
+            response.headers_mut().insert(header::RETRY_AFTER, crate::throttle::retry_after_value(*wait));
         }
         response
     }

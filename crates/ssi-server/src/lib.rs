@@ -40,6 +40,7 @@ pub mod security;
 pub mod server;
 pub mod session;
 pub mod state;
+pub mod throttle;
 pub mod web;
 pub mod wire;
 

@@ -254,6 +254,12 @@ fn operation(generator: &mut SchemaGenerator, route: &RouteSpec) -> Value {
     if route.access != Access::Public {
         responses.insert("401".into(), error_response("no valid credentials"));
         responses.insert("403".into(), error_response("credentials without the right to do this"));
+        if !route.access.is_page() {
+            responses.insert(
+                "429".into(),
+                error_response("too many failed authentications from this address (see Retry-After)"),
+            );
+        }
     }
     if route.path.contains('{') {
         responses

@@ -89,7 +89,9 @@ pub async fn serve_until(
     }
     let cancel = state.shutdown.clone();
     let router = crate::app(state.clone());
-    axum::serve(listener, router)
+    // The peer address reaches handlers only for the failed-authentication throttle,
+    // which keeps keyed hashes of it in memory; it is never logged or stored.
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown.await;
             cancel.cancel();

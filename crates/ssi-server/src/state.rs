@@ -7,6 +7,7 @@ use crate::error::ApiError;
 use crate::jobs::Jobs;
 use crate::metrics::Metrics;
 use crate::session::Sessions;
+use crate::throttle::AuthThrottle;
 use crate::web::Templates;
 use chrono::{NaiveDate, Utc};
 use ssi_store::{Store, StoreError, TokenId};
@@ -32,6 +33,8 @@ pub struct AppState {
     pub jobs: Arc<Jobs>,
     /// Score alerts: the rule, the memory of alerts sent, the webhook client.
     pub alerts: Arc<Alerts>,
+    /// Failed authentications per client address (keyed hashes, in memory).
+    pub auth_throttle: Arc<AuthThrottle>,
     /// The dashboard's templates.
     pub templates: Arc<Templates>,
     /// Background work (imports, the daily job, alert checks and deliveries) that shutdown
@@ -57,6 +60,7 @@ impl AppState {
         let sessions = Arc::new(Sessions::new(config.session_ttl));
         let jobs = Arc::new(Jobs::new(config.max_concurrent_imports));
         let alerts = Arc::new(Alerts::new(config.alerts.clone()));
+        let auth_throttle = Arc::new(AuthThrottle::new(config.auth_throttle));
         AppState {
             store,
             config: Arc::new(config),
@@ -64,6 +68,7 @@ impl AppState {
             sessions,
             jobs,
             alerts,
+            auth_throttle,
             templates: Arc::new(Templates::new()),
             tasks: TaskTracker::new(),
             shutdown: CancellationToken::new(),

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
+use std::sync::{Mutex, PoisonError, TryLockError};
 use std::time::Duration;
 
 /// How long a connection waits for another connection's lock before giving up.
@@ -56,6 +56,14 @@ impl Pool {
         run_write(&mut conn, work)
     }
 
+    /// Hands the writer connection itself to `work`, locked for its whole
+    /// duration: for work that runs its transaction ([`run_write`]) on a
+    /// helper thread while this one prepares the data.
+    pub(crate) fn with_writer<T>(&self, work: impl FnOnce(&mut Connection) -> T) -> T {
+        let mut conn = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        work(&mut conn)
+    }
+
     /// Like [`Pool::write`], but returns `None` at once when another thread of
     /// this process holds the writer (for best-effort bookkeeping).
     pub(crate) fn try_write<T>(
@@ -79,8 +87,11 @@ impl Pool {
         let mut conn = self.reader()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
         let value = work(&tx)?;
-        // Ending a read-only transaction writes nothing.
-        tx.finish()?;
+        // Ending a read-only transaction writes nothing. COMMIT, not the
+        // ROLLBACK a dropped transaction does: SQLite treats a rollback as a
+        // possible schema change and expires every prepared statement of the
+        // connection, so each read would compile its SQL again.
+        tx.commit()?;
         Ok(value)
     }
 
@@ -94,8 +105,10 @@ impl Pool {
     }
 }
 
-fn run_write<T, E>(
-    conn: &mut MutexGuard<'_, Connection>,
+/// Runs `work` in one `BEGIN IMMEDIATE` transaction on `conn` (the writer);
+/// commits when it returns `Ok`, rolls back otherwise.
+pub(crate) fn run_write<T, E>(
+    conn: &mut Connection,
     work: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
 ) -> Result<T, E>
 where
@@ -148,6 +161,7 @@ pub(crate) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    stable_plans(&conn)?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(StoreError::invalid(format!(
@@ -160,9 +174,23 @@ pub(crate) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     // the last transactions before a power loss may be rolled back.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
-    // 32 MiB of page cache (the default is 2 MiB): re-scoring rewrites many pages.
-    conn.pragma_update(None, "cache_size", -32768)?;
+    // 4 MiB of page cache (the default is 2 MiB). More made no import or
+    // re-score measurably faster (cargo xtask bench), but it made memory grow
+    // with the size of the database: 32 MiB took the heavy import from 27 to
+    // 59 MB peak.
+    conn.pragma_update(None, "cache_size", -4096)?;
     Ok(conn)
+}
+
+/// Turns on SQLite's query planner stability guarantee. Without it SQLite
+/// marks statements whose plan might depend on a bound value (a text
+/// parameter compared with a text column, as every `date <= ?` here is) to
+/// be compiled again whenever that parameter is rebound, so a cached
+/// statement was re-parsed on every use. Every query of the store is an
+/// index lookup whose plan does not depend on the values.
+fn stable_plans(conn: &Connection) -> Result<(), StoreError> {
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
 }
 
 /// Opens a read-only connection (`query_only`, so a stray write fails loudly).
@@ -172,9 +200,22 @@ fn open_reader(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    stable_plans(&conn)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "query_only", true)?;
     Ok(conn)
+}
+
+/// `Connection::query_row` through the connection's statement cache: hot
+/// lookups (members, teams, tokens) are compiled once per connection instead
+/// of on every call.
+pub(crate) fn cached_row<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    map: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, map)
 }
 
 /// The current time as stored: UTC Unix seconds.

@@ -7,7 +7,8 @@
 use crate::Store;
 use crate::error::StoreError;
 use crate::members::{industry_members, member_by_id, team_by_id, team_members};
-use crate::scores::{change_in, chosen_version, score_as_of};
+use crate::models::active_version;
+use crate::scores::{chosen_version_given, point_with_changes};
 use crate::types::{
     BandCount, LeaderboardRow, Member, MemberId, Mover, Percentile, ScorePoint, TeamId, TeamSummary,
 };
@@ -21,8 +22,9 @@ const MOVERS_LISTED: usize = 5;
 /// A member with a score as of the day asked.
 struct Scored {
     member: Member,
-    version: String,
     point: ScorePoint,
+    /// Change of the total over 7 and over 30 days up to the point's day.
+    changes: (Option<f64>, Option<f64>),
 }
 
 impl Store {
@@ -32,7 +34,7 @@ impl Store {
         self.pool.read(|tx| {
             team_by_id(tx, team)?;
             let (scored, _) = score_members(tx, team_members(tx, team)?, on)?;
-            leaderboard(tx, scored)
+            Ok(leaderboard(scored))
         })
     }
 
@@ -43,7 +45,7 @@ impl Store {
         self.pool.read(|tx| {
             let team = team_by_id(tx, team)?;
             let (scored, unscored) = score_members(tx, team_members(tx, team.id)?, on)?;
-            let rows = leaderboard(tx, scored)?;
+            let rows = leaderboard(scored);
             let n = rows.len();
             let (average_pillars, average_total) = if n == 0 {
                 (None, None)
@@ -130,13 +132,14 @@ fn score_members(
 ) -> Result<(Vec<Scored>, Vec<Member>), StoreError> {
     let mut scored = Vec::new();
     let mut unscored = Vec::new();
+    let active = active_version(conn)?;
     for member in members {
-        let point = match chosen_version(conn, member.id)? {
-            Some(version) => score_as_of(conn, member.id, &version, Some(on))?.map(|(p, _)| (version, p)),
+        let point = match chosen_version_given(conn, member.id, &active)? {
+            Some(version) => point_with_changes(conn, member.id, &version, on)?,
             None => None,
         };
         match point {
-            Some((version, point)) => scored.push(Scored { member, version, point }),
+            Some((point, week, month)) => scored.push(Scored { member, point, changes: (week, month) }),
             None => unscored.push(member),
         }
     }
@@ -148,23 +151,31 @@ fn rank_of(total: f64, all: impl Iterator<Item = f64>) -> u32 {
     1 + all.filter(|t| *t > total).count() as u32
 }
 
-fn leaderboard(conn: &Connection, mut scored: Vec<Scored>) -> Result<Vec<LeaderboardRow>, StoreError> {
+fn leaderboard(mut scored: Vec<Scored>) -> Vec<LeaderboardRow> {
     scored.sort_by(|a, b| {
         b.point.total.total_cmp(&a.point.total).then_with(|| a.member.name.cmp(&b.member.name))
     });
-    let totals: Vec<f64> = scored.iter().map(|s| s.point.total).collect();
+    // Sorted best first, a row's rank is 1 + the index of the first row with its total.
+    let mut rank = 0u32;
+    let mut previous: Option<f64> = None;
     scored
         .into_iter()
-        .map(|s| {
-            let id = s.member.id;
-            Ok(LeaderboardRow {
-                rank: rank_of(s.point.total, totals.iter().copied()),
-                member: id,
-                change_7d: change_in(conn, id, &s.version, 7, s.point.date)?,
-                change_30d: change_in(conn, id, &s.version, 30, s.point.date)?,
+        .enumerate()
+        .map(|(i, s)| {
+            if previous.is_none_or(|p| p > s.point.total) {
+                rank = i as u32 + 1;
+                previous = Some(s.point.total);
+            }
+            // Changes are measured from the day of the member's own latest score.
+            let (change_7d, change_30d) = s.changes;
+            LeaderboardRow {
+                rank,
+                member: s.member.id,
+                change_7d,
+                change_30d,
                 name: s.member.name,
                 score: s.point,
-            })
+            }
         })
         .collect()
 }

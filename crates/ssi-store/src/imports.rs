@@ -1,15 +1,19 @@
 //! Imports of exports: events and profile snapshots stored in one transaction, then re-scored.
 
 use crate::Store;
-use crate::db::{check_day, day_in_range, instant, now_seconds, row_text};
+use crate::db::{cached_row, check_day, day_in_range, instant, now_seconds, row_text, run_write};
 use crate::error::{ImportFailure, StoreError};
-use crate::members::ensure_member;
+use crate::members::{ensure_member, find_or_create_member, member_by_id};
 use crate::models::active_model_in;
 use crate::scores::{history_start, next_unscored_day, rescore_in};
-use crate::types::{ActivitySpan, ImportMeta, ImportOutcome, ImportRecord, MemberId};
+use crate::types::{
+    ActivitySpan, ImportMeta, ImportOutcome, ImportRecord, ImportTarget, MemberId, TargetedImport,
+};
 use chrono::{Days, NaiveDate, NaiveTime};
 use rusqlite::{Connection, OptionalExtension, Row, params};
+use ssi_core::engine::EventView;
 use ssi_core::{ActivityEvent, ActivityKind, ProfileSnapshot, PseudonymKey};
+use std::sync::mpsc;
 
 /// The event columns the scoring sweep needs, in [`event_from_row`] order.
 macro_rules! scoring_event_columns {
@@ -57,116 +61,96 @@ impl Store {
         member: MemberId,
         meta: &ImportMeta,
         profile: Option<&ProfileSnapshot>,
-        mut events: I,
+        events: I,
         final_report: impl FnOnce(&I) -> serde_json::Value,
         today: NaiveDate,
     ) -> Result<ImportOutcome, ImportFailure<E>>
     where
         I: Iterator<Item = Result<ActivityEvent, E>>,
     {
+        self.import_export_for(ImportTarget::Member(member), meta, profile, events, final_report, today)
+            .map(|done| done.outcome)
+    }
+
+    /// [`Store::import_export_reporting`] for a member given by id or by name. A member
+    /// named but not stored yet is created in the import's own transaction: an import that
+    /// fails, or whose process is killed, leaves no member behind (creating the member
+    /// first and deleting it on failure cannot promise that).
+    pub fn import_export_for<I, E>(
+        &self,
+        target: ImportTarget<'_>,
+        meta: &ImportMeta,
+        profile: Option<&ProfileSnapshot>,
+        mut events: I,
+        final_report: impl FnOnce(&I) -> serde_json::Value,
+        today: NaiveDate,
+    ) -> Result<TargetedImport, ImportFailure<E>>
+    where
+        I: Iterator<Item = Result<ActivityEvent, E>>,
+    {
         if meta.fingerprint.trim().is_empty() {
             return Err(StoreError::invalid("the import's fingerprint must not be empty").into());
         }
-        self.pool.write(|tx| {
-            ensure_member(tx, member)?;
-            let earlier: Option<i64> = tx
-                .query_row(
-                    "SELECT imported_at FROM imports WHERE member_id = ?1 AND fingerprint = ?2",
-                    params![member.0, meta.fingerprint],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            if let Some(on) = earlier {
-                return Ok(ImportOutcome::AlreadyImported { on: instant(on)? });
-            }
-            tx.execute(
-                "INSERT INTO imports (member_id, fingerprint, imported_at, export_date, source_name, report)
-                 VALUES (?1, ?2, ?3, ?4, ?5, '{}')",
-                params![member.0, meta.fingerprint, now_seconds(), meta.export_date, meta.source_name],
-            )?;
-            let import_id = tx.last_insert_rowid();
-
-            let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO events (member_id, at, kind, counterpart, conversation,
-                     counterpart_title, counterpart_company, personalised, natural_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
-            let (mut seen, mut added) = (0u64, 0u64);
-            let mut first_new_day: Option<NaiveDate> = None;
-            for item in events.by_ref() {
-                let event = item.map_err(ImportFailure::Source)?;
-                seen += 1;
-                if !day_in_range(event.day()) {
-                    return Err(StoreError::invalid(format!(
-                        "event {seen} of the export ({} at {}) lies outside years 1–9999",
-                        event.kind, event.at
-                    ))
-                    .into());
+        // Two threads: this one reads the export (the iterator: unzip, decode,
+        // parse, pseudonymise) while a helper holds the writer connection and
+        // inserts, records and re-scores, so parsing and SQLite work overlap.
+        // Events cross in bounded batches: memory stays flat in the export's size.
+        let (batches_in, batches_out) = mpsc::sync_channel::<Vec<ActivityEvent>>(BATCHES_IN_FLIGHT);
+        let (end_in, end_out) = mpsc::sync_channel::<Option<serde_json::Value>>(1);
+        let (go_in, go_out) = mpsc::sync_channel::<()>(1);
+        self.pool.with_writer(|conn| {
+            std::thread::scope(|scope| {
+                let writer = scope.spawn(move || {
+                    run_write(conn, |tx| {
+                        write_import(tx, target, meta, profile, today, &go_in, &batches_out, &end_out)
+                    })
+                });
+                // Nothing is read from the export before the writer says the
+                // import goes ahead (an export imported already is not read).
+                let mut failure: Option<ImportFailure<E>> = None;
+                if go_out.recv().is_ok() {
+                    let mut batch = Vec::with_capacity(BATCH);
+                    let mut seen = 0u64;
+                    for item in events.by_ref() {
+                        let event = match item {
+                            Ok(event) => event,
+                            Err(e) => {
+                                failure = Some(ImportFailure::Source(e));
+                                break;
+                            }
+                        };
+                        seen += 1;
+                        if let Err(e) = check_event(&event, seen) {
+                            failure = Some(e.into());
+                            break;
+                        }
+                        batch.push(event);
+                        if batch.len() == BATCH
+                            && batches_in
+                                .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                                .is_err()
+                        {
+                            // The writer stopped: its error is the answer.
+                            break;
+                        }
+                    }
+                    if !batch.is_empty() && failure.is_none() {
+                        let _ = batches_in.send(batch);
+                    }
+                    drop(batches_in);
+                    let report = if failure.is_none() { Some(final_report(&events)) } else { None };
+                    let _ = end_in.send(report);
                 }
-                if event.natural_key.trim().is_empty() {
-                    return Err(StoreError::invalid(format!(
-                        "event {seen} of the export ({} at {}) has an empty natural key",
-                        event.kind, event.at
-                    ))
-                    .into());
+                match writer.join() {
+                    Ok(Ok(done)) => Ok(done),
+                    // The writer's own failure happened at an earlier event than
+                    // anything this side saw, so it is the answer.
+                    Ok(Err(WriterEnd::Failed(e))) => Err(ImportFailure::Store(e)),
+                    Ok(Err(WriterEnd::Stopped)) => {
+                        Err(failure.unwrap_or_else(|| StoreError::invalid("the import stopped").into()))
+                    }
+                    Err(panic) => std::panic::resume_unwind(panic),
                 }
-                let inserted = insert.execute(params![
-                    member.0,
-                    event.at.timestamp(),
-                    event.kind.as_str(),
-                    event.counterpart.as_ref().map(PseudonymKey::as_str),
-                    event.conversation.as_ref().map(PseudonymKey::as_str),
-                    event.counterpart_title,
-                    event.counterpart_company,
-                    event.personalised,
-                    event.natural_key
-                ])?;
-                if inserted == 1 {
-                    added += 1;
-                    let day = event.day();
-                    first_new_day = Some(first_new_day.map_or(day, |d| d.min(day)));
-                }
-            }
-            drop(insert);
-
-            let snapshot_changed = match profile {
-                Some(profile) => store_snapshot(tx, member, profile)?,
-                None => None,
-            };
-            let report = serde_json::to_string(&final_report(&events))
-                .map_err(|e| StoreError::invalid(format!("the import report cannot be stored: {e}")))?;
-            tx.execute(
-                "UPDATE imports SET events_seen = ?1, events_added = ?2, report = ?3 WHERE id = ?4",
-                params![seen as i64, added as i64, report, import_id],
-            )?;
-
-            let first_changed_day = match (first_new_day, snapshot_changed) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            let model = active_model_in(tx)?;
-            let from = match (first_changed_day, next_unscored_day(tx, member, &model.version)?) {
-                (_, None) => None,
-                (Some(changed), Some(pending)) => Some(changed.min(pending)),
-                (None, Some(pending)) => Some(pending),
-            };
-            let days_rescored = match from {
-                Some(from) if from > today => 0,
-                from => rescore_in(tx, &model, member, from, today)?,
-            };
-            tracing::info!(
-                member = member.0,
-                seen,
-                added,
-                ?first_changed_day,
-                days_rescored,
-                "imported export"
-            );
-            Ok(ImportOutcome::Imported {
-                events_seen: seen,
-                events_added: added,
-                first_changed_day,
-                days_rescored,
             })
         })
     }
@@ -231,9 +215,14 @@ impl Store {
     pub fn activity_span(&self, member: MemberId) -> Result<ActivitySpan, StoreError> {
         self.pool.read(|tx| {
             ensure_member(tx, member)?;
-            let (first, last): (Option<i64>, Option<i64>) = tx
-                .prepare_cached("SELECT min(at), max(at) FROM events WHERE member_id = ?1")?
-                .query_row([member.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            // Two queries, not one: SQLite answers a lone min() or max() with
+            // one index seek, but scans every row for both in one statement.
+            let first: Option<i64> = tx
+                .prepare_cached("SELECT min(at) FROM events WHERE member_id = ?1")?
+                .query_row([member.0], |r| r.get(0))?;
+            let last: Option<i64> = tx
+                .prepare_cached("SELECT max(at) FROM events WHERE member_id = ?1")?
+                .query_row([member.0], |r| r.get(0))?;
             let (last_export, last_import): (Option<NaiveDate>, Option<i64>) = tx
                 .prepare_cached(
                     "SELECT max(export_date), max(imported_at) FROM imports WHERE member_id = ?1",
@@ -281,6 +270,159 @@ impl Store {
             Ok(counts)
         })
     }
+}
+
+/// Events per batch handed from the reading thread to the writing one.
+const BATCH: usize = 512;
+/// Batches queued between the two threads.
+const BATCHES_IN_FLIGHT: usize = 8;
+
+/// Why the writing side of an import ended without an outcome.
+enum WriterEnd {
+    /// The reading side stopped it (the export failed, or an event was refused there).
+    Stopped,
+    /// The store failed.
+    Failed(StoreError),
+}
+
+impl From<StoreError> for WriterEnd {
+    fn from(e: StoreError) -> Self {
+        WriterEnd::Failed(e)
+    }
+}
+
+impl From<rusqlite::Error> for WriterEnd {
+    fn from(e: rusqlite::Error) -> Self {
+        WriterEnd::Failed(e.into())
+    }
+}
+
+/// Refuses an event the store cannot keep; `seen` numbers it from 1.
+fn check_event(event: &ActivityEvent, seen: u64) -> Result<(), StoreError> {
+    if !day_in_range(event.day()) {
+        return Err(StoreError::invalid(format!(
+            "event {seen} of the export ({} at {}) lies outside years 1–9999",
+            event.kind, event.at
+        )));
+    }
+    if event.natural_key.trim().is_empty() {
+        return Err(StoreError::invalid(format!(
+            "event {seen} of the export ({} at {}) has an empty natural key",
+            event.kind, event.at
+        )));
+    }
+    Ok(())
+}
+
+/// The writing side of an import, in its transaction: find (or create) the
+/// member, stop at an export imported already, else say go, insert the
+/// batches as they come, then store the snapshot and the report and re-score.
+#[allow(clippy::too_many_arguments)]
+fn write_import(
+    tx: &Connection,
+    target: ImportTarget<'_>,
+    meta: &ImportMeta,
+    profile: Option<&ProfileSnapshot>,
+    today: NaiveDate,
+    go: &mpsc::SyncSender<()>,
+    batches: &mpsc::Receiver<Vec<ActivityEvent>>,
+    end: &mpsc::Receiver<Option<serde_json::Value>>,
+) -> Result<TargetedImport, WriterEnd> {
+    let (target_member, created) = match target {
+        ImportTarget::Member(id) => (member_by_id(tx, id)?, false),
+        ImportTarget::Named { name, industry } => find_or_create_member(tx, name, industry)?,
+    };
+    let member = target_member.id;
+    let done = |outcome| TargetedImport { member: target_member.clone(), created, outcome };
+    let earlier: Option<i64> = cached_row(
+        tx,
+        "SELECT imported_at FROM imports WHERE member_id = ?1 AND fingerprint = ?2",
+        params![member.0, meta.fingerprint],
+        |row| row.get(0),
+    )
+    .optional()?;
+    if let Some(on) = earlier {
+        return Ok(done(ImportOutcome::AlreadyImported { on: instant(on)? }));
+    }
+    tx.execute(
+        "INSERT INTO imports (member_id, fingerprint, imported_at, export_date, source_name, report)
+         VALUES (?1, ?2, ?3, ?4, ?5, '{}')",
+        params![member.0, meta.fingerprint, now_seconds(), meta.export_date, meta.source_name],
+    )?;
+    let import_id = tx.last_insert_rowid();
+    if go.send(()).is_err() {
+        return Err(WriterEnd::Stopped);
+    }
+
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO events (member_id, at, kind, counterpart, conversation,
+             counterpart_title, counterpart_company, personalised, natural_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let (mut seen, mut added) = (0u64, 0u64);
+    let mut first_new_day: Option<NaiveDate> = None;
+    for mut batch in batches {
+        // Within a batch, in time order: the (member, time) index then grows
+        // mostly at its end, and rows land in the table in the order the
+        // sweep reads them back.
+        batch.sort_by_key(|e| e.at);
+        for event in batch {
+            seen += 1;
+            let inserted = insert.execute(params![
+                member.0,
+                event.at.timestamp(),
+                event.kind.as_str(),
+                event.counterpart.as_ref().map(PseudonymKey::as_str),
+                event.conversation.as_ref().map(PseudonymKey::as_str),
+                event.counterpart_title,
+                event.counterpart_company,
+                event.personalised,
+                event.natural_key
+            ])?;
+            if inserted == 1 {
+                added += 1;
+                let day = event.day();
+                first_new_day = Some(first_new_day.map_or(day, |d| d.min(day)));
+            }
+        }
+    }
+    drop(insert);
+    // The reading side sends the report once every event is through, or
+    // nothing when it stopped.
+    let Ok(Some(report)) = end.recv() else { return Err(WriterEnd::Stopped) };
+
+    let snapshot_changed = match profile {
+        Some(profile) => store_snapshot(tx, member, profile)?,
+        None => None,
+    };
+    let report = serde_json::to_string(&report)
+        .map_err(|e| StoreError::invalid(format!("the import report cannot be stored: {e}")))?;
+    tx.execute(
+        "UPDATE imports SET events_seen = ?1, events_added = ?2, report = ?3 WHERE id = ?4",
+        params![seen as i64, added as i64, report, import_id],
+    )?;
+
+    let first_changed_day = match (first_new_day, snapshot_changed) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let model = active_model_in(tx)?;
+    let from = match (first_changed_day, next_unscored_day(tx, member, &model.version)?) {
+        (_, None) => None,
+        (Some(changed), Some(pending)) => Some(changed.min(pending)),
+        (None, Some(pending)) => Some(pending),
+    };
+    let days_rescored = match from {
+        Some(from) if from > today => 0,
+        from => rescore_in(tx, &model, member, from, today)?,
+    };
+    tracing::info!(member = member.0, seen, added, ?first_changed_day, days_rescored, "imported export");
+    Ok(done(ImportOutcome::Imported {
+        events_seen: seen,
+        events_added: added,
+        first_changed_day,
+        days_rescored,
+    }))
 }
 
 /// Stores a snapshot for its day unless an identical one is there. Returns the
@@ -341,6 +483,26 @@ fn parse_snapshot(text: &str) -> Result<ProfileSnapshot, StoreError> {
 
 fn parse_kind(text: &str) -> Result<ActivityKind, StoreError> {
     text.parse().map_err(|e| StoreError::invalid(format!("stored event: {e}")))
+}
+
+/// The sweep's view of a row of `scoring_event_columns!()`, borrowing its text.
+pub(crate) fn view_from_row<'r>(row: &'r Row<'_>) -> Result<EventView<'r>, StoreError> {
+    Ok(EventView {
+        at: instant(row.get(0)?)?,
+        kind: parse_kind(row_text(row, 1)?)?,
+        counterpart: optional_text(row, 2)?,
+        conversation: optional_text(row, 3)?,
+        counterpart_title: optional_text(row, 4)?,
+        counterpart_company: optional_text(row, 5)?,
+    })
+}
+
+/// Column `index` of `row` as borrowed text, `None` for NULL.
+fn optional_text<'r>(row: &'r Row<'_>, index: usize) -> Result<Option<&'r str>, StoreError> {
+    match row.get_ref(index)? {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        _ => row_text(row, index).map(Some),
+    }
 }
 
 /// An event from a row of `scoring_event_columns!()` (plus `natural_key` when

@@ -41,12 +41,12 @@ pub use error::{ImportFailure, StoreError};
 pub use scores::PUSH_PREFIX;
 pub use tokens::{MIN_INSTALLED_TOKEN_LEN, TOKEN_PREFIX};
 pub use types::{
-    ActivitySpan, BandCount, HistoryRow, ImportMeta, ImportOutcome, ImportRecord, LeaderboardRow, Member,
-    MemberId, ModelInfo, Mover, Percentile, PushedScore, Role, ScorePoint, Team, TeamId, TeamSummary,
-    TokenId, TokenInfo, UnknownRole,
+    ActivitySpan, BandCount, HistoryRow, ImportMeta, ImportOutcome, ImportRecord, ImportTarget,
+    LeaderboardRow, Member, MemberId, ModelInfo, Mover, Percentile, PushedScore, Role, ScorePoint,
+    TargetedImport, Team, TeamId, TeamSummary, TokenId, TokenInfo, UnknownRole,
 };
 
-use db::Pool;
+use db::{Pool, cached_row};
 use rusqlite::OptionalExtension;
 use ssi_core::ScoringModel;
 use std::path::{Path, PathBuf};
@@ -124,8 +124,10 @@ impl Store {
     /// conversations with (generated from the OS's CSPRNG on first open).
     pub fn pseudonym_key(&self) -> Result<[u8; 32], StoreError> {
         self.pool.read(|tx| {
-            let bytes: Vec<u8> = tx
-                .query_row("SELECT value FROM settings WHERE key = ?1", [PSEUDONYM_KEY], |row| row.get(0))
+            let bytes: Vec<u8> =
+                cached_row(tx, "SELECT value FROM settings WHERE key = ?1", [PSEUDONYM_KEY], |row| {
+                    row.get(0)
+                })
                 .optional()?
                 .ok_or_else(|| StoreError::not_found("the pseudonym key"))?;
             bytes.try_into().map_err(|_| StoreError::invalid("the stored pseudonym key is not 32 bytes long"))
@@ -165,13 +167,14 @@ impl Store {
     /// write lock only when something is missing.
     fn seed(&self) -> Result<(), StoreError> {
         let (has_key, has_active) = self.pool.read(|tx| {
-            let has_key: bool = tx.query_row(
+            let has_key: bool = cached_row(
+                tx,
                 "SELECT EXISTS (SELECT 1 FROM settings WHERE key = ?1)",
                 [PSEUDONYM_KEY],
                 |r| r.get(0),
             )?;
             let has_active: bool =
-                tx.query_row("SELECT EXISTS (SELECT 1 FROM scoring_models WHERE active = 1)", [], |r| {
+                cached_row(tx, "SELECT EXISTS (SELECT 1 FROM scoring_models WHERE active = 1)", [], |r| {
                     r.get(0)
                 })?;
             Ok((has_key, has_active))

@@ -1,7 +1,7 @@
 //! Teams and members: creating, finding, renaming, moving and deleting them.
 
 use crate::Store;
-use crate::db::{instant, now_seconds};
+use crate::db::{cached_row, instant, now_seconds};
 use crate::error::{StoreError, unique_conflict};
 use crate::types::{Member, MemberId, Team, TeamId};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -46,7 +46,8 @@ impl Store {
     /// The team with this name (ignoring ASCII case).
     pub fn team_by_name(&self, name: &str) -> Result<Team, StoreError> {
         self.pool.read(|tx| {
-            tx.query_row(
+            cached_row(
+                tx,
                 concat!("SELECT ", team_columns!(), " FROM teams WHERE name = ?1"),
                 [name.trim()],
                 team_from_row,
@@ -105,7 +106,8 @@ impl Store {
     /// The member with this name (ignoring ASCII case).
     pub fn member_by_name(&self, name: &str) -> Result<Member, StoreError> {
         self.pool.read(|tx| {
-            tx.query_row(
+            cached_row(
+                tx,
                 concat!("SELECT ", member_columns!(), " FROM members WHERE name = ?1"),
                 [name.trim()],
                 member_from_row,
@@ -211,13 +213,14 @@ fn clean_optional(text: Option<&str>) -> Option<String> {
 }
 
 pub(crate) fn team_by_id(conn: &Connection, id: TeamId) -> Result<Team, StoreError> {
-    conn.query_row(concat!("SELECT ", team_columns!(), " FROM teams WHERE id = ?1"), [id.0], team_from_row)
+    cached_row(conn, concat!("SELECT ", team_columns!(), " FROM teams WHERE id = ?1"), [id.0], team_from_row)
         .optional()?
         .ok_or_else(|| StoreError::not_found(format!("team {id}")))?
 }
 
 pub(crate) fn member_by_id(conn: &Connection, id: MemberId) -> Result<Member, StoreError> {
-    conn.query_row(
+    cached_row(
+        conn,
         concat!("SELECT ", member_columns!(), " FROM members WHERE id = ?1"),
         [id.0],
         member_from_row,
@@ -229,8 +232,34 @@ pub(crate) fn member_by_id(conn: &Connection, id: MemberId) -> Result<Member, St
 /// Fails with [`StoreError::NotFound`] unless the member exists.
 pub(crate) fn ensure_member(conn: &Connection, id: MemberId) -> Result<(), StoreError> {
     let exists: bool =
-        conn.query_row("SELECT EXISTS (SELECT 1 FROM members WHERE id = ?1)", [id.0], |row| row.get(0))?;
+        cached_row(conn, "SELECT EXISTS (SELECT 1 FROM members WHERE id = ?1)", [id.0], |row| row.get(0))?;
     if exists { Ok(()) } else { Err(StoreError::not_found(format!("member {id}"))) }
+}
+
+/// The member named `name` (ignoring ASCII case), created with `industry` (and no team)
+/// when there is none. Returns it and whether it was created. Runs in the caller's
+/// transaction, so the creation commits or rolls back with the caller's work.
+pub(crate) fn find_or_create_member(
+    conn: &Connection,
+    name: &str,
+    industry: Option<&str>,
+) -> Result<(Member, bool), StoreError> {
+    let name = clean_name(name, "member")?;
+    let existing = cached_row(
+        conn,
+        concat!("SELECT ", member_columns!(), " FROM members WHERE name = ?1"),
+        [&name],
+        member_from_row,
+    )
+    .optional()?;
+    if let Some(member) = existing {
+        return Ok((member?, false));
+    }
+    conn.execute(
+        "INSERT INTO members (name, industry, team_id, created) VALUES (?1, ?2, NULL, ?3)",
+        params![name, clean_optional(industry), now_seconds()],
+    )?;
+    Ok((member_by_id(conn, MemberId(conn.last_insert_rowid()))?, true))
 }
 
 pub(crate) fn team_members(conn: &Connection, team: TeamId) -> Result<Vec<Member>, StoreError> {

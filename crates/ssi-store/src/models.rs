@@ -53,7 +53,7 @@ impl Store {
     /// stored is reused when the stored model is identical, and refused with
     /// [`StoreError::Conflict`] when it differs (change the version label).
     /// Rows of other versions stay, queryable with [`Store::score_points`].
-    /// Returns the number of daily score rows written.
+    /// Returns the number of days scored.
     pub fn use_model(&self, model: &ScoringModel, today: NaiveDate) -> Result<usize, StoreError> {
         model.validate().map_err(|e| StoreError::invalid(e.to_string()))?;
         if model.version.starts_with(crate::scores::PUSH_PREFIX) {

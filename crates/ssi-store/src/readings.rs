@@ -4,7 +4,8 @@ use crate::Store;
 use crate::db::{check_day, range_end, range_start};
 use crate::error::StoreError;
 use crate::members::ensure_member;
-use crate::types::MemberId;
+use crate::scores::{push_scores_in, validate_pushed_all};
+use crate::types::{MemberId, PushedScore};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
@@ -34,53 +35,24 @@ impl Store {
     /// Stores readings, all or nothing: one invalid reading stores none.
     /// Returns how many were stored.
     pub fn add_readings(&self, member: MemberId, readings: &[OfficialReading]) -> Result<usize, StoreError> {
-        for reading in readings {
-            check_day(reading.date, "reading")?;
-            reading.validate().map_err(|e| {
-                StoreError::invalid(format!("reading of {} ({}): {e}", reading.date, reading.source.as_str()))
-            })?;
-        }
-        self.pool.write(|tx| {
-            ensure_member(tx, member)?;
-            let mut upsert = tx.prepare_cached(
-                "INSERT INTO official_readings (member_id, date, source, total, brand, people, insights,
-                     relationships, industry_rank, industry_average, network_rank, network_average,
-                     team_rank, team_average, groups)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-                 ON CONFLICT (member_id, date, source) DO UPDATE SET
-                     total = excluded.total, brand = excluded.brand, people = excluded.people,
-                     insights = excluded.insights, relationships = excluded.relationships,
-                     industry_rank = excluded.industry_rank, industry_average = excluded.industry_average,
-                     network_rank = excluded.network_rank, network_average = excluded.network_average,
-                     team_rank = excluded.team_rank, team_average = excluded.team_average,
-                     groups = excluded.groups",
-            )?;
-            for r in readings {
-                let groups =
-                    Groups { industry: r.industry.clone(), network: r.network.clone(), team: r.team.clone() };
-                let groups = serde_json::to_string(&groups)
-                    .map_err(|e| StoreError::invalid(format!("reading of {}: {e}", r.date)))?;
-                let [brand, people, insights, relationships] = r.pillars;
-                upsert.execute(params![
-                    member.0,
-                    r.date,
-                    r.source.as_str(),
-                    r.total,
-                    brand,
-                    people,
-                    insights,
-                    relationships,
-                    r.industry.rank,
-                    r.industry.average,
-                    r.network.rank,
-                    r.network.average,
-                    r.team.rank,
-                    r.team.average,
-                    groups
-                ])?;
-            }
-            Ok(readings.len())
-        })
+        validate_readings(readings)?;
+        self.pool.write(|tx| add_readings_in(tx, member, readings))
+    }
+
+    /// Stores a push of a member's CLI in ONE transaction: the scores as
+    /// [`Store::push_scores`] does and the readings as [`Store::add_readings`] does.
+    /// Everything is checked first; all of it is stored or none of it, even when the
+    /// process dies half-way. Returns (scores stored, readings stored).
+    pub fn push_scores_and_readings(
+        &self,
+        member: MemberId,
+        scores: &[PushedScore],
+        readings: &[OfficialReading],
+    ) -> Result<(usize, usize), StoreError> {
+        validate_pushed_all(scores)?;
+        validate_readings(readings)?;
+        self.pool
+            .write(|tx| Ok((push_scores_in(tx, member, scores)?, add_readings_in(tx, member, readings)?)))
     }
 
     /// The member's readings between `from` and `to` inclusive, by day (and
@@ -153,4 +125,62 @@ fn reading_from_row(row: &Row<'_>) -> rusqlite::Result<Result<OfficialReading, S
             source,
         })
     })())
+}
+
+/// Checks every reading, before anything is written.
+fn validate_readings(readings: &[OfficialReading]) -> Result<(), StoreError> {
+    for reading in readings {
+        check_day(reading.date, "reading")?;
+        reading.validate().map_err(|e| {
+            StoreError::invalid(format!("reading of {} ({}): {e}", reading.date, reading.source.as_str()))
+        })?;
+    }
+    Ok(())
+}
+
+/// Upserts readings (already validated) in the caller's transaction.
+fn add_readings_in(
+    tx: &Connection,
+    member: MemberId,
+    readings: &[OfficialReading],
+) -> Result<usize, StoreError> {
+    ensure_member(tx, member)?;
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO official_readings (member_id, date, source, total, brand, people, insights,
+             relationships, industry_rank, industry_average, network_rank, network_average,
+             team_rank, team_average, groups)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+         ON CONFLICT (member_id, date, source) DO UPDATE SET
+             total = excluded.total, brand = excluded.brand, people = excluded.people,
+             insights = excluded.insights, relationships = excluded.relationships,
+             industry_rank = excluded.industry_rank, industry_average = excluded.industry_average,
+             network_rank = excluded.network_rank, network_average = excluded.network_average,
+             team_rank = excluded.team_rank, team_average = excluded.team_average,
+             groups = excluded.groups",
+    )?;
+    for r in readings {
+        let groups =
+            Groups { industry: r.industry.clone(), network: r.network.clone(), team: r.team.clone() };
+        let groups = serde_json::to_string(&groups)
+            .map_err(|e| StoreError::invalid(format!("reading of {}: {e}", r.date)))?;
+        let [brand, people, insights, relationships] = r.pillars;
+        upsert.execute(params![
+            member.0,
+            r.date,
+            r.source.as_str(),
+            r.total,
+            brand,
+            people,
+            insights,
+            relationships,
+            r.industry.rank,
+            r.industry.average,
+            r.network.rank,
+            r.network.average,
+            r.team.rank,
+            r.team.average,
+            groups
+        ])?;
+    }
+    Ok(readings.len())
 }

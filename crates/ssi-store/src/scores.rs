@@ -5,16 +5,16 @@
 //! [`ssi_core::engine::score_day`], so they always match the model's text.
 
 use crate::Store;
-use crate::db::{LAST_DAY, check_day, range_end, range_start};
+use crate::db::{LAST_DAY, check_day, range_end, range_start, row_text};
 use crate::error::StoreError;
-use crate::imports::{event_from_row, load_snapshots, scoring_event_columns};
+use crate::imports::{load_snapshots, scoring_event_columns, view_from_row};
 use crate::members::ensure_member;
 use crate::models::{active_model_in, active_version, stored_model};
 use crate::readings::readings_in;
 use crate::types::{HistoryRow, MemberId, PushedScore, ScorePoint};
 use chrono::{Days, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use ssi_core::engine::{DayValues, metric_series, pillar_points, score_day};
+use ssi_core::engine::{DayValues, MetricSweep, pillar_points, score_day};
 use ssi_core::{Band, DailyScore, PILLAR_MAX, PillarScores, ProfileSnapshot, ScoringModel, TOTAL_MAX};
 use std::collections::BTreeMap;
 
@@ -34,7 +34,8 @@ impl Store {
     /// Materialises the member's daily scores under the active model from
     /// `from` (or the member's first event or snapshot day; never earlier) up
     /// to `today`, replacing stored rows of those days, in one transaction.
-    /// Returns the number of rows written (0 for a member with no data).
+    /// Returns the number of days scored (0 for a member with no data); a
+    /// stored day whose figures come out the same is left as it is.
     pub fn rescore_member(
         &self,
         member: MemberId,
@@ -49,7 +50,8 @@ impl Store {
     }
 
     /// Recomputes every member's whole history under the active model, one
-    /// transaction per member. Returns the rows written.
+    /// transaction per member. Returns the days scored (stored days whose
+    /// figures come out the same are not rewritten).
     pub fn rescore_all(&self, today: NaiveDate) -> Result<usize, StoreError> {
         self.for_each_member(|tx, model, member| rescore_in(tx, model, member, None, today))
     }
@@ -58,8 +60,16 @@ impl Store {
     /// computing only the days after each member's last stored day (the
     /// server's daily job). Idempotent: a second run writes nothing. One
     /// transaction per member, so other writers get their turn in between.
+    ///
+    /// Which members are due is read first in one read transaction, so a run
+    /// with nothing due (every command of the CLI starts with one) takes no
+    /// write lock at all.
     pub fn materialise_all(&self, today: NaiveDate) -> Result<usize, StoreError> {
-        self.for_each_member(|tx, model, member| match next_unscored_day(tx, member, &model.version)? {
+        let due = self.pool.read(|tx| members_due(tx, &active_version(tx)?, today))?;
+        if due.is_empty() {
+            return Ok(0);
+        }
+        self.for_members(due, |tx, model, member| match next_unscored_day(tx, member, &model.version)? {
             Some(from) if from > today => Ok(0),
             from => rescore_in(tx, model, member, from, today),
         })
@@ -67,9 +77,17 @@ impl Store {
 
     fn for_each_member(
         &self,
-        mut work: impl FnMut(&Connection, &ScoringModel, MemberId) -> Result<usize, StoreError>,
+        work: impl FnMut(&Connection, &ScoringModel, MemberId) -> Result<usize, StoreError>,
     ) -> Result<usize, StoreError> {
         let members = self.pool.read(|tx| crate::members::all_member_ids(tx))?;
+        self.for_members(members, work)
+    }
+
+    fn for_members(
+        &self,
+        members: Vec<MemberId>,
+        mut work: impl FnMut(&Connection, &ScoringModel, MemberId) -> Result<usize, StoreError>,
+    ) -> Result<usize, StoreError> {
         let mut model: Option<ScoringModel> = None;
         let mut written = 0;
         for member in members {
@@ -182,6 +200,28 @@ impl Store {
         })
     }
 
+    /// The member's earliest estimate on or before `to` (or at all), from
+    /// the series [`Store::latest_score`] reads; one index seek, where
+    /// [`Store::history`] would read every day.
+    pub fn first_score(
+        &self,
+        member: MemberId,
+        to: Option<NaiveDate>,
+    ) -> Result<Option<ScorePoint>, StoreError> {
+        self.pool.read(|tx| {
+            ensure_member(tx, member)?;
+            let Some(version) = chosen_version(tx, member)? else { return Ok(None) };
+            let mut stmt = tx.prepare_cached(concat!(
+                "SELECT ",
+                point_columns!(),
+                " FROM daily_scores
+                 WHERE member_id = ?1 AND model_version = ?2 AND date <= ?3
+                 ORDER BY date LIMIT 1"
+            ))?;
+            Ok(stmt.query_row(params![member.0, version, range_end(to)], point_from_row).optional()?)
+        })
+    }
+
     /// How much the total changed over the `days` days up to `on`: the score
     /// as of `on` minus the score as of `on - days` ("as of": the latest stored
     /// day on or before). `None` when either is missing.
@@ -201,28 +241,40 @@ impl Store {
         for score in scores {
             validate_pushed(score)?;
         }
-        self.pool.write(|tx| {
-            ensure_member(tx, member)?;
-            let mut insert = tx.prepare_cached(INSERT_SCORE)?;
-            for score in scores {
-                let mut components = String::new();
-                encode_components(&score.components, &mut components)?;
-                let p = score.pillars;
-                insert.execute(params![
-                    member.0,
-                    format!("{PUSH_PREFIX}{}", score.model_version),
-                    score.date,
-                    p.brand,
-                    p.people,
-                    p.insights,
-                    p.relationships,
-                    score.total,
-                    components
-                ])?;
-            }
-            Ok(scores.len())
-        })
+        self.pool.write(|tx| push_scores_in(tx, member, scores))
     }
+}
+
+/// Writes pushed scores (already validated) in the caller's transaction.
+pub(crate) fn push_scores_in(
+    tx: &Connection,
+    member: MemberId,
+    scores: &[PushedScore],
+) -> Result<usize, StoreError> {
+    ensure_member(tx, member)?;
+    let mut insert = tx.prepare_cached(INSERT_SCORE)?;
+    for score in scores {
+        let mut components = String::new();
+        encode_components(&score.components, &mut components)?;
+        let p = score.pillars;
+        insert.execute(params![
+            member.0,
+            format!("{PUSH_PREFIX}{}", score.model_version),
+            score.date,
+            p.brand,
+            p.people,
+            p.insights,
+            p.relationships,
+            score.total,
+            components
+        ])?;
+    }
+    Ok(scores.len())
+}
+
+/// Checks every pushed score, before anything is written.
+pub(crate) fn validate_pushed_all(scores: &[PushedScore]) -> Result<(), StoreError> {
+    scores.iter().try_for_each(validate_pushed)
 }
 
 const INSERT_SCORE: &str = "INSERT OR REPLACE INTO daily_scores
@@ -298,7 +350,8 @@ fn insert_scores(
 
 /// Scores the member under `model` from `from` (clamped to the member's
 /// first day) to `today` and writes the rows. Reads the events in one ordered
-/// query, streamed into the sweep without collecting them.
+/// query, each row handed to the sweep as borrowed text (nothing is copied
+/// per event), and writes the days with batched inserts.
 pub(crate) fn rescore_in(
     conn: &Connection,
     model: &ScoringModel,
@@ -313,48 +366,92 @@ pub(crate) fn rescore_in(
     if from > today {
         return Ok(0);
     }
-    let mut select = conn.prepare_cached(concat!(
-        "SELECT ",
-        scoring_event_columns!(),
-        " FROM events WHERE member_id = ?1 ORDER BY at, id"
-    ))?;
-    let mut rows = select.query([member.0])?;
-    let mut failure: Option<StoreError> = None;
-    let events = std::iter::from_fn(|| {
-        let next = rows
-            .next()
-            .map_err(StoreError::from)
-            .and_then(|row| row.map(|r| event_from_row(r, false)).transpose());
-        match next {
-            Ok(event) => event,
-            Err(e) => {
-                failure = Some(e);
-                None
-            }
+    let mut sweep = MetricSweep::new(model, from, today);
+    {
+        let mut select = conn.prepare_cached(concat!(
+            "SELECT ",
+            scoring_event_columns!(),
+            " FROM events WHERE member_id = ?1 ORDER BY at, id"
+        ))?;
+        let mut rows = select.query([member.0])?;
+        while let Some(row) = rows.next()? {
+            sweep.add_view(view_from_row(row)?);
         }
-    });
-    let days = metric_series(model, &profiles, events, from, today);
-    if let Some(e) = failure {
-        return Err(e);
     }
-    // The range is cleared and written afresh: one range delete and batched
-    // appends are cheaper than a REPLACE (a delete and an insert) per row.
-    conn.prepare_cached(
-        "DELETE FROM daily_scores WHERE member_id = ?1 AND model_version = ?2 AND date >= ?3 AND date <= ?4",
-    )?
-    .execute(params![member.0, model.version, from, today])?;
-    let mut encoded = String::new();
-    let rows: Vec<ScoreRow> = days
-        .iter()
-        .map(|day| {
-            let (pillars, total) = pillar_points(model, &day.values);
-            encode_components(&day.values, &mut encoded)?;
-            Ok(ScoreRow { date: day.date, pillars, total, components: std::mem::take(&mut encoded) })
-        })
-        .collect::<Result<_, StoreError>>()?;
-    insert_scores(conn, member, &model.version, &rows)?;
+    let days = sweep.finish(&profiles);
+    write_changed_days(conn, model, member, from, today, &days)?;
     tracing::debug!(member = member.0, %from, %today, rows = days.len(), "rescored");
     Ok(days.len())
+}
+
+/// Stores the scored days, writing only those whose stored row differs.
+///
+/// Re-scoring a history that is already stored (the daily job after a
+/// restart, a re-import that adds nothing new, `rescore_all`) mostly finds
+/// the same figures again: comparing with one ordered read of the stored
+/// rows is far cheaper than deleting and rewriting every day. Days that
+/// changed are deleted (one range delete when every stored day changed) and
+/// inserted with batched statements.
+fn write_changed_days(
+    conn: &Connection,
+    model: &ScoringModel,
+    member: MemberId,
+    from: NaiveDate,
+    today: NaiveDate,
+    days: &[DayValues],
+) -> Result<(), StoreError> {
+    let mut stored = conn.prepare_cached(
+        "SELECT date, brand, people, insights, relationships, total, components FROM daily_scores
+         WHERE member_id = ?1 AND model_version = ?2 AND date >= ?3 AND date <= ?4 ORDER BY date",
+    )?;
+    let mut stored_rows = stored.query(params![member.0, model.version, from, today])?;
+    let mut next_stored = stored_rows.next()?;
+    let (mut stored_count, mut stale) = (0usize, Vec::new());
+    let mut changed = Vec::new();
+    let mut components = String::new();
+    for day in days {
+        let (pillars, total) = pillar_points(model, &day.values);
+        encode_components(&day.values, &mut components)?;
+        let mut same = false;
+        // Stored days before this one were not scored now: impossible, as the
+        // sweep yields every day of the range, but skip them safely.
+        while let Some(row) = next_stored {
+            let date: NaiveDate = row.get(0)?;
+            if date > day.date {
+                break;
+            }
+            stored_count += 1;
+            if date == day.date {
+                same = [pillars.brand, pillars.people, pillars.insights, pillars.relationships, total]
+                    .iter()
+                    .enumerate()
+                    .all(|(i, v)| row.get::<_, f64>(i + 1).is_ok_and(|stored| stored == *v))
+                    && row_text(row, 6)? == components;
+                if !same {
+                    stale.push(date);
+                }
+            }
+            next_stored = stored_rows.next()?;
+        }
+        if !same {
+            changed.push(ScoreRow { date: day.date, pillars, total, components: components.clone() });
+        }
+    }
+    drop(stored_rows);
+    if !stale.is_empty() && stale.len() == stored_count {
+        conn.prepare_cached(
+            "DELETE FROM daily_scores WHERE member_id = ?1 AND model_version = ?2 AND date >= ?3 AND date <= ?4",
+        )?
+        .execute(params![member.0, model.version, from, today])?;
+    } else {
+        let mut delete = conn.prepare_cached(
+            "DELETE FROM daily_scores WHERE member_id = ?1 AND model_version = ?2 AND date = ?3",
+        )?;
+        for date in stale {
+            delete.execute(params![member.0, model.version, date])?;
+        }
+    }
+    insert_scores(conn, member, &model.version, &changed)
 }
 
 /// The member's first day: the earlier of the first event's day and the first snapshot's day.
@@ -374,6 +471,23 @@ pub(crate) fn history_start(
     })
 }
 
+/// Members with something to score under `version` up to `today`: they have
+/// events or a profile snapshot, and no stored row on or after `today`. (The
+/// model may change before they are scored; each member is checked again in
+/// its own write transaction.)
+fn members_due(conn: &Connection, version: &str, today: NaiveDate) -> Result<Vec<MemberId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.id FROM members AS m
+         WHERE (EXISTS (SELECT 1 FROM events WHERE member_id = m.id)
+                OR EXISTS (SELECT 1 FROM profile_snapshots WHERE member_id = m.id))
+           AND NOT EXISTS (SELECT 1 FROM daily_scores
+                           WHERE member_id = m.id AND model_version = ?1 AND date >= ?2)
+         ORDER BY m.id",
+    )?;
+    let ids = stmt.query_map(params![version, today.min(LAST_DAY)], |r| Ok(MemberId(r.get(0)?)))?;
+    Ok(ids.collect::<Result<_, _>>()?)
+}
+
 /// The day after the member's last stored day under `version`, or `None`
 /// when nothing is stored yet (score from the start).
 pub(crate) fn next_unscored_day(
@@ -388,25 +502,109 @@ pub(crate) fn next_unscored_day(
 }
 
 /// The series a member's scores are read from: the active model's when the
-/// member has rows under it, else the pushed series with the latest day.
+/// member has rows under it, else the pushed series with the latest day
+/// (ties: the row stored last).
 pub(crate) fn chosen_version(conn: &Connection, member: MemberId) -> Result<Option<String>, StoreError> {
-    let active = active_version(conn)?;
-    let has_active: bool = conn
+    chosen_version_given(conn, member, &active_version(conn)?)
+}
+
+/// [`chosen_version`] with the active model's version already read.
+pub(crate) fn chosen_version_given(
+    conn: &Connection,
+    member: MemberId,
+    active: &str,
+) -> Result<Option<String>, StoreError> {
+    // One statement: whether the active series exists, and the first and
+    // last pushed versions (the same when there is one, as nearly always).
+    let (has_active, first, last): (bool, Option<String>, Option<String>) = conn
         .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM daily_scores WHERE member_id = ?1 AND model_version = ?2)",
+            "SELECT EXISTS (SELECT 1 FROM daily_scores WHERE member_id = ?1 AND model_version = ?2),
+               (SELECT model_version FROM daily_scores
+                WHERE member_id = ?1 AND model_version > 'push:' AND model_version < 'push;'
+                ORDER BY model_version LIMIT 1),
+               (SELECT model_version FROM daily_scores
+                WHERE member_id = ?1 AND model_version > 'push:' AND model_version < 'push;'
+                ORDER BY model_version DESC LIMIT 1)",
         )?
-        .query_row(params![member.0, active], |r| r.get(0))?;
+        .query_row(params![member.0, active], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     if has_active {
-        return Ok(Some(active));
+        return Ok(Some(active.to_string()));
     }
-    Ok(conn
-        .prepare_cached(
-            "SELECT model_version FROM daily_scores
-             WHERE member_id = ?1 AND model_version LIKE 'push:%'
-             ORDER BY date DESC, rowid DESC LIMIT 1",
-        )?
-        .query_row([member.0], |r| r.get(0))
+    match (first, last) {
+        (Some(first), Some(last)) if first == last => Ok(Some(first)),
+        (None, _) => Ok(None),
+        _ => latest_pushed_version(conn, member),
+    }
+}
+
+/// A score with the changes of its total over 7 and over 30 days.
+pub(crate) type PointWithChanges = (ScorePoint, Option<f64>, Option<f64>);
+
+/// The score as of `on` (the latest stored day on or before it) with the
+/// changes of its total over 7 and 30 days before that day, in one
+/// statement: what a leaderboard row needs of a member.
+pub(crate) fn point_with_changes(
+    conn: &Connection,
+    member: MemberId,
+    version: &str,
+    on: NaiveDate,
+) -> Result<Option<PointWithChanges>, StoreError> {
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT ",
+        point_columns!(),
+        ",
+           (SELECT b.total FROM daily_scores AS b
+            WHERE b.member_id = d.member_id AND b.model_version = d.model_version
+              AND b.date <= date(d.date, '-7 days')
+            ORDER BY b.date DESC LIMIT 1),
+           (SELECT b.total FROM daily_scores AS b
+            WHERE b.member_id = d.member_id AND b.model_version = d.model_version
+              AND b.date <= date(d.date, '-30 days')
+            ORDER BY b.date DESC LIMIT 1)
+         FROM daily_scores AS d
+         WHERE d.member_id = ?1 AND d.model_version = ?2 AND d.date <= ?3
+         ORDER BY d.date DESC LIMIT 1"
+    ))?;
+    Ok(stmt
+        .query_row(params![member.0, version, range_end(Some(on))], |row| {
+            let point = point_from_row(row)?;
+            let week: Option<f64> = row.get(7)?;
+            let month: Option<f64> = row.get(8)?;
+            Ok((point.clone(), week.map(|w| point.total - w), month.map(|m| point.total - m)))
+        })
         .optional()?)
+}
+
+/// The pushed series (`push:…`) whose latest row is the latest, by day and
+/// then by the order rows were stored.
+///
+/// Walks the member's pushed versions one index seek at a time (a member has
+/// one or a few) and reads each version's latest row from the primary key,
+/// instead of sorting every pushed row: `LIKE` cannot use the index.
+fn latest_pushed_version(conn: &Connection, member: MemberId) -> Result<Option<String>, StoreError> {
+    // Pushed versions sort between "push:" and "push;" (';' follows ':').
+    let mut next_version = conn.prepare_cached(
+        "SELECT model_version FROM daily_scores
+         WHERE member_id = ?1 AND model_version > ?2 AND model_version < 'push;'
+         ORDER BY model_version LIMIT 1",
+    )?;
+    let mut latest_row = conn.prepare_cached(
+        "SELECT date, rowid FROM daily_scores WHERE member_id = ?1 AND model_version = ?2
+         ORDER BY date DESC LIMIT 1",
+    )?;
+    let mut best: Option<((String, i64), String)> = None;
+    let mut after = PUSH_PREFIX.to_string();
+    while let Some(version) =
+        next_version.query_row(params![member.0, after], |r| r.get::<_, String>(0)).optional()?
+    {
+        let row: (String, i64) =
+            latest_row.query_row(params![member.0, version], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if best.as_ref().is_none_or(|(b, _)| row > *b) {
+            best = Some((row, version.clone()));
+        }
+        after = version;
+    }
+    Ok(best.map(|(_, version)| version))
 }
 
 /// The stored score on the latest day on or before `on` (or the latest day),
@@ -438,13 +636,28 @@ pub(crate) fn change_in(
     days: u32,
     on: NaiveDate,
 ) -> Result<Option<f64>, StoreError> {
+    let Some((now, _)) = score_as_of(conn, member, version, Some(on))? else { return Ok(None) };
+    change_since(conn, member, version, &now, days, on)
+}
+
+/// Change of the total from the score as of `on - days` to `now` (the score as of `on`).
+pub(crate) fn change_since(
+    conn: &Connection,
+    member: MemberId,
+    version: &str,
+    now: &ScorePoint,
+    days: u32,
+    on: NaiveDate,
+) -> Result<Option<f64>, StoreError> {
     let Some(before_day) = on.checked_sub_days(Days::new(u64::from(days))) else { return Ok(None) };
-    let now = score_as_of(conn, member, version, Some(on))?;
-    let before = score_as_of(conn, member, version, Some(before_day))?;
-    Ok(match (now, before) {
-        (Some((now, _)), Some((before, _))) => Some(now.total - before.total),
-        _ => None,
-    })
+    let mut stmt = conn.prepare_cached(
+        "SELECT total FROM daily_scores
+         WHERE member_id = ?1 AND model_version = ?2 AND date <= ?3
+         ORDER BY date DESC LIMIT 1",
+    )?;
+    let before: Option<f64> =
+        stmt.query_row(params![member.0, version, before_day], |r| r.get(0)).optional()?;
+    Ok(before.map(|before| now.total - before))
 }
 
 fn points_in(
@@ -506,24 +719,7 @@ fn encode_components(values: &[f64], out: &mut String) -> Result<(), StoreError>
         if millionths.abs() < 1e15 {
             // Fixed-point text from integers: exact, and much cheaper than
             // float formatting. It reads back as round(value * 1e6) / 1e6.
-            let millionths = millionths as i64;
-            if millionths < 0 {
-                out.push('-');
-            }
-            let (whole, fraction) =
-                (millionths.unsigned_abs() / 1_000_000, millionths.unsigned_abs() % 1_000_000);
-            let _ = write!(out, "{whole}");
-            if fraction != 0 {
-                let mut digits = [b'0'; 6];
-                let mut rest = fraction;
-                for digit in digits.iter_mut().rev() {
-                    *digit = b'0' + (rest % 10) as u8;
-                    rest /= 10;
-                }
-                let significant = 6 - digits.iter().rev().take_while(|&&d| d == b'0').count();
-                out.push('.');
-                out.extend(digits[..significant].iter().map(|&d| char::from(d)));
-            }
+            push_millionths(out, millionths as i64);
         } else {
             // Display never uses exponents, so the text is a JSON number.
             let _ = write!(out, "{}", value.round());
@@ -531,6 +727,44 @@ fn encode_components(values: &[f64], out: &mut String) -> Result<(), StoreError>
     }
     out.push(']');
     Ok(())
+}
+
+/// Appends `millionths / 1e6` as a decimal number with at most six
+/// fraction digits and no trailing zeros, assembled in a small buffer and
+/// appended at once.
+fn push_millionths(out: &mut String, millionths: i64) {
+    // Sign, up to 19 digits, the point: 32 bytes is plenty.
+    let mut text = [0u8; 32];
+    let mut end = text.len();
+    let magnitude = millionths.unsigned_abs();
+    let (mut whole, mut fraction) = (magnitude / 1_000_000, magnitude % 1_000_000);
+    if fraction != 0 {
+        let mut places = 6;
+        while fraction % 10 == 0 {
+            fraction /= 10;
+            places -= 1;
+        }
+        for _ in 0..places {
+            end -= 1;
+            text[end] = b'0' + (fraction % 10) as u8;
+            fraction /= 10;
+        }
+        end -= 1;
+        text[end] = b'.';
+    }
+    loop {
+        end -= 1;
+        text[end] = b'0' + (whole % 10) as u8;
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    if millionths < 0 {
+        end -= 1;
+        text[end] = b'-';
+    }
+    out.push_str(std::str::from_utf8(&text[end..]).unwrap_or_default());
 }
 
 fn parse_components(member: MemberId, date: NaiveDate, text: &str) -> Result<Vec<f64>, StoreError> {

@@ -1,7 +1,7 @@
 //! API tokens of the team server: minted once, stored only as SHA-256 hashes, revocable.
 
 use crate::Store;
-use crate::db::{instant, now_seconds, optional_instant};
+use crate::db::{cached_row, instant, now_seconds, optional_instant};
 use crate::error::StoreError;
 use crate::members::{ensure_member, team_by_id};
 use crate::types::{MemberId, Role, TeamId, TokenId, TokenInfo};
@@ -145,13 +145,13 @@ impl Store {
         }
         let hash = token_hash(plaintext);
         let found = self.pool.read(|tx| {
-            let row: Option<(Vec<u8>, i64)> = tx
-                .query_row(
-                    "SELECT hash, id FROM api_tokens WHERE hash = ?1 AND revoked IS NULL",
-                    [hash.as_slice()],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()?;
+            let row: Option<(Vec<u8>, i64)> = cached_row(
+                tx,
+                "SELECT hash, id FROM api_tokens WHERE hash = ?1 AND revoked IS NULL",
+                [hash.as_slice()],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
             match row {
                 Some((stored, id)) if bool::from(stored.as_slice().ct_eq(hash.as_slice())) => {
                     token_by_id(tx, TokenId(id)).map(Some)
@@ -211,7 +211,8 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn token_by_id(conn: &Connection, id: TokenId) -> Result<TokenInfo, StoreError> {
-    conn.query_row(
+    cached_row(
+        conn,
         concat!("SELECT ", token_columns!(), " FROM api_tokens WHERE id = ?1"),
         [id.0],
         token_from_row,

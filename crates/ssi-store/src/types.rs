@@ -342,3 +342,31 @@ pub struct Percentile {
     /// The group's average total.
     pub group_average: f64,
 }
+
+/// Whom an import is for: [`Store::import_export_for`](crate::Store::import_export_for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportTarget<'a> {
+    /// An existing member; the import fails with [`StoreError::NotFound`](crate::StoreError::NotFound)
+    /// when there is none.
+    Member(MemberId),
+    /// The member with this name (trimmed, ignoring ASCII case). When there is none, it is
+    /// created with `industry` **inside the import's transaction**, so an import that fails
+    /// or whose process dies leaves no member behind.
+    Named {
+        /// The member's name.
+        name: &'a str,
+        /// The industry of a member created now (an existing member's is left alone).
+        industry: Option<&'a str>,
+    },
+}
+
+/// What [`Store::import_export_for`](crate::Store::import_export_for) did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetedImport {
+    /// The member imported for.
+    pub member: Member,
+    /// Whether the import created the member (always `false` for [`ImportTarget::Member`]).
+    pub created: bool,
+    /// What the import did.
+    pub outcome: ImportOutcome,
+}

@@ -632,3 +632,70 @@ fn the_report_recorded_is_the_one_the_source_has_once_read_to_its_end() {
     assert_eq!(record.report, serde_json::json!({ "left_unread": 0 }));
     assert_integrity(&store);
 }
+
+/// Row ids of every stored score of the member under `version`, by day.
+fn row_ids(path: &Path, member: MemberId, version: &str) -> BTreeMap<NaiveDate, i64> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT date, rowid FROM daily_scores WHERE member_id = ?1 AND model_version = ?2")
+        .unwrap();
+    stmt.query_map(rusqlite::params![member.0, version], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn rescoring_a_stored_history_rewrites_only_the_days_that_differ() {
+    let (_dir, store) = temp_store();
+    let alice = store.create_member("Alice", None, None).unwrap();
+    let today = day(2026, 4, 30);
+    store
+        .import_export(alice.id, &meta("q1"), None, ok(synthetic_events(3, day(2026, 1, 1), 90)), today)
+        .unwrap();
+    let good = totals(store.path(), alice.id, DEFAULT_VERSION);
+    let ids = row_ids(store.path(), alice.id, DEFAULT_VERSION);
+
+    // Nothing changed: every day is scored again, and no row is rewritten.
+    assert_eq!(store.rescore_member(alice.id, None, today).unwrap(), good.len());
+    assert_eq!(row_ids(store.path(), alice.id, DEFAULT_VERSION), ids);
+
+    // Two stale days (as after a bug, or a model edited in place) are repaired, and only they.
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    for stale in [day(2026, 2, 10), day(2026, 4, 1)] {
+        conn.execute(
+            "UPDATE daily_scores SET components = '[0]' WHERE member_id = ?1 AND date = ?2",
+            rusqlite::params![alice.id.0, stale],
+        )
+        .unwrap();
+    }
+    assert_eq!(store.rescore_all(today).unwrap(), good.len());
+    let after = row_ids(store.path(), alice.id, DEFAULT_VERSION);
+    let rewritten: Vec<NaiveDate> = after.iter().filter(|(d, id)| ids[*d] != **id).map(|(d, _)| *d).collect();
+    assert_eq!(rewritten, vec![day(2026, 2, 10), day(2026, 4, 1)]);
+    assert_eq!(totals(store.path(), alice.id, DEFAULT_VERSION), good);
+    assert_integrity(&store);
+}
+
+#[test]
+fn of_several_pushed_series_the_one_with_the_latest_day_is_read() {
+    let (_dir, store) = temp_store();
+    let bob = store.create_member("Bob", None, None).unwrap();
+    let push = |version: &str, date: NaiveDate, total: f64| PushedScore {
+        date,
+        model_version: version.into(),
+        pillars: PillarScores::from_array([total / 4.0; 4]),
+        total,
+        components: vec![],
+    };
+    store.push_scores(bob.id, &[push("b-model", day(2026, 3, 1), 40.0)]).unwrap();
+    assert_eq!(store.latest_score(bob.id, None).unwrap().unwrap().model_version, "push:b-model");
+    // A series whose version sorts first but reaches a later day wins ...
+    store.push_scores(bob.id, &[push("a-model", day(2026, 3, 5), 60.0)]).unwrap();
+    let latest = store.latest_score(bob.id, None).unwrap().unwrap();
+    assert_eq!((latest.model_version.as_str(), latest.total), ("push:a-model", 60.0));
+    // ... and on the same day, the series stored last.
+    store.push_scores(bob.id, &[push("c-model", day(2026, 3, 5), 20.0)]).unwrap();
+    let latest = store.latest_score(bob.id, None).unwrap().unwrap();
+    assert_eq!((latest.model_version.as_str(), latest.total), ("push:c-model", 20.0));
+}

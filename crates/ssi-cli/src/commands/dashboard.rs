@@ -3,7 +3,7 @@
 use crate::context::{Context, IMPORT_HINT};
 use crate::output::{
     BaselineJson, BaselinePointJson, ChangesJson, DashboardJson, EstimateJson, FreshnessJson, ReadingJson,
-    TrendJson, print_json, print_text,
+    TrendJson, print_text,
 };
 use crate::render;
 use crate::today::parse_date_arg;
@@ -51,7 +51,11 @@ pub(crate) fn run_bare(ctx: &Context) -> Result<()> {
 pub(crate) fn show(ctx: &Context, store: &Store, member: &Member, date: NaiveDate) -> Result<()> {
     let dashboard = build(store, member, date)?;
     if ctx.json {
-        print_json(&dashboard)
+        // One write, not one per line (stdout is line-buffered): the
+        // dashboard is meant to open instantly, even piped into a script.
+        let mut text = serde_json::to_string_pretty(&dashboard)?;
+        text.push('\n');
+        print_text(&text)
     } else {
         print_text(&render::dashboard::render(&dashboard, &ctx.painter))
     }
@@ -78,10 +82,7 @@ pub(crate) fn build(store: &Store, member: &Member, date: NaiveDate) -> Result<D
 
     let readings = store.readings(member.id, None, Some(date))?;
     let official = readings.last();
-    let first_score = store
-        .history(member.id, None, Some(day))?
-        .into_iter()
-        .find_map(|row| row.estimate.map(|e| (row.date, e.total)));
+    let first_score = store.first_score(member.id, Some(day))?.map(|e| (e.date, e.total));
     let baseline = BaselineJson {
         estimate: first_score.map(|(date, total)| BaselinePointJson {
             date,

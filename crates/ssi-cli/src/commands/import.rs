@@ -5,13 +5,13 @@ use crate::context::{Context, UsageError, find_member, names};
 use crate::output::{DashboardJson, print_json, print_text};
 use crate::render;
 use crate::term::{DIM, Painter, STRONG};
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Result, anyhow};
 use chrono::{DateTime, NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use ssi_core::ProfileSnapshot;
 use ssi_import::{ImportOptions, ImportReport};
-use ssi_store::{ImportFailure, ImportMeta, ImportOutcome, Member, Store};
+use ssi_store::{ImportFailure, ImportMeta, ImportOutcome, ImportTarget, Member, Store};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -100,8 +100,13 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
         |e: &dyn std::fmt::Display| anyhow!("cannot import {}: {e}; nothing was stored", path.display());
     let mut export = ssi_import::open_export(path, ImportOptions::new(key)).map_err(|e| cannot(&e))?;
     let profile = export.profile().map_err(|e| cannot(&e))?;
-    let (member, created) = choose_member(ctx, &store, &profile, path)?;
-    tracing::info!(member = %member.name, created, "importing");
+    let whom = choose_member(ctx, &store, &profile, path)?;
+    let target = match &whom {
+        Whom::Stored(member) => ImportTarget::Member(member.id),
+        // Created inside the import's transaction: a failed or killed import leaves no member.
+        Whom::New(name) => ImportTarget::Named { name, industry: profile.industry.as_deref() },
+    };
+    tracing::info!(member = whom.name(), new = matches!(whom, Whom::New(_)), "importing");
     let meta = ImportMeta {
         fingerprint: export.fingerprint().to_string(),
         source_name: source_name(path),
@@ -112,8 +117,8 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
         report: serde_json::Value::Null,
     };
     let bar = progress_bar(ctx.quiet);
-    let outcome = store.import_export_reporting(
-        member.id,
+    let outcome = store.import_export_for(
+        target,
         &meta,
         Some(&profile),
         Counted { events: export.events(), bar: &bar },
@@ -121,13 +126,9 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
         ctx.today,
     );
     bar.finish_and_clear();
-    let outcome = match outcome {
-        Ok(outcome) => outcome,
+    let done = match outcome {
+        Ok(done) => done,
         Err(failure) => {
-            if created {
-                // Leave the database as it was: no empty member behind a failed import.
-                let _ = store.delete_member(member.id);
-            }
             return Err(match failure {
                 ImportFailure::Source(e) => cannot(&e),
                 ImportFailure::Store(e) => anyhow!(
@@ -137,8 +138,8 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
             });
         }
     };
-    let summary = summarise(&member, created, &meta, &outcome, export.report());
-    let dashboard = match dashboard::build(&store, &member, ctx.today) {
+    let summary = summarise(&done.member, done.created, &meta, &done.outcome, export.report());
+    let dashboard = match dashboard::build(&store, &done.member, ctx.today) {
         Ok(d) => Some(d),
         Err(e) => {
             tracing::info!("no dashboard after import: {e:#}");
@@ -162,15 +163,27 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
     print_text(&text)
 }
 
+/// Whom an export is imported for.
+enum Whom {
+    /// A member already stored.
+    Stored(Member),
+    /// A name no member has yet: the import creates the member.
+    New(String),
+}
+
+impl Whom {
+    fn name(&self) -> &str {
+        match self {
+            Whom::Stored(member) => &member.name,
+            Whom::New(name) => name,
+        }
+    }
+}
+
 /// The member to import for: the one named by --member (or SSI_MEMBER or the
-/// config), else the one the export names, else the only member. Returns it and
-/// whether it was created now.
-fn choose_member(
-    ctx: &Context,
-    store: &Store,
-    profile: &ProfileSnapshot,
-    path: &Path,
-) -> Result<(Member, bool)> {
+/// config), else the one the export names, else the only member. A name no
+/// member has is returned as [`Whom::New`]; the import creates that member.
+fn choose_member(ctx: &Context, store: &Store, profile: &ProfileSnapshot, path: &Path) -> Result<Whom> {
     let members = store.list_members()?;
     let name = match &ctx.settings.member {
         Some(name) => name.trim().to_string(),
@@ -178,7 +191,7 @@ fn choose_member(
     };
     if name.is_empty() {
         return match members.as_slice() {
-            [only] => Ok((only.clone(), false)),
+            [only] => Ok(Whom::Stored(only.clone())),
             [] => Err(UsageError(format!(
                 "{} names no one (its Profile.csv is missing or has no name); say whose it is with --member NAME",
                 path.display()
@@ -193,12 +206,9 @@ fn choose_member(
         };
     }
     if members.iter().any(|m| m.name.eq_ignore_ascii_case(&name)) {
-        return Ok((find_member(store, &members, &name)?, false));
+        return Ok(Whom::Stored(find_member(store, &members, &name)?));
     }
-    let member = store
-        .create_member(&name, profile.industry.as_deref(), None)
-        .with_context(|| format!("cannot add the member {name:?}"))?;
-    Ok((member, true))
+    Ok(Whom::New(name))
 }
 
 /// The export's name as the member knows it (the file or folder name).

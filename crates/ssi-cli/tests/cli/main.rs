@@ -7,6 +7,7 @@ mod calibrate;
 mod check;
 mod completions;
 mod config;
+mod crash;
 mod dashboard;
 mod errors;
 mod explain;

@@ -59,16 +59,9 @@ pub async fn create(
             components: Vec::new(),
         })
         .collect();
-    let (scores_stored, readings_stored) = state
-        .db(move |store| {
-            // The store checks every score before writing any, so a bad score stores nothing;
-            // readings were validated above, so after the scores only I/O can fail.
-            let scores_stored = if scores.is_empty() { 0 } else { store.push_scores(member, &scores)? };
-            let readings_stored =
-                if readings.is_empty() { 0 } else { store.add_readings(member, &readings)? };
-            Ok((scores_stored, readings_stored))
-        })
-        .await?;
+    // One transaction: a bad score stores nothing, and a crash never leaves half a push.
+    let (scores_stored, readings_stored) =
+        state.db(move |store| store.push_scores_and_readings(member, &scores, &readings)).await?;
     tracing::info!(member = member.0, scores_stored, readings_stored, "push stored");
     if scores_stored > 0 {
         crate::alerts::check_member_later(&state, member);

@@ -6,6 +6,7 @@ use crate::auth::{Viewer, viewer_of};
 use crate::error::ApiError;
 use crate::session::{clear_cookie, set_cookie};
 use crate::state::AppState;
+use crate::throttle::Peer;
 use crate::web::LoginContext;
 use crate::wire::LoginForm;
 use axum::extract::rejection::FormRejection;
@@ -44,13 +45,30 @@ fn login_failed(state: &AppState, status: StatusCode, message: &str) -> Response
 }
 
 /// `POST /login`: checks the token and starts a session; the token itself is not kept.
-pub async fn create(State(state): State<AppState>, form: Result<Form<LoginForm>, FormRejection>) -> Response {
+/// A client address with too many failed sign-ins (or API authentications) gets 429.
+pub async fn create(
+    State(state): State<AppState>,
+    peer: Peer,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Response {
+    if let Err(wait) = state.auth_throttle.check(peer.0) {
+        let message = format!(
+            "Too many failed sign-ins from your address. Try again in {} seconds.",
+            crate::throttle::retry_after_secs(wait)
+        );
+        let mut response = login_failed(&state, StatusCode::TOO_MANY_REQUESTS, &message);
+        response.headers_mut().insert(header::RETRY_AFTER, crate::throttle::retry_after_value(wait));
+        return response;
+    }
     let Ok(Form(LoginForm { token })) = form else {
         return login_failed(&state, StatusCode::BAD_REQUEST, "Enter a token to sign in.");
     };
     let token = match state.db(move |store| store.authenticate(&token)).await {
         Ok(Some(token)) => token,
-        Ok(None) => return login_failed(&state, StatusCode::UNAUTHORIZED, "That token is not valid."),
+        Ok(None) => {
+            state.auth_throttle.record_failure(peer.0);
+            return login_failed(&state, StatusCode::UNAUTHORIZED, "That token is not valid.");
+        }
         Err(error) => return state.templates.error_page(None, &error),
     };
     let session = match state.sessions.create(token.id) {

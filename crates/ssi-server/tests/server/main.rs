@@ -1,12 +1,17 @@
 //! Integration tests of the ssi team server, in one test binary: handler tests through
 //! `app(state).oneshot(…)` (advice routes included), webhook alerts against a receiver on
 //! 127.0.0.1:0, the authorisation matrix generated from the route table,
-//! end-to-end tests against the real binary on 127.0.0.1:0, and a headless browser test.
+//! end-to-end tests against the real binary on 127.0.0.1:0, crash, load and security tests
+//! against the real binary (SIGKILL, restarts, the auth throttle, logs at trace level), and a
+//! headless browser test.
 
 mod advice;
 mod alerts;
 mod authz;
 mod browser;
+mod crash;
 mod e2e;
 mod handlers;
+mod process;
+mod security;
 mod support;

@@ -1,0 +1,423 @@
+//! `cargo xtask bench [--quick]`: ssi's performance benchmark, every figure a ratio against a reference from the same run.
+//!
+//! Rows (see docs/performance.md for the method and the latest figures):
+//! 1. `ssi import` of the heavy synthetic archive vs `sqlite3` loading the same CSV files;
+//! 2. peak memory of importing the heavy archive vs a ten times smaller one;
+//! 3. recomputing 1,000 members × 3 years of daily scores vs a bare scan of their events;
+//! 4. `ssi dashboard --json` on the heavy database vs `ssi --version`;
+//! 5. the server's team leaderboard and member history vs its `/healthz`, under `wrk`.
+//!
+//! `cargo xtask bench` checks the tools, builds the release binaries, then
+//! runs the release build of xtask itself (`bench --built`), so the parts
+//! measured inside xtask (filling databases, the scan, the recompute) run
+//! optimised. The table goes to stdout, results.json to `target/bench/` (or
+//! `--out DIR`).
+
+mod dashboard;
+mod history;
+mod import;
+mod measure;
+mod report;
+mod server;
+mod synthetic;
+mod tools;
+
+pub(crate) use measure::probe_main;
+
+use anyhow::{Context, Result, bail};
+use report::{Condition, Row, Side, Target, figure};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+const USAGE: &str = "\
+cargo xtask bench [--quick] [--out DIR] [--keep]
+
+Measures ssi against references run on the same machine, on the same data, and
+prints the table of ratios; writes DIR/results.json (default target/bench).
+  --quick  a scaled-down run (under a minute once built) that exercises every row
+  --out    where results.json (and the scratch folder work/) go
+  --keep   keep the scratch databases and archives in DIR/work
+
+Needs sqlite3 and wrk (Debian: sudo apt-get install sqlite3 wrk).";
+
+/// How big each part of a run is.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    /// Whether this is the scaled-down run.
+    pub(crate) quick: bool,
+    /// The "heavy" archive of rows 1, 2 and 4 is heavy / this.
+    pub(crate) big_divisor: usize,
+    /// The small archive of row 2 is heavy / this (ten times `big_divisor`).
+    pub(crate) small_divisor: usize,
+    /// Archive sizes of the growth table (heavy / each).
+    pub(crate) archive_divisors: [usize; 3],
+    /// Runs of each import and raw load.
+    pub(crate) import_runs: usize,
+    /// Synthetic members of row 3.
+    pub(crate) history_members: usize,
+    /// Team sizes of the recompute growth table (the last is `history_members`).
+    pub(crate) history_growth: [usize; 3],
+    /// Rounds of scan and recompute.
+    pub(crate) history_rounds: usize,
+    /// Runs of each command of row 4.
+    pub(crate) dashboard_runs: usize,
+    /// Members on the server of row 5.
+    pub(crate) server_members: usize,
+    /// Days of scores per server member.
+    pub(crate) server_days: u32,
+    /// Members per team of the leaderboard row.
+    pub(crate) team_size: usize,
+    /// Team sizes of the leaderboard growth table.
+    pub(crate) team_growth: [usize; 3],
+    /// wrk connections.
+    pub(crate) connections: u32,
+    /// Seconds per measured wrk run.
+    pub(crate) wrk_seconds: u32,
+    /// Seconds per growth wrk run.
+    pub(crate) growth_wrk_seconds: u32,
+}
+
+impl Plan {
+    fn full() -> Plan {
+        Plan {
+            quick: false,
+            big_divisor: 1,
+            small_divisor: 10,
+            archive_divisors: [10, 3, 1],
+            import_runs: 5,
+            history_members: 1000,
+            history_growth: [100, 300, 1000],
+            history_rounds: 3,
+            dashboard_runs: 21,
+            server_members: 10_000,
+            server_days: 365,
+            team_size: 100,
+            team_growth: [10, 100, 1000],
+            connections: 8,
+            wrk_seconds: 10,
+            growth_wrk_seconds: 5,
+        }
+    }
+
+    fn quick() -> Plan {
+        Plan {
+            quick: true,
+            big_divisor: 10,
+            small_divisor: 100,
+            archive_divisors: [100, 30, 10],
+            import_runs: 2,
+            history_members: 40,
+            history_growth: [10, 20, 40],
+            history_rounds: 1,
+            dashboard_runs: 5,
+            server_members: 400,
+            server_days: 365,
+            team_size: 50,
+            team_growth: [10, 50, 100],
+            connections: 8,
+            wrk_seconds: 2,
+            growth_wrk_seconds: 1,
+        }
+    }
+}
+
+/// The release binaries measured.
+#[derive(Debug, Clone)]
+pub(crate) struct Bins {
+    /// `ssi`.
+    pub(crate) ssi: PathBuf,
+    /// `ssi-server`.
+    pub(crate) server: PathBuf,
+}
+
+struct Options {
+    quick: bool,
+    out: PathBuf,
+    keep: bool,
+    built: bool,
+}
+
+fn parse(args: &[String]) -> Result<Option<Options>> {
+    let mut options =
+        Options { quick: false, out: crate::target_dir().join("bench"), keep: false, built: false };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => options.quick = true,
+            "--keep" => options.keep = true,
+            "--built" => options.built = true,
+            "--out" => {
+                let dir = args.next().context("--out needs a folder")?;
+                options.out = PathBuf::from(dir);
+            }
+            "-h" | "--help" => return Ok(None),
+            other => bail!("unknown argument {other:?}\n\n{USAGE}"),
+        }
+    }
+    if options.out.is_relative() {
+        options.out = std::env::current_dir()?.join(&options.out);
+    }
+    Ok(Some(options))
+}
+
+/// Runs `cargo xtask bench` with the arguments after the task name.
+pub(crate) fn run(args: &[String]) -> Result<()> {
+    let Some(options) = parse(args)? else {
+        println!("{USAGE}");
+        return Ok(());
+    };
+    tools::check()?;
+    if !options.built {
+        return build_and_rerun(args);
+    }
+    let plan = if options.quick { Plan::quick() } else { Plan::full() };
+    let target = crate::target_dir().join("release");
+    let bins = Bins { ssi: target.join("ssi"), server: target.join("ssi-server") };
+    for bin in [&bins.ssi, &bins.server] {
+        if !bin.exists() {
+            bail!("{} is missing: run `cargo xtask bench` (it builds the release binaries)", bin.display());
+        }
+    }
+    std::fs::create_dir_all(&options.out)?;
+    let work = options.out.join("work");
+    if work.exists() {
+        std::fs::remove_dir_all(&work).with_context(|| format!("removing {}", work.display()))?;
+    }
+    std::fs::create_dir_all(&work)?;
+    let started = Instant::now();
+    let outcome = measure_all(&plan, &bins, &work);
+    if !options.keep {
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    let (rows, growth) = outcome?;
+    let results = json!({
+        "quick": plan.quick,
+        "finished": chrono::Utc::now().to_rfc3339(),
+        "duration_s": started.elapsed().as_secs_f64(),
+        "machine": machine(),
+        "rows": rows.iter().map(Row::json).collect::<Vec<_>>(),
+        "growth": growth,
+    });
+    let path = options.out.join("results.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&results)? + "\n")
+        .with_context(|| format!("writing {}", path.display()))?;
+    println!("{}\n", report::table(&rows));
+    println!("{}", growth_text(&growth));
+    let failing = rows.iter().filter(|r| !r.holds()).count();
+    println!(
+        "{} of {} rows meet their target; {} in {:.0} s{}",
+        rows.len() - failing,
+        rows.len(),
+        path.display(),
+        started.elapsed().as_secs_f64(),
+        if plan.quick { " (--quick: scaled down, figures are not the targets' sizes)" } else { "" }
+    );
+    Ok(())
+}
+
+/// Builds the release binaries, then runs the release xtask with the same arguments.
+fn build_and_rerun(args: &[String]) -> Result<()> {
+    let mut build = crate::cargo();
+    build.args(["build", "--release", "-p", "ssi-cli", "-p", "ssi-server", "-p", "xtask"]);
+    crate::run("cargo build --release -p ssi-cli -p ssi-server -p xtask", build)?;
+    let xtask = crate::target_dir().join("release").join("xtask");
+    let status = std::process::Command::new(&xtask)
+        .arg("bench")
+        .args(args)
+        .arg("--built")
+        .status()
+        .with_context(|| format!("could not start {}", xtask.display()))?;
+    if !status.success() {
+        bail!("the benchmark failed ({status})");
+    }
+    Ok(())
+}
+
+fn measure_all(plan: &Plan, bins: &Bins, work: &Path) -> Result<(Vec<Row>, Value)> {
+    let sizes = import::measure_sizes(plan, bins, work)?;
+    let at = |divisor: usize| {
+        sizes.iter().find(|s| s.divisor == divisor).context("an archive size the plan names was not measured")
+    };
+    let (big, small) = (at(plan.big_divisor)?, at(plan.small_divisor)?);
+    let dashboard = dashboard::run(plan, bins, &big.database)?;
+    let history = history::run(plan, work)?;
+    let server = server::run(plan, &bins.server, work)?;
+
+    let archive =
+        |divisor: usize| if divisor == 1 { "heavy".to_string() } else { format!("heavy/{divisor}") };
+    let secs = |d: std::time::Duration| d.as_secs_f64();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    let p99_limit_ms = 25.0;
+    let server_row = |id, title, label: &str, load: &server::Load| Row {
+        id,
+        title,
+        ssi: Side { label: label.to_string(), value: load.rps, unit: "req/s" },
+        reference: Side { label: "/healthz".into(), value: server.health.rps, unit: "req/s" },
+        target: Target::AtLeast(0.5),
+        condition: Some(Condition {
+            text: format!("p99 < {p99_limit_ms} ms"),
+            measured: format!("p50 {:.2} ms, p99 {:.2} ms", ms(load.p50), ms(load.p99)),
+            holds: ms(load.p99) < p99_limit_ms,
+        }),
+        details: json!({
+            "p50_ms": ms(load.p50), "p99_ms": ms(load.p99), "requests": load.requests,
+            "healthz_p50_ms": ms(server.health.p50), "healthz_p99_ms": ms(server.health.p99),
+            "members": server.members, "days": server.days, "team_size": server.team_size,
+            "connections": server.connections, "seconds": server.seconds,
+        }),
+    };
+    let rows = vec![
+        Row {
+            id: "import_vs_raw_load",
+            title: "1 import vs raw load",
+            ssi: Side {
+                label: format!("ssi import {}", archive(big.divisor)),
+                value: secs(big.ssi),
+                unit: "s",
+            },
+            reference: Side { label: "sqlite3 .import".into(), value: secs(big.raw), unit: "s" },
+            target: Target::AtMost(1.0),
+            condition: None,
+            details: json!({
+                "archive": archive(big.divisor), "events": big.events, "archive_bytes": big.archive_bytes,
+                "csv_bytes": big.csv_bytes, "runs": plan.import_runs,
+            }),
+        },
+        Row {
+            id: "import_memory_flat",
+            title: "2 memory flat in size",
+            ssi: Side {
+                label: format!("peak RSS {}", archive(big.divisor)),
+                value: mib(big.ssi_rss_kib),
+                unit: "MiB",
+            },
+            reference: Side {
+                label: format!("peak RSS {}", archive(small.divisor)),
+                value: mib(small.ssi_rss_kib),
+                unit: "MiB",
+            },
+            target: Target::AtMost(1.25),
+            condition: None,
+            details: json!({ "big_events": big.events, "small_events": small.events }),
+        },
+        Row {
+            id: "history_recompute_vs_scan",
+            title: "3 history recompute vs scan",
+            ssi: Side {
+                label: format!("rescore_all {} members", history.all.members),
+                value: secs(history.all.recompute),
+                unit: "s",
+            },
+            reference: Side { label: "SELECT every event".into(), value: secs(history.all.scan), unit: "s" },
+            target: Target::AtMost(1.5),
+            condition: None,
+            details: json!({
+                "members": history.all.members, "days": history.days, "events": history.all.events,
+                "days_scored": history.all.days_scored, "rounds": plan.history_rounds,
+                "first_materialisation_s": secs(history.all.first),
+                "first_materialisation_ratio": secs(history.all.first) / secs(history.all.scan),
+            }),
+        },
+        Row {
+            id: "dashboard_vs_process_start",
+            title: "4 dashboard vs process start",
+            ssi: Side { label: "ssi dashboard --json".into(), value: ms(dashboard.dashboard), unit: "ms" },
+            reference: Side { label: "ssi --version".into(), value: ms(dashboard.version), unit: "ms" },
+            target: Target::AtMost(3.0),
+            condition: None,
+            details: json!({ "archive": archive(big.divisor), "runs": plan.dashboard_runs }),
+        },
+        server_row(
+            "server_leaderboard_vs_hello",
+            "5a server leaderboard vs hello",
+            "leaderboard",
+            &server.leaderboard,
+        ),
+        server_row(
+            "server_history_vs_hello",
+            "5b server history vs hello",
+            "member history",
+            &server.history,
+        ),
+    ];
+    let growth = json!({
+        "archive_size": sizes.iter().rev().map(|s| json!({
+            "archive": archive(s.divisor), "events": s.events, "csv_bytes": s.csv_bytes,
+            "ssi_import_s": secs(s.ssi), "raw_load_s": secs(s.raw), "peak_rss_mib": mib(s.ssi_rss_kib),
+            "us_per_event": secs(s.ssi) * 1e6 / s.events.max(1) as f64,
+        })).collect::<Vec<_>>(),
+        "team_size_recompute": history.growth.iter().map(|p| json!({
+            "members": p.members, "events": p.events, "days_scored": p.days_scored,
+            "recompute_s": secs(p.recompute), "first_materialisation_s": secs(p.first), "scan_s": secs(p.scan),
+            "ms_per_member": secs(p.recompute) * 1e3 / p.members.max(1) as f64,
+        })).collect::<Vec<_>>(),
+        "team_size_leaderboard": server.growth.iter().map(|p| json!({
+            "team_size": p.size, "rps": p.load.rps, "p50_ms": ms(p.load.p50), "p99_ms": ms(p.load.p99),
+        })).collect::<Vec<_>>(),
+    });
+    Ok((rows, growth))
+}
+
+/// The growth tables as text.
+fn growth_text(growth: &Value) -> String {
+    let mut out = String::from("How cost grows\n\narchive size:\n");
+    let list = |key: &str| growth[key].as_array().cloned().unwrap_or_default();
+    let num = |v: &Value, key: &str| v[key].as_f64().unwrap_or(f64::NAN);
+    for s in list("archive_size") {
+        out.push_str(&format!(
+            "  {:<10} {:>8} events  import {:>10}  raw load {:>10}  peak {:>10}  {:.2} µs/event\n",
+            s["archive"].as_str().unwrap_or("?"),
+            num(&s, "events"),
+            figure(num(&s, "ssi_import_s"), "s"),
+            figure(num(&s, "raw_load_s"), "s"),
+            figure(num(&s, "peak_rss_mib"), "MiB"),
+            num(&s, "us_per_event"),
+        ));
+    }
+    out.push_str("team size, history recompute:\n");
+    for p in list("team_size_recompute") {
+        out.push_str(&format!(
+            "  {:>5} members {:>9} events  recompute {:>10}  first {:>10}  scan {:>10}  {:.2} ms/member\n",
+            num(&p, "members"),
+            num(&p, "events"),
+            figure(num(&p, "recompute_s"), "s"),
+            figure(num(&p, "first_materialisation_s"), "s"),
+            figure(num(&p, "scan_s"), "s"),
+            num(&p, "ms_per_member"),
+        ));
+    }
+    out.push_str("team size, leaderboard under load:\n");
+    for p in list("team_size_leaderboard") {
+        out.push_str(&format!(
+            "  {:>5} members  {:>10}  p50 {:>9}  p99 {:>9}\n",
+            num(&p, "team_size"),
+            figure(num(&p, "rps"), "req/s"),
+            figure(num(&p, "p50_ms"), "ms"),
+            figure(num(&p, "p99_ms"), "ms"),
+        ));
+    }
+    out
+}
+
+/// What machine the figures came from.
+fn machine() -> Value {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo.lines().find_map(|l| {
+        l.strip_prefix("model name").and_then(|r| r.split_once(':')).map(|(_, m)| m.trim().to_string())
+    });
+    let memory_kib = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
+        m.lines().find_map(|l| {
+            l.strip_prefix("MemTotal:").and_then(|r| r.split_whitespace().next()?.parse::<u64>().ok())
+        })
+    });
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").ok().map(|s| s.trim().to_string());
+    json!({
+        "cpu": cpu,
+        "cores": std::thread::available_parallelism().map(|n| n.get()).ok(),
+        "memory_gib": memory_kib.map(|k| (k as f64 / 1024.0 / 1024.0 * 10.0).round() / 10.0),
+        "kernel": kernel,
+        "tools": tools::TOOLS.iter().map(|t| json!({ "command": t.command, "version": tools::version(t) })).collect::<Vec<_>>(),
+    })
+}

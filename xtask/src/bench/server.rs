@@ -1,0 +1,377 @@
+//! Row 5: the team server under `wrk`: team leaderboard and member history against `/healthz` of the same server.
+//!
+//! The database holds `members` members with a year of daily scores each,
+//! written through `Store::push_scores` (the route a team fed by `ssi push`
+//! takes; one call per member). Members sit in teams: one team of each
+//! growth size (e.g. 10, 100 and 1,000 members) and the rest in teams of
+//! `team_size`. The server runs as a process on loopback; `wrk` drives it with
+//! a fixed connection count and duration, rotating over the teams' (or the
+//! members') URLs with a small Lua script so no answer is served from one hot
+//! row.
+
+use super::Plan;
+use super::synthetic::pushed_series;
+use anyhow::{Context, Result, bail};
+use chrono::{NaiveDate, Utc};
+use ssi_store::{Store, TeamId};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The admin token the benchmark installs (only ever on a throwaway database on loopback).
+const ADMIN_TOKEN: &str = "ssi_bench_0123456789abcdef0123456789abcdef";
+
+/// What `wrk` measured for one URL set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Load {
+    /// Requests per second.
+    pub(crate) rps: f64,
+    /// Median latency.
+    pub(crate) p50: Duration,
+    /// 99th percentile latency.
+    pub(crate) p99: Duration,
+    /// Requests completed.
+    pub(crate) requests: u64,
+}
+
+/// The leaderboard of one team size.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TeamPoint {
+    /// Members in the team.
+    pub(crate) size: usize,
+    /// Its leaderboard under load.
+    pub(crate) load: Load,
+}
+
+/// Everything row 5 measured.
+#[derive(Debug, Clone)]
+pub(crate) struct ServerResult {
+    /// Members in the database.
+    pub(crate) members: usize,
+    /// Daily scores per member.
+    pub(crate) days: u32,
+    /// Members per team of the leaderboard row.
+    pub(crate) team_size: usize,
+    /// `/healthz` (mean of a run before and a run after the API rows).
+    pub(crate) health: Load,
+    /// The team leaderboard, rotating over the teams of `team_size`.
+    pub(crate) leaderboard: Load,
+    /// The member history (a year of days), rotating over every member.
+    pub(crate) history: Load,
+    /// The leaderboard at each growth team size.
+    pub(crate) growth: Vec<TeamPoint>,
+    /// `wrk` connections.
+    pub(crate) connections: u32,
+    /// Seconds of each measured `wrk` run.
+    pub(crate) seconds: u32,
+}
+
+/// Teams and members created.
+struct Layout {
+    /// Teams of the leaderboard row.
+    main_teams: Vec<TeamId>,
+    /// One team per growth size.
+    growth_teams: Vec<(usize, TeamId)>,
+    /// Every member id, ascending.
+    members: Vec<i64>,
+}
+
+/// Fills the database, starts the server and measures.
+pub(crate) fn run(plan: &Plan, server_bin: &Path, work: &Path) -> Result<ServerResult> {
+    let db = work.join("server.db");
+    let today = Utc::now().date_naive();
+    eprintln!("==> server: filling {} members × {} days", plan.server_members, plan.server_days);
+    let started = Instant::now();
+    let layout = fill(plan, &db, today)?;
+    eprintln!("    filled in {:.1} s", started.elapsed().as_secs_f64());
+
+    let address = free_address()?;
+    let log = work.join("server.log");
+    let mut server = start(server_bin, &db, address, &log)?;
+    let result = measure(plan, &layout, address, work);
+    let _ = server.kill();
+    let _ = server.wait();
+    result.with_context(|| format!("the server's log is {}", log.display()))
+}
+
+fn fill(plan: &Plan, db: &Path, today: NaiveDate) -> Result<Layout> {
+    super::import::remove_db(db)?;
+    let store = Store::open(db)?;
+    let model = store.active_model()?;
+    let mut sizes: Vec<usize> = plan.team_growth.to_vec();
+    let mut rest = plan.server_members.saturating_sub(sizes.iter().sum());
+    while rest > 0 {
+        let size = rest.min(plan.team_size);
+        sizes.push(size);
+        rest -= size;
+    }
+    let mut layout = Layout { main_teams: Vec::new(), growth_teams: Vec::new(), members: Vec::new() };
+    let mut next = 0u64;
+    for (i, &size) in sizes.iter().enumerate() {
+        let team = store.create_team(&format!("Team {i:04}"))?;
+        if i < plan.team_growth.len() {
+            layout.growth_teams.push((size, team.id));
+        } else if size == plan.team_size {
+            layout.main_teams.push(team.id);
+        }
+        for _ in 0..size {
+            let member = store.create_member(
+                &format!("Member {next:05}"),
+                Some("Software Development"),
+                Some(team.id),
+            )?;
+            let series =
+                pushed_series(7, next, today, plan.server_days, &model.version, model.components.len());
+            store.push_scores(member.id, &series)?;
+            layout.members.push(member.id.0);
+            next += 1;
+        }
+    }
+    if layout.main_teams.is_empty() {
+        bail!("no team of {} members: raise the member count", plan.team_size);
+    }
+    Ok(layout)
+}
+
+fn free_address() -> Result<SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("no free loopback port")?;
+    Ok(listener.local_addr()?)
+}
+
+fn start(server_bin: &Path, db: &Path, address: SocketAddr, log: &Path) -> Result<Child> {
+    let log_file = std::fs::File::create(log)?;
+    let mut child = Command::new(server_bin)
+        .arg("serve")
+        .arg("--bind")
+        .arg(address.to_string())
+        .arg("--database")
+        .arg(db)
+        .env("SSI_ADMIN_TOKEN", ADMIN_TOKEN)
+        .env_remove("SSI_CONFIG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log_file)
+        .spawn()
+        .context("could not start ssi-server")?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(200) = get(address, "/readyz") {
+            return Ok(child);
+        }
+        if let Some(status) = child.try_wait()? {
+            bail!("ssi-server exited at start ({status}); see {}", log.display());
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            bail!("ssi-server did not become ready within a minute; see {}", log.display());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// One GET with the admin token; returns the status code.
+fn get(address: SocketAddr, path: &str) -> Result<u16> {
+    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {ADMIN_TOKEN}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response.split_whitespace().nth(1).and_then(|s| s.parse().ok());
+    status.with_context(|| format!("no HTTP status in the answer to {path}"))
+}
+
+fn measure(plan: &Plan, layout: &Layout, address: SocketAddr, work: &Path) -> Result<ServerResult> {
+    let leaderboards: Vec<String> =
+        layout.main_teams.iter().map(|t| format!("/api/v1/teams/{}/leaderboard", t.0)).collect();
+    let histories: Vec<String> =
+        layout.members.iter().map(|m| format!("/api/v1/members/{m}/history")).collect();
+    for path in ["/healthz", leaderboards[0].as_str(), histories[0].as_str()] {
+        let status = get(address, path)?;
+        if status != 200 {
+            bail!("GET {path} answered {status}, not 200");
+        }
+    }
+    let wrk = |name: &str, paths: &[String], seconds: u32| -> Result<Load> {
+        let script = work.join(format!("{name}.lua"));
+        std::fs::write(&script, rotation_script(paths))?;
+        run_wrk(address, &script, plan.connections, seconds)
+    };
+    let health_path = ["/healthz".to_string()];
+    eprintln!("==> server: warming up");
+    wrk("warmup-health", &health_path, 1)?;
+    wrk("warmup-leaderboard", &leaderboards, 1)?;
+    wrk("warmup-history", &histories, 1)?;
+    eprintln!("==> server: wrk -c {} for {} s per URL set", plan.connections, plan.wrk_seconds);
+    let health_before = wrk("health", &health_path, plan.wrk_seconds)?;
+    let leaderboard = wrk("leaderboard", &leaderboards, plan.wrk_seconds)?;
+    let history = wrk("history", &histories, plan.wrk_seconds)?;
+    let health_after = wrk("health", &health_path, plan.wrk_seconds)?;
+    let mut growth = Vec::new();
+    for &(size, team) in &layout.growth_teams {
+        eprintln!("==> server: leaderboard of a team of {size}");
+        let path = [format!("/api/v1/teams/{}/leaderboard", team.0)];
+        growth.push(TeamPoint { size, load: wrk(&format!("team-{size}"), &path, plan.growth_wrk_seconds)? });
+    }
+    let health = Load {
+        rps: (health_before.rps + health_after.rps) / 2.0,
+        p50: (health_before.p50 + health_after.p50) / 2,
+        p99: (health_before.p99 + health_after.p99) / 2,
+        requests: health_before.requests + health_after.requests,
+    };
+    Ok(ServerResult {
+        members: layout.members.len(),
+        days: plan.server_days,
+        team_size: plan.team_size,
+        health,
+        leaderboard,
+        history,
+        growth,
+        connections: plan.connections,
+        seconds: plan.wrk_seconds,
+    })
+}
+
+/// A wrk script that sends the paths in turn, one request each.
+fn rotation_script(paths: &[String]) -> String {
+    let mut text = String::from("local paths = {\n");
+    for path in paths {
+        text.push_str(&format!("  \"{path}\",\n"));
+    }
+    text.push_str(
+        "}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n",
+    );
+    text
+}
+
+fn run_wrk(address: SocketAddr, script: &PathBuf, connections: u32, seconds: u32) -> Result<Load> {
+    let output = Command::new("wrk")
+        .args(["--threads", "1", "--latency", "--timeout", "10s"])
+        .arg("--connections")
+        .arg(connections.to_string())
+        .arg("--duration")
+        .arg(format!("{seconds}s"))
+        .arg("--header")
+        .arg(format!("Authorization: Bearer {ADMIN_TOKEN}"))
+        .arg("--script")
+        .arg(script)
+        .arg(format!("http://{address}/"))
+        .stdin(Stdio::null())
+        .output()
+        .context("could not start wrk")?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        bail!("wrk failed ({}): {}{}", output.status, text, String::from_utf8_lossy(&output.stderr));
+    }
+    parse_wrk(&text)
+}
+
+/// Reads requests per second, p50, p99 and the request count from wrk's
+/// `--latency` report; any non-2xx answer or socket error is an error.
+pub(crate) fn parse_wrk(text: &str) -> Result<Load> {
+    let mut rps = None;
+    let (mut p50, mut p99) = (None, None);
+    let mut requests = None;
+    for line in text.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["Requests/sec:", value] => rps = value.parse::<f64>().ok(),
+            ["50%", value] => p50 = parse_latency(value),
+            ["99%", value] => p99 = parse_latency(value),
+            [count, "requests", "in", ..] => requests = count.parse::<u64>().ok(),
+            ["Non-2xx", ..] => bail!("wrk saw error answers: {}", line.trim()),
+            ["Socket", "errors:", ..] => {
+                // "Socket errors: connect 0, read 0, write 0, timeout 0"
+                let failed =
+                    words.iter().filter_map(|w| w.trim_end_matches(',').parse::<u64>().ok()).any(|n| n > 0);
+                if failed {
+                    bail!("wrk saw {}", line.trim());
+                }
+            }
+            _ => {}
+        }
+    }
+    match (rps, p50, p99, requests) {
+        (Some(rps), Some(p50), Some(p99), Some(requests)) if requests > 0 => {
+            Ok(Load { rps, p50, p99, requests })
+        }
+        _ => bail!("could not read wrk's report:\n{text}"),
+    }
+}
+
+/// `155.00us`, `1.23ms`, `2.00s`.
+fn parse_latency(text: &str) -> Option<Duration> {
+    let (number, scale) = if let Some(n) = text.strip_suffix("us") {
+        (n, 1e-6)
+    } else if let Some(n) = text.strip_suffix("ms") {
+        (n, 1e-3)
+    } else if let Some(n) = text.strip_suffix('m') {
+        (n, 60.0)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1.0)
+    } else {
+        return None;
+    };
+    let value: f64 = number.parse().ok()?;
+    Some(Duration::from_secs_f64(value * scale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPORT: &str = "Running 2s test @ http://127.0.0.1:4000/
+  1 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   310.21us  120.00us   4.10ms   90.00%
+    Req/Sec    25.10k     1.20k   27.00k    70.00%
+  Latency Distribution
+     50%  280.00us
+     75%  340.00us
+     90%  420.00us
+     99%    1.25ms
+  50210 requests in 2.00s, 7.12MB read
+Requests/sec:  25080.50
+Transfer/sec:      3.56MB
+";
+
+    #[test]
+    fn wrk_reports_are_read() {
+        let load = parse_wrk(REPORT).unwrap();
+        assert_eq!(load.requests, 50210);
+        assert!((load.rps - 25080.5).abs() < 1e-9);
+        assert_eq!(load.p50, Duration::from_micros(280));
+        assert_eq!(load.p99, Duration::from_micros(1250));
+    }
+
+    #[test]
+    fn error_answers_and_socket_errors_fail_the_run() {
+        let non_2xx = REPORT.replace("Requests/sec", "  Non-2xx or 3xx responses: 12\nRequests/sec");
+        assert!(parse_wrk(&non_2xx).is_err());
+        let timeouts = REPORT
+            .replace("Requests/sec", "  Socket errors: connect 0, read 0, write 0, timeout 3\nRequests/sec");
+        assert!(parse_wrk(&timeouts).is_err());
+        let clean = REPORT
+            .replace("Requests/sec", "  Socket errors: connect 0, read 0, write 0, timeout 0\nRequests/sec");
+        assert!(parse_wrk(&clean).is_ok());
+        assert!(parse_wrk("nonsense").is_err());
+    }
+
+    #[test]
+    fn latencies_have_units() {
+        assert_eq!(parse_latency("2.00s"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_latency("1.50ms"), Some(Duration::from_micros(1500)));
+        assert_eq!(parse_latency("12"), None);
+    }
+
+    #[test]
+    fn the_script_rotates_over_every_path() {
+        let script = rotation_script(&["/a".into(), "/b".into()]);
+        assert!(script.contains("\"/a\",\n  \"/b\","));
+        assert!(script.contains("i = i % #paths + 1"));
+    }
+}

@@ -1,0 +1,712 @@
+//! `cargo xtask load`: the real `ssi-server` on 127.0.0.1 under concurrent writers (pushes,
+//! readings, export uploads) and readers (leaderboard, history, score) for a bounded time,
+//! optionally restarted mid-run (once with SIGTERM, once with SIGKILL). Afterwards every
+//! acknowledged write must be in the database and no answer may have been a 5xx (the
+//! documented "shutting down" refusal of an upload during a graceful stop aside). The test
+//! suite runs a three-second version (`crates/ssi-server/tests/server/crash.rs`).
+//!
+//! Loopback only, requests bounded in number (`--max-requests`) and time (`--seconds`,
+//! and 30 s per request); the database is a throwaway under `target/load/`.
+
+use crate::gen_export::{GenOptions, Size, Style, export_base_name, write_archive};
+use anyhow::{Context, Result, bail};
+use chrono::{Days, NaiveDate};
+use serde_json::{Value, json};
+use ssi_store::{MemberId, Store};
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, BufWriter};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+const USAGE: &str = "\
+cargo xtask load [--seconds N] [--restart] [--writers N] [--readers N] [--max-requests N] [--release]
+
+Runs ssi-server on 127.0.0.1 under concurrent writers and readers, then checks that every
+acknowledged write is stored and that no answer was a 5xx.
+  --seconds N       how long the load runs (default 20)
+  --restart         restart the server mid-run: SIGTERM at 1/3, SIGKILL at 2/3
+  --writers N       push writers (default 4); one readings writer and one uploader run besides
+  --readers N       reader threads (default 4)
+  --max-requests N  stop after this many requests in all (default 1000000)
+  --release         use the release build of ssi-server (default: debug)";
+
+/// The admin token installed on the throwaway database (loopback only).
+const ADMIN: &str = "ssi_load_admin_0123456789abcdef0123456789abcdef";
+
+/// The options of one run.
+#[derive(Debug, Clone, PartialEq)]
+struct Options {
+    seconds: u64,
+    restart: bool,
+    writers: usize,
+    readers: usize,
+    max_requests: u64,
+    release: bool,
+}
+
+fn parse(args: &[String]) -> Result<Option<Options>> {
+    let mut options = Options {
+        seconds: 20,
+        restart: false,
+        writers: 4,
+        readers: 4,
+        max_requests: 1_000_000,
+        release: false,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut number = |name: &str| -> Result<u64> {
+            args.next()
+                .with_context(|| format!("{name} needs a value"))?
+                .parse()
+                .with_context(|| format!("{name} takes a number"))
+        };
+        match arg.as_str() {
+            "--seconds" => options.seconds = number("--seconds")?,
+            "--writers" => options.writers = number("--writers")? as usize,
+            "--readers" => options.readers = number("--readers")? as usize,
+            "--max-requests" => options.max_requests = number("--max-requests")?,
+            "--restart" => options.restart = true,
+            "--release" => options.release = true,
+            "--help" | "-h" => return Ok(None),
+            other => bail!("unknown option {other:?}\n\n{USAGE}"),
+        }
+    }
+    if options.seconds == 0 || options.seconds > 3600 {
+        bail!("--seconds must be 1–3600");
+    }
+    if options.writers == 0 || options.writers > 64 || options.readers > 64 {
+        bail!("--writers must be 1–64 and --readers at most 64");
+    }
+    Ok(Some(options))
+}
+
+/// A running server process.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(binary: &Path, db: &Path, log: &Path) -> Result<Server> {
+        let log_file =
+            std::fs::File::create(log).with_context(|| format!("cannot create {}", log.display()))?;
+        let mut child = Command::new(binary)
+            .args(["serve", "--bind", "127.0.0.1:0", "--daily-job-enabled", "false", "--database"])
+            .arg(db)
+            // The load comes from one address: the failed-authentication throttle is not under test.
+            .args(["--auth-max-failures", "0"])
+            .env_remove("SSI_CONFIG")
+            .env("SSI_ADMIN_TOKEN", ADMIN)
+            .env("SSI_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log_file))
+            .spawn()
+            .with_context(|| format!("cannot start {}", binary.display()))?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let base = loop {
+            let Some(line) = lines.next() else {
+                bail!("ssi-server exited early; see {}", log.display());
+            };
+            if let Some(address) = line?.strip_prefix("ssi-server listening on ") {
+                break address.trim().to_string();
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        Ok(Server { child, base })
+    }
+
+    fn kill(&mut self) -> Result<()> {
+        self.child.kill()?;
+        self.child.wait()?;
+        Ok(())
+    }
+
+    fn terminate(&mut self) -> Result<()> {
+        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status()?;
+        if !status.success() {
+            bail!("kill -TERM failed");
+        }
+        let deadline = Instant::now() + Duration::from_secs(300);
+        while self.child.try_wait()?.is_none() {
+            if Instant::now() > deadline {
+                self.kill()?;
+                bail!("the server did not stop within 300 s of SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// What the clients saw, shared by every thread.
+#[derive(Debug, Default)]
+struct Tally {
+    requests: AtomicU64,
+    reads: AtomicU64,
+    /// Answers with a 5xx other than the "shutting down" refusal.
+    server_errors: Mutex<Vec<String>>,
+    /// Answers other than the ones expected (a 4xx where none should be).
+    unexpected: Mutex<Vec<String>>,
+    refused_shutting_down: AtomicU64,
+    unanswered: AtomicU64,
+    latencies_us: Mutex<Vec<u64>>,
+}
+
+impl Tally {
+    /// Counts one exchange; returns the body of a success.
+    fn answer(
+        &self,
+        what: &str,
+        started: Instant,
+        result: Result<(u16, Value), ureq::Error>,
+    ) -> Option<Value> {
+        match result {
+            Ok((status, body)) => {
+                self.requests.fetch_add(1, Ordering::Relaxed);
+                if let Ok(mut latencies) = self.latencies_us.lock() {
+                    latencies.push(started.elapsed().as_micros() as u64);
+                }
+                if status >= 500 {
+                    let message = body["message"].as_str().unwrap_or_default();
+                    if status == 503 && message.contains("shutting down") {
+                        self.refused_shutting_down.fetch_add(1, Ordering::Relaxed);
+                    } else if let Ok(mut errors) = self.server_errors.lock() {
+                        errors.push(format!("{what}: {status} {body}"));
+                    }
+                    None
+                } else if status >= 400 {
+                    if let Ok(mut unexpected) = self.unexpected.lock() {
+                        unexpected.push(format!("{what}: {status} {body}"));
+                    }
+                    None
+                } else {
+                    Some(body)
+                }
+            }
+            Err(_) => {
+                // Nothing listens between a stop and the next start.
+                self.unanswered.fetch_add(1, Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(20));
+                None
+            }
+        }
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+fn call(
+    agent: &ureq::Agent,
+    method: &str,
+    url: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> Result<(u16, Value), ureq::Error> {
+    let auth = format!("Bearer {token}");
+    let mut response = match (method, body) {
+        ("GET", _) => agent.get(url).header("Authorization", &auth).call()?,
+        (_, Some(body)) => agent.post(url).header("Authorization", &auth).send_json(body)?,
+        (_, None) => agent.post(url).header("Authorization", &auth).send_empty()?,
+    };
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string()?;
+    Ok((status, serde_json::from_str(&text).unwrap_or(Value::String(text))))
+}
+
+fn upload(
+    agent: &ureq::Agent,
+    base: &str,
+    member: i64,
+    token: &str,
+    bytes: &[u8],
+) -> Result<(u16, Value), ureq::Error> {
+    let url = format!("{base}/api/v1/members/{member}/exports?name={}.zip", export_base_name(export_date()));
+    let mut response = agent
+        .post(&url)
+        .header("Authorization", format!("Bearer {token}"))
+        .header("Content-Type", "application/zip")
+        .send(bytes)?;
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string()?;
+    Ok((status, serde_json::from_str(&text).unwrap_or(Value::String(text))))
+}
+
+fn export_date() -> NaiveDate {
+    Style::Current.default_export_date()
+}
+
+/// Small synthetic exports with different seeds: each a real import, not a repeat.
+fn exports(count: u64) -> Result<Vec<Vec<u8>>> {
+    (0..count)
+        .map(|seed| {
+            let options = GenOptions {
+                volume: Size::Small.volume(),
+                seed: 100 + seed,
+                style: Style::Current,
+                export_date: export_date(),
+            };
+            let (writer, _) = write_archive(&options, BufWriter::new(std::io::Cursor::new(Vec::new())))?;
+            Ok(writer.into_inner().map_err(|e| e.into_error())?.into_inner())
+        })
+        .collect()
+}
+
+/// A member with a token in one team, made through the API.
+#[derive(Debug, Clone)]
+struct Account {
+    member: i64,
+    token: String,
+}
+
+fn setup(agent: &ureq::Agent, base: &str, members: usize) -> Result<(i64, Vec<Account>)> {
+    let expect = |what: &str, result: Result<(u16, Value), ureq::Error>, status: u16| -> Result<Value> {
+        match result {
+            Ok((got, body)) if got == status => Ok(body),
+            Ok((got, body)) => bail!("{what}: {got} {body}"),
+            Err(e) => bail!("{what}: {e}"),
+        }
+    };
+    let team = expect(
+        "creating the team",
+        call(agent, "POST", &format!("{base}/api/v1/teams"), ADMIN, Some(&json!({"name": "Load"}))),
+        201,
+    )?["id"]
+        .as_i64()
+        .context("no team id")?;
+    let mut accounts = Vec::new();
+    for i in 0..members {
+        let body = json!({"name": format!("Load member {i}"), "industry": "Software"});
+        let member = expect(
+            "creating a member",
+            call(agent, "POST", &format!("{base}/api/v1/teams/{team}/members"), ADMIN, Some(&body)),
+            201,
+        )?["id"]
+            .as_i64()
+            .context("no member id")?;
+        let body = json!({"role": "member", "member": member, "label": "load"});
+        let token = expect(
+            "creating a token",
+            call(agent, "POST", &format!("{base}/api/v1/tokens"), ADMIN, Some(&body)),
+            201,
+        )?["token"]
+            .as_str()
+            .context("no token")?
+            .to_string();
+        accounts.push(Account { member, token });
+    }
+    Ok((team, accounts))
+}
+
+/// What the writers had acknowledged.
+#[derive(Debug, Default)]
+struct Acknowledged {
+    /// (member, day, total) of every push answered 200.
+    pushes: Vec<(i64, NaiveDate, f64)>,
+    /// (member, day) of every reading answered 201.
+    readings: Vec<(i64, NaiveDate)>,
+    /// (member, export index) of every upload whose job succeeded.
+    uploads: BTreeSet<(i64, usize)>,
+    /// Upload jobs that succeeded (a repeated export succeeds as "already imported").
+    upload_jobs: u64,
+}
+
+/// Shared by the load's threads.
+struct Shared {
+    base: RwLock<String>,
+    stop: AtomicBool,
+    tally: Tally,
+    max_requests: u64,
+}
+
+impl Shared {
+    fn running(&self) -> bool {
+        !self.stop.load(Ordering::Relaxed) && self.tally.requests.load(Ordering::Relaxed) < self.max_requests
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base.read().map(|b| b.clone()).unwrap_or_default())
+    }
+}
+
+fn pusher(shared: &Shared, account: &Account, index: usize) -> Vec<(i64, NaiveDate, f64)> {
+    let agent = agent();
+    let first = NaiveDate::from_ymd_opt(2004, 1, 1).unwrap_or_default() + Days::new(index as u64 * 50);
+    let mut acknowledged = Vec::new();
+    let mut n = 0u64;
+    while shared.running() {
+        // Each push carries three consecutive days; days repeat every 2000 pushes, so the
+        // latest acknowledged value of a day is the one that must be stored.
+        let start = first + Days::new((n % 2000) * 3);
+        let total = 10.0 + (n % 80) as f64;
+        let scores: Vec<Value> = (0..3)
+            .map(|d| {
+                let q = total / 4.0;
+                json!({"date": start + Days::new(d), "pillars": {"brand": q, "people": q, "insights": q, "relationships": q}, "total": total})
+            })
+            .collect();
+        let body = json!({"model_version": "load", "scores": scores});
+        let started = Instant::now();
+        let result = call(&agent, "POST", &shared.url("/api/v1/push"), &account.token, Some(&body));
+        if shared.tally.answer("push", started, result).is_some() {
+            for d in 0..3 {
+                acknowledged.push((account.member, start + Days::new(d), total));
+            }
+            n += 1;
+        }
+    }
+    acknowledged
+}
+
+fn reading_writer(shared: &Shared, account: &Account) -> Vec<(i64, NaiveDate)> {
+    let agent = agent();
+    let first = NaiveDate::from_ymd_opt(2004, 1, 1).unwrap_or_default();
+    let mut acknowledged = Vec::new();
+    while shared.running() {
+        let date = first + Days::new(acknowledged.len() as u64);
+        let body =
+            json!({"date": date, "total": 41.5, "pillars": [12.1, 9.0, 8.4, 12.0], "source": "manual"});
+        let url = shared.url(&format!("/api/v1/members/{}/readings", account.member));
+        let started = Instant::now();
+        if shared
+            .tally
+            .answer("reading", started, call(&agent, "POST", &url, &account.token, Some(&body)))
+            .is_some()
+        {
+            acknowledged.push((account.member, date));
+        }
+    }
+    acknowledged
+}
+
+fn uploader(shared: &Shared, accounts: &[Account], exports: &[Vec<u8>]) -> (BTreeSet<(i64, usize)>, u64) {
+    let agent = agent();
+    let mut succeeded = BTreeSet::new();
+    let mut jobs = 0;
+    let mut n = 0usize;
+    while shared.running() {
+        let account = &accounts[n % accounts.len()];
+        let export = (n / accounts.len()) % exports.len();
+        n += 1;
+        let base = shared.base.read().map(|b| b.clone()).unwrap_or_default();
+        let started = Instant::now();
+        let result = upload(&agent, &base, account.member, &account.token, &exports[export]);
+        let Some(job) = shared.tally.answer("upload", started, result) else { continue };
+        let Some(id) = job["id"].as_i64() else { continue };
+        // Poll the process that accepted the job; jobs live in its memory only.
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while Instant::now() < deadline {
+            let started = Instant::now();
+            let result = call(&agent, "GET", &format!("{base}/api/v1/jobs/{id}"), &account.token, None);
+            let Some(state) = shared.tally.answer("job", started, result) else { break };
+            match state["state"].as_str() {
+                Some("succeeded") => {
+                    succeeded.insert((account.member, export));
+                    jobs += 1;
+                    break;
+                }
+                Some("failed") => break,
+                _ => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+    }
+    (succeeded, jobs)
+}
+
+fn reader(shared: &Shared, team: i64, accounts: &[Account], index: usize) {
+    let agent = agent();
+    let mut n = index;
+    while shared.running() {
+        let account = &accounts[n % accounts.len()];
+        let path = match n % 3 {
+            0 => format!("/api/v1/teams/{team}/leaderboard"),
+            1 => format!("/api/v1/members/{}/history", account.member),
+            _ => format!("/api/v1/members/{}/score", account.member),
+        };
+        n += 1;
+        let started = Instant::now();
+        let result = call(&agent, "GET", &shared.url(&path), &account.token, None);
+        // A member without a score yet answers 404 on /score; that is an answer, not a fault.
+        let expected_404 = matches!(&result, Ok((404, _))) && path.ends_with("/score");
+        if expected_404 {
+            shared.tally.requests.fetch_add(1, Ordering::Relaxed);
+        } else if shared.tally.answer("read", started, result).is_some() {
+            shared.tally.reads.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Checks every acknowledged write against the stopped server's database.
+fn verify(db: &Path, acknowledged: &Acknowledged) -> Result<usize> {
+    let store = Store::open(db).with_context(|| format!("cannot open {}", db.display()))?;
+    store.check_integrity()?;
+    let mut verified = 0;
+    let mut by_member: std::collections::BTreeMap<i64, BTreeSet<NaiveDate>> =
+        std::collections::BTreeMap::new();
+    for (member, date, total) in &acknowledged.pushes {
+        let stored = by_member.entry(*member).or_insert_with(|| {
+            store
+                .score_points(MemberId(*member), "push:load", None, None)
+                .map(|points| points.into_iter().map(|p| p.date).collect())
+                .unwrap_or_default()
+        });
+        // Days repeat, and a push in flight at a kill may have been stored without its
+        // answer: the value may be a later one, but the day must be there.
+        if !stored.contains(date) {
+            bail!("the acknowledged push of {date} (total {total}) for member {member} is missing");
+        }
+        verified += 1;
+    }
+    let mut readings: std::collections::BTreeMap<i64, BTreeSet<NaiveDate>> =
+        std::collections::BTreeMap::new();
+    for (member, date) in &acknowledged.readings {
+        let stored = readings.entry(*member).or_insert_with(|| {
+            store
+                .readings(MemberId(*member), None, None)
+                .map(|r| r.into_iter().map(|r| r.date).collect())
+                .unwrap_or_default()
+        });
+        if !stored.contains(date) {
+            bail!("the acknowledged reading of {date} for member {member} is missing");
+        }
+        verified += 1;
+    }
+    let mut exports_per_member: std::collections::BTreeMap<i64, usize> = std::collections::BTreeMap::new();
+    for (member, _) in &acknowledged.uploads {
+        *exports_per_member.entry(*member).or_default() += 1;
+    }
+    for (member, exports) in exports_per_member {
+        let imports = store.imports(MemberId(member))?.len();
+        if imports < exports {
+            bail!("member {member}: {exports} imports succeeded, {imports} stored");
+        }
+        verified += exports;
+    }
+    Ok(verified)
+}
+
+fn percentile(sorted: &[u64], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() - 1) as f64 * p).round() as usize;
+    Duration::from_micros(sorted[index.min(sorted.len() - 1)])
+}
+
+/// Runs `cargo xtask load`.
+pub(crate) fn run(args: &[String]) -> Result<()> {
+    let Some(options) = parse(args)? else {
+        println!("{USAGE}");
+        return Ok(());
+    };
+    let profile = if options.release { "release" } else { "debug" };
+    let mut build = crate::cargo();
+    build.args(["build", "-p", "ssi-server", "--bin", "ssi-server"]);
+    if options.release {
+        build.arg("--release");
+    }
+    crate::run("cargo build -p ssi-server", build)?;
+    let binary =
+        crate::target_dir().join(profile).join(format!("ssi-server{}", std::env::consts::EXE_SUFFIX));
+    let work = crate::target_dir().join("load");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).with_context(|| format!("cannot create {}", work.display()))?;
+    let db = work.join("ssi.db");
+    let log = |n: usize| -> PathBuf { work.join(format!("server-{n}.log")) };
+    let exports = Arc::new(exports(3)?);
+
+    let mut server = Server::start(&binary, &db, &log(0))?;
+    let accounts = {
+        let (team, accounts) = setup(&agent(), &server.base, options.writers + 3)?;
+        (team, accounts)
+    };
+    let (team, accounts) = (accounts.0, Arc::new(accounts.1));
+    let shared = Arc::new(Shared {
+        base: RwLock::new(server.base.clone()),
+        stop: AtomicBool::new(false),
+        tally: Tally::default(),
+        max_requests: options.max_requests,
+    });
+    eprintln!(
+        "==> load: {} s, {} push writers, 1 readings writer, 1 uploader, {} readers, {}",
+        options.seconds,
+        options.writers,
+        options.readers,
+        if options.restart { "restarts at 1/3 (SIGTERM) and 2/3 (SIGKILL)" } else { "no restart" }
+    );
+    let started = Instant::now();
+    let pushers: Vec<_> = (0..options.writers)
+        .map(|i| {
+            let (shared, accounts) = (shared.clone(), accounts.clone());
+            std::thread::spawn(move || pusher(&shared, &accounts[i], i))
+        })
+        .collect();
+    let readings = {
+        let (shared, accounts) = (shared.clone(), accounts.clone());
+        std::thread::spawn(move || reading_writer(&shared, &accounts[options.writers]))
+    };
+    let uploads = {
+        let (shared, accounts, exports) = (shared.clone(), accounts.clone(), exports.clone());
+        std::thread::spawn(move || uploader(&shared, &accounts[options.writers + 1..], &exports))
+    };
+    let readers: Vec<_> = (0..options.readers)
+        .map(|i| {
+            let (shared, accounts) = (shared.clone(), accounts.clone());
+            std::thread::spawn(move || reader(&shared, team, &accounts, i))
+        })
+        .collect();
+
+    let total = Duration::from_secs(options.seconds);
+    let mut restarts = Vec::new();
+    if options.restart {
+        for (n, graceful) in [(1u32, true), (2, false)] {
+            let at = total.mul_f64(f64::from(n) / 3.0);
+            while started.elapsed() < at && shared.running() {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let stopping = Instant::now();
+            if graceful {
+                server.terminate()?;
+            } else {
+                server.kill()?;
+            }
+            server = Server::start(&binary, &db, &log(n as usize))?;
+            if let Ok(mut base) = shared.base.write() {
+                *base = server.base.clone();
+            }
+            restarts.push(format!(
+                "{} at {:.1} s, back after {:.2} s",
+                if graceful { "SIGTERM" } else { "SIGKILL" },
+                at.as_secs_f64(),
+                stopping.elapsed().as_secs_f64()
+            ));
+        }
+    }
+    while started.elapsed() < total && shared.running() {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    shared.stop.store(true, Ordering::Relaxed);
+    let mut acknowledged = Acknowledged::default();
+    for pusher in pushers {
+        acknowledged.pushes.extend(pusher.join().map_err(|_| anyhow::anyhow!("a pusher panicked"))?);
+    }
+    acknowledged.readings = readings.join().map_err(|_| anyhow::anyhow!("the readings writer panicked"))?;
+    (acknowledged.uploads, acknowledged.upload_jobs) =
+        uploads.join().map_err(|_| anyhow::anyhow!("the uploader panicked"))?;
+    for reader in readers {
+        reader.join().map_err(|_| anyhow::anyhow!("a reader panicked"))?;
+    }
+    let elapsed = started.elapsed();
+    server.terminate()?;
+
+    let verified = verify(&db, &acknowledged)?;
+    let tally = &shared.tally;
+    let requests = tally.requests.load(Ordering::Relaxed);
+    let mut latencies = tally.latencies_us.lock().map(|l| l.clone()).unwrap_or_default();
+    latencies.sort_unstable();
+    let server_errors = tally.server_errors.lock().map(|e| e.clone()).unwrap_or_default();
+    let unexpected = tally.unexpected.lock().map(|e| e.clone()).unwrap_or_default();
+    let push_requests = acknowledged.pushes.len() / 3;
+    println!(
+        "load: {requests} answers in {:.1} s ({:.0}/s; p50 {:?}, p99 {:?}); reads {}; writes acknowledged: \
+         {push_requests} pushes ({} days), {} readings, {} upload jobs succeeded ({} distinct imports); {verified} acknowledged writes \
+         verified in the database; 5xx: {}; other errors: {}; refused while shutting down: {}; attempts while \
+         no server listened: {}{}",
+        elapsed.as_secs_f64(),
+        requests as f64 / elapsed.as_secs_f64(),
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        tally.reads.load(Ordering::Relaxed),
+        acknowledged.pushes.len(),
+        acknowledged.readings.len(),
+        acknowledged.upload_jobs,
+        acknowledged.uploads.len(),
+        server_errors.len(),
+        unexpected.len(),
+        tally.refused_shutting_down.load(Ordering::Relaxed),
+        tally.unanswered.load(Ordering::Relaxed),
+        if restarts.is_empty() { String::new() } else { format!("; restarts: {}", restarts.join(", ")) },
+    );
+    if !server_errors.is_empty() || !unexpected.is_empty() {
+        bail!(
+            "the load got error answers (logs in {}):\n{}",
+            work.display(),
+            server_errors.iter().chain(&unexpected).take(20).cloned().collect::<Vec<_>>().join("\n")
+        );
+    }
+    if push_requests == 0 {
+        bail!("no push was acknowledged; see {}", work.display());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn options_are_parsed_and_bounded() {
+        let options =
+            parse(&args("--seconds 5 --restart --writers 2 --readers 0 --max-requests 99 --release"))
+                .unwrap()
+                .unwrap();
+        assert_eq!(
+            options,
+            Options { seconds: 5, restart: true, writers: 2, readers: 0, max_requests: 99, release: true }
+        );
+        assert!(parse(&args("-h")).unwrap().is_none());
+        assert!(parse(&args("--seconds 0")).is_err());
+        assert!(parse(&args("--seconds 7200")).is_err());
+        assert!(parse(&args("--writers 0")).is_err());
+        assert!(parse(&args("--bind 0.0.0.0:80")).is_err(), "loopback only: there is no address option");
+    }
+
+    #[test]
+    fn percentiles_pick_from_the_sorted_latencies() {
+        let sorted: Vec<u64> = (1..=100).collect();
+        assert_eq!(percentile(&sorted, 0.5), Duration::from_micros(51));
+        assert_eq!(percentile(&sorted, 0.99), Duration::from_micros(99));
+        assert_eq!(percentile(&[], 0.5), Duration::ZERO);
+    }
+
+    #[test]
+    fn server_errors_are_told_from_the_shutdown_refusal() {
+        let tally = Tally::default();
+        let now = Instant::now();
+        let refusal =
+            json!({"error": "unavailable", "message": "the server is shutting down; upload again shortly"});
+        assert!(tally.answer("upload", now, Ok((503, refusal))).is_none());
+        assert!(tally.answer("read", now, Ok((500, json!({"message": "boom"})))).is_none());
+        assert!(tally.answer("read", now, Ok((404, json!({})))).is_none());
+        assert_eq!(tally.answer("read", now, Ok((200, json!({"ok": 1})))), Some(json!({"ok": 1})));
+        assert_eq!(tally.refused_shutting_down.load(Ordering::Relaxed), 1);
+        assert_eq!(tally.server_errors.lock().unwrap().len(), 1);
+        assert_eq!(tally.unexpected.lock().unwrap().len(), 1);
+        assert_eq!(tally.requests.load(Ordering::Relaxed), 4);
+    }
+}
