@@ -186,3 +186,54 @@ fn sigkill_at_random_moments_of_an_import_leaves_it_wholly_present_or_absent() {
     // import commits: at least one kill must have caught it unfinished.
     assert!(absent >= 1, "no kill landed before the commit");
 }
+
+#[test]
+fn every_hostile_archive_leaves_the_store_as_it_was_or_only_adds_its_own_member() {
+    // The importer-level tests (crates/ssi-import/tests/hostile.rs) pin each file's exact
+    // outcome; this runs the real binary on every archive of the corpus against a store
+    // that already holds someone, and checks what the store keeps.
+    let env = TestEnv::new();
+    let baseline = env.path("baseline.db");
+    let folder = env.export_folder();
+    env.stdout(&["--db", baseline.to_str().unwrap(), "-q", "import", folder.to_str().unwrap()]);
+    let before = census(&baseline);
+    let hostile = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/hostile");
+    let mut archives: Vec<PathBuf> = std::fs::read_dir(&hostile)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "zip"))
+        .collect();
+    archives.sort();
+    assert!(archives.len() >= 40, "the corpus has {} archives", archives.len());
+    let (mut refused, mut imported) = (0, 0);
+    for archive in &archives {
+        let db = env.path("work.db");
+        copy_db(&baseline, &db);
+        // A stranger's name, so that an archive that names nobody is not added to the
+        // member already stored (the CLI's default when a database holds one person).
+        let output =
+            import_command(&env, &db, archive).args(["--member", "Hostile Stranger"]).output().unwrap();
+        let after = census(&db);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if output.status.success() {
+            imported += 1;
+            // Rows were skipped at most; the import went to its own member, and the
+            // member already stored is untouched.
+            assert!(after.contains_key("Hostile Stranger"), "{}", archive.display());
+            for (name, rows) in &before {
+                assert_eq!(after.get(name), Some(rows), "{} changed {name}", archive.display());
+            }
+        } else {
+            refused += 1;
+            assert_eq!(output.status.code(), Some(1), "{}: {stderr}", archive.display());
+            assert_eq!(
+                stderr.trim().lines().count(),
+                1,
+                "{}: one clear line, got {stderr}",
+                archive.display()
+            );
+            assert_eq!(after, before, "{} left the store changed", archive.display());
+        }
+    }
+    assert!(refused > 20 && imported > 0, "refused {refused}, imported {imported}");
+}
