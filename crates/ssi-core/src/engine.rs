@@ -365,10 +365,12 @@ impl Spans {
 /// State of one conversation for the two-way metric.
 #[derive(Default, Clone, Copy)]
 struct TwoWay {
-    last_sent: Option<i64>,
-    last_received: Option<i64>,
+    // Day indices as i32 (every representable date fits): this state is kept
+    // for every conversation of the member, so its size is the sweep's memory.
+    last_sent: Option<i32>,
+    last_received: Option<i32>,
     /// End (exclusive) of the span currently recorded, if any.
-    recorded_exit: Option<i64>,
+    recorded_exit: Option<i32>,
 }
 
 /// The sweep's working state.
@@ -380,8 +382,39 @@ struct Sweep<'m> {
     days: usize,
     inputs: Vec<Input>,
     /// Per conversation (or counterpart, for messages without one): what the
-    /// reply and two-way metrics track. One map, so each key is stored once.
-    threads: HashMap<Box<str>, Thread>,
+    /// reply and two-way metrics track. Keys that are 32 lowercase hex digits
+    /// (every pseudonym key) are held as a 128-bit number, with no allocation
+    /// of their own; any other key as text.
+    hex_threads: HashMap<u128, Thread>,
+    text_threads: HashMap<Box<str>, Thread>,
+}
+
+/// A pseudonym key's 32 lowercase hex digits as a number; `None` for any
+/// other text. Lowercase only, so that two different texts never meet.
+fn hex_key(key: &str) -> Option<u128> {
+    if key.len() != 32 {
+        return None;
+    }
+    key.bytes().try_fold(0u128, |value, digit| {
+        let nibble = match digit {
+            b'0'..=b'9' => digit - b'0',
+            b'a'..=b'f' => digit - b'a' + 10,
+            _ => return None,
+        };
+        Some((value << 4) | u128::from(nibble))
+    })
+}
+
+/// The state of the conversation `key`, created empty on first sight.
+fn thread_mut<'t>(
+    hex_threads: &'t mut HashMap<u128, Thread>,
+    text_threads: &'t mut HashMap<Box<str>, Thread>,
+    key: &str,
+) -> &'t mut Thread {
+    match hex_key(key) {
+        Some(number) => hex_threads.entry(number).or_default(),
+        None => text_threads.entry(key.into()).or_default(),
+    }
 }
 
 /// What the sweep tracks of one conversation.
@@ -413,7 +446,7 @@ impl<'m> Sweep<'m> {
                 Metric::TwoWayConversations => Input::Conversations { spans: Spans::new(days) },
             })
             .collect();
-        Sweep { model, origin, from, days, inputs, threads: HashMap::new() }
+        Sweep { model, origin, from, days, inputs, hex_threads: HashMap::new(), text_threads: HashMap::new() }
     }
 
     /// Feeds one event into every component's inputs.
@@ -437,11 +470,7 @@ impl<'m> Sweep<'m> {
         if let Some(key) = thread
             && matches!(e.kind, ActivityKind::MessageReceived | ActivityKind::MessageSent)
         {
-            // Look up before inserting: a key is copied once per conversation, not per message.
-            if !self.threads.contains_key(key) {
-                self.threads.insert(key.into(), Thread::default());
-            }
-            let Some(state) = self.threads.get_mut(key) else { return };
+            let state = thread_mut(&mut self.hex_threads, &mut self.text_threads, key);
             if e.kind == ActivityKind::MessageReceived {
                 // Messages older than every window can no longer count.
                 let horizon = index - i64::from(self.model.longest_window_days());
@@ -451,18 +480,19 @@ impl<'m> Sweep<'m> {
             } else {
                 answered = std::mem::take(&mut state.awaiting);
             }
+            let day = i32::try_from(index).unwrap_or(if index < 0 { i32::MIN } else { i32::MAX });
             let two_way = &mut state.two_way;
             let last = if e.kind == ActivityKind::MessageSent {
                 &mut two_way.last_sent
             } else {
                 &mut two_way.last_received
             };
-            *last = Some(last.map_or(index, |l| l.max(index)));
+            *last = Some(last.map_or(day, |l| l.max(day)));
             if let (Some(s), Some(r)) = (two_way.last_sent, two_way.last_received) {
                 let old_exit = two_way.recorded_exit;
                 let new_exit = s.min(r);
                 two_way.recorded_exit = Some(new_exit);
-                two_way_change = Some((old_exit, new_exit));
+                two_way_change = Some((old_exit.map(i64::from), i64::from(new_exit)));
             }
         }
 
@@ -627,4 +657,30 @@ fn decayed_window(add: &[f64], window: usize, half_life: f64) -> Vec<f64> {
             sum.max(0.0)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_32_lowercase_hex_digits_are_held_as_numbers() {
+        assert_eq!(hex_key("0000000000000000000000000000002a"), Some(42));
+        assert_eq!(hex_key("ffffffffffffffffffffffffffffffff"), Some(u128::MAX));
+        assert_eq!(hex_key("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"), None);
+        assert_eq!(hex_key("2a"), None);
+        assert_eq!(hex_key("000000000000000000000000000000g0"), None);
+    }
+
+    #[test]
+    fn a_key_and_its_uppercase_twin_are_two_conversations() {
+        let (mut hex, mut text) = (HashMap::new(), HashMap::new());
+        let lower = "abcdefabcdefabcdefabcdefabcdefab";
+        let upper = lower.to_ascii_uppercase();
+        thread_mut(&mut hex, &mut text, lower).awaiting.push(1);
+        thread_mut(&mut hex, &mut text, &upper).awaiting.push(2);
+        assert_eq!(thread_mut(&mut hex, &mut text, lower).awaiting, vec![1]);
+        assert_eq!(thread_mut(&mut hex, &mut text, &upper).awaiting, vec![2]);
+        assert_eq!((hex.len(), text.len()), (1, 1));
+    }
 }

@@ -87,11 +87,8 @@ impl Pool {
         let mut conn = self.reader()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
         let value = work(&tx)?;
-        // Ending a read-only transaction writes nothing. COMMIT, not the
-        // ROLLBACK a dropped transaction does: SQLite treats a rollback as a
-        // possible schema change and expires every prepared statement of the
-        // connection, so each read would compile its SQL again.
-        tx.commit()?;
+        // Ending a read-only transaction writes nothing.
+        tx.finish()?;
         Ok(value)
     }
 

@@ -699,3 +699,20 @@ fn of_several_pushed_series_the_one_with_the_latest_day_is_read() {
     let latest = store.latest_score(bob.id, None).unwrap().unwrap();
     assert_eq!((latest.model_version.as_str(), latest.total), ("push:c-model", 20.0));
 }
+
+#[test]
+fn the_first_score_is_the_earliest_day_of_the_series_read() {
+    let (_dir, store) = temp_store();
+    let alice = store.create_member("Alice", None, None).unwrap();
+    assert_eq!(store.first_score(alice.id, None).unwrap(), None);
+    let today = day(2026, 4, 30);
+    store
+        .import_export(alice.id, &meta("q1"), None, ok(synthetic_events(5, day(2026, 2, 1), 30)), today)
+        .unwrap();
+    let history = store.history(alice.id, None, None).unwrap();
+    let first = history.iter().find_map(|row| row.estimate.clone()).unwrap();
+    assert_eq!(store.first_score(alice.id, None).unwrap(), Some(first.clone()));
+    assert_eq!(store.first_score(alice.id, Some(today)).unwrap(), Some(first.clone()));
+    assert_eq!(store.first_score(alice.id, first.date.pred_opt()).unwrap(), None);
+    assert!(matches!(store.first_score(MemberId(99), None), Err(StoreError::NotFound { .. })));
+}
