@@ -10,7 +10,6 @@ use ssi_core::{OfficialReading, PillarScores, ProfileSnapshot, ReadingSource};
 use ssi_store::{
     ImportFailure, ImportOutcome, ImportTarget, MemberId, PUSH_PREFIX, PushedScore, Store, StoreError,
 };
-use std::convert::Infallible;
 
 fn no_report<I>(_: &I) -> serde_json::Value {
     serde_json::json!({})
@@ -119,54 +118,21 @@ fn a_blank_name_or_an_unknown_id_is_refused_and_stores_nothing() {
 
 #[test]
 fn a_process_killed_during_a_named_import_leaves_no_member_behind() {
-    const TEST: &str = "a_process_killed_during_a_named_import_leaves_no_member_behind";
     // Child side: import for a new member until half-way, say so, then hang until killed.
-    if let Ok(db) = std::env::var("SSI_STORE_TEST_TARGET_DB") {
-        let store = Store::open(std::path::Path::new(&db)).unwrap();
-        let marker = std::path::PathBuf::from(std::env::var("SSI_STORE_TEST_TARGET_MARKER").unwrap());
-        let source = synthetic_events(2, day(2026, 2, 1), 60).into_iter().enumerate().map(move |(i, e)| {
-            if i == 100 {
-                std::fs::write(&marker, b"half-way").unwrap();
-                std::thread::sleep(std::time::Duration::from_secs(120));
-            }
-            Ok::<_, Infallible>(e)
-        });
+    if let Some((store, marker)) = kill_child() {
         let target = ImportTarget::Named { name: "Killed Kim", industry: Some("Retail") };
-        let _ = store.import_export_for(target, &meta("killed"), None, source, no_report, day(2026, 3, 31));
+        let _ = store.import_export_for(
+            target,
+            &meta("killed"),
+            None,
+            hang_half_way(marker),
+            no_report,
+            day(2026, 3, 31),
+        );
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ssi.db");
-    let marker = dir.path().join("half-way");
-    {
-        let store = Store::open(&path).unwrap();
-        let alice = store.create_member("Alice", None, None).unwrap();
-        store
-            .import_export(
-                alice.id,
-                &meta("first"),
-                None,
-                ok(synthetic_events(1, day(2026, 1, 1), 40)),
-                day(2026, 3, 31),
-            )
-            .unwrap();
-    }
-    let before = dump(&path);
-    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", TEST, "--test-threads=1"])
-        .env("SSI_STORE_TEST_TARGET_DB", &path)
-        .env("SSI_STORE_TEST_TARGET_MARKER", &marker)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut waited = 0;
-    while !marker.exists() {
-        assert!(waited < 600, "the child never got half-way");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        waited += 1;
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let (_dir, path, before) =
+        kill_mid_import("a_process_killed_during_a_named_import_leaves_no_member_behind");
     let store = Store::open(&path).unwrap();
     assert_integrity(&store);
     assert_eq!(dump(&path), before, "the member created by the killed import is gone with it");

@@ -237,53 +237,12 @@ fn every_table_survives_a_reopen() {
 #[test]
 fn a_process_killed_mid_import_leaves_the_database_as_it_was() {
     // Child side: import events until half-way, say so, then hang until killed.
-    if let Ok(db) = std::env::var("SSI_STORE_TEST_KILL_DB") {
-        let store = Store::open(std::path::Path::new(&db)).unwrap();
+    if let Some((store, marker)) = kill_child() {
         let alice = store.member_by_name("Alice").unwrap();
-        let marker = std::path::PathBuf::from(std::env::var("SSI_STORE_TEST_KILL_MARKER").unwrap());
-        let events = synthetic_events(2, day(2026, 2, 1), 60);
-        let source = events.into_iter().enumerate().map(move |(i, e)| {
-            if i == 100 {
-                std::fs::write(&marker, b"half-way").unwrap();
-                std::thread::sleep(std::time::Duration::from_secs(120));
-            }
-            Ok::<_, std::convert::Infallible>(e)
-        });
-        let _ = store.import_export(alice.id, &meta("second"), None, source, day(2026, 3, 31));
+        let _ = store.import_export(alice.id, &meta("second"), None, hang_half_way(marker), day(2026, 3, 31));
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ssi.db");
-    let marker = dir.path().join("half-way");
-    {
-        let store = Store::open(&path).unwrap();
-        let alice = store.create_member("Alice", None, None).unwrap();
-        store
-            .import_export(
-                alice.id,
-                &meta("first"),
-                None,
-                ok(synthetic_events(1, day(2026, 1, 1), 40)),
-                day(2026, 3, 31),
-            )
-            .unwrap();
-    }
-    let before = dump(&path);
-    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "a_process_killed_mid_import_leaves_the_database_as_it_was", "--test-threads=1"])
-        .env("SSI_STORE_TEST_KILL_DB", &path)
-        .env("SSI_STORE_TEST_KILL_MARKER", &marker)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut waited = 0;
-    while !marker.exists() {
-        assert!(waited < 600, "the child never got half-way");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        waited += 1;
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let (_dir, path, before) = kill_mid_import("a_process_killed_mid_import_leaves_the_database_as_it_was");
     // The killed writer left a WAL and maybe a hot transaction; opening recovers.
     let store = Store::open(&path).unwrap();
     assert_integrity(&store);

@@ -172,3 +172,67 @@ pub fn failing_after(
 ) -> impl Iterator<Item = Result<ActivityEvent, Broken>> {
     events.into_iter().enumerate().map(move |(i, e)| if i < good { Ok(e) } else { Err(Broken(i)) })
 }
+
+/// Environment variables through which a kill test's parent tells the child (the same
+/// test binary, re-run on one test) which database to import into and where to say it is
+/// half-way.
+pub const KILL_DB_VAR: &str = "SSI_STORE_TEST_KILL_DB";
+/// See [`KILL_DB_VAR`].
+pub const KILL_MARKER_VAR: &str = "SSI_STORE_TEST_KILL_MARKER";
+
+/// Child side of a kill test: the database and the marker, when this process is the child.
+pub fn kill_child() -> Option<(Store, std::path::PathBuf)> {
+    let db = std::env::var(KILL_DB_VAR).ok()?;
+    let marker = std::path::PathBuf::from(std::env::var(KILL_MARKER_VAR).unwrap());
+    Some((Store::open(Path::new(&db)).unwrap(), marker))
+}
+
+/// Synthetic events that, after the 100th, write `marker` and hang until the process is killed.
+pub fn hang_half_way(marker: std::path::PathBuf) -> impl Iterator<Item = Result<ActivityEvent, Infallible>> {
+    synthetic_events(2, day(2026, 2, 1), 60).into_iter().enumerate().map(move |(i, e)| {
+        if i == 100 {
+            std::fs::write(&marker, b"half-way").unwrap();
+            std::thread::sleep(std::time::Duration::from_secs(120));
+        }
+        Ok(e)
+    })
+}
+
+/// Parent side of a kill test: a database holding Alice with one import, the test `test`
+/// re-run as a child that imports into it until half-way, killed there. Returns the temp
+/// dir, the database path and its dump from before the child ran.
+pub fn kill_mid_import(test: &str) -> (TempDir, std::path::PathBuf, BTreeMap<String, Vec<String>>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ssi.db");
+    let marker = dir.path().join("half-way");
+    {
+        let store = Store::open(&path).unwrap();
+        let alice = store.create_member("Alice", None, None).unwrap();
+        store
+            .import_export(
+                alice.id,
+                &meta("first"),
+                None,
+                ok(synthetic_events(1, day(2026, 1, 1), 40)),
+                day(2026, 3, 31),
+            )
+            .unwrap();
+    }
+    let before = dump(&path);
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--test-threads=1"])
+        .env(KILL_DB_VAR, &path)
+        .env(KILL_MARKER_VAR, &marker)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut waited = 0;
+    while !marker.exists() {
+        assert!(waited < 600, "the child never got half-way");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        waited += 1;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    (dir, path, before)
+}
