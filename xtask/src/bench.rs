@@ -31,13 +31,15 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 const USAGE: &str = "\
-cargo xtask bench [--quick] [--out DIR] [--keep]
+cargo xtask bench [--quick] [--out DIR] [--keep] [--only PARTS]
 
 Measures ssi against references run on the same machine, on the same data, and
 prints the table of ratios; writes DIR/results.json (default target/bench).
   --quick  a scaled-down run (under a minute once built) that exercises every row
   --out    where results.json (and the scratch folder work/) go
   --keep   keep the scratch databases and archives in DIR/work
+  --only   a comma-separated subset of the parts: import (rows 1, 2, 4), history
+           (row 3), server (row 5); for profiling one part, default all
 
 Needs sqlite3 and wrk (Debian: sudo apt-get install sqlite3 wrk).";
 
@@ -136,11 +138,48 @@ struct Options {
     out: PathBuf,
     keep: bool,
     built: bool,
+    parts: Parts,
+}
+
+/// Which parts of the benchmark run (`--only`).
+#[derive(Debug, Clone, Copy)]
+struct Parts {
+    /// Rows 1, 2 and 4 and the archive growth table.
+    import: bool,
+    /// Row 3 and the recompute growth table.
+    history: bool,
+    /// Row 5 and the leaderboard growth table.
+    server: bool,
+}
+
+impl Parts {
+    const ALL: Parts = Parts { import: true, history: true, server: true };
+
+    fn parse(list: &str) -> Result<Parts> {
+        let mut parts = Parts { import: false, history: false, server: false };
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match name {
+                "import" => parts.import = true,
+                "history" => parts.history = true,
+                "server" => parts.server = true,
+                other => bail!("--only: unknown part {other:?} (import, history, server)"),
+            }
+        }
+        if !(parts.import || parts.history || parts.server) {
+            bail!("--only needs at least one of import, history, server");
+        }
+        Ok(parts)
+    }
 }
 
 fn parse(args: &[String]) -> Result<Option<Options>> {
-    let mut options =
-        Options { quick: false, out: crate::target_dir().join("bench"), keep: false, built: false };
+    let mut options = Options {
+        quick: false,
+        out: crate::target_dir().join("bench"),
+        keep: false,
+        built: false,
+        parts: Parts::ALL,
+    };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -151,6 +190,7 @@ fn parse(args: &[String]) -> Result<Option<Options>> {
                 let dir = args.next().context("--out needs a folder")?;
                 options.out = PathBuf::from(dir);
             }
+            "--only" => options.parts = Parts::parse(args.next().context("--only needs a list of parts")?)?,
             "-h" | "--help" => return Ok(None),
             other => bail!("unknown argument {other:?}\n\n{USAGE}"),
         }
@@ -186,7 +226,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     }
     std::fs::create_dir_all(&work)?;
     let started = Instant::now();
-    let outcome = measure_all(&plan, &bins, &work);
+    let outcome = measure_all(&plan, options.parts, &bins, &work);
     if !options.keep {
         let _ = std::fs::remove_dir_all(&work);
     }
@@ -234,15 +274,20 @@ fn build_and_rerun(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn measure_all(plan: &Plan, bins: &Bins, work: &Path) -> Result<(Vec<Row>, Value)> {
-    let sizes = import::measure_sizes(plan, bins, work)?;
+fn measure_all(plan: &Plan, parts: Parts, bins: &Bins, work: &Path) -> Result<(Vec<Row>, Value)> {
+    let sizes = if parts.import { import::measure_sizes(plan, bins, work)? } else { Vec::new() };
     let at = |divisor: usize| {
         sizes.iter().find(|s| s.divisor == divisor).context("an archive size the plan names was not measured")
     };
-    let (big, small) = (at(plan.big_divisor)?, at(plan.small_divisor)?);
-    let dashboard = dashboard::run(plan, bins, &big.database)?;
-    let history = history::run(plan, work)?;
-    let server = server::run(plan, &bins.server, work)?;
+    let imports = match parts.import {
+        true => {
+            let (big, small) = (at(plan.big_divisor)?, at(plan.small_divisor)?);
+            Some((big, small, dashboard::run(plan, bins, &big.database)?))
+        }
+        false => None,
+    };
+    let history = if parts.history { Some(history::run(plan, work)?) } else { None };
+    let server = if parts.server { Some(server::run(plan, &bins.server, work)?) } else { None };
 
     let archive =
         |divisor: usize| if divisor == 1 { "heavy".to_string() } else { format!("heavy/{divisor}") };
@@ -250,59 +295,79 @@ fn measure_all(plan: &Plan, bins: &Bins, work: &Path) -> Result<(Vec<Row>, Value
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
     let mib = |kib: u64| kib as f64 / 1024.0;
     let p99_limit_ms = 25.0;
-    let server_row = |id, title, label: &str, load: &server::Load| Row {
-        id,
-        title,
-        ssi: Side { label: label.to_string(), value: load.rps, unit: "req/s" },
-        reference: Side { label: "/healthz".into(), value: server.health.rps, unit: "req/s" },
-        target: Target::AtLeast(0.5),
-        condition: Some(Condition {
-            text: format!("p99 < {p99_limit_ms} ms"),
-            measured: format!("p50 {:.2} ms, p99 {:.2} ms", ms(load.p50), ms(load.p99)),
-            holds: ms(load.p99) < p99_limit_ms,
-        }),
-        details: json!({
-            "p50_ms": ms(load.p50), "p99_ms": ms(load.p99), "requests": load.requests,
-            "healthz_p50_ms": ms(server.health.p50), "healthz_p99_ms": ms(server.health.p99),
-            "members": server.members, "days": server.days, "team_size": server.team_size,
-            "connections": server.connections, "seconds": server.seconds,
-        }),
-    };
-    let rows = vec![
-        Row {
-            id: "import_vs_raw_load",
-            title: "1 import vs raw load",
-            ssi: Side {
-                label: format!("ssi import {}", archive(big.divisor)),
-                value: secs(big.ssi),
-                unit: "s",
-            },
-            reference: Side { label: "sqlite3 .import".into(), value: secs(big.raw), unit: "s" },
-            target: Target::AtMost(1.0),
-            condition: None,
-            details: json!({
-                "archive": archive(big.divisor), "events": big.events, "archive_bytes": big.archive_bytes,
-                "csv_bytes": big.csv_bytes, "runs": plan.import_runs,
+    let server_row =
+        |server: &server::ServerResult, id, title, label: &str, load: &server::Load, body_bytes| Row {
+            id,
+            title,
+            ssi: Side { label: label.to_string(), value: load.rps, unit: "req/s" },
+            reference: Side { label: "/healthz".into(), value: server.health.rps, unit: "req/s" },
+            target: Target::AtLeast(0.5),
+            condition: Some(Condition {
+                text: format!("p99 < {p99_limit_ms} ms"),
+                measured: format!("p50 {:.2} ms, p99 {:.2} ms", ms(load.p50), ms(load.p99)),
+                holds: ms(load.p99) < p99_limit_ms,
             }),
-        },
-        Row {
-            id: "import_memory_flat",
-            title: "2 memory flat in size",
-            ssi: Side {
-                label: format!("peak RSS {}", archive(big.divisor)),
-                value: mib(big.ssi_rss_kib),
-                unit: "MiB",
+            details: json!({
+                "p50_ms": ms(load.p50), "p99_ms": ms(load.p99), "requests": load.requests,
+                "healthz_p50_ms": ms(server.health.p50), "healthz_p99_ms": ms(server.health.p99),
+                "members": server.members, "days": server.days, "team_size": server.team_size,
+                "connections": server.connections, "seconds": server.seconds,
+                "body_bytes": body_bytes,
+            }),
+        };
+    let mut rows = Vec::new();
+    if let Some((big, small, dashboard)) = &imports {
+        rows.extend([
+            Row {
+                id: "import_vs_raw_load",
+                title: "1 import vs raw load",
+                ssi: Side {
+                    label: format!("ssi import {}", archive(big.divisor)),
+                    value: secs(big.ssi),
+                    unit: "s",
+                },
+                reference: Side { label: "sqlite3 .import".into(), value: secs(big.raw), unit: "s" },
+                target: Target::AtMost(1.0),
+                condition: None,
+                details: json!({
+                    "archive": archive(big.divisor), "events": big.events, "archive_bytes": big.archive_bytes,
+                    "csv_bytes": big.csv_bytes, "runs": plan.import_runs,
+                }),
             },
-            reference: Side {
-                label: format!("peak RSS {}", archive(small.divisor)),
-                value: mib(small.ssi_rss_kib),
-                unit: "MiB",
+            Row {
+                id: "import_memory_flat",
+                title: "2 memory flat in size",
+                ssi: Side {
+                    label: format!("peak RSS {}", archive(big.divisor)),
+                    value: mib(big.ssi_rss_kib),
+                    unit: "MiB",
+                },
+                reference: Side {
+                    label: format!("peak RSS {}", archive(small.divisor)),
+                    value: mib(small.ssi_rss_kib),
+                    unit: "MiB",
+                },
+                target: Target::AtMost(1.25),
+                condition: None,
+                details: json!({ "big_events": big.events, "small_events": small.events }),
             },
-            target: Target::AtMost(1.25),
-            condition: None,
-            details: json!({ "big_events": big.events, "small_events": small.events }),
-        },
-        Row {
+            Row {
+                id: "dashboard_vs_process_start",
+                title: "4 dashboard vs process start",
+                ssi: Side {
+                    label: "ssi dashboard --json".into(),
+                    value: ms(dashboard.dashboard),
+                    unit: "ms",
+                },
+                reference: Side { label: "ssi --version".into(), value: ms(dashboard.version), unit: "ms" },
+                target: Target::AtMost(3.0),
+                condition: None,
+                details: json!({ "archive": archive(big.divisor), "runs": plan.dashboard_runs }),
+            },
+        ]);
+    }
+    if let Some(history) = &history {
+        rows.push(Row {
             id: "history_recompute_vs_scan",
             title: "3 history recompute vs scan",
             ssi: Side {
@@ -319,41 +384,52 @@ fn measure_all(plan: &Plan, bins: &Bins, work: &Path) -> Result<(Vec<Row>, Value
                 "first_materialisation_s": secs(history.all.first),
                 "first_materialisation_ratio": secs(history.all.first) / secs(history.all.scan),
             }),
-        },
-        Row {
-            id: "dashboard_vs_process_start",
-            title: "4 dashboard vs process start",
-            ssi: Side { label: "ssi dashboard --json".into(), value: ms(dashboard.dashboard), unit: "ms" },
-            reference: Side { label: "ssi --version".into(), value: ms(dashboard.version), unit: "ms" },
-            target: Target::AtMost(3.0),
-            condition: None,
-            details: json!({ "archive": archive(big.divisor), "runs": plan.dashboard_runs }),
-        },
-        server_row(
-            "server_leaderboard_vs_hello",
-            "5a server leaderboard vs hello",
-            "leaderboard",
-            &server.leaderboard,
-        ),
-        server_row(
-            "server_history_vs_hello",
-            "5b server history vs hello",
-            "member history",
-            &server.history,
-        ),
-    ];
+        });
+    }
+    if let Some(server) = &server {
+        rows.extend([
+            server_row(
+                server,
+                "server_leaderboard_vs_hello",
+                "5a server leaderboard vs hello",
+                "leaderboard",
+                &server.leaderboard,
+                server.leaderboard_bytes,
+            ),
+            server_row(
+                server,
+                "server_history_vs_hello",
+                "5b server history vs hello",
+                "member history",
+                &server.history,
+                server.history_bytes,
+            ),
+        ]);
+        // The control of row 5b: the same route and bytes, every answer from the cache.
+        if let Some(row) = rows.last_mut() {
+            row.details["control_cached"] = json!({
+                "members": server.history_hot_members,
+                "rps": server.history_hot.rps,
+                "ratio_to_healthz": server.history_hot.rps / server.health.rps,
+                "p50_ms": ms(server.history_hot.p50),
+                "p99_ms": ms(server.history_hot.p99),
+            });
+        }
+    }
+    // Titles open with the row's number: this puts row 3 between 2 and 4.
+    rows.sort_by_key(|row| row.title);
     let growth = json!({
         "archive_size": sizes.iter().rev().map(|s| json!({
             "archive": archive(s.divisor), "events": s.events, "csv_bytes": s.csv_bytes,
             "ssi_import_s": secs(s.ssi), "raw_load_s": secs(s.raw), "peak_rss_mib": mib(s.ssi_rss_kib),
             "us_per_event": secs(s.ssi) * 1e6 / s.events.max(1) as f64,
         })).collect::<Vec<_>>(),
-        "team_size_recompute": history.growth.iter().map(|p| json!({
+        "team_size_recompute": history.iter().flat_map(|h| &h.growth).map(|p| json!({
             "members": p.members, "events": p.events, "days_scored": p.days_scored,
             "recompute_s": secs(p.recompute), "first_materialisation_s": secs(p.first), "scan_s": secs(p.scan),
             "ms_per_member": secs(p.recompute) * 1e3 / p.members.max(1) as f64,
         })).collect::<Vec<_>>(),
-        "team_size_leaderboard": server.growth.iter().map(|p| json!({
+        "team_size_leaderboard": server.iter().flat_map(|s| &s.growth).map(|p| json!({
             "team_size": p.size, "rps": p.load.rps, "p50_ms": ms(p.load.p50), "p99_ms": ms(p.load.p99),
         })).collect::<Vec<_>>(),
     });

@@ -387,6 +387,12 @@ struct Sweep<'m> {
     /// of their own; any other key as text.
     hex_threads: HashMap<u128, Thread>,
     text_threads: HashMap<Box<str>, Thread>,
+    /// The longest window of the components that read conversation state
+    /// (response rate, two-way conversations), at least 1.
+    thread_window: i64,
+    /// The day index at which conversations gone quiet are next forgotten
+    /// (see [`Sweep::forget_quiet_threads`]).
+    next_forget: i64,
 }
 
 /// A pseudonym key's 32 lowercase hex digits as a number; `None` for any
@@ -425,6 +431,14 @@ struct Thread {
     two_way: TwoWay,
 }
 
+impl Thread {
+    /// The day of the conversation's latest message (every day it records is at or before it).
+    fn last_day(&self) -> i64 {
+        let last = self.two_way.last_sent.max(self.two_way.last_received);
+        last.map_or(i64::MIN, i64::from)
+    }
+}
+
 impl<'m> Sweep<'m> {
     fn new(model: &'m ScoringModel, from: NaiveDate, to: NaiveDate) -> Self {
         let warmup = u64::from(model.longest_window_days()) + 1;
@@ -446,7 +460,46 @@ impl<'m> Sweep<'m> {
                 Metric::TwoWayConversations => Input::Conversations { spans: Spans::new(days) },
             })
             .collect();
-        Sweep { model, origin, from, days, inputs, hex_threads: HashMap::new(), text_threads: HashMap::new() }
+        Sweep {
+            model,
+            origin,
+            from,
+            days,
+            inputs,
+            hex_threads: HashMap::new(),
+            text_threads: HashMap::new(),
+            thread_window: model
+                .components
+                .iter()
+                .filter(|c| matches!(c.metric, Metric::ResponseRate { .. } | Metric::TwoWayConversations))
+                .map(|c| i64::from(c.window_days))
+                .max()
+                .unwrap_or(0)
+                .max(1),
+            next_forget: 0,
+        }
+    }
+
+    /// Drops the state of every conversation quiet for longer than the
+    /// window of every component that reads it before day `index`, once per
+    /// such period of days.
+    ///
+    /// Exact for events in time order: every day such a state records lies
+    /// more than every window before any later message, so none of its
+    /// effects reaches a day still ahead. A message still awaiting an answer
+    /// would only be answered after its window, which adds nothing; a
+    /// two-way span it could extend has ended. A new message there starts
+    /// from an empty state with the same result. The sweep's memory is then
+    /// the conversations of the last two windows, not of the whole history
+    /// (20,000 conversations in a heavy export).
+    fn forget_quiet_threads(&mut self, index: i64) {
+        if index < self.next_forget {
+            return;
+        }
+        let horizon = index - self.thread_window;
+        self.hex_threads.retain(|_, thread| thread.last_day() >= horizon);
+        self.text_threads.retain(|_, thread| thread.last_day() >= horizon);
+        self.next_forget = index + self.thread_window;
     }
 
     /// Feeds one event into every component's inputs.
@@ -470,6 +523,7 @@ impl<'m> Sweep<'m> {
         if let Some(key) = thread
             && matches!(e.kind, ActivityKind::MessageReceived | ActivityKind::MessageSent)
         {
+            self.forget_quiet_threads(index);
             let state = thread_mut(&mut self.hex_threads, &mut self.text_threads, key);
             if e.kind == ActivityKind::MessageReceived {
                 // Messages older than every window can no longer count.

@@ -38,7 +38,7 @@ struct Planned<'a> {
 
 /// The file being read.
 enum Run<'a> {
-    Csv { table: Box<Table<'a>>, mapper: Mapper<'a>, report_index: usize, name: String },
+    Csv { table: Box<Table<'a>>, mapper: Box<Mapper<'a>>, report_index: usize, name: String },
     Articles { pending: std::vec::IntoIter<(&'a Entry, &'a mut Handle)>, report_index: usize },
 }
 
@@ -77,14 +77,14 @@ impl Events<'_> {
 ///
 /// This is the one part of the importer whose memory grows with a file's
 /// rows, so it is kept small: nearly every row is unique, and the rows seen
-/// once are kept as the 64-bit prefix of their identity (8 bytes a row,
-/// instead of 20 for the identity and a count); only repeated rows carry a
-/// count. Should two different rows of one file ever share a prefix (odds
-/// about 6 in 10¹⁰ for 150,000 rows), the second is numbered as a repeat:
-/// its key is still unique and the same on every import of that file.
+/// once are kept as the 64-bit prefix of their identity in [`SeenOnce`]
+/// (8 bytes a row); only repeated rows carry a count. Should two different
+/// rows of one file ever share a prefix (odds about 6 in 10¹⁰ for 150,000
+/// rows), the second is numbered as a repeat: its key is still unique and
+/// the same on every import of that file.
 #[derive(Default)]
 struct Occurrences {
-    seen_once: HashSet<u64>,
+    seen_once: SeenOnce,
     repeated: HashMap<RowDigest, u32>,
 }
 
@@ -98,6 +98,63 @@ impl Occurrences {
         let occurrence = *count;
         *count += 1;
         occurrence
+    }
+}
+
+/// A set of 64-bit numbers in about 8 bytes each: a sorted vector, plus a
+/// small hash set of the latest insertions merged into it whenever it fills.
+///
+/// A hash set of every row would take 16–18 bytes a row (its table doubles
+/// as it grows, and is at most 7/8 full); for the 150,000 rows of a big
+/// messages.csv that difference is most of what an import's memory grows by
+/// with the export's size (`cargo xtask bench`, row 2).
+#[derive(Default)]
+struct SeenOnce {
+    sorted: Vec<u64>,
+    recent: HashSet<u64>,
+}
+
+impl SeenOnce {
+    /// Insertions held in the hash set before they are merged.
+    const RECENT: usize = 4096;
+
+    /// Adds `value`; `false` when it was there already.
+    fn insert(&mut self, value: u64) -> bool {
+        if self.recent.contains(&value) || self.sorted.binary_search(&value).is_ok() {
+            return false;
+        }
+        self.recent.insert(value);
+        if self.recent.len() >= Self::RECENT {
+            self.merge_recent();
+        }
+        true
+    }
+
+    /// Merges the recent values into the sorted vector, from the back, in place.
+    fn merge_recent(&mut self) {
+        let mut recent: Vec<u64> = self.recent.drain().collect();
+        recent.sort_unstable();
+        let old = self.sorted.len();
+        // Exactly what is needed: letting the vector double would give back
+        // the memory this structure exists to save.
+        self.sorted.reserve_exact(recent.len());
+        self.sorted.resize(old + recent.len(), 0);
+        let (mut from_old, mut from_recent) = (old, recent.len());
+        for slot in (0..self.sorted.len()).rev() {
+            let take_old =
+                from_recent == 0 || (from_old > 0 && self.sorted[from_old - 1] > recent[from_recent - 1]);
+            if take_old {
+                self.sorted[slot] = self.sorted[from_old - 1];
+                from_old -= 1;
+            } else {
+                self.sorted[slot] = recent[from_recent - 1];
+                from_recent -= 1;
+            }
+            if from_recent == 0 {
+                // The rest of the old values are already in place.
+                break;
+            }
+        }
     }
 }
 
@@ -182,7 +239,7 @@ impl<'a> Events<'a> {
         };
         let reader = self.container.open_entry(entry, handle, &self.budget)?;
         let table = Table::open(reader, &entry.name, planned.kind, self.limits)?;
-        let mapper = Mapper::new(planned.kind, self.pseudo, self.identity);
+        let mapper = Box::new(Mapper::new(planned.kind, self.pseudo, self.identity));
         Ok(Run::Csv {
             table: Box::new(table),
             mapper,
@@ -431,5 +488,31 @@ mod tests {
         let (a, b) = (pseudo.row_digest("reactions", &["a"]), pseudo.row_digest("reactions", &["b"]));
         let mut occurrences = Occurrences::default();
         assert_eq!([a, b, a, a, b].map(|d| occurrences.next(d)), [0, 0, 1, 2, 1]);
+    }
+
+    #[test]
+    fn seen_once_is_a_set_across_merges() {
+        // A simple generator of distinct-looking numbers with repeats mixed in.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let values: Vec<u64> = (0..3 * SeenOnce::RECENT + 17).map(|_| next()).collect();
+        let mut set = SeenOnce::default();
+        let mut reference = HashSet::new();
+        for (i, &v) in values.iter().enumerate() {
+            assert_eq!(set.insert(v), reference.insert(v), "value {i}");
+            // Every value inserted so far, merged or recent, is found again.
+            if i % 1000 == 0 {
+                for &old in &values[..=i] {
+                    assert!(!set.insert(old));
+                }
+            }
+        }
+        assert!(set.sorted.windows(2).all(|w| w[0] < w[1]), "the merged values stay sorted and distinct");
+        assert_eq!(set.sorted.len() + set.recent.len(), reference.len());
     }
 }

@@ -133,11 +133,61 @@ pub(crate) struct Mapper<'c> {
     identity: &'c MemberIdentity,
     /// Days already given a `DayActive` event (Logins has one row per sign-in).
     active_days: HashSet<NaiveDate>,
+    /// The previous message row's keys: messages.csv runs conversation by
+    /// conversation, so consecutive rows mostly share them, and each costs
+    /// an HMAC and a normalisation.
+    last_conversation: LastOf<PseudonymKey>,
+    last_counterpart: LastOf<Option<PseudonymKey>>,
+    last_sender: LastOf<String>,
+}
+
+/// The value computed from the previous call's inputs, reused while the
+/// inputs stay the same.
+struct LastOf<V> {
+    inputs: String,
+    scratch: String,
+    value: Option<V>,
+}
+
+impl<V> Default for LastOf<V> {
+    fn default() -> Self {
+        LastOf { inputs: String::new(), scratch: String::new(), value: None }
+    }
+}
+
+impl<V: Clone> LastOf<V> {
+    /// `compute()`, or its previous value when `parts` are the previous call's.
+    fn get(&mut self, parts: &[&str], compute: impl FnOnce() -> V) -> V {
+        self.scratch.clear();
+        for part in parts {
+            // Length-prefixed, so that different splits never read the same.
+            self.scratch.push_str(&part.len().to_string());
+            self.scratch.push(':');
+            self.scratch.push_str(part);
+        }
+        if let Some(value) = &self.value
+            && self.scratch == self.inputs
+        {
+            return value.clone();
+        }
+        let value = compute();
+        std::mem::swap(&mut self.inputs, &mut self.scratch);
+        self.value = Some(value.clone());
+        value
+    }
 }
 
 impl<'c> Mapper<'c> {
     pub(crate) fn new(kind: FileKind, pseudo: &'c Pseudonymizer, identity: &'c MemberIdentity) -> Self {
-        Mapper { kind, pseudo, identity, active_days: HashSet::new() }
+        Mapper {
+            kind,
+            pseudo,
+            identity,
+            active_days: HashSet::new(),
+            last_conversation: LastOf::default(),
+            last_counterpart: LastOf::default(),
+            last_sender: LastOf::default(),
+        }
     }
 
     fn digest(&self, parts: &[&str]) -> RowDigest {
@@ -247,7 +297,7 @@ impl<'c> Mapper<'c> {
         )
     }
 
-    fn message(&self, row: &Row<'_>) -> Mapped {
+    fn message(&mut self, row: &Row<'_>) -> Mapped {
         if is_true(row.get("IS MESSAGE DRAFT")) {
             return Err(Skip::new("IS MESSAGE DRAFT", SkipReason::DraftMessage));
         }
@@ -266,43 +316,54 @@ impl<'c> Mapper<'c> {
             None if row.get("FOLDER").eq_ignore_ascii_case("sent") => true,
             None => return Err(Skip::new("FROM", SkipReason::UnknownDirection)),
         };
+        let (pseudo, identity) = (self.pseudo, self.identity);
         let (kind, counterpart) = if sent {
-            (ActivityKind::MessageSent, self.recipients(row))
+            let (recipients, to) = (row.get("RECIPIENT PROFILE URLS"), row.get("TO"));
+            let counterpart = self
+                .last_counterpart
+                .get(&["sent", sender_url, recipients, to], || recipients_of(pseudo, identity, row));
+            (ActivityKind::MessageSent, counterpart)
         } else {
-            (ActivityKind::MessageReceived, self.pseudo.person(sender_url, from))
+            let counterpart = self
+                .last_counterpart
+                .get(&["received", sender_url, from], || pseudo.person(sender_url, from));
+            (ActivityKind::MessageReceived, counterpart)
         };
         let mut event = bare(kind, at);
         event.counterpart = counterpart;
-        event.conversation = Some(self.pseudo.conversation(conversation_id));
-        let sender = match normalise_profile_url(sender_url) {
+        event.conversation =
+            Some(self.last_conversation.get(&[conversation_id], || pseudo.conversation(conversation_id)));
+        let sender = self.last_sender.get(&[sender_url, from], || match normalise_profile_url(sender_url) {
             url if !url.is_empty() => url,
             _ => format!("name:{}", normalise_name(from)),
-        };
+        });
         // The body is hashed (two messages of one second differ by it), never kept.
         self.done(event, &[conversation_id, &at.timestamp().to_string(), &sender, row.get("CONTENT")])
     }
+}
 
-    /// The other party of a sent message: one recipient by URL, several as a
-    /// group key, else the `TO` names. The member (known URL, or the sender
-    /// of this very message) is never their own recipient.
-    fn recipients(&self, row: &Row<'_>) -> Option<PseudonymKey> {
-        let own = self.identity.url.as_deref().unwrap_or("");
-        let sender = normalise_profile_url(row.get("SENDER PROFILE URL"));
-        let mut urls: Vec<String> = row
-            .get("RECIPIENT PROFILE URLS")
-            .split([';', ','])
-            .map(normalise_profile_url)
-            .filter(|url| !url.is_empty() && url != own && *url != sender)
-            .collect();
-        urls.sort_unstable();
-        urls.dedup();
-        match urls.len() {
-            0 => self.pseudo.person("", row.get("TO")),
-            1 => self.pseudo.person(&urls[0], ""),
-            _ => Some(self.pseudo.group(&urls)),
-        }
+/// The other party of a sent message: one recipient by URL, several as a
+/// group key, else the `TO` names. The member (known URL, or the sender of
+/// this very message) is never their own recipient.
+fn recipients_of(pseudo: &Pseudonymizer, identity: &MemberIdentity, row: &Row<'_>) -> Option<PseudonymKey> {
+    let own = identity.url.as_deref().unwrap_or("");
+    let sender = normalise_profile_url(row.get("SENDER PROFILE URL"));
+    let mut urls: Vec<String> = row
+        .get("RECIPIENT PROFILE URLS")
+        .split([';', ','])
+        .map(normalise_profile_url)
+        .filter(|url| !url.is_empty() && url != own && *url != sender)
+        .collect();
+    urls.sort_unstable();
+    urls.dedup();
+    match urls.len() {
+        0 => pseudo.person("", row.get("TO")),
+        1 => pseudo.person(&urls[0], ""),
+        _ => Some(pseudo.group(&urls)),
     }
+}
 
+impl Mapper<'_> {
     fn login(&mut self, row: &Row<'_>) -> Mapped {
         let at = when(row, "Login Date")?;
         let day = at.date_naive();
@@ -400,6 +461,24 @@ impl<'c> Mapper<'c> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn last_of_reuses_a_value_only_for_the_same_inputs() {
+        let mut last = LastOf::default();
+        let mut computed = 0;
+        let mut get = |parts: &[&str]| {
+            last.get(parts, || {
+                computed += 1;
+                parts.concat()
+            })
+        };
+        assert_eq!(get(&["ab", "c"]), "abc");
+        assert_eq!(get(&["ab", "c"]), "abc");
+        // The same characters split differently are other inputs.
+        assert_eq!(get(&["a", "bc"]), "abc");
+        assert_eq!(get(&["ab", "c"]), "abc");
+        assert_eq!(computed, 3);
+    }
+
     use super::*;
 
     #[test]

@@ -9,13 +9,15 @@
 //! A resource outside the caller's teams answers 404 exactly as a missing one does, so
 //! its existence does not leak; a resource the caller can see but not change answers 403.
 
+use crate::cache::DataVersion;
 use crate::error::ApiError;
 use crate::session::{COOKIE_NAME, cookie_value};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use ssi_store::{Member, MemberId, Role, Team, TeamId, TokenId, TokenInfo};
+use chrono::Utc;
+use ssi_store::{Member, MemberId, Role, Store, StoreError, Team, TeamId, TokenId, TokenInfo};
 
 /// The authenticated caller: their token and the team in scope.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,17 +110,20 @@ pub fn hidden(what: &'static str) -> impl Fn(ApiError) -> ApiError {
 
 /// Builds the principal of a token: a member token's team is the member's current team.
 pub async fn principal_of(state: &AppState, token: TokenInfo) -> Result<Principal, ApiError> {
+    state.blocking(move |store| principal_in(store, token)).await
+}
+
+/// [`principal_of`] on the calling thread (a blocking one).
+fn principal_in(store: &Store, token: TokenInfo) -> Result<Principal, ApiError> {
     let team = match (token.role, token.member) {
-        (Role::Member, Some(member)) => {
-            match state.db(move |store| store.get_member(member)).await {
-                Ok(member) => member.team,
-                // The member was deleted (its tokens go with it); treat as unauthenticated.
-                Err(ApiError::NotFound(_)) => {
-                    return Err(ApiError::Unauthorized("the token is not valid".into()));
-                }
-                Err(other) => return Err(other),
+        (Role::Member, Some(member)) => match store.get_member(member) {
+            Ok(member) => member.team,
+            // The member was deleted (its tokens go with it); treat as unauthenticated.
+            Err(StoreError::NotFound { .. }) => {
+                return Err(ApiError::Unauthorized("the token is not valid".into()));
             }
-        }
+            Err(other) => return Err(other.into()),
+        },
         _ => token.team,
     };
     Ok(Principal { token, team })
@@ -147,16 +152,46 @@ impl FromRequestParts<AppState> for Principal {
     /// Authenticates the bearer token. A client address with too many failed attempts gets
     /// 429 before its token is even looked at (see [`crate::throttle`]); an invalid token
     /// counts as a failure, a missing or malformed header does not.
+    ///
+    /// A token already authenticated at the database's current version is taken from
+    /// [`crate::cache::Caches`] (a revocation, a deleted member, any write at all starts
+    /// the cache over); otherwise the token and its member's team are read in one trip to
+    /// the blocking pool. A use is recorded in the database at most once a minute.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let peer = crate::throttle::peer(parts);
         state.auth_throttle.check(peer).map_err(too_many_failures)?;
         let plaintext = bearer(parts)?.to_string();
-        let Some(token) = state.db(move |store| store.authenticate(&plaintext)).await? else {
+        let key = crate::cache::token_key(&plaintext);
+        let DataVersion(version) = DataVersion::from_request_parts(parts, state).await?;
+        if let Some((principal, due)) = state.caches.principal(version, &key, Utc::now().timestamp()) {
+            if due {
+                record_use(state, principal.token.id);
+            }
+            return Ok(principal);
+        }
+        let found = state
+            .blocking(move |store| match store.authenticate(&plaintext)? {
+                Some(token) => principal_in(store, token).map(Some),
+                None => Ok(None),
+            })
+            .await?;
+        let Some(principal) = found else {
             state.auth_throttle.record_failure(peer);
             return Err(ApiError::Unauthorized("the token is not valid".into()));
         };
-        principal_of(state, token).await
+        state.caches.remember_principal(version, key, principal.clone());
+        Ok(principal)
     }
+}
+
+/// Records a token's use in the background (best effort; a failure is logged).
+fn record_use(state: &AppState, token: TokenId) {
+    let store = state.store.clone();
+    state.tasks.spawn_blocking(move || {
+        if let Err(error) = store.record_token_use(token) {
+            tracing::warn!(token = token.0, %error, "could not record a token's last use");
+        }
+    });
 }
 
 /// The 429 of a throttled client address.
@@ -207,7 +242,6 @@ pub async fn viewer_of(parts: &Parts, state: &AppState) -> Result<Viewer, ApiErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Utc;
 
     fn token(role: Role, member: Option<i64>, team: Option<i64>) -> TokenInfo {
         TokenInfo {

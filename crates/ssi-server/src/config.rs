@@ -61,6 +61,9 @@ pub struct Config {
     pub alerts: AlertSettings,
     /// Throttling of failed authentications per client address.
     pub auth_throttle: crate::throttle::ThrottleSettings,
+    /// Most bytes of rendered answers (team leaderboards, member histories) kept in
+    /// memory between database changes; 0 turns the answer cache off.
+    pub answer_cache_bytes: usize,
 }
 
 /// A webhook address: `http` or `https` with a host. Its `Debug` shows only the scheme and
@@ -158,6 +161,7 @@ impl Default for Config {
             admin_token: None,
             alerts: AlertSettings::default(),
             auth_throttle: crate::throttle::ThrottleSettings::default(),
+            answer_cache_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -226,6 +230,9 @@ pub struct Overrides {
     /// The window of `auth_max_failures`, in seconds; also how long a block lasts.
     #[arg(long)]
     pub auth_failure_window_secs: Option<u64>,
+    /// Most bytes of rendered answers kept in memory between database changes (0: off).
+    #[arg(long)]
+    pub answer_cache_bytes: Option<usize>,
 }
 
 /// The `[alerts]` table of a configuration layer (`SSI_ALERTS_*`, `--alerts-*`).
@@ -443,6 +450,9 @@ impl Overrides {
                 "AUTH_FAILURE_WINDOW_SECS" => {
                     layer.auth_failure_window_secs = Some(parse(&name, &value, "whole seconds")?)
                 }
+                "ANSWER_CACHE_BYTES" => {
+                    layer.answer_cache_bytes = Some(parse(&name, &value, "a byte count")?)
+                }
                 "ALERTS_WEBHOOK_URL" => layer.alerts.webhook_url = Some(value),
                 "ALERTS_BELOW" => layer.alerts.below = Some(parse(&name, &value, "a number")?),
                 "ALERTS_DROP_POINTS" => layer.alerts.drop_points = Some(parse(&name, &value, "a number")?),
@@ -481,6 +491,7 @@ impl Overrides {
             alerts: self.alerts.over(below.alerts),
             auth_max_failures: self.auth_max_failures.or(below.auth_max_failures),
             auth_failure_window_secs: self.auth_failure_window_secs.or(below.auth_failure_window_secs),
+            answer_cache_bytes: self.answer_cache_bytes.or(below.answer_cache_bytes),
         }
     }
 }
@@ -520,6 +531,7 @@ impl Config {
                     .auth_failure_window_secs
                     .map_or(defaults.auth_throttle.window, Duration::from_secs),
             },
+            answer_cache_bytes: merged.answer_cache_bytes.unwrap_or(defaults.answer_cache_bytes),
         };
         config.validate()?;
         Ok(config)
@@ -576,10 +588,16 @@ mod tests {
             "bind = \"0.0.0.0:9000\"\ndatabase = \"/srv/file.db\"\nmax_body_bytes = 2048\ndaily_job_at = \"03:30\"\n",
         )
         .unwrap();
-        let environment =
-            Overrides::from_env(env(&[("SSI_DB", "/srv/env.db"), ("SSI_MAX_BODY_BYTES", "4096")])).unwrap();
+        let environment = Overrides::from_env(env(&[
+            ("SSI_DB", "/srv/env.db"),
+            ("SSI_MAX_BODY_BYTES", "4096"),
+            ("SSI_ANSWER_CACHE_BYTES", "1048576"),
+        ]))
+        .unwrap();
         let flags = Overrides { max_body_bytes: Some(8192), ..Overrides::default() };
         let config = Config::resolve(flags, environment, file).unwrap();
+        assert_eq!(config.answer_cache_bytes, 1_048_576, "env sets the answer cache");
+        assert_eq!(Config::default().answer_cache_bytes, 64 * 1024 * 1024);
         assert_eq!(config.bind, "0.0.0.0:9000".parse().unwrap(), "file value survives");
         assert_eq!(config.database, PathBuf::from("/srv/env.db"), "env beats file");
         assert_eq!(config.max_body_bytes, 8192, "flag beats env");

@@ -26,6 +26,7 @@
 
 pub mod alerts;
 pub mod auth;
+pub mod cache;
 pub mod chart;
 pub mod config;
 pub mod error;
@@ -34,6 +35,7 @@ pub mod handlers;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;
+pub mod render;
 pub mod routes;
 pub mod scheduler;
 pub mod security;

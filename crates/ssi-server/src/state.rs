@@ -1,7 +1,9 @@
 //! The state every handler shares: the store, the configuration, metrics, sessions, import
-//! jobs, score alerts, templates, the background task tracker and the clock.
+//! jobs, score alerts, templates, the token and answer caches, the background task tracker
+//! and the clock.
 
 use crate::alerts::Alerts;
+use crate::cache::Caches;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::jobs::Jobs;
@@ -37,6 +39,8 @@ pub struct AppState {
     pub auth_throttle: Arc<AuthThrottle>,
     /// The dashboard's templates.
     pub templates: Arc<Templates>,
+    /// Authenticated tokens and rendered answers, valid for one database version.
+    pub caches: Arc<Caches>,
     /// Background work (imports, the daily job, alert checks and deliveries) that shutdown
     /// waits for.
     pub tasks: TaskTracker,
@@ -61,6 +65,7 @@ impl AppState {
         let jobs = Arc::new(Jobs::new(config.max_concurrent_imports));
         let alerts = Arc::new(Alerts::new(config.alerts.clone()));
         let auth_throttle = Arc::new(AuthThrottle::new(config.auth_throttle));
+        let caches = Arc::new(Caches::new(config.answer_cache_bytes));
         AppState {
             store,
             config: Arc::new(config),
@@ -70,6 +75,7 @@ impl AppState {
             alerts,
             auth_throttle,
             templates: Arc::new(Templates::new()),
+            caches,
             tasks: TaskTracker::new(),
             shutdown: CancellationToken::new(),
             clock: Arc::new(|| Utc::now().date_naive()),
@@ -85,6 +91,26 @@ impl AppState {
     /// Today, UTC (or the pinned day).
     pub fn today(&self) -> NaiveDate {
         (self.clock)()
+    }
+
+    /// The database's current version ([`Store::data_version`]): what the caches compare.
+    ///
+    /// Asked on the async thread itself, not the blocking pool: it reads SQLite's
+    /// shared-memory index and touches no disk, so a hop to another thread would cost
+    /// more than the question.
+    pub fn data_version(&self) -> Result<i64, ApiError> {
+        self.store.data_version().map_err(ApiError::from)
+    }
+
+    /// Runs blocking work that answers with an API error of its own (a store call and
+    /// the rendering of its answer, say) on the blocking thread pool.
+    pub async fn blocking<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+    {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || work(&store)).await?
     }
 
     /// Runs a blocking store call on the blocking thread pool and maps its error.

@@ -10,7 +10,9 @@ use crate::types::{
     ActivitySpan, ImportMeta, ImportOutcome, ImportRecord, ImportTarget, MemberId, TargetedImport,
 };
 use chrono::{Days, NaiveDate, NaiveTime};
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, params};
+use sha2::{Digest, Sha256};
 use ssi_core::engine::EventView;
 use ssi_core::{ActivityEvent, ActivityKind, ProfileSnapshot, PseudonymKey};
 use std::sync::mpsc;
@@ -22,6 +24,13 @@ macro_rules! scoring_event_columns {
     };
 }
 pub(crate) use scoring_event_columns;
+
+/// The columns of an import's staged events, in [`move_staged_events`]'s order.
+macro_rules! import_event_columns {
+    () => {
+        "at, key, kind, counterpart, conversation, counterpart_title, counterpart_company, personalised"
+    };
+}
 
 impl Store {
     /// Imports one export for `member` in ONE transaction, then re-scores.
@@ -162,7 +171,7 @@ impl Store {
             let mut stmt = tx.prepare_cached(concat!(
                 "SELECT ",
                 scoring_event_columns!(),
-                ", natural_key FROM events WHERE member_id = ?1 ORDER BY at, id"
+                ", key FROM events WHERE member_id = ?1 ORDER BY at, key"
             ))?;
             let mut rows = stmt.query([member.0])?;
             let mut events = Vec::new();
@@ -354,42 +363,32 @@ fn write_import(
         return Err(WriterEnd::Stopped);
     }
 
-    let mut insert = tx.prepare_cached(
-        "INSERT OR IGNORE INTO events (member_id, at, kind, counterpart, conversation,
-             counterpart_title, counterpart_company, personalised, natural_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
-    let (mut seen, mut added) = (0u64, 0u64);
-    let mut first_new_day: Option<NaiveDate> = None;
-    for mut batch in batches {
-        // Within a batch, in time order: the (member, time) index then grows
-        // mostly at its end, and rows land in the table in the order the
-        // sweep reads them back.
-        batch.sort_by_key(|e| e.at);
-        for event in batch {
-            seen += 1;
-            let inserted = insert.execute(params![
-                member.0,
-                event.at.timestamp(),
-                event.kind.as_str(),
-                event.counterpart.as_ref().map(PseudonymKey::as_str),
-                event.conversation.as_ref().map(PseudonymKey::as_str),
-                event.counterpart_title,
-                event.counterpart_company,
-                event.personalised,
-                event.natural_key
-            ])?;
-            if inserted == 1 {
-                added += 1;
-                let day = event.day();
-                first_new_day = Some(first_new_day.map_or(day, |d| d.min(day)));
-            }
-        }
+    // The events are first staged in a temporary table keyed by (time, key,
+    // arrival), then moved into `events` in that order. The export's files
+    // each span years (and messages.csv runs conversation by conversation),
+    // so inserting them into `events` as they come would touch pages all
+    // over the member's range of its B-tree, and a bounded page cache would
+    // write the same pages to the WAL again and again. The temporary table
+    // takes those scattered inserts instead: it has no WAL and is never
+    // synced, and it is filled while the other thread is still reading the
+    // export. The move is then an ordered read and an append that walks the
+    // events B-tree front to back once (measured on the heavy export: the
+    // move 0.29 s → 0.13 s against staging in arrival order and sorting at
+    // the end with SQLite's sorter).
+    tx.execute_batch(concat!(
+        "CREATE TEMP TABLE IF NOT EXISTS import_events (seq, ",
+        import_event_columns!(),
+        ", PRIMARY KEY (at, key, seq)) WITHOUT ROWID; DELETE FROM temp.import_events;"
+    ))?;
+    let mut seen = 0u64;
+    for batch in batches {
+        stage_events(tx, &batch, seen)?;
+        seen += batch.len() as u64;
     }
-    drop(insert);
     // The reading side sends the report once every event is through, or
     // nothing when it stopped.
     let Ok(Some(report)) = end.recv() else { return Err(WriterEnd::Stopped) };
+    let (added, first_new_day) = move_staged_events(tx, member)?;
 
     let snapshot_changed = match profile {
         Some(profile) => store_snapshot(tx, member, profile)?,
@@ -423,6 +422,136 @@ fn write_import(
         first_changed_day,
         days_rescored,
     }))
+}
+
+/// Staged events per multi-row INSERT (9 parameters each).
+const STAGE_ROWS: usize = 64;
+
+/// A multi-row INSERT of [`STAGE_ROWS`] staged events: one statement step
+/// per 64 events instead of one per event.
+static STAGE_ROWS_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    // Only placeholders are repeated here: values are always bound.
+    let mut sql =
+        String::from(concat!("INSERT INTO temp.import_events (seq, ", import_event_columns!(), ") VALUES "));
+    sql.push_str(&vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?)"; STAGE_ROWS].join(", "));
+    sql
+});
+
+/// Appends `events` to the import's staging table.
+fn stage_events(tx: &Connection, events: &[ActivityEvent], mut seq: u64) -> Result<(), StoreError> {
+    let mut groups = events.chunks_exact(STAGE_ROWS);
+    if events.len() >= STAGE_ROWS {
+        let mut stmt = tx.prepare_cached(&STAGE_ROWS_SQL)?;
+        for group in &mut groups {
+            for (i, event) in group.iter().enumerate() {
+                bind_staged(&mut stmt, i * 9 + 1, seq, event)?;
+                seq += 1;
+            }
+            stmt.raw_execute()?;
+        }
+    }
+    let mut single = tx.prepare_cached(concat!(
+        "INSERT INTO temp.import_events (seq, ",
+        import_event_columns!(),
+        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    ))?;
+    for event in groups.remainder() {
+        bind_staged(&mut single, 1, seq, event)?;
+        seq += 1;
+        single.raw_execute()?;
+    }
+    Ok(())
+}
+
+/// Binds one staged event's columns from parameter `first` on.
+fn bind_staged(
+    stmt: &mut rusqlite::Statement<'_>,
+    first: usize,
+    seq: u64,
+    event: &ActivityEvent,
+) -> rusqlite::Result<()> {
+    let (mut counterpart, mut conversation) = ([0u8; 16], [0u8; 16]);
+    let counterpart = pseudonym_value(event.counterpart.as_ref().map(PseudonymKey::as_str), &mut counterpart);
+    let conversation =
+        pseudonym_value(event.conversation.as_ref().map(PseudonymKey::as_str), &mut conversation);
+    stmt.raw_bind_parameter(first, seq as i64)?;
+    stmt.raw_bind_parameter(first + 1, event.at.timestamp())?;
+    stmt.raw_bind_parameter(first + 2, event_key(&event.natural_key))?;
+    stmt.raw_bind_parameter(first + 3, event.kind.as_str())?;
+    stmt.raw_bind_parameter(first + 4, ToSqlOutput::Borrowed(counterpart))?;
+    stmt.raw_bind_parameter(first + 5, ToSqlOutput::Borrowed(conversation))?;
+    stmt.raw_bind_parameter(first + 6, event.counterpart_title.as_deref())?;
+    stmt.raw_bind_parameter(first + 7, event.counterpart_company.as_deref())?;
+    stmt.raw_bind_parameter(first + 8, event.personalised)
+}
+
+/// Moves the staged events of one import into `events`, in (time, key)
+/// order, leaving out those the member has already. Returns how many were
+/// added and the earliest day among them.
+fn move_staged_events(tx: &Connection, member: MemberId) -> Result<(u64, Option<NaiveDate>), StoreError> {
+    let had_events: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM main.events WHERE member_id = ?1)")?
+        .query_row([member.0], |row| row.get(0))?;
+    if had_events {
+        tx.prepare_cached(
+            "DELETE FROM temp.import_events AS staged WHERE EXISTS (
+                 SELECT 1 FROM main.events AS stored
+                 WHERE stored.member_id = ?1 AND stored.at = staged.at AND stored.key = staged.key)",
+        )?
+        .execute([member.0])?;
+    }
+    let first: Option<i64> =
+        tx.prepare_cached("SELECT min(at) FROM temp.import_events")?.query_row([], |row| row.get(0))?;
+    // The staging table's key order; ties keep the order the events came
+    // in (seq): of two events with one key in one call, the first is kept.
+    let added = tx
+        .prepare_cached(concat!(
+            "INSERT OR IGNORE INTO main.events (member_id, ",
+            import_event_columns!(),
+            ") SELECT ?1, ",
+            import_event_columns!(),
+            " FROM temp.import_events ORDER BY at, key, seq"
+        ))?
+        .execute([member.0])?;
+    tx.execute_batch("DELETE FROM temp.import_events")?;
+    let first_new_day = first.map(instant).transpose()?.map(|at| at.date_naive());
+    Ok((added as u64, first_new_day))
+}
+
+/// The 64-bit key an event is stored under, from its natural key: the
+/// importer's natural keys are 32 hex digits of a keyed digest, whose first
+/// 16 digits are taken as they are; any other natural key (tests, other
+/// sources) is hashed with SHA-256 and its first 8 bytes taken. Migration 2
+/// computes the same keys for events stored before it.
+pub(crate) fn event_key(natural_key: &str) -> i64 {
+    let bytes = natural_key.as_bytes();
+    let is_digest = bytes.len() == 32 && bytes.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    let prefix: [u8; 8] = if is_digest {
+        let mut prefix = [0u8; 8];
+        for (i, pair) in bytes[..16].chunks_exact(2).enumerate() {
+            prefix[i] = (hex_value(pair[0]) << 4) | hex_value(pair[1]);
+        }
+        prefix
+    } else {
+        let digest = Sha256::digest(bytes);
+        let mut prefix = [0u8; 8];
+        prefix.copy_from_slice(&digest[..8]);
+        prefix
+    };
+    i64::from_be_bytes(prefix)
+}
+
+fn hex_value(digit: u8) -> u8 {
+    match digit {
+        b'0'..=b'9' => digit - b'0',
+        _ => digit - b'a' + 10,
+    }
+}
+
+/// A stored event key as the natural key events are loaded with: 16 hex
+/// digits (for the importer's keys, the first 16 digits of the original).
+fn key_text(key: i64) -> String {
+    format!("{:016x}", key as u64)
 }
 
 /// Stores a snapshot for its day unless an identical one is there. Returns the
@@ -485,16 +614,63 @@ fn parse_kind(text: &str) -> Result<ActivityKind, StoreError> {
     text.parse().map_err(|e| StoreError::invalid(format!("stored event: {e}")))
 }
 
-/// The sweep's view of a row of `scoring_event_columns!()`, borrowing its text.
-pub(crate) fn view_from_row<'r>(row: &'r Row<'_>) -> Result<EventView<'r>, StoreError> {
+/// Room to spell out the two pseudonym keys of one event row.
+pub(crate) type KeyBuffers = ([u8; 32], [u8; 32]);
+
+/// The sweep's view of a row of `scoring_event_columns!()`, borrowing its
+/// text (pseudonym keys stored as bytes are spelt out into `keys`).
+pub(crate) fn view_from_row<'r>(
+    row: &'r Row<'_>,
+    keys: &'r mut KeyBuffers,
+) -> Result<EventView<'r>, StoreError> {
+    let (counterpart, conversation) = (&mut keys.0, &mut keys.1);
     Ok(EventView {
         at: instant(row.get(0)?)?,
         kind: parse_kind(row_text(row, 1)?)?,
-        counterpart: optional_text(row, 2)?,
-        conversation: optional_text(row, 3)?,
+        counterpart: pseudonym_text(row, 2, counterpart)?,
+        conversation: pseudonym_text(row, 3, conversation)?,
         counterpart_title: optional_text(row, 4)?,
         counterpart_company: optional_text(row, 5)?,
     })
+}
+
+/// A pseudonym key as stored: its 16 bytes when it is 32 lowercase hex
+/// digits (every key the importer makes), else its text as it is. Half the
+/// size of the hex text, in a table where most rows carry two keys. `bytes`
+/// holds the decoded key.
+pub(crate) fn pseudonym_value<'k>(key: Option<&'k str>, bytes: &'k mut [u8; 16]) -> ValueRef<'k> {
+    let Some(key) = key else { return ValueRef::Null };
+    let digits = key.as_bytes();
+    if digits.len() == 32 && digits.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+            *byte = (hex_value(pair[0]) << 4) | hex_value(pair[1]);
+        }
+        ValueRef::Blob(&bytes[..])
+    } else {
+        ValueRef::Text(digits)
+    }
+}
+
+/// Column `index` of `row` as a pseudonym key's text: stored bytes are
+/// spelt out in lowercase hex into `spelt`; text is borrowed; NULL is `None`.
+fn pseudonym_text<'r>(
+    row: &'r Row<'_>,
+    index: usize,
+    spelt: &'r mut [u8; 32],
+) -> Result<Option<&'r str>, StoreError> {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    match row.get_ref(index)? {
+        ValueRef::Null => Ok(None),
+        ValueRef::Blob(bytes) if bytes.len() == 16 => {
+            for (pair, byte) in spelt.chunks_exact_mut(2).zip(bytes) {
+                pair[0] = DIGITS[usize::from(byte >> 4)];
+                pair[1] = DIGITS[usize::from(byte & 0xf)];
+            }
+            // Hex digits are ASCII.
+            Ok(std::str::from_utf8(&spelt[..]).ok())
+        }
+        _ => row_text(row, index).map(Some),
+    }
 }
 
 /// Column `index` of `row` as borrowed text, `None` for NULL.
@@ -505,13 +681,14 @@ fn optional_text<'r>(row: &'r Row<'_>, index: usize) -> Result<Option<&'r str>, 
     }
 }
 
-/// An event from a row of `scoring_event_columns!()` (plus `natural_key` when
-/// `with_key`; the sweep does not need it).
+/// An event from a row of `scoring_event_columns!()` (plus the stored `key`
+/// when `with_key`, as [`key_text`]; the sweep does not need it).
 pub(crate) fn event_from_row(row: &Row<'_>, with_key: bool) -> Result<ActivityEvent, StoreError> {
     let at = instant(row.get(0)?)?;
     let kind = parse_kind(row_text(row, 1)?)?;
-    let key = |i: usize| -> rusqlite::Result<Option<PseudonymKey>> {
-        Ok(row.get::<_, Option<String>>(i)?.map(PseudonymKey))
+    let key = |i: usize| -> Result<Option<PseudonymKey>, StoreError> {
+        let mut spelt = [0u8; 32];
+        Ok(pseudonym_text(row, i, &mut spelt)?.map(|key| PseudonymKey(key.to_string())))
     };
     Ok(ActivityEvent {
         at,
@@ -521,6 +698,6 @@ pub(crate) fn event_from_row(row: &Row<'_>, with_key: bool) -> Result<ActivityEv
         counterpart_title: row.get(4)?,
         counterpart_company: row.get(5)?,
         personalised: row.get(6)?,
-        natural_key: if with_key { row.get(7)? } else { String::new() },
+        natural_key: if with_key { key_text(row.get(7)?) } else { String::new() },
     })
 }

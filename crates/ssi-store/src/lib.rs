@@ -115,6 +115,14 @@ impl Store {
         self.pool.path()
     }
 
+    /// A number that changes whenever a write to the database commits, from
+    /// this process or another; equal answers mean nothing changed in
+    /// between. Cheap (no disk read): for caches of query results, which
+    /// compare it before answering from memory.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        self.pool.data_version()
+    }
+
     /// The schema version of the database (equal to [`migrations::LATEST_VERSION`] once open).
     pub fn schema_version(&self) -> Result<u32, StoreError> {
         self.pool.read(|tx| migrations::schema_version(tx))

@@ -7,6 +7,9 @@
 
 use crate::db::BUSY_TIMEOUT;
 use crate::error::StoreError;
+use crate::imports::{event_key, pseudonym_value};
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, TransactionBehavior};
 use std::path::Path;
 
@@ -22,11 +25,14 @@ pub struct Migration {
 }
 
 /// Every migration, in order; entry `i` has version `i + 1`.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_initial.sql",
-    sql: include_str!("../migrations/0001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "0001_initial.sql", sql: include_str!("../migrations/0001_initial.sql") },
+    Migration {
+        version: 2,
+        name: "0002_events_by_time.sql",
+        sql: include_str!("../migrations/0002_events_by_time.sql"),
+    },
+];
 
 /// The schema version this build writes.
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -69,6 +75,7 @@ pub(crate) fn apply(conn: &mut Connection, migrations: &[Migration], target: u32
     // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched
     // around it; SQLite's table-rebuild recipe needs it off.
     let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |row| row.get(0))?;
+    register_functions(conn)?;
     conn.pragma_update(None, "foreign_keys", false)?;
     let result = apply_in_transaction(conn, migrations, target);
     conn.pragma_update(None, "foreign_keys", foreign_keys)?;
@@ -107,6 +114,32 @@ fn apply_in_transaction(
     let reached = schema_version(&tx)?;
     tx.commit()?;
     Ok(reached)
+}
+
+/// The SQL functions migrations may call, so that rows a migration rewrites
+/// get exactly what the store writes for new ones: `ssi_event_key(natural_key)`,
+/// the 64-bit event key ([`crate::imports::event_key`]), and
+/// `ssi_pseudonym(key)`, a pseudonym key as stored ([`crate::imports::pseudonym_value`]).
+fn register_functions(conn: &Connection) -> Result<(), StoreError> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("ssi_event_key", 1, flags, |ctx| {
+        let natural_key =
+            ctx.get_raw(0).as_str().map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
+        Ok(event_key(natural_key))
+    })?;
+    conn.create_scalar_function("ssi_pseudonym", 1, flags, |ctx| {
+        let key = match ctx.get_raw(0) {
+            ValueRef::Null => None,
+            other => Some(other.as_str().map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?),
+        };
+        let mut bytes = [0u8; 16];
+        Ok(match pseudonym_value(key, &mut bytes) {
+            ValueRef::Blob(stored) => Value::Blob(stored.to_vec()),
+            ValueRef::Text(text) => Value::Text(String::from_utf8_lossy(text).into_owned()),
+            _ => Value::Null,
+        })
+    })?;
+    Ok(())
 }
 
 fn newer_database(version: u32, known: u32) -> StoreError {

@@ -7,7 +7,7 @@
 use crate::Store;
 use crate::db::{LAST_DAY, check_day, range_end, range_start, row_text};
 use crate::error::StoreError;
-use crate::imports::{load_snapshots, scoring_event_columns, view_from_row};
+use crate::imports::{KeyBuffers, load_snapshots, scoring_event_columns, view_from_row};
 use crate::members::ensure_member;
 use crate::models::{active_model_in, active_version, stored_model};
 use crate::readings::readings_in;
@@ -17,6 +17,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use ssi_core::engine::{DayValues, MetricSweep, pillar_points, score_day};
 use ssi_core::{Band, DailyScore, PILLAR_MAX, PillarScores, ProfileSnapshot, ScoringModel, TOTAL_MAX};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 /// Model versions of pushed scores start with this.
 pub const PUSH_PREFIX: &str = "push:";
@@ -49,17 +51,33 @@ impl Store {
         })
     }
 
-    /// Recomputes every member's whole history under the active model, one
-    /// transaction per member. Returns the days scored (stored days whose
-    /// figures come out the same are not rewritten).
+    /// Recomputes every member's whole history under the active model.
+    /// Returns the days scored (stored days whose figures come out the same
+    /// are not rewritten). Members are scored in parallel; see
+    /// [`Store::rescore_members`].
     pub fn rescore_all(&self, today: NaiveDate) -> Result<usize, StoreError> {
-        self.for_each_member(|tx, model, member| rescore_in(tx, model, member, None, today))
+        let members = self.pool.read(|tx| crate::members::all_member_ids(tx))?;
+        self.rescore_many(members, today, RescoreFrom::Start)
+    }
+
+    /// Recomputes the whole history of `members` under the active model
+    /// (members deleted meanwhile are skipped). Returns the days scored.
+    ///
+    /// Members are scored in parallel, one reader connection per core,
+    /// while this thread holds the write lock and writes what changed: in
+    /// transactions of up to 64 members, so other
+    /// writers wait for one such group at most. The readers start their
+    /// snapshots after the write lock is taken, so they see every earlier
+    /// commit, and nothing else can commit until the group's results are
+    /// written: the result is the same as scoring the members one by one.
+    pub fn rescore_members(&self, members: &[MemberId], today: NaiveDate) -> Result<usize, StoreError> {
+        self.rescore_many(members.to_vec(), today, RescoreFrom::Start)
     }
 
     /// Brings every member's scores under the active model up to `today`,
     /// computing only the days after each member's last stored day (the
-    /// server's daily job). Idempotent: a second run writes nothing. One
-    /// transaction per member, so other writers get their turn in between.
+    /// server's daily job), in parallel as [`Store::rescore_members`] does.
+    /// Idempotent: a second run writes nothing.
     ///
     /// Which members are due is read first in one read transaction, so a run
     /// with nothing due (every command of the CLI starts with one) takes no
@@ -69,44 +87,82 @@ impl Store {
         if due.is_empty() {
             return Ok(0);
         }
-        self.for_members(due, |tx, model, member| match next_unscored_day(tx, member, &model.version)? {
-            Some(from) if from > today => Ok(0),
-            from => rescore_in(tx, model, member, from, today),
-        })
+        self.rescore_many(due, today, RescoreFrom::NextUnscored)
     }
 
-    fn for_each_member(
-        &self,
-        work: impl FnMut(&Connection, &ScoringModel, MemberId) -> Result<usize, StoreError>,
-    ) -> Result<usize, StoreError> {
-        let members = self.pool.read(|tx| crate::members::all_member_ids(tx))?;
-        self.for_members(members, work)
-    }
-
-    fn for_members(
+    fn rescore_many(
         &self,
         members: Vec<MemberId>,
-        mut work: impl FnMut(&Connection, &ScoringModel, MemberId) -> Result<usize, StoreError>,
+        today: NaiveDate,
+        from: RescoreFrom,
     ) -> Result<usize, StoreError> {
+        let workers =
+            std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_RESCORE_WORKERS);
         let mut model: Option<ScoringModel> = None;
         let mut written = 0;
-        for member in members {
+        for group in members.chunks(MEMBERS_PER_TRANSACTION) {
             written += self.pool.write(|tx| {
-                // The member may be gone, or the model switched, since the list was read.
-                if ensure_member(tx, member).is_err() {
-                    return Ok(0);
-                }
+                // The model may have been switched since the last group.
                 let version = active_version(tx)?;
                 let current = match model.take() {
                     Some(m) if m.version == version => m,
                     _ => active_model_in(tx)?,
                 };
-                let rows = work(tx, &current, member);
+                let rows = self.rescore_group(tx, &current, group, today, from, workers);
                 model = Some(current);
                 rows
             })?;
         }
         Ok(written)
+    }
+
+    /// Plans the members of `group` on `workers` reader threads and applies
+    /// the plans on `tx` (the writer) as they come.
+    fn rescore_group(
+        &self,
+        tx: &Connection,
+        model: &ScoringModel,
+        group: &[MemberId],
+        today: NaiveDate,
+        from: RescoreFrom,
+        workers: usize,
+    ) -> Result<usize, StoreError> {
+        type Planned = Result<(MemberId, Option<RescorePlan>), StoreError>;
+        let next = AtomicUsize::new(0);
+        let (plans_in, plans_out) = mpsc::sync_channel::<Planned>(workers * 2);
+        std::thread::scope(|scope| {
+            for _ in 0..workers.min(group.len()) {
+                let plans_in = plans_in.clone();
+                let next = &next;
+                scope.spawn(move || {
+                    let outcome = self.pool.read(|read| {
+                        loop {
+                            let Some(&member) = group.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                                return Ok(());
+                            };
+                            let plan = plan_member(read, model, member, today, from);
+                            let failed = plan.is_err();
+                            // The writer stopped (it failed): so does this reader.
+                            if plans_in.send(plan.map(|p| (member, p))).is_err() || failed {
+                                return Ok(());
+                            }
+                        }
+                    });
+                    if let Err(e) = outcome {
+                        let _ = plans_in.send(Err(e));
+                    }
+                });
+            }
+            drop(plans_in);
+            let mut written = 0;
+            for planned in plans_out {
+                let (member, plan) = planned?;
+                if let Some(plan) = plan {
+                    written += apply_rescore(tx, model, member, plan)?;
+                }
+            }
+            Ok(written)
+        })
     }
 
     /// The member's score on `on` (or the latest day scored), from the latest
@@ -349,9 +405,9 @@ fn insert_scores(
 }
 
 /// Scores the member under `model` from `from` (clamped to the member's
-/// first day) to `today` and writes the rows. Reads the events in one ordered
-/// query, each row handed to the sweep as borrowed text (nothing is copied
-/// per event), and writes the days with batched inserts.
+/// first day) to `today` and writes the rows that changed
+/// ([`plan_rescore`], then [`apply_rescore`] on the same connection).
+/// Returns the days scored.
 pub(crate) fn rescore_in(
     conn: &Connection,
     model: &ScoringModel,
@@ -359,47 +415,66 @@ pub(crate) fn rescore_in(
     from: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<usize, StoreError> {
+    match plan_rescore(conn, model, member, from, today)? {
+        Some(plan) => apply_rescore(conn, model, member, plan),
+        None => Ok(0),
+    }
+}
+
+/// What re-scoring one member changes: found by [`plan_rescore`] (reads
+/// only), written by [`apply_rescore`].
+pub(crate) struct RescorePlan {
+    from: NaiveDate,
+    today: NaiveDate,
+    /// Days scored.
+    days: usize,
+    /// Stored days whose figures changed.
+    stale: Vec<NaiveDate>,
+    /// Whether every stored day of the range changed (one range delete).
+    all_stale: bool,
+    /// The rows to insert: the changed days and the days not stored yet.
+    changed: Vec<ScoreRow>,
+}
+
+/// Scores the member under `model` from `from` (clamped to the member's
+/// first day) to `today` and compares the days with the stored rows,
+/// reading only: `None` when there is nothing to score. Reads the events in
+/// one ordered query, each row handed to the sweep as borrowed text
+/// (nothing is copied per event).
+///
+/// Re-scoring a history that is already stored (the daily job after a
+/// restart, a re-import that adds nothing new, `rescore_all`) mostly finds
+/// the same figures again: comparing with one ordered read of the stored
+/// rows is far cheaper than deleting and rewriting every day.
+pub(crate) fn plan_rescore(
+    conn: &Connection,
+    model: &ScoringModel,
+    member: MemberId,
+    from: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<Option<RescorePlan>, StoreError> {
     let profiles = load_snapshots(conn, member)?;
-    let Some(start) = history_start(conn, member, &profiles)? else { return Ok(0) };
+    let Some(start) = history_start(conn, member, &profiles)? else { return Ok(None) };
     let from = from.map_or(start, |from| from.max(start));
     let today = today.min(LAST_DAY);
     if from > today {
-        return Ok(0);
+        return Ok(None);
     }
     let mut sweep = MetricSweep::new(model, from, today);
     {
         let mut select = conn.prepare_cached(concat!(
             "SELECT ",
             scoring_event_columns!(),
-            " FROM events WHERE member_id = ?1 ORDER BY at, id"
+            " FROM events WHERE member_id = ?1 ORDER BY at, key"
         ))?;
         let mut rows = select.query([member.0])?;
+        let mut keys: KeyBuffers = ([0; 32], [0; 32]);
         while let Some(row) = rows.next()? {
-            sweep.add_view(view_from_row(row)?);
+            sweep.add_view(view_from_row(row, &mut keys)?);
         }
     }
     let days = sweep.finish(&profiles);
-    write_changed_days(conn, model, member, from, today, &days)?;
-    tracing::debug!(member = member.0, %from, %today, rows = days.len(), "rescored");
-    Ok(days.len())
-}
 
-/// Stores the scored days, writing only those whose stored row differs.
-///
-/// Re-scoring a history that is already stored (the daily job after a
-/// restart, a re-import that adds nothing new, `rescore_all`) mostly finds
-/// the same figures again: comparing with one ordered read of the stored
-/// rows is far cheaper than deleting and rewriting every day. Days that
-/// changed are deleted (one range delete when every stored day changed) and
-/// inserted with batched statements.
-fn write_changed_days(
-    conn: &Connection,
-    model: &ScoringModel,
-    member: MemberId,
-    from: NaiveDate,
-    today: NaiveDate,
-    days: &[DayValues],
-) -> Result<(), StoreError> {
     let mut stored = conn.prepare_cached(
         "SELECT date, brand, people, insights, relationships, total, components FROM daily_scores
          WHERE member_id = ?1 AND model_version = ?2 AND date >= ?3 AND date <= ?4 ORDER BY date",
@@ -409,7 +484,7 @@ fn write_changed_days(
     let (mut stored_count, mut stale) = (0usize, Vec::new());
     let mut changed = Vec::new();
     let mut components = String::new();
-    for day in days {
+    for day in &days {
         let (pillars, total) = pillar_points(model, &day.values);
         encode_components(&day.values, &mut components)?;
         let mut same = false;
@@ -437,21 +512,72 @@ fn write_changed_days(
             changed.push(ScoreRow { date: day.date, pillars, total, components: components.clone() });
         }
     }
-    drop(stored_rows);
-    if !stale.is_empty() && stale.len() == stored_count {
+    let all_stale = !stale.is_empty() && stale.len() == stored_count;
+    Ok(Some(RescorePlan { from, today, days: days.len(), stale, all_stale, changed }))
+}
+
+/// Writes what [`plan_rescore`] found: deletes the stale days (one range
+/// delete when every stored day changed) and inserts the changed ones with
+/// batched statements. Returns the days scored.
+pub(crate) fn apply_rescore(
+    conn: &Connection,
+    model: &ScoringModel,
+    member: MemberId,
+    plan: RescorePlan,
+) -> Result<usize, StoreError> {
+    if plan.all_stale {
         conn.prepare_cached(
             "DELETE FROM daily_scores WHERE member_id = ?1 AND model_version = ?2 AND date >= ?3 AND date <= ?4",
         )?
-        .execute(params![member.0, model.version, from, today])?;
+        .execute(params![member.0, model.version, plan.from, plan.today])?;
     } else {
         let mut delete = conn.prepare_cached(
             "DELETE FROM daily_scores WHERE member_id = ?1 AND model_version = ?2 AND date = ?3",
         )?;
-        for date in stale {
+        for date in &plan.stale {
             delete.execute(params![member.0, model.version, date])?;
         }
     }
-    insert_scores(conn, member, &model.version, &changed)
+    insert_scores(conn, member, &model.version, &plan.changed)?;
+    tracing::debug!(member = member.0, from = %plan.from, today = %plan.today, rows = plan.days, "rescored");
+    Ok(plan.days)
+}
+
+/// Members re-scored per write transaction by [`Store::rescore_members`].
+const MEMBERS_PER_TRANSACTION: usize = 64;
+
+/// Reader threads of a re-score, at most (one per core up to this).
+const MAX_RESCORE_WORKERS: usize = 8;
+
+/// Which days a group re-score computes.
+#[derive(Debug, Clone, Copy)]
+enum RescoreFrom {
+    /// Every day from the member's first.
+    Start,
+    /// The days after the member's last stored day under the model.
+    NextUnscored,
+}
+
+/// [`plan_rescore`] for one member of a group: `None` for a member deleted
+/// since the group was listed or with nothing to score.
+fn plan_member(
+    conn: &Connection,
+    model: &ScoringModel,
+    member: MemberId,
+    today: NaiveDate,
+    from: RescoreFrom,
+) -> Result<Option<RescorePlan>, StoreError> {
+    if ensure_member(conn, member).is_err() {
+        return Ok(None);
+    }
+    let from = match from {
+        RescoreFrom::Start => None,
+        RescoreFrom::NextUnscored => match next_unscored_day(conn, member, &model.version)? {
+            Some(day) if day > today => return Ok(None),
+            day => day,
+        },
+    };
+    plan_rescore(conn, model, member, from, today)
 }
 
 /// The member's first day: the earlier of the first event's day and the first snapshot's day.

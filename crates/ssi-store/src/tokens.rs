@@ -174,6 +174,23 @@ impl Store {
         Ok(Some(info))
     }
 
+    /// Records a use of the token now, as [`Store::authenticate`] does, for a caller that
+    /// authenticated it from memory: written only when the stored `last_used` is a
+    /// minute old or more (or unset), and only for a token not revoked; best effort
+    /// (skipped when another thread of this process is writing). Returns whether a
+    /// row was written.
+    pub fn record_token_use(&self, id: TokenId) -> Result<bool, StoreError> {
+        let now = now_seconds();
+        let written = self.pool.try_write(|tx| {
+            Ok(tx.execute(
+                "UPDATE api_tokens SET last_used = ?1
+                 WHERE id = ?2 AND revoked IS NULL AND (last_used IS NULL OR last_used <= ?1 - ?3)",
+                params![now, id.0, LAST_USED_RESOLUTION_SECONDS],
+            )? > 0)
+        });
+        written.unwrap_or(Ok(false))
+    }
+
     /// Every token, revoked ones included, oldest first.
     pub fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
         self.pool.read(|tx| {

@@ -387,3 +387,25 @@ fn an_operator_chosen_token_installs_once_and_authenticates() {
     assert!(matches!(store.get_token(ssi_store::TokenId(info.id.0 + 99)), Err(StoreError::NotFound { .. })));
     assert_integrity(&store);
 }
+
+#[test]
+fn data_version_changes_with_every_commit_from_any_process_and_only_then() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ssi.db");
+    let server = Store::open(&path).unwrap();
+    let before = server.data_version().unwrap();
+    // Reads change nothing.
+    server.list_members().unwrap();
+    assert_eq!(server.data_version().unwrap(), before);
+
+    // A write through this store's own writer connection.
+    server.create_member("Alice", None, None).unwrap();
+    let after_own = server.data_version().unwrap();
+    assert_ne!(after_own, before);
+    assert_eq!(server.data_version().unwrap(), after_own);
+
+    // A write by another opener of the file (a CLI beside the server).
+    let cli = Store::open(&path).unwrap();
+    cli.create_member("Bob", None, None).unwrap();
+    assert_ne!(server.data_version().unwrap(), after_own);
+}

@@ -716,3 +716,83 @@ fn the_first_score_is_the_earliest_day_of_the_series_read() {
     assert_eq!(store.first_score(alice.id, first.date.pred_opt()).unwrap(), None);
     assert!(matches!(store.first_score(MemberId(99), None), Err(StoreError::NotFound { .. })));
 }
+
+#[test]
+fn a_parallel_rescore_of_many_members_equals_scoring_them_one_by_one() {
+    // More members than one write transaction takes (64), so groups meet.
+    let dir = tempfile::tempdir().unwrap();
+    let (parallel_path, serial_path) = (dir.path().join("parallel.db"), dir.path().join("serial.db"));
+    let today = day(2026, 3, 31);
+    let mut members = Vec::new();
+    {
+        let store = ssi_store::Store::open(&parallel_path).unwrap();
+        for i in 0..70u64 {
+            let member = store.create_member(&format!("Member {i}"), None, None).unwrap();
+            let events = synthetic_events(i + 1, day(2026, 1, 1) + chrono::Days::new(i % 20), 40);
+            // "Today" before the first event: nothing is scored yet.
+            store
+                .import_export(member.id, &meta(&format!("m{i}")), None, ok(events), day(2025, 12, 1))
+                .unwrap();
+            members.push(member.id);
+        }
+    }
+    std::fs::copy(&parallel_path, &serial_path).unwrap();
+
+    let parallel = ssi_store::Store::open(&parallel_path).unwrap();
+    let serial = ssi_store::Store::open(&serial_path).unwrap();
+    let scored = parallel.rescore_all(today).unwrap();
+    let mut serial_scored = 0;
+    for &member in &members {
+        serial_scored += serial.rescore_member(member, None, today).unwrap();
+    }
+    assert_eq!(scored, serial_scored);
+    for &member in &members {
+        let history = parallel.history(member, None, None).unwrap();
+        assert!(!history.is_empty());
+        assert_eq!(history, serial.history(member, None, None).unwrap(), "member {}", member.0);
+    }
+    // A second run finds every day the same and rewrites none of them (a
+    // rewritten row would get a new rowid); a changed day is rewritten alone.
+    let rowids = || -> Vec<(i64, i64)> {
+        let conn = rusqlite::Connection::open(&parallel_path).unwrap();
+        let mut stmt = conn.prepare("SELECT rowid, member_id FROM daily_scores ORDER BY rowid").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    let before = rowids();
+    assert_eq!(parallel.rescore_members(&members, today).unwrap(), scored);
+    assert_eq!(rowids(), before);
+    let marked = mark_scores(&parallel_path, members[65], DEFAULT_VERSION);
+    assert_eq!(parallel.rescore_members(&members, today).unwrap(), scored);
+    assert_eq!(totals(&parallel_path, members[65], DEFAULT_VERSION), marked);
+    let after = rowids();
+    assert_eq!(
+        after.iter().filter(|(_, m)| *m != members[65].0).count(),
+        before.iter().filter(|(_, m)| *m != members[65].0).count()
+    );
+    assert!(after.iter().filter(|(_, m)| *m != members[65].0).all(|row| before.contains(row)));
+    assert_integrity(&parallel);
+}
+
+#[test]
+fn an_event_given_twice_in_one_import_is_stored_once_as_first_given() {
+    let (_dir, store) = temp_store();
+    let alice = store.create_member("Alice", None, None).unwrap();
+    let when = at(day(2026, 2, 3), 10, 0);
+    let mut first = event(ActivityKind::ConnectionMade, when, "same-key");
+    first.counterpart_title = Some("CEO".into());
+    let mut second = first.clone();
+    second.counterpart_title = Some("Analyst".into());
+    // A different event in the same second, and one later with another key.
+    let other = event(ActivityKind::Reaction, when, "other-key");
+    let later = event(ActivityKind::Comment, at(day(2026, 2, 4), 9, 0), "later-key");
+    let events = vec![later.clone(), first.clone(), other.clone(), second];
+    let (seen, added, first_day, _) =
+        imported(store.import_export(alice.id, &meta("dup"), None, ok(events), day(2026, 2, 28)).unwrap());
+    assert_eq!((seen, added, first_day), (4, 3, Some(day(2026, 2, 3))));
+    let stored = store.load_events(alice.id).unwrap();
+    assert_eq!(stored.len(), 3);
+    let connection = stored.iter().find(|e| e.kind == ActivityKind::ConnectionMade).unwrap();
+    assert_eq!(connection.counterpart_title.as_deref(), Some("CEO"));
+    assert!(stored.windows(2).all(|w| w[0].at <= w[1].at), "events come back in time order");
+    assert_integrity(&store);
+}

@@ -11,8 +11,10 @@ use ssi_store::{ImportMeta, PushedScore, Role, Store, StoreError};
 /// SHA-256 of every shipped migration. A shipped migration is never edited:
 /// if this test fails, revert the edit and add a new migration instead.
 /// A new migration gets its line here when it ships.
-const PINNED: &[(&str, &str)] =
-    &[("0001_initial.sql", "1540a2a12a4058648f9890a48b51451767ca0056870c2967f5b1209e96a3ba96")];
+const PINNED: &[(&str, &str)] = &[
+    ("0001_initial.sql", "1540a2a12a4058648f9890a48b51451767ca0056870c2967f5b1209e96a3ba96"),
+    ("0002_events_by_time.sql", "ea2ee45298a5aacddb6dae2548bc60d4c9b9420a250e4eb8313c160d0a523465"),
+];
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -211,7 +213,7 @@ fn every_table_survives_a_reopen() {
     assert!(tokens[1].revoked.is_some());
     assert_eq!(store.pseudonym_key().unwrap(), key);
     assert_eq!(store.profile_snapshots(alice.id).unwrap(), vec![profile]);
-    assert_eq!(store.load_events(alice.id).unwrap(), events);
+    assert_eq!(without_keys(store.load_events(alice.id).unwrap()), without_keys(events));
     assert_eq!(store.imports(alice.id).unwrap(), imports);
     assert_eq!(imports[0].report, import_meta.report);
     assert_eq!(imports[0].export_date, Some(day(2026, 3, 1)));
@@ -231,6 +233,82 @@ fn every_table_survives_a_reopen() {
     assert_eq!(bob_points[0].pillars, pushed.pillars);
     // The event kinds stored are the ones given.
     assert!(store.load_events(alice.id).unwrap().iter().any(|e| e.kind == ActivityKind::ConnectionMade));
+    assert_integrity(&store);
+}
+
+/// Events in a canonical order without their natural keys (which come back
+/// as the stored 64-bit key), for comparing what was stored with what was given.
+fn without_keys(mut events: Vec<ssi_core::ActivityEvent>) -> Vec<ssi_core::ActivityEvent> {
+    for e in &mut events {
+        e.natural_key.clear();
+    }
+    events.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    events
+}
+
+#[test]
+fn events_stored_under_schema_1_keep_their_identity_after_the_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ssi.db");
+    migrate_file(&path, 1).unwrap();
+    // Two events as the importer keys them (32 hex digits of a digest), one
+    // with a key of another shape, and one given twice by an older build.
+    let when = at(day(2025, 6, 2), 9, 30);
+    let digest_key = "0123456789abcdeffedcba9876543210";
+    let mut message = event(ActivityKind::MessageSent, when, digest_key);
+    // Pseudonym keys as the importer makes them, and one of another shape.
+    message.counterpart = Some(ssi_core::PseudonymKey("a1b2c3d4e5f60718293a4b5c6d7e8f90".into()));
+    message.conversation = Some(ssi_core::PseudonymKey("ffeeddccbbaa99887766554433221100".into()));
+    let mut follow = event(ActivityKind::MemberFollow, at(day(2025, 6, 3), 8, 0), "follow@1748937600");
+    follow.counterpart = Some(ssi_core::PseudonymKey("name:ada lovelace".into()));
+    let events =
+        vec![message, event(ActivityKind::Comment, when, "00112233445566778899aabbccddeeff"), follow];
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute("INSERT INTO members (id, name, created) VALUES (1, 'Old Member', 0)", []).unwrap();
+        for e in &events {
+            conn.execute(
+                "INSERT INTO events (member_id, at, kind, counterpart, conversation, natural_key)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![
+                    e.at.timestamp(),
+                    e.kind.as_str(),
+                    e.counterpart.as_ref().map(|k| k.as_str()),
+                    e.conversation.as_ref().map(|k| k.as_str()),
+                    e.natural_key
+                ],
+            )
+            .unwrap();
+        }
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), LATEST_VERSION);
+    let member = store.member_by_name("Old Member").unwrap();
+    let stored = store.load_events(member.id).unwrap();
+    assert_eq!(without_keys(stored.clone()), without_keys(events.clone()));
+    // The importer's keys come back as their first 16 hex digits.
+    assert!(stored.iter().any(|e| e.natural_key == digest_key[..16]), "{stored:?}");
+    // Hex pseudonym keys are kept as their 16 bytes, others as text.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let stored_as: Vec<(String, Option<i64>)> = conn
+        .prepare("SELECT typeof(counterpart), length(counterpart) FROM events WHERE counterpart IS NOT NULL ORDER BY at")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(stored_as, [("blob".to_string(), Some(16)), ("text".to_string(), Some(17))]);
+
+    // The same events imported again after the upgrade are recognised, not doubled.
+    let again =
+        store.import_export(member.id, &meta("after-upgrade"), None, ok(events), day(2025, 6, 30)).unwrap();
+    match again {
+        ssi_store::ImportOutcome::Imported { events_seen, events_added, .. } => {
+            assert_eq!((events_seen, events_added), (3, 0));
+        }
+        other => panic!("expected an import, got {other:?}"),
+    }
+    assert_eq!(store.load_events(member.id).unwrap().len(), 3);
     assert_integrity(&store);
 }
 

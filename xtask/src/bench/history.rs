@@ -120,15 +120,7 @@ fn measure(
 ) -> Result<HistoryPoint> {
     let last = members.iter().map(|m| m.0).max().unwrap_or(0);
     let recompute = || -> Result<usize> {
-        if whole_team {
-            Ok(store.rescore_all(today)?)
-        } else {
-            let mut scored = 0;
-            for &member in members {
-                scored += store.rescore_member(member, None, today)?;
-            }
-            Ok(scored)
-        }
+        if whole_team { Ok(store.rescore_all(today)?) } else { Ok(store.rescore_members(members, today)?) }
     };
     let (mut scans, mut firsts, mut recomputes) = (Vec::new(), Vec::new(), Vec::new());
     let (mut events, mut days_scored) = (0, 0);
@@ -159,7 +151,7 @@ fn scan_events(db: &Path, last_member: i64) -> Result<u64> {
     let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let mut stmt = conn.prepare(
         "SELECT at, kind, counterpart, conversation, counterpart_title, counterpart_company, personalised
-         FROM events WHERE member_id <= ?1 ORDER BY member_id, at, id",
+         FROM events WHERE member_id <= ?1 ORDER BY member_id, at, key",
     )?;
     let mut rows = stmt.query([last_member])?;
     let (mut count, mut checksum) = (0u64, 0u64);

@@ -8,6 +8,12 @@
 //! a fixed connection count and duration, rotating over the teams' (or the
 //! members') URLs with a small Lua script so no answer is served from one hot
 //! row.
+//!
+//! A control run follows the rows: the member history rotating over only as many
+//! members as fit in the server's answer cache, so the same route and the same bytes
+//! are served from memory. It is printed beside the body sizes, not a row: it shows
+//! what part of the gap to `/healthz` is the size of the answer rather than the work
+//! of computing it.
 
 use super::Plan;
 use super::synthetic::pushed_series;
@@ -22,6 +28,10 @@ use std::time::{Duration, Instant};
 
 /// The admin token the benchmark installs (only ever on a throwaway database on loopback).
 const ADMIN_TOKEN: &str = "ssi_bench_0123456789abcdef0123456789abcdef";
+
+/// Answer bytes the history control rotates over: half the server's default answer
+/// cache, so the whole rotation stays cached.
+const HOT_SET_BYTES: usize = 32 * 1024 * 1024;
 
 /// What `wrk` measured for one URL set.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -60,6 +70,15 @@ pub(crate) struct ServerResult {
     pub(crate) leaderboard: Load,
     /// The member history (a year of days), rotating over every member.
     pub(crate) history: Load,
+    /// The control: the member history rotating over `history_hot_members`
+    /// members only, every answer served from the server's answer cache.
+    pub(crate) history_hot: Load,
+    /// Members the control rotates over.
+    pub(crate) history_hot_members: usize,
+    /// Bytes of one leaderboard answer (a team of `team_size`).
+    pub(crate) leaderboard_bytes: usize,
+    /// Bytes of one member history answer.
+    pub(crate) history_bytes: usize,
     /// The leaderboard at each growth team size.
     pub(crate) growth: Vec<TeamPoint>,
     /// `wrk` connections.
@@ -173,6 +192,11 @@ fn start(server_bin: &Path, db: &Path, address: SocketAddr, log: &Path) -> Resul
 
 /// One GET with the admin token; returns the status code.
 fn get(address: SocketAddr, path: &str) -> Result<u16> {
+    fetch(address, path).map(|(status, _)| status)
+}
+
+/// One GET with the admin token; returns the status code and the body's length.
+fn fetch(address: SocketAddr, path: &str) -> Result<(u16, usize)> {
     let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2))?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     write!(
@@ -182,7 +206,9 @@ fn get(address: SocketAddr, path: &str) -> Result<u16> {
     let mut response = String::new();
     stream.read_to_string(&mut response)?;
     let status = response.split_whitespace().nth(1).and_then(|s| s.parse().ok());
-    status.with_context(|| format!("no HTTP status in the answer to {path}"))
+    let status = status.with_context(|| format!("no HTTP status in the answer to {path}"))?;
+    let body = response.split_once("\r\n\r\n").map_or(0, |(_, body)| body.len());
+    Ok((status, body))
 }
 
 fn measure(plan: &Plan, layout: &Layout, address: SocketAddr, work: &Path) -> Result<ServerResult> {
@@ -190,12 +216,18 @@ fn measure(plan: &Plan, layout: &Layout, address: SocketAddr, work: &Path) -> Re
         layout.main_teams.iter().map(|t| format!("/api/v1/teams/{}/leaderboard", t.0)).collect();
     let histories: Vec<String> =
         layout.members.iter().map(|m| format!("/api/v1/members/{m}/history")).collect();
+    let mut sizes = Vec::new();
     for path in ["/healthz", leaderboards[0].as_str(), histories[0].as_str()] {
-        let status = get(address, path)?;
+        let (status, bytes) = fetch(address, path)?;
         if status != 200 {
             bail!("GET {path} answered {status}, not 200");
         }
+        sizes.push(bytes);
     }
+    // The control's rotation: as many members as fit in half the server's default
+    // answer cache (64 MiB), so that every answer is served from memory.
+    let hot_members = (HOT_SET_BYTES / sizes[2].max(1)).clamp(1, histories.len());
+    let hot_histories = &histories[..hot_members];
     let wrk = |name: &str, paths: &[String], seconds: u32| -> Result<Load> {
         let script = work.join(format!("{name}.lua"));
         std::fs::write(&script, rotation_script(paths))?;
@@ -210,6 +242,9 @@ fn measure(plan: &Plan, layout: &Layout, address: SocketAddr, work: &Path) -> Re
     let health_before = wrk("health", &health_path, plan.wrk_seconds)?;
     let leaderboard = wrk("leaderboard", &leaderboards, plan.wrk_seconds)?;
     let history = wrk("history", &histories, plan.wrk_seconds)?;
+    eprintln!("==> server: control: member history rotating over {hot_members} members (cached)");
+    wrk("warmup-history-hot", hot_histories, 1)?;
+    let history_hot = wrk("history-hot", hot_histories, plan.wrk_seconds)?;
     let health_after = wrk("health", &health_path, plan.wrk_seconds)?;
     let mut growth = Vec::new();
     for &(size, team) in &layout.growth_teams {
@@ -223,6 +258,16 @@ fn measure(plan: &Plan, layout: &Layout, address: SocketAddr, work: &Path) -> Re
         p99: (health_before.p99 + health_after.p99) / 2,
         requests: health_before.requests + health_after.requests,
     };
+    eprintln!(
+        "    bodies: leaderboard {} B, history {} B; history of {hot_members} cached members: \
+         {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms ({:.2} of /healthz)",
+        sizes[1],
+        sizes[2],
+        history_hot.rps,
+        history_hot.p50.as_secs_f64() * 1e3,
+        history_hot.p99.as_secs_f64() * 1e3,
+        history_hot.rps / health.rps,
+    );
     Ok(ServerResult {
         members: layout.members.len(),
         days: plan.server_days,
@@ -230,6 +275,10 @@ fn measure(plan: &Plan, layout: &Layout, address: SocketAddr, work: &Path) -> Re
         health,
         leaderboard,
         history,
+        history_hot,
+        history_hot_members: hot_members,
+        leaderboard_bytes: sizes[1],
+        history_bytes: sizes[2],
         growth,
         connections: plan.connections,
         seconds: plan.wrk_seconds,

@@ -19,7 +19,31 @@ pub mod tokens;
 use crate::auth::{Principal, hidden};
 use crate::error::ApiError;
 use crate::state::AppState;
+use axum::body::Bytes;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use ssi_store::{Member, MemberId, Team, TeamId};
+
+/// A JSON answer already rendered (possibly shared with the answer cache): the same bytes
+/// and content type `axum::Json` of the same value would send.
+#[derive(Debug, Clone)]
+pub struct JsonBody(pub Bytes);
+
+impl JsonBody {
+    /// Renders a value, reserving `size_hint` bytes up front.
+    pub fn render<T: Serialize>(value: &T, size_hint: usize) -> Result<JsonBody, ApiError> {
+        let mut buffer = Vec::with_capacity(size_hint);
+        serde_json::to_writer(&mut buffer, value).map_err(ApiError::internal)?;
+        Ok(JsonBody(Bytes::from(buffer)))
+    }
+}
+
+impl IntoResponse for JsonBody {
+    fn into_response(self) -> Response {
+        ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], self.0).into_response()
+    }
+}
 
 /// What a handler wants to do with a member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

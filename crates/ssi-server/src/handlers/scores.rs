@@ -1,14 +1,13 @@
 //! `/api/v1/members/{member}/score`, `/history` and `/explanation`: a member's estimate, its
 //! daily history beside official readings, and where every point came from.
 
-use super::{MemberAccess, member_for};
-use crate::auth::Principal;
+use super::{JsonBody, MemberAccess, member_for};
+use crate::auth::{Principal, hidden};
+use crate::cache::{Answer, AnswerKey, DataVersion};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::state::AppState;
-use crate::wire::{
-    DateQuery, ExplanationQuery, ExplanationView, HistoryDay, HistoryView, RangeQuery, ScoreView,
-};
+use crate::wire::{DateQuery, ExplanationQuery, ExplanationView, RangeQuery, ScoreView};
 use axum::extract::State;
 use ssi_core::{DailyScore, Pillar};
 use ssi_store::MemberId;
@@ -37,26 +36,44 @@ pub async fn get(
 }
 
 /// `GET /api/v1/members/{member}/history?from=&to=`: estimates and official readings by day.
+///
+/// Served from the answer cache when the database has not changed since it was rendered
+/// (see [`crate::cache`]); the caller's access to the member is checked first either way,
+/// against the member as stored at that version.
 pub async fn history(
     State(state): State<AppState>,
     principal: Principal,
+    DataVersion(version): DataVersion,
     Path(id): Path<i64>,
     Query(query): Query<RangeQuery>,
-) -> Result<axum::Json<HistoryView>, ApiError> {
+) -> Result<JsonBody, ApiError> {
     if let (Some(from), Some(to)) = (query.from, query.to)
         && from > to
     {
         return Err(ApiError::BadRequest(format!("from={from} is after to={to}")));
     }
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
     let (from, to) = (query.from, query.to);
-    let rows = state.db(move |store| store.history(member.id, from, to)).await?;
-    Ok(axum::Json(HistoryView {
-        member: member.id.0,
-        from,
-        to,
-        days: rows.into_iter().map(HistoryDay::from).collect(),
-    }))
+    let key = AnswerKey::History { member: MemberId(id), from, to };
+    if let Some(answer) = state.caches.answer(version, &key)
+        && let Some(member) = &answer.member
+    {
+        principal.check_member(member, principal.reads_member(member), "read")?;
+        return Ok(JsonBody(answer.body));
+    }
+    // One trip to the blocking pool: the member, the access check, the days, the JSON.
+    let (body, member) = state
+        .blocking(move |store| {
+            let member = store.get_member(MemberId(id)).map_err(ApiError::from).map_err(hidden("member"))?;
+            principal.check_member(&member, principal.reads_member(&member), "read")?;
+            let rows = store.history(member.id, from, to)?;
+            // The bytes of `HistoryView` through serde_json, written directly (see `render`).
+            let body =
+                crate::render::history_json(member.id.0, from, to, &rows).map_err(ApiError::internal)?;
+            Ok((JsonBody(body.into()), member))
+        })
+        .await?;
+    state.caches.remember_answer(version, key, Answer { body: body.0.clone(), member: Some(member) });
+    Ok(body)
 }
 
 /// `GET /api/v1/members/{member}/explanation?date=&pillar=`: every component's points,

@@ -1,8 +1,9 @@
 //! `/api/v1/teams`: list, create, get, update and delete teams, and read a team's
 //! leaderboard and summary.
 
-use super::{managed_team, require_admin, visible_team};
-use crate::auth::Principal;
+use super::{JsonBody, managed_team, require_admin, visible_team};
+use crate::auth::{Principal, hidden};
+use crate::cache::{Answer, AnswerKey, DataVersion};
 use crate::error::ApiError;
 use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
@@ -73,21 +74,41 @@ pub async fn delete(
 }
 
 /// `GET /api/v1/teams/{team}/leaderboard`: anyone of the team.
+///
+/// Served from the answer cache when the database has not changed since it was rendered
+/// (see [`crate::cache`]); the caller's access to the team is checked first either way.
 pub async fn leaderboard(
     State(state): State<AppState>,
     principal: Principal,
+    DataVersion(version): DataVersion,
     Path(id): Path<i64>,
     Query(query): Query<DateQuery>,
-) -> Result<axum::Json<LeaderboardView>, ApiError> {
-    let team = visible_team(&state, &principal, id).await?;
+) -> Result<JsonBody, ApiError> {
+    // The same rule as `visible_team`; a cached answer exists only for a team that
+    // existed at the version it belongs to, so a hit needs no further check.
+    if !principal.sees_team(TeamId(id)) {
+        return Err(ApiError::not_found("team"));
+    }
     let date = query.date.unwrap_or_else(|| state.today());
-    let team_id = team.id;
-    let rows = state.db(move |store| store.team_leaderboard(team_id, date)).await?;
-    Ok(axum::Json(LeaderboardView {
-        team: team.into(),
-        date,
-        rows: rows.into_iter().map(LeaderboardEntry::from).collect(),
-    }))
+    let key = AnswerKey::Leaderboard { team: TeamId(id), date };
+    if let Some(answer) = state.caches.answer(version, &key) {
+        return Ok(JsonBody(answer.body));
+    }
+    let body = state
+        .blocking(move |store| {
+            let team = store.get_team(TeamId(id)).map_err(ApiError::from).map_err(hidden("team"))?;
+            let rows = store.team_leaderboard(team.id, date)?;
+            let size_hint = 256 + rows.len() * 320;
+            let view = LeaderboardView {
+                team: team.into(),
+                date,
+                rows: rows.into_iter().map(LeaderboardEntry::from).collect(),
+            };
+            JsonBody::render(&view, size_hint)
+        })
+        .await?;
+    state.caches.remember_answer(version, key, Answer { body: body.0.clone(), member: None });
+    Ok(body)
 }
 
 /// `GET /api/v1/teams/{team}/summary`: the team's manager or an admin.

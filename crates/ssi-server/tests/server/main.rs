@@ -9,6 +9,7 @@ mod advice;
 mod alerts;
 mod authz;
 mod browser;
+mod cache;
 mod crash;
 mod e2e;
 mod handlers;

@@ -1,0 +1,223 @@
+//! The token and answer caches: a cached leaderboard or history changes after any write
+//! (through the API, or by another `Store` on the same file as the CLI would), a revoked
+//! token stops at once, cached bytes equal fresh ones, and every request is still checked
+//! for access before a cached answer is served.
+
+use crate::support::{Fixture, push_series};
+use serde_json::{Value, json};
+use ssi_store::{MemberId, Store, TeamId};
+
+fn leaderboard_uri(team: TeamId) -> String {
+    format!("/api/v1/teams/{}/leaderboard", team.0)
+}
+
+fn history_uri(member: MemberId) -> String {
+    format!("/api/v1/members/{}/history", member.0)
+}
+
+/// The names on a leaderboard answer, best first.
+fn names(leaderboard: &Value) -> Vec<String> {
+    leaderboard["rows"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect()
+}
+
+/// Uses each token once, so that recording its first use (a write, which starts the
+/// caches over) is done before a test fills the cache.
+async fn use_tokens(fixture: &Fixture, secrets: &[&str]) {
+    for secret in secrets {
+        fixture.json("GET", "/api/v1/me", Some(secret), None).await.expect(200);
+    }
+}
+
+/// Opens the fixture's database a second time, as another process (the CLI) would.
+fn other_process(fixture: &Fixture) -> Store {
+    Store::open(&fixture.dir.path().join("ssi.db")).unwrap()
+}
+
+#[tokio::test]
+async fn a_cached_leaderboard_changes_after_a_write_through_the_api() {
+    let fixture = Fixture::new();
+    let admin = fixture.admin.secret.as_str();
+    use_tokens(&fixture, &[admin]).await;
+    let uri = leaderboard_uri(fixture.team_a);
+    let first = fixture.json("GET", &uri, Some(admin), None).await.expect(200);
+    assert_eq!(fixture.state.caches.answer_count(), 1, "the answer is cached");
+    let again = fixture.json("GET", &uri, Some(admin), None).await.expect(200);
+    assert_eq!(first.body, again.body, "a hit serves the same bytes");
+    assert!(names(&first.json()).contains(&"Bob Baker".to_string()));
+
+    let patch = format!("/api/v1/members/{}", fixture.bob.0);
+    fixture.json("PATCH", &patch, Some(admin), Some(json!({"name": "Robert Baker"}))).await.expect(200);
+    let after = fixture.json("GET", &uri, Some(admin), None).await.expect(200).json();
+    assert!(names(&after).contains(&"Robert Baker".to_string()), "{after}");
+    assert!(!names(&after).contains(&"Bob Baker".to_string()), "{after}");
+}
+
+#[tokio::test]
+async fn a_cached_leaderboard_changes_after_a_write_by_another_process() {
+    let fixture = Fixture::new();
+    let admin = fixture.admin.secret.as_str();
+    use_tokens(&fixture, &[admin]).await;
+    let uri = leaderboard_uri(fixture.team_a);
+    let before = fixture.json("GET", &uri, Some(admin), None).await.expect(200).json();
+    assert_eq!(names(&before), ["Alice Archer", "Bob Baker"]);
+    assert_eq!(fixture.state.caches.answer_count(), 1);
+
+    // Another process pushes Bob far ahead of Alice.
+    let cli = other_process(&fixture);
+    push_series(&cli, fixture.bob, [25.0, 25.0, 25.0, 25.0], 0.0, 40);
+    let after = fixture.json("GET", &uri, Some(admin), None).await.expect(200).json();
+    assert_eq!(names(&after), ["Bob Baker", "Alice Archer"], "{after}");
+
+    // And a new member of the team, scored, appears.
+    let dana = cli.create_member("Dana Drake", None, Some(fixture.team_a)).unwrap().id;
+    push_series(&cli, dana, [1.0, 1.0, 1.0, 1.0], 0.0, 3);
+    let later = fixture.json("GET", &uri, Some(admin), None).await.expect(200).json();
+    assert_eq!(names(&later), ["Bob Baker", "Alice Archer", "Dana Drake"], "{later}");
+}
+
+#[tokio::test]
+async fn a_cached_history_changes_after_a_write_by_another_process() {
+    let fixture = Fixture::new();
+    let admin = fixture.admin.secret.as_str();
+    use_tokens(&fixture, &[admin]).await;
+    let uri = history_uri(fixture.carol);
+    let before = fixture.json("GET", &uri, Some(admin), None).await.expect(200).json();
+    assert_eq!(before["days"].as_array().unwrap().len(), 10);
+    fixture.json("GET", &uri, Some(admin), None).await.expect(200);
+    assert_eq!(fixture.state.caches.answer_count(), 1);
+
+    push_series(&other_process(&fixture), fixture.carol, [20.0, 20.0, 20.0, 20.0], 0.0, 25);
+    let after = fixture.json("GET", &uri, Some(admin), None).await.expect(200).json();
+    assert_eq!(after["days"].as_array().unwrap().len(), 25, "the pushed days show at once");
+}
+
+#[tokio::test]
+async fn cached_answers_are_the_bytes_an_uncached_server_sends() {
+    let cached = Fixture::new();
+    let uncached = Fixture::with_config(|config| config.answer_cache_bytes = 0);
+    for fixture in [&cached, &uncached] {
+        let admin = fixture.admin.secret.as_str();
+        use_tokens(fixture, &[admin]).await;
+        for uri in [leaderboard_uri(fixture.team_a), history_uri(fixture.alice)] {
+            fixture.json("GET", &uri, Some(admin), None).await.expect(200);
+        }
+    }
+    assert_eq!(cached.state.caches.answer_count(), 2);
+    assert_eq!(uncached.state.caches.answer_count(), 0, "a budget of 0 caches nothing");
+    for uri in [
+        leaderboard_uri(cached.team_a),
+        history_uri(cached.alice),
+        format!("{}?from=2026-11-01&to=2026-11-10", history_uri(cached.alice)),
+        format!("{}?date=2026-11-01", leaderboard_uri(cached.team_a)),
+    ] {
+        let hit = cached.json("GET", &uri, Some(&cached.admin.secret), None).await.expect(200);
+        let fresh = uncached.json("GET", &uri, Some(&uncached.admin.secret), None).await.expect(200);
+        assert_eq!(hit.body, fresh.body, "{uri}");
+        assert_eq!(hit.headers["content-type"], "application/json");
+    }
+    let range = cached
+        .json("GET", &format!("{}?from=2026-11-01&to=2026-11-10", history_uri(cached.alice)), None, None)
+        .await;
+    range.expect(401);
+    let days = cached
+        .json(
+            "GET",
+            &format!("{}?from=2026-11-01&to=2026-11-10", history_uri(cached.alice)),
+            Some(&cached.admin.secret),
+            None,
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(days["days"].as_array().unwrap().len(), 10, "the query is part of the key");
+}
+
+#[tokio::test]
+async fn a_cached_answer_is_served_only_to_callers_with_access() {
+    let fixture = Fixture::new();
+    let admin = fixture.admin.secret.as_str();
+    let alice = fixture.alice_token.secret.as_str();
+    let bob = fixture.bob_token.secret.as_str();
+    let carol = fixture.carol_token.secret.as_str();
+    let manager = fixture.manager_a.secret.as_str();
+    use_tokens(&fixture, &[admin, alice, bob, carol, manager]).await;
+    // The admin fills the cache with team B's leaderboard and Alice's history.
+    fixture.json("GET", &leaderboard_uri(fixture.team_b), Some(admin), None).await.expect(200);
+    fixture.json("GET", &history_uri(fixture.alice), Some(admin), None).await.expect(200);
+    assert_eq!(fixture.state.caches.answer_count(), 2);
+    fixture
+        .json("GET", &leaderboard_uri(fixture.team_b), Some(alice), None)
+        .await
+        .expect_error(404, "not_found");
+    fixture
+        .json("GET", &leaderboard_uri(fixture.team_b), Some(manager), None)
+        .await
+        .expect_error(404, "not_found");
+    fixture.json("GET", &leaderboard_uri(fixture.team_b), Some(carol), None).await.expect(200);
+    fixture.json("GET", &leaderboard_uri(fixture.team_b), None, None).await.expect(401);
+    fixture
+        .json("GET", &leaderboard_uri(fixture.team_b), Some("ssi_not_a_token_at_all"), None)
+        .await
+        .expect(401);
+
+    let history = history_uri(fixture.alice);
+    fixture.json("GET", &history, Some(bob), None).await.expect_error(403, "forbidden");
+    fixture.json("GET", &history, Some(carol), None).await.expect_error(404, "not_found");
+    let own = fixture.json("GET", &history, Some(alice), None).await.expect(200);
+    let managed = fixture.json("GET", &history, Some(manager), None).await.expect(200);
+    assert_eq!(own.body, managed.body);
+    // Nothing was written in between, so every answer above met the cached entries.
+    assert_eq!(fixture.state.caches.answer_count(), 2);
+}
+
+#[tokio::test]
+async fn a_revoked_token_or_a_moved_member_takes_effect_at_once() {
+    let fixture = Fixture::new();
+    let alice = fixture.alice_token.secret.as_str();
+    let uri = leaderboard_uri(fixture.team_a);
+    fixture.json("GET", &uri, Some(alice), None).await.expect(200);
+    fixture.json("GET", &uri, Some(alice), None).await.expect(200);
+
+    // Another process moves Alice to team B: her token's team scope follows.
+    let cli = other_process(&fixture);
+    cli.set_member_team(fixture.alice, Some(fixture.team_b)).unwrap();
+    fixture.json("GET", &uri, Some(alice), None).await.expect_error(404, "not_found");
+    fixture.json("GET", &leaderboard_uri(fixture.team_b), Some(alice), None).await.expect(200);
+
+    // Another process revokes the admin token after it was used (and remembered).
+    let admin = fixture.admin.secret.as_str();
+    fixture.json("GET", &uri, Some(admin), None).await.expect(200);
+    cli.revoke_token(fixture.admin.id).unwrap();
+    fixture.json("GET", &uri, Some(admin), None).await.expect(401);
+
+    // Revoking through the API works the same for a token remembered a moment ago.
+    let manager = fixture.manager_a.secret.as_str();
+    fixture.json("GET", &uri, Some(manager), None).await.expect(200);
+    let bob = fixture.bob_token.id.0;
+    let bob_secret = fixture.bob_token.secret.clone();
+    fixture.json("GET", &uri, Some(&bob_secret), None).await.expect(200);
+    fixture.json("DELETE", &format!("/api/v1/tokens/{bob}"), Some(manager), None).await.expect(200);
+    fixture.json("GET", &uri, Some(&bob_secret), None).await.expect(401);
+}
+
+#[tokio::test]
+async fn token_uses_are_still_recorded() {
+    let fixture = Fixture::new();
+    let last_used = |fixture: &Fixture| fixture.store().get_token(fixture.carol_token.id).unwrap().last_used;
+    assert!(last_used(&fixture).is_none());
+    let uri = leaderboard_uri(fixture.team_b);
+    for _ in 0..3 {
+        fixture.json("GET", &uri, Some(&fixture.carol_token.secret), None).await.expect(200);
+    }
+    assert!(last_used(&fixture).is_some(), "the first use is written");
+    assert!(
+        !fixture.store().record_token_use(fixture.carol_token.id).unwrap(),
+        "not again within the minute"
+    );
+    let never_used = fixture.alice_token.id;
+    assert!(fixture.store().record_token_use(never_used).unwrap());
+    assert!(fixture.store().get_token(never_used).unwrap().last_used.is_some());
+    let revoked = fixture.bob_token.id;
+    fixture.store().revoke_token(revoked).unwrap();
+    assert!(!fixture.store().record_token_use(revoked).unwrap(), "a revoked token is not touched");
+}
