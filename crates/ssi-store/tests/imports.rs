@@ -2,7 +2,7 @@
 
 mod common;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use common::*;
 use ssi_core::engine::metric_series;
 use ssi_core::{
@@ -795,4 +795,66 @@ fn an_event_given_twice_in_one_import_is_stored_once_as_first_given() {
     assert_eq!(connection.counterpart_title.as_deref(), Some("CEO"));
     assert!(stored.windows(2).all(|w| w[0].at <= w[1].at), "events come back in time order");
     assert_integrity(&store);
+}
+
+#[test]
+fn history_interleaves_estimates_and_readings_by_day() {
+    let (_dir, store) = temp_store();
+    let alice = store.create_member("Alice", None, None).unwrap();
+    // Pushed estimates with a gap (no 3rd, no 4th).
+    let pushed: Vec<ssi_store::PushedScore> = [1, 2, 5]
+        .into_iter()
+        .map(|d| ssi_store::PushedScore {
+            date: day(2026, 4, d),
+            model_version: "ssi-default-1".into(),
+            pillars: ssi_core::PillarScores::from_array([5.0, 5.0, 5.0, f64::from(d)]),
+            total: 15.0 + f64::from(d),
+            components: vec![],
+        })
+        .collect();
+    store.push_scores(alice.id, &pushed).unwrap();
+    // Readings before, inside the gap (two sources on one day), on an
+    // estimate's day and after the last estimate.
+    let reading = |d: u32, total: f64, source| OfficialReading::new(day(2026, 4, d), total, source);
+    store
+        .add_readings(
+            alice.id,
+            &[
+                reading(9, 40.0, ReadingSource::Manual),
+                reading(3, 30.0, ReadingSource::Json),
+                reading(3, 31.0, ReadingSource::Manual),
+                reading(2, 20.0, ReadingSource::Csv),
+                reading(1, 10.0, ReadingSource::Json),
+            ],
+        )
+        .unwrap();
+    let mut before = reading(1, 9.0, ReadingSource::Manual);
+    before.date = day(2026, 3, 31);
+    store.add_reading(alice.id, &before).unwrap();
+
+    let history = store.history(alice.id, None, None).unwrap();
+    let shape: Vec<(u32, Option<f64>, Option<f64>)> = history
+        .iter()
+        .map(|r| {
+            let day_of = if r.date.month() == 3 { 0 } else { r.date.day() };
+            (day_of, r.estimate.as_ref().map(|e| e.total), r.official.as_ref().map(|o| o.total))
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            (0, None, Some(9.0)),
+            (1, Some(16.0), Some(10.0)),
+            (2, Some(17.0), Some(20.0)),
+            (3, None, Some(31.0)),
+            (5, Some(20.0), None),
+            (9, None, Some(40.0)),
+        ]
+    );
+    assert!(
+        history.iter().filter_map(|r| r.estimate.as_ref()).all(|e| e.model_version == "push:ssi-default-1")
+    );
+    // A range cuts both series.
+    let cut = store.history(alice.id, Some(day(2026, 4, 2)), Some(day(2026, 4, 5))).unwrap();
+    assert_eq!(cut.iter().map(|r| r.date.day()).collect::<Vec<_>>(), [2, 3, 5]);
 }
