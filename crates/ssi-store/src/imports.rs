@@ -524,28 +524,32 @@ fn move_staged_events(tx: &Connection, member: MemberId) -> Result<(u64, Option<
 /// sources) is hashed with SHA-256 and its first 8 bytes taken. Migration 2
 /// computes the same keys for events stored before it.
 pub(crate) fn event_key(natural_key: &str) -> i64 {
-    let bytes = natural_key.as_bytes();
-    let is_digest = bytes.len() == 32 && bytes.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    let prefix: [u8; 8] = if is_digest {
-        let mut prefix = [0u8; 8];
-        for (i, pair) in bytes[..16].chunks_exact(2).enumerate() {
-            prefix[i] = (hex_value(pair[0]) << 4) | hex_value(pair[1]);
-        }
-        prefix
-    } else {
-        let digest = Sha256::digest(bytes);
-        let mut prefix = [0u8; 8];
-        prefix.copy_from_slice(&digest[..8]);
-        prefix
-    };
+    let mut prefix = [0u8; 8];
+    match digest_bytes(natural_key) {
+        Some(digest) => prefix.copy_from_slice(&digest[..8]),
+        None => prefix.copy_from_slice(&Sha256::digest(natural_key.as_bytes())[..8]),
+    }
     i64::from_be_bytes(prefix)
 }
 
-fn hex_value(digit: u8) -> u8 {
-    match digit {
-        b'0'..=b'9' => digit - b'0',
-        _ => digit - b'a' + 10,
+/// The 16 bytes of a key written as exactly 32 lowercase hex digits (the
+/// shape of every pseudonym and natural key the importer makes); `None` for
+/// any other text. Lowercase only, so that two different texts never meet.
+fn digest_bytes(key: &str) -> Option<[u8; 16]> {
+    let digits = key.as_bytes();
+    if digits.len() != 32 {
+        return None;
     }
+    let nibble = |digit: u8| match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        _ => None,
+    };
+    let mut bytes = [0u8; 16];
+    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+    }
+    Some(bytes)
 }
 
 /// A stored event key as the natural key events are loaded with: 16 hex
@@ -640,14 +644,12 @@ pub(crate) fn view_from_row<'r>(
 /// holds the decoded key.
 pub(crate) fn pseudonym_value<'k>(key: Option<&'k str>, bytes: &'k mut [u8; 16]) -> ValueRef<'k> {
     let Some(key) = key else { return ValueRef::Null };
-    let digits = key.as_bytes();
-    if digits.len() == 32 && digits.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-        for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
-            *byte = (hex_value(pair[0]) << 4) | hex_value(pair[1]);
+    match digest_bytes(key) {
+        Some(digest) => {
+            *bytes = digest;
+            ValueRef::Blob(&bytes[..])
         }
-        ValueRef::Blob(&bytes[..])
-    } else {
-        ValueRef::Text(digits)
+        None => ValueRef::Text(key.as_bytes()),
     }
 }
 
@@ -666,8 +668,9 @@ fn pseudonym_text<'r>(
                 pair[0] = DIGITS[usize::from(byte >> 4)];
                 pair[1] = DIGITS[usize::from(byte & 0xf)];
             }
-            // Hex digits are ASCII.
-            Ok(std::str::from_utf8(&spelt[..]).ok())
+            let text = std::str::from_utf8(&spelt[..])
+                .map_err(|_| StoreError::invalid("a stored pseudonym key did not spell out as hex"))?;
+            Ok(Some(text))
         }
         _ => row_text(row, index).map(Some),
     }
