@@ -10,7 +10,7 @@
 //! points, pillars, totals and explanations derive from them through the model
 //! ([`score_day`], [`pillar_points`]).
 
-use crate::event::{ActivityEvent, ActivityKind};
+use crate::event::{ActivityEvent, ActivityKind, digest_from_hex};
 use crate::model::{ChecklistItem, Component, Metric, ProfileSection, ScoringModel};
 use crate::pillar::{Pillar, PillarScores};
 use crate::profile::ProfileSnapshot;
@@ -395,29 +395,13 @@ struct Sweep<'m> {
     next_forget: i64,
 }
 
-/// A pseudonym key's 32 lowercase hex digits as a number; `None` for any
-/// other text. Lowercase only, so that two different texts never meet.
-fn hex_key(key: &str) -> Option<u128> {
-    if key.len() != 32 {
-        return None;
-    }
-    key.bytes().try_fold(0u128, |value, digit| {
-        let nibble = match digit {
-            b'0'..=b'9' => digit - b'0',
-            b'a'..=b'f' => digit - b'a' + 10,
-            _ => return None,
-        };
-        Some((value << 4) | u128::from(nibble))
-    })
-}
-
 /// The state of the conversation `key`, created empty on first sight.
 fn thread_mut<'t>(
     hex_threads: &'t mut HashMap<u128, Thread>,
     text_threads: &'t mut HashMap<Box<str>, Thread>,
     key: &str,
 ) -> &'t mut Thread {
-    match hex_key(key) {
+    match digest_from_hex(key) {
         Some(number) => hex_threads.entry(number).or_default(),
         None => text_threads.entry(key.into()).or_default(),
     }
@@ -719,11 +703,11 @@ mod tests {
 
     #[test]
     fn only_32_lowercase_hex_digits_are_held_as_numbers() {
-        assert_eq!(hex_key("0000000000000000000000000000002a"), Some(42));
-        assert_eq!(hex_key("ffffffffffffffffffffffffffffffff"), Some(u128::MAX));
-        assert_eq!(hex_key("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"), None);
-        assert_eq!(hex_key("2a"), None);
-        assert_eq!(hex_key("000000000000000000000000000000g0"), None);
+        assert_eq!(digest_from_hex("0000000000000000000000000000002a"), Some(42));
+        assert_eq!(digest_from_hex("ffffffffffffffffffffffffffffffff"), Some(u128::MAX));
+        assert_eq!(digest_from_hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"), None);
+        assert_eq!(digest_from_hex("2a"), None);
+        assert_eq!(digest_from_hex("000000000000000000000000000000g0"), None);
     }
 
     #[test]

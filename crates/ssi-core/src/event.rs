@@ -133,6 +133,25 @@ impl FromStr for ActivityKind {
     }
 }
 
+/// A key written as exactly 32 lowercase hex digits (the shape of every
+/// pseudonym and natural key the importer makes) as the 128-bit number it
+/// spells; `None` for any other text. Lowercase only, so that two different
+/// texts never give the same number. The engine keys conversations by it and
+/// the store keeps such keys as 16 bytes.
+pub fn digest_from_hex(text: &str) -> Option<u128> {
+    if text.len() != 32 {
+        return None;
+    }
+    text.bytes().try_fold(0u128, |value, digit| {
+        let nibble = match digit {
+            b'0'..=b'9' => digit - b'0',
+            b'a'..=b'f' => digit - b'a' + 10,
+            _ => return None,
+        };
+        Some((value << 4) | u128::from(nibble))
+    })
+}
+
 /// A pseudonymous key: a keyed hash (hex) that stands for a person or a
 /// conversation without naming it. The key is per database, so keys from two
 /// databases cannot be joined.

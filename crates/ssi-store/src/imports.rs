@@ -14,6 +14,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use sha2::{Digest, Sha256};
 use ssi_core::engine::EventView;
+use ssi_core::event::digest_from_hex;
 use ssi_core::{ActivityEvent, ActivityKind, ProfileSnapshot, PseudonymKey};
 use std::sync::mpsc;
 
@@ -524,32 +525,16 @@ fn move_staged_events(tx: &Connection, member: MemberId) -> Result<(u64, Option<
 /// sources) is hashed with SHA-256 and its first 8 bytes taken. Migration 2
 /// computes the same keys for events stored before it.
 pub(crate) fn event_key(natural_key: &str) -> i64 {
-    let mut prefix = [0u8; 8];
-    match digest_bytes(natural_key) {
-        Some(digest) => prefix.copy_from_slice(&digest[..8]),
-        None => prefix.copy_from_slice(&Sha256::digest(natural_key.as_bytes())[..8]),
-    }
-    i64::from_be_bytes(prefix)
-}
-
-/// The 16 bytes of a key written as exactly 32 lowercase hex digits (the
-/// shape of every pseudonym and natural key the importer makes); `None` for
-/// any other text. Lowercase only, so that two different texts never meet.
-fn digest_bytes(key: &str) -> Option<[u8; 16]> {
-    let digits = key.as_bytes();
-    if digits.len() != 32 {
-        return None;
-    }
-    let nibble = |digit: u8| match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        _ => None,
+    let prefix = match digest_from_hex(natural_key) {
+        // The first 64 of the 128 bits: the first 16 hex digits.
+        Some(digest) => (digest >> 64) as u64,
+        None => {
+            let mut first = [0u8; 8];
+            first.copy_from_slice(&Sha256::digest(natural_key.as_bytes())[..8]);
+            u64::from_be_bytes(first)
+        }
     };
-    let mut bytes = [0u8; 16];
-    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
-        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
-    }
-    Some(bytes)
+    prefix as i64
 }
 
 /// A stored event key as the natural key events are loaded with: 16 hex
@@ -644,9 +629,9 @@ pub(crate) fn view_from_row<'r>(
 /// holds the decoded key.
 pub(crate) fn pseudonym_value<'k>(key: Option<&'k str>, bytes: &'k mut [u8; 16]) -> ValueRef<'k> {
     let Some(key) = key else { return ValueRef::Null };
-    match digest_bytes(key) {
+    match digest_from_hex(key) {
         Some(digest) => {
-            *bytes = digest;
+            *bytes = digest.to_be_bytes();
             ValueRef::Blob(&bytes[..])
         }
         None => ValueRef::Text(key.as_bytes()),

@@ -241,26 +241,9 @@ impl Store {
             // the server's history route (cargo xtask bench, row 5b).
             let mut rows: Vec<HistoryRow> = Vec::new();
             if let Some(version) = chosen_version(tx, member)? {
-                let mut stmt = tx.prepare_cached(
-                    "SELECT date, brand, people, insights, relationships, total FROM daily_scores
-                     WHERE member_id = ?1 AND model_version = ?2 AND date >= ?3 AND date <= ?4
-                     ORDER BY date",
-                )?;
-                let mut found = stmt.query(params![member.0, version, range_start(from), range_end(to)])?;
-                while let Some(row) = found.next()? {
-                    let date = stored_day(row, 0)?;
-                    let pillars =
-                        PillarScores::from_array([row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?]);
-                    let total: f64 = row.get(5)?;
-                    let point = ScorePoint {
-                        date,
-                        model_version: version.clone(),
-                        pillars,
-                        total,
-                        band: Band::of_total(total),
-                    };
-                    rows.push(HistoryRow { date, estimate: Some(point), official: None });
-                }
+                for_each_point(tx, member, &version, from, to, |point| {
+                    rows.push(HistoryRow { date: point.date, estimate: Some(point), official: None })
+                })?;
             }
             // Several sources on one day: the one stored last wins.
             let mut only_official: Vec<HistoryRow> = Vec::new();
@@ -830,6 +813,20 @@ fn points_in(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<Vec<ScorePoint>, StoreError> {
+    let mut points = Vec::new();
+    for_each_point(conn, member, version, from, to, |point| points.push(point))?;
+    Ok(points)
+}
+
+/// Hands the points of the series between `from` and `to` to `each`, in date order.
+fn for_each_point(
+    conn: &Connection,
+    member: MemberId,
+    version: &str,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    mut each: impl FnMut(ScorePoint),
+) -> Result<(), StoreError> {
     let mut stmt = conn.prepare_cached(concat!(
         "SELECT ",
         point_columns!(),
@@ -837,16 +834,21 @@ fn points_in(
          WHERE member_id = ?1 AND model_version = ?2 AND date >= ?3 AND date <= ?4
          ORDER BY date"
     ))?;
-    let rows =
-        stmt.query_map(params![member.0, version, range_start(from), range_end(to)], point_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut rows = stmt.query(params![member.0, version, range_start(from), range_end(to)])?;
+    while let Some(row) = rows.next()? {
+        each(point_from_row(row)?);
+    }
+    Ok(())
 }
 
 /// Column `index` of `row`, a stored `YYYY-MM-DD` day, read digit by digit
-/// (chrono's general parser was a seventh of a history request).
-fn stored_day(row: &Row<'_>, index: usize) -> Result<NaiveDate, StoreError> {
-    let text = row_text(row, index)?;
-    let b = text.as_bytes();
+/// (chrono's general parser was a seventh of a history request); anything
+/// else goes through rusqlite's own conversion, and its error.
+fn stored_day(row: &Row<'_>, index: usize) -> rusqlite::Result<NaiveDate> {
+    let b = match row.get_ref(index)? {
+        rusqlite::types::ValueRef::Text(b) => b,
+        _ => return row.get(index),
+    };
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
         b.get(range)?.iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
     };
@@ -855,9 +857,7 @@ fn stored_day(row: &Row<'_>, index: usize) -> Result<NaiveDate, StoreError> {
         .flatten();
     match fast {
         Some(day) => Ok(day),
-        None => text
-            .parse()
-            .map_err(|e| StoreError::invalid(format!("stored day {text:?} does not read as a date: {e}"))),
+        None => row.get(index),
     }
 }
 
@@ -865,7 +865,7 @@ fn point_from_row(row: &Row<'_>) -> rusqlite::Result<ScorePoint> {
     let pillars = PillarScores::from_array([row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?]);
     let total: f64 = row.get(6)?;
     Ok(ScorePoint {
-        date: row.get(0)?,
+        date: stored_day(row, 0)?,
         model_version: row.get(1)?,
         pillars,
         total,
