@@ -263,6 +263,7 @@ mod tests {
             industry: None,
             team: team.map(TeamId),
             created: Utc::now(),
+            horizon: None,
         }
     }
 

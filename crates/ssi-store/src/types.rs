@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use ssi_core::{Band, OfficialReading, PillarScores};
+use ssi_core::{Band, Horizon, HorizonSource, OfficialReading, PillarScores};
 use std::fmt;
 use std::str::FromStr;
 
@@ -58,6 +58,10 @@ pub struct Member {
     pub team: Option<TeamId>,
     /// When the member was created.
     pub created: DateTime<Utc>,
+    /// The last day the member's data covers (their newest export's date, or
+    /// their last pushed day) and where it comes from; `None` without data.
+    /// No score is stored past it.
+    pub horizon: Option<Horizon>,
 }
 
 /// What an API token may do.
@@ -135,8 +139,12 @@ pub struct ImportMeta {
     pub fingerprint: String,
     /// The export's file name, as the user knows it.
     pub source_name: String,
-    /// The day the export was made, when known.
+    /// The export's horizon, the last day its data covers (the day the export
+    /// was made), when known.
     pub export_date: Option<NaiveDate>,
+    /// Where `export_date` comes from (the file name, the newest row, …).
+    #[serde(default)]
+    pub horizon_source: Option<HorizonSource>,
     /// The importer's report (counts per file, warnings), stored as given.
     pub report: serde_json::Value,
 }

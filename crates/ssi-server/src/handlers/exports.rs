@@ -216,7 +216,9 @@ pub fn import(
     let meta = ImportMeta {
         fingerprint: export.fingerprint().to_string(),
         source_name: name.to_string(),
-        export_date: export.export_date(),
+        // The export's horizon: its name's date, else its newest row (ssi-import).
+        export_date: Some(profile.taken_on),
+        horizon_source: export.report().horizon.map(|h| h.source),
         report,
     };
     stage("storing events and re-scoring");
