@@ -136,9 +136,14 @@ pub const EXPORT_MENU_PATH: &str = "Settings → Data privacy → Get a copy of 
 /// newest row, or the entries' modification day where that lies on or after
 /// the newest row and within [`ENTRY_TIMES_AGREE_WITHIN_DAYS`] of it. With no
 /// dated row at all, the entry day (if any) is all there is.
-pub fn undated_export_horizon(newest_row: Option<NaiveDate>, entry_day: Option<NaiveDate>) -> Option<Horizon> {
+pub fn undated_export_horizon(
+    newest_row: Option<NaiveDate>,
+    entry_day: Option<NaiveDate>,
+) -> Option<Horizon> {
     match (newest_row, entry_day) {
-        (Some(row), Some(entry)) if entry >= row && (entry - row).num_days() <= ENTRY_TIMES_AGREE_WITHIN_DAYS => {
+        (Some(row), Some(entry))
+            if entry >= row && (entry - row).num_days() <= ENTRY_TIMES_AGREE_WITHIN_DAYS =>
+        {
             Some(Horizon { day: entry, source: HorizonSource::EntryTimes })
         }
         (Some(row), _) => Some(Horizon { day: row, source: HorizonSource::NewestRow }),
@@ -167,7 +172,10 @@ mod tests {
         assert_eq!(earlier.as_of, day(2026, 11, 1));
         assert_eq!(earlier.data_age_days, 10);
         assert!(!earlier.stale);
-        assert_eq!(Freshness::new(horizon, day(2026, 11, 20), day(2026, 11, 20), 14).age_phrase(), "from today");
+        assert_eq!(
+            Freshness::new(horizon, day(2026, 11, 20), day(2026, 11, 20), 14).age_phrase(),
+            "from today"
+        );
         assert_eq!(age_phrase(1), "1 day old");
     }
 
@@ -185,7 +193,10 @@ mod tests {
             Some(Horizon { day: day(2021, 3, 4), source: HorizonSource::EntryTimes })
         );
         // Entries older than the data cannot be the export's date.
-        assert_eq!(undated_export_horizon(row, Some(day(2021, 2, 1))).unwrap().source, HorizonSource::NewestRow);
+        assert_eq!(
+            undated_export_horizon(row, Some(day(2021, 2, 1))).unwrap().source,
+            HorizonSource::NewestRow
+        );
         assert_eq!(undated_export_horizon(None, None), None);
     }
 

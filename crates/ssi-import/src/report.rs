@@ -3,8 +3,8 @@
 use crate::catalog::FileKind;
 use crate::error::SkipReason;
 use chrono::NaiveDate;
-use ssi_core::Horizon;
 use serde::{Deserialize, Serialize};
+use ssi_core::Horizon;
 
 /// Everything an import did, file by file. It names files, lines and
 /// columns, never values (no names, texts or addresses).

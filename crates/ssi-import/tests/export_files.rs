@@ -316,7 +316,10 @@ fn taken_on_falls_back_to_archive_dates_without_a_dated_name() {
     let profile = export.profile().unwrap();
     assert_eq!(profile.taken_on, day(2022, 1, 2));
     assert!(export.report().notes.iter().any(|n| n.contains("newest row")));
-    assert_eq!(export.report().horizon, Some(Horizon { day: day(2022, 1, 2), source: HorizonSource::NewestRow }));
+    assert_eq!(
+        export.report().horizon,
+        Some(Horizon { day: day(2022, 1, 2), source: HorizonSource::NewestRow })
+    );
     // The scan for the date leaves the report's counts to the real pass.
     assert_eq!(export.report().total_events(), 0);
 }

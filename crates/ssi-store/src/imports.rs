@@ -430,7 +430,12 @@ fn write_import(
     Ok(TargetedImport {
         member: member_by_id(tx, member)?,
         created,
-        outcome: ImportOutcome::Imported { events_seen: seen, events_added: added, first_changed_day, days_rescored },
+        outcome: ImportOutcome::Imported {
+            events_seen: seen,
+            events_added: added,
+            first_changed_day,
+            days_rescored,
+        },
     })
 }
 

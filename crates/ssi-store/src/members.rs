@@ -341,13 +341,11 @@ pub(crate) fn refresh_horizon(conn: &Connection, member: MemberId) -> Result<Opt
 
 /// The member's stored horizon (see [`Member::horizon`]).
 pub(crate) fn member_horizon(conn: &Connection, member: MemberId) -> Result<Option<Horizon>, StoreError> {
-    let (day, source): (Option<NaiveDate>, Option<String>) = cached_row(
-        conn,
-        "SELECT horizon, horizon_source FROM members WHERE id = ?1",
-        [member.0],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )
-    .optional()?
-    .unwrap_or_default();
+    let (day, source): (Option<NaiveDate>, Option<String>) =
+        cached_row(conn, "SELECT horizon, horizon_source FROM members WHERE id = ?1", [member.0], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?
+        .unwrap_or_default();
     Ok(horizon_from(day, source))
 }

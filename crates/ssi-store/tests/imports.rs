@@ -64,8 +64,9 @@ fn reimporting_the_same_export_changes_nothing() {
     let alice = store.create_member("Alice", None, None).unwrap();
     let events = synthetic_events(7, day(2026, 1, 1), 90);
     let today = day(2026, 4, 15);
-    let (seen, added, first, rescored) =
-        imported(store.import_export(alice.id, &meta_on("export-a", today), None, ok(events.clone()), today).unwrap());
+    let (seen, added, first, rescored) = imported(
+        store.import_export(alice.id, &meta_on("export-a", today), None, ok(events.clone()), today).unwrap(),
+    );
     assert_eq!(seen as usize, events.len());
     assert_eq!(added, seen);
     assert_eq!(first, Some(day(2026, 1, 1)));
@@ -190,14 +191,21 @@ fn later_events_rescore_only_from_their_first_day() {
     let alice = store.create_member("Alice", None, None).unwrap();
     let today = day(2026, 4, 30);
     store
-        .import_export(alice.id, &meta_on("q1", today), None, ok(synthetic_events(1, day(2026, 1, 1), 90)), today)
+        .import_export(
+            alice.id,
+            &meta_on("q1", today),
+            None,
+            ok(synthetic_events(1, day(2026, 1, 1), 90)),
+            today,
+        )
         .unwrap();
     let before = mark_scores(store.path(), alice.id, DEFAULT_VERSION);
     assert_eq!(before.len(), 120);
 
     let april = synthetic_events(2, day(2026, 4, 20), 5);
-    let (_, added, first, rescored) =
-        imported(store.import_export(alice.id, &meta_on("april", today), None, ok(april.clone()), today).unwrap());
+    let (_, added, first, rescored) = imported(
+        store.import_export(alice.id, &meta_on("april", today), None, ok(april.clone()), today).unwrap(),
+    );
     assert_eq!(added as usize, april.len());
     assert_eq!(first, Some(day(2026, 4, 20)));
     assert_eq!(rescored, 11);
@@ -217,10 +225,15 @@ fn an_import_with_nothing_new_only_extends_the_history_to_today() {
     let (_dir, store) = temp_store();
     let alice = store.create_member("Alice", None, None).unwrap();
     let events = synthetic_events(4, day(2026, 1, 1), 30);
-    store.import_export(alice.id, &meta_on("a", day(2026, 1, 31)), None, ok(events.clone()), day(2026, 1, 31)).unwrap();
+    store
+        .import_export(alice.id, &meta_on("a", day(2026, 1, 31)), None, ok(events.clone()), day(2026, 1, 31))
+        .unwrap();
     let before = mark_scores(store.path(), alice.id, DEFAULT_VERSION);
-    let (_, added, first, rescored) =
-        imported(store.import_export(alice.id, &meta_on("b", day(2026, 2, 5)), None, ok(events), day(2026, 2, 5)).unwrap());
+    let (_, added, first, rescored) = imported(
+        store
+            .import_export(alice.id, &meta_on("b", day(2026, 2, 5)), None, ok(events), day(2026, 2, 5))
+            .unwrap(),
+    );
     assert_eq!((added, first, rescored), (0, None, 5));
     assert_eq!(
         rewritten_days(store.path(), alice.id, DEFAULT_VERSION),
@@ -243,20 +256,23 @@ fn a_changed_profile_rescores_from_its_day_or_from_the_start_when_earliest() {
     let mut later = ProfileSnapshot::empty(day(2026, 3, 20));
     later.has_photo = true;
     later.headline = Some("Helping CFOs".into());
-    let (_, _, first, rescored) =
-        imported(store.import_export(alice.id, &meta_on("b", today), Some(&later), ok(events.clone()), today).unwrap());
+    let (_, _, first, rescored) = imported(
+        store.import_export(alice.id, &meta_on("b", today), Some(&later), ok(events.clone()), today).unwrap(),
+    );
     assert_eq!((first, rescored), (Some(day(2026, 3, 20)), 12));
 
     // The same snapshot again changes nothing.
-    let (_, _, first, rescored) =
-        imported(store.import_export(alice.id, &meta_on("c", today), Some(&later), ok(events.clone()), today).unwrap());
+    let (_, _, first, rescored) = imported(
+        store.import_export(alice.id, &meta_on("c", today), Some(&later), ok(events.clone()), today).unwrap(),
+    );
     assert_eq!((first, rescored), (None, 0));
 
     // A new earliest snapshot stands for every day before it too.
     let mut earliest = ProfileSnapshot::empty(day(2026, 2, 1));
     earliest.has_banner = true;
-    let (_, _, first, _) =
-        imported(store.import_export(alice.id, &meta_on("d", today), Some(&earliest), ok(events), today).unwrap());
+    let (_, _, first, _) = imported(
+        store.import_export(alice.id, &meta_on("d", today), Some(&earliest), ok(events), today).unwrap(),
+    );
     assert_eq!(first, Some(day(2026, 1, 1)));
     assert_eq!(store.profile_snapshots(alice.id).unwrap().len(), 3);
     assert_integrity(&store);
@@ -280,10 +296,22 @@ fn incremental_scores_equal_a_full_recompute() {
         )
         .unwrap();
     store
-        .import_export(alice.id, &meta_on("old", today), None, ok(synthetic_events(2, day(2025, 12, 1), 100)), today)
+        .import_export(
+            alice.id,
+            &meta_on("old", today),
+            None,
+            ok(synthetic_events(2, day(2025, 12, 1), 100)),
+            today,
+        )
         .unwrap();
     store
-        .import_export(alice.id, &meta_on("mid", today), None, ok(synthetic_events(3, day(2026, 3, 1), 45)), today)
+        .import_export(
+            alice.id,
+            &meta_on("mid", today),
+            None,
+            ok(synthetic_events(3, day(2026, 3, 1), 45)),
+            today,
+        )
         .unwrap();
 
     let model = ScoringModel::default_model();
@@ -370,7 +398,13 @@ fn materialise_all_fills_up_to_today_or_the_horizon_and_is_idempotent() {
         )
         .unwrap();
     store
-        .import_export(bob.id, &meta_on("b", today), None, ok(synthetic_events(2, day(2026, 2, 1), 28)), today)
+        .import_export(
+            bob.id,
+            &meta_on("b", today),
+            None,
+            ok(synthetic_events(2, day(2026, 2, 1), 28)),
+            today,
+        )
         .unwrap();
     assert_eq!(store.materialise_all(today).unwrap(), 0);
     let before = mark_scores(store.path(), alice.id, DEFAULT_VERSION);
@@ -664,7 +698,13 @@ fn rescoring_a_stored_history_rewrites_only_the_days_that_differ() {
     let alice = store.create_member("Alice", None, None).unwrap();
     let today = day(2026, 4, 30);
     store
-        .import_export(alice.id, &meta_on("q1", today), None, ok(synthetic_events(3, day(2026, 1, 1), 90)), today)
+        .import_export(
+            alice.id,
+            &meta_on("q1", today),
+            None,
+            ok(synthetic_events(3, day(2026, 1, 1), 90)),
+            today,
+        )
         .unwrap();
     let good = totals(store.path(), alice.id, DEFAULT_VERSION);
     let ids = row_ids(store.path(), alice.id, DEFAULT_VERSION);

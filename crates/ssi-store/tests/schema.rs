@@ -231,10 +231,13 @@ fn every_table_survives_a_reopen() {
     assert_eq!(latest.model_version, "custom-2");
     // "Today" answers for the export's date, the member's horizon.
     assert_eq!(latest.date, day(2026, 3, 1));
-    assert_eq!(members.iter().map(|m| m.horizon.map(|h| (h.day, h.source))).collect::<Vec<_>>(), [
-        Some((day(2026, 3, 1), HorizonSource::FileName)),
-        Some((day(2026, 3, 30), HorizonSource::PushedScores))
-    ]);
+    assert_eq!(
+        members.iter().map(|m| m.horizon.map(|h| (h.day, h.source))).collect::<Vec<_>>(),
+        [
+            Some((day(2026, 3, 1), HorizonSource::FileName)),
+            Some((day(2026, 3, 30), HorizonSource::PushedScores))
+        ]
+    );
     assert_eq!(latest.components.len(), custom.components.len());
     let bob_points = store.score_points(bob.id, "push:ssi-default-1", None, None).unwrap();
     assert_eq!(bob_points.len(), 1);
@@ -320,7 +323,8 @@ fn a_database_scored_past_the_horizon_reads_like_a_fresh_import_after_the_upgrad
             horizon_source: Some(source),
             ..meta("alice")
         };
-        let meta = if claimed.is_some() { ImportMeta { source_name: "export.zip".into(), ..meta } } else { meta };
+        let meta =
+            if claimed.is_some() { ImportMeta { source_name: "export.zip".into(), ..meta } } else { meta };
         fresh.import_export(alice.id, &meta, None, ok(events.clone()), today).unwrap();
         let old_dir = tempfile::tempdir().unwrap();
         let old_path = old_dir.path().join("ssi.db");
@@ -334,9 +338,15 @@ fn a_database_scored_past_the_horizon_reads_like_a_fresh_import_after_the_upgrad
         let upgraded = Store::open(&old_path).unwrap();
         let member = upgraded.member_by_name("Alice").unwrap();
         assert_eq!(member.horizon.map(|h| (h.day, h.source)), Some((export_date, source)));
-        assert_eq!(upgraded.history(member.id, None, None).unwrap(), fresh.history(alice.id, None, None).unwrap());
+        assert_eq!(
+            upgraded.history(member.id, None, None).unwrap(),
+            fresh.history(alice.id, None, None).unwrap()
+        );
         assert_eq!(upgraded.latest_score(member.id, Some(today)).unwrap().unwrap().date, export_date);
-        assert_eq!(upgraded.latest_score(member.id, None).unwrap(), fresh.latest_score(alice.id, None).unwrap());
+        assert_eq!(
+            upgraded.latest_score(member.id, None).unwrap(),
+            fresh.latest_score(alice.id, None).unwrap()
+        );
         assert_eq!(upgraded.imports(member.id).unwrap()[0].export_date, Some(export_date));
         // The daily job finds nothing to add past the horizon.
         assert_eq!(upgraded.materialise_all(today).unwrap(), 0);

@@ -143,7 +143,7 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
         }
     };
     let summary = summarise(&done.member, done.created, &meta, &done.outcome, export.report());
-    let dashboard = match dashboard::build(&store, &done.member, ctx.today) {
+    let dashboard = match dashboard::build(ctx, &store, &done.member, ctx.today) {
         Ok(d) => Some(d),
         Err(e) => {
             tracing::info!("no dashboard after import: {e:#}");
