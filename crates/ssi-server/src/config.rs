@@ -53,6 +53,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Team summary: members whose total is below this are listed.
     pub below_threshold: f64,
+    /// Members whose data (newest export or push) is older than this many days are stale.
+    pub stale_after_days: u32,
     /// Log output format.
     pub log_format: LogFormat,
     /// The first admin token to install into an empty database instead of generating one.
@@ -157,6 +159,7 @@ impl Default for Config {
             session_ttl: Duration::from_secs(12 * 3600),
             secure_cookies: false,
             below_threshold: 50.0,
+            stale_after_days: ssi_core::freshness::DEFAULT_STALE_AFTER_DAYS,
             log_format: LogFormat::Text,
             admin_token: None,
             alerts: AlertSettings::default(),
@@ -213,6 +216,9 @@ pub struct Overrides {
     /// Team summary threshold: members below this total are listed.
     #[arg(long)]
     pub below_threshold: Option<f64>,
+    /// Days after which a member's data counts as stale (default 14).
+    #[arg(long)]
+    pub stale_after_days: Option<u32>,
     /// Log format: text or json.
     #[arg(long, value_enum)]
     pub log_format: Option<LogFormat>,
@@ -432,6 +438,7 @@ impl Overrides {
                 "SESSION_TTL_HOURS" => layer.session_ttl_hours = Some(parse(&name, &value, "whole hours")?),
                 "SECURE_COOKIES" => layer.secure_cookies = Some(parse(&name, &value, "true or false")?),
                 "BELOW_THRESHOLD" => layer.below_threshold = Some(parse(&name, &value, "a number")?),
+                "STALE_AFTER_DAYS" => layer.stale_after_days = Some(parse(&name, &value, "whole days")?),
                 "LOG_FORMAT" => {
                     layer.log_format = Some(match value.trim() {
                         "text" => LogFormat::Text,
@@ -486,6 +493,7 @@ impl Overrides {
             session_ttl_hours: self.session_ttl_hours.or(below.session_ttl_hours),
             secure_cookies: self.secure_cookies.or(below.secure_cookies),
             below_threshold: self.below_threshold.or(below.below_threshold),
+            stale_after_days: self.stale_after_days.or(below.stale_after_days),
             log_format: self.log_format.or(below.log_format),
             admin_token: self.admin_token.or(below.admin_token),
             alerts: self.alerts.over(below.alerts),
@@ -522,6 +530,7 @@ impl Config {
                 .map_or(defaults.session_ttl, |hours| Duration::from_secs(hours.saturating_mul(3600))),
             secure_cookies: merged.secure_cookies.unwrap_or(defaults.secure_cookies),
             below_threshold: merged.below_threshold.unwrap_or(defaults.below_threshold),
+            stale_after_days: merged.stale_after_days.unwrap_or(defaults.stale_after_days),
             log_format: merged.log_format.unwrap_or(defaults.log_format),
             admin_token: merged.admin_token.filter(|t| !t.trim().is_empty()),
             alerts: merged.alerts.resolve()?,

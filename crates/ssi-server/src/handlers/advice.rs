@@ -63,6 +63,11 @@ pub fn advice_for(
     }))
 }
 
+/// The day advice asked for `day` starts from: the member's horizon when that is earlier.
+pub fn as_of(member: &ssi_store::Member, day: NaiveDate) -> NaiveDate {
+    member.horizon.map_or(day, |h| day.min(h.day))
+}
+
 fn no_activity() -> ApiError {
     ApiError::NotFound(
         "the server holds no activity of this member: upload their LinkedIn export \
@@ -79,7 +84,8 @@ pub async fn get(
     Query(query): Query<DateQuery>,
 ) -> Result<axum::Json<AdviceView>, ApiError> {
     let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
-    let today = query.date.unwrap_or_else(|| state.today());
+    // Advice starts at the last day the member's data covers (later days are unknown).
+    let today = as_of(&member, query.date.unwrap_or_else(|| state.today()));
     let (advice, warnings) =
         state.db(move |store| advice_for(store, member.id, today)).await?.ok_or_else(no_activity)?;
     Ok(axum::Json(AdviceView { member: member.id.0, advice, warnings }))
@@ -125,7 +131,7 @@ pub async fn plan(
 ) -> Result<axum::Json<PlanView>, ApiError> {
     let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
     let (plan, days) = parse_plan(body, query.days)?;
-    let today = state.today();
+    let today = as_of(&member, state.today());
     let projection = state
         .db(move |store| {
             Ok(load_activity(store, member.id)?
