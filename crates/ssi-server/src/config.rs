@@ -41,6 +41,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Time limit for receiving an upload (the import itself runs in the background).
     pub upload_timeout: Duration,
+    /// After SIGTERM, how long the server keeps accepting while `/readyz` and new work
+    /// answer 503, so that a load balancer sees it leave before it stops.
+    pub shutdown_drain: Duration,
     /// How many imports may run at the same time; more wait in the queue.
     pub max_concurrent_imports: usize,
     /// The UTC time of day at which every member's score for the day is materialised.
@@ -153,6 +156,7 @@ impl Default for Config {
             max_upload_bytes: 200 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             upload_timeout: Duration::from_secs(600),
+            shutdown_drain: Duration::from_secs(5),
             max_concurrent_imports: 2,
             daily_job_at: NaiveTime::from_hms_opt(0, 15, 0).unwrap_or(NaiveTime::MIN),
             daily_job_enabled: true,
@@ -197,6 +201,9 @@ pub struct Overrides {
     /// Time limit for receiving an upload, in seconds.
     #[arg(long)]
     pub upload_timeout_secs: Option<u64>,
+    /// Seconds to keep accepting after SIGTERM while readiness answers 503 (default 5).
+    #[arg(long)]
+    pub shutdown_drain_secs: Option<u64>,
     /// How many imports may run at the same time.
     #[arg(long)]
     pub max_concurrent_imports: Option<usize>,
@@ -426,6 +433,9 @@ impl Overrides {
                 "UPLOAD_TIMEOUT_SECS" => {
                     layer.upload_timeout_secs = Some(parse(&name, &value, "whole seconds")?)
                 }
+                "SHUTDOWN_DRAIN_SECS" => {
+                    layer.shutdown_drain_secs = Some(parse(&name, &value, "whole seconds")?)
+                }
                 "MAX_CONCURRENT_IMPORTS" => {
                     layer.max_concurrent_imports = Some(parse(&name, &value, "a count")?)
                 }
@@ -487,6 +497,7 @@ impl Overrides {
             max_upload_bytes: self.max_upload_bytes.or(below.max_upload_bytes),
             request_timeout_secs: self.request_timeout_secs.or(below.request_timeout_secs),
             upload_timeout_secs: self.upload_timeout_secs.or(below.upload_timeout_secs),
+            shutdown_drain_secs: self.shutdown_drain_secs.or(below.shutdown_drain_secs),
             max_concurrent_imports: self.max_concurrent_imports.or(below.max_concurrent_imports),
             daily_job_at: self.daily_job_at.or(below.daily_job_at),
             daily_job_enabled: self.daily_job_enabled.or(below.daily_job_enabled),
@@ -522,6 +533,7 @@ impl Config {
                 .request_timeout_secs
                 .map_or(defaults.request_timeout, Duration::from_secs),
             upload_timeout: merged.upload_timeout_secs.map_or(defaults.upload_timeout, Duration::from_secs),
+            shutdown_drain: merged.shutdown_drain_secs.map_or(defaults.shutdown_drain, Duration::from_secs),
             max_concurrent_imports: merged.max_concurrent_imports.unwrap_or(defaults.max_concurrent_imports),
             daily_job_at: merged.daily_job_at.unwrap_or(defaults.daily_job_at),
             daily_job_enabled: merged.daily_job_enabled.unwrap_or(defaults.daily_job_enabled),

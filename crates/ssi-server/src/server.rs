@@ -2,8 +2,9 @@
 //! and graceful shutdown on SIGTERM or SIGINT.
 //!
 //! Shutdown order: the signal cancels [`AppState::shutdown`] (readiness turns 503, queued
-//! imports are failed so nothing half-starts, new uploads are refused), the listener
-//! stops accepting, in-flight requests finish, then running imports finish. A second
+//! imports are failed so nothing half-starts, new uploads are refused), the server keeps
+//! accepting for the drain period (`shutdown_drain_secs`) so a load balancer sees the 503,
+//! then the listener stops accepting, in-flight requests finish, then running imports finish. A second
 //! signal exits at once: an import still running is then rolled back by SQLite, because
 //! the store imports an export in one transaction.
 
@@ -88,6 +89,7 @@ pub async fn serve_until(
         state.tasks.spawn(crate::scheduler::run(state.clone()));
     }
     let cancel = state.shutdown.clone();
+    let drain = state.config.shutdown_drain;
     let router = crate::app(state.clone());
     // The peer address reaches handlers only for the failed-authentication throttle,
     // which keeps keyed hashes of it in memory; it is never logged or stored.
@@ -95,6 +97,15 @@ pub async fn serve_until(
         .with_graceful_shutdown(async move {
             shutdown.await;
             cancel.cancel();
+            // The drain: still accepting, but readiness and new work answer 503, so a load
+            // balancer takes the server out before the listener closes.
+            if !drain.is_zero() {
+                tracing::info!(seconds = drain.as_secs(), "draining before the listener closes");
+                tokio::select! {
+                    () = tokio::time::sleep(drain) => {}
+                    () = shutdown_signal() => tracing::warn!("second signal: the drain ends now"),
+                }
+            }
         })
         .await
         .context("the server failed")?;
@@ -110,8 +121,16 @@ pub async fn serve_until(
     Ok(())
 }
 
-/// `ssi-server serve`: opens the store, bootstraps, binds, prints where it listens, serves.
+/// `ssi-server serve`: binds, prepares the upload folder, opens the store, bootstraps,
+/// prints where it listens, serves. Nothing is minted or written before the address is
+/// bound, so a start that cannot listen leaves the database as it was.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let listener =
+        TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
+    if let Some(folder) = &config.upload_dir {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create the upload folder {}", folder.display()))?;
+    }
     let database = config.database.clone();
     let admin_token = config.admin_token.clone();
     let store = tokio::task::spawn_blocking(move || -> anyhow::Result<(Store, Bootstrap)> {
@@ -127,8 +146,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             "Created the first admin token. It is shown once; keep it somewhere safe:\n\n    {secret}\n"
         );
     }
-    let listener =
-        TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
     let address = listener.local_addr().context("no local address")?;
     println!("ssi-server listening on http://{address}");
     tracing::info!(%address, database = %config.database.display(), "listening");

@@ -168,6 +168,7 @@ fn start(server_bin: &Path, db: &Path, address: SocketAddr, log: &Path) -> Resul
         .arg("--database")
         .arg(db)
         .env("SSI_ADMIN_TOKEN", ADMIN_TOKEN)
+        .env("SSI_SHUTDOWN_DRAIN_SECS", "0")
         .env_remove("SSI_CONFIG")
         .stdin(Stdio::null())
         .stdout(Stdio::null())

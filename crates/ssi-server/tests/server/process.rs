@@ -39,6 +39,7 @@ impl ServerProcess {
             .env_remove("RUST_LOG")
             .env("SSI_ADMIN_TOKEN", ADMIN)
             .env("SSI_LOG", "info")
+            .env("SSI_SHUTDOWN_DRAIN_SECS", "0")
             .envs(vars.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -84,8 +85,18 @@ impl ServerProcess {
 
     /// Sends SIGTERM and waits (bounded) for the process to exit.
     pub(crate) fn terminate(&mut self) -> std::process::ExitStatus {
+        self.signal_term();
+        self.wait_exit()
+    }
+
+    /// Sends SIGTERM without waiting.
+    pub(crate) fn signal_term(&self) {
         let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
         assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// Waits (bounded) for the process to exit.
+    pub(crate) fn wait_exit(&mut self) -> std::process::ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
