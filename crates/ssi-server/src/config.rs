@@ -44,6 +44,11 @@ pub struct Config {
     /// After SIGTERM, how long the server keeps accepting while `/readyz` and new work
     /// answer 503, so that a load balancer sees it leave before it stops.
     pub shutdown_drain: Duration,
+    /// Time a client has to send a request's headers, counted from when the server starts
+    /// waiting for them (so it also closes idle keep-alive connections).
+    pub header_timeout: Duration,
+    /// Connections served at once; more wait in the kernel's backlog until one closes.
+    pub max_connections: usize,
     /// How many imports may run at the same time; more wait in the queue.
     pub max_concurrent_imports: usize,
     /// The UTC time of day at which every member's score for the day is materialised.
@@ -157,6 +162,8 @@ impl Default for Config {
             request_timeout: Duration::from_secs(30),
             upload_timeout: Duration::from_secs(600),
             shutdown_drain: Duration::from_secs(5),
+            header_timeout: Duration::from_secs(10),
+            max_connections: 512,
             max_concurrent_imports: 2,
             daily_job_at: NaiveTime::from_hms_opt(0, 15, 0).unwrap_or(NaiveTime::MIN),
             daily_job_enabled: true,
@@ -204,6 +211,12 @@ pub struct Overrides {
     /// Seconds to keep accepting after SIGTERM while readiness answers 503 (default 5).
     #[arg(long)]
     pub shutdown_drain_secs: Option<u64>,
+    /// Seconds a client has to send a request's headers, idle keep-alive included (default 10).
+    #[arg(long)]
+    pub header_timeout_secs: Option<u64>,
+    /// Connections served at once (default 512).
+    #[arg(long)]
+    pub max_connections: Option<usize>,
     /// How many imports may run at the same time.
     #[arg(long)]
     pub max_concurrent_imports: Option<usize>,
@@ -436,6 +449,10 @@ impl Overrides {
                 "SHUTDOWN_DRAIN_SECS" => {
                     layer.shutdown_drain_secs = Some(parse(&name, &value, "whole seconds")?)
                 }
+                "HEADER_TIMEOUT_SECS" => {
+                    layer.header_timeout_secs = Some(parse(&name, &value, "whole seconds")?)
+                }
+                "MAX_CONNECTIONS" => layer.max_connections = Some(parse(&name, &value, "a count")?),
                 "MAX_CONCURRENT_IMPORTS" => {
                     layer.max_concurrent_imports = Some(parse(&name, &value, "a count")?)
                 }
@@ -498,6 +515,8 @@ impl Overrides {
             request_timeout_secs: self.request_timeout_secs.or(below.request_timeout_secs),
             upload_timeout_secs: self.upload_timeout_secs.or(below.upload_timeout_secs),
             shutdown_drain_secs: self.shutdown_drain_secs.or(below.shutdown_drain_secs),
+            header_timeout_secs: self.header_timeout_secs.or(below.header_timeout_secs),
+            max_connections: self.max_connections.or(below.max_connections),
             max_concurrent_imports: self.max_concurrent_imports.or(below.max_concurrent_imports),
             daily_job_at: self.daily_job_at.or(below.daily_job_at),
             daily_job_enabled: self.daily_job_enabled.or(below.daily_job_enabled),
@@ -534,6 +553,8 @@ impl Config {
                 .map_or(defaults.request_timeout, Duration::from_secs),
             upload_timeout: merged.upload_timeout_secs.map_or(defaults.upload_timeout, Duration::from_secs),
             shutdown_drain: merged.shutdown_drain_secs.map_or(defaults.shutdown_drain, Duration::from_secs),
+            header_timeout: merged.header_timeout_secs.map_or(defaults.header_timeout, Duration::from_secs),
+            max_connections: merged.max_connections.unwrap_or(defaults.max_connections),
             max_concurrent_imports: merged.max_concurrent_imports.unwrap_or(defaults.max_concurrent_imports),
             daily_job_at: merged.daily_job_at.unwrap_or(defaults.daily_job_at),
             daily_job_enabled: merged.daily_job_enabled.unwrap_or(defaults.daily_job_enabled),
@@ -566,8 +587,11 @@ impl Config {
         if self.max_upload_bytes == 0 {
             return invalid("max_upload_bytes must be positive");
         }
-        if self.request_timeout.is_zero() || self.upload_timeout.is_zero() {
+        if self.request_timeout.is_zero() || self.upload_timeout.is_zero() || self.header_timeout.is_zero() {
             return invalid("timeouts must be positive");
+        }
+        if self.max_connections == 0 {
+            return invalid("max_connections must be at least 1");
         }
         if self.max_concurrent_imports == 0 {
             return invalid("max_concurrent_imports must be at least 1");

@@ -157,3 +157,46 @@ fn after_sigterm_the_server_drains_with_503s_while_still_accepting() {
     assert!(status.success());
     assert!(sent.elapsed() >= Duration::from_secs(3), "the listener stayed open for the drain");
 }
+
+#[test]
+fn stalled_clients_cannot_exhaust_a_server_with_few_open_files() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    // 256 open files, as a small container might allow; 300 clients that stall mid-header.
+    let server = ServerProcess::start_with_open_files(
+        dir.path(),
+        &dir.path().join("ssi.db"),
+        &[],
+        &[("SSI_HEADER_TIMEOUT_SECS", "2"), ("SSI_MAX_CONNECTIONS", "200")],
+        Some(256),
+    );
+    let address = server.base.trim_start_matches("http://").to_string();
+    let mut stalled = Vec::new();
+    for _ in 0..300 {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-a: ").unwrap();
+        stalled.push(stream);
+    }
+    // /healthz keeps answering: the header timeout closes the stalled connections and the
+    // cap keeps the open ones below the file limit.
+    let agent = agent();
+    let started = Instant::now();
+    let answered = loop {
+        match call(&agent, "GET", &server.url("/healthz"), None, None) {
+            Ok((200, _)) => break true,
+            _ if started.elapsed() > Duration::from_secs(30) => break false,
+            _ => std::thread::sleep(Duration::from_millis(200)),
+        }
+    };
+    assert!(answered, "/healthz answered while 300 clients stalled: {}", server.log());
+    // The first stalled client was cut off (end of stream or a 408), not kept open.
+    let first = &mut stalled[0];
+    first.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut buffer = [0u8; 256];
+    let read = first.read(&mut buffer);
+    assert!(
+        matches!(read, Ok(_))
+            || read.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset),
+        "the stalled connection was closed: {read:?}"
+    );
+}
