@@ -85,7 +85,7 @@ pub async fn get(
 ) -> Result<axum::Json<AdviceView>, ApiError> {
     let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
     // Advice starts at the last day the member's data covers (later days are unknown).
-    let today = as_of(&member, query.date.unwrap_or_else(|| state.today()));
+    let today = as_of(&member, state.day_asked(query.date)?);
     let (advice, warnings) =
         state.db(move |store| advice_for(store, member.id, today)).await?.ok_or_else(no_activity)?;
     Ok(axum::Json(AdviceView { member: member.id.0, advice, warnings }))

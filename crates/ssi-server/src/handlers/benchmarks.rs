@@ -17,7 +17,7 @@ pub async fn get(
     Query(query): Query<DateQuery>,
 ) -> Result<axum::Json<BenchmarkView>, ApiError> {
     let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
-    let date = query.date.unwrap_or_else(|| state.today());
+    let date = state.day_asked(query.date)?;
     let member_id = member.id;
     let (score, industry, team, reading) = state
         .db(move |store| {

@@ -132,7 +132,10 @@ pub async fn team(
         Ok(team) => team,
         Err(e) => return error(&state, &context, e),
     };
-    let date = query.date.unwrap_or_else(|| state.today());
+    let date = match state.day_asked(query.date) {
+        Ok(date) => date,
+        Err(e) => return error(&state, &context, e),
+    };
     let threshold = state.config.below_threshold;
     let stale_after_days = state.config.stale_after_days;
     let manages = principal.manages_team(team.id);
@@ -256,26 +259,11 @@ pub async fn member(
     if let Some(p) = industry {
         benchmarks.push(BenchmarkLine {
             group: format!("Industry ({}) on this server", member.industry.clone().unwrap_or_default()),
-            text: format!(
-                "Top {}% · rank {} of {} · average {}",
-                p.top_percent,
-                p.rank,
-                p.group_size,
-                one_decimal(p.group_average)
-            ),
+            text: standing_text(&p),
         });
     }
     if let Some(p) = team_standing {
-        benchmarks.push(BenchmarkLine {
-            group: "Team".into(),
-            text: format!(
-                "Top {}% · rank {} of {} · average {}",
-                p.top_percent,
-                p.rank,
-                p.group_size,
-                one_decimal(p.group_average)
-            ),
-        });
+        benchmarks.push(BenchmarkLine { group: "Team".into(), text: standing_text(&p) });
     }
     if let Some(r) = &reading {
         let mut parts = vec![format!("SSI {}", one_decimal(r.total))];
@@ -352,6 +340,21 @@ pub async fn member(
             .unwrap_or_default(),
     };
     state.templates.page(StatusCode::OK, "member.html", page)
+}
+
+/// "Top 12% · rank 3 of 25 · average 41.0"; the only scored member of a group is not
+/// "Top 100%" of it, just alone in it.
+fn standing_text(p: &ssi_store::Percentile) -> String {
+    if p.group_size <= 1 {
+        return "the only scored member so far".to_string();
+    }
+    format!(
+        "Top {}% · rank {} of {} · average {}",
+        p.top_percent,
+        p.rank,
+        p.group_size,
+        one_decimal(p.group_average)
+    )
 }
 
 /// "as of 2026-11-20 (export, 15 days old)".

@@ -31,6 +31,7 @@ pub async fn get(
     Path(id): Path<i64>,
     Query(query): Query<DateQuery>,
 ) -> Result<axum::Json<ScoreView>, ApiError> {
+    state.day_asked(query.date)?;
     let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
     let score = score_of(&state, member.id, query.date).await?;
     let freshness = freshness_of(&state, &member, query.date);

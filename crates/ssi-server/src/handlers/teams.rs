@@ -89,7 +89,7 @@ pub async fn leaderboard(
     if !principal.sees_team(TeamId(id)) {
         return Err(ApiError::not_found("team"));
     }
-    let date = query.date.unwrap_or_else(|| state.today());
+    let date = state.day_asked(query.date)?;
     let key = AnswerKey::Leaderboard { team: TeamId(id), date };
     let stale_after_days = state.config.stale_after_days;
     if let Some(answer) = state.caches.answer(version, &key) {
@@ -120,7 +120,7 @@ pub async fn summary(
     Query(query): Query<SummaryQuery>,
 ) -> Result<axum::Json<SummaryView>, ApiError> {
     let team = managed_team(&state, &principal, id).await?;
-    let date = query.date.unwrap_or_else(|| state.today());
+    let date = state.day_asked(query.date)?;
     let threshold = query.below.unwrap_or(state.config.below_threshold);
     if !(0.0..=100.0).contains(&threshold) {
         return Err(ApiError::BadRequest(format!("below={threshold} is outside 0–100")));

@@ -200,3 +200,101 @@ fn stalled_clients_cannot_exhaust_a_server_with_few_open_files() {
         "the stalled connection was closed: {read:?}"
     );
 }
+
+#[tokio::test]
+async fn a_day_to_come_is_a_bad_request_not_todays_answer() {
+    let f = Fixture::new();
+    let board = format!("/api/v1/teams/{}/leaderboard?date=2030-01-01", f.team_a.0);
+    let message =
+        f.json("GET", &board, Some(&f.manager_a.secret), None).await.expect_error(400, "bad_request");
+    assert!(message.contains("2030-01-01 is after today"), "{message}");
+    let summary = format!("/api/v1/teams/{}/summary?date=2030-01-01", f.team_a.0);
+    f.json("GET", &summary, Some(&f.manager_a.secret), None).await.expect_error(400, "bad_request");
+    let score = format!("/api/v1/members/{}/score?date=2030-01-01", f.alice.0);
+    f.json("GET", &score, Some(&f.alice_token.secret), None).await.expect_error(400, "bad_request");
+    // Today and earlier days still answer.
+    let today = format!("/api/v1/teams/{}/leaderboard?date={}", f.team_a.0, crate::support::today());
+    f.json("GET", &today, Some(&f.manager_a.secret), None).await.expect(200);
+}
+
+#[tokio::test]
+async fn a_manager_pushing_anything_is_forbidden_before_the_body_is_judged() {
+    let f = Fixture::new();
+    let message = f
+        .json("POST", "/api/v1/push", Some(&f.manager_a.secret), Some(serde_json::json!({})))
+        .await
+        .expect_error(403, "forbidden");
+    assert!(message.contains("member's token"), "{message}");
+    // A member's malformed push is still a 422.
+    f.json("POST", "/api/v1/push", Some(&f.alice_token.secret), Some(serde_json::json!({})))
+        .await
+        .expect_error(422, "unprocessable");
+}
+
+#[tokio::test]
+async fn job_errors_name_the_upload_never_a_server_path() {
+    let f = Fixture::new();
+    let token = f.alice_token.secret.clone();
+    // A ZIP whose only CSV is not an export: readable as a ZIP, refused by the importer.
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(&mut bytes);
+        zip.start_file("notes.txt", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(b"not an export").unwrap();
+        zip.finish().unwrap();
+    }
+    let request = Request::post(format!("/api/v1/members/{}/exports?name=my-export.zip", f.alice.0))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/zip")
+        .body(Body::from(bytes.into_inner()))
+        .unwrap();
+    let job = f.send(request).await.expect(202).json();
+    let done = crate::support::wait_for_job(&f, job["id"].as_u64().unwrap(), &token).await;
+    assert_eq!(done["state"], "failed", "{done}");
+    let error = done["error"].as_str().unwrap();
+    assert!(error.contains("my-export.zip"), "the upload's own name: {error}");
+    let spool = f.dir.path().to_str().unwrap();
+    assert!(!error.contains(spool) && !error.contains("ssi-upload-"), "no server path: {error}");
+}
+
+#[test]
+fn job_ids_are_never_reused_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("ssi.db");
+    let agent = agent();
+    let mut ids = Vec::new();
+    for run in 0..2 {
+        let mut server = ServerProcess::start(dir.path(), &database, &[], &[]);
+        let (_, member, token) = member_with_token(&agent, &server, &format!("Jo Job {run}"));
+        let response = agent
+            .post(server.url(&format!("/api/v1/members/{member}/exports")))
+            .header("Authorization", format!("Bearer {token}"))
+            .header("Content-Type", "application/zip")
+            .send(&small_export_zip()[..])
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 202);
+        let job: serde_json::Value = serde_json::from_reader(response.into_body().into_reader()).unwrap();
+        ids.push(job["id"].as_u64().unwrap());
+        assert!(server.terminate().success());
+    }
+    assert!(ids[1] > ids[0], "a restarted server gives new ids: {ids:?}");
+}
+
+#[tokio::test]
+async fn the_only_member_of_a_team_is_not_top_100_percent_of_it() {
+    let f = Fixture::new();
+    let cookie = f.session_cookie(&f.carol_token);
+    let page = f
+        .send(
+            Request::get(format!("/members/{}", f.carol.0))
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .expect(200)
+        .text();
+    assert!(page.contains("<dt>Team</dt><dd>the only scored member so far</dd>"), "{page}");
+    assert!(!page.contains("Top 100%"), "{page}");
+}
