@@ -31,18 +31,25 @@ impl FromRequestParts<AppState> for PageViewer {
     }
 }
 
-/// Whether a form post comes from another site: the browser says so in
-/// `Sec-Fetch-Site`, or its `Origin` names another host than the request's `Host`.
-/// Clients that send neither (curl, scripts) are not browsers acting for someone else.
+/// Whether a form post comes from another site. A browser says so in `Sec-Fetch-Site`,
+/// which it sets itself and which wins when present (`Origin` is `null` on this server's
+/// own pages, whose referrer policy is `no-referrer`); older browsers send only `Origin`,
+/// which must then name the request's own `Host`. Clients that send neither (curl,
+/// scripts) are not browsers acting for someone else.
 fn is_cross_site(headers: &HeaderMap) -> bool {
-    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    if matches!(fetch_site, Some("cross-site" | "same-site")) {
-        return true;
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    match text(header::HeaderName::from_static("sec-fetch-site")) {
+        Some("same-origin" | "none") => false,
+        Some(_) => true,
+        None => match text(header::ORIGIN) {
+            None => false,
+            Some(origin) => {
+                let host = text(header::HOST).unwrap_or_default();
+                let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+                origin == "null" || !origin_host.eq_ignore_ascii_case(host)
+            }
+        },
     }
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return false };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-    origin == "null" || !origin_host.eq_ignore_ascii_case(host)
 }
 
 /// `GET /login`: the sign-in form.
