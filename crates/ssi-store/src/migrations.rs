@@ -32,6 +32,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_events_by_time.sql",
         sql: include_str!("../migrations/0002_events_by_time.sql"),
     },
+    // Issue 14's migration is numbered 0004: 0003 is issue 13's, merged before it.
+    Migration {
+        version: 3,
+        name: "0004_member_calibrations.sql",
+        sql: include_str!("../migrations/0004_member_calibrations.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -14,6 +14,7 @@ use ssi_store::{ImportMeta, PushedScore, Role, Store, StoreError};
 const PINNED: &[(&str, &str)] = &[
     ("0001_initial.sql", "1540a2a12a4058648f9890a48b51451767ca0056870c2967f5b1209e96a3ba96"),
     ("0002_events_by_time.sql", "ea2ee45298a5aacddb6dae2548bc60d4c9b9420a250e4eb8313c160d0a523465"),
+    ("0004_member_calibrations.sql", "99507d7e8a492a318d18116d38a6de3b58dcff3ce5ce7d03be8204da59bba4cd"),
 ];
 
 fn hex(bytes: &[u8]) -> String {
