@@ -190,8 +190,11 @@ pub struct MemberCalibration {
     pub method: Method,
     /// The level's drift rate (points² per day).
     pub drift: f64,
-    /// Refitted weights, for [`Method::LevelAndWeights`]; every component of the model otherwise with `after == before`.
+    /// The weights applied: refitted for [`Method::LevelAndWeights`], else the model's (`after == before`).
     pub weights: Vec<WeightChange>,
+    /// The weights a refit on every reading used gives, whether or not the
+    /// method applies them (each at least [`WEIGHT_FLOOR_SHARE`] of the model's).
+    pub refitted_weights: Vec<WeightChange>,
     /// The level after each reading used (empty for [`Method::Default`]).
     pub levels: Vec<LevelPoint>,
     /// The interval of the calibrated total: points added to it for the low
@@ -457,7 +460,17 @@ pub fn calibrate(
     };
 
     // Refit the chosen method on every reading.
-    let weights = if method == Method::LevelAndWeights { data.fit_weights(used.len()) } else { model_weights };
+    let refitted = data.fit_weights(used.len());
+    let weight_changes = |weights: &[f64]| -> Vec<WeightChange> {
+        model
+            .components
+            .iter()
+            .zip(weights)
+            .map(|(c, w)| WeightChange { component: c.id.clone(), before: c.weight, after: *w })
+            .collect()
+    };
+    let refitted_weights = weight_changes(&refitted);
+    let weights = if method == Method::LevelAndWeights { refitted } else { model_weights };
     let (levels, variance) = match method {
         Method::Default => (Vec::new(), 0.0),
         _ => data.track_levels(&weights, used.len(), drift),
@@ -490,12 +503,8 @@ pub fn calibrate(
         model_version: model.version.clone(),
         method,
         drift,
-        weights: model
-            .components
-            .iter()
-            .zip(&weights)
-            .map(|(c, w)| WeightChange { component: c.id.clone(), before: c.weight, after: *w })
-            .collect(),
+        weights: weight_changes(&weights),
+        refitted_weights,
         levels,
         interval,
         walk_forward,
