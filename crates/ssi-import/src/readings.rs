@@ -44,6 +44,9 @@ pub enum ReadingParseError {
     /// Not well-formed JSON, a value of the wrong type, or a key ssi reads given twice.
     #[error("not a valid salesApiSsi reading: {0}")]
     Json(String),
+    /// A JSON body in ssi's own reading shape that is not right.
+    #[error("{0}")]
+    Body(String),
     /// JSON nested deeper than [`MAX_JSON_DEPTH`].
     #[error("JSON nested deeper than {limit} levels")]
     TooDeep {
@@ -195,13 +198,17 @@ pub fn parse_readings_json(text: &str, date: NaiveDate) -> Result<Vec<OfficialRe
     } else {
         serde_json::from_value::<OfficialReading>(value).map(|r| vec![r])
     }
-    .map_err(|e| ReadingParseError::Json(format!("not a reading ({e}); send LinkedIn's salesApiSsi JSON or ssi's reading shape")))?;
+    .map_err(|e| {
+        ReadingParseError::Body(format!(
+            "not a reading ({e}); send LinkedIn's salesApiSsi JSON or ssi's reading shape"
+        ))
+    })?;
     if readings.is_empty() {
-        return Err(ReadingParseError::Json("the list of readings is empty".into()));
+        return Err(ReadingParseError::Body("the list of readings is empty".into()));
     }
     for (index, reading) in readings.iter().enumerate() {
         reading.validate().map_err(|e| {
-            ReadingParseError::Json(format!("reading {} ({}) is not valid: {e}", index + 1, reading.date))
+            ReadingParseError::Body(format!("reading {} ({}) is not valid: {e}", index + 1, reading.date))
         })?;
     }
     Ok(readings)

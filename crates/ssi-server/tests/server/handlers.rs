@@ -278,6 +278,27 @@ async fn readings_are_added_in_ssi_shape_and_as_raw_linkedin_json() {
 }
 
 #[tokio::test]
+async fn a_reading_with_a_byte_order_mark_is_read_as_the_cli_reads_it_and_a_wrong_shape_is_named_plainly() {
+    let f = Fixture::new();
+    let base = format!("/api/v1/members/{}/readings?date=2026-11-19", f.alice.0);
+    let request = |body: String| {
+        axum::http::Request::builder()
+            .method("POST")
+            .uri(&base)
+            .header(axum::http::header::AUTHORIZATION, format!("Bearer {}", f.alice_token.secret))
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    let bom = "\u{feff}{\"memberScore\": {\"overall\": 19.7, \"subScores\": []}}".to_string();
+    let stored = f.send(request(bom)).await.expect(201).json();
+    assert_eq!(stored["readings"][0]["total"], 19.7);
+    let wrong = r#"{"memberScore": {"overall": 20, "subScores": [3]}}"#.to_string();
+    let message = f.send(request(wrong)).await.expect_error(422, "unprocessable");
+    assert!(!message.contains("SubScoreJson") && message.contains("pillar"), "{message}");
+}
+
+#[tokio::test]
 async fn bad_readings_store_nothing() {
     let f = Fixture::new();
     let before = snapshot(&f);
