@@ -29,7 +29,8 @@ calibrates through the real `ssi` binary and prints the errors on the held-out d
   --readings readings per member (default 12)
   --span     days the readings cover, first to last (default 45)
   --holdout  held-out days after the last reading (default 31)
-  --quick    3 members, for the test that keeps the harness from rotting";
+  --quick    3 members, for the test that keeps the harness from rotting
+  --ssi      the ssi binary to run (default: build it with cargo build -p ssi-cli)";
 
 /// The export date of every member (activity ends the day before).
 const EXPORT_DATE: (i32, u32, u32) = (2026, 11, 20);
@@ -91,14 +92,19 @@ pub(crate) struct MemberResult {
 
 /// Runs `cargo xtask fidelity`.
 pub(crate) fn run(args: &[String]) -> Result<()> {
-    let Some(options) = parse(args)? else {
+    let Some((options, given)) = parse(args)? else {
         println!("{USAGE}");
         return Ok(());
     };
-    let mut build = crate::cargo();
-    build.args(["build", "-p", "ssi-cli", "--bin", "ssi"]);
-    crate::run("cargo build -p ssi-cli", build)?;
-    let ssi = crate::target_dir().join("debug").join(format!("ssi{}", std::env::consts::EXE_SUFFIX));
+    let ssi = match given {
+        Some(path) => path,
+        None => {
+            let mut build = crate::cargo();
+            build.args(["build", "-p", "ssi-cli", "--bin", "ssi"]);
+            crate::run("cargo build -p ssi-cli", build)?;
+            crate::target_dir().join("debug").join(format!("ssi{}", std::env::consts::EXE_SUFFIX))
+        }
+    };
     let work = crate::target_dir().join("fidelity");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).with_context(|| format!("cannot create {}", work.display()))?;
@@ -107,8 +113,9 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn parse(args: &[String]) -> Result<Option<Options>> {
+fn parse(args: &[String]) -> Result<Option<(Options, Option<PathBuf>)>> {
     let mut options = Options::default();
+    let mut ssi = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut number = |name: &str| -> Result<u64> {
@@ -123,13 +130,14 @@ fn parse(args: &[String]) -> Result<Option<Options>> {
             "--readings" => options.readings = number("--readings")? as usize,
             "--span" => options.span_days = number("--span")?,
             "--holdout" => options.holdout_days = number("--holdout")?,
+            "--ssi" => ssi = Some(PathBuf::from(iter.next().context("--ssi needs a path")?)),
             other => bail!("unknown option {other:?}\n\n{USAGE}"),
         }
     }
     if options.members == 0 || options.readings < FEW_READINGS || options.span_days == 0 {
         bail!("--members must be at least 1, --readings at least {FEW_READINGS}, --span at least 1");
     }
-    Ok(Some(options))
+    Ok(Some((options, ssi)))
 }
 
 /// Scores, records, calibrates and compares every member.

@@ -8,7 +8,16 @@ use std::process::Command;
 
 #[test]
 fn quick_fidelity_measures_every_member_through_the_cli() {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(["fidelity", "--quick"]).output().expect("xtask runs");
+    let xtask = std::path::Path::new(env!("CARGO_BIN_EXE_xtask"));
+    let mut command = Command::new(xtask);
+    command.args(["fidelity", "--quick"]);
+    // `cargo test --workspace` has just built ssi beside xtask: use it rather
+    // than building it again with another feature set.
+    let ssi = xtask.with_file_name(format!("ssi{}", std::env::consts::EXE_SUFFIX));
+    if ssi.exists() {
+        command.arg("--ssi").arg(ssi);
+    }
+    let output = command.output().expect("xtask runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "fidelity --quick failed\nstdout:\n{stdout}\nstderr:\n{stderr}");
