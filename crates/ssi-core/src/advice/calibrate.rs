@@ -34,6 +34,10 @@ use std::collections::BTreeSet;
 /// How far ahead (days after the last reading used) walk-forward validation
 /// predicts: a month, the gap a user may leave between readings.
 pub const HORIZON_DAYS: i64 = 31;
+/// Walk-forward predictions start once this share of the readings is known:
+/// a prediction from the first one or two readings says little about a
+/// calibration that rests on all of them.
+pub const MIN_ORIGIN_SHARE: f64 = 0.5;
 /// Share of walk-forward errors the interval covers (10 % below, 10 % above).
 pub const INTERVAL_COVERAGE: f64 = 0.8;
 /// Fewest walk-forward errors the interval is read from directly; with fewer,
@@ -426,7 +430,8 @@ pub fn calibrate(
             candidates.push((method, drift, Errors::default()));
         }
     }
-    for origin in 1..used.len() {
+    let first_origin = ((used.len() as f64 * MIN_ORIGIN_SHARE).ceil() as usize).max(1);
+    for origin in first_origin..used.len() {
         let refitted = data.fit_weights(origin);
         let horizon_end = used[origin - 1].date + chrono::Days::new(HORIZON_DAYS as u64);
         let targets: Vec<usize> = (origin..used.len()).take_while(|&j| used[j].date <= horizon_end).collect();
