@@ -718,11 +718,12 @@ impl Errors {
 
     /// Points added to the total for the interval's low and high ends.
     fn interval(&self, level_variance: f64) -> [f64; 2] {
-        let tail = (1.0 - INTERVAL_COVERAGE) / 2.0;
-        if self.signed_total.len() >= MIN_INTERVAL_ERRORS {
-            let mut sorted = self.signed_total.clone();
+        if self.total.len() >= MIN_INTERVAL_ERRORS {
+            // Symmetric: the sign of past errors need not hold for the next month.
+            let mut sorted = self.total.clone();
             sorted.sort_by(f64::total_cmp);
-            return [quantile(&sorted, tail).min(0.0), quantile(&sorted, 1.0 - tail).max(0.0)];
+            let half = quantile(&sorted, INTERVAL_COVERAGE);
+            return [-half, half];
         }
         let mean_square = if self.signed_total.is_empty() {
             TOTAL_READING_VARIANCE
