@@ -242,6 +242,24 @@ pub(crate) struct DashboardJson {
     pub(crate) official: Option<ReadingJson>,
     /// How fresh the data is.
     pub(crate) freshness: FreshnessJson,
+    /// The member's calibrated estimate of the day, when `ssi calibrate` was run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) calibrated: Option<DashboardCalibrationJson>,
+}
+
+/// The calibration part of `ssi dashboard --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct DashboardCalibrationJson {
+    /// The calibrated estimate of the day, with its 80% interval (`low`, `high`); `null` when stale.
+    pub(crate) estimate: Option<EstimateJson>,
+    /// `default`, `level` or `level_and_weights`.
+    pub(crate) method: &'static str,
+    /// Walk-forward mean absolute error of the total.
+    pub(crate) error: Option<f64>,
+    /// Predictions that error rests on.
+    pub(crate) predictions: usize,
+    /// `current`, or `stale` when the readings or the model changed since (run `ssi calibrate`).
+    pub(crate) status: &'static str,
 }
 
 /// One component of an explanation.

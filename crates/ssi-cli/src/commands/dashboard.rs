@@ -2,7 +2,7 @@
 
 use crate::context::{Context, IMPORT_HINT};
 use crate::output::{
-    BaselineJson, BaselinePointJson, ChangesJson, DashboardJson, EstimateJson, FreshnessJson, ReadingJson,
+    BaselineJson, BaselinePointJson, ChangesJson, DashboardCalibrationJson, DashboardJson, EstimateJson, FreshnessJson, ReadingJson,
     TrendJson, print_text,
 };
 use crate::render;
@@ -109,6 +109,7 @@ pub(crate) fn build(store: &Store, member: &Member, date: NaiveDate) -> Result<D
         known_from,
         days_behind: known.map(|known| (day - known).num_days().max(0)),
     };
+    let calibrated = calibrated_estimate(store, member, day)?;
     Ok(DashboardJson {
         member: member.name.clone(),
         date: day,
@@ -118,5 +119,30 @@ pub(crate) fn build(store: &Store, member: &Member, date: NaiveDate) -> Result<D
         trend: TrendJson { from: trend_from, to: day, totals },
         official: official.map(ReadingJson::from),
         freshness,
+        calibrated,
     })
+}
+
+/// The member's calibrated estimate of `day`, and whether the calibration is
+/// the one the current readings and model give.
+fn calibrated_estimate(store: &Store, member: &Member, day: NaiveDate) -> Result<Option<DashboardCalibrationJson>> {
+    let history = store.calibrated_history(member.id, Some(day), Some(day), true)?;
+    let Some(calibration) = history.calibration else { return Ok(None) };
+    let readings = store.stored_readings(member.id)?;
+    let current = history.applicable
+        && calibration.fingerprint == ssi_core::advice::calibrate::fingerprint(&calibration.model_version, &readings);
+    let estimate = history.rows.into_iter().zip(history.intervals).find_map(|(row, interval)| {
+        let e = row.estimate?;
+        let mut json = EstimateJson::from_parts(e.date, &e.model_version, e.pillars, e.total);
+        json.low = interval.map(|(low, _)| low);
+        json.high = interval.map(|(_, high)| high);
+        Some(json)
+    });
+    Ok(Some(DashboardCalibrationJson {
+        estimate: if history.calibrated { estimate } else { None },
+        method: calibration.method.as_str(),
+        error: calibration.walk_forward.total,
+        predictions: calibration.walk_forward.predictions,
+        status: if current { "current" } else { "stale" },
+    }))
 }

@@ -130,6 +130,12 @@ fn history_shows_either_series_with_the_interval_and_carries_the_level_forward()
             assert!((lift - 4.0).abs() < 0.6, "{} lifts brand by {lift}", c["date"]);
         }
     }
+    let dashboard = env.json(&["dashboard"]);
+    let calibrated_today = calibrated["days"].as_array().unwrap().last().unwrap();
+    assert_eq!(dashboard["calibrated"]["estimate"]["total"], calibrated_today["estimate"]["total"], "{dashboard}");
+    assert_eq!(dashboard["calibrated"]["status"], "current");
+    assert!(dashboard["calibrated"]["estimate"]["low"].is_number());
+    assert!(env.stdout(&["dashboard"]).contains("Calibrated to your readings"));
     let csv = env.stdout(&["history", "--from", "2026-11-10", "--to", "2026-11-20", "--format", "csv"]);
     let header = csv.lines().next().unwrap();
     assert!(header.ends_with(",low,high,model"), "{header}");
