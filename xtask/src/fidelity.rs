@@ -57,12 +57,18 @@ impl Default for Options {
     }
 }
 
+/// A day of `ssi history --json`: the date, the four pillars and the interval of the total.
+type EstimateDay = (NaiveDate, [f64; 4], Option<(f64, f64)>);
+
 /// How one member's habits change near the end.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Habits {
     Steady,
     /// Activity multiplied by the factor from this many days before the last reading on.
-    Change { days_before_last: i64, factor: f64 },
+    Change {
+        days_before_last: i64,
+        factor: f64,
+    },
 }
 
 /// One member's errors on the held-out days.
@@ -142,7 +148,8 @@ fn parse(args: &[String]) -> Result<Option<(Options, Option<PathBuf>)>> {
 
 /// Scores, records, calibrates and compares every member.
 pub(crate) fn evaluate(options: &Options, ssi: &Path, work: &Path) -> Result<Vec<MemberResult>> {
-    let export_date = NaiveDate::from_ymd_opt(EXPORT_DATE.0, EXPORT_DATE.1, EXPORT_DATE.2).context("a date")?;
+    let export_date =
+        NaiveDate::from_ymd_opt(EXPORT_DATE.0, EXPORT_DATE.1, EXPORT_DATE.2).context("a date")?;
     let last_day = export_date - Days::new(1);
     let last_reading = last_day - Days::new(options.holdout_days);
     let first_reading = last_reading - Days::new(options.span_days);
@@ -165,7 +172,12 @@ pub(crate) fn evaluate(options: &Options, ssi: &Path, work: &Path) -> Result<Vec
                 Some((last_reading - chrono::TimeDelta::days(days_before_last), factor))
             }
         };
-        let opts = GenOptions { volume: Size::Small.volume(), seed: member_seed, style: Style::Current, export_date };
+        let opts = GenOptions {
+            volume: Size::Small.volume(),
+            seed: member_seed,
+            style: Style::Current,
+            export_date,
+        };
         let file = std::fs::File::create(&zip).with_context(|| format!("cannot create {}", zip.display()))?;
         write_archive_with_habit_change(&opts, change, std::io::BufWriter::new(file))?;
 
@@ -182,22 +194,24 @@ pub(crate) fn evaluate(options: &Options, ssi: &Path, work: &Path) -> Result<Vec
         let member = store.member_by_name(&name)?;
         let (events, profiles) = (store.load_events(member.id)?, store.profile_snapshots(member.id)?);
         drop(store);
-        let official: Vec<(NaiveDate, [f64; 4])> = score_series(&hidden, &profiles, &events, first_reading, last_day)
-            .iter()
-            .map(|day| {
-                let pillars = day.pillars.to_array();
-                let p = std::array::from_fn(|i| {
-                    let curved = PILLAR_MAX * (pillars[i] / PILLAR_MAX).powf(gammas[i]);
-                    let noisy = (curved + offsets[i] + rng.uniform(-NOISE, NOISE)).clamp(0.0, PILLAR_MAX);
-                    (noisy * 100.0).round() / 100.0
-                });
-                (day.date, p)
-            })
-            .collect();
+        let official: Vec<(NaiveDate, [f64; 4])> =
+            score_series(&hidden, &profiles, &events, first_reading, last_day)
+                .iter()
+                .map(|day| {
+                    let pillars = day.pillars.to_array();
+                    let p = std::array::from_fn(|i| {
+                        let curved = PILLAR_MAX * (pillars[i] / PILLAR_MAX).powf(gammas[i]);
+                        let noisy = (curved + offsets[i] + rng.uniform(-NOISE, NOISE)).clamp(0.0, PILLAR_MAX);
+                        (noisy * 100.0).round() / 100.0
+                    });
+                    (day.date, p)
+                })
+                .collect();
         let official_on = |date: NaiveDate| official.iter().find(|(d, _)| *d == date).map(|(_, p)| *p);
         let reading_days: Vec<NaiveDate> = (0..options.readings)
             .map(|i| {
-                let offset = (i as f64 * options.span_days as f64 / (options.readings - 1) as f64).round() as u64;
+                let offset =
+                    (i as f64 * options.span_days as f64 / (options.readings - 1) as f64).round() as u64;
                 first_reading + Days::new(offset)
             })
             .collect();
@@ -232,7 +246,7 @@ pub(crate) fn evaluate(options: &Options, ssi: &Path, work: &Path) -> Result<Vec
         few_cli.json(&["calibrate"])?;
         let few = few_cli.history(range, "calibrated")?;
 
-        let errors = |series: &[(NaiveDate, [f64; 4], Option<(f64, f64)>)]| -> Result<([f64; 4], Vec<f64>, f64)> {
+        let errors = |series: &[EstimateDay]| -> Result<([f64; 4], Vec<f64>, f64)> {
             let mut pillar_sums = [0.0; 4];
             let mut totals = Vec::new();
             let mut covered = 0usize;
@@ -314,7 +328,12 @@ pub(crate) fn table(options: &Options, results: &[MemberResult]) -> String {
     let _ = writeln!(
         out,
         "| **mean** | | | {:.2} | **{:.2}** | {:.2} | {:.2} | {:.2} | {:.0}% |",
-        s.uncalibrated, s.calibrated, s.worst_member, s.reported, s.few, s.coverage * 100.0
+        s.uncalibrated,
+        s.calibrated,
+        s.worst_member,
+        s.reported,
+        s.few,
+        s.coverage * 100.0
     );
     let _ = writeln!(
         out,
@@ -410,7 +429,8 @@ impl Cli<'_> {
     }
 
     fn run(&self, args: &[&std::ffi::OsStr]) -> Result<Vec<u8>> {
-        let output = self.command(args).output().with_context(|| format!("cannot run {}", self.ssi.display()))?;
+        let output =
+            self.command(args).output().with_context(|| format!("cannot run {}", self.ssi.display()))?;
         if !output.status.success() {
             bail!("ssi {:?} failed: {}", args, String::from_utf8_lossy(&output.stderr));
         }
@@ -424,7 +444,7 @@ impl Cli<'_> {
     }
 
     /// Each day of `ssi history --json` in the range: the pillars and the interval.
-    fn history(&self, range: [NaiveDate; 2], model: &str) -> Result<Vec<(NaiveDate, [f64; 4], Option<(f64, f64)>)>> {
+    fn history(&self, range: [NaiveDate; 2], model: &str) -> Result<Vec<EstimateDay>> {
         let (from, to) = (range[0].to_string(), range[1].to_string());
         let history = self.json(&["history", "--from", &from, "--to", &to, "--model", model])?;
         let days = history["days"].as_array().context("history --json has days")?;
@@ -436,7 +456,8 @@ impl Cli<'_> {
             }
             let date: NaiveDate = day["date"].as_str().context("a date")?.parse()?;
             let p = &estimate["pillars"];
-            let pillars = ["brand", "people", "insights", "relationships"].map(|k| p[k].as_f64().unwrap_or(f64::NAN));
+            let pillars =
+                ["brand", "people", "insights", "relationships"].map(|k| p[k].as_f64().unwrap_or(f64::NAN));
             let interval = estimate["low"].as_f64().zip(estimate["high"].as_f64());
             series.push((date, pillars, interval));
         }

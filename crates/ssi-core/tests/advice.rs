@@ -656,7 +656,8 @@ fn calibration_works_from_the_first_reading_with_a_wide_interval() {
     assert_eq!(calibration.method, Method::Level);
     assert_eq!(calibration.walk_forward.total, None);
     let level = calibration.levels[0].levels;
-    let day = score_series(&model(), &profiles, &events, one[0].reading.date, one[0].reading.date).pop().unwrap();
+    let day =
+        score_series(&model(), &profiles, &events, one[0].reading.date, one[0].reading.date).pop().unwrap();
     for pillar in Pillar::ALL {
         let residual = one[0].reading.pillar(pillar).unwrap() - day.pillars[pillar];
         assert!((level[pillar.index()] - residual).abs() < 0.05, "{pillar}: {level:?} vs {residual}");

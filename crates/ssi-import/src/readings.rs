@@ -188,8 +188,10 @@ pub fn parse_readings_json(text: &str, date: NaiveDate) -> Result<Vec<OfficialRe
     if json_depth(text) > MAX_JSON_DEPTH {
         return Err(ReadingParseError::TooDeep { limit: MAX_JSON_DEPTH });
     }
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ReadingParseError::Json(e.to_string()))?;
-    let is_sales_api = value.as_object().is_some_and(|o| o.contains_key("memberScore") || o.contains_key("data"));
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| ReadingParseError::Json(e.to_string()))?;
+    let is_sales_api =
+        value.as_object().is_some_and(|o| o.contains_key("memberScore") || o.contains_key("data"));
     if is_sales_api {
         return parse_sales_api_json(text, date).map(|r| vec![r]);
     }

@@ -33,9 +33,14 @@ impl Store {
     /// Stores the member's calibration, replacing any earlier one. Returns
     /// whether the stored calibration changed (a calibration of the same
     /// readings is the same, and is not written again).
-    pub fn save_calibration(&self, member: MemberId, calibration: &MemberCalibration) -> Result<bool, StoreError> {
-        let text = serde_json::to_string(calibration)
-            .map_err(|e| StoreError::invalid(format!("calibration of member {member} cannot be stored: {e}")))?;
+    pub fn save_calibration(
+        &self,
+        member: MemberId,
+        calibration: &MemberCalibration,
+    ) -> Result<bool, StoreError> {
+        let text = serde_json::to_string(calibration).map_err(|e| {
+            StoreError::invalid(format!("calibration of member {member} cannot be stored: {e}"))
+        })?;
         self.pool.write(|tx| {
             ensure_member(tx, member)?;
             let stored: Option<String> = tx

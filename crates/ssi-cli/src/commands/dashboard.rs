@@ -2,8 +2,8 @@
 
 use crate::context::{Context, IMPORT_HINT};
 use crate::output::{
-    BaselineJson, BaselinePointJson, ChangesJson, DashboardCalibrationJson, DashboardJson, EstimateJson, FreshnessJson, ReadingJson,
-    TrendJson, print_text,
+    BaselineJson, BaselinePointJson, ChangesJson, DashboardCalibrationJson, DashboardJson, EstimateJson,
+    FreshnessJson, ReadingJson, TrendJson, print_text,
 };
 use crate::render;
 use crate::today::parse_date_arg;
@@ -125,12 +125,17 @@ pub(crate) fn build(store: &Store, member: &Member, date: NaiveDate) -> Result<D
 
 /// The member's calibrated estimate of `day`, and whether the calibration is
 /// the one the current readings and model give.
-fn calibrated_estimate(store: &Store, member: &Member, day: NaiveDate) -> Result<Option<DashboardCalibrationJson>> {
+fn calibrated_estimate(
+    store: &Store,
+    member: &Member,
+    day: NaiveDate,
+) -> Result<Option<DashboardCalibrationJson>> {
     let history = store.calibrated_history(member.id, Some(day), Some(day), true)?;
     let Some(calibration) = history.calibration else { return Ok(None) };
     let readings = store.stored_readings(member.id)?;
     let current = history.applicable
-        && calibration.fingerprint == ssi_core::advice::calibrate::fingerprint(&calibration.model_version, &readings);
+        && calibration.fingerprint
+            == ssi_core::advice::calibrate::fingerprint(&calibration.model_version, &readings);
     let estimate = history.rows.into_iter().zip(history.intervals).find_map(|(row, interval)| {
         let e = row.estimate?;
         let mut json = EstimateJson::from_parts(e.date, &e.model_version, e.pillars, e.total);

@@ -63,7 +63,8 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
     let store = ctx.open_existing_store()?;
     super::catch_up(&store, ctx.today);
     let member = ctx.member(&store)?;
-    let history = store.calibrated_history(member.id, Some(from), Some(to), args.model == Series::Calibrated)?;
+    let history =
+        store.calibrated_history(member.id, Some(from), Some(to), args.model == Series::Calibrated)?;
     let (calibrated, applicable) = (history.calibrated, history.applicable);
     let days = history
         .rows

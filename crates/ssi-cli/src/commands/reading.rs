@@ -197,13 +197,20 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
 fn change(ctx: &Context, date: NaiveDate, source: Option<ReadingSource>, confirm: bool) -> Result<()> {
     let store = ctx.open_existing_store()?;
     let member = ctx.member(&store)?;
-    let count =
-        if confirm { store.confirm_readings(member.id, date)? } else { store.delete_readings(member.id, date, source)? };
+    let count = if confirm {
+        store.confirm_readings(member.id, date)?
+    } else {
+        store.delete_readings(member.id, date, source)?
+    };
     if count == 0 {
-        return Err(anyhow!("{} has no reading of {date}{}; see `ssi reading list`", member.name, match source {
-            Some(s) => format!(" from {}", s.as_str()),
-            None => String::new(),
-        }));
+        return Err(anyhow!(
+            "{} has no reading of {date}{}; see `ssi reading list`",
+            member.name,
+            match source {
+                Some(s) => format!(" from {}", s.as_str()),
+                None => String::new(),
+            }
+        ));
     }
     let calibration = super::calibrate::refresh(&store, member.id)?;
     if ctx.json {
@@ -440,7 +447,11 @@ fn list(ctx: &Context) -> Result<()> {
         .zip(&statuses)
         .map(|(r, status)| {
             let flag = ReadingFlagJson::of(r.reading.date, r.reading.source, status);
-            ListedReadingJson { reading: ReadingJson::from(&r.reading), status: flag.status, reason: flag.reason }
+            ListedReadingJson {
+                reading: ReadingJson::from(&r.reading),
+                status: flag.status,
+                reason: flag.reason,
+            }
         })
         .collect();
     if ctx.json {

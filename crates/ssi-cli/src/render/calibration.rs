@@ -44,11 +44,16 @@ pub(crate) fn render(c: &CalibrateJson, painter: &Painter) -> String {
             let _ = writeln!(out, "  Error of total   not measurable yet: it needs a second reading");
         }
     }
-    let _ = writeln!(out, "  80% interval     {:+.2} to {:+.2} points around the total", c.interval[0], c.interval[1]);
+    let _ = writeln!(
+        out,
+        "  80% interval     {:+.2} to {:+.2} points around the total",
+        c.interval[0], c.interval[1]
+    );
     let levels: Vec<String> =
         Pillar::ALL.iter().map(|p| format!("{} {:+.2}", p.short_name(), c.level.get(*p))).collect();
     let _ = writeln!(out, "  Level now        {}", levels.join(", "));
-    let moved: Vec<_> = c.weights.iter().filter(|w| (w.after - w.before).abs() >= VISIBLE_WEIGHT_CHANGE).collect();
+    let moved: Vec<_> =
+        c.weights.iter().filter(|w| (w.after - w.before).abs() >= VISIBLE_WEIGHT_CHANGE).collect();
     if !moved.is_empty() {
         let _ = writeln!(out, "  Weights that moved");
         let id_width = moved.iter().map(|w| w.component.len()).max().unwrap_or(0);
@@ -63,7 +68,13 @@ pub(crate) fn render(c: &CalibrateJson, painter: &Painter) -> String {
         }
     }
     for flag in &c.flagged {
-        let line = format!("{} ({}) {}: {}", flag.date, flag.source, flag.status, flag.reason.as_deref().unwrap_or(""));
+        let line = format!(
+            "{} ({}) {}: {}",
+            flag.date,
+            flag.source,
+            flag.status,
+            flag.reason.as_deref().unwrap_or("")
+        );
         out.push_str(&painter.paint(DIM, wrap(&line, "  ", "    ")));
     }
     let _ = writeln!(out);

@@ -7,8 +7,17 @@ const OTHER: &str = "Charles Babbage";
 
 /// The member's model estimate of each day from 2026-10-13 to 2026-11-20, by day.
 fn estimates(env: &TestEnv, member: &str) -> Vec<(String, [f64; 4])> {
-    let history =
-        env.json(&["history", "--from", "2026-10-13", "--to", "2026-11-20", "--model", "default", "--member", member]);
+    let history = env.json(&[
+        "history",
+        "--from",
+        "2026-10-13",
+        "--to",
+        "2026-11-20",
+        "--model",
+        "default",
+        "--member",
+        member,
+    ]);
     history["days"]
         .as_array()
         .unwrap()
@@ -24,7 +33,12 @@ fn estimates(env: &TestEnv, member: &str) -> Vec<(String, [f64; 4])> {
 
 /// A CSV of readings every fourth day from the member's estimates plus `offset` per pillar,
 /// with `edit` applied to each row's pillars (by row index).
-fn readings_csv(env: &TestEnv, member: &str, offset: [f64; 4], edit: impl Fn(usize, &mut [f64; 4])) -> String {
+fn readings_csv(
+    env: &TestEnv,
+    member: &str,
+    offset: [f64; 4],
+    edit: impl Fn(usize, &mut [f64; 4]),
+) -> String {
     let mut csv = String::from("date,total,brand,people,insights,relationships\r\n");
     for (i, (date, pillars)) in estimates(env, member).iter().rev().step_by(4).rev().enumerate() {
         let mut p: [f64; 4] = std::array::from_fn(|k| (pillars[k] + offset[k]).clamp(0.0, 25.0));
@@ -60,7 +74,10 @@ fn calibrating_one_member_changes_only_that_members_estimates_and_no_model() {
     assert_eq!(calibration["outcome"], "saved", "{calibration}");
     assert_eq!(calibration["member"], MEMBER);
     assert_ne!(calibration["method"], "default", "{calibration}");
-    assert!(calibration["error"]["total"].as_f64().unwrap() < calibration["error"]["default_total"].as_f64().unwrap());
+    assert!(
+        calibration["error"]["total"].as_f64().unwrap()
+            < calibration["error"]["default_total"].as_f64().unwrap()
+    );
     assert!(calibration["error"]["predictions"].as_u64().unwrap() > 0);
     for w in calibration["weights"].as_array().unwrap() {
         assert!(w["after"].as_f64().unwrap() > 0.0, "{w}");
@@ -103,9 +120,16 @@ fn history_shows_either_series_with_the_interval_and_carries_the_level_forward()
     let env = TestEnv::new().imported();
     // Readings up to 2026-11-04 only: the last sixteen days are after them.
     let csv = readings_csv(&env, MEMBER, [4.0, 0.0, 0.0, 0.0], |_, _| {});
-    let early: String =
-        csv.lines().filter(|l| !l.starts_with("2026-11-0") || l < &"2026-11-05").map(|l| format!("{l}\n")).collect();
-    let early: String = early.lines().filter(|l| !l.starts_with("2026-11-1") && !l.starts_with("2026-11-2")).map(|l| format!("{l}\n")).collect();
+    let early: String = csv
+        .lines()
+        .filter(|l| !l.starts_with("2026-11-0") || l < &"2026-11-05")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let early: String = early
+        .lines()
+        .filter(|l| !l.starts_with("2026-11-1") && !l.starts_with("2026-11-2"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     let file = env.write("readings.csv", &early);
     env.stdout(&["reading", "import", file.to_str().unwrap()]);
     let default_before = history(&env, MEMBER);
@@ -113,15 +137,18 @@ fn history_shows_either_series_with_the_interval_and_carries_the_level_forward()
     env.stdout(&["calibrate"]);
 
     let calibrated = history(&env, MEMBER);
-    let default_after = env.json(&["history", "--from", "2026-10-01", "--to", "2026-11-20", "--model", "default"]);
+    let default_after =
+        env.json(&["history", "--from", "2026-10-01", "--to", "2026-11-20", "--model", "default"]);
     assert_eq!(default_after["days"], default_before["days"], "--model default is the model's estimate");
     assert_eq!(calibrated["calibration"]["applies"], true);
-    for (c, d) in calibrated["days"].as_array().unwrap().iter().zip(default_after["days"].as_array().unwrap()) {
+    for (c, d) in calibrated["days"].as_array().unwrap().iter().zip(default_after["days"].as_array().unwrap())
+    {
         let (c, d) = (&c["estimate"], &d["estimate"]);
         if c.is_null() {
             continue;
         }
-        let (low, high, total) = (c["low"].as_f64().unwrap(), c["high"].as_f64().unwrap(), c["total"].as_f64().unwrap());
+        let (low, high, total) =
+            (c["low"].as_f64().unwrap(), c["high"].as_f64().unwrap(), c["total"].as_f64().unwrap());
         assert!(low <= total && total <= high, "{c}");
         assert!(d.get("low").is_none(), "the default series has no interval: {d}");
         if c["date"].as_str().unwrap() > "2026-11-04" {
@@ -132,7 +159,10 @@ fn history_shows_either_series_with_the_interval_and_carries_the_level_forward()
     }
     let dashboard = env.json(&["dashboard"]);
     let calibrated_today = calibrated["days"].as_array().unwrap().last().unwrap();
-    assert_eq!(dashboard["calibrated"]["estimate"]["total"], calibrated_today["estimate"]["total"], "{dashboard}");
+    assert_eq!(
+        dashboard["calibrated"]["estimate"]["total"], calibrated_today["estimate"]["total"],
+        "{dashboard}"
+    );
     assert_eq!(dashboard["calibrated"]["status"], "current");
     assert!(dashboard["calibrated"]["estimate"]["low"].is_number());
     assert!(env.stdout(&["dashboard"]).contains("Calibrated to your readings"));
@@ -174,7 +204,8 @@ fn a_typo_is_flagged_left_out_and_can_be_confirmed_or_deleted() {
 
     env.stdout(&["reading", "confirm", "--date", &typo_date]);
     let list = env.json(&["reading", "list"]);
-    let confirmed = list["readings"].as_array().unwrap().iter().find(|r| r["date"] == typo_date.as_str()).unwrap();
+    let confirmed =
+        list["readings"].as_array().unwrap().iter().find(|r| r["date"] == typo_date.as_str()).unwrap();
     assert_eq!(confirmed["status"], "confirmed");
     // Confirming updated the calibration by itself: the reading is used now.
     assert_eq!(history(&env, MEMBER)["calibration"]["readings"].as_u64().unwrap(), stored);
@@ -206,12 +237,38 @@ fn of_two_readings_on_one_day_the_later_counts_and_the_list_says_so() {
 #[test]
 fn new_readings_update_a_calibration_without_a_manual_step_and_the_first_reading_counts() {
     let env = TestEnv::new().imported();
-    env.stdout(&["reading", "add", "--date", "2026-11-01", "--brand", "20", "--people", "10", "--insights", "8", "--relationships", "12"]);
+    env.stdout(&[
+        "reading",
+        "add",
+        "--date",
+        "2026-11-01",
+        "--brand",
+        "20",
+        "--people",
+        "10",
+        "--insights",
+        "8",
+        "--relationships",
+        "12",
+    ]);
     let first = env.json(&["calibrate"]);
     assert_eq!(first["readings"], 1);
     assert_eq!(first["method"], "level");
     assert!(first["error"]["total"].is_null());
-    let out = env.json(&["reading", "add", "--date", "2026-11-10", "--brand", "20", "--people", "10", "--insights", "8", "--relationships", "12"]);
+    let out = env.json(&[
+        "reading",
+        "add",
+        "--date",
+        "2026-11-10",
+        "--brand",
+        "20",
+        "--people",
+        "10",
+        "--insights",
+        "8",
+        "--relationships",
+        "12",
+    ]);
     assert!(out["calibration"].as_str().unwrap().starts_with("Calibration updated"), "{out}");
     let h = history(&env, MEMBER);
     assert_eq!(h["calibration"]["readings"], 2);

@@ -345,8 +345,7 @@ pub fn review_readings(readings: &[StoredReading], estimates: &[Option<PillarSco
                 continue;
             }
             let centre = median(&neighbours);
-            let spread =
-                1.4826 * median(&neighbours.iter().map(|r| (r - centre).abs()).collect::<Vec<_>>());
+            let spread = 1.4826 * median(&neighbours.iter().map(|r| (r - centre).abs()).collect::<Vec<_>>());
             let floor = if pillar.is_some() { OUTLIER_PILLAR_POINTS } else { OUTLIER_TOTAL_POINTS };
             let distance = own - centre;
             if distance.abs() >= floor.max(OUTLIER_SPREADS * spread) {
@@ -406,7 +405,9 @@ pub fn calibrate(
     let model_weights: Vec<f64> = model.components.iter().map(|c| c.weight).collect();
     let estimates: Vec<Option<PillarScores>> = readings
         .iter()
-        .map(|r| Some(PillarScores::from_array(pillar_estimates(model, &model_weights, values_on(r.reading.date)))))
+        .map(|r| {
+            Some(PillarScores::from_array(pillar_estimates(model, &model_weights, values_on(r.reading.date))))
+        })
         .collect();
     let statuses = review_readings(readings, &estimates);
 
@@ -444,7 +445,8 @@ pub fn calibrate(
             for &j in &targets {
                 let level = level_on(&levels, used[j].date);
                 let base = pillar_estimates(model, weights, &values_on(used[j].date)[..]);
-                let predicted: [f64; 4] = std::array::from_fn(|p| (base[p] + level[p]).clamp(0.0, PILLAR_MAX));
+                let predicted: [f64; 4] =
+                    std::array::from_fn(|p| (base[p] + level[p]).clamp(0.0, PILLAR_MAX));
                 errors.add(j, used[j], &predicted);
             }
         }
@@ -542,7 +544,8 @@ pub fn fingerprint(model_version: &str, readings: &[StoredReading]) -> String {
             r.confirmed
         ));
     }
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let hash =
+        text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     format!("{hash:016x}")
 }
 
@@ -586,14 +589,16 @@ impl Data<'_> {
             let members: Vec<usize> = (0..self.model.components.len())
                 .filter(|&c| self.model.components[c].pillar == pillar)
                 .collect();
-            let rows: Vec<usize> = (0..count).filter(|&i| self.readings[i].pillar(pillar).is_some()).collect();
+            let rows: Vec<usize> =
+                (0..count).filter(|&i| self.readings[i].pillar(pillar).is_some()).collect();
             if members.len() < 2 || rows.len() < MIN_WEIGHT_READINGS {
                 continue;
             }
             let floors: Vec<f64> = members.iter().map(|&c| weights[c] * WEIGHT_FLOOR_SHARE).collect();
             let spare = PILLAR_MAX - floors.iter().sum::<f64>();
             // Targets net of the floors' points, both sides centred over the readings.
-            let x: Vec<Vec<f64>> = rows.iter().map(|&i| members.iter().map(|&c| self.shares[i][c]).collect()).collect();
+            let x: Vec<Vec<f64>> =
+                rows.iter().map(|&i| members.iter().map(|&c| self.shares[i][c]).collect()).collect();
             let y: Vec<f64> = rows
                 .iter()
                 .zip(&x)
@@ -603,7 +608,8 @@ impl Data<'_> {
                 })
                 .collect();
             let n = rows.len() as f64;
-            let x_mean: Vec<f64> = (0..members.len()).map(|k| x.iter().map(|r| r[k]).sum::<f64>() / n).collect();
+            let x_mean: Vec<f64> =
+                (0..members.len()).map(|k| x.iter().map(|r| r[k]).sum::<f64>() / n).collect();
             let y_mean = y.iter().sum::<f64>() / n;
             let xc: Vec<Vec<f64>> =
                 x.iter().map(|r| r.iter().zip(&x_mean).map(|(a, m)| a - m).collect()).collect();
@@ -679,12 +685,12 @@ impl LevelFilter {
         let s = (0..4).map(|i| h[i] * ph[i]).sum::<f64>() + variance;
         let innovation = y - (0..4).map(|i| h[i] * self.level[i]).sum::<f64>();
         let gain: [f64; 4] = std::array::from_fn(|i| ph[i] / s);
-        for i in 0..4 {
-            self.level[i] += gain[i] * innovation;
+        for (level, g) in self.level.iter_mut().zip(&gain) {
+            *level += g * innovation;
         }
-        for i in 0..4 {
-            for j in 0..4 {
-                self.covariance[i][j] -= gain[i] * ph[j];
+        for (row, g) in self.covariance.iter_mut().zip(&gain) {
+            for (cell, p) in row.iter_mut().zip(&ph) {
+                *cell -= g * p;
             }
         }
     }
@@ -827,7 +833,10 @@ mod tests {
         filter.advance(day(5), 0.3);
         filter.observe([1.0, 1.0, 1.0, 1.0], 4.0 + 2.0, TOTAL_READING_VARIANCE);
         assert!(filter.level[1] > 0.3 && filter.level[0] < 4.2, "{:?}", filter.level);
-        let levels = vec![LevelPoint { date: day(1), levels: [1.0; 4] }, LevelPoint { date: day(9), levels: [2.0; 4] }];
+        let levels = vec![
+            LevelPoint { date: day(1), levels: [1.0; 4] },
+            LevelPoint { date: day(9), levels: [2.0; 4] },
+        ];
         assert_eq!(level_on(&levels, day(3)), [1.0; 4]);
         assert_eq!(level_on(&levels, day(30)), [2.0; 4]);
         assert_eq!(level_on(&levels, NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()), [1.0; 4]);

@@ -280,11 +280,19 @@ pub async fn member(
     ) && let Some(e) = &row.estimate
     {
         let error = calibration.walk_forward.total.map_or_else(String::new, |err| {
-            format!(" · off by {err:.2} on average over {} walk-forward predictions", calibration.walk_forward.predictions)
+            format!(
+                " · off by {err:.2} on average over {} walk-forward predictions",
+                calibration.walk_forward.predictions
+            )
         });
         benchmarks.push(BenchmarkLine {
             group: "Calibrated to LinkedIn's readings".into(),
-            text: format!("SSI {} (80% range {}–{}){error}", one_decimal(e.total), one_decimal(*low), one_decimal(*high)),
+            text: format!(
+                "SSI {} (80% range {}–{}){error}",
+                one_decimal(e.total),
+                one_decimal(*low),
+                one_decimal(*high)
+            ),
         });
     }
     let page = MemberContext {

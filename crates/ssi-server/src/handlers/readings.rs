@@ -7,12 +7,12 @@ use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::state::AppState;
 use crate::wire::{RangeQuery, ReadingQuery, ReadingsView};
-use axum::extract::State;
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use chrono::NaiveDate;
-use ssi_store::{MemberId, Store, StoreError};
 use ssi_core::OfficialReading;
+use ssi_store::{MemberId, Store, StoreError};
 
 /// `GET /api/v1/members/{member}/readings?from=&to=`.
 pub async fn list(
@@ -31,9 +31,11 @@ pub async fn list(
 /// CLI's too): LinkedIn's raw JSON (dated `date`), one reading or a list; a
 /// byte-order mark is skipped.
 pub fn parse_body(body: &[u8], date: NaiveDate) -> Result<Vec<OfficialReading>, ApiError> {
-    let text = std::str::from_utf8(body)
-        .map_err(|_| ApiError::Unprocessable("the body is not UTF-8 text; send the JSON as it was saved".into()))?;
-    ssi_import::parse_readings_json(text, date).map_err(|e| ApiError::Unprocessable(format!("readings body: {e}")))
+    let text = std::str::from_utf8(body).map_err(|_| {
+        ApiError::Unprocessable("the body is not UTF-8 text; send the JSON as it was saved".into())
+    })?;
+    ssi_import::parse_readings_json(text, date)
+        .map_err(|e| ApiError::Unprocessable(format!("readings body: {e}")))
 }
 
 /// `POST /api/v1/members/{member}/readings?date=`: the member or an admin. All or nothing.
@@ -45,12 +47,13 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, axum::Json<ReadingsView>), ApiError> {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
+    let is_json = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+    });
     if !is_json {
-        return Err(ApiError::UnsupportedMediaType("expected a body with content type application/json".into()));
+        return Err(ApiError::UnsupportedMediaType(
+            "expected a body with content type application/json".into(),
+        ));
     }
     let member = member_for(&state, &principal, id, MemberAccess::Write).await?;
     let readings = parse_body(&body, query.date.unwrap_or_else(|| state.today()))?;
