@@ -74,6 +74,11 @@ pub const MIN_NEIGHBOURS: usize = 2;
 pub const OUTLIER_PILLAR_POINTS: f64 = 4.0;
 /// The same for a total.
 pub const OUTLIER_TOTAL_POINTS: f64 = 6.0;
+/// The same for the first or last reading (neighbours on one side only), where
+/// a typo cannot be told from a change of habits that later readings would confirm.
+pub const OUTLIER_EDGE_PILLAR_POINTS: f64 = 8.0;
+/// The same for a total.
+pub const OUTLIER_EDGE_TOTAL_POINTS: f64 = 12.0;
 /// Robust spreads (1.4826 × median absolute deviation) beyond which a residual is an outlier.
 pub const OUTLIER_SPREADS: f64 = 5.0;
 
@@ -336,19 +341,48 @@ pub fn review_readings(readings: &[StoredReading], estimates: &[Option<PillarSco
         let checks = Pillar::ALL.iter().map(|p| Some(*p)).chain([None]);
         for pillar in checks {
             let Some(own) = residual(i, pillar) else { continue };
-            let neighbours: Vec<f64> = candidates
-                .iter()
-                .filter(|&&j| j != i && (readings[j].reading.date - date).num_days().abs() <= NEIGHBOUR_DAYS)
-                .filter_map(|&j| residual(j, pillar))
-                .collect();
-            if neighbours.len() < MIN_NEIGHBOURS {
+            // Neighbours before and after, judged apart: a change of habits
+            // shows in every reading after it, a typo in one reading only.
+            let side = |later: bool| -> Vec<f64> {
+                candidates
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .filter(|&&j| {
+                        let days = (readings[j].reading.date - date).num_days();
+                        days != 0 && days.abs() <= NEIGHBOUR_DAYS && (days > 0) == later
+                    })
+                    .filter_map(|&j| residual(j, pillar))
+                    .collect()
+            };
+            let sides: Vec<Vec<f64>> =
+                [side(false), side(true)].into_iter().filter(|s| !s.is_empty()).collect();
+            if sides.iter().map(Vec::len).sum::<usize>() < MIN_NEIGHBOURS {
                 continue;
             }
-            let centre = median(&neighbours);
-            let spread = 1.4826 * median(&neighbours.iter().map(|r| (r - centre).abs()).collect::<Vec<_>>());
-            let floor = if pillar.is_some() { OUTLIER_PILLAR_POINTS } else { OUTLIER_TOTAL_POINTS };
-            let distance = own - centre;
-            if distance.abs() >= floor.max(OUTLIER_SPREADS * spread) {
+            let floor = match (pillar.is_some(), sides.len()) {
+                (true, 2) => OUTLIER_PILLAR_POINTS,
+                (false, 2) => OUTLIER_TOTAL_POINTS,
+                (true, _) => OUTLIER_EDGE_PILLAR_POINTS,
+                (false, _) => OUTLIER_EDGE_TOTAL_POINTS,
+            };
+            // Far from every side's median: the smallest of the distances decides.
+            let distances: Vec<(f64, f64)> = sides
+                .iter()
+                .map(|neighbours| {
+                    let centre = median(neighbours);
+                    let spread =
+                        1.4826 * median(&neighbours.iter().map(|r| (r - centre).abs()).collect::<Vec<_>>());
+                    (own - centre, floor.max(OUTLIER_SPREADS * spread))
+                })
+                .collect();
+            let is_outlier = distances.iter().all(|(distance, threshold)| distance.abs() >= *threshold)
+                && distances.windows(2).all(|w| w[0].0.signum() == w[1].0.signum());
+            let distance = distances
+                .iter()
+                .map(|(d, _)| *d)
+                .min_by(|a, b| a.abs().total_cmp(&b.abs()))
+                .unwrap_or_default();
+            if is_outlier {
                 let (name, value) = match pillar {
                     Some(p) => (p.short_name(), readings[i].reading.pillar(p).unwrap_or_default()),
                     None => ("total", readings[i].reading.total),
@@ -822,6 +856,26 @@ mod tests {
         assert_eq!(statuses.iter().filter(|s| s.is_used()).count(), 7);
         readings[4].confirmed = true;
         assert_eq!(review_readings(&readings, &estimates)[4], ReadingStatus::Confirmed);
+    }
+
+    #[test]
+    fn a_change_of_habits_that_later_readings_confirm_is_not_a_typo() {
+        // Residuals step from 0 to +5 people points half-way, and stay there.
+        let readings: Vec<StoredReading> = (0..12)
+            .map(|k| {
+                reading(1 + k * 2, [10.0, if k >= 6 { 17.0 } else { 12.0 }, 8.0, 9.0], ReadingSource::Csv)
+            })
+            .collect();
+        let estimates = vec![Some(PillarScores::from_array([10.0, 12.0, 8.0, 9.0])); readings.len()];
+        let statuses = review_readings(&readings, &estimates);
+        assert!(statuses.iter().all(ReadingStatus::is_used), "{statuses:?}");
+        // The last reading alone jumping nine points is a likely typo even without later readings.
+        let mut last = readings.clone();
+        last[11].reading.pillars[1] = Some(26.0_f64.min(25.0));
+        last[11].reading.total = last[11].reading.pillars.iter().flatten().sum();
+        let statuses = review_readings(&last, &estimates);
+        assert!(matches!(statuses[11], ReadingStatus::Outlier { .. }), "{statuses:?}");
+        assert!(statuses[..11].iter().all(ReadingStatus::is_used), "{statuses:?}");
     }
 
     #[test]
