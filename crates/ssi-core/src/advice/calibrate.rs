@@ -40,6 +40,8 @@ pub const HORIZON_DAYS: i64 = 31;
 pub const MIN_ORIGIN_SHARE: f64 = 0.5;
 /// Share of walk-forward errors the interval covers (10 % below, 10 % above).
 pub const INTERVAL_COVERAGE: f64 = 0.8;
+/// Half the width of a normal distribution's central 80%, in standard deviations.
+const NORMAL_80: f64 = 1.2816;
 /// Fewest walk-forward errors the interval is read from directly; with fewer,
 /// it is a normal band as wide as the errors' root mean square plus the
 /// level's own uncertainty.
@@ -758,11 +760,13 @@ impl Errors {
 
     /// Points added to the total for the interval's low and high ends.
     fn interval(&self, level_variance: f64) -> [f64; 2] {
+        // Never narrower than a reading's own wobble, which no calibration can predict.
+        let floor = NORMAL_80 * TOTAL_READING_VARIANCE.sqrt();
         if self.total.len() >= MIN_INTERVAL_ERRORS {
             // Symmetric: the sign of past errors need not hold for the next month.
             let mut sorted = self.total.clone();
             sorted.sort_by(f64::total_cmp);
-            let half = quantile(&sorted, INTERVAL_COVERAGE);
+            let half = quantile(&sorted, INTERVAL_COVERAGE).max(floor);
             return [-half, half];
         }
         let mean_square = if self.signed_total.is_empty() {
@@ -770,8 +774,7 @@ impl Errors {
         } else {
             self.signed_total.iter().map(|e| e * e).sum::<f64>() / self.signed_total.len() as f64
         };
-        // z of the normal distribution's 90th percentile.
-        let half = 1.2816 * (mean_square + level_variance).sqrt();
+        let half = (NORMAL_80 * (mean_square + level_variance).sqrt()).max(floor);
         [-half, half]
     }
 }
