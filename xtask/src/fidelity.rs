@@ -327,10 +327,10 @@ pub(crate) fn table(options: &Options, results: &[MemberResult]) -> String {
     let s = summary(results);
     let _ = writeln!(
         out,
-        "| **mean** | | | {:.2} | **{:.2}** | {:.2} | {:.2} | {:.2} | {:.0}% |",
+        "| **mean** (worst day: the worst of all) | | | {:.2} | **{:.2}** | {:.2} | {:.2} | {:.2} | {:.0}% |",
         s.uncalibrated,
         s.calibrated,
-        s.worst_member,
+        results.iter().map(|r| r.worst).fold(0.0, f64::max),
         s.reported,
         s.few,
         s.coverage * 100.0
