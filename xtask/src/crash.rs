@@ -77,7 +77,7 @@ type Counts = BTreeMap<&'static str, i64>;
 
 /// Every table of the schema with its count query (static SQL: identifiers cannot be bound,
 /// and no SQL of this project is built with `format!`).
-const TABLES: [(&str, &str); 10] = [
+const TABLES: [(&str, &str); 11] = [
     ("settings", "SELECT count(*) FROM settings"),
     ("teams", "SELECT count(*) FROM teams"),
     ("members", "SELECT count(*) FROM members"),
@@ -88,6 +88,7 @@ const TABLES: [(&str, &str); 10] = [
     ("official_readings", "SELECT count(*) FROM official_readings"),
     ("scoring_models", "SELECT count(*) FROM scoring_models"),
     ("daily_scores", "SELECT count(*) FROM daily_scores"),
+    ("member_calibrations", "SELECT count(*) FROM member_calibrations"),
 ];
 
 /// Checks a database with a connection of its own (recovering the WAL a killed writer

@@ -101,8 +101,21 @@ pub(crate) fn export_base_name(export_date: NaiveDate) -> String {
 
 /// Writes the whole archive into `out` and returns the writer and what each entry holds.
 pub(crate) fn write_archive<W: Write + Seek>(opts: &GenOptions, out: W) -> Result<(W, Vec<FileReport>)> {
+    write_archive_with_habit_change(opts, None, out)
+}
+
+/// [`write_archive`] with, optionally, a change of habits: from the day given
+/// on, every stream of activity runs at the factor given times its rate.
+pub(crate) fn write_archive_with_habit_change<W: Write + Seek>(
+    opts: &GenOptions,
+    habit_change: Option<(NaiveDate, f64)>,
+    out: W,
+) -> Result<(W, Vec<FileReport>)> {
     let mut timeline_rng = Rng::stream(opts.seed, "timeline");
-    let timeline = Timeline::new(&mut timeline_rng, opts.export_date, opts.volume.activity_days);
+    let mut timeline = Timeline::new(&mut timeline_rng, opts.export_date, opts.volume.activity_days);
+    if let Some((from, factor)) = habit_change {
+        timeline = timeline.with_habit_change(from, factor);
+    }
     let network = people::build_network(opts.seed, &opts.volume, &timeline);
     let prefix = match opts.style {
         Style::Current => String::new(),

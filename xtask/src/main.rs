@@ -6,6 +6,7 @@ use std::process::Command;
 
 mod bench;
 mod crash;
+mod fidelity;
 mod fuzz;
 mod gen_export;
 mod load;
@@ -19,6 +20,7 @@ fn main() -> Result<()> {
         Some("bench-probe") => bench::probe_main(&args[1..]),
         Some("ci") => ci(),
         Some("crash") => crash::run(&args[1..]),
+        Some("fidelity") => fidelity::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("gen-export") => gen_export::run(&args[1..]),
         Some("load") => load::run(&args[1..]),
@@ -41,6 +43,7 @@ fn print_help() {
          bench       measure ssi against same-run references; print ratios (bench --help)\n  \
          ci          fmt check, clippy -D warnings, doc -D warnings, then the whole test suite\n  \
          crash       kill `ssi import` with SIGKILL at random moments; check the database (crash --help)\n  \
+         fidelity    calibrated estimate vs a hidden official formula on held-out days (fidelity --help)\n  \
          fuzz        run every cargo-fuzz target for N seconds each (fuzz --help)\n  \
          gen-export  write a made-up LinkedIn data export zip (gen-export --help)\n  \
          load        the real server under concurrent writes and reads, with restarts (load --help)\n  \

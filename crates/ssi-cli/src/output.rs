@@ -6,12 +6,12 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use serde::Serialize;
 use ssi_core::advice::{
-    ActionGain, AlertReason, AssociationTest, Calibration, ErrorSummary, ProjectedDay, Projection,
+    ActionGain, AlertReason, AssociationTest, MemberCalibration, ProjectedDay, Projection, ReadingStatus,
     SeriesSource, SkippedTest, Warning, WeeklyPlan, WeeklyRhythm, WeightChange,
 };
 use ssi_core::{
     ActivityKind, Band, DailyScore, Freshness, GroupStats, HorizonSource, OfficialReading, Pillar,
-    PillarScores, round_display,
+    PillarScores, ReadingSource, round_display,
 };
 use std::io::Write;
 
@@ -74,6 +74,12 @@ pub(crate) struct EstimateJson {
     pub(crate) band: Band,
     /// The four pillars, 0–25 each.
     pub(crate) pillars: PillarsJson,
+    /// Calibrated estimates only: the low end of the total's 80% interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) low: Option<f64>,
+    /// Calibrated estimates only: the high end of the total's 80% interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) high: Option<f64>,
 }
 
 impl EstimateJson {
@@ -96,6 +102,8 @@ impl EstimateJson {
             shown: round_display(total),
             band: Band::of_total(total),
             pillars: pillars.into(),
+            low: None,
+            high: None,
         }
     }
 }
@@ -277,6 +285,9 @@ pub(crate) struct DashboardJson {
     /// The day shown and the data's age.
     #[serde(flatten)]
     pub(crate) as_of: AsOfJson,
+    /// The member's calibrated estimate of the day, when `ssi calibrate` was run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) calibrated: Option<DashboardCalibrationJson>,
 }
 
 /// An official reading beside the estimate of the same day.
@@ -295,6 +306,21 @@ pub(crate) struct ComparisonJson {
     pub(crate) reading_after_horizon: bool,
     /// Whole days from the reading to today.
     pub(crate) reading_age_days: i64,
+}
+
+/// The calibration part of `ssi dashboard --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct DashboardCalibrationJson {
+    /// The calibrated estimate of the day, with its 80% interval (`low`, `high`); `null` when stale.
+    pub(crate) estimate: Option<EstimateJson>,
+    /// `default`, `level` or `level_and_weights`.
+    pub(crate) method: &'static str,
+    /// Walk-forward mean absolute error of the total.
+    pub(crate) error: Option<f64>,
+    /// Predictions that error rests on.
+    pub(crate) predictions: usize,
+    /// `current`, or `stale` when the readings or the model changed since (run `ssi calibrate`).
+    pub(crate) status: &'static str,
 }
 
 /// One component of an explanation.
@@ -390,9 +416,31 @@ pub(crate) struct HistoryJson {
     /// The days with an estimate or a reading, oldest first. No day past the
     /// member's horizon has an estimate.
     pub(crate) days: Vec<HistoryDayJson>,
+    /// Which estimate the days carry: `calibrated` (the member's calibration
+    /// laid over the model's estimate) or `default` (the model's estimate).
+    pub(crate) model: &'static str,
+    /// The member's calibration, when one is saved.
+    pub(crate) calibration: Option<HistoryCalibrationJson>,
     /// The member's data horizon and its age (`as_of`: the last day shown with an estimate).
     #[serde(flatten)]
     pub(crate) as_of: AsOfJson,
+}
+
+/// What `ssi history --json` says of the member's calibration.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct HistoryCalibrationJson {
+    /// `default`, `level` or `level_and_weights`.
+    pub(crate) method: &'static str,
+    /// Walk-forward mean absolute error of the total, points.
+    pub(crate) error: Option<f64>,
+    /// Predictions that error rests on.
+    pub(crate) predictions: usize,
+    /// Readings used.
+    pub(crate) readings: usize,
+    /// Day of the last reading used; the level carries forward after it.
+    pub(crate) last_date: NaiveDate,
+    /// Whether it applies to the estimates shown (it was made under the model that scored them).
+    pub(crate) applies: bool,
 }
 
 /// One candidate action of `ssi advise --json`.
@@ -575,19 +623,49 @@ impl PlanJson {
     }
 }
 
-/// One pillar of `ssi calibrate --json`.
+/// The walk-forward error of `ssi calibrate --json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct PillarCalibrationJson {
-    /// The pillar's short name.
-    pub(crate) pillar: &'static str,
-    /// Whether its weights were refitted.
-    pub(crate) fitted: bool,
-    /// What was done and why.
-    pub(crate) note: String,
-    /// Its components' weights before and after.
-    pub(crate) weights: Vec<WeightChange>,
-    /// Its mean absolute errors before and after.
-    pub(crate) error: ErrorSummary,
+pub(crate) struct CalibrationErrorJson {
+    /// Mean absolute error of the total, predicting each reading from the
+    /// readings before it (up to 31 days ahead); `null` with a single reading.
+    pub(crate) total: Option<f64>,
+    /// The same per pillar.
+    pub(crate) pillars: OptionalPillarsJson,
+    /// The uncalibrated model's error on the same predictions.
+    pub(crate) default_total: Option<f64>,
+    /// Predictions the errors rest on.
+    pub(crate) predictions: usize,
+    /// Readings predicted at least once.
+    pub(crate) readings_predicted: usize,
+}
+
+/// A reading `ssi calibrate` or `ssi reading list` did not use as it stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ReadingFlagJson {
+    /// The reading's day.
+    pub(crate) date: NaiveDate,
+    /// The reading's source.
+    pub(crate) source: &'static str,
+    /// `used`, `confirmed`, `superseded` or `outlier`.
+    pub(crate) status: &'static str,
+    /// Why, for an outlier or a superseded reading.
+    pub(crate) reason: Option<String>,
+}
+
+impl ReadingFlagJson {
+    /// The flag of one reading.
+    pub(crate) fn of(date: NaiveDate, source: ReadingSource, status: &ReadingStatus) -> Self {
+        let (name, reason) = match status {
+            ReadingStatus::Used => ("used", None),
+            ReadingStatus::Confirmed => ("confirmed", None),
+            ReadingStatus::Superseded { by } => (
+                "superseded",
+                Some(format!("a later reading of the same day ({}) counts instead", by.as_str())),
+            ),
+            ReadingStatus::Outlier { reason } => ("outlier", Some(reason.clone())),
+        };
+        ReadingFlagJson { date, source: source.as_str(), status: name, reason }
+    }
 }
 
 /// `ssi calibrate --json`.
@@ -597,64 +675,82 @@ pub(crate) struct CalibrateJson {
     pub(crate) member: String,
     /// Whether `--dry-run` was given.
     pub(crate) dry_run: bool,
-    /// `saved`, `dry_run` or `no_improvement`.
+    /// `saved` (a new calibration), `unchanged` (the same readings gave the
+    /// stored calibration again) or `dry_run`.
     pub(crate) outcome: &'static str,
-    /// Whether the calibrated model was saved and made active.
+    /// Whether this member's calibration was written.
     pub(crate) saved: bool,
-    /// The active model after the command.
+    /// The active model (calibration never changes it, nor any other member).
     pub(crate) active_version: String,
-    /// Daily score rows re-scored when saved; `null` otherwise.
-    pub(crate) rows_rescored: Option<usize>,
-    /// The model calibrated from.
+    /// The model whose estimates are calibrated (the active one).
     pub(crate) previous_version: String,
-    /// The calibrated model's version.
-    pub(crate) calibrated_version: String,
-    /// Readings used (one per day).
-    pub(crate) readings: usize,
-    /// Day of the first reading.
-    pub(crate) first_date: NaiveDate,
-    /// Day of the last reading.
-    pub(crate) last_date: NaiveDate,
-    /// First day of the holdout part.
-    pub(crate) holdout_from: NaiveDate,
-    /// Whether the calibrated model's holdout error of the total is strictly lower.
+    /// `default`, `level` or `level_and_weights`: the method walk-forward validation chose.
+    pub(crate) method: &'static str,
+    /// The level's drift rate, points² per day.
+    pub(crate) drift: f64,
+    /// Whether the chosen method's walk-forward error is lower than the uncalibrated model's.
     pub(crate) improves: bool,
-    /// Mean absolute errors of the total.
-    pub(crate) total: ErrorSummary,
-    /// Per pillar, in display order.
-    pub(crate) pillars: Vec<PillarCalibrationJson>,
+    /// Readings used (one per day, outliers left out).
+    pub(crate) readings: usize,
+    /// Readings stored.
+    pub(crate) readings_stored: usize,
+    /// Day of the first reading used.
+    pub(crate) first_date: NaiveDate,
+    /// Day of the last reading used.
+    pub(crate) last_date: NaiveDate,
+    /// The walk-forward error of the chosen method.
+    pub(crate) error: CalibrationErrorJson,
+    /// Points added to the calibrated total for the low and high end of its 80% interval.
+    pub(crate) interval: [f64; 2],
+    /// Points the level adds to each pillar after the last reading.
+    pub(crate) level: PillarsJson,
+    /// Every component's weight before and after.
+    pub(crate) weights: Vec<WeightChange>,
+    /// Readings not used as they stand (outliers, superseded).
+    pub(crate) flagged: Vec<ReadingFlagJson>,
     /// The library's summary of the outcome.
     pub(crate) summary: String,
 }
 
 impl CalibrateJson {
     /// The JSON of a calibration; the outcome fields are filled in by the command.
-    pub(crate) fn of(member: &str, calibration: &Calibration, dry_run: bool) -> Self {
+    pub(crate) fn of(member: &str, calibration: &MemberCalibration, dry_run: bool) -> Self {
+        let wf = &calibration.walk_forward;
+        let level = calibration.levels.last().map_or([0.0; 4], |l| l.levels);
         CalibrateJson {
             member: member.to_string(),
             dry_run,
-            outcome: "no_improvement",
+            outcome: "dry_run",
             saved: false,
-            active_version: calibration.previous_version.clone(),
-            rows_rescored: None,
-            previous_version: calibration.previous_version.clone(),
-            calibrated_version: calibration.model.version.clone(),
-            readings: calibration.readings,
+            active_version: calibration.model_version.clone(),
+            previous_version: calibration.model_version.clone(),
+            method: calibration.method.as_str(),
+            drift: calibration.drift,
+            improves: matches!((wf.total, wf.default_total), (Some(a), Some(b)) if a < b),
+            readings: calibration.readings_used,
+            readings_stored: calibration.readings_stored,
             first_date: calibration.first_date,
             last_date: calibration.last_date,
-            holdout_from: calibration.holdout_from,
-            improves: calibration.improves,
-            total: calibration.total,
-            pillars: calibration
-                .pillars
+            error: CalibrationErrorJson {
+                total: wf.total,
+                pillars: OptionalPillarsJson {
+                    brand: wf.pillars[0],
+                    people: wf.pillars[1],
+                    insights: wf.pillars[2],
+                    relationships: wf.pillars[3],
+                },
+                default_total: wf.default_total,
+                predictions: wf.predictions,
+                readings_predicted: wf.readings_predicted,
+            },
+            interval: calibration.interval,
+            level: PillarScores::from_array(level).into(),
+            weights: calibration.weights.clone(),
+            flagged: calibration
+                .statuses
                 .iter()
-                .map(|p| PillarCalibrationJson {
-                    pillar: p.pillar.short_name(),
-                    fitted: p.fitted,
-                    note: p.note.clone(),
-                    weights: p.weights.clone(),
-                    error: p.error,
-                })
+                .filter(|(_, _, s)| !s.is_used())
+                .map(|(d, source, s)| ReadingFlagJson::of(*d, *source, s))
                 .collect(),
             summary: calibration.summary.clone(),
         }

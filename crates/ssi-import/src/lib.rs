@@ -60,5 +60,5 @@ pub use events::Events;
 pub use export::{Export, open_export};
 pub use limits::{ImportOptions, Limits};
 pub use pseudonym::Pseudonymizer;
-pub use readings::{ReadingParseError, parse_readings_csv, parse_sales_api_json};
+pub use readings::{ReadingParseError, parse_readings_csv, parse_readings_json, parse_sales_api_json};
 pub use report::{EncodingFallback, FileReport, ImportReport, MemberReport, SkippedRow, UnusedFile};

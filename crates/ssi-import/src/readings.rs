@@ -44,6 +44,9 @@ pub enum ReadingParseError {
     /// Not well-formed JSON, a value of the wrong type, or a key ssi reads given twice.
     #[error("not a valid salesApiSsi reading: {0}")]
     Json(String),
+    /// A JSON body in ssi's own reading shape that is not right.
+    #[error("{0}")]
+    Body(String),
     /// JSON nested deeper than [`MAX_JSON_DEPTH`].
     #[error("JSON nested deeper than {limit} levels")]
     TooDeep {
@@ -108,7 +111,10 @@ pub enum ReadingParseError {
     Empty,
 }
 
+// `expecting` names each shape in the user's words: serde would otherwise
+// say "expected struct ScoreJson", a name the user never saw.
 #[derive(Deserialize)]
+#[serde(expecting = "LinkedIn's salesApiSsi object, with memberScore and groupScore")]
 struct Envelope {
     #[serde(rename = "memberScore")]
     member_score: Option<ScoreJson>,
@@ -118,6 +124,7 @@ struct Envelope {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a score object such as {\"overall\": 35.2, \"subScores\": [...]}")]
 struct ScoreJson {
     overall: Option<f64>,
     #[serde(rename = "subScores")]
@@ -125,12 +132,14 @@ struct ScoreJson {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a pillar score such as {\"pillar\": \"PROFESSIONAL_BRAND\", \"score\": 12.5}")]
 struct SubScoreJson {
     score: Option<f64>,
     pillar: String,
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a group score such as {\"groupType\": \"INDUSTRY\", \"rank\": 12, \"score\": {...}}")]
 struct GroupJson {
     #[serde(rename = "groupType")]
     group_type: String,
@@ -165,6 +174,46 @@ fn json_depth(text: &str) -> usize {
         }
     }
     deepest
+}
+
+/// Parses a JSON body of readings, the one parser of the CLI and the server:
+/// LinkedIn's `salesApiSsi` JSON (an object with `memberScore` or `data`,
+/// dated `date`), or ssi's own shape (one reading or a list). A byte-order
+/// mark is skipped; every reading is validated.
+pub fn parse_readings_json(text: &str, date: NaiveDate) -> Result<Vec<OfficialReading>, ReadingParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.len() > MAX_JSON_BYTES {
+        return Err(ReadingParseError::TooLarge { limit: MAX_JSON_BYTES });
+    }
+    if json_depth(text) > MAX_JSON_DEPTH {
+        return Err(ReadingParseError::TooDeep { limit: MAX_JSON_DEPTH });
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| ReadingParseError::Json(e.to_string()))?;
+    let is_sales_api =
+        value.as_object().is_some_and(|o| o.contains_key("memberScore") || o.contains_key("data"));
+    if is_sales_api {
+        return parse_sales_api_json(text, date).map(|r| vec![r]);
+    }
+    let readings = if value.is_array() {
+        serde_json::from_value::<Vec<OfficialReading>>(value)
+    } else {
+        serde_json::from_value::<OfficialReading>(value).map(|r| vec![r])
+    }
+    .map_err(|e| {
+        ReadingParseError::Body(format!(
+            "not a reading ({e}); send LinkedIn's salesApiSsi JSON or ssi's reading shape"
+        ))
+    })?;
+    if readings.is_empty() {
+        return Err(ReadingParseError::Body("the list of readings is empty".into()));
+    }
+    for (index, reading) in readings.iter().enumerate() {
+        reading.validate().map_err(|e| {
+            ReadingParseError::Body(format!("reading {} ({}) is not valid: {e}", index + 1, reading.date))
+        })?;
+    }
+    Ok(readings)
 }
 
 /// Parses LinkedIn's `salesApiSsi` JSON, saved on `date` (a snapshot carries no date).
@@ -365,7 +414,9 @@ fn parse_number(text: &str, decimal_comma: bool) -> Result<Option<f64>, String> 
 /// Parses a CSV of daily readings (one per row). The first bad row stops
 /// the parse with an error naming its line and column; blank rows are skipped.
 pub fn parse_readings_csv(reader: impl Read) -> Result<Vec<OfficialReading>, ReadingParseError> {
-    let mut input = BufReader::new(reader);
+    // The csv crate counts a CRLF file's lines differently from an LF
+    // file's; with every line ending made `\n`, line numbers are the editor's.
+    let mut input = BufReader::new(UnixLineEndings { inner: reader, after_cr: false });
     let mut header_line = Vec::new();
     (&mut input)
         .take(MAX_HEADER_BYTES)
@@ -409,6 +460,39 @@ pub fn parse_readings_csv(reader: impl Read) -> Result<Vec<OfficialReading>, Rea
         readings.push(reading_row(&record, &headers, &columns, line, decimal_comma)?);
     }
     Ok(readings)
+}
+
+/// Reads `inner` with `\r\n` and lone `\r` line endings turned into `\n`, streaming.
+struct UnixLineEndings<R> {
+    inner: R,
+    /// Whether the last byte read was a `\r` (so that a `\n` right after it is dropped).
+    after_cr: bool,
+}
+
+impl<R: Read> Read for UnixLineEndings<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let read = self.inner.read(buf)?;
+            if read == 0 {
+                return Ok(0);
+            }
+            let mut kept = 0;
+            for i in 0..read {
+                let byte = buf[i];
+                if byte == b'\n' && self.after_cr {
+                    self.after_cr = false;
+                    continue;
+                }
+                self.after_cr = byte == b'\r';
+                buf[kept] = if self.after_cr { b'\n' } else { byte };
+                kept += 1;
+            }
+            // Only the `\n` of a `\r\n` split across reads: read on, since 0 would mean the end.
+            if kept > 0 {
+                return Ok(kept);
+            }
+        }
+    }
 }
 
 fn reading_row(
@@ -705,5 +789,29 @@ mod tests {
             ReadingParseError::MissingColumn("total")
         );
         assert_eq!(parse_readings_csv("".as_bytes()).unwrap_err(), ReadingParseError::Empty);
+    }
+
+    #[test]
+    fn crlf_files_name_the_same_lines_as_lf_files() {
+        for ending in ["\n", "\r\n", "\r"] {
+            let text = ["date,total", "2026-11-20,20", "2026-11-21,21", "2026-11-22,abc", ""].join(ending);
+            let err = parse_readings_csv(text.as_bytes()).unwrap_err();
+            assert!(matches!(&err, ReadingParseError::Csv { line: 4, .. }), "{ending:?}: {err:?}");
+            let text = ["date,total", "2026-11-20,20", "2026-11-21,150", ""].join(ending);
+            let err = parse_readings_csv(text.as_bytes()).unwrap_err();
+            assert!(matches!(&err, ReadingParseError::InvalidRow { line: 3, .. }), "{ending:?}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn json_errors_name_the_shape_in_the_users_words_and_a_bom_is_skipped() {
+        let err = parse_sales_api_json(r#"{"memberScore": 12}"#, day()).unwrap_err().to_string();
+        assert!(!err.contains("ScoreJson") && err.contains("overall"), "{err}");
+        let err = parse_sales_api_json(r#"{"memberScore": {"overall": 20, "subScores": [3]}}"#, day())
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("SubScoreJson") && err.contains("pillar"), "{err}");
+        let text = "\u{feff}{\"memberScore\": {\"overall\": 20.5}}";
+        assert_eq!(parse_readings_json(text, day()).unwrap()[0].total, 20.5);
     }
 }

@@ -20,17 +20,21 @@ use std::io;
 const BYTES_PER_DAY: usize = 200;
 
 /// The JSON of `GET /api/v1/members/{member}/history` for these rows: the bytes
-/// `serde_json::to_vec(&HistoryView { member, from, to, days, freshness })` gives.
+/// `serde_json::to_vec(&HistoryView { member, from, to, days, model, freshness })` gives.
+///
+/// `intervals` (one per row), when given, are the calibrated estimates' 80%
+/// intervals, and the view says `"model":"calibrated"`.
 pub fn history_json(
     member: i64,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     rows: &[HistoryRow],
+    intervals: Option<&[Option<(f64, f64)>]>,
     freshness: &FreshnessView,
 ) -> Result<Vec<u8>, serde_json::Error> {
     let mut out = Vec::with_capacity(160 + rows.len() * BYTES_PER_DAY);
-    write_history(&mut out, member, from, to, rows)?;
-    // The flattened freshness fields follow the days, as serde writes them; once per answer.
+    write_history(&mut out, member, from, to, rows, intervals)?;
+    // The flattened freshness fields follow, as serde writes them; once per answer.
     let fields = serde_json::to_vec(freshness)?;
     if fields.len() > 2 {
         out.push(b',');
@@ -46,6 +50,7 @@ fn write_history(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     rows: &[HistoryRow],
+    intervals: Option<&[Option<(f64, f64)>]>,
 ) -> Result<(), serde_json::Error> {
     out.extend_from_slice(b"{\"member\":");
     CompactFormatter.write_i64(out, member).map_err(serde_json::Error::io)?;
@@ -83,6 +88,12 @@ fn write_history(
                 serde_json::to_writer(&mut *out, &point.band)?;
                 out.extend_from_slice(b",\"pillars\":");
                 pillars(out, &point.pillars)?;
+                if let Some((low, high)) = intervals.and_then(|all| all.get(i).copied().flatten()) {
+                    out.extend_from_slice(b",\"low\":");
+                    number(out, low)?;
+                    out.extend_from_slice(b",\"high\":");
+                    number(out, high)?;
+                }
                 out.push(b'}');
             }
         }
@@ -95,6 +106,9 @@ fn write_history(
         out.push(b'}');
     }
     out.push(b']');
+    if intervals.is_some() {
+        out.extend_from_slice(b",\"model\":\"calibrated\"");
+    }
     Ok(())
 }
 
@@ -177,6 +191,7 @@ mod tests {
             from,
             to,
             days: rows.iter().cloned().map(HistoryDay::from).collect(),
+            model: None,
             freshness: freshness.clone(),
         };
         serde_json::to_vec(&view).unwrap()
@@ -269,7 +284,7 @@ mod tests {
             rows in prop::collection::vec(any_row(), 0..20),
             freshness in any_freshness(),
         ) {
-            let ours = history_json(member, from, to, &rows, &freshness).unwrap();
+            let ours = history_json(member, from, to, &rows, None, &freshness).unwrap();
             prop_assert_eq!(
                 String::from_utf8(ours).unwrap(),
                 String::from_utf8(serde_bytes(member, from, to, &rows, &freshness)).unwrap()
@@ -291,9 +306,40 @@ mod tests {
             .map(|v| HistoryRow { date: point(v).date, estimate: Some(point(v)), official: None })
             .collect();
         let fresh = FreshnessView::default();
-        let text = String::from_utf8(history_json(3, None, None, &rows, &fresh).unwrap()).unwrap();
+        let text = String::from_utf8(history_json(3, None, None, &rows, None, &fresh).unwrap()).unwrap();
         assert_eq!(text.matches("\"model_version\":\"a\"").count(), 3, "{text}");
         assert_eq!(text.matches("\"model_version\":\"b\\\"\"").count(), 1, "{text}");
         assert_eq!(text.as_bytes(), serde_bytes(3, None, None, &rows, &fresh).as_slice());
+    }
+
+    #[test]
+    fn calibrated_rows_carry_their_interval_as_serde_writes_it() {
+        let point = ScorePoint {
+            date: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+            model_version: "m".into(),
+            pillars: PillarScores { brand: 1.0, people: 2.0, insights: 3.0, relationships: 4.5 },
+            total: 10.5,
+            band: Band::ALL[0],
+        };
+        let rows = vec![
+            HistoryRow { date: point.date, estimate: Some(point.clone()), official: None },
+            HistoryRow { date: point.date.succ_opt().unwrap(), estimate: None, official: None },
+        ];
+        let intervals = [Some((9.25, 11.75)), None];
+        let ours = history_json(3, None, None, &rows, Some(&intervals), &FreshnessView::default()).unwrap();
+        let mut days: Vec<HistoryDay> = rows.iter().cloned().map(HistoryDay::from).collect();
+        if let Some(estimate) = days[0].estimate.as_mut() {
+            estimate.low = Some(9.25);
+            estimate.high = Some(11.75);
+        }
+        let view = HistoryView {
+            member: 3,
+            from: None,
+            to: None,
+            days,
+            model: Some("calibrated".into()),
+            freshness: FreshnessView::default(),
+        };
+        assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&view).unwrap());
     }
 }

@@ -343,6 +343,12 @@ pub struct PointView {
     /// The four pillars.
     #[schemars(with = "core::PillarScores")]
     pub pillars: PillarScores,
+    /// A calibrated estimate (the member ran `ssi calibrate`): the low end of the total's 80% interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    /// A calibrated estimate: the high end of the total's 80% interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
 }
 
 impl From<ScorePoint> for PointView {
@@ -353,6 +359,8 @@ impl From<ScorePoint> for PointView {
             total: point.total,
             band: point.band,
             pillars: point.pillars,
+            low: None,
+            high: None,
         }
     }
 }
@@ -386,6 +394,9 @@ pub struct HistoryView {
     pub to: Option<NaiveDate>,
     /// Days with an estimate or a reading, oldest first; no estimate past the member's horizon.
     pub days: Vec<HistoryDay>,
+    /// `calibrated` when the estimates are the member's calibrated ones (with intervals); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
     /// The member's horizon and the data's age (`as_of`: the last day with an estimate).
     #[serde(flatten)]
     pub freshness: FreshnessView,

@@ -25,6 +25,7 @@
 //! one transaction on open. [`Store`] is `Send + Sync + Clone`; its methods
 //! block, so async code calls them from `spawn_blocking`.
 
+mod calibrations;
 mod db;
 mod error;
 mod groups;
@@ -37,6 +38,7 @@ mod scores;
 mod tokens;
 mod types;
 
+pub use calibrations::CalibratedHistory;
 pub use error::{ImportFailure, StoreError};
 pub use scores::PUSH_PREFIX;
 pub use tokens::{MIN_INSTALLED_TOKEN_LEN, TOKEN_PREFIX};

@@ -37,6 +37,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_data_horizon.sql",
         sql: include_str!("../migrations/0003_data_horizon.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_member_calibrations.sql",
+        sql: include_str!("../migrations/0004_member_calibrations.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -100,7 +100,7 @@ pub(crate) fn readings_in(
     rows.map(|r| r?).collect()
 }
 
-fn reading_from_row(row: &Row<'_>) -> rusqlite::Result<Result<OfficialReading, StoreError>> {
+pub(crate) fn reading_from_row(row: &Row<'_>) -> rusqlite::Result<Result<OfficialReading, StoreError>> {
     let date: NaiveDate = row.get(0)?;
     let source: String = row.get(1)?;
     let total: f64 = row.get(2)?;
@@ -156,7 +156,11 @@ fn add_readings_in(
              industry_rank = excluded.industry_rank, industry_average = excluded.industry_average,
              network_rank = excluded.network_rank, network_average = excluded.network_average,
              team_rank = excluded.team_rank, team_average = excluded.team_average,
-             groups = excluded.groups",
+             groups = excluded.groups,
+             -- A confirmation holds for the figures confirmed, not for new ones.
+             confirmed = CASE WHEN total IS excluded.total AND brand IS excluded.brand
+                 AND people IS excluded.people AND insights IS excluded.insights
+                 AND relationships IS excluded.relationships THEN confirmed ELSE 0 END",
     )?;
     for r in readings {
         let groups =

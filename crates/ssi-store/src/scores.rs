@@ -958,7 +958,11 @@ fn push_millionths(out: &mut String, millionths: i64) {
     out.push_str(std::str::from_utf8(&text[end..]).unwrap_or_default());
 }
 
-fn parse_components(member: MemberId, date: NaiveDate, text: &str) -> Result<Vec<f64>, StoreError> {
+pub(crate) fn parse_components(
+    member: MemberId,
+    date: NaiveDate,
+    text: &str,
+) -> Result<Vec<f64>, StoreError> {
     serde_json::from_str(text).map_err(|e| {
         StoreError::invalid(format!("stored component values of member {member} on {date} do not load: {e}"))
     })

@@ -131,6 +131,15 @@ fn members_and_teams_are_named_uniquely_and_deleted_with_their_data() {
     store
         .add_reading(alice.id, &ssi_core::OfficialReading::new(today, 20.0, ssi_core::ReadingSource::Manual))
         .unwrap();
+    let calibration = ssi_core::advice::calibrate(
+        &store.active_model().unwrap(),
+        &store.profile_snapshots(alice.id).unwrap(),
+        &store.load_events(alice.id).unwrap(),
+        &store.stored_readings(alice.id).unwrap(),
+    )
+    .unwrap();
+    assert!(store.save_calibration(alice.id, &calibration).unwrap());
+    assert_eq!(store.calibration(alice.id).unwrap(), Some(calibration));
     store.create_token(Role::Member, Some(alice.id), None, "alice").unwrap();
     store.create_token(Role::Manager, None, Some(south.id), "south lead").unwrap();
     store
@@ -138,8 +147,15 @@ fn members_and_teams_are_named_uniquely_and_deleted_with_their_data() {
         .unwrap();
     store.delete_member(alice.id).unwrap();
     let conn = rusqlite::Connection::open(store.path()).unwrap();
-    for table in ["events", "profile_snapshots", "imports", "official_readings", "daily_scores", "api_tokens"]
-    {
+    for table in [
+        "events",
+        "profile_snapshots",
+        "imports",
+        "official_readings",
+        "daily_scores",
+        "api_tokens",
+        "member_calibrations",
+    ] {
         let left: i64 = conn
             .query_row(&format!("SELECT count(*) FROM {table} WHERE member_id = ?1"), [alice.id.0], |r| {
                 r.get(0)

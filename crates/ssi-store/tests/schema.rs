@@ -17,6 +17,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0001_initial.sql", "1540a2a12a4058648f9890a48b51451767ca0056870c2967f5b1209e96a3ba96"),
     ("0002_events_by_time.sql", "ea2ee45298a5aacddb6dae2548bc60d4c9b9420a250e4eb8313c160d0a523465"),
     ("0003_data_horizon.sql", "4dfc61b69cb04165c35c311e5335f75f92cdb948f6084d5e8c4f2fb1326ab26c"),
+    ("0004_member_calibrations.sql", "99507d7e8a492a318d18116d38a6de3b58dcff3ce5ce7d03be8204da59bba4cd"),
 ];
 
 fn hex(bytes: &[u8]) -> String {

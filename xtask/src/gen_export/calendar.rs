@@ -38,6 +38,10 @@ pub(crate) struct Timeline {
     shift_center: f64,
     shift_ramp_days: f64,
     bursts: Vec<Burst>,
+    /// A late change of habits (`cargo xtask fidelity`): from this day of the
+    /// window on, every stream's rate is multiplied by `late_factor`.
+    late_from_day: usize,
+    late_factor: f64,
 }
 
 impl Timeline {
@@ -60,7 +64,16 @@ impl Timeline {
             shift_center: days as f64 * 0.45,
             shift_ramp_days: (days as f64 * 0.08).clamp(10.0, 60.0),
             bursts,
+            late_from_day: usize::MAX,
+            late_factor: 1.0,
         }
+    }
+
+    /// The same timeline with every stream's rate multiplied by `factor` from `from` on.
+    pub(crate) fn with_habit_change(mut self, from: NaiveDate, factor: f64) -> Timeline {
+        self.late_from_day = (from - self.first_day).num_days().max(0) as usize;
+        self.late_factor = factor;
+        self
     }
 
     /// The first day of the window.
@@ -128,7 +141,8 @@ impl Timeline {
         } else {
             1.0
         };
-        weekday * holiday * behaviour * burst
+        let late = if day >= self.late_from_day { self.late_factor } else { 1.0 };
+        weekday * holiday * behaviour * burst * late
     }
 
     /// A sampler of moments that follows `pace`.

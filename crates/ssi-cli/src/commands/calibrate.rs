@@ -1,70 +1,85 @@
-//! `ssi calibrate`: refits the model's weights to the member's official readings and, when that improves the holdout error, makes the calibrated model the active one.
+//! `ssi calibrate`: makes one member's estimate follow that member's official readings (a per-pillar level, maybe refitted weights), chosen and judged walk-forward; no other member and no model changes.
 
 use crate::context::Context;
 use crate::output::{CalibrateJson, print_json, print_text};
 use crate::render;
 use anyhow::{Result, anyhow};
-use ssi_core::ScoringModel;
-use ssi_core::advice::calibrate;
-use ssi_store::{Store, StoreError};
+use ssi_core::advice::{MemberCalibration, calibrate};
+use ssi_store::{MemberId, Store};
 
 /// Arguments of `ssi calibrate`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Needs at least 10 official readings (with pillar scores) over at least 14 days: record them
-with `ssi reading add` or `ssi reading import`. The latest 30% of the readings are held out;
-the calibrated model is saved and made active (re-scoring all history) only when it lowers the
-holdout error of the total. Method and limits: docs/advice.md.
+Works from the first official reading (`ssi reading add` or `ssi reading import`) and improves
+as readings accumulate. Each reading is predicted from the readings before it to choose between
+the model as it is, a per-pillar level that follows the readings, and refitted weights; the
+error you are shown is that walk-forward error. Only this member's estimates change; the
+calibration is updated by itself whenever readings are added. Method and limits: docs/advice.md.
 
-Example: ssi calibrate --dry-run")]
+Examples:
+  ssi calibrate
+  ssi --member Alice calibrate --dry-run")]
 pub(crate) struct Args {
-    /// Report the fit but save nothing, even when it improves
+    /// Report the fit but save nothing
     #[arg(long)]
     dry_run: bool,
+    /// Forget this member's calibration (history shows the model's estimate again)
+    #[arg(long, conflicts_with = "dry_run")]
+    reset: bool,
 }
 
-/// Calibrates the active model against the member's readings and reports what happened.
+/// Calibrates the member's estimate against the member's readings and reports what happened.
 pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
     let store = ctx.open_existing_store()?;
     super::catch_up(&store, ctx.today);
     let member = ctx.member(&store)?;
-    let model = store.active_model()?;
-    let profiles = store.profile_snapshots(member.id)?;
-    let events = store.load_events(member.id)?;
-    let readings = store.readings(member.id, None, Some(ctx.today))?;
-    let mut calibration = calibrate(&model, &profiles, &events, &readings)
-        .map_err(|e| anyhow!("cannot calibrate for {}: {e}", member.name))?;
-
+    if args.reset {
+        let had = store.delete_calibration(member.id)?;
+        let message = if had {
+            format!("Forgot the calibration of {}: estimates are the model's again.", member.name)
+        } else {
+            format!("{} has no calibration; nothing to forget.", member.name)
+        };
+        return if ctx.json {
+            print_json(&serde_json::json!({ "member": member.name, "reset": had }))
+        } else {
+            print_text(&message)
+        };
+    }
+    let calibration =
+        fit(&store, member.id).map_err(|e| anyhow!("cannot calibrate for {}: {e}", member.name))?;
     let mut json = CalibrateJson::of(&member.name, &calibration, args.dry_run);
-    if args.dry_run {
-        json.outcome = "dry_run";
-    } else if calibration.improves {
-        calibration.model.version = free_version(&store, &calibration.model)?;
-        let rows = store.use_model(&calibration.model, ctx.today)?;
-        json.outcome = "saved";
-        json.saved = true;
-        json.active_version = calibration.model.version.clone();
-        json.calibrated_version = calibration.model.version.clone();
-        json.rows_rescored = Some(rows);
+    if !args.dry_run {
+        json.saved = store.save_calibration(member.id, &calibration)?;
+        json.outcome = if json.saved { "saved" } else { "unchanged" };
     }
     if ctx.json { print_json(&json) } else { print_text(&render::calibration::render(&json, &ctx.painter)) }
 }
 
-/// The calibrated model's version, or the first `<version>.N` not taken by a
-/// different stored model (calibrating again on the same readings after a
-/// switch back would otherwise clash with the earlier calibration).
-fn free_version(store: &Store, model: &ScoringModel) -> Result<String> {
-    let base = model.version.clone();
-    for n in 1u32.. {
-        let version = if n == 1 { base.clone() } else { format!("{base}.{n}") };
-        match store.model(&version) {
-            Err(StoreError::NotFound { .. }) => return Ok(version),
-            Ok(stored) if stored == ScoringModel { version: version.clone(), ..model.clone() } => {
-                return Ok(version);
-            }
-            Ok(_) => {}
-            Err(e) => return Err(e.into()),
+/// The calibration the member's readings give under the active model.
+pub(crate) fn fit(store: &Store, member: MemberId) -> Result<MemberCalibration> {
+    let model = store.active_model()?;
+    let profiles = store.profile_snapshots(member)?;
+    let events = store.load_events(member)?;
+    let readings = store.stored_readings(member)?;
+    Ok(calibrate(&model, &profiles, &events, &readings)?)
+}
+
+/// After readings change: brings the member's calibration up to date when
+/// the member has one (so that new readings count without a manual step).
+/// Returns the new calibration's summary, or why it could not be made.
+pub(crate) fn refresh(store: &Store, member: MemberId) -> Result<Option<String>> {
+    if store.calibration(member)?.is_none() {
+        return Ok(None);
+    }
+    match fit(store, member) {
+        Ok(calibration) => {
+            store.save_calibration(member, &calibration)?;
+            Ok(Some(format!("Calibration updated: {}", calibration.summary)))
+        }
+        Err(e) => {
+            store.delete_calibration(member)?;
+            Ok(Some(format!("Calibration removed: {e}")))
         }
     }
-    Err(anyhow!("no free version for the calibrated model {base}"))
 }

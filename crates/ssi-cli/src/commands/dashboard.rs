@@ -2,8 +2,8 @@
 
 use crate::context::{Context, IMPORT_HINT};
 use crate::output::{
-    AsOfJson, BaselineJson, BaselinePointJson, ChangesJson, ComparisonJson, DashboardJson, EstimateJson,
-    FreshnessJson, ReadingJson, TrendJson, print_text,
+    AsOfJson, BaselineJson, BaselinePointJson, ChangesJson, ComparisonJson, DashboardCalibrationJson,
+    DashboardJson, EstimateJson, FreshnessJson, ReadingJson, TrendJson, print_text,
 };
 use crate::render;
 use crate::today::parse_date_arg;
@@ -121,6 +121,7 @@ pub(crate) fn build(ctx: &Context, store: &Store, member: &Member, date: NaiveDa
             format!("no data for {} days: import a newer export ({EXPORT_MENU_PATH})", f.data_age_days)
         }),
     };
+    let calibrated = calibrated_estimate(store, member, day)?;
     Ok(DashboardJson {
         member: member.name.clone(),
         date: day,
@@ -132,6 +133,7 @@ pub(crate) fn build(ctx: &Context, store: &Store, member: &Member, date: NaiveDa
         official_comparison,
         freshness,
         as_of: AsOfJson::of(fresh),
+        calibrated,
     })
 }
 
@@ -158,5 +160,34 @@ fn compare(
         difference: estimate.total - reading_total,
         reading_after_horizon: after_horizon,
         reading_age_days: (ctx.today - reading_date).num_days().max(0),
+    }))
+}
+
+/// The member's calibrated estimate of `day`, and whether the calibration is
+/// the one the current readings and model give.
+fn calibrated_estimate(
+    store: &Store,
+    member: &Member,
+    day: NaiveDate,
+) -> Result<Option<DashboardCalibrationJson>> {
+    let history = store.calibrated_history(member.id, Some(day), Some(day), true)?;
+    let Some(calibration) = history.calibration else { return Ok(None) };
+    let readings = store.stored_readings(member.id)?;
+    let current = history.applicable
+        && calibration.fingerprint
+            == ssi_core::advice::calibrate::fingerprint(&calibration.model_version, &readings);
+    let estimate = history.rows.into_iter().zip(history.intervals).find_map(|(row, interval)| {
+        let e = row.estimate?;
+        let mut json = EstimateJson::from_parts(e.date, &e.model_version, e.pillars, e.total);
+        json.low = interval.map(|(low, _)| low);
+        json.high = interval.map(|(_, high)| high);
+        Some(json)
+    });
+    Ok(Some(DashboardCalibrationJson {
+        estimate: if history.calibrated { estimate } else { None },
+        method: calibration.method.as_str(),
+        error: calibration.walk_forward.total,
+        predictions: calibration.walk_forward.predictions,
+        status: if current { "current" } else { "stale" },
     }))
 }

@@ -1,13 +1,14 @@
 //! `ssi reading`: record official readings (typed in, LinkedIn's JSON, or a CSV) and list them.
 
 use crate::context::{Context, UsageError};
-use crate::output::{ReadingJson, print_json, print_text};
+use crate::output::{ReadingFlagJson, ReadingJson, print_json, print_text};
 use crate::render;
 use crate::render::points;
 use crate::today::parse_date_arg;
 use anyhow::{Context as _, Result, anyhow};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use ssi_core::advice::{ReadingStatus, review_readings};
 use ssi_core::{OfficialReading, ReadingError, ReadingSource};
 use std::path::{Path, PathBuf};
 
@@ -27,8 +28,40 @@ enum ReadingCommand {
     Add(AddArgs),
     /// Record readings from LinkedIn's salesApiSsi JSON or from a CSV of readings
     Import(ImportArgs),
-    /// List the recorded readings, oldest first
+    /// List the recorded readings, oldest first, with those calibration leaves out and why
     List,
+    /// Confirm the readings of a day are right, so that calibration uses them even if they look like typos
+    Confirm(DayArgs),
+    /// Delete the readings of a day (of one source, or all)
+    Delete(DeleteArgs),
+}
+
+/// Arguments of `ssi reading confirm`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ssi reading confirm --date 2026-11-08")]
+struct DayArgs {
+    /// The day of the readings, YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    date: NaiveDate,
+}
+
+/// Arguments of `ssi reading delete`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example: ssi reading delete --date 2026-11-08 --source csv")]
+struct DeleteArgs {
+    /// The day of the readings, YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    date: NaiveDate,
+    /// Only the reading of this source: json, csv, manual or push [default: all of that day]
+    #[arg(long, value_name = "SOURCE", value_parser = parse_source)]
+    source: Option<ReadingSource>,
+}
+
+fn parse_source(text: &str) -> Result<ReadingSource, String> {
+    [ReadingSource::Json, ReadingSource::Csv, ReadingSource::Manual, ReadingSource::Push]
+        .into_iter()
+        .find(|s| s.as_str() == text.trim())
+        .ok_or_else(|| format!("{text:?} is not a source; use json, csv, manual or push"))
 }
 
 /// Arguments of `ssi reading add`.
@@ -107,13 +140,46 @@ struct RecordedJson {
     /// Where the date of a JSON reading came from: `flag`, `file_modified`; `csv` for CSV rows; `flag` or `today` for `add`.
     date_source: &'static str,
     readings: Vec<ReadingJson>,
+    /// What became of the member's calibration (updated by itself), if the member has one.
+    calibration: Option<String>,
+}
+
+/// A message with the calibration's update, if any, on a line of its own.
+fn with_calibration(mut text: String, calibration: Option<String>) -> String {
+    if let Some(line) = calibration {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
 }
 
 /// `ssi reading list --json`.
 #[derive(Debug, Serialize)]
 struct ListJson {
     member: String,
-    readings: Vec<ReadingJson>,
+    readings: Vec<ListedReadingJson>,
+}
+
+/// One reading of `ssi reading list --json`: the reading and what calibration makes of it.
+#[derive(Debug, Serialize)]
+struct ListedReadingJson {
+    #[serde(flatten)]
+    reading: ReadingJson,
+    /// `used`, `confirmed`, `superseded` (a later reading of the day counts) or `outlier` (left out).
+    status: &'static str,
+    /// Why, for `superseded` and `outlier`.
+    reason: Option<String>,
+}
+
+/// `ssi reading confirm --json` and `ssi reading delete --json`.
+#[derive(Debug, Serialize)]
+struct ChangedJson {
+    member: String,
+    date: NaiveDate,
+    /// Readings confirmed or deleted.
+    readings: usize,
+    /// What became of the member's calibration, if the member has one.
+    calibration: Option<String>,
 }
 
 /// Runs a reading subcommand.
@@ -122,7 +188,41 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
         ReadingCommand::Add(add) => add_reading(ctx, add),
         ReadingCommand::Import(import) => import_readings(ctx, import),
         ReadingCommand::List => list(ctx),
+        ReadingCommand::Confirm(day) => change(ctx, day.date, None, true),
+        ReadingCommand::Delete(delete) => change(ctx, delete.date, delete.source, false),
     }
+}
+
+/// `ssi reading confirm` (`confirm`) and `ssi reading delete`.
+fn change(ctx: &Context, date: NaiveDate, source: Option<ReadingSource>, confirm: bool) -> Result<()> {
+    let store = ctx.open_existing_store()?;
+    let member = ctx.member(&store)?;
+    let count = if confirm {
+        store.confirm_readings(member.id, date)?
+    } else {
+        store.delete_readings(member.id, date, source)?
+    };
+    if count == 0 {
+        return Err(anyhow!(
+            "{} has no reading of {date}{}; see `ssi reading list`",
+            member.name,
+            match source {
+                Some(s) => format!(" from {}", s.as_str()),
+                None => String::new(),
+            }
+        ));
+    }
+    let calibration = super::calibrate::refresh(&store, member.id)?;
+    if ctx.json {
+        return print_json(&ChangedJson { member: member.name, date, readings: count, calibration });
+    }
+    let verb = if confirm { "Confirmed" } else { "Deleted" };
+    let mut text = format!("{verb} {count} reading(s) of {date} for {}.\n", member.name);
+    if let Some(line) = calibration {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    print_text(&text)
 }
 
 fn add_reading(ctx: &Context, args: &AddArgs) -> Result<()> {
@@ -130,19 +230,19 @@ fn add_reading(ctx: &Context, args: &AddArgs) -> Result<()> {
     let store = ctx.open_existing_store()?;
     let member = ctx.member(&store)?;
     store.add_reading(member.id, &reading)?;
+    let calibration = super::calibrate::refresh(&store, member.id)?;
     let date_source = if args.date.is_some() { "flag" } else { "today" };
     if ctx.json {
         return print_json(&RecordedJson {
             member: member.name,
             date_source,
             readings: vec![(&reading).into()],
+            calibration,
         });
     }
-    print_text(&format!(
-        "Recorded LinkedIn's SSI of {} for {}: {}\n",
-        reading.date,
-        member.name,
-        describe(&reading)
+    print_text(&with_calibration(
+        format!("Recorded LinkedIn's SSI of {} for {}: {}\n", reading.date, member.name, describe(&reading)),
+        calibration,
     ))
 }
 
@@ -214,10 +314,11 @@ fn import_readings(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 Some(date) => (date, "flag"),
                 None => (modification_day(file)?, "file_modified"),
             };
-            let reading = ssi_import::parse_sales_api_json(&text, date).map_err(|e| {
+            // The server's parser too: what one accepts, so does the other.
+            let readings = ssi_import::parse_readings_json(&text, date).map_err(|e| {
                 anyhow!("{}: {e}; save the salesApiSsi response as it is and try again", file.display())
             })?;
-            (vec![reading], source)
+            (readings, source)
         }
         FileFormat::Csv => {
             let reader =
@@ -236,11 +337,13 @@ fn import_readings(ctx: &Context, args: &ImportArgs) -> Result<()> {
     store
         .add_readings(member.id, &readings)
         .map_err(|e| anyhow!("{}: {e}; nothing was stored", file.display()))?;
+    let calibration = super::calibrate::refresh(&store, member.id)?;
     if ctx.json {
         return print_json(&RecordedJson {
             member: member.name,
             date_source,
             readings: readings.iter().map(ReadingJson::from).collect(),
+            calibration,
         });
     }
     let text = match (readings.as_slice(), date_source) {
@@ -272,7 +375,7 @@ fn import_readings(ctx: &Context, args: &ImportArgs) -> Result<()> {
             }
         }
     };
-    print_text(&text)
+    print_text(&with_calibration(text, calibration))
 }
 
 /// JSON or CSV, from the extension, else from the first character.
@@ -328,13 +431,40 @@ fn describe(r: &OfficialReading) -> String {
 
 fn list(ctx: &Context) -> Result<()> {
     let store = ctx.open_existing_store()?;
+    super::catch_up(&store, ctx.today);
     let member = ctx.member(&store)?;
-    let readings: Vec<ReadingJson> =
-        store.readings(member.id, None, None)?.iter().map(ReadingJson::from).collect();
+    let stored = store.stored_readings(member.id)?;
+    // What calibration would make of each reading; without an estimate to
+    // compare with (no export imported), every reading counts as used.
+    let statuses: Vec<ReadingStatus> = match super::calibrate::fit(&store, member.id) {
+        Ok(calibration) if calibration.statuses.len() == stored.len() => {
+            calibration.statuses.into_iter().map(|(_, _, s)| s).collect()
+        }
+        _ => review_readings(&stored, &vec![None; stored.len()]),
+    };
+    let readings: Vec<ListedReadingJson> = stored
+        .iter()
+        .zip(&statuses)
+        .map(|(r, status)| {
+            let flag = ReadingFlagJson::of(r.reading.date, r.reading.source, status);
+            ListedReadingJson {
+                reading: ReadingJson::from(&r.reading),
+                status: flag.status,
+                reason: flag.reason,
+            }
+        })
+        .collect();
     if ctx.json {
         return print_json(&ListJson { member: member.name, readings });
     }
-    print_text(&render::readings::table(&member.name, &readings, &ctx.painter))
+    let flags: Vec<ReadingFlagJson> = stored
+        .iter()
+        .zip(&statuses)
+        .filter(|(_, s)| !s.is_used())
+        .map(|(r, s)| ReadingFlagJson::of(r.reading.date, r.reading.source, s))
+        .collect();
+    let plain: Vec<ReadingJson> = readings.into_iter().map(|r| r.reading).collect();
+    print_text(&render::readings::table(&member.name, &plain, &flags, &ctx.painter))
 }
 
 #[cfg(test)]

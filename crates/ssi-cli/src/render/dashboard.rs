@@ -98,9 +98,30 @@ pub(crate) fn render(d: &DashboardJson, painter: &Painter) -> String {
             );
         }
     }
+    if let Some(c) = &d.calibrated {
+        let _ = writeln!(out, "  {}", calibration_line(c));
+    }
     let _ = writeln!(out);
     let _ = writeln!(out, "  {}", freshness_line(d));
     out
+}
+
+/// One line: the calibrated estimate with its interval, or that a newer calibration is available.
+fn calibration_line(c: &crate::output::DashboardCalibrationJson) -> String {
+    match (&c.estimate, c.status) {
+        (Some(e), "current") => {
+            let error = c.error.map_or_else(String::new, |err| {
+                format!("; off by {err:.2} on average over {} walk-forward predictions", c.predictions)
+            });
+            format!(
+                "Calibrated to your readings: {:.2} (80% range {:.2}–{:.2}){error}. `ssi history` shows it.",
+                e.total,
+                e.low.unwrap_or(e.total),
+                e.high.unwrap_or(e.total)
+            )
+        }
+        _ => "A newer calibration is available (readings or model changed): run `ssi calibrate`.".to_string(),
+    }
 }
 
 /// Halves a daily series for the sparkline (two days per cell, the mean of
@@ -270,6 +291,7 @@ mod tests {
                 horizon: Some(day(18)),
                 horizon_source: Some(HorizonSource::FileName),
             },
+            calibrated: None,
         }
     }
 

@@ -10,8 +10,11 @@ use std::fmt::Write;
 const TABLE_HEADERS: [&str; 8] =
     ["date", "estimate", "shown", "brand", "people", "insights", "relationships", "official"];
 
+/// The extra column of the text table when the estimate is calibrated.
+const RANGE_HEADER: &str = "80% range";
+
 /// The CSV columns, in order.
-pub(crate) const CSV_HEADERS: [&str; 16] = [
+pub(crate) const CSV_HEADERS: [&str; 19] = [
     "date",
     "estimate",
     "shown",
@@ -28,6 +31,9 @@ pub(crate) const CSV_HEADERS: [&str; 16] = [
     "official_relationships",
     "industry_rank",
     "network_rank",
+    "low",
+    "high",
+    "model",
 ];
 
 /// Renders the history as an aligned table.
@@ -45,16 +51,34 @@ pub(crate) fn table(h: &HistoryJson, painter: &Painter) -> String {
         let _ = writeln!(out, "{}", painter.paint(DIM, "No day in this period is scored or has a reading."));
         return out;
     }
-    let rows: Vec<[String; 8]> = h.days.iter().map(table_row).collect();
-    let mut widths = TABLE_HEADERS.map(str::len);
+    let calibrated = h.model == "calibrated";
+    let mut headers: Vec<&str> = TABLE_HEADERS.to_vec();
+    if calibrated {
+        headers.push(RANGE_HEADER);
+    }
+    let rows: Vec<Vec<String>> = h
+        .days
+        .iter()
+        .map(|d| {
+            let mut row = table_row(d).to_vec();
+            if calibrated {
+                row.push(match d.estimate.as_ref().and_then(|e| e.low.zip(e.high)) {
+                    Some((low, high)) => format!("{}–{}", points(low), points(high)),
+                    None => "-".into(),
+                });
+            }
+            row
+        })
+        .collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: [&str; 8]| -> String {
+    let line = |cells: &[&str]| -> String {
         let mut text = String::new();
-        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+        for (i, (cell, &w)) in cells.iter().zip(&widths).enumerate() {
             if i > 0 {
                 text.push_str("  ");
             }
@@ -63,9 +87,32 @@ pub(crate) fn table(h: &HistoryJson, painter: &Painter) -> String {
         }
         text.trim_end().to_string()
     };
-    let _ = writeln!(out, "{}", painter.paint(DIM, line(TABLE_HEADERS)));
+    let _ = writeln!(out, "{}", painter.paint(DIM, line(&headers)));
     for row in &rows {
-        let _ = writeln!(out, "{}", line(row.each_ref().map(String::as_str)));
+        let _ = writeln!(out, "{}", line(&row.iter().map(String::as_str).collect::<Vec<_>>()));
+    }
+    if let Some(c) = h.calibration.as_ref().filter(|c| calibrated && c.applies) {
+        let error = c.error.map_or_else(
+            || "not measurable yet".to_string(),
+            |e| format!("{e:.2} points on average over {} walk-forward predictions", c.predictions),
+        );
+        let _ = writeln!(
+            out,
+            "{}",
+            painter.paint(
+                DIM,
+                format!(
+                    "Calibrated on {} readings (last {}); error of the total {error}. `--model default` shows the model's estimate.",
+                    c.readings, c.last_date
+                )
+            )
+        );
+    } else if h.calibration.as_ref().is_some_and(|c| !c.applies) {
+        let _ = writeln!(
+            out,
+            "{}",
+            painter.paint(DIM, "The calibration was made under another model: run `ssi calibrate` again.")
+        );
     }
     out
 }
@@ -109,6 +156,9 @@ pub(crate) fn write_csv(h: &HistoryJson, out: impl std::io::Write) -> Result<()>
             opt(r.and_then(|r| r.pillars.relationships)),
             r.and_then(|r| r.industry.rank).map(|n| n.to_string()).unwrap_or_default(),
             r.and_then(|r| r.network.rank).map(|n| n.to_string()).unwrap_or_default(),
+            opt(e.and_then(|e| e.low)),
+            opt(e.and_then(|e| e.high)),
+            e.map(|_| h.model.to_string()).unwrap_or_default(),
         ])?;
     }
     writer.flush()?;
@@ -140,6 +190,8 @@ mod tests {
                 },
                 HistoryDayJson { date: d2, estimate: None, official: Some((&reading).into()) },
             ],
+            model: "default",
+            calibration: None,
             as_of: crate::output::AsOfJson {
                 as_of: Some(d2),
                 data_age_days: Some(0),

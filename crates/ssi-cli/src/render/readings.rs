@@ -1,15 +1,20 @@
-//! Official readings as a text table.
+//! Official readings as a text table, with a line for each reading calibration leaves out and why.
 
 use super::{pad_left, points};
-use crate::output::ReadingJson;
+use crate::output::{ReadingFlagJson, ReadingJson};
 use crate::term::{DIM, Painter, STRONG};
 use std::fmt::Write;
 
 const HEADERS: [&str; 9] =
     ["date", "total", "brand", "people", "insights", "relationships", "industry", "network", "source"];
 
-/// Renders a member's readings, oldest first.
-pub(crate) fn table(member: &str, readings: &[ReadingJson], painter: &Painter) -> String {
+/// Renders a member's readings, oldest first, then the flagged ones.
+pub(crate) fn table(
+    member: &str,
+    readings: &[ReadingJson],
+    flags: &[ReadingFlagJson],
+    painter: &Painter,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", painter.paint(STRONG, format!("Official SSI readings of {member}")));
     if readings.is_empty() {
@@ -48,6 +53,11 @@ pub(crate) fn table(member: &str, readings: &[ReadingJson], painter: &Painter) -
     let _ = writeln!(out, "{}", painter.paint(DIM, line(HEADERS)));
     for r in &rows {
         let _ = writeln!(out, "{}", line(r.each_ref().map(String::as_str)));
+    }
+    for flag in flags {
+        let reason = flag.reason.as_deref().unwrap_or_default();
+        let text = format!("{} ({}) {}: {reason}", flag.date, flag.source, flag.status);
+        out.push_str(&super::wrap(&text, "", "    "));
     }
     out
 }

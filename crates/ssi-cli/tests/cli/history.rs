@@ -34,7 +34,10 @@ fn csv_has_a_header_and_one_row_per_day() {
             "official_insights",
             "official_relationships",
             "industry_rank",
-            "network_rank"
+            "network_rank",
+            "low",
+            "high",
+            "model"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();

@@ -146,3 +146,26 @@ fn the_format_is_sniffed_from_the_content_when_the_extension_says_nothing() {
     let forced = env.fails(&["reading", "import", file.to_str().unwrap(), "--format", "csv"], 1);
     assert!(forced.contains("reading.txt.saved"), "{forced}");
 }
+
+#[test]
+fn a_crlf_readings_file_names_the_same_line_as_an_lf_one() {
+    let env = TestEnv::new().imported();
+    for (name, ending) in [("lf.csv", "\n"), ("crlf.csv", "\r\n")] {
+        let text = ["date,total", "2026-11-01,18.5", "2026-11-04,19.0", "2026-11-08,abc", ""].join(ending);
+        let csv = env.write(name, &text);
+        let stderr = env.fails(&["reading", "import", csv.to_str().unwrap()], 1);
+        assert!(stderr.contains("line 4,") && stderr.contains("total"), "{name}: {stderr}");
+    }
+    assert_eq!(env.json(&["reading", "list"])["readings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn a_salesapissi_json_with_a_byte_order_mark_is_read_and_a_wrong_shape_is_named_in_plain_words() {
+    let env = TestEnv::new().imported();
+    let json = env.write("bom.json", &format!("\u{feff}{SALES_API_JSON}"));
+    let out = env.json(&["reading", "import", json.to_str().unwrap(), "--date", "2026-11-01"]);
+    assert_eq!(out["readings"][0]["total"], 19.705751);
+    let wrong = env.write("wrong.json", r#"{"memberScore": {"overall": 20, "subScores": [3]}}"#);
+    let stderr = env.fails(&["reading", "import", wrong.to_str().unwrap(), "--date", "2026-11-02"], 1);
+    assert!(!stderr.contains("SubScoreJson") && stderr.contains("pillar"), "{stderr}");
+}

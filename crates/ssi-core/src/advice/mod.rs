@@ -8,7 +8,7 @@
 //! |---|---|---|
 //! | next best actions | [`next_best_actions`] | [`Advice`] |
 //! | what-if plans | [`project_plan`] | [`Projection`] |
-//! | calibration against official readings | [`calibrate()`] | [`Calibration`] |
+//! | calibration against official readings | [`calibrate()`] | [`MemberCalibration`] |
 //! | activity impact (association) | [`activity_impact`] | [`ImpactReport`] |
 //! | mistake warnings | [`mistakes()`] | [`Warning`]s |
 //! | alerts | [`check`] | [`Alert`] |
@@ -34,7 +34,8 @@ mod stats;
 pub use actions::{ADVICE_HORIZON_DAYS, ActionGain, Advice, AdviceAction, next_best_actions};
 pub use alerts::{Alert, AlertReason, AlertRule, check};
 pub use calibrate::{
-    Calibration, CalibrationError, ErrorSummary, PillarCalibration, WeightChange, calibrate,
+    CalibratedDay, CalibrationError, MemberCalibration, Method, ReadingStatus, StoredReading, WalkForward,
+    WeightChange, calibrate, review_readings,
 };
 pub use impact::{AssociationTest, ImpactError, ImpactReport, SeriesSource, SkippedTest, activity_impact};
 pub use mistakes::{EvidenceValue, Severity, Warning, WarningKind, mistakes};

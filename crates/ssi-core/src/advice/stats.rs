@@ -138,6 +138,11 @@ pub(crate) fn least_squares_on_simplex(
         let next_value = objective(&next);
         let change = next.iter().zip(&x).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
         if next_value > value {
+            if momentum == 1.0 {
+                // A plain step from the last iterate does not descend: it is
+                // the minimum up to rounding (restarting again would loop).
+                break;
+            }
             // Momentum overshot: restart from the last iterate.
             y = x.clone();
             momentum = 1.0;

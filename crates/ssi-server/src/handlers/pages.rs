@@ -240,10 +240,11 @@ pub async fn member(
                 store.percentile_in_team(member_id, today)?,
                 store.latest_reading(member_id)?,
                 super::advice::advice_for(store, member_id, shown_to)?,
+                store.calibrated_history(member_id, Some(shown_to), Some(shown_to), true)?,
             ))
         })
         .await;
-    let (score, history, team, industry, team_standing, reading, advice) = match loaded {
+    let (score, history, team, industry, team_standing, reading, advice, calibrated) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return error(&state, &context, e),
     };
@@ -273,6 +274,29 @@ pub async fn member(
             }
         }
         benchmarks.push(BenchmarkLine { group: format!("LinkedIn, {}", r.date), text: parts.join(" · ") });
+    }
+    // The member's calibration (`ssi calibrate`, kept up to date by new readings): today's
+    // calibrated estimate with its 80% interval.
+    if let (Some(calibration), Some((row, Some((low, high))))) = (
+        &calibrated.calibration,
+        calibrated.rows.iter().zip(&calibrated.intervals).find(|(r, _)| r.estimate.is_some()),
+    ) && let Some(e) = &row.estimate
+    {
+        let error = calibration.walk_forward.total.map_or_else(String::new, |err| {
+            format!(
+                " · off by {err:.2} on average over {} walk-forward predictions",
+                calibration.walk_forward.predictions
+            )
+        });
+        benchmarks.push(BenchmarkLine {
+            group: "Calibrated to LinkedIn's readings".into(),
+            text: format!(
+                "SSI {} (80% range {}–{}){error}",
+                one_decimal(e.total),
+                one_decimal(*low),
+                one_decimal(*high)
+            ),
+        });
     }
     let page = MemberContext {
         viewer: Some(&context),

@@ -4,14 +4,15 @@
 use super::{MemberAccess, member_for};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::extract::{Json, Path, Query};
+use crate::extract::{Path, Query};
 use crate::state::AppState;
 use crate::wire::{RangeQuery, ReadingQuery, ReadingsView};
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use chrono::NaiveDate;
-use serde_json::Value;
 use ssi_core::OfficialReading;
+use ssi_store::{MemberId, Store, StoreError};
 
 /// `GET /api/v1/members/{member}/readings?from=&to=`.
 pub async fn list(
@@ -26,34 +27,15 @@ pub async fn list(
     Ok(axum::Json(ReadingsView { member: member.id.0, readings }))
 }
 
-/// Whether a JSON body is LinkedIn's raw `salesApiSsi` answer rather than ssi's own shape.
-fn is_sales_api(value: &Value) -> bool {
-    value.as_object().is_some_and(|o| o.contains_key("memberScore") || o.contains_key("data"))
-}
-
-/// Reads the body as readings: LinkedIn's raw JSON (dated `date`), one reading or a list.
-pub fn parse_body(body: Value, date: NaiveDate) -> Result<Vec<OfficialReading>, ApiError> {
-    if is_sales_api(&body) {
-        let text = body.to_string();
-        let reading = ssi_import::parse_sales_api_json(&text, date)
-            .map_err(|e| ApiError::Unprocessable(format!("salesApiSsi body: {e}")))?;
-        return Ok(vec![reading]);
-    }
-    let readings = if body.is_array() {
-        serde_json::from_value::<Vec<OfficialReading>>(body)
-    } else {
-        serde_json::from_value::<OfficialReading>(body).map(|r| vec![r])
-    }
-    .map_err(|e| ApiError::Unprocessable(format!("not a reading: {e}")))?;
-    if readings.is_empty() {
-        return Err(ApiError::Unprocessable("the list of readings is empty".into()));
-    }
-    for (index, reading) in readings.iter().enumerate() {
-        reading
-            .validate()
-            .map_err(|e| ApiError::Unprocessable(format!("reading {} ({}): {e}", index + 1, reading.date)))?;
-    }
-    Ok(readings)
+/// Reads the body as readings through the importer's one JSON parser (the
+/// CLI's too): LinkedIn's raw JSON (dated `date`), one reading or a list; a
+/// byte-order mark is skipped.
+pub fn parse_body(body: &[u8], date: NaiveDate) -> Result<Vec<OfficialReading>, ApiError> {
+    let text = std::str::from_utf8(body).map_err(|_| {
+        ApiError::Unprocessable("the body is not UTF-8 text; send the JSON as it was saved".into())
+    })?;
+    ssi_import::parse_readings_json(text, date)
+        .map_err(|e| ApiError::Unprocessable(format!("readings body: {e}")))
 }
 
 /// `POST /api/v1/members/{member}/readings?date=`: the member or an admin. All or nothing.
@@ -62,11 +44,41 @@ pub async fn create(
     principal: Principal,
     Path(id): Path<i64>,
     Query(query): Query<ReadingQuery>,
-    Json(body): Json<Value>,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Result<(StatusCode, axum::Json<ReadingsView>), ApiError> {
+    let is_json = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+    });
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType(
+            "expected a body with content type application/json".into(),
+        ));
+    }
     let member = member_for(&state, &principal, id, MemberAccess::Write).await?;
-    let readings = parse_body(body, query.date.unwrap_or_else(|| state.today()))?;
+    let readings = parse_body(&body, query.date.unwrap_or_else(|| state.today()))?;
     let stored = readings.clone();
-    state.db(move |store| store.add_readings(member.id, &stored)).await?;
+    state
+        .db(move |store| {
+            store.add_readings(member.id, &stored)?;
+            refresh_calibration(store, member.id)
+        })
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(ReadingsView { member: member.id.0, readings })))
+}
+
+/// New readings update the member's calibration, when the member has one
+/// (as `ssi reading add` does), so that no manual step is needed.
+fn refresh_calibration(store: &Store, member: MemberId) -> Result<(), StoreError> {
+    if store.calibration(member)?.is_none() {
+        return Ok(());
+    }
+    let model = store.active_model()?;
+    let profiles = store.profile_snapshots(member)?;
+    let events = store.load_events(member)?;
+    let readings = store.stored_readings(member)?;
+    match ssi_core::advice::calibrate(&model, &profiles, &events, &readings) {
+        Ok(calibration) => store.save_calibration(member, &calibration).map(|_| ()),
+        Err(_) => store.delete_calibration(member).map(|_| ()),
+    }
 }

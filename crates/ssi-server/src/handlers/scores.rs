@@ -70,12 +70,15 @@ pub async fn history(
         .blocking(move |store| {
             let member = store.get_member(MemberId(id)).map_err(ApiError::from).map_err(hidden("member"))?;
             principal.check_member(&member, principal.reads_member(&member), "read")?;
-            let rows = store.history(member.id, from, to)?;
+            // The member's calibrated estimate when there is one (`ssi calibrate`), with intervals.
+            let history = store.calibrated_history(member.id, from, to, true)?;
+            let intervals = history.calibrated.then_some(history.intervals.as_slice());
             let freshness =
                 FreshnessView::new(member.horizon, to.unwrap_or(today).min(today), stale_after_days);
             // The bytes of `HistoryView` through serde_json, written directly (see `render`).
-            let body = crate::render::history_json(member.id.0, from, to, &rows, &freshness)
-                .map_err(ApiError::internal)?;
+            let body =
+                crate::render::history_json(member.id.0, from, to, &history.rows, intervals, &freshness)
+                    .map_err(ApiError::internal)?;
             Ok((JsonBody(body.into()), member))
         })
         .await?;

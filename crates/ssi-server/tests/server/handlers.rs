@@ -278,6 +278,72 @@ async fn readings_are_added_in_ssi_shape_and_as_raw_linkedin_json() {
 }
 
 #[tokio::test]
+async fn a_reading_with_a_byte_order_mark_is_read_as_the_cli_reads_it_and_a_wrong_shape_is_named_plainly() {
+    let f = Fixture::new();
+    let base = format!("/api/v1/members/{}/readings?date=2026-11-19", f.alice.0);
+    let request = |body: String| {
+        axum::http::Request::builder()
+            .method("POST")
+            .uri(&base)
+            .header(axum::http::header::AUTHORIZATION, format!("Bearer {}", f.alice_token.secret))
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    let bom = "\u{feff}{\"memberScore\": {\"overall\": 19.7, \"subScores\": []}}".to_string();
+    let stored = f.send(request(bom)).await.expect(201).json();
+    assert_eq!(stored["readings"][0]["total"], 19.7);
+    let wrong = r#"{"memberScore": {"overall": 20, "subScores": [3]}}"#.to_string();
+    let message = f.send(request(wrong)).await.expect_error(422, "unprocessable");
+    assert!(!message.contains("SubScoreJson") && message.contains("pillar"), "{message}");
+}
+
+#[tokio::test]
+async fn a_calibrated_members_history_carries_the_interval_and_new_readings_update_it() {
+    let f = Fixture::new();
+    f.import_small_export(f.alice);
+    let today = crate::support::today();
+    let day = |back: u64| (today - chrono::Days::new(back)).to_string();
+    let alice = Some(f.alice_token.secret.as_str());
+    let readings = format!("/api/v1/members/{}/readings", f.alice.0);
+    let reading =
+        json!({"date": day(10), "total": 40.0, "pillars": [10.0, 10.0, 10.0, 10.0], "source": "manual"});
+    f.json("POST", &readings, alice, Some(reading)).await.expect(201);
+    let store = f.store();
+    let calibration = ssi_core::advice::calibrate(
+        &store.active_model().unwrap(),
+        &store.profile_snapshots(f.alice).unwrap(),
+        &store.load_events(f.alice).unwrap(),
+        &store.stored_readings(f.alice).unwrap(),
+    )
+    .unwrap();
+    store.save_calibration(f.alice, &calibration).unwrap();
+
+    let history = format!("/api/v1/members/{}/history?from={}&to={}", f.alice.0, day(5), day(1));
+    let answer = f.json("GET", &history, alice, None).await.expect(200).json();
+    assert_eq!(answer["model"], "calibrated", "{answer}");
+    let shown = answer["days"].as_array().unwrap().iter().find(|d| d["estimate"].is_object()).unwrap();
+    let estimate = &shown["estimate"];
+    let (low, total, high) = (
+        estimate["low"].as_f64().unwrap(),
+        estimate["total"].as_f64().unwrap(),
+        estimate["high"].as_f64().unwrap(),
+    );
+    assert!(low < total && total < high, "{shown}");
+
+    // A new reading through the API updates the calibration by itself.
+    let later =
+        json!({"date": day(6), "total": 44.0, "pillars": [11.0, 11.0, 11.0, 11.0], "source": "manual"});
+    f.json("POST", &readings, alice, Some(later)).await.expect(201);
+    let updated = store.calibration(f.alice).unwrap().unwrap();
+    assert_eq!((updated.readings_used, updated.last_date.to_string()), (2, day(6)));
+    // Bob, without a calibration, keeps the plain series.
+    let bob = format!("/api/v1/members/{}/history?from={}&to={}", f.bob.0, day(5), day(1));
+    let plain = f.json("GET", &bob, Some(f.admin.secret.as_str()), None).await.expect(200).json();
+    assert!(plain.get("model").is_none(), "{plain}");
+}
+
+#[tokio::test]
 async fn bad_readings_store_nothing() {
     let f = Fixture::new();
     let before = snapshot(&f);
