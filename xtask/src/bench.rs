@@ -437,6 +437,7 @@ fn measure_all(plan: &Plan, parts: Parts, bins: &Bins, work: &Path) -> Result<(V
                 "leaderboard_p99_ms": ms(server.leaderboard.p99),
                 "members": server.advice_members, "events_per_member": server.advice_member_events,
                 "first_request_ms": ms(first), "body_bytes": bytes,
+                "advice_simulations": server.advice_computed,
                 "connections": server.connections, "seconds": server.seconds,
             }),
         };

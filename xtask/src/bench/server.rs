@@ -88,6 +88,8 @@ pub(crate) struct ServerResult {
     pub(crate) advice_member_events: usize,
     /// Median time of the first (computing) request of a member's advice.
     pub(crate) advice_first: Duration,
+    /// Advice simulations from the first requests to the end of the advice run.
+    pub(crate) advice_computed: u64,
     /// Median time of the first (rendering) request of a member's page, advice cached.
     pub(crate) page_first: Duration,
     /// Bytes of one member page.
@@ -262,13 +264,25 @@ fn get(address: SocketAddr, path: &str) -> Result<u16> {
 fn fetch(address: SocketAddr, path: &str) -> Result<(u16, usize)> {
     let (status, _, body) =
         exchange(address, &format!("GET {path}"), &format!("Authorization: Bearer {ADMIN_TOKEN}\r\n"), "")?;
-    Ok((status, body))
+    Ok((status, body.len()))
+}
+
+/// `ssi_advice_computations_total` from the server's `/metrics`.
+fn advice_computations(address: SocketAddr) -> Result<u64> {
+    let (status, _, body) = exchange(address, "GET /metrics", "", "")?;
+    if status != 200 {
+        bail!("GET /metrics answered {status}");
+    }
+    body.lines()
+        .find_map(|line| line.strip_prefix("ssi_advice_computations_total "))
+        .and_then(|n| n.trim().parse().ok())
+        .context("no ssi_advice_computations_total in /metrics")
 }
 
 /// One GET of a page with a session cookie; returns the status code and the body's length.
 fn fetch_page(address: SocketAddr, path: &str, cookie: &str) -> Result<(u16, usize)> {
     let (status, _, body) = exchange(address, &format!("GET {path}"), &format!("Cookie: {cookie}\r\n"), "")?;
-    Ok((status, body))
+    Ok((status, body.len()))
 }
 
 /// Signs the admin token in to the dashboard; returns the session cookie (`name=value`).
@@ -288,9 +302,8 @@ fn sign_in(address: SocketAddr) -> Result<String> {
     cookie.with_context(|| format!("signing in answered {status} without a session cookie"))
 }
 
-/// One HTTP/1.1 exchange (`line` is `METHOD PATH`); returns the status, the head and the
-/// body's length.
-fn exchange(address: SocketAddr, line: &str, headers: &str, body: &str) -> Result<(u16, String, usize)> {
+/// One HTTP/1.1 exchange (`line` is `METHOD PATH`); returns the status, the head and the body.
+fn exchange(address: SocketAddr, line: &str, headers: &str, body: &str) -> Result<(u16, String, String)> {
     let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2))?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     write!(stream, "{line} HTTP/1.1\r\nHost: {address}\r\n{headers}Connection: close\r\n\r\n{body}")?;
@@ -299,7 +312,7 @@ fn exchange(address: SocketAddr, line: &str, headers: &str, body: &str) -> Resul
     let status = response.split_whitespace().nth(1).and_then(|s| s.parse().ok());
     let status = status.with_context(|| format!("no HTTP status in the answer to {line}"))?;
     let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    Ok((status, head.to_string(), body.len()))
+    Ok((status, head.to_string(), body.to_string()))
 }
 
 /// Fetches each path once, in turn, and returns the median time and the last body's size;
@@ -362,18 +375,24 @@ fn measure(plan: &Plan, layout: &Layout, address: SocketAddr, work: &Path) -> Re
     let advice_paths: Vec<String> =
         layout.active.iter().map(|m| format!("/api/v1/members/{m}/advice")).collect();
     let page_paths: Vec<String> = layout.active.iter().map(|m| format!("/members/{m}")).collect();
-    let cookie = sign_in(address)?;
-    eprintln!("==> server: first request of {} members' advice and page", layout.active.len());
+    eprintln!("==> server: first request of {} members' advice", layout.active.len());
+    let computed_before = advice_computations(address)?;
     let (advice_first, advice_bytes) = first_requests(&advice_paths, |p| fetch(address, p))?;
+    let advice = wrk("advice", &advice_paths, plan.wrk_seconds)?;
+    // Every simulation past one per member was a recomputation after a write (such as
+    // the once-a-minute record of the token's use) dropped the cached answers.
+    let advice_computed = advice_computations(address)? - computed_before;
+    let cookie = sign_in(address)?;
+    eprintln!("==> server: first request of {} members' page", layout.active.len());
     let (page_first, page_bytes) = first_requests(&page_paths, |p| fetch_page(address, p, &cookie))?;
-    eprintln!(
-        "    first advice {:.1} ms, first page {:.1} ms (medians)",
-        advice_first.as_secs_f64() * 1e3,
-        page_first.as_secs_f64() * 1e3
-    );
     let cookie_header = format!("Cookie: {cookie}");
     let member_page = wrk_with("member-page", &page_paths, plan.wrk_seconds, &cookie_header)?;
-    let advice = wrk("advice", &advice_paths, plan.wrk_seconds)?;
+    eprintln!(
+        "    first advice {:.1} ms, first page {:.1} ms (medians); {advice_computed} advice simulations for {} members",
+        advice_first.as_secs_f64() * 1e3,
+        page_first.as_secs_f64() * 1e3,
+        layout.active.len(),
+    );
     eprintln!("==> server: control: member history rotating over {hot_members} members (cached)");
     wrk("warmup-history-hot", hot_histories, 1)?;
     let history_hot = wrk("history-hot", hot_histories, plan.wrk_seconds)?;
@@ -406,6 +425,7 @@ fn measure(plan: &Plan, layout: &Layout, address: SocketAddr, work: &Path) -> Re
         advice_members: layout.active.len(),
         advice_member_events: layout.active_events / layout.active.len().max(1),
         advice_first,
+        advice_computed,
         page_first,
         page_bytes,
         advice_bytes,
