@@ -102,6 +102,7 @@ impl Server {
             .env_remove("SSI_CONFIG")
             .env("SSI_ADMIN_TOKEN", ADMIN)
             .env("SSI_LOG", "warn")
+            .env("SSI_SHUTDOWN_DRAIN_SECS", "0")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log_file))

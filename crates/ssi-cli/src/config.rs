@@ -31,6 +31,8 @@ pub(crate) struct ConfigFile {
     pub(crate) member: Option<String>,
     /// When to use colours.
     pub(crate) color: Option<ColorChoice>,
+    /// Data older than this many days is stale (default 14).
+    pub(crate) stale_after_days: Option<u32>,
 }
 
 /// The settings in force after layering.
@@ -42,6 +44,8 @@ pub(crate) struct Settings {
     pub(crate) member: Option<String>,
     /// When to use colours.
     pub(crate) color: ColorChoice,
+    /// Data older than this many days is stale.
+    pub(crate) stale_after_days: u32,
 }
 
 /// The default config file: `ssi/config.toml` in the platform config directory.
@@ -78,9 +82,26 @@ pub(crate) fn load(global: &GlobalArgs) -> Result<Settings> {
             _ => (ConfigFile::default(), None),
         },
     };
-    let flags = ConfigFile { db: global.db.clone(), member: global.member.clone(), color: global.color };
-    let environment =
-        ConfigFile { db: env_var("SSI_DB").map(PathBuf::from), member: env_text("SSI_MEMBER"), color: None };
+    let flags = ConfigFile {
+        db: global.db.clone(),
+        member: global.member.clone(),
+        color: global.color,
+        stale_after_days: None,
+    };
+    let stale_after_days = match env_text("SSI_STALE_AFTER_DAYS") {
+        Some(text) => Some(text.trim().parse::<u32>().map_err(|_| {
+            anyhow!(
+                "SSI_STALE_AFTER_DAYS={text:?} is not a number of days; set it as a whole number, e.g. 14"
+            )
+        })?),
+        None => None,
+    };
+    let environment = ConfigFile {
+        db: env_var("SSI_DB").map(PathBuf::from),
+        member: env_text("SSI_MEMBER"),
+        color: None,
+        stale_after_days,
+    };
     Ok(layer(flags, environment, file, folder.as_deref()))
 }
 
@@ -98,6 +119,10 @@ fn layer(
         db: flags.db.filter(|p| !p.as_os_str().is_empty()).or(environment.db).or(file_db),
         member,
         color: flags.color.or(environment.color).or(file.color).unwrap_or_default(),
+        stale_after_days: environment
+            .stale_after_days
+            .or(file.stale_after_days)
+            .unwrap_or(ssi_core::freshness::DEFAULT_STALE_AFTER_DAYS),
     }
 }
 
@@ -119,7 +144,10 @@ fn read_config(path: &Path) -> Result<ConfigFile> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read config file {}", path.display()))?;
     parse_config(&text).map_err(|problem| {
-        anyhow!("config file {}{problem}; fix or remove that line (keys: db, member, color)", path.display())
+        anyhow!(
+            "config file {}{problem}; fix or remove that line (keys: db, member, color, stale_after_days)",
+            path.display()
+        )
     })
 }
 
@@ -145,21 +173,30 @@ mod tests {
             db: Some(PathBuf::from("/data/file.db")),
             member: Some("File Member".into()),
             color: Some(ColorChoice::Never),
+            stale_after_days: Some(30),
         };
-        let flags = ConfigFile { db: Some(PathBuf::from("/flag.db")), member: None, color: None };
-        let environment =
-            ConfigFile { db: Some(PathBuf::from("/env.db")), member: Some("Env Member".into()), color: None };
+        let flags = ConfigFile { db: Some(PathBuf::from("/flag.db")), ..ConfigFile::default() };
+        let environment = ConfigFile {
+            db: Some(PathBuf::from("/env.db")),
+            member: Some("Env Member".into()),
+            stale_after_days: Some(7),
+            ..ConfigFile::default()
+        };
         let settings = layer(flags, environment, file, Some(Path::new("/etc/ssi")));
         assert_eq!(settings.db, Some(PathBuf::from("/flag.db")));
         assert_eq!(settings.member.as_deref(), Some("Env Member"));
         assert_eq!(settings.color, ColorChoice::Never);
+        assert_eq!(settings.stale_after_days, 7);
 
         let file = ConfigFile { member: Some("File Member".into()), ..ConfigFile::default() };
         let settings = layer(ConfigFile::default(), ConfigFile::default(), file, None);
         assert_eq!(settings.member.as_deref(), Some("File Member"));
 
         let defaults = layer(ConfigFile::default(), ConfigFile::default(), ConfigFile::default(), None);
-        assert_eq!(defaults, Settings { db: None, member: None, color: ColorChoice::Auto });
+        assert_eq!(
+            defaults,
+            Settings { db: None, member: None, color: ColorChoice::Auto, stale_after_days: 14 }
+        );
     }
 
     #[test]

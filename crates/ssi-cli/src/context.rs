@@ -4,6 +4,7 @@ use crate::config::Settings;
 use crate::term::Painter;
 use anyhow::{Context as _, Result, anyhow};
 use chrono::NaiveDate;
+use ssi_core::Freshness;
 use ssi_store::{Member, Store, StoreError};
 use std::fmt;
 use std::path::PathBuf;
@@ -82,6 +83,22 @@ impl Context {
             ))
             .into()),
         }
+    }
+}
+
+impl Context {
+    /// How fresh `member`'s data is for a score asked for `requested`
+    /// (usually today): the day it answers for and the data's age; `None`
+    /// for a member without data.
+    pub(crate) fn freshness(&self, member: &Member, requested: NaiveDate) -> Option<Freshness> {
+        member.horizon.map(|h| Freshness::new(h, requested, self.today, self.settings.stale_after_days))
+    }
+
+    /// The day a command that asks for `requested` (usually today) answers
+    /// for: the member's horizon when that is earlier. Days past the horizon
+    /// are unknown, so advice and plans start there.
+    pub(crate) fn as_of(&self, member: &Member, requested: NaiveDate) -> NaiveDate {
+        self.freshness(member, requested).map_or(requested, |f| f.as_of)
     }
 }
 

@@ -10,7 +10,8 @@ use ssi_core::advice::{
     SeriesSource, SkippedTest, Warning, WeeklyPlan, WeeklyRhythm, WeightChange,
 };
 use ssi_core::{
-    ActivityKind, Band, DailyScore, GroupStats, OfficialReading, Pillar, PillarScores, round_display,
+    ActivityKind, Band, DailyScore, Freshness, GroupStats, HorizonSource, OfficialReading, Pillar,
+    PillarScores, round_display,
 };
 use std::io::Write;
 
@@ -202,16 +203,54 @@ pub(crate) struct TrendJson {
     pub(crate) totals: Vec<Option<f64>>,
 }
 
+/// The day a command's figures answer for and the age of the data behind
+/// them, flattened into every JSON shape that shows a score.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub(crate) struct AsOfJson {
+    /// The day the figures describe: the day asked for, or the member's data
+    /// horizon (the last day their data covers) when that is earlier.
+    pub(crate) as_of: Option<NaiveDate>,
+    /// Whole days from the horizon to today; `null` without data.
+    pub(crate) data_age_days: Option<i64>,
+    /// Whether the data is older than the stale threshold (`stale_after_days`, default 14).
+    pub(crate) stale: bool,
+    /// The last day the member's data covers.
+    pub(crate) horizon: Option<NaiveDate>,
+    /// Where the horizon comes from: `file_name`, `newest_row`, `entry_times`,
+    /// `pushed_scores` or `stored_activity`.
+    pub(crate) horizon_source: Option<HorizonSource>,
+}
+
+impl AsOfJson {
+    /// The JSON of a freshness (all `null` without data).
+    pub(crate) fn of(freshness: Option<Freshness>) -> Self {
+        AsOfJson {
+            as_of: freshness.map(|f| f.as_of),
+            data_age_days: freshness.map(|f| f.data_age_days),
+            stale: freshness.is_some_and(|f| f.stale),
+            horizon: freshness.map(|f| f.horizon),
+            horizon_source: freshness.map(|f| f.source),
+        }
+    }
+}
+
 /// How fresh the data is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct FreshnessJson {
     /// The last day activity is known for: the date of the newest export imported
     /// (or, for imports that recorded none, the day of the last event).
     pub(crate) activity_known_to: Option<NaiveDate>,
-    /// Where that day comes from: `export_date` or `last_event`; `null` without data.
+    /// Where that day comes from: `export_date`, `last_event` or `pushed_scores`;
+    /// `null` without data (`horizon_source` says which export date).
     pub(crate) known_from: Option<&'static str>,
-    /// Days between that day and the dashboard's day (0 when up to date).
+    /// Days between that day and the day asked for (0 when up to date).
     pub(crate) days_behind: Option<i64>,
+    /// Days between that day and today (the data's age).
+    pub(crate) data_age_days: Option<i64>,
+    /// Whether the data is older than the stale threshold.
+    pub(crate) stale: bool,
+    /// When stale: what to do, with the menu path of LinkedIn's export.
+    pub(crate) advice: Option<String>,
 }
 
 /// `ssi dashboard --json`.
@@ -231,8 +270,31 @@ pub(crate) struct DashboardJson {
     pub(crate) trend: TrendJson,
     /// The latest official reading on or before the day, if any.
     pub(crate) official: Option<ReadingJson>,
+    /// The estimate beside that reading, on the reading's own day.
+    pub(crate) official_comparison: Option<ComparisonJson>,
     /// How fresh the data is.
     pub(crate) freshness: FreshnessJson,
+    /// The day shown and the data's age.
+    #[serde(flatten)]
+    pub(crate) as_of: AsOfJson,
+}
+
+/// An official reading beside the estimate of the same day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ComparisonJson {
+    /// The reading's day.
+    pub(crate) reading_date: NaiveDate,
+    /// The day of the estimate compared: the reading's own day, or the
+    /// horizon when the reading is newer than the member's data.
+    pub(crate) estimate_date: NaiveDate,
+    /// That day's estimated total.
+    pub(crate) estimate_total: f64,
+    /// The estimate minus the official total.
+    pub(crate) difference: f64,
+    /// Whether the reading is newer than the member's data (so compared with the horizon's estimate).
+    pub(crate) reading_after_horizon: bool,
+    /// Whole days from the reading to today.
+    pub(crate) reading_age_days: i64,
 }
 
 /// One component of an explanation.
@@ -271,11 +333,14 @@ pub(crate) struct ExplainJson {
     pub(crate) estimate: EstimateJson,
     /// The components, biggest gap first.
     pub(crate) components: Vec<ComponentJson>,
+    /// The day explained and the data's age.
+    #[serde(flatten)]
+    pub(crate) as_of: AsOfJson,
 }
 
 impl ExplainJson {
     /// The explanation of a score, limited to one pillar if asked.
-    pub(crate) fn of(member: &str, score: &DailyScore, pillar: Option<Pillar>) -> Self {
+    pub(crate) fn of(member: &str, score: &DailyScore, pillar: Option<Pillar>, as_of: AsOfJson) -> Self {
         let components = score
             .explain(pillar)
             .into_iter()
@@ -297,6 +362,7 @@ impl ExplainJson {
             pillar: pillar.map(Pillar::short_name),
             estimate: EstimateJson::of(score),
             components,
+            as_of,
         }
     }
 }
@@ -321,8 +387,12 @@ pub(crate) struct HistoryJson {
     pub(crate) from: NaiveDate,
     /// Last day asked for.
     pub(crate) to: NaiveDate,
-    /// The days with an estimate or a reading, oldest first.
+    /// The days with an estimate or a reading, oldest first. No day past the
+    /// member's horizon has an estimate.
     pub(crate) days: Vec<HistoryDayJson>,
+    /// The member's data horizon and its age (`as_of`: the last day shown with an estimate).
+    #[serde(flatten)]
+    pub(crate) as_of: AsOfJson,
 }
 
 /// One candidate action of `ssi advise --json`.
@@ -415,6 +485,9 @@ pub(crate) struct AdviseJson {
     pub(crate) summary: String,
     /// Habits that hold the score back, most severe first.
     pub(crate) warnings: Vec<Warning>,
+    /// The day advised from (the member's horizon when today is past it) and the data's age.
+    #[serde(flatten)]
+    pub(crate) as_of: AsOfJson,
 }
 
 /// One projected day of `ssi plan --json`.
@@ -483,12 +556,16 @@ pub(crate) struct PlanJson {
     pub(crate) baseline: Vec<ProjectedDayJson>,
     /// The first day each threshold (45, 70, 75, 80) is reached.
     pub(crate) thresholds: Vec<ThresholdJson>,
+    /// The day the plan starts from (the member's horizon when today is past it) and the data's age.
+    #[serde(flatten)]
+    pub(crate) as_of: AsOfJson,
 }
 
 impl PlanJson {
     /// The JSON of a projection for `member`.
-    pub(crate) fn of(member: &str, projection: &Projection) -> Self {
+    pub(crate) fn of(member: &str, projection: &Projection, as_of: AsOfJson) -> Self {
         PlanJson {
+            as_of,
             member: member.to_string(),
             today: projection.today,
             days: projection.days,
@@ -717,6 +794,8 @@ pub(crate) struct RuleJson {
     pub(crate) below: Option<f64>,
     /// `--drop` and `--days`, or `null`.
     pub(crate) drop: Option<DropRuleJson>,
+    /// `--max-age`, or `null`.
+    pub(crate) max_age_days: Option<u32>,
 }
 
 /// `ssi check --json`.
@@ -736,6 +815,10 @@ pub(crate) struct CheckJson {
     pub(crate) rule: RuleJson,
     /// The conditions that fired (empty when ok).
     pub(crate) reasons: Vec<AlertReason>,
+    /// The day judged (the member's horizon) and the data's age; stale data
+    /// past `--max-age` fires the rule on its own.
+    #[serde(flatten)]
+    pub(crate) as_of: AsOfJson,
 }
 
 /// Prints a value as pretty JSON on stdout, with a final newline.

@@ -25,6 +25,7 @@
 pub mod advice;
 pub mod engine;
 pub mod event;
+pub mod freshness;
 pub mod model;
 pub mod pillar;
 pub mod profile;
@@ -34,6 +35,7 @@ pub mod seniority;
 
 pub use engine::score_series;
 pub use event::{ActivityEvent, ActivityKind, PseudonymKey};
+pub use freshness::{Freshness, Horizon, HorizonSource};
 pub use model::{Component, Curve, Metric, ModelError, ScoringModel, TargetProfile};
 pub use pillar::{Band, PILLAR_MAX, Pillar, PillarScores, TOTAL_MAX, round_display};
 pub use profile::{Position, ProfileSnapshot};

@@ -12,6 +12,7 @@ use crate::report::{EncodingFallback, FileReport, ImportReport, MemberReport, Un
 use crate::table::{Row, RowRead, Table};
 use chrono::{DateTime, NaiveDate, Utc};
 use ssi_core::ProfileSnapshot;
+use ssi_core::freshness::{Horizon, HorizonSource, undated_export_horizon};
 use std::path::{Path, PathBuf};
 
 /// Opens a LinkedIn data export: a `.zip` as downloaded (entries at the top
@@ -136,14 +137,19 @@ impl Export {
     /// Education, Skills, Certifications, Languages, Projects, Publications,
     /// Honors and Rich Media (photo and banner hints).
     ///
-    /// `taken_on` is the export date; where the name carries none, the latest
-    /// modification day of the archive's recognised entries (LinkedIn writes
-    /// them when it builds the export), else the day of the latest event (one
-    /// extra pass over the event files), else the day the archive or folder
-    /// was last modified. The day the import runs is never used.
+    /// `taken_on` is the export's horizon (also in [`ImportReport::horizon`]):
+    /// the date in its name; where the name carries none, the day of its
+    /// newest row (one extra pass over the event files), or the latest
+    /// modification day of the archive's recognised entries where that agrees
+    /// with the rows (LinkedIn writes them when it builds the export; see
+    /// [`undated_export_horizon`]); with no dated row at all, the entries' or
+    /// else the archive's own modification day. The day the import runs is
+    /// never used.
     pub fn profile(&mut self) -> Result<ProfileSnapshot, ImportError> {
         self.ensure_identity()?;
-        let (taken_on, source) = self.taken_on()?;
+        let horizon = self.taken_on()?;
+        let taken_on = horizon.day;
+        self.report.horizon = Some(horizon);
         let budget = StreamBudget::new(self.options.limits.max_total_uncompressed);
         let mut builder = ProfileBuilder::new(ProfileSnapshot::empty(taken_on));
         let groups: Vec<FileGroup> =
@@ -171,7 +177,7 @@ impl Export {
         if profile.profile_url.is_none() {
             profile.profile_url = self.identity.as_ref().and_then(|i| i.raw_url.clone());
         }
-        let note = format!("profile taken_on {taken_on} from {source}");
+        let note = format!("profile taken_on {taken_on} from {}", horizon.source.describe());
         self.report.notes.retain(|n| !n.starts_with("profile taken_on"));
         self.report.notes.push(note);
         Ok(profile)
@@ -284,10 +290,11 @@ impl Export {
         Ok(())
     }
 
-    /// The profile's day and where it came from (see [`Export::profile`]).
-    fn taken_on(&mut self) -> Result<(NaiveDate, &'static str), ImportError> {
-        if let Some(date) = self.container.export_date {
-            return Ok((date, "the export's name"));
+    /// The profile's day, which is the export's horizon, and where it came
+    /// from (see [`Export::profile`]).
+    fn taken_on(&mut self) -> Result<Horizon, ImportError> {
+        if let Some(day) = self.container.export_date {
+            return Ok(Horizon { day, source: HorizonSource::FileName });
         }
         let linkedin_start = NaiveDate::from_ymd_opt(2003, 1, 1).unwrap_or(NaiveDate::MIN);
         let entry_day = self
@@ -298,9 +305,9 @@ impl Export {
             .filter_map(|e| e.modified)
             .filter(|day| *day >= linkedin_start)
             .max();
-        if let Some(day) = entry_day {
-            return Ok((day, "the archive entries' modification dates"));
-        }
+        // The newest row needs one extra pass over the event files: an
+        // undated export is rare enough, and a wrong horizon (a 2021 export
+        // re-zipped today claiming five idle years) is worse than the pass.
         let mut scratch = self.report.clone();
         let mut latest: Option<DateTime<Utc>> = None;
         {
@@ -313,13 +320,13 @@ impl Export {
                 latest = Some(latest.map_or(at, |l| l.max(at)));
             }
         }
-        if let Some(at) = latest {
-            return Ok((at.date_naive(), "the latest event"));
+        if let Some(horizon) = undated_export_horizon(latest.map(|at| at.date_naive()), entry_day) {
+            return Ok(horizon);
         }
         let modified = std::fs::metadata(&self.path)
             .and_then(|m| m.modified())
             .map_err(|source| ImportError::Io { path: self.path.display().to_string(), source })?;
-        Ok((DateTime::<Utc>::from(modified).date_naive(), "the archive's modification time"))
+        Ok(Horizon { day: DateTime::<Utc>::from(modified).date_naive(), source: HorizonSource::EntryTimes })
     }
 }
 

@@ -4,6 +4,7 @@ use crate::catalog::FileKind;
 use crate::error::SkipReason;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use ssi_core::Horizon;
 
 /// Everything an import did, file by file. It names files, lines and
 /// columns, never values (no names, texts or addresses).
@@ -15,6 +16,11 @@ pub struct ImportReport {
     pub fingerprint: String,
     /// See [`crate::Export::export_date`].
     pub export_date: Option<NaiveDate>,
+    /// The last day the export's data covers and where that day comes from
+    /// (the name, the newest row, the entries' times); known once
+    /// [`crate::Export::profile`] has run.
+    #[serde(default)]
+    pub horizon: Option<Horizon>,
     /// Files read, in reading order. Profile files are counted when
     /// [`crate::Export::profile`] runs, event files when
     /// [`crate::Export::events`] runs.

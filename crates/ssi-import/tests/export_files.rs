@@ -5,6 +5,7 @@ mod common;
 use chrono::{NaiveDate, TimeZone, Utc};
 use common::*;
 use ssi_core::ActivityKind as K;
+use ssi_core::{Horizon, HorizonSource};
 use ssi_import::{FileKind, SkipReason, open_export};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -314,18 +315,32 @@ fn taken_on_falls_back_to_archive_dates_without_a_dated_name() {
     let mut export = open_export(&zip, options()).unwrap();
     let profile = export.profile().unwrap();
     assert_eq!(profile.taken_on, day(2022, 1, 2));
-    assert!(export.report().notes.iter().any(|n| n.contains("latest event")));
+    assert!(export.report().notes.iter().any(|n| n.contains("newest row")));
+    assert_eq!(
+        export.report().horizon,
+        Some(Horizon { day: day(2022, 1, 2), source: HorizonSource::NewestRow })
+    );
     // The scan for the date leaves the report's counts to the real pass.
     assert_eq!(export.report().total_events(), 0);
 }
 
 #[test]
-fn taken_on_uses_entry_dates_when_the_archive_has_them() {
+fn taken_on_uses_entry_dates_only_when_they_agree_with_the_rows() {
     let dir = tempfile::tempdir().unwrap();
-    let stamp = zip::DateTime::from_date_and_time(2026, 11, 19, 23, 10, 0).unwrap();
+    // Built a few quiet days after the newest row (2 January 2022): the
+    // entries' times are the export's date.
+    let stamp = zip::DateTime::from_date_and_time(2022, 1, 9, 23, 10, 0).unwrap();
     let zip = full_export().write_zip_stamped(dir.path(), "export.zip", None, stamp);
     let mut export = open_export(&zip, options()).unwrap();
-    assert_eq!(export.profile().unwrap().taken_on, day(2026, 11, 19));
+    assert_eq!(export.profile().unwrap().taken_on, day(2022, 1, 9));
+    assert_eq!(export.report().horizon.unwrap().source, HorizonSource::EntryTimes);
+
+    // The same export re-zipped years later: its newest row is its horizon.
+    let stamp = zip::DateTime::from_date_and_time(2026, 11, 19, 23, 10, 0).unwrap();
+    let zip = full_export().write_zip_stamped(dir.path(), "rezipped.zip", None, stamp);
+    let mut export = open_export(&zip, options()).unwrap();
+    assert_eq!(export.profile().unwrap().taken_on, day(2022, 1, 2));
+    assert_eq!(export.report().horizon.unwrap().source, HorizonSource::NewestRow);
 }
 
 #[test]

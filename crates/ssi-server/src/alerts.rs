@@ -415,6 +415,7 @@ mod tests {
             industry: None,
             team: Some(team.id),
             created: Utc::now(),
+            horizon: None,
         };
         (member, team)
     }

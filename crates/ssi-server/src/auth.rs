@@ -130,10 +130,14 @@ fn principal_in(store: &Store, token: TokenInfo) -> Result<Principal, ApiError> 
 }
 
 fn bearer(parts: &Parts) -> Result<&str, ApiError> {
-    let value = parts
-        .headers
-        .get(header::AUTHORIZATION)
+    let mut values = parts.headers.get_all(header::AUTHORIZATION).iter();
+    let value = values
+        .next()
         .ok_or_else(|| ApiError::Unauthorized("this route needs an Authorization: Bearer token".into()))?;
+    // Which of two tokens would count is a guess a proxy and the server may make differently.
+    if values.next().is_some() {
+        return Err(ApiError::BadRequest("send one Authorization header, not several".into()));
+    }
     let text = value
         .to_str()
         .map_err(|_| ApiError::Unauthorized("the Authorization header is not valid text".into()))?;
@@ -263,6 +267,7 @@ mod tests {
             industry: None,
             team: team.map(TeamId),
             created: Utc::now(),
+            horizon: None,
         }
     }
 

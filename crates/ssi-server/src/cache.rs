@@ -69,6 +69,8 @@ pub enum AnswerKey {
         from: Option<NaiveDate>,
         /// Last day asked for.
         to: Option<NaiveDate>,
+        /// The day the answer was rendered on: the data's age in it changes daily.
+        today: NaiveDate,
     },
     /// `GET /api/v1/members/{member}/advice?date=` (the next best actions and the warnings,
     /// which the member page shows too): simulated once per version of the database.

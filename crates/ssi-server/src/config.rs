@@ -41,6 +41,14 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Time limit for receiving an upload (the import itself runs in the background).
     pub upload_timeout: Duration,
+    /// After SIGTERM, how long the server keeps accepting while `/readyz` and new work
+    /// answer 503, so that a load balancer sees it leave before it stops.
+    pub shutdown_drain: Duration,
+    /// Time a client has to send a request's headers, counted from when the server starts
+    /// waiting for them (so it also closes idle keep-alive connections).
+    pub header_timeout: Duration,
+    /// Connections served at once; more wait in the kernel's backlog until one closes.
+    pub max_connections: usize,
     /// How many imports may run at the same time; more wait in the queue.
     pub max_concurrent_imports: usize,
     /// The UTC time of day at which every member's score for the day is materialised.
@@ -53,6 +61,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Team summary: members whose total is below this are listed.
     pub below_threshold: f64,
+    /// Members whose data (newest export or push) is older than this many days are stale.
+    pub stale_after_days: u32,
     /// Log output format.
     pub log_format: LogFormat,
     /// The first admin token to install into an empty database instead of generating one.
@@ -151,12 +161,16 @@ impl Default for Config {
             max_upload_bytes: 200 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             upload_timeout: Duration::from_secs(600),
+            shutdown_drain: Duration::from_secs(5),
+            header_timeout: Duration::from_secs(10),
+            max_connections: 512,
             max_concurrent_imports: 2,
             daily_job_at: NaiveTime::from_hms_opt(0, 15, 0).unwrap_or(NaiveTime::MIN),
             daily_job_enabled: true,
             session_ttl: Duration::from_secs(12 * 3600),
             secure_cookies: false,
             below_threshold: 50.0,
+            stale_after_days: ssi_core::freshness::DEFAULT_STALE_AFTER_DAYS,
             log_format: LogFormat::Text,
             admin_token: None,
             alerts: AlertSettings::default(),
@@ -194,6 +208,15 @@ pub struct Overrides {
     /// Time limit for receiving an upload, in seconds.
     #[arg(long)]
     pub upload_timeout_secs: Option<u64>,
+    /// Seconds to keep accepting after SIGTERM while readiness answers 503 (default 5).
+    #[arg(long)]
+    pub shutdown_drain_secs: Option<u64>,
+    /// Seconds a client has to send a request's headers, idle keep-alive included (default 10).
+    #[arg(long)]
+    pub header_timeout_secs: Option<u64>,
+    /// Connections served at once (default 512).
+    #[arg(long)]
+    pub max_connections: Option<usize>,
     /// How many imports may run at the same time.
     #[arg(long)]
     pub max_concurrent_imports: Option<usize>,
@@ -213,6 +236,9 @@ pub struct Overrides {
     /// Team summary threshold: members below this total are listed.
     #[arg(long)]
     pub below_threshold: Option<f64>,
+    /// Days after which a member's data counts as stale (default 14).
+    #[arg(long)]
+    pub stale_after_days: Option<u32>,
     /// Log format: text or json.
     #[arg(long, value_enum)]
     pub log_format: Option<LogFormat>,
@@ -420,6 +446,13 @@ impl Overrides {
                 "UPLOAD_TIMEOUT_SECS" => {
                     layer.upload_timeout_secs = Some(parse(&name, &value, "whole seconds")?)
                 }
+                "SHUTDOWN_DRAIN_SECS" => {
+                    layer.shutdown_drain_secs = Some(parse(&name, &value, "whole seconds")?)
+                }
+                "HEADER_TIMEOUT_SECS" => {
+                    layer.header_timeout_secs = Some(parse(&name, &value, "whole seconds")?)
+                }
+                "MAX_CONNECTIONS" => layer.max_connections = Some(parse(&name, &value, "a count")?),
                 "MAX_CONCURRENT_IMPORTS" => {
                     layer.max_concurrent_imports = Some(parse(&name, &value, "a count")?)
                 }
@@ -432,6 +465,7 @@ impl Overrides {
                 "SESSION_TTL_HOURS" => layer.session_ttl_hours = Some(parse(&name, &value, "whole hours")?),
                 "SECURE_COOKIES" => layer.secure_cookies = Some(parse(&name, &value, "true or false")?),
                 "BELOW_THRESHOLD" => layer.below_threshold = Some(parse(&name, &value, "a number")?),
+                "STALE_AFTER_DAYS" => layer.stale_after_days = Some(parse(&name, &value, "whole days")?),
                 "LOG_FORMAT" => {
                     layer.log_format = Some(match value.trim() {
                         "text" => LogFormat::Text,
@@ -480,12 +514,16 @@ impl Overrides {
             max_upload_bytes: self.max_upload_bytes.or(below.max_upload_bytes),
             request_timeout_secs: self.request_timeout_secs.or(below.request_timeout_secs),
             upload_timeout_secs: self.upload_timeout_secs.or(below.upload_timeout_secs),
+            shutdown_drain_secs: self.shutdown_drain_secs.or(below.shutdown_drain_secs),
+            header_timeout_secs: self.header_timeout_secs.or(below.header_timeout_secs),
+            max_connections: self.max_connections.or(below.max_connections),
             max_concurrent_imports: self.max_concurrent_imports.or(below.max_concurrent_imports),
             daily_job_at: self.daily_job_at.or(below.daily_job_at),
             daily_job_enabled: self.daily_job_enabled.or(below.daily_job_enabled),
             session_ttl_hours: self.session_ttl_hours.or(below.session_ttl_hours),
             secure_cookies: self.secure_cookies.or(below.secure_cookies),
             below_threshold: self.below_threshold.or(below.below_threshold),
+            stale_after_days: self.stale_after_days.or(below.stale_after_days),
             log_format: self.log_format.or(below.log_format),
             admin_token: self.admin_token.or(below.admin_token),
             alerts: self.alerts.over(below.alerts),
@@ -514,6 +552,9 @@ impl Config {
                 .request_timeout_secs
                 .map_or(defaults.request_timeout, Duration::from_secs),
             upload_timeout: merged.upload_timeout_secs.map_or(defaults.upload_timeout, Duration::from_secs),
+            shutdown_drain: merged.shutdown_drain_secs.map_or(defaults.shutdown_drain, Duration::from_secs),
+            header_timeout: merged.header_timeout_secs.map_or(defaults.header_timeout, Duration::from_secs),
+            max_connections: merged.max_connections.unwrap_or(defaults.max_connections),
             max_concurrent_imports: merged.max_concurrent_imports.unwrap_or(defaults.max_concurrent_imports),
             daily_job_at: merged.daily_job_at.unwrap_or(defaults.daily_job_at),
             daily_job_enabled: merged.daily_job_enabled.unwrap_or(defaults.daily_job_enabled),
@@ -522,6 +563,7 @@ impl Config {
                 .map_or(defaults.session_ttl, |hours| Duration::from_secs(hours.saturating_mul(3600))),
             secure_cookies: merged.secure_cookies.unwrap_or(defaults.secure_cookies),
             below_threshold: merged.below_threshold.unwrap_or(defaults.below_threshold),
+            stale_after_days: merged.stale_after_days.unwrap_or(defaults.stale_after_days),
             log_format: merged.log_format.unwrap_or(defaults.log_format),
             admin_token: merged.admin_token.filter(|t| !t.trim().is_empty()),
             alerts: merged.alerts.resolve()?,
@@ -545,8 +587,11 @@ impl Config {
         if self.max_upload_bytes == 0 {
             return invalid("max_upload_bytes must be positive");
         }
-        if self.request_timeout.is_zero() || self.upload_timeout.is_zero() {
+        if self.request_timeout.is_zero() || self.upload_timeout.is_zero() || self.header_timeout.is_zero() {
             return invalid("timeouts must be positive");
+        }
+        if self.max_connections == 0 {
+            return invalid("max_connections must be at least 1");
         }
         if self.max_concurrent_imports == 0 {
             return invalid("max_concurrent_imports must be at least 1");

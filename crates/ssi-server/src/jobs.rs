@@ -24,11 +24,21 @@ pub struct Jobs {
     slots: Arc<Semaphore>,
 }
 
+/// The first job id of this run: the Unix time in milliseconds (at least 1).
+fn first_job_id() -> u64 {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX / 2));
+    millis.max(1)
+}
+
 impl Jobs {
     /// An empty registry allowing `concurrency` imports at once.
     pub fn new(concurrency: usize) -> Jobs {
         Jobs {
-            next: AtomicU64::new(1),
+            // Ids go on from the clock's milliseconds, so a restart never hands out an id
+            // that an earlier run gave (an old `Location` never names a new job).
+            next: AtomicU64::new(first_job_id()),
             jobs: Mutex::new(BTreeMap::new()),
             slots: Arc::new(Semaphore::new(concurrency.max(1))),
         }

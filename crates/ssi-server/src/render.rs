@@ -9,6 +9,7 @@
 //! `serde_json`'s own formatter, so the output cannot drift from the documented wire
 //! format (a property test compares the two on random data).
 
+use crate::wire::FreshnessView;
 use chrono::{Datelike, NaiveDate};
 use serde_json::ser::{CompactFormatter, Formatter};
 use ssi_core::PillarScores;
@@ -19,15 +20,23 @@ use std::io;
 const BYTES_PER_DAY: usize = 200;
 
 /// The JSON of `GET /api/v1/members/{member}/history` for these rows: the bytes
-/// `serde_json::to_vec(&HistoryView { member, from, to, days })` gives.
+/// `serde_json::to_vec(&HistoryView { member, from, to, days, freshness })` gives.
 pub fn history_json(
     member: i64,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     rows: &[HistoryRow],
+    freshness: &FreshnessView,
 ) -> Result<Vec<u8>, serde_json::Error> {
-    let mut out = Vec::with_capacity(64 + rows.len() * BYTES_PER_DAY);
+    let mut out = Vec::with_capacity(160 + rows.len() * BYTES_PER_DAY);
     write_history(&mut out, member, from, to, rows)?;
+    // The flattened freshness fields follow the days, as serde writes them; once per answer.
+    let fields = serde_json::to_vec(freshness)?;
+    if fields.len() > 2 {
+        out.push(b',');
+        out.extend_from_slice(&fields[1..fields.len() - 1]);
+    }
+    out.push(b'}');
     Ok(out)
 }
 
@@ -85,7 +94,7 @@ fn write_history(
         }
         out.push(b'}');
     }
-    out.extend_from_slice(b"]}");
+    out.push(b']');
     Ok(())
 }
 
@@ -151,7 +160,7 @@ fn date(out: &mut Vec<u8>, day: NaiveDate) -> Result<(), serde_json::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::{HistoryDay, HistoryView};
+    use crate::wire::{FreshnessView, HistoryDay, HistoryView};
     use proptest::prelude::*;
     use ssi_core::{Band, GroupStats, OfficialReading, ReadingSource};
     use ssi_store::ScorePoint;
@@ -161,10 +170,28 @@ mod tests {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
         rows: &[HistoryRow],
+        freshness: &FreshnessView,
     ) -> Vec<u8> {
-        let view =
-            HistoryView { member, from, to, days: rows.iter().cloned().map(HistoryDay::from).collect() };
+        let view = HistoryView {
+            member,
+            from,
+            to,
+            days: rows.iter().cloned().map(HistoryDay::from).collect(),
+            freshness: freshness.clone(),
+        };
         serde_json::to_vec(&view).unwrap()
+    }
+
+    fn any_freshness() -> impl Strategy<Value = FreshnessView> {
+        prop_oneof![
+            Just(FreshnessView::default()),
+            (any_date(), 0i64..400, any::<bool>()).prop_map(|(as_of, age, stale)| FreshnessView {
+                as_of: Some(as_of),
+                data_age_days: Some(age),
+                stale,
+                horizon_source: Some("file_name".into()),
+            }),
+        ]
     }
 
     fn any_float() -> impl Strategy<Value = f64> {
@@ -240,11 +267,12 @@ mod tests {
             from in prop::option::of(any_date()),
             to in prop::option::of(any_date()),
             rows in prop::collection::vec(any_row(), 0..20),
+            freshness in any_freshness(),
         ) {
-            let ours = history_json(member, from, to, &rows).unwrap();
+            let ours = history_json(member, from, to, &rows, &freshness).unwrap();
             prop_assert_eq!(
                 String::from_utf8(ours).unwrap(),
-                String::from_utf8(serde_bytes(member, from, to, &rows)).unwrap()
+                String::from_utf8(serde_bytes(member, from, to, &rows, &freshness)).unwrap()
             );
         }
     }
@@ -262,9 +290,10 @@ mod tests {
             .iter()
             .map(|v| HistoryRow { date: point(v).date, estimate: Some(point(v)), official: None })
             .collect();
-        let text = String::from_utf8(history_json(3, None, None, &rows).unwrap()).unwrap();
+        let fresh = FreshnessView::default();
+        let text = String::from_utf8(history_json(3, None, None, &rows, &fresh).unwrap()).unwrap();
         assert_eq!(text.matches("\"model_version\":\"a\"").count(), 3, "{text}");
         assert_eq!(text.matches("\"model_version\":\"b\\\"\"").count(), 1, "{text}");
-        assert_eq!(text.as_bytes(), serde_bytes(3, None, None, &rows).as_slice());
+        assert_eq!(text.as_bytes(), serde_bytes(3, None, None, &rows, &fresh).as_slice());
     }
 }

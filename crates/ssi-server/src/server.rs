@@ -2,17 +2,23 @@
 //! and graceful shutdown on SIGTERM or SIGINT.
 //!
 //! Shutdown order: the signal cancels [`AppState::shutdown`] (readiness turns 503, queued
-//! imports are failed so nothing half-starts, new uploads are refused), the listener
-//! stops accepting, in-flight requests finish, then running imports finish. A second
+//! imports are failed so nothing half-starts, new uploads are refused), the server keeps
+//! accepting for the drain period (`shutdown_drain_secs`) so a load balancer sees the 503,
+//! then the listener stops accepting, in-flight requests finish, then running imports finish. A second
 //! signal exits at once: an import still running is then rolled back by SQLite, because
 //! the store imports an export in one transaction.
 
 use crate::config::Config;
 use crate::state::AppState;
 use anyhow::Context;
+use axum::extract::ConnectInfo;
+use axum::http::Request;
+use hyper::body::Incoming;
 use ssi_store::{Role, Store};
 use std::future::Future;
+use std::sync::Arc;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 /// What the first start did about tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,16 +94,23 @@ pub async fn serve_until(
         state.tasks.spawn(crate::scheduler::run(state.clone()));
     }
     let cancel = state.shutdown.clone();
+    let drain = state.config.shutdown_drain;
     let router = crate::app(state.clone());
-    // The peer address reaches handlers only for the failed-authentication throttle,
-    // which keeps keyed hashes of it in memory; it is never logged or stored.
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            cancel.cancel();
-        })
-        .await
-        .context("the server failed")?;
+    let limits = ConnectionLimits::of(&state.config);
+    accept_until(listener, router, limits, async move {
+        shutdown.await;
+        cancel.cancel();
+        // The drain: still accepting, but readiness and new work answer 503, so a load
+        // balancer takes the server out before the listener closes.
+        if !drain.is_zero() {
+            tracing::info!(seconds = drain.as_secs(), "draining before the listener closes");
+            tokio::select! {
+                () = tokio::time::sleep(drain) => {}
+                () = shutdown_signal() => tracing::warn!("second signal: the drain ends now"),
+            }
+        }
+    })
+    .await;
     state.tasks.close();
     let unfinished = state.jobs.unfinished();
     if unfinished > 0 {
@@ -110,8 +123,94 @@ pub async fn serve_until(
     Ok(())
 }
 
-/// `ssi-server serve`: opens the store, bootstraps, binds, prints where it listens, serves.
+/// How long a connection may take and how many may be open: what keeps slow or idle
+/// clients from holding the server's file descriptors.
+#[derive(Debug, Clone, Copy)]
+struct ConnectionLimits {
+    /// Time allowed to send a request's headers, counted from when the server starts
+    /// waiting for them, so it also bounds an idle keep-alive connection.
+    header_timeout: std::time::Duration,
+    /// Connections open at once; more wait in the kernel's backlog.
+    max_connections: usize,
+}
+
+impl ConnectionLimits {
+    fn of(config: &Config) -> Self {
+        ConnectionLimits { header_timeout: config.header_timeout, max_connections: config.max_connections }
+    }
+}
+
+/// Accepts connections and serves `router` on each until `stop` resolves, then lets the
+/// open connections finish their requests.
+///
+/// Each connection takes a permit of `max_connections` before it is accepted, and hyper
+/// closes a connection whose next request's headers do not arrive within
+/// `header_timeout` (idle keep-alive included), so stalled clients cannot exhaust file
+/// descriptors. The peer address reaches handlers (as axum's `ConnectInfo`) only for the
+/// failed-authentication throttle, which keeps keyed hashes of it in memory; it is never
+/// logged or stored.
+async fn accept_until(
+    listener: TcpListener,
+    router: axum::Router,
+    limits: ConnectionLimits,
+    stop: impl Future<Output = ()> + Send + 'static,
+) {
+    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(limits.header_timeout);
+    tokio::pin!(stop);
+    loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            () = &mut stop => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors, or a connection reset before it was
+                    // accepted: wait a moment rather than spin.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let service =
+            tower::ServiceExt::map_request(router.clone(), move |mut request: Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            });
+        let connection = http.serve_connection(
+            hyper_util::rt::TokioIo::new(stream),
+            hyper_util::service::TowerToHyperService::new(service),
+        );
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A client that goes away or times out is its own business: nothing to log.
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}
+
+/// `ssi-server serve`: binds, prepares the upload folder, opens the store, bootstraps,
+/// prints where it listens, serves. Nothing is minted or written before the address is
+/// bound, so a start that cannot listen leaves the database as it was.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let listener =
+        TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
+    if let Some(folder) = &config.upload_dir {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create the upload folder {}", folder.display()))?;
+    }
     let database = config.database.clone();
     let admin_token = config.admin_token.clone();
     let store = tokio::task::spawn_blocking(move || -> anyhow::Result<(Store, Bootstrap)> {
@@ -127,8 +226,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             "Created the first admin token. It is shown once; keep it somewhere safe:\n\n    {secret}\n"
         );
     }
-    let listener =
-        TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
     let address = listener.local_addr().context("no local address")?;
     println!("ssi-server listening on http://{address}");
     tracing::info!(%address, database = %config.database.display(), "listening");

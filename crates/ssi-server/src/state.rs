@@ -93,6 +93,19 @@ impl AppState {
         (self.clock)()
     }
 
+    /// The day a `?date=` query asks for: today when absent; a day after today is a bad
+    /// request (no score exists for it), not today's answer under another name.
+    pub fn day_asked(&self, asked: Option<NaiveDate>) -> Result<NaiveDate, crate::error::ApiError> {
+        let today = self.today();
+        match asked {
+            Some(day) if day > today => Err(crate::error::ApiError::BadRequest(format!(
+                "date={day} is after today ({today}): there is no score of a day to come"
+            ))),
+            Some(day) => Ok(day),
+            None => Ok(today),
+        }
+    }
+
     /// The database's current version ([`Store::data_version`]): what the caches compare.
     ///
     /// Asked on the async thread itself, not the blocking pool: it reads SQLite's

@@ -148,6 +148,8 @@ pub struct IndexContext<'a> {
 /// One leaderboard row, formatted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowContext {
+    /// "no data for 23 days" when the member's data is stale; empty otherwise.
+    pub stale_note: String,
     /// Rank.
     pub rank: u32,
     /// Member id.
@@ -219,6 +221,8 @@ pub struct TeamContext<'a> {
     pub threshold: String,
     /// Rows below the threshold.
     pub below: Vec<RowContext>,
+    /// Rows of members whose data is stale (oldest first); never movers.
+    pub stale: Vec<RowContext>,
     /// Biggest 7-day movers.
     pub movers: Vec<MoverContext>,
     /// Names of members with no score.
@@ -251,6 +255,10 @@ pub struct ScoreContext {
     pub model_version: String,
     /// Weakest pillar's label.
     pub weakest: String,
+    /// "as of 2026-11-20 (export, 15 days old)": the day shown and the data's age.
+    pub as_of: String,
+    /// When the data is stale: what to do about it.
+    pub stale_message: Option<String>,
 }
 
 /// One benchmark line.

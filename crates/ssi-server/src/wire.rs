@@ -11,7 +11,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 use ssi_core::advice::{Advice, ImpactReport, Projection, Warning};
-use ssi_core::{Band, ComponentScore, DailyScore, GroupStats, OfficialReading, Pillar, PillarScores};
+use ssi_core::{
+    Band, ComponentScore, DailyScore, Freshness, GroupStats, Horizon, OfficialReading, Pillar, PillarScores,
+};
 use ssi_store::{
     HistoryRow, ImportOutcome, LeaderboardRow, Member, Mover, Percentile, Role, ScorePoint, Team,
     TeamSummary, TokenInfo,
@@ -24,6 +26,42 @@ where
     T: Deserialize<'de>,
 {
     Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// How fresh a member's figures are: the day they answer for and the age of
+/// the data behind them. Days after a member's horizon (the last day their
+/// data covers) are unknown: no estimate is made for them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FreshnessView {
+    /// The day the figures describe: the day asked for, or the member's
+    /// horizon when that is earlier; `null` for a member without data.
+    pub as_of: Option<NaiveDate>,
+    /// Whole days from the member's horizon to the day asked for (today by default).
+    pub data_age_days: Option<i64>,
+    /// Whether the data is older than the server's `stale_after_days`.
+    pub stale: bool,
+    /// Where the horizon comes from: `file_name`, `newest_row`, `entry_times`,
+    /// `pushed_scores` or `stored_activity`.
+    pub horizon_source: Option<String>,
+}
+
+impl FreshnessView {
+    /// The freshness of a member whose data ends at `horizon`, for figures
+    /// asked for `requested`, with data older than `stale_after_days` stale.
+    pub fn new(horizon: Option<Horizon>, requested: NaiveDate, stale_after_days: u32) -> Self {
+        match horizon {
+            Some(h) => {
+                let f = Freshness::new(h, requested, requested, stale_after_days);
+                FreshnessView {
+                    as_of: Some(f.as_of),
+                    data_age_days: Some(f.data_age_days),
+                    stale: f.stale,
+                    horizon_source: Some(f.source.as_str().to_string()),
+                }
+            }
+            None => FreshnessView::default(),
+        }
+    }
 }
 
 /// A token's role, as on the wire.
@@ -96,6 +134,10 @@ pub struct MemberView {
     pub team: Option<i64>,
     /// When the member was created.
     pub created: DateTime<Utc>,
+    /// The last day the member's data covers (newest export or push); `null` without data.
+    pub horizon: Option<NaiveDate>,
+    /// Where the horizon comes from (see [`FreshnessView::horizon_source`]).
+    pub horizon_source: Option<String>,
 }
 
 impl From<Member> for MemberView {
@@ -106,6 +148,8 @@ impl From<Member> for MemberView {
             industry: member.industry,
             team: member.team.map(|t| t.0),
             created: member.created,
+            horizon: member.horizon.map(|h| h.day),
+            horizon_source: member.horizon.map(|h| h.source.as_str().to_string()),
         }
     }
 }
@@ -231,12 +275,16 @@ pub struct ScoreView {
     /// The pillar with the fewest points.
     #[schemars(with = "core::Pillar")]
     pub weakest: Pillar,
+    /// The day the score answers for and the data's age.
+    #[serde(flatten)]
+    pub freshness: FreshnessView,
 }
 
 impl ScoreView {
-    /// The view of a daily score of a member.
+    /// The view of a daily score of a member (see [`ScoreView::with_freshness`]).
     pub fn new(member: i64, score: &DailyScore) -> Self {
         ScoreView {
+            freshness: FreshnessView::default(),
             member,
             date: score.date,
             model_version: score.model_version.clone(),
@@ -246,6 +294,12 @@ impl ScoreView {
             pillars: score.pillars,
             weakest: score.pillars.weakest(),
         }
+    }
+
+    /// The same view saying how fresh the member's data is.
+    pub fn with_freshness(mut self, freshness: FreshnessView) -> Self {
+        self.freshness = freshness;
+        self
     }
 }
 
@@ -330,8 +384,11 @@ pub struct HistoryView {
     pub from: Option<NaiveDate>,
     /// Last day asked for, if any.
     pub to: Option<NaiveDate>,
-    /// Days with an estimate or a reading, oldest first.
+    /// Days with an estimate or a reading, oldest first; no estimate past the member's horizon.
     pub days: Vec<HistoryDay>,
+    /// The member's horizon and the data's age (`as_of`: the last day with an estimate).
+    #[serde(flatten)]
+    pub freshness: FreshnessView,
 }
 
 /// Answer to `GET /api/v1/members/{member}/readings` and to a POST of readings.
@@ -369,11 +426,16 @@ pub struct LeaderboardEntry {
     pub change_7d: Option<f64>,
     /// Change of the total over 30 days.
     pub change_30d: Option<f64>,
+    /// The day the row answers for and the data's age: changes end at `as_of`.
+    #[serde(flatten)]
+    pub freshness: FreshnessView,
 }
 
-impl From<LeaderboardRow> for LeaderboardEntry {
-    fn from(row: LeaderboardRow) -> Self {
+impl LeaderboardEntry {
+    /// The line of a store row on the day asked for `on`.
+    pub fn new(row: LeaderboardRow, on: NaiveDate, stale_after_days: u32) -> Self {
         LeaderboardEntry {
+            freshness: FreshnessView::new(row.horizon, on, stale_after_days),
             rank: row.rank,
             member: row.member.0,
             name: row.name,
@@ -453,14 +515,57 @@ pub struct SummaryView {
     pub threshold: f64,
     /// Members whose total is below the threshold, lowest first.
     pub below: Vec<LeaderboardEntry>,
+    /// Members whose data is older than `stale_after_days`, oldest data first:
+    /// listed apart and never counted as movers (no data is not a fall).
+    pub stale: Vec<StaleMemberView>,
     /// Members with no score yet.
     pub unscored: Vec<MemberView>,
 }
 
+/// A member whose data is stale, in a team summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct StaleMemberView {
+    /// The member.
+    pub member: i64,
+    /// The member's name.
+    pub name: String,
+    /// The last day the member's data covers.
+    pub last_day: NaiveDate,
+    /// Whole days from then to the day summarised.
+    pub data_age_days: i64,
+    /// The member's last known total (as of `last_day`).
+    pub total: f64,
+    /// In words: "no data for 23 days".
+    pub message: String,
+}
+
 impl SummaryView {
     /// The view of a store summary.
-    pub fn new(summary: TeamSummary, threshold: f64, industry: Option<IndustryAverage>) -> Self {
+    pub fn new(
+        summary: TeamSummary,
+        threshold: f64,
+        industry: Option<IndustryAverage>,
+        stale_after_days: u32,
+    ) -> Self {
+        let on = summary.on;
+        let stale = summary
+            .stale
+            .into_iter()
+            .filter_map(|row| {
+                let last_day = row.horizon?.day;
+                let data_age_days = (on - last_day).num_days();
+                Some(StaleMemberView {
+                    member: row.member.0,
+                    name: row.name,
+                    last_day,
+                    data_age_days,
+                    total: row.score.total,
+                    message: format!("no data for {data_age_days} days"),
+                })
+            })
+            .collect();
         SummaryView {
+            stale,
             team: summary.team.into(),
             date: summary.on,
             scored_members: summary.scored_members,
@@ -475,7 +580,11 @@ impl SummaryView {
             movers_7d: summary.movers_7d.into_iter().map(MoverView::from).collect(),
             movers_30d: summary.movers_30d.into_iter().map(MoverView::from).collect(),
             threshold,
-            below: summary.below.into_iter().map(LeaderboardEntry::from).collect(),
+            below: summary
+                .below
+                .into_iter()
+                .map(|r| LeaderboardEntry::new(r, on, stale_after_days))
+                .collect(),
             unscored: summary.unscored.into_iter().map(MemberView::from).collect(),
         }
     }
@@ -554,6 +663,9 @@ pub struct BenchmarkView {
     pub team: Option<Standing>,
     /// LinkedIn's industry, network and team ranks from the latest official reading.
     pub official: Option<OfficialStanding>,
+    /// The day the benchmark answers for and the data's age.
+    #[serde(flatten)]
+    pub freshness: FreshnessView,
 }
 
 /// State of an import job.

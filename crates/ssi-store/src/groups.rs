@@ -39,9 +39,16 @@ impl Store {
     }
 
     /// The team at a glance on `on`: averages, band distribution, biggest
-    /// movers over 7 and 30 days, members whose total is below `below`, and
-    /// members without a score.
-    pub fn team_summary(&self, team: TeamId, on: NaiveDate, below: f64) -> Result<TeamSummary, StoreError> {
+    /// movers over 7 and 30 days, members whose total is below `below`,
+    /// members whose data is more than `stale_after_days` old on `on` (listed
+    /// apart, never as movers), and members without a score.
+    pub fn team_summary(
+        &self,
+        team: TeamId,
+        on: NaiveDate,
+        below: f64,
+        stale_after_days: u32,
+    ) -> Result<TeamSummary, StoreError> {
         self.pool.read(|tx| {
             let team = team_by_id(tx, team)?;
             let (scored, unscored) = score_members(tx, team_members(tx, team.id)?, on)?;
@@ -64,9 +71,13 @@ impl Store {
                 .into_iter()
                 .map(|band| BandCount { band, members: rows.iter().filter(|r| r.score.band == band).count() })
                 .collect();
+            let is_stale = |r: &LeaderboardRow| {
+                r.horizon.is_some_and(|h| (on - h.day).num_days() > i64::from(stale_after_days))
+            };
             let movers = |change: fn(&LeaderboardRow) -> Option<f64>| {
                 let mut movers: Vec<Mover> = rows
                     .iter()
+                    .filter(|r| !is_stale(r))
                     .filter_map(|r| {
                         change(r).map(|c| Mover { member: r.member, name: r.name.clone(), change: c })
                     })
@@ -82,6 +93,10 @@ impl Store {
             let mut below_rows: Vec<LeaderboardRow> =
                 rows.iter().filter(|r| r.score.total < below).cloned().collect();
             below_rows.reverse();
+            let mut stale: Vec<LeaderboardRow> = rows.iter().filter(|r| is_stale(r)).cloned().collect();
+            stale.sort_by(|a, b| {
+                a.horizon.map(|h| h.day).cmp(&b.horizon.map(|h| h.day)).then(a.name.cmp(&b.name))
+            });
             Ok(TeamSummary {
                 team,
                 on,
@@ -92,6 +107,7 @@ impl Store {
                 movers_7d,
                 movers_30d,
                 below: below_rows,
+                stale,
                 unscored,
             })
         })
@@ -173,6 +189,7 @@ fn leaderboard(mut scored: Vec<Scored>) -> Vec<LeaderboardRow> {
                 member: s.member.id,
                 change_7d,
                 change_30d,
+                horizon: s.member.horizon,
                 name: s.member.name,
                 score: s.point,
             }

@@ -3,7 +3,7 @@
 use crate::Store;
 use crate::db::{cached_row, check_day, day_in_range, instant, now_seconds, row_text, run_write};
 use crate::error::{ImportFailure, StoreError};
-use crate::members::{ensure_member, find_or_create_member, member_by_id};
+use crate::members::{ensure_member, find_or_create_member, member_by_id, refresh_horizon};
 use crate::models::active_model_in;
 use crate::scores::{history_start, next_unscored_day, rescore_in};
 use crate::types::{
@@ -15,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use sha2::{Digest, Sha256};
 use ssi_core::engine::EventView;
 use ssi_core::event::digest_from_hex;
-use ssi_core::{ActivityEvent, ActivityKind, ProfileSnapshot, PseudonymKey};
+use ssi_core::{ActivityEvent, ActivityKind, HorizonSource, ProfileSnapshot, PseudonymKey};
 use std::sync::mpsc;
 
 /// The event columns the scoring sweep needs, in [`event_from_row`] order.
@@ -355,9 +355,16 @@ fn write_import(
         return Ok(done(ImportOutcome::AlreadyImported { on: instant(on)? }));
     }
     tx.execute(
-        "INSERT INTO imports (member_id, fingerprint, imported_at, export_date, source_name, report)
-         VALUES (?1, ?2, ?3, ?4, ?5, '{}')",
-        params![member.0, meta.fingerprint, now_seconds(), meta.export_date, meta.source_name],
+        "INSERT INTO imports (member_id, fingerprint, imported_at, export_date, horizon_source, source_name, report)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, '{}')",
+        params![
+            member.0,
+            meta.fingerprint,
+            now_seconds(),
+            meta.export_date,
+            meta.export_date.map(|_| meta.horizon_source.unwrap_or(HorizonSource::FileName).as_str()),
+            meta.source_name
+        ],
     )?;
     let import_id = tx.last_insert_rowid();
     if go.send(()).is_err() {
@@ -406,6 +413,8 @@ fn write_import(
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
+    // The horizon first: re-scoring stops at it.
+    refresh_horizon(tx, member)?;
     let model = active_model_in(tx)?;
     let from = match (first_changed_day, next_unscored_day(tx, member, &model.version)?) {
         (_, None) => None,
@@ -417,12 +426,17 @@ fn write_import(
         from => rescore_in(tx, &model, member, from, today)?,
     };
     tracing::info!(member = member.0, seen, added, ?first_changed_day, days_rescored, "imported export");
-    Ok(done(ImportOutcome::Imported {
-        events_seen: seen,
-        events_added: added,
-        first_changed_day,
-        days_rescored,
-    }))
+    // Read again: the import moved the member's horizon.
+    Ok(TargetedImport {
+        member: member_by_id(tx, member)?,
+        created,
+        outcome: ImportOutcome::Imported {
+            events_seen: seen,
+            events_added: added,
+            first_changed_day,
+            days_rescored,
+        },
+    })
 }
 
 /// Staged events per multi-row INSERT (9 parameters each).

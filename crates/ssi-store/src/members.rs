@@ -4,7 +4,9 @@ use crate::Store;
 use crate::db::{cached_row, instant, now_seconds};
 use crate::error::{StoreError, unique_conflict};
 use crate::types::{Member, MemberId, Team, TeamId};
+use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
+use ssi_core::{Horizon, HorizonSource};
 
 macro_rules! team_columns {
     () => {
@@ -13,7 +15,7 @@ macro_rules! team_columns {
 }
 macro_rules! member_columns {
     () => {
-        "id, name, industry, team_id, created"
+        "id, name, industry, team_id, created, horizon, horizon_source"
     };
 }
 
@@ -299,5 +301,51 @@ fn member_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Member, StoreError>
     let created: i64 = row.get(4)?;
     let (id, name, industry, team) =
         (MemberId(row.get(0)?), row.get(1)?, row.get(2)?, row.get::<_, Option<i64>>(3)?.map(TeamId));
-    Ok(instant(created).map(|created| Member { id, name, industry, team, created }))
+    let horizon = horizon_from(row.get(5)?, row.get(6)?);
+    Ok(instant(created).map(|created| Member { id, name, industry, team, created, horizon }))
+}
+
+/// A stored horizon day and source; a source this build does not know reads
+/// as stored activity (the day is what counts).
+fn horizon_from(day: Option<NaiveDate>, source: Option<String>) -> Option<Horizon> {
+    let source = source.as_deref().and_then(HorizonSource::parse).unwrap_or(HorizonSource::StoredActivity);
+    day.map(|day| Horizon { day, source })
+}
+
+/// Recomputes the member's horizon after their data changed (an import, a
+/// push), in the caller's transaction: the latest of their imports' dates,
+/// their last pushed day and their newest stored event or profile day. On a
+/// tie the import's own source is named first. Migration 0003 applies the
+/// same rule to databases that had no horizon.
+pub(crate) fn refresh_horizon(conn: &Connection, member: MemberId) -> Result<Option<Horizon>, StoreError> {
+    conn.prepare_cached(
+        "UPDATE members SET (horizon, horizon_source) = (
+             SELECT day, source FROM (
+                 SELECT i.export_date AS day, 0 AS rank, coalesce(i.horizon_source, 'file_name') AS source
+                   FROM imports AS i WHERE i.member_id = ?1 AND i.export_date IS NOT NULL
+                 UNION ALL
+                 SELECT max(d.date), 1, 'pushed_scores' FROM daily_scores AS d
+                  WHERE d.member_id = ?1 AND d.model_version > 'push:' AND d.model_version < 'push;'
+                 UNION ALL
+                 SELECT date(max(e.at), 'unixepoch'), 2, 'stored_activity' FROM events AS e
+                  WHERE e.member_id = ?1
+                 UNION ALL
+                 SELECT max(p.taken_on), 2, 'stored_activity' FROM profile_snapshots AS p
+                  WHERE p.member_id = ?1
+             ) WHERE day IS NOT NULL ORDER BY day DESC, rank LIMIT 1)
+         WHERE id = ?1",
+    )?
+    .execute([member.0])?;
+    member_horizon(conn, member)
+}
+
+/// The member's stored horizon (see [`Member::horizon`]).
+pub(crate) fn member_horizon(conn: &Connection, member: MemberId) -> Result<Option<Horizon>, StoreError> {
+    let (day, source): (Option<NaiveDate>, Option<String>) =
+        cached_row(conn, "SELECT horizon, horizon_source FROM members WHERE id = ?1", [member.0], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?
+        .unwrap_or_default();
+    Ok(horizon_from(day, source))
 }

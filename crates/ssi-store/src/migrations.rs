@@ -32,6 +32,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_events_by_time.sql",
         sql: include_str!("../migrations/0002_events_by_time.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_data_horizon.sql",
+        sql: include_str!("../migrations/0003_data_horizon.sql"),
+    },
 ];
 
 /// The schema version this build writes.

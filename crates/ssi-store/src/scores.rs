@@ -8,7 +8,7 @@ use crate::Store;
 use crate::db::{LAST_DAY, check_day, range_end, range_start, row_text};
 use crate::error::StoreError;
 use crate::imports::{KeyBuffers, load_snapshots, scoring_event_columns, view_from_row};
-use crate::members::ensure_member;
+use crate::members::{ensure_member, member_horizon, refresh_horizon};
 use crate::models::{active_model_in, active_version, stored_model};
 use crate::readings::readings_in;
 use crate::types::{HistoryRow, MemberId, PushedScore, ScorePoint};
@@ -299,8 +299,9 @@ impl Store {
     }
 
     /// How much the total changed over the `days` days up to `on`: the score
-    /// as of `on` minus the score as of `on - days` ("as of": the latest stored
-    /// day on or before). `None` when either is missing.
+    /// as of `on` minus the score `days` before *that score's* day ("as of":
+    /// the latest stored day on or before), so that a change asked for after
+    /// the member's horizon ends at the horizon. `None` when either is missing.
     pub fn change_over(&self, member: MemberId, days: u32, on: NaiveDate) -> Result<Option<f64>, StoreError> {
         self.pool.read(|tx| {
             ensure_member(tx, member)?;
@@ -345,6 +346,7 @@ pub(crate) fn push_scores_in(
             components
         ])?;
     }
+    refresh_horizon(tx, member)?;
     Ok(scores.len())
 }
 
@@ -457,7 +459,8 @@ pub(crate) struct RescorePlan {
 }
 
 /// Scores the member under `model` from `from` (clamped to the member's
-/// first day) to `today` and compares the days with the stored rows,
+/// first day) to `today` (clamped to the member's horizon: no day past it is
+/// ever scored) and compares the days with the stored rows,
 /// reading only: `None` when there is nothing to score. Reads the events in
 /// one ordered query, each row handed to the sweep as borrowed text
 /// (nothing is copied per event).
@@ -473,10 +476,12 @@ pub(crate) fn plan_rescore(
     from: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<Option<RescorePlan>, StoreError> {
+    // Days past the member's horizon are unknown: they are never scored.
+    let Some(horizon) = member_horizon(conn, member)? else { return Ok(None) };
     let profiles = load_snapshots(conn, member)?;
     let Some(start) = history_start(conn, member, &profiles)? else { return Ok(None) };
     let from = from.map_or(start, |from| from.max(start));
-    let today = today.min(LAST_DAY);
+    let today = today.min(horizon.day).min(LAST_DAY);
     if from > today {
         return Ok(None);
     }
@@ -617,17 +622,19 @@ pub(crate) fn history_start(
     })
 }
 
-/// Members with something to score under `version` up to `today`: they have
-/// events or a profile snapshot, and no stored row on or after `today`. (The
+/// Members with something to score under `version` up to `today` or their
+/// horizon, whichever comes first: they have a horizon (events, a profile
+/// snapshot or an import), and no stored row on or after that day. (The
 /// model may change before they are scored; each member is checked again in
 /// its own write transaction.)
 fn members_due(conn: &Connection, version: &str, today: NaiveDate) -> Result<Vec<MemberId>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT m.id FROM members AS m
-         WHERE (EXISTS (SELECT 1 FROM events WHERE member_id = m.id)
+         WHERE m.horizon IS NOT NULL
+           AND (EXISTS (SELECT 1 FROM events WHERE member_id = m.id)
                 OR EXISTS (SELECT 1 FROM profile_snapshots WHERE member_id = m.id))
            AND NOT EXISTS (SELECT 1 FROM daily_scores
-                           WHERE member_id = m.id AND model_version = ?1 AND date >= ?2)
+                           WHERE member_id = m.id AND model_version = ?1 AND date >= min(?2, m.horizon))
          ORDER BY m.id",
     )?;
     let ids = stmt.query_map(params![version, today.min(LAST_DAY)], |r| Ok(MemberId(r.get(0)?)))?;
@@ -774,7 +781,7 @@ pub(crate) fn score_as_of(
         .optional()?)
 }
 
-/// Change of the total between the scores as of `on - days` and as of `on`.
+/// Change of the total from `days` before the score as of `on` to that score (see [`change_since`]).
 pub(crate) fn change_in(
     conn: &Connection,
     member: MemberId,
@@ -783,19 +790,21 @@ pub(crate) fn change_in(
     on: NaiveDate,
 ) -> Result<Option<f64>, StoreError> {
     let Some((now, _)) = score_as_of(conn, member, version, Some(on))? else { return Ok(None) };
-    change_since(conn, member, version, &now, days, on)
+    change_since(conn, member, version, &now, days)
 }
 
-/// Change of the total from the score as of `on - days` to `now` (the score as of `on`).
+/// Change of the total from the score as of `now.date - days` to `now`. The
+/// change ends at the day of `now`, not at the day asked for: after the
+/// member's horizon nothing is known, so a change "over the last 7 days" is
+/// the one over the last 7 days of their data.
 pub(crate) fn change_since(
     conn: &Connection,
     member: MemberId,
     version: &str,
     now: &ScorePoint,
     days: u32,
-    on: NaiveDate,
 ) -> Result<Option<f64>, StoreError> {
-    let Some(before_day) = on.checked_sub_days(Days::new(u64::from(days))) else { return Ok(None) };
+    let Some(before_day) = now.date.checked_sub_days(Days::new(u64::from(days))) else { return Ok(None) };
     let mut stmt = conn.prepare_cached(
         "SELECT total FROM daily_scores
          WHERE member_id = ?1 AND model_version = ?2 AND date <= ?3

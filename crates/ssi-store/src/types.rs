@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use ssi_core::{Band, OfficialReading, PillarScores};
+use ssi_core::{Band, Horizon, HorizonSource, OfficialReading, PillarScores};
 use std::fmt;
 use std::str::FromStr;
 
@@ -58,6 +58,10 @@ pub struct Member {
     pub team: Option<TeamId>,
     /// When the member was created.
     pub created: DateTime<Utc>,
+    /// The last day the member's data covers (their newest export's date, or
+    /// their last pushed day) and where it comes from; `None` without data.
+    /// No score is stored past it.
+    pub horizon: Option<Horizon>,
 }
 
 /// What an API token may do.
@@ -135,8 +139,12 @@ pub struct ImportMeta {
     pub fingerprint: String,
     /// The export's file name, as the user knows it.
     pub source_name: String,
-    /// The day the export was made, when known.
+    /// The export's horizon, the last day its data covers (the day the export
+    /// was made), when known.
     pub export_date: Option<NaiveDate>,
+    /// Where `export_date` comes from (the file name, the newest row, …).
+    #[serde(default)]
+    pub horizon_source: Option<HorizonSource>,
     /// The importer's report (counts per file, warnings), stored as given.
     pub report: serde_json::Value,
 }
@@ -283,6 +291,8 @@ pub struct LeaderboardRow {
     pub change_7d: Option<f64>,
     /// Change of the total over the 30 days before the score's day.
     pub change_30d: Option<f64>,
+    /// The last day the member's data covers (the score's day is never later).
+    pub horizon: Option<Horizon>,
 }
 
 /// How many members of a group are in one band.
@@ -320,12 +330,18 @@ pub struct TeamSummary {
     pub average_total: Option<f64>,
     /// Scored members per band, every band from lowest to highest.
     pub bands: Vec<BandCount>,
-    /// Biggest 7-day changes, largest absolute change first (at most five).
+    /// Biggest 7-day changes, largest absolute change first (at most five),
+    /// among members whose data is not stale; each change is measured inside
+    /// the member's own data (it ends at their horizon).
     pub movers_7d: Vec<Mover>,
-    /// Biggest 30-day changes, largest absolute change first (at most five).
+    /// Biggest 30-day changes, as `movers_7d`.
     pub movers_30d: Vec<Mover>,
     /// Leaderboard rows of members whose total is below the threshold, lowest first.
     pub below: Vec<LeaderboardRow>,
+    /// Leaderboard rows of members whose data is older than the stale
+    /// threshold on the day summarised, oldest data first. They are never
+    /// counted as movers: no data is not a fall.
+    pub stale: Vec<LeaderboardRow>,
     /// Members of the team with no score yet.
     pub unscored: Vec<Member>,
 }

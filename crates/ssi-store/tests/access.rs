@@ -218,7 +218,7 @@ fn leaderboard_summary_and_percentiles_of_a_small_team() {
     assert_eq!(earlier[0].score.date, week_ago);
     assert_eq!(earlier[3].name, "Dan");
 
-    let s = store.team_summary(team.id, on, 30.0).unwrap();
+    let s = store.team_summary(team.id, on, 30.0, 14).unwrap();
     assert_eq!(s.scored_members, 4);
     assert_eq!(s.average_total, Some(42.5));
     assert_eq!(s.average_pillars.unwrap().brand, 42.5 / 4.0);
@@ -252,7 +252,7 @@ fn leaderboard_summary_and_percentiles_of_a_small_team() {
     assert!(matches!(store.team_leaderboard(TeamId(99), on), Err(StoreError::NotFound { .. })));
 
     let empty = store.create_team("Empty").unwrap();
-    let nobody = store.team_summary(empty.id, on, 30.0).unwrap();
+    let nobody = store.team_summary(empty.id, on, 30.0, 14).unwrap();
     assert_eq!((nobody.scored_members, nobody.average_total), (0, None));
     assert_integrity(&store);
 }

@@ -64,15 +64,16 @@ fn reimporting_the_same_export_changes_nothing() {
     let alice = store.create_member("Alice", None, None).unwrap();
     let events = synthetic_events(7, day(2026, 1, 1), 90);
     let today = day(2026, 4, 15);
-    let (seen, added, first, rescored) =
-        imported(store.import_export(alice.id, &meta("export-a"), None, ok(events.clone()), today).unwrap());
+    let (seen, added, first, rescored) = imported(
+        store.import_export(alice.id, &meta_on("export-a", today), None, ok(events.clone()), today).unwrap(),
+    );
     assert_eq!(seen as usize, events.len());
     assert_eq!(added, seen);
     assert_eq!(first, Some(day(2026, 1, 1)));
     assert_eq!(rescored, (today - day(2026, 1, 1)).num_days() as usize + 1);
 
     let before = dump(store.path());
-    let again = store.import_export(alice.id, &meta("export-a"), None, ok(events), today).unwrap();
+    let again = store.import_export(alice.id, &meta_on("export-a", today), None, ok(events), today).unwrap();
     let on = store.imports(alice.id).unwrap()[0].imported_at;
     assert_eq!(again, ImportOutcome::AlreadyImported { on });
     assert_eq!(dump(store.path()), before);
@@ -190,14 +191,21 @@ fn later_events_rescore_only_from_their_first_day() {
     let alice = store.create_member("Alice", None, None).unwrap();
     let today = day(2026, 4, 30);
     store
-        .import_export(alice.id, &meta("q1"), None, ok(synthetic_events(1, day(2026, 1, 1), 90)), today)
+        .import_export(
+            alice.id,
+            &meta_on("q1", today),
+            None,
+            ok(synthetic_events(1, day(2026, 1, 1), 90)),
+            today,
+        )
         .unwrap();
     let before = mark_scores(store.path(), alice.id, DEFAULT_VERSION);
     assert_eq!(before.len(), 120);
 
     let april = synthetic_events(2, day(2026, 4, 20), 5);
-    let (_, added, first, rescored) =
-        imported(store.import_export(alice.id, &meta("april"), None, ok(april.clone()), today).unwrap());
+    let (_, added, first, rescored) = imported(
+        store.import_export(alice.id, &meta_on("april", today), None, ok(april.clone()), today).unwrap(),
+    );
     assert_eq!(added as usize, april.len());
     assert_eq!(first, Some(day(2026, 4, 20)));
     assert_eq!(rescored, 11);
@@ -217,10 +225,15 @@ fn an_import_with_nothing_new_only_extends_the_history_to_today() {
     let (_dir, store) = temp_store();
     let alice = store.create_member("Alice", None, None).unwrap();
     let events = synthetic_events(4, day(2026, 1, 1), 30);
-    store.import_export(alice.id, &meta("a"), None, ok(events.clone()), day(2026, 1, 31)).unwrap();
+    store
+        .import_export(alice.id, &meta_on("a", day(2026, 1, 31)), None, ok(events.clone()), day(2026, 1, 31))
+        .unwrap();
     let before = mark_scores(store.path(), alice.id, DEFAULT_VERSION);
-    let (_, added, first, rescored) =
-        imported(store.import_export(alice.id, &meta("b"), None, ok(events), day(2026, 2, 5)).unwrap());
+    let (_, added, first, rescored) = imported(
+        store
+            .import_export(alice.id, &meta_on("b", day(2026, 2, 5)), None, ok(events), day(2026, 2, 5))
+            .unwrap(),
+    );
     assert_eq!((added, first, rescored), (0, None, 5));
     assert_eq!(
         rewritten_days(store.path(), alice.id, DEFAULT_VERSION),
@@ -237,26 +250,29 @@ fn a_changed_profile_rescores_from_its_day_or_from_the_start_when_earliest() {
     let today = day(2026, 3, 31);
     let events = synthetic_events(9, day(2026, 1, 1), 30);
     let march = ProfileSnapshot::empty(day(2026, 3, 1));
-    store.import_export(alice.id, &meta("a"), Some(&march), ok(events.clone()), today).unwrap();
+    store.import_export(alice.id, &meta_on("a", today), Some(&march), ok(events.clone()), today).unwrap();
 
     // A later, fuller snapshot changes the days from its own day on.
     let mut later = ProfileSnapshot::empty(day(2026, 3, 20));
     later.has_photo = true;
     later.headline = Some("Helping CFOs".into());
-    let (_, _, first, rescored) =
-        imported(store.import_export(alice.id, &meta("b"), Some(&later), ok(events.clone()), today).unwrap());
+    let (_, _, first, rescored) = imported(
+        store.import_export(alice.id, &meta_on("b", today), Some(&later), ok(events.clone()), today).unwrap(),
+    );
     assert_eq!((first, rescored), (Some(day(2026, 3, 20)), 12));
 
     // The same snapshot again changes nothing.
-    let (_, _, first, rescored) =
-        imported(store.import_export(alice.id, &meta("c"), Some(&later), ok(events.clone()), today).unwrap());
+    let (_, _, first, rescored) = imported(
+        store.import_export(alice.id, &meta_on("c", today), Some(&later), ok(events.clone()), today).unwrap(),
+    );
     assert_eq!((first, rescored), (None, 0));
 
     // A new earliest snapshot stands for every day before it too.
     let mut earliest = ProfileSnapshot::empty(day(2026, 2, 1));
     earliest.has_banner = true;
-    let (_, _, first, _) =
-        imported(store.import_export(alice.id, &meta("d"), Some(&earliest), ok(events), today).unwrap());
+    let (_, _, first, _) = imported(
+        store.import_export(alice.id, &meta_on("d", today), Some(&earliest), ok(events), today).unwrap(),
+    );
     assert_eq!(first, Some(day(2026, 1, 1)));
     assert_eq!(store.profile_snapshots(alice.id).unwrap().len(), 3);
     assert_integrity(&store);
@@ -273,17 +289,29 @@ fn incremental_scores_equal_a_full_recompute() {
     store
         .import_export(
             alice.id,
-            &meta("recent"),
+            &meta_on("recent", today),
             Some(&profile),
             ok(synthetic_events(1, day(2026, 4, 1), 80)),
             today,
         )
         .unwrap();
     store
-        .import_export(alice.id, &meta("old"), None, ok(synthetic_events(2, day(2025, 12, 1), 100)), today)
+        .import_export(
+            alice.id,
+            &meta_on("old", today),
+            None,
+            ok(synthetic_events(2, day(2025, 12, 1), 100)),
+            today,
+        )
         .unwrap();
     store
-        .import_export(alice.id, &meta("mid"), None, ok(synthetic_events(3, day(2026, 3, 1), 45)), today)
+        .import_export(
+            alice.id,
+            &meta_on("mid", today),
+            None,
+            ok(synthetic_events(3, day(2026, 3, 1), 45)),
+            today,
+        )
         .unwrap();
 
     let model = ScoringModel::default_model();
@@ -320,7 +348,7 @@ fn latest_score_explains_every_component_with_the_profile_of_the_day() {
     let mut profile = ProfileSnapshot::empty(day(2026, 3, 15));
     profile.has_photo = true;
     let events = synthetic_events(5, day(2026, 1, 1), 80);
-    store.import_export(alice.id, &meta("a"), Some(&profile), ok(events.clone()), today).unwrap();
+    store.import_export(alice.id, &meta_on("a", today), Some(&profile), ok(events.clone()), today).unwrap();
 
     let model = ScoringModel::default_model();
     let expected = ssi_core::score_series(&model, &[profile], &events, day(2026, 2, 10), day(2026, 2, 10));
@@ -352,29 +380,48 @@ fn latest_score_explains_every_component_with_the_profile_of_the_day() {
 }
 
 #[test]
-fn materialise_all_fills_up_to_today_and_is_idempotent() {
+fn materialise_all_fills_up_to_today_or_the_horizon_and_is_idempotent() {
     let (_dir, store) = temp_store();
     let alice = store.create_member("Alice", None, None).unwrap();
     let bob = store.create_member("Bob", None, None).unwrap();
     let _empty = store.create_member("Carol", None, None).unwrap();
     let today = day(2026, 2, 28);
+    // Alice's export is dated 5 March, Bob's 28 February: the import runs on
+    // 28 February (the clock of a machine that is behind, or a backfill).
     store
-        .import_export(alice.id, &meta("a"), None, ok(synthetic_events(1, day(2026, 1, 1), 59)), today)
+        .import_export(
+            alice.id,
+            &meta_on("a", day(2026, 3, 5)),
+            None,
+            ok(synthetic_events(1, day(2026, 1, 1), 59)),
+            today,
+        )
         .unwrap();
     store
-        .import_export(bob.id, &meta("b"), None, ok(synthetic_events(2, day(2026, 2, 1), 28)), today)
+        .import_export(
+            bob.id,
+            &meta_on("b", today),
+            None,
+            ok(synthetic_events(2, day(2026, 2, 1), 28)),
+            today,
+        )
         .unwrap();
     assert_eq!(store.materialise_all(today).unwrap(), 0);
     let before = mark_scores(store.path(), alice.id, DEFAULT_VERSION);
-    assert_eq!(store.materialise_all(day(2026, 3, 5)).unwrap(), 10);
+    // Alice gains her last five days; Bob's data ends on the 28th.
+    assert_eq!(store.materialise_all(day(2026, 3, 5)).unwrap(), 5);
     assert_eq!(store.materialise_all(day(2026, 3, 5)).unwrap(), 0);
     assert_eq!(
         rewritten_days(store.path(), alice.id, DEFAULT_VERSION),
         days_between(day(2026, 3, 1), day(2026, 3, 5))
     );
     assert_eq!(totals(store.path(), alice.id, DEFAULT_VERSION).len(), before.len() + 5);
-    // A full re-score rewrites every day of every member with data.
-    assert_eq!(store.rescore_all(day(2026, 3, 5)).unwrap(), 64 + 33);
+    // Weeks later nothing is added: days past a member's horizon are unknown.
+    assert_eq!(store.materialise_all(day(2026, 4, 30)).unwrap(), 0);
+    let last = |member| store.score_points(member, DEFAULT_VERSION, None, None).unwrap().last().unwrap().date;
+    assert_eq!((last(alice.id), last(bob.id)), (day(2026, 3, 5), today));
+    // A full re-score rewrites every day of every member with data, up to each horizon.
+    assert_eq!(store.rescore_all(day(2026, 4, 30)).unwrap(), 64 + 28);
     assert_eq!(rewritten_days(store.path(), alice.id, DEFAULT_VERSION).len(), 64);
     assert_integrity(&store);
 }
@@ -651,7 +698,13 @@ fn rescoring_a_stored_history_rewrites_only_the_days_that_differ() {
     let alice = store.create_member("Alice", None, None).unwrap();
     let today = day(2026, 4, 30);
     store
-        .import_export(alice.id, &meta("q1"), None, ok(synthetic_events(3, day(2026, 1, 1), 90)), today)
+        .import_export(
+            alice.id,
+            &meta_on("q1", today),
+            None,
+            ok(synthetic_events(3, day(2026, 1, 1), 90)),
+            today,
+        )
         .unwrap();
     let good = totals(store.path(), alice.id, DEFAULT_VERSION);
     let ids = row_ids(store.path(), alice.id, DEFAULT_VERSION);

@@ -4,7 +4,9 @@ mod common;
 
 use common::*;
 use sha2::{Digest, Sha256};
-use ssi_core::{ActivityKind, GroupStats, OfficialReading, ProfileSnapshot, ReadingSource, ScoringModel};
+use ssi_core::{
+    ActivityKind, GroupStats, HorizonSource, OfficialReading, ProfileSnapshot, ReadingSource, ScoringModel,
+};
 use ssi_store::migrations::{LATEST_VERSION, MIGRATIONS, migrate_file};
 use ssi_store::{ImportMeta, PushedScore, Role, Store, StoreError};
 
@@ -14,6 +16,7 @@ use ssi_store::{ImportMeta, PushedScore, Role, Store, StoreError};
 const PINNED: &[(&str, &str)] = &[
     ("0001_initial.sql", "1540a2a12a4058648f9890a48b51451767ca0056870c2967f5b1209e96a3ba96"),
     ("0002_events_by_time.sql", "ea2ee45298a5aacddb6dae2548bc60d4c9b9420a250e4eb8313c160d0a523465"),
+    ("0003_data_horizon.sql", "4dfc61b69cb04165c35c311e5335f75f92cdb948f6084d5e8c4f2fb1326ab26c"),
 ];
 
 fn hex(bytes: &[u8]) -> String {
@@ -226,7 +229,15 @@ fn every_table_survives_a_reopen() {
     assert_eq!(store.latest_score(alice.id, None).unwrap(), latest);
     let latest = latest.unwrap();
     assert_eq!(latest.model_version, "custom-2");
-    assert_eq!(latest.date, today);
+    // "Today" answers for the export's date, the member's horizon.
+    assert_eq!(latest.date, day(2026, 3, 1));
+    assert_eq!(
+        members.iter().map(|m| m.horizon.map(|h| (h.day, h.source))).collect::<Vec<_>>(),
+        [
+            Some((day(2026, 3, 1), HorizonSource::FileName)),
+            Some((day(2026, 3, 30), HorizonSource::PushedScores))
+        ]
+    );
     assert_eq!(latest.components.len(), custom.components.len());
     let bob_points = store.score_points(bob.id, "push:ssi-default-1", None, None).unwrap();
     assert_eq!(bob_points.len(), 1);
@@ -234,6 +245,114 @@ fn every_table_survives_a_reopen() {
     // The event kinds stored are the ones given.
     assert!(store.load_events(alice.id).unwrap().iter().any(|e| e.kind == ActivityKind::ConnectionMade));
     assert_integrity(&store);
+}
+
+/// Copies a member's data from a store of the current schema into a new
+/// database of schema 2, as version 2 of ssi would have left it: every import
+/// with its date (`export_date` replaced by `claimed_date` when given, with the
+/// version-2 note that it came from the archive entries' modification dates),
+/// and scores past the horizon up to `scored_to`, as version 2 scored every
+/// member up to the clock's today.
+fn as_schema_2(
+    fresh: &std::path::Path,
+    old: &std::path::Path,
+    claimed_date: Option<chrono::NaiveDate>,
+    scored_to: chrono::NaiveDate,
+) {
+    migrate_file(old, 2).unwrap();
+    let conn = rusqlite::Connection::open(old).unwrap();
+    conn.execute("ATTACH DATABASE ?1 AS fresh", [fresh.to_str().unwrap()]).unwrap();
+    conn.execute_batch(
+        "DELETE FROM main.settings;
+         INSERT INTO main.settings SELECT * FROM fresh.settings;
+         INSERT INTO main.members (id, name, industry, team_id, created)
+             SELECT id, name, industry, team_id, created FROM fresh.members;
+         INSERT INTO main.imports (id, member_id, fingerprint, imported_at, export_date, source_name,
+                                   events_seen, events_added, report)
+             SELECT id, member_id, fingerprint, imported_at, export_date, source_name,
+                    events_seen, events_added, report FROM fresh.imports;
+         INSERT INTO main.profile_snapshots SELECT * FROM fresh.profile_snapshots;
+         INSERT INTO main.events SELECT * FROM fresh.events;
+         INSERT INTO main.scoring_models SELECT * FROM fresh.scoring_models;
+         INSERT INTO main.daily_scores SELECT * FROM fresh.daily_scores;",
+    )
+    .unwrap();
+    if let Some(claimed) = claimed_date {
+        conn.execute(
+            "UPDATE imports SET export_date = ?1,
+                 report = '{\"notes\":[\"profile taken_on ' || ?1 || ' from the archive entries'' modification dates\"]}'",
+            [claimed],
+        )
+        .unwrap();
+    }
+    // Decayed days past the horizon, as version 2 materialised them.
+    let last: (String, f64) = conn
+        .query_row("SELECT max(date), total FROM daily_scores", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    let mut date = chrono::NaiveDate::parse_from_str(&last.0, "%Y-%m-%d").unwrap();
+    let mut total = last.1;
+    while date < scored_to {
+        date = date.succ_opt().unwrap();
+        total *= 0.99;
+        conn.execute(
+            "INSERT INTO daily_scores
+             SELECT member_id, model_version, ?1, brand * 0.99, people, insights, relationships, ?2, components
+             FROM daily_scores WHERE date = ?3",
+            rusqlite::params![date, total, last.0],
+        )
+        .unwrap();
+    }
+    conn.execute("DETACH DATABASE fresh", []).unwrap();
+}
+
+#[test]
+fn a_database_scored_past_the_horizon_reads_like_a_fresh_import_after_the_upgrade() {
+    let today = day(2026, 5, 20);
+    let events = synthetic_events(3, day(2026, 1, 1), 60);
+    let last_event = events.iter().map(|e| e.at.date_naive()).max().unwrap();
+    // A named export, and a re-zipped one whose entry times claimed today.
+    for (export_date, source, claimed) in [
+        (day(2026, 3, 5), HorizonSource::FileName, None),
+        (last_event, HorizonSource::NewestRow, Some(today)),
+    ] {
+        let (fresh_dir, fresh) = temp_store();
+        let alice = fresh.create_member("Alice", None, None).unwrap();
+        let meta = ImportMeta {
+            source_name: "Basic_LinkedInDataExport_03-05-2026.zip".into(),
+            export_date: Some(export_date),
+            horizon_source: Some(source),
+            ..meta("alice")
+        };
+        let meta =
+            if claimed.is_some() { ImportMeta { source_name: "export.zip".into(), ..meta } } else { meta };
+        fresh.import_export(alice.id, &meta, None, ok(events.clone()), today).unwrap();
+        let old_dir = tempfile::tempdir().unwrap();
+        let old_path = old_dir.path().join("ssi.db");
+        as_schema_2(fresh.path(), &old_path, claimed, today);
+        let scored_past: i64 = rusqlite::Connection::open(&old_path)
+            .unwrap()
+            .query_row("SELECT count(*) FROM daily_scores WHERE date > ?1", [export_date], |r| r.get(0))
+            .unwrap();
+        assert!(scored_past > 60, "the schema-2 copy is scored past the horizon: {scored_past}");
+
+        let upgraded = Store::open(&old_path).unwrap();
+        let member = upgraded.member_by_name("Alice").unwrap();
+        assert_eq!(member.horizon.map(|h| (h.day, h.source)), Some((export_date, source)));
+        assert_eq!(
+            upgraded.history(member.id, None, None).unwrap(),
+            fresh.history(alice.id, None, None).unwrap()
+        );
+        assert_eq!(upgraded.latest_score(member.id, Some(today)).unwrap().unwrap().date, export_date);
+        assert_eq!(
+            upgraded.latest_score(member.id, None).unwrap(),
+            fresh.latest_score(alice.id, None).unwrap()
+        );
+        assert_eq!(upgraded.imports(member.id).unwrap()[0].export_date, Some(export_date));
+        // The daily job finds nothing to add past the horizon.
+        assert_eq!(upgraded.materialise_all(today).unwrap(), 0);
+        assert_integrity(&upgraded);
+        drop(fresh_dir);
+    }
 }
 
 /// Events in a canonical order without their natural keys (which come back

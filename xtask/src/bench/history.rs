@@ -93,6 +93,7 @@ fn fill(db: &Path, members: usize, first: NaiveDate, last: NaiveDate) -> Result<
             fingerprint: format!("synthetic-{SEED}-{i}"),
             source_name: "synthetic".into(),
             export_date: Some(last),
+            horizon_source: Some(ssi_core::HorizonSource::FileName),
             report: serde_json::Value::Null,
         };
         let snapshot = profile(i as u64, last);

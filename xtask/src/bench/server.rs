@@ -202,6 +202,7 @@ fn fill(plan: &Plan, db: &Path, today: NaiveDate) -> Result<Layout> {
             fingerprint: format!("bench-active-{i}"),
             source_name: "synthetic".into(),
             export_date: Some(today),
+            horizon_source: Some(ssi_core::HorizonSource::FileName),
             report: serde_json::Value::Null,
         };
         let snapshot = profile(i as u64, today);
@@ -233,6 +234,7 @@ fn start(server_bin: &Path, db: &Path, address: SocketAddr, log: &Path) -> Resul
         .arg("--database")
         .arg(db)
         .env("SSI_ADMIN_TOKEN", ADMIN_TOKEN)
+        .env("SSI_SHUTDOWN_DRAIN_SECS", "0")
         .env_remove("SSI_CONFIG")
         .stdin(Stdio::null())
         .stdout(Stdio::null())

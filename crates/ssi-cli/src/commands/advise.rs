@@ -1,7 +1,7 @@
 //! `ssi advise`: the next best actions for the member's current state, ranked by gain per minute, and the mistakes holding the score back.
 
 use crate::context::Context;
-use crate::output::{ActionJson, AdviseJson, EstimateJson, print_json, print_text};
+use crate::output::{ActionJson, AdviseJson, AsOfJson, EstimateJson, print_json, print_text};
 use crate::render;
 use anyhow::Result;
 use chrono::Days;
@@ -11,9 +11,10 @@ use ssi_core::advice::{mistakes, next_best_actions};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Each candidate adds one more unit a week (or completes one profile section) on top of your
-rhythm of the last four weeks; its gain is measured 30 days from today with the scoring model
-itself. Being active on a day is counted once, as its own action, not in every other one.
-Actions worth less than 0.1 point are left out. Method and limits: docs/advice.md.
+rhythm of the last four weeks; its gain is measured 30 days from today (or from the last day
+your data covers, when your newest export is older) with the scoring model itself. Being
+active on a day is counted once, as its own action, not in every other one. Actions worth
+less than 0.1 point are left out. Method and limits: docs/advice.md.
 
 Example: ssi advise --json | jq '.actions[0]'")]
 pub(crate) struct Args {}
@@ -26,10 +27,14 @@ pub(crate) fn run(ctx: &Context, _args: &Args) -> Result<()> {
     let model = store.active_model()?;
     let profiles = store.profile_snapshots(member.id)?;
     let events = store.load_events(member.id)?;
-    let advice = next_best_actions(&model, &profiles, &events, ctx.today);
-    let warnings = mistakes(&model, &profiles, &events, ctx.today);
-    let horizon_end =
-        ctx.today.checked_add_days(Days::new(u64::from(advice.horizon_days))).unwrap_or(ctx.today);
+    // Advice starts at the last day the member's data covers: the days after
+    // it are unknown, not idle, so "nothing from you since" speaks only of
+    // gaps inside the data.
+    let fresh = ctx.freshness(&member, ctx.today);
+    let start = ctx.as_of(&member, ctx.today);
+    let advice = next_best_actions(&model, &profiles, &events, start);
+    let warnings = mistakes(&model, &profiles, &events, start);
+    let horizon_end = start.checked_add_days(Days::new(u64::from(advice.horizon_days))).unwrap_or(start);
     let json = AdviseJson {
         member: member.name,
         date: advice.today,
@@ -54,6 +59,7 @@ pub(crate) fn run(ctx: &Context, _args: &Args) -> Result<()> {
         shared_active_day_gain: advice.shared_active_day_gain,
         summary: advice.summary,
         warnings,
+        as_of: AsOfJson::of(fresh),
     };
     if ctx.json { print_json(&json) } else { print_text(&render::advice::render(&json, &ctx.painter)) }
 }

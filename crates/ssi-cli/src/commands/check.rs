@@ -1,10 +1,11 @@
 //! `ssi check`: for cron jobs, whether the estimate is below a floor or has dropped too far; silent and exit 0 when fine, one line on stdout and exit 1 when the rule fires.
 
 use crate::context::{Context, IMPORT_HINT, UsageError};
-use crate::output::{CheckJson, DropRuleJson, RuleJson, print_json, print_text};
+use crate::output::{AsOfJson, CheckJson, DropRuleJson, RuleJson, print_json, print_text};
 use anyhow::{Result, anyhow};
 use chrono::Days;
 use ssi_core::advice::{AlertRule, check};
+use ssi_core::freshness::EXPORT_MENU_PATH;
 use std::fmt;
 
 /// The rule fired: its reason is already printed, and ssi exits with 1 without an `error:` line.
@@ -22,7 +23,9 @@ impl std::error::Error for AlertFired {}
 /// Arguments of `ssi check`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Judges the latest day scored (today, once scored). Exit status: 0 when the rule does not fire
+Judges the latest day scored: today, or the last day of your data (its horizon) when your
+newest export is older. Days after it are unknown, so floors and drops are judged there and
+never fire on stale data; --max-age reports stale data on its own. Exit status: 0 when the rule does not fire
 (nothing printed; one line with -v), 1 when it fires (the reason, one line, on stdout), 1 with
 `error: …` on stderr and nothing on stdout when the check cannot run, 2 for a wrong call.
 
@@ -39,6 +42,9 @@ pub(crate) struct Args {
     /// The days --drop looks back
     #[arg(long, value_name = "D", requires = "drop", value_parser = clap::value_parser!(u32).range(1..=3660))]
     days: Option<u32>,
+    /// Fire when the member's data (their newest export) is more than DAYS days old
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=3660))]
+    max_age: Option<u32>,
 }
 
 /// Points on the SSI scale: a finite number from 0 to 100.
@@ -53,9 +59,10 @@ fn points_arg(text: &str) -> Result<f64, String> {
 /// Checks the rule against the member's estimate.
 pub(crate) fn run(ctx: &Context, args: &Args, verbose: bool) -> Result<()> {
     let rule = AlertRule { below: args.below, drop: args.drop.zip(args.days) };
-    if rule.below.is_none() && rule.drop.is_none() {
+    if rule.below.is_none() && rule.drop.is_none() && args.max_age.is_none() {
         return Err(UsageError(
-            "give a rule to check: --below N, or --drop N --days D (or both); see `ssi check --help`".into(),
+            "give a rule to check: --below N, --drop N --days D, or --max-age DAYS (or several); see `ssi check --help`"
+                .into(),
         )
         .into());
     }
@@ -73,7 +80,17 @@ pub(crate) fn run(ctx: &Context, args: &Args, verbose: bool) -> Result<()> {
         .filter_map(|row| row.estimate.map(|e| (row.date, e.total)))
         .collect();
     let alert = check(&series, &rule);
-    let reason = alert.as_ref().map(|a| format!("{}: {}", member.name, a.reason));
+    let fresh = ctx.freshness(&member, ctx.today);
+    let too_old = match (args.max_age, fresh) {
+        (Some(max_age), Some(f)) if f.data_age_days > i64::from(max_age) => Some(format!(
+            "data is {} days old (last day {}), more than --max-age {max_age}: import a newer export ({EXPORT_MENU_PATH})",
+            f.data_age_days, f.horizon
+        )),
+        _ => None,
+    };
+    // Staleness is its own reason, never a drop: it comes first, on the same one line.
+    let reasons: Vec<String> = too_old.into_iter().chain(alert.as_ref().map(|a| a.reason.clone())).collect();
+    let reason = (!reasons.is_empty()).then(|| format!("{}: {}", member.name, reasons.join("; ")));
     if ctx.json {
         print_json(&CheckJson {
             ok: alert.is_none(),
@@ -84,8 +101,10 @@ pub(crate) fn run(ctx: &Context, args: &Args, verbose: bool) -> Result<()> {
             rule: RuleJson {
                 below: rule.below,
                 drop: rule.drop.map(|(points, days)| DropRuleJson { points, days }),
+                max_age_days: args.max_age,
             },
             reasons: alert.map(|a| a.reasons).unwrap_or_default(),
+            as_of: AsOfJson::of(fresh),
         })?;
     } else if let Some(reason) = &reason {
         print_text(&format!("{reason}\n"))?;
@@ -95,20 +114,23 @@ pub(crate) fn run(ctx: &Context, args: &Args, verbose: bool) -> Result<()> {
             member.name,
             latest.total,
             latest.date,
-            describe(&rule)
+            describe(&rule, args.max_age)
         ))?;
     }
     if reason.is_some() { Err(AlertFired.into()) } else { Ok(()) }
 }
 
 /// What did not happen, in words: `not below 40, and no drop of 5 points within 7 days`.
-fn describe(rule: &AlertRule) -> String {
+fn describe(rule: &AlertRule, max_age: Option<u32>) -> String {
     let mut parts = Vec::new();
     if let Some(below) = rule.below {
         parts.push(format!("not below {below}"));
     }
     if let Some((points, days)) = rule.drop {
         parts.push(format!("no drop of {points} points or more within {days} days"));
+    }
+    if let Some(days) = max_age {
+        parts.push(format!("data at most {days} days old"));
     }
     parts.join(", and ")
 }
@@ -128,6 +150,7 @@ mod tests {
     #[test]
     fn a_quiet_rule_reads_as_what_did_not_happen() {
         let rule = AlertRule { below: Some(40.0), drop: Some((5.0, 7)) };
-        assert_eq!(describe(&rule), "not below 40, and no drop of 5 points or more within 7 days");
+        assert_eq!(describe(&rule, None), "not below 40, and no drop of 5 points or more within 7 days");
+        assert_eq!(describe(&AlertRule { below: None, drop: None }, Some(14)), "data at most 14 days old");
     }
 }

@@ -2,13 +2,15 @@
 
 use crate::context::{Context, IMPORT_HINT};
 use crate::output::{
-    BaselineJson, BaselinePointJson, ChangesJson, DashboardJson, EstimateJson, FreshnessJson, ReadingJson,
-    TrendJson, print_text,
+    AsOfJson, BaselineJson, BaselinePointJson, ChangesJson, ComparisonJson, DashboardJson, EstimateJson,
+    FreshnessJson, ReadingJson, TrendJson, print_text,
 };
 use crate::render;
 use crate::today::parse_date_arg;
 use anyhow::{Result, anyhow};
 use chrono::{Days, NaiveDate};
+use ssi_core::HorizonSource;
+use ssi_core::freshness::EXPORT_MENU_PATH;
 use ssi_store::{Member, Store};
 
 /// Days shown by the sparkline.
@@ -18,7 +20,7 @@ const TREND_DAYS: u64 = 90;
 #[derive(Debug, Default, clap::Args)]
 #[command(after_help = "Example: ssi dashboard --date 2026-11-01")]
 pub(crate) struct Args {
-    /// The day to show, YYYY-MM-DD [default: today]
+    /// The day to show, YYYY-MM-DD [default: today; a day past your data shows its last day]
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
     date: Option<NaiveDate>,
 }
@@ -49,7 +51,7 @@ pub(crate) fn run_bare(ctx: &Context) -> Result<()> {
 
 /// Prints the dashboard as text or JSON.
 pub(crate) fn show(ctx: &Context, store: &Store, member: &Member, date: NaiveDate) -> Result<()> {
-    let dashboard = build(store, member, date)?;
+    let dashboard = build(ctx, store, member, date)?;
     if ctx.json {
         // One write, not one per line (stdout is line-buffered): the
         // dashboard is meant to open instantly, even piped into a script.
@@ -61,12 +63,15 @@ pub(crate) fn show(ctx: &Context, store: &Store, member: &Member, date: NaiveDat
     }
 }
 
-/// Gathers the dashboard of `member` as of `date`.
-pub(crate) fn build(store: &Store, member: &Member, date: NaiveDate) -> Result<DashboardJson> {
+/// Gathers the dashboard of `member` as of `date` (the member's horizon
+/// when `date` is past it: later days are unknown, not idle).
+pub(crate) fn build(ctx: &Context, store: &Store, member: &Member, date: NaiveDate) -> Result<DashboardJson> {
+    let fresh = ctx.freshness(member, date);
     let score = store
         .latest_score(member.id, Some(date))?
         .ok_or_else(|| anyhow!("{} has no estimate on or before {date} yet: {IMPORT_HINT}", member.name))?;
     let day = score.date;
+    // Changes end at the day shown, which is never past the horizon.
     let change = ChangesJson {
         since_yesterday: store.change_over(member.id, 1, day)?,
         since_7_days: store.change_over(member.id, 7, day)?,
@@ -98,16 +103,23 @@ pub(crate) fn build(store: &Store, member: &Member, date: NaiveDate) -> Result<D
             _ => None,
         },
     };
-    let span = store.activity_span(member.id)?;
-    let (known, known_from) = match (span.last_export, span.last_event) {
-        (Some(export), _) => (Some(export), Some("export_date")),
-        (None, Some(event)) => (Some(event), Some("last_event")),
-        (None, None) => (None, None),
+    let official_comparison = match official {
+        Some(reading) => compare(ctx, store, member, reading.date, reading.total)?,
+        None => None,
     };
     let freshness = FreshnessJson {
-        activity_known_to: known,
-        known_from,
-        days_behind: known.map(|known| (day - known).num_days().max(0)),
+        activity_known_to: fresh.map(|f| f.horizon),
+        known_from: fresh.map(|f| match f.source {
+            HorizonSource::PushedScores => "pushed_scores",
+            HorizonSource::StoredActivity => "last_event",
+            HorizonSource::FileName | HorizonSource::NewestRow | HorizonSource::EntryTimes => "export_date",
+        }),
+        days_behind: fresh.map(|f| (date.min(ctx.today) - f.horizon).num_days().max(0)),
+        data_age_days: fresh.map(|f| f.data_age_days),
+        stale: fresh.is_some_and(|f| f.stale),
+        advice: fresh.filter(|f| f.stale).map(|f| {
+            format!("no data for {} days: import a newer export ({EXPORT_MENU_PATH})", f.data_age_days)
+        }),
     };
     Ok(DashboardJson {
         member: member.name.clone(),
@@ -117,6 +129,34 @@ pub(crate) fn build(store: &Store, member: &Member, date: NaiveDate) -> Result<D
         baseline,
         trend: TrendJson { from: trend_from, to: day, totals },
         official: official.map(ReadingJson::from),
+        official_comparison,
         freshness,
+        as_of: AsOfJson::of(fresh),
     })
+}
+
+/// The estimate of a reading's own day beside it: "estimate − official"
+/// compares like with like. A reading newer than the member's data is
+/// compared with the horizon's estimate, and says so.
+fn compare(
+    ctx: &Context,
+    store: &Store,
+    member: &Member,
+    reading_date: NaiveDate,
+    reading_total: f64,
+) -> Result<Option<ComparisonJson>> {
+    let Some(estimate) = store.latest_score(member.id, Some(reading_date))? else { return Ok(None) };
+    let after_horizon = member.horizon.is_some_and(|h| reading_date > h.day);
+    // A reading before the first scored day has no estimate of its own day.
+    if estimate.date != reading_date && !after_horizon {
+        return Ok(None);
+    }
+    Ok(Some(ComparisonJson {
+        reading_date,
+        estimate_date: estimate.date,
+        estimate_total: estimate.total,
+        difference: estimate.total - reading_total,
+        reading_after_horizon: after_horizon,
+        reading_age_days: (ctx.today - reading_date).num_days().max(0),
+    }))
 }

@@ -1,7 +1,7 @@
 //! `ssi explain`: every component's metric, value and points, and what would earn the missing points.
 
 use crate::context::{Context, IMPORT_HINT};
-use crate::output::{ExplainJson, print_json, print_text};
+use crate::output::{AsOfJson, ExplainJson, print_json, print_text};
 use crate::render;
 use crate::today::parse_date_arg;
 use anyhow::{Result, anyhow};
@@ -40,7 +40,8 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
             score.date
         ));
     }
-    let explanation = ExplainJson::of(&member.name, &score, args.pillar);
+    let as_of = AsOfJson::of(ctx.freshness(&member, date));
+    let explanation = ExplainJson::of(&member.name, &score, args.pillar, as_of);
     if ctx.json {
         print_json(&explanation)
     } else {

@@ -1,7 +1,9 @@
 //! `ssi history`: the daily estimate beside the official readings, as a table, CSV or JSON.
 
 use crate::context::{Context, UsageError};
-use crate::output::{EstimateJson, HistoryDayJson, HistoryJson, ReadingJson, print_json, print_text};
+use crate::output::{
+    AsOfJson, EstimateJson, HistoryDayJson, HistoryJson, ReadingJson, print_json, print_text,
+};
 use crate::render;
 use crate::today::parse_date_arg;
 use anyhow::Result;
@@ -57,7 +59,8 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
             official: row.official.as_ref().map(ReadingJson::from),
         })
         .collect();
-    let history = HistoryJson { member: member.name, from, to, days };
+    let as_of = AsOfJson::of(ctx.freshness(&member, to));
+    let history = HistoryJson { member: member.name, from, to, days, as_of };
     match (ctx.json, args.format) {
         (true, _) | (false, Format::Json) => print_json(&history),
         (false, Format::Csv) => render::history::write_csv(&history, std::io::stdout().lock()),

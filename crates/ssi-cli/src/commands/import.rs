@@ -9,7 +9,7 @@ use anyhow::{Result, anyhow};
 use chrono::{DateTime, NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
-use ssi_core::ProfileSnapshot;
+use ssi_core::{Horizon, ProfileSnapshot};
 use ssi_import::{ImportOptions, ImportReport};
 use ssi_store::{ImportFailure, ImportMeta, ImportOutcome, ImportTarget, Member, Store};
 use std::fmt::Write;
@@ -63,6 +63,9 @@ struct SummaryJson {
     member_created: bool,
     source: String,
     export_date: Option<NaiveDate>,
+    /// The last day the export covers and where that day comes from
+    /// (`file_name`, `newest_row` or `entry_times`).
+    horizon: Option<Horizon>,
     /// `imported` or `already_imported`.
     outcome: &'static str,
     already_imported_on: Option<DateTime<Utc>>,
@@ -110,9 +113,10 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
     let meta = ImportMeta {
         fingerprint: export.fingerprint().to_string(),
         source_name: source_name(path),
-        // Without a date in its name, the export is taken to describe the day its
-        // profile was read for (the entries' modification day, see ssi-import).
-        export_date: export.export_date().or(Some(profile.taken_on)),
+        // The export's horizon: the date in its name, else its newest row (or
+        // the entries' times where they agree with it), see ssi-import.
+        export_date: Some(profile.taken_on),
+        horizon_source: export.report().horizon.map(|h| h.source),
         // The report stored is the one the events leave behind (below).
         report: serde_json::Value::Null,
     };
@@ -139,7 +143,7 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
         }
     };
     let summary = summarise(&done.member, done.created, &meta, &done.outcome, export.report());
-    let dashboard = match dashboard::build(&store, &done.member, ctx.today) {
+    let dashboard = match dashboard::build(ctx, &store, &done.member, ctx.today) {
         Ok(d) => Some(d),
         Err(e) => {
             tracing::info!("no dashboard after import: {e:#}");
@@ -250,6 +254,7 @@ fn summarise(
         member_created: created,
         source: meta.source_name.clone(),
         export_date: meta.export_date,
+        horizon: report.horizon,
         outcome: outcome_name,
         already_imported_on: already,
         events_read: read,
@@ -297,7 +302,10 @@ fn summarise(
 
 fn render_summary(s: &SummaryJson, p: &Painter) -> String {
     let mut out = String::new();
-    let export_date = s.export_date.map_or_else(String::new, |d| format!(", exported {d}"));
+    let export_date = match s.horizon {
+        Some(h) => format!(", data up to {} (from {})", h.day, h.source.describe()),
+        None => s.export_date.map_or_else(String::new, |d| format!(", exported {d}")),
+    };
     let new_member = if s.member_created { " (new member)" } else { "" };
     if let Some(on) = s.already_imported_on {
         let _ = writeln!(

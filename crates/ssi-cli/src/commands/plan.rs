@@ -1,7 +1,7 @@
 //! `ssi plan`: a weekly change to your habits simulated forward from today's state, beside the habits alone, with the day each band threshold is reached.
 
 use crate::context::{Context, UsageError};
-use crate::output::{PlanJson, print_json, print_text};
+use crate::output::{AsOfJson, PlanJson, print_json, print_text};
 use crate::render;
 use anyhow::Result;
 use ssi_core::advice::plan::{MAX_PROJECTION_DAYS, MAX_UNITS_PER_WEEK};
@@ -109,9 +109,11 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
     let model = store.active_model()?;
     let profiles = store.profile_snapshots(member.id)?;
     let events = store.load_events(member.id)?;
-    let projection = project_plan(&model, &profiles, &events, ctx.today, &args.weekly_plan(), args.days)
+    // The plan starts from the last day the member's data covers.
+    let start = ctx.as_of(&member, ctx.today);
+    let projection = project_plan(&model, &profiles, &events, start, &args.weekly_plan(), args.days)
         .map_err(|e| plan_usage_error(&e))?;
-    let json = PlanJson::of(&member.name, &projection);
+    let json = PlanJson::of(&member.name, &projection, AsOfJson::of(ctx.freshness(&member, ctx.today)));
     if ctx.json { print_json(&json) } else { print_text(&render::plan::render(&json, &ctx.painter)) }
 }
 

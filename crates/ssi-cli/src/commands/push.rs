@@ -2,7 +2,7 @@
 
 use crate::config::env_text;
 use crate::context::{Context, UsageError};
-use crate::output::{print_json, print_text};
+use crate::output::{AsOfJson, print_json, print_text};
 use crate::today::parse_date_arg;
 use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
@@ -44,6 +44,9 @@ struct PushJson {
     readings_sent: usize,
     scores_stored: usize,
     readings_stored: usize,
+    /// The last day pushed (the member's horizon) and the data's age.
+    #[serde(flatten)]
+    as_of: AsOfJson,
 }
 
 /// Pushes the member's scores and readings.
@@ -105,6 +108,7 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
     }
     tracing::info!(%url, scores_stored, readings_stored, "pushed");
     if ctx.json {
+        let as_of = AsOfJson::of(ctx.freshness(&member, ctx.today));
         return print_json(&PushJson {
             member: member.name,
             server: base.to_string(),
@@ -113,10 +117,15 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
             readings_sent: readings.len(),
             scores_stored,
             readings_stored,
+            as_of,
         });
     }
+    let up_to = scores.last().map_or_else(String::new, |s| format!(", up to {}", s.date));
+    let age = ctx.freshness(&member, ctx.today).map_or_else(String::new, |f| {
+        if f.data_age_days > 0 { format!(" (your data is {})", f.age_phrase()) } else { String::new() }
+    });
     print_text(&format!(
-        "Pushed {scores_stored} daily score{} and {readings_stored} reading{} of {} to {base}.\n",
+        "Pushed {scores_stored} daily score{} and {readings_stored} reading{} of {} to {base}{up_to}{age}.\n",
         if scores_stored == 1 { "" } else { "s" },
         if readings_stored == 1 { "" } else { "s" },
         member.name

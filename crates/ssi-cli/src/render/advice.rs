@@ -18,6 +18,9 @@ pub(crate) fn render(a: &AdviseJson, painter: &Painter) -> String {
         "{}",
         painter.paint(STRONG, format!("Next best actions for {} on {}", a.member, a.date))
     );
+    if let Some(note) = super::as_of_note(&a.as_of) {
+        let _ = writeln!(out, "{}", painter.paint(DIM, note));
+    }
     let _ = writeln!(out);
     let weakest = Pillar::ALL.into_iter().find(|p| p.short_name() == a.weakest_pillar);
     let weakest_text = weakest.map_or_else(String::new, |p| {

@@ -1,9 +1,9 @@
 //! The dashboard as text: total and band, pillar bars, changes, trend, official reading, freshness.
 
 use super::{bar, maybe_signed, pad_right, points, signed_painted, sparkline};
-use crate::output::{DashboardJson, GroupJson, ReadingJson};
-use crate::term::{ACCENT, DIM, Painter, STRONG};
-use ssi_core::{Pillar, TOTAL_MAX};
+use crate::output::{ComparisonJson, DashboardJson, GroupJson, ReadingJson};
+use crate::term::{ACCENT, DIM, LOSS, Painter, STRONG};
+use ssi_core::{HorizonSource, Pillar, TOTAL_MAX};
 use std::fmt::Write;
 
 /// Width of a pillar bar: one cell per point.
@@ -20,12 +20,16 @@ pub(crate) fn render(d: &DashboardJson, painter: &Painter) -> String {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "  {} / {}  {}   {}",
+        "  {} / {}  {}{}   {}",
         painter.paint(STRONG, e.shown),
         TOTAL_MAX,
         e.band.label(),
+        as_of_text(d),
         painter.paint(DIM, format!("(unrounded {:.2}, model {})", e.total, e.model_version)),
     );
+    if let Some(advice) = &d.freshness.advice {
+        let _ = writeln!(out, "  {}", painter.paint(LOSS, format!("Stale: {advice}.")));
+    }
     let _ = writeln!(out);
     let label_width = Pillar::ALL.iter().map(|p| p.label().chars().count()).max().unwrap_or(0);
     for pillar in Pillar::ALL {
@@ -82,7 +86,7 @@ pub(crate) fn render(d: &DashboardJson, painter: &Painter) -> String {
     let _ = writeln!(out);
 
     match &d.official {
-        Some(r) => render_official(&mut out, r, e.total, painter),
+        Some(r) => render_official(&mut out, r, d.official_comparison.as_ref(), painter),
         None => {
             let _ = writeln!(
                 out,
@@ -110,7 +114,38 @@ fn pairs(days: &[Option<f64>]) -> Vec<Option<f64>> {
         .collect()
 }
 
-fn render_official(out: &mut String, r: &ReadingJson, estimate_total: f64, painter: &Painter) {
+/// " · as of 2026-11-20 (your export, 15 days old)".
+fn as_of_text(d: &DashboardJson) -> String {
+    let (Some(as_of), Some(age)) = (d.as_of.as_of, d.as_of.data_age_days) else { return String::new() };
+    let whose = match d.freshness.known_from {
+        Some("pushed_scores") => "your last push",
+        Some("last_event") => "your last activity",
+        _ => "your export",
+    };
+    let age = if age == 0 { "up to date".to_string() } else { ssi_core::freshness::age_phrase(age) };
+    format!(" · as of {as_of} ({whose}, {age})")
+}
+
+fn render_official(
+    out: &mut String,
+    r: &ReadingJson,
+    comparison: Option<&ComparisonJson>,
+    painter: &Painter,
+) {
+    let compared = match comparison {
+        Some(c) if c.reading_after_horizon => format!(
+            "estimate of {}, your data's last day, - official: {}; reading {}",
+            c.estimate_date,
+            super::signed(c.difference),
+            ssi_core::freshness::age_phrase(c.reading_age_days)
+        ),
+        Some(c) => format!(
+            "estimate that day - official: {}; reading {}",
+            super::signed(c.difference),
+            ssi_core::freshness::age_phrase(c.reading_age_days)
+        ),
+        None => "no estimate of that day to compare".to_string(),
+    };
     let _ = writeln!(
         out,
         "  LinkedIn's own SSI on {}: {} / {}  {}   {}",
@@ -118,7 +153,7 @@ fn render_official(out: &mut String, r: &ReadingJson, estimate_total: f64, paint
         painter.paint(STRONG, r.shown),
         TOTAL_MAX,
         r.band.label(),
-        painter.paint(DIM, format!("(estimate - official: {})", super::signed(estimate_total - r.total))),
+        painter.paint(DIM, format!("({compared})")),
     );
     let pillars: Vec<String> = [
         ("brand", r.pillars.brand),
@@ -156,15 +191,17 @@ fn freshness_line(d: &DashboardJson) -> String {
     let Some(known) = d.freshness.activity_known_to else {
         return "No export imported yet: run `ssi import PATH` to score your activity.".to_string();
     };
-    let what = match d.freshness.known_from {
-        Some("last_event") => "the last activity imported",
+    let what = match (d.freshness.known_from, d.as_of.horizon_source) {
+        (Some("last_event"), _) => "the last activity imported",
+        (Some("pushed_scores"), _) => "the last score pushed",
+        (_, Some(HorizonSource::NewestRow)) => "the export's newest row",
+        (_, Some(HorizonSource::EntryTimes)) => "the export's entry times",
         _ => "the export's date",
     };
-    match d.freshness.days_behind {
-        Some(behind) if behind > 0 => format!(
-            "Activity known up to {known}, {what} ({behind} day{} before {}); import a newer export to update.",
-            if behind == 1 { "" } else { "s" },
-            d.date
+    match d.freshness.data_age_days {
+        Some(age) if age > 0 => format!(
+            "Activity known up to {known}, {what} ({}); import a newer export to update.",
+            ssi_core::freshness::age_phrase(age)
         ),
         _ => format!("Activity known up to {known}, {what}; import a newer export to update."),
     }
@@ -174,7 +211,8 @@ fn freshness_line(d: &DashboardJson) -> String {
 mod tests {
     use super::*;
     use crate::output::{
-        BaselineJson, BaselinePointJson, ChangesJson, EstimateJson, FreshnessJson, TrendJson,
+        AsOfJson, BaselineJson, BaselinePointJson, ChangesJson, ComparisonJson, EstimateJson, FreshnessJson,
+        TrendJson,
     };
     use chrono::NaiveDate;
     use ssi_core::{OfficialReading, PillarScores, ReadingSource};
@@ -209,10 +247,28 @@ mod tests {
                 totals: vec![Some(18.0), None, Some(19.0), Some(19.7)],
             },
             official: Some((&reading).into()),
+            official_comparison: Some(ComparisonJson {
+                reading_date: day(18),
+                estimate_date: day(18),
+                estimate_total: 21.0,
+                difference: 1.3,
+                reading_after_horizon: false,
+                reading_age_days: 5,
+            }),
             freshness: FreshnessJson {
                 activity_known_to: Some(day(18)),
                 known_from: Some("export_date"),
                 days_behind: Some(2),
+                data_age_days: Some(5),
+                stale: false,
+                advice: None,
+            },
+            as_of: AsOfJson {
+                as_of: Some(day(18)),
+                data_age_days: Some(5),
+                stale: false,
+                horizon: Some(day(18)),
+                horizon_source: Some(HorizonSource::FileName),
             },
         }
     }
@@ -221,16 +277,16 @@ mod tests {
     fn the_dashboard_shows_every_part_in_plain_text() {
         let text = render(&sample(), &Painter::plain());
         assert!(text.contains("SSI estimate for Ada Lovelace on 2026-11-20"), "{text}");
-        assert!(text.contains("  20 / 100  beginner"), "{text}");
+        assert!(text.contains("  20 / 100  beginner · as of 2026-11-18 (your export, 5 days old)"), "{text}");
+        assert!(text.contains("(estimate that day - official: +1.3; reading 5 days old)"), "{text}");
+        assert!(!text.contains("Stale"), "{text}");
         assert!(text.contains("Establish your professional brand  13.12 / 25  █████████████▏"), "{text}");
         assert!(text.contains("since yesterday +0.4 · 7 days -1.0 · 30 days n/a"), "{text}");
         assert!(text.contains("estimate +4.7 since 2026-11-01, the first day scored (15)"), "{text}");
         assert!(text.contains("Last 4 days    ▁▃  18–20"), "{text}");
         assert!(text.contains("LinkedIn's own SSI on 2026-11-18: 20 / 100"), "{text}");
         assert!(text.contains("industry rank top 75% (average 31.0) · network rank top 81%"), "{text}");
-        assert!(
-            text.contains("Activity known up to 2026-11-18, the export's date (2 days before 2026-11-20)")
-        );
+        assert!(text.contains("Activity known up to 2026-11-18, the export's date (5 days old)"));
         assert!(!text.contains('\u{1b}'), "no escape codes without colours");
     }
 
@@ -241,16 +297,45 @@ mod tests {
             activity_known_to: Some(day(19)),
             known_from: Some("last_event"),
             days_behind: Some(1),
+            data_age_days: Some(1),
+            stale: false,
+            advice: None,
         };
         let text = render(&d, &Painter::plain());
         assert!(
-            text.contains(
-                "Activity known up to 2026-11-19, the last activity imported (1 day before 2026-11-20)"
-            ),
+            text.contains("Activity known up to 2026-11-19, the last activity imported (1 day old)"),
             "{text}"
         );
-        d.freshness = FreshnessJson { activity_known_to: None, known_from: None, days_behind: None };
+        d.freshness = FreshnessJson {
+            activity_known_to: None,
+            known_from: None,
+            days_behind: None,
+            data_age_days: None,
+            stale: false,
+            advice: None,
+        };
         assert!(render(&d, &Painter::plain()).contains("No export imported yet"));
+    }
+
+    #[test]
+    fn stale_data_and_a_reading_past_the_horizon_say_so() {
+        let mut d = sample();
+        d.freshness.advice = Some("no data for 40 days: import a newer export (Settings → …)".into());
+        d.official_comparison = Some(ComparisonJson {
+            reading_date: day(25),
+            estimate_date: day(18),
+            estimate_total: 21.0,
+            difference: -2.5,
+            reading_after_horizon: true,
+            reading_age_days: 0,
+        });
+        let text = render(&d, &Painter::plain());
+        assert!(text.contains("Stale: no data for 40 days: import a newer export"), "{text}");
+        assert!(
+            text.contains(
+                "estimate of 2026-11-18, your data's last day, - official: -2.5; reading from today"
+            )
+        );
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub(crate) fn render(x: &ExplainJson, painter: &Painter) -> String {
     };
     let _ = writeln!(out, "{}", painter.paint(STRONG, format!("Why {} on {}? {scope}", x.member, e.date)));
     let _ = writeln!(out, "{}", painter.paint(DIM, format!("Biggest gap first; model {}.", e.model_version)));
+    if let Some(note) = super::as_of_note(&x.as_of) {
+        let _ = writeln!(out, "{}", painter.paint(DIM, note));
+    }
     for (n, c) in x.components.iter().enumerate() {
         let _ = writeln!(out);
         let pillar_label = c.pillar.parse::<Pillar>().map(Pillar::label).unwrap_or(c.pillar);

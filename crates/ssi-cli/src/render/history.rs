@@ -38,6 +38,9 @@ pub(crate) fn table(h: &HistoryJson, painter: &Painter) -> String {
         "{}",
         painter.paint(STRONG, format!("SSI history of {} from {} to {}", h.member, h.from, h.to))
     );
+    if let Some(note) = super::as_of_note(&h.as_of).filter(|_| h.as_of.as_of.is_some_and(|d| d < h.to)) {
+        let _ = writeln!(out, "{}", painter.paint(DIM, note));
+    }
     if h.days.is_empty() {
         let _ = writeln!(out, "{}", painter.paint(DIM, "No day in this period is scored or has a reading."));
         return out;
@@ -137,6 +140,13 @@ mod tests {
                 },
                 HistoryDayJson { date: d2, estimate: None, official: Some((&reading).into()) },
             ],
+            as_of: crate::output::AsOfJson {
+                as_of: Some(d2),
+                data_age_days: Some(0),
+                stale: false,
+                horizon: Some(d2),
+                horizon_source: Some(ssi_core::HorizonSource::FileName),
+            },
         }
     }
 

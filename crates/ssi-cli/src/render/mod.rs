@@ -20,6 +20,20 @@ const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'
 /// Sparkline levels, lowest first.
 const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
+/// "From 2026-11-20, the last day your data covers (15 days old); later days are
+/// unknown." for a command that answers for the horizon instead of today;
+/// `None` when the data is today's.
+pub(crate) fn as_of_note(as_of: &crate::output::AsOfJson) -> Option<String> {
+    let (day, age) = (as_of.as_of?, as_of.data_age_days?);
+    (age > 0).then(|| {
+        let stale = if as_of.stale { " Import a newer export to update it." } else { "" };
+        format!(
+            "From {day}, the last day your data covers ({}); later days are unknown.{stale}",
+            ssi_core::freshness::age_phrase(age)
+        )
+    })
+}
+
 /// A horizontal bar of `width` cells showing `value` out of `max`, with eighth-cell precision.
 pub(crate) fn bar(value: f64, max: f64, width: usize) -> String {
     let share = if max > 0.0 && value.is_finite() { (value / max).clamp(0.0, 1.0) } else { 0.0 };

@@ -33,6 +33,9 @@ pub(crate) fn render(p: &PlanJson, painter: &Painter) -> String {
             )
         )
     );
+    if let Some(note) = super::as_of_note(&p.as_of) {
+        let _ = writeln!(out, "{}", painter.paint(DIM, note));
+    }
     let _ = writeln!(out);
     let indent = " ".repeat(15);
     let habits = if p.habits_continue {

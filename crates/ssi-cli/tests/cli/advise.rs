@@ -1,7 +1,7 @@
 //! `ssi advise`: ranked next best actions with their gains and effort, the summary and the mistake warnings, as text and JSON.
 
 use crate::support::{MEMBER, TODAY, TestEnv};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// The weekly actions and the one-off profile section the library ranks.
 const ACTIONS: [&str; 11] = [
@@ -111,19 +111,28 @@ fn warnings_come_with_their_evidence() {
     assert_eq!(gap["evidence"]["gap_from"], "2026-06-21");
     assert_eq!(gap["evidence"]["longest_gap_days"], 74);
 
-    // Two months later without new data, the silence itself is the most severe warning.
+    // Two months later without new data, the advice is the same: the days
+    // since the export are unknown, not silent, so no "nothing from you"
+    // warning, and the advice says which day it starts from.
     let output = env.ssi().env("SSI_TODAY", "2027-01-31").args(["advise", "--json"]).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let later: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let silence = &later["warnings"][0];
-    assert_eq!(silence["kind"], "long_silence");
-    assert_eq!(silence["severity"], "critical");
-    assert_eq!(silence["evidence"]["last_active_on"], "2026-11-20");
-    assert_eq!(silence["evidence"]["silent_days"], 72);
+    assert_eq!(later["warnings"], json["warnings"]);
+    assert_eq!(later["actions"], json["actions"]);
+    assert_eq!(later["date"], TODAY);
+    assert_eq!(
+        (&later["as_of"], &later["data_age_days"], &later["stale"]),
+        (&json!(TODAY), &json!(72), &json!(true))
+    );
     let text = env.ssi().env("SSI_TODAY", "2027-01-31").arg("advise").output().unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
-    assert!(text.contains("  critical  Nothing from you since 2026-11-20: 72 days."), "{text}");
-    assert!(text.contains("last active on 2026-11-20"), "{text}");
+    assert!(!text.contains("Nothing from you since"), "{text}");
+    assert!(
+        text.contains(
+            "From 2026-11-20, the last day your data covers (72 days old); later days are unknown."
+        ),
+        "{text}"
+    );
 }
 
 #[test]

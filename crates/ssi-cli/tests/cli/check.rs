@@ -59,33 +59,42 @@ fn a_floor_that_fires_prints_one_line_on_stdout_and_exits_1() {
 }
 
 #[test]
-fn a_drop_fires_once_the_estimate_has_decayed() {
+fn stale_data_is_its_own_reason_and_never_a_drop() {
     let env = TestEnv::new().imported();
-    // Seven weeks without new activity: the estimate has fallen from its high.
+    // Seven weeks after the export, with no newer one: the days since are
+    // unknown, not idle. Version 1 scored them as decay and fired here.
     let today = Some("2027-01-10");
-    let fired = run(&env, today, &["--drop", "3", "--days", "30", "--json"]);
-    assert_eq!(fired.status.code(), Some(1), "{}", text(&fired.stderr));
-    let json: Value = serde_json::from_slice(&fired.stdout).unwrap();
-    assert_eq!(json["ok"], false);
-    assert_eq!(json["date"], "2027-01-10", "the days up to today are scored first");
-    assert_eq!(json["rule"]["drop"], serde_json::json!({ "points": 3.0, "days": 30 }));
-    let reason = &json["reasons"][0];
-    assert_eq!(reason["type"], "drop");
-    assert_eq!(reason["days"], 30);
-    let from_date = reason["from_date"].as_str().unwrap();
-    assert!(("2026-12-11".."2027-01-10").contains(&from_date), "{reason}");
-    let lost = reason["points"].as_f64().unwrap();
-    assert!(lost >= 3.0, "{reason}");
-    let value = json["value"].as_f64().unwrap();
-    assert!((reason["from_value"].as_f64().unwrap() - value - lost).abs() < 1e-9, "{reason}");
-    assert!(json["reason"].as_str().unwrap().starts_with("Ada Lovelace: SSI fell "), "{json}");
+    let calm = run(&env, today, &["--drop", "3", "--days", "30", "--json"]);
+    assert_eq!(calm.status.code(), Some(0), "{}", text(&calm.stdout));
+    let json: Value = serde_json::from_slice(&calm.stdout).unwrap();
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["date"], "2026-11-20", "judged at the horizon, the export's date");
+    assert_eq!(json["as_of"], "2026-11-20");
+    assert_eq!(json["data_age_days"], 51);
+    assert_eq!(json["stale"], true);
+    assert_eq!(json["horizon_source"], "file_name");
 
-    // Both conditions at once join in one line.
-    let both = run(&env, today, &["--below", "50", "--drop", "3", "--days", "30"]);
+    // --max-age reports the staleness on its own: one line, exit 1.
+    let stale = run(&env, today, &["--max-age", "14"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert_eq!(
+        text(&stale.stdout),
+        "Ada Lovelace: data is 51 days old (last day 2026-11-20), more than --max-age 14: import a newer export \
+         (Settings → Data privacy → Get a copy of your data)\n"
+    );
+    assert_eq!(text(&stale.stderr), "");
+    // Within the age allowed it is quiet.
+    assert_eq!(run(&env, today, &["--max-age", "60"]).status.code(), Some(0));
+
+    // Staleness and a floor at once: one line, staleness first.
+    let both = run(&env, today, &["--below", "50", "--max-age", "14", "--json"]);
     assert_eq!(both.status.code(), Some(1));
-    let line = text(&both.stdout);
-    assert_eq!(line.lines().count(), 1, "{line}");
-    assert!(line.contains(" is below 50; SSI fell "), "{line}");
+    let json: Value = serde_json::from_slice(&both.stdout).unwrap();
+    let line = json["reason"].as_str().unwrap();
+    assert!(line.starts_with("Ada Lovelace: data is 51 days old"), "{line}");
+    assert!(line.ends_with("; SSI 23.5 on 2026-11-20 is below 50"), "{line}");
+    assert_eq!(json["rule"]["max_age_days"], 14);
+    assert_eq!(json["reasons"][0]["type"], "below", "the rule's own reasons stay typed");
 
     // A drop looked for over a window with no higher day does not fire.
     let calm = run(&env, None, &["--drop", "3", "--days", "1"]);
@@ -98,7 +107,7 @@ fn a_rule_is_required_and_checked() {
     let stderr = env.fails(&["check"], 2);
     assert_eq!(
         stderr,
-        "error: give a rule to check: --below N, or --drop N --days D (or both); see `ssi check --help`\n"
+        "error: give a rule to check: --below N, --drop N --days D, or --max-age DAYS (or several); see `ssi check --help`\n"
     );
     let stderr = env.fails(&["check", "--drop", "5"], 2);
     assert!(stderr.contains("--days"), "{stderr}");

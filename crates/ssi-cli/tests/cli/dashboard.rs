@@ -87,15 +87,45 @@ fn a_date_shows_that_day_and_later_days_say_the_data_is_behind() {
         "a month of activity moves the estimate"
     );
 
-    // Five days after the export: scores go on (activity decays), and the dashboard says how stale the data is.
+    // Five days after the export: the dashboard answers for the export's day,
+    // with the same figures, and says how old the data is.
+    let on_the_day = env.json(&["dashboard"]);
+    let later = env.ssi().args(["dashboard", "--json"]).env("SSI_TODAY", "2026-11-25").output().unwrap();
+    let later: serde_json::Value = serde_json::from_slice(&later.stdout).unwrap();
+    assert_eq!(later["estimate"], on_the_day["estimate"]);
+    assert_eq!(later["change"], on_the_day["change"], "changes end at the horizon");
+    assert_eq!(
+        (&later["as_of"], &later["data_age_days"]),
+        (&serde_json::json!("2026-11-20"), &serde_json::json!(5))
+    );
+    assert_eq!(later["stale"], false);
     let later = env.ssi().args(["dashboard"]).env("SSI_TODAY", "2026-11-25").output().unwrap();
     let text = String::from_utf8(later.stdout).unwrap();
+    assert!(text.contains("beginner · as of 2026-11-20 (your export, 5 days old)"), "{text}");
     assert!(
         text.contains(
-            "Activity known up to 2026-11-20, the export's date (5 days before 2026-11-25); import a newer export to update."
+            "Activity known up to 2026-11-20, the export's date (5 days old); import a newer export to update."
         ),
         "{text}"
     );
+    assert!(!text.contains("Stale"), "{text}");
+    // Forty days on, the data is stale: the dashboard says what to do.
+    let stale = env.ssi().args(["dashboard"]).env("SSI_TODAY", "2026-12-30").output().unwrap();
+    let text = String::from_utf8(stale.stdout).unwrap();
+    assert!(
+        text.contains(
+            "Stale: no data for 40 days: import a newer export (Settings → Data privacy → Get a copy of your data)."
+        ),
+        "{text}"
+    );
+    // The threshold is a setting.
+    let relaxed = env
+        .ssi()
+        .args(["dashboard"])
+        .env("SSI_TODAY", "2026-12-30")
+        .env("SSI_STALE_AFTER_DAYS", "60")
+        .output();
+    assert!(!String::from_utf8(relaxed.unwrap().stdout).unwrap().contains("Stale"));
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod dashboard;
 mod errors;
 mod explain;
 mod history;
+mod horizon;
 mod impact;
 mod import;
 mod member;

@@ -85,7 +85,7 @@ fn push_sends_scores_and_readings_with_the_token() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
-        format!("Pushed 3 daily scores and 1 reading of Ada Lovelace to {url}.\n")
+        format!("Pushed 3 daily scores and 1 reading of Ada Lovelace to {url}, up to 2026-11-20.\n")
     );
     let received = server.join().unwrap();
     assert_eq!(received.len(), 1);

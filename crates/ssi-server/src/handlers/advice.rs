@@ -67,6 +67,11 @@ pub fn advice_for(
     }))
 }
 
+/// The day advice asked for `day` starts from: the member's horizon when that is earlier.
+pub fn as_of(member: &ssi_store::Member, day: NaiveDate) -> NaiveDate {
+    member.horizon.map_or(day, |h| day.min(h.day))
+}
+
 fn no_activity() -> ApiError {
     ApiError::NotFound(
         "the server holds no activity of this member: upload their LinkedIn export \
@@ -79,19 +84,21 @@ fn no_activity() -> ApiError {
 /// warnings take about 8 KiB).
 const ADVICE_SIZE_HINT: usize = 12 * 1024;
 
-/// The member's [`AdviceView`] on `today` at database `version`: from the answer cache, or
-/// computed on the blocking pool and cached. `None` when the server holds no activity of the
-/// member. The caller has checked the access to `member`.
+/// The member's [`AdviceView`] asked for on `asked` (it starts at the member's horizon when
+/// that is earlier) at database `version`: from the answer cache, or computed on the
+/// blocking pool and cached. `None` when the server holds no activity of the member. The
+/// caller has checked the access to `member`.
 pub async fn advice_view(
     state: &AppState,
     version: i64,
     member: Member,
-    today: NaiveDate,
+    asked: NaiveDate,
 ) -> Result<Option<AdviceView>, ApiError> {
-    let key = AnswerKey::Advice { member: member.id, date: today };
+    let key = AnswerKey::Advice { member: member.id, date: asked };
     if let Some(answer) = state.caches.answer(version, &key) {
         return serde_json::from_slice(&answer.body).map(Some).map_err(ApiError::internal);
     }
+    let today = as_of(&member, asked);
     let id = member.id;
     let metrics = state.metrics.clone();
     let computed = state
@@ -121,8 +128,8 @@ pub async fn get(
     Path(id): Path<i64>,
     Query(query): Query<DateQuery>,
 ) -> Result<JsonBody, ApiError> {
-    let today = query.date.unwrap_or_else(|| state.today());
-    let key = AnswerKey::Advice { member: MemberId(id), date: today };
+    let asked = state.day_asked(query.date)?;
+    let key = AnswerKey::Advice { member: MemberId(id), date: asked };
     if let Some(answer) = state.caches.answer(version, &key)
         && let Some(member) = &answer.member
     {
@@ -130,6 +137,8 @@ pub async fn get(
         return Ok(JsonBody(answer.body));
     }
     let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    // Advice starts at the last day the member's data covers (later days are unknown).
+    let today = as_of(&member, asked);
     let id = member.id;
     let metrics = state.metrics.clone();
     let computed = state
@@ -184,7 +193,7 @@ pub async fn plan(
 ) -> Result<axum::Json<PlanView>, ApiError> {
     let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
     let (plan, days) = parse_plan(body, query.days)?;
-    let today = state.today();
+    let today = as_of(&member, state.today());
     let projection = state
         .db(move |store| {
             Ok(load_activity(store, member.id)?

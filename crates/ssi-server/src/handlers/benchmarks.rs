@@ -17,7 +17,7 @@ pub async fn get(
     Query(query): Query<DateQuery>,
 ) -> Result<axum::Json<BenchmarkView>, ApiError> {
     let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
-    let date = query.date.unwrap_or_else(|| state.today());
+    let date = state.day_asked(query.date)?;
     let member_id = member.id;
     let (score, industry, team, reading) = state
         .db(move |store| {
@@ -29,10 +29,12 @@ pub async fn get(
             ))
         })
         .await?;
+    let freshness = super::scores::freshness_of(&state, &member, query.date);
     Ok(axum::Json(BenchmarkView {
+        freshness: freshness.clone(),
         member: member.id.0,
         date,
-        score: score.as_ref().map(|s| ScoreView::new(member.id.0, s)),
+        score: score.as_ref().map(|s| ScoreView::new(member.id.0, s).with_freshness(freshness.clone())),
         industry_name: member.industry,
         industry: industry.map(Standing::from),
         team: team.map(Standing::from),

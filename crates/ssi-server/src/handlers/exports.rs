@@ -210,28 +210,37 @@ pub fn import(
     today: NaiveDate,
 ) -> Result<(ImportResult, u64), String> {
     let key = store.pseudonym_key().map_err(store_message)?;
-    let mut export = open_export(path, ImportOptions::new(key)).map_err(|e| import_message(&e))?;
-    let profile = export.profile().map_err(|e| import_message(&e))?;
+    let mut export =
+        open_export(path, ImportOptions::new(key)).map_err(|e| import_message(&e, path, name))?;
+    let profile = export.profile().map_err(|e| import_message(&e, path, name))?;
     let report = serde_json::to_value(export.report()).map_err(|e| e.to_string())?;
     let meta = ImportMeta {
         fingerprint: export.fingerprint().to_string(),
         source_name: name.to_string(),
-        export_date: export.export_date(),
+        // The export's horizon: its name's date, else its newest row (ssi-import).
+        export_date: Some(profile.taken_on),
+        horizon_source: export.report().horizon.map(|h| h.source),
         report,
     };
     stage("storing events and re-scoring");
     let outcome =
         store.import_export(member, &meta, Some(&profile), export.events(), today).map_err(|e| match e {
-            ImportFailure::Source(e) => import_message(&e),
+            ImportFailure::Source(e) => import_message(&e, path, name),
             ImportFailure::Store(e) => store_message(e),
         })?;
     Ok((outcome.into(), export.report().total_skipped()))
 }
 
 /// The member-facing message of an export that cannot be read (names file, line and
-/// column, never values).
-fn import_message(error: &ImportError) -> String {
-    format!("the export could not be read: {error}")
+/// column, never values). The importer names the file it read, which on the server is the
+/// spooled copy: the member sees the name they uploaded, never a server path.
+fn import_message(error: &ImportError, path: &FsPath, name: &str) -> String {
+    let text = error.to_string().replace(&path.display().to_string(), name);
+    let text = match path.parent() {
+        Some(folder) => text.replace(&format!("{}/", folder.display()), ""),
+        None => text,
+    };
+    format!("the export could not be read: {text}")
 }
 
 #[cfg(test)]

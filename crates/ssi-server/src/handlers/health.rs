@@ -19,6 +19,10 @@ pub async fn ready(State(state): State<AppState>) -> Result<axum::Json<Health>, 
     if state.shutdown.is_cancelled() {
         return Err(ApiError::Unavailable("shutting down".into()));
     }
+    // Uploads are spooled there: without it every upload would fail.
+    if state.config.upload_dir.as_ref().is_some_and(|folder| !folder.is_dir()) {
+        return Err(ApiError::Unavailable("the upload folder is missing".into()));
+    }
     state
         .db(|store| store.schema_version())
         .await

@@ -17,11 +17,11 @@ use crate::web::{
     MemberRef, MoverContext, RowContext, ScoreContext, TOP_ACTIONS, TeamContext, TeamRef, ViewerContext,
     WarningContext, one_decimal, signed,
 };
-use crate::wire::DateQuery;
+use crate::wire::{DateQuery, FreshnessView};
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use chrono::Days;
+use chrono::{Days, NaiveDate};
 use ssi_core::{Band, Pillar, PillarScores};
 use ssi_store::{LeaderboardRow, MemberId, Role, TeamId};
 
@@ -80,9 +80,14 @@ pub async fn index(State(state): State<AppState>, PageViewer(viewer): PageViewer
     state.templates.page(StatusCode::OK, "index.html", IndexContext { viewer: Some(&context), teams })
 }
 
-fn row_context(row: &LeaderboardRow, link: bool) -> RowContext {
+fn row_context(row: &LeaderboardRow, link: bool, on: NaiveDate, stale_after_days: u32) -> RowContext {
     let pillars = row.score.pillars;
+    let age = row.horizon.map(|h| (on - h.day).num_days());
     RowContext {
+        stale_note: match age {
+            Some(age) if age > i64::from(stale_after_days) => format!("no data for {age} days"),
+            _ => String::new(),
+        },
         rank: row.rank,
         member: row.member.0,
         name: row.name.clone(),
@@ -125,15 +130,23 @@ pub async fn team(
         Ok(team) => team,
         Err(e) => return error(&state, &context, e),
     };
-    let date = query.date.unwrap_or_else(|| state.today());
+    let date = match state.day_asked(query.date) {
+        Ok(date) => date,
+        Err(e) => return error(&state, &context, e),
+    };
     let threshold = state.config.below_threshold;
+    let stale_after_days = state.config.stale_after_days;
     let manages = principal.manages_team(team.id);
     let team_id: TeamId = team.id;
     let loaded = state
         .db(move |store| {
             let rows = store.team_leaderboard(team_id, date)?;
             let industry = team_industry_average(store, team_id, date)?;
-            let summary = if manages { Some(store.team_summary(team_id, date, threshold)?) } else { None };
+            let summary = if manages {
+                Some(store.team_summary(team_id, date, threshold, stale_after_days)?)
+            } else {
+                None
+            };
             Ok((rows, industry, summary))
         })
         .await;
@@ -161,9 +174,10 @@ pub async fn team(
         let industry_label = industry.as_ref().map_or_else(String::new, |i| format!("{} average", i.name));
         chart::pillar_bars("team-pillars", &avg, "team average", comparison.as_ref(), &industry_label)
     });
-    let (below, movers, unscored) = match &summary {
+    let (below, stale, movers, unscored) = match &summary {
         Some(summary) => (
-            summary.below.iter().map(|r| row_context(r, true)).collect(),
+            summary.below.iter().map(|r| row_context(r, true, date, stale_after_days)).collect(),
+            summary.stale.iter().map(|r| row_context(r, true, date, stale_after_days)).collect(),
             summary
                 .movers_7d
                 .iter()
@@ -171,7 +185,7 @@ pub async fn team(
                 .collect(),
             summary.unscored.iter().map(|m| m.name.clone()).collect(),
         ),
-        None => (Vec::new(), Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
     };
     let page = TeamContext {
         viewer: Some(&context),
@@ -179,7 +193,7 @@ pub async fn team(
         date: date.to_string(),
         average_total: (scored > 0)
             .then(|| one_decimal(rows.iter().map(|r| r.score.total).sum::<f64>() / scored as f64)),
-        rows: rows.iter().map(|r| row_context(r, readable(r.member))).collect(),
+        rows: rows.iter().map(|r| row_context(r, readable(r.member), date, stale_after_days)).collect(),
         pillar_chart,
         industry: industry.map(|i| IndustryContext {
             name: i.name,
@@ -189,6 +203,7 @@ pub async fn team(
         band_chart: chart::band_distribution(&counts),
         threshold: one_decimal(threshold),
         below,
+        stale,
         movers,
         unscored,
     };
@@ -224,7 +239,10 @@ pub async fn member(
         Ok(member) => member,
         Err(e) => return error(&state, &context, e),
     };
-    let from = today.checked_sub_days(Days::new(HISTORY_DAYS));
+    let freshness = super::scores::freshness_of(&state, &member, None);
+    // The chart ends at the member's horizon, and advice starts there: later days are unknown.
+    let shown_to = super::advice::as_of(&member, today);
+    let from = shown_to.checked_sub_days(Days::new(HISTORY_DAYS));
     let (member_id, team_id) = (member.id, member.team);
     let loaded = state
         .db(move |store| {
@@ -258,26 +276,11 @@ pub async fn member(
     if let Some(p) = industry {
         benchmarks.push(BenchmarkLine {
             group: format!("Industry ({}) on this server", member.industry.clone().unwrap_or_default()),
-            text: format!(
-                "Top {}% · rank {} of {} · average {}",
-                p.top_percent,
-                p.rank,
-                p.group_size,
-                one_decimal(p.group_average)
-            ),
+            text: standing_text(&p),
         });
     }
     if let Some(p) = team_standing {
-        benchmarks.push(BenchmarkLine {
-            group: "Team".into(),
-            text: format!(
-                "Top {}% · rank {} of {} · average {}",
-                p.top_percent,
-                p.rank,
-                p.group_size,
-                one_decimal(p.group_average)
-            ),
-        });
+        benchmarks.push(BenchmarkLine { group: "Team".into(), text: standing_text(&p) });
     }
     if let Some(r) = &reading {
         let mut parts = vec![format!("SSI {}", one_decimal(r.total))];
@@ -299,6 +302,14 @@ pub async fn member(
             date: s.date.to_string(),
             model_version: s.model_version.clone(),
             weakest: s.pillars.weakest().label().to_string(),
+            as_of: as_of_text(&freshness, s.date),
+            stale_message: freshness.stale.then(|| {
+                format!(
+                    "No data for {} days: upload a newer LinkedIn export ({}).",
+                    freshness.data_age_days.unwrap_or_default(),
+                    ssi_core::freshness::EXPORT_MENU_PATH
+                )
+            }),
         }),
         pillar_chart: score.as_ref().map(|s| {
             let official = reading.as_ref().map(|r| r.pillars);
@@ -351,6 +362,36 @@ pub async fn member(
 /// An HTML page already rendered (possibly shared with the answer cache).
 fn html(body: axum::body::Bytes) -> Response {
     (StatusCode::OK, Html(body)).into_response()
+}
+
+/// "Top 12% · rank 3 of 25 · average 41.0"; the only scored member of a group is not
+/// "Top 100%" of it, just alone in it.
+fn standing_text(p: &ssi_store::Percentile) -> String {
+    if p.group_size <= 1 {
+        return "the only scored member so far".to_string();
+    }
+    format!(
+        "Top {}% · rank {} of {} · average {}",
+        p.top_percent,
+        p.rank,
+        p.group_size,
+        one_decimal(p.group_average)
+    )
+}
+
+/// "as of 2026-11-20 (export, 15 days old)".
+fn as_of_text(freshness: &FreshnessView, scored: NaiveDate) -> String {
+    let day = freshness.as_of.unwrap_or(scored);
+    let whose = match freshness.horizon_source.as_deref() {
+        Some("pushed_scores") => "last push",
+        Some("stored_activity") => "last activity",
+        _ => "export",
+    };
+    match freshness.data_age_days {
+        Some(0) => format!("as of {day} ({whose}, up to date)"),
+        Some(age) => format!("as of {day} ({whose}, {})", ssi_core::freshness::age_phrase(age)),
+        None => format!("as of {day}"),
+    }
 }
 
 /// `GET /assets/style.css`: the dashboard's stylesheet (public, cacheable).

@@ -19,11 +19,13 @@ pub const MAX_PUSHED_DAYS: usize = 3660;
 pub async fn create(
     State(state): State<AppState>,
     principal: Principal,
-    Json(body): Json<PushRequest>,
+    body: Result<Json<PushRequest>, ApiError>,
 ) -> Result<axum::Json<PushResponse>, ApiError> {
+    // Who may push is decided before the body is read: a manager's malformed push is a 403.
     let member = principal.member().ok_or_else(|| {
         ApiError::Forbidden("push needs a member's token: it stores that member's scores".into())
     })?;
+    let Json(body) = body?;
     let version = body.model_version.trim().to_string();
     if version.is_empty() || version.len() > 100 {
         return Err(ApiError::Unprocessable("model_version must be 1–100 characters".into()));

@@ -7,10 +7,11 @@ use crate::cache::{Answer, AnswerKey, DataVersion};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::state::AppState;
-use crate::wire::{DateQuery, ExplanationQuery, ExplanationView, RangeQuery, ScoreView};
+use crate::wire::{DateQuery, ExplanationQuery, ExplanationView, FreshnessView, RangeQuery, ScoreView};
 use axum::extract::State;
+use chrono::NaiveDate;
 use ssi_core::{DailyScore, Pillar};
-use ssi_store::MemberId;
+use ssi_store::{Member, MemberId};
 
 async fn score_of(
     state: &AppState,
@@ -30,9 +31,11 @@ pub async fn get(
     Path(id): Path<i64>,
     Query(query): Query<DateQuery>,
 ) -> Result<axum::Json<ScoreView>, ApiError> {
+    state.day_asked(query.date)?;
     let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
     let score = score_of(&state, member.id, query.date).await?;
-    Ok(axum::Json(ScoreView::new(member.id.0, &score)))
+    let freshness = freshness_of(&state, &member, query.date);
+    Ok(axum::Json(ScoreView::new(member.id.0, &score).with_freshness(freshness)))
 }
 
 /// `GET /api/v1/members/{member}/history?from=&to=`: estimates and official readings by day.
@@ -53,7 +56,9 @@ pub async fn history(
         return Err(ApiError::BadRequest(format!("from={from} is after to={to}")));
     }
     let (from, to) = (query.from, query.to);
-    let key = AnswerKey::History { member: MemberId(id), from, to };
+    let today = state.today();
+    let stale_after_days = state.config.stale_after_days;
+    let key = AnswerKey::History { member: MemberId(id), from, to, today };
     if let Some(answer) = state.caches.answer(version, &key)
         && let Some(member) = &answer.member
     {
@@ -66,9 +71,11 @@ pub async fn history(
             let member = store.get_member(MemberId(id)).map_err(ApiError::from).map_err(hidden("member"))?;
             principal.check_member(&member, principal.reads_member(&member), "read")?;
             let rows = store.history(member.id, from, to)?;
+            let freshness =
+                FreshnessView::new(member.horizon, to.unwrap_or(today).min(today), stale_after_days);
             // The bytes of `HistoryView` through serde_json, written directly (see `render`).
-            let body =
-                crate::render::history_json(member.id.0, from, to, &rows).map_err(ApiError::internal)?;
+            let body = crate::render::history_json(member.id.0, from, to, &rows, &freshness)
+                .map_err(ApiError::internal)?;
             Ok((JsonBody(body.into()), member))
         })
         .await?;
@@ -92,5 +99,12 @@ pub async fn explanation(
         .map_err(|e| ApiError::BadRequest(format!("pillar: {e}")))?;
     let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
     let score = score_of(&state, member.id, query.date).await?;
-    Ok(axum::Json(ExplanationView::new(member.id.0, &score, pillar)))
+    let mut view = ExplanationView::new(member.id.0, &score, pillar);
+    view.score.freshness = freshness_of(&state, &member, query.date);
+    Ok(axum::Json(view))
+}
+
+/// How fresh the member's figures asked for `date` (today when absent) are.
+pub fn freshness_of(state: &AppState, member: &Member, date: Option<NaiveDate>) -> FreshnessView {
+    FreshnessView::new(member.horizon, date.unwrap_or_else(|| state.today()), state.config.stale_after_days)
 }

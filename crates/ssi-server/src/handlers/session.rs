@@ -12,7 +12,7 @@ use crate::wire::LoginForm;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 /// A signed-in dashboard viewer; a request without a live session gets the sign-in page
@@ -29,6 +29,20 @@ impl FromRequestParts<AppState> for PageViewer {
             Err(error) => Err(state.templates.error_page(None, &error)),
         }
     }
+}
+
+/// Whether a form post comes from another site: the browser says so in
+/// `Sec-Fetch-Site`, or its `Origin` names another host than the request's `Host`.
+/// Clients that send neither (curl, scripts) are not browsers acting for someone else.
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if matches!(fetch_site, Some("cross-site" | "same-site")) {
+        return true;
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return false };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    origin == "null" || !origin_host.eq_ignore_ascii_case(host)
 }
 
 /// `GET /login`: the sign-in form.
@@ -49,8 +63,17 @@ fn login_failed(state: &AppState, status: StatusCode, message: &str) -> Response
 pub async fn create(
     State(state): State<AppState>,
     peer: Peer,
+    headers: HeaderMap,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
+    // Login CSRF: another site must not sign a visitor in under a token of its choosing.
+    if is_cross_site(&headers) {
+        return login_failed(
+            &state,
+            StatusCode::FORBIDDEN,
+            "Sign in from this server's own sign-in page: a form posted from another site is refused.",
+        );
+    }
     if let Err(wait) = state.auth_throttle.check(peer.0) {
         let message = format!(
             "Too many failed sign-ins from your address. Try again in {} seconds.",

@@ -89,8 +89,9 @@ pub async fn leaderboard(
     if !principal.sees_team(TeamId(id)) {
         return Err(ApiError::not_found("team"));
     }
-    let date = query.date.unwrap_or_else(|| state.today());
+    let date = state.day_asked(query.date)?;
     let key = AnswerKey::Leaderboard { team: TeamId(id), date };
+    let stale_after_days = state.config.stale_after_days;
     if let Some(answer) = state.caches.answer(version, &key) {
         return Ok(JsonBody(answer.body));
     }
@@ -102,7 +103,7 @@ pub async fn leaderboard(
             let view = LeaderboardView {
                 team: team.into(),
                 date,
-                rows: rows.into_iter().map(LeaderboardEntry::from).collect(),
+                rows: rows.into_iter().map(|r| LeaderboardEntry::new(r, date, stale_after_days)).collect(),
             };
             JsonBody::render(&view, size_hint)
         })
@@ -119,20 +120,21 @@ pub async fn summary(
     Query(query): Query<SummaryQuery>,
 ) -> Result<axum::Json<SummaryView>, ApiError> {
     let team = managed_team(&state, &principal, id).await?;
-    let date = query.date.unwrap_or_else(|| state.today());
+    let date = state.day_asked(query.date)?;
     let threshold = query.below.unwrap_or(state.config.below_threshold);
     if !(0.0..=100.0).contains(&threshold) {
         return Err(ApiError::BadRequest(format!("below={threshold} is outside 0–100")));
     }
     let team_id = team.id;
+    let stale_after_days = state.config.stale_after_days;
     let (summary, industry) = state
         .db(move |store| {
-            let summary = store.team_summary(team_id, date, threshold)?;
+            let summary = store.team_summary(team_id, date, threshold, stale_after_days)?;
             let industry = team_industry_average(store, team_id, date)?;
             Ok((summary, industry))
         })
         .await?;
-    Ok(axum::Json(SummaryView::new(summary, threshold, industry)))
+    Ok(axum::Json(SummaryView::new(summary, threshold, industry, stale_after_days)))
 }
 
 /// The average per pillar over every scored member on the server sharing the team's most

@@ -112,6 +112,11 @@ async fn a_browser_signs_in_and_sees_the_leaderboard_and_the_chart() {
         let chart = client.find(Locator::Css("svg#history-chart")).await?;
         assert!(chart.find(Locator::Css("polyline.estimate")).await.is_ok(), "the estimate line is drawn");
         assert_eq!(client.find(Locator::Id("total")).await?.text().await?, "49");
+        // The score says which day it answers for and how old the data is.
+        assert_eq!(
+            client.find(Locator::Id("as-of")).await?.text().await?,
+            "as of 2026-11-20 (last push, up to date)"
+        );
         std::fs::write(screenshots.join("member.png"), client.screenshot().await?).unwrap();
 
         // No cookie holds the token; the session cookie is HttpOnly (invisible to scripts).

@@ -38,6 +38,7 @@ impl Server {
             .env_remove("SSI_ADMIN_TOKEN")
             .env_remove("SSI_CONFIG")
             .env("SSI_LOG", "info")
+            .env("SSI_SHUTDOWN_DRAIN_SECS", "0")
             .envs(vars.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(std::fs::File::create(&log).unwrap()))

@@ -458,17 +458,31 @@ async fn an_upload_is_imported_in_the_background_and_readable_as_a_job() {
 }
 
 #[tokio::test]
-async fn the_daily_job_materialises_new_days_once() {
+async fn the_daily_job_materialises_new_days_once_up_to_each_horizon() {
     let f = Fixture::new();
-    let token = f.alice_token.secret.clone();
-    let job = f.send(upload(&f, &token, small_export_zip(), "application/zip")).await.expect(202).json();
-    wait_for_job(&f, job["id"].as_u64().unwrap(), &token).await;
-    let later = f.state.clone().with_today(today() + chrono::Days::new(3));
-    let written = ssi_server::scheduler::run_once(&later).await.unwrap();
+    // An export dated today, imported by a server whose clock said three days earlier.
+    let path = f.dir.path().join("export.zip");
+    std::fs::write(&path, small_export_zip()).unwrap();
+    let three_days_ago = today() - chrono::Days::new(3);
+    ssi_server::handlers::exports::import(
+        f.store(),
+        &|_| {},
+        f.alice,
+        &path,
+        "Basic_LinkedInDataExport_11-20-2026.zip",
+        three_days_ago,
+    )
+    .unwrap();
+    let now = f.state.clone().with_today(today());
+    let written = ssi_server::scheduler::run_once(&now).await.unwrap();
     assert_eq!(written, 3, "three new days for the one member with data");
-    assert_eq!(ssi_server::scheduler::run_once(&later).await.unwrap(), 0, "idempotent");
-    let history = f.store().history(f.alice, Some(today() + chrono::Days::new(3)), None).unwrap();
-    assert!(history.iter().any(|d| d.estimate.is_some()), "{history:?}");
+    assert_eq!(ssi_server::scheduler::run_once(&now).await.unwrap(), 0, "idempotent");
+    // Days past the member's horizon (the export's date) are never scored.
+    let later = f.state.clone().with_today(today() + chrono::Days::new(30));
+    assert_eq!(ssi_server::scheduler::run_once(&later).await.unwrap(), 0);
+    let history = f.store().history(f.alice, Some(today()), None).unwrap();
+    let scored: Vec<_> = history.iter().filter(|d| d.estimate.is_some()).map(|d| d.date).collect();
+    assert_eq!(scored, [today()], "{history:?}");
 }
 
 #[tokio::test]

@@ -13,6 +13,8 @@ mod cache;
 mod crash;
 mod e2e;
 mod handlers;
+mod hardening;
+mod horizon;
 mod process;
 mod security;
 mod support;

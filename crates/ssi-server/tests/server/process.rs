@@ -28,9 +28,30 @@ impl ServerProcess {
     /// Starts the binary over `database` and waits until it listens. `vars` are extra
     /// environment variables; the log (standard error) goes to a file in `dir`.
     pub(crate) fn start(dir: &Path, database: &Path, extra: &[&str], vars: &[(&str, &str)]) -> ServerProcess {
+        Self::start_with_open_files(dir, database, extra, vars, None)
+    }
+
+    /// [`ServerProcess::start`] with the process's open-file limit lowered to
+    /// `open_files` (through util-linux `prlimit`) when given.
+    pub(crate) fn start_with_open_files(
+        dir: &Path,
+        database: &Path,
+        extra: &[&str],
+        vars: &[(&str, &str)],
+        open_files: Option<u32>,
+    ) -> ServerProcess {
         static STARTS: AtomicUsize = AtomicUsize::new(0);
         let log = dir.join(format!("process-{}.log", STARTS.fetch_add(1, Ordering::Relaxed)));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ssi-server"))
+        let binary = env!("CARGO_BIN_EXE_ssi-server");
+        let mut command = match open_files {
+            Some(limit) => {
+                let mut command = Command::new("prlimit");
+                command.arg(format!("--nofile={limit}:{limit}")).arg(binary);
+                command
+            }
+            None => Command::new(binary),
+        };
+        let mut child = command
             .args(["serve", "--bind", "127.0.0.1:0", "--database"])
             .arg(database)
             .args(["--daily-job-enabled", "false"])
@@ -39,6 +60,7 @@ impl ServerProcess {
             .env_remove("RUST_LOG")
             .env("SSI_ADMIN_TOKEN", ADMIN)
             .env("SSI_LOG", "info")
+            .env("SSI_SHUTDOWN_DRAIN_SECS", "0")
             .envs(vars.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -84,8 +106,18 @@ impl ServerProcess {
 
     /// Sends SIGTERM and waits (bounded) for the process to exit.
     pub(crate) fn terminate(&mut self) -> std::process::ExitStatus {
+        self.signal_term();
+        self.wait_exit()
+    }
+
+    /// Sends SIGTERM without waiting.
+    pub(crate) fn signal_term(&self) {
         let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
         assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// Waits (bounded) for the process to exit.
+    pub(crate) fn wait_exit(&mut self) -> std::process::ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {

@@ -33,7 +33,17 @@ pub fn meta(fingerprint: &str) -> ImportMeta {
         fingerprint: fingerprint.to_string(),
         source_name: format!("{fingerprint}.zip"),
         export_date: None,
+        horizon_source: None,
         report: serde_json::json!({ "files": 3, "warnings": [] }),
+    }
+}
+
+/// Import metadata of an export taken on `date` (its horizon, from its name).
+pub fn meta_on(fingerprint: &str, date: NaiveDate) -> ImportMeta {
+    ImportMeta {
+        export_date: Some(date),
+        horizon_source: Some(ssi_core::HorizonSource::FileName),
+        ..meta(fingerprint)
     }
 }
 
