@@ -219,3 +219,22 @@ fn steps_worth_less_than_a_tenth_of_a_point_are_left_out() {
     assert!(text.contains("would add less than 0.1 point"), "{text}");
     assert!(!text.contains("(+0.0 points)") && !text.contains("section(s)"), "{text}");
 }
+
+#[test]
+fn explanations_and_warnings_on_the_sample_read_as_a_person_writes_them() {
+    // The bundled sample is close to full marks on several components: a step worth less
+    // than a tenth of a point is not offered ("about 61 more decision makers (+0.0
+    // points)"), and counts and shares read naturally.
+    let env = TestEnv::new();
+    let sample =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/sample-export.zip");
+    let import = env.ssi().args(["import", "-q"]).arg(&sample).output().unwrap();
+    assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+    let explain = env.stdout(&["explain"]);
+    assert!(!explain.contains("(+0.0 points)"), "{explain}");
+    assert!(explain.contains("Nearly full marks: keep it up"), "{explain}");
+    assert!(explain.contains("% of the checklist"), "{explain}");
+    let advise = env.stdout(&["advise"]);
+    assert!(!advise.contains("section(s)") && !advise.contains("completeness 0."), "{advise}");
+    assert!(advise.contains("1 section is missing or short"), "{advise}");
+}
