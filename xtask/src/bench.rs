@@ -5,7 +5,8 @@
 //! 2. peak memory of importing the heavy archive vs a ten times smaller one;
 //! 3. recomputing 1,000 members × 3 years of daily scores vs a bare scan of their events;
 //! 4. `ssi dashboard --json` on the heavy database vs `ssi --version`;
-//! 5. the server's team leaderboard and member history vs its `/healthz`, under `wrk`.
+//! 5. the server's team leaderboard and member history vs its `/healthz`, and its member
+//!    page and advice endpoint vs the leaderboard, under `wrk`.
 //!
 //! `cargo xtask bench` checks the tools, builds the release binaries, then
 //! runs the release build of xtask itself (`bench --built`), so the parts
@@ -70,6 +71,8 @@ pub(crate) struct Plan {
     pub(crate) server_days: u32,
     /// Members per team of the leaderboard row.
     pub(crate) team_size: usize,
+    /// Members with imported activity, for the member page and advice rows.
+    pub(crate) advice_members: usize,
     /// Team sizes of the leaderboard growth table.
     pub(crate) team_growth: [usize; 3],
     /// wrk connections.
@@ -95,6 +98,7 @@ impl Plan {
             server_members: 10_000,
             server_days: 365,
             team_size: 100,
+            advice_members: 200,
             team_growth: [10, 100, 1000],
             connections: 8,
             wrk_seconds: 10,
@@ -116,6 +120,7 @@ impl Plan {
             server_members: 400,
             server_days: 365,
             team_size: 50,
+            advice_members: 20,
             team_growth: [10, 50, 100],
             connections: 8,
             wrk_seconds: 2,
@@ -415,6 +420,45 @@ fn measure_all(plan: &Plan, parts: Parts, bins: &Bins, work: &Path) -> Result<(V
                 "p99_ms": ms(server.history_hot.p99),
             });
         }
+        // Rows 5c and 5d: against the leaderboard of the same run.
+        let against_leaderboard = |id, title, label: &str, load: &server::Load, bytes: usize, first| Row {
+            id,
+            title,
+            ssi: Side { label: label.to_string(), value: load.rps, unit: "req/s" },
+            reference: Side { label: "leaderboard".into(), value: server.leaderboard.rps, unit: "req/s" },
+            target: Target::AtLeast(0.5),
+            condition: Some(Condition {
+                text: format!("p99 < {p99_limit_ms} ms"),
+                measured: format!("p50 {:.2} ms, p99 {:.2} ms", ms(load.p50), ms(load.p99)),
+                holds: ms(load.p99) < p99_limit_ms,
+            }),
+            details: json!({
+                "p50_ms": ms(load.p50), "p99_ms": ms(load.p99), "requests": load.requests,
+                "leaderboard_p99_ms": ms(server.leaderboard.p99),
+                "members": server.advice_members, "events_per_member": server.advice_member_events,
+                "first_request_ms": ms(first), "body_bytes": bytes,
+                "advice_simulations": server.advice_computed,
+                "connections": server.connections, "seconds": server.seconds,
+            }),
+        };
+        rows.extend([
+            against_leaderboard(
+                "server_member_page_vs_leaderboard",
+                "5c server member page vs leaderboard",
+                "member page",
+                &server.member_page,
+                server.page_bytes,
+                server.page_first,
+            ),
+            against_leaderboard(
+                "server_advice_vs_leaderboard",
+                "5d server advice vs leaderboard",
+                "advice",
+                &server.advice,
+                server.advice_bytes,
+                server.advice_first,
+            ),
+        ]);
     }
     // Titles open with the row's number: this puts row 3 between 2 and 4.
     rows.sort_by_key(|row| row.title);

@@ -6,13 +6,15 @@
 
 use std::process::Command;
 
-const ROWS: [&str; 6] = [
+const ROWS: [&str; 8] = [
     "import_vs_raw_load",
     "import_memory_flat",
     "history_recompute_vs_scan",
     "dashboard_vs_process_start",
     "server_leaderboard_vs_hello",
     "server_history_vs_hello",
+    "server_member_page_vs_leaderboard",
+    "server_advice_vs_leaderboard",
 ];
 
 #[test]

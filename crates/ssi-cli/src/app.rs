@@ -17,8 +17,14 @@ pub(crate) fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // Help and version go to stdout with 0; usage errors to stderr with 2.
-            let _ = e.print();
+            // Help and version go to stdout with 0 (and help asked for by omission to
+            // stderr, as clap writes it); a usage error is one line on stderr with 2.
+            if e.use_stderr() && e.kind() != clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            {
+                eprintln!("{}", usage_error_line(&e.render().to_string(), &subcommand_named()));
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
@@ -34,6 +40,30 @@ pub(crate) fn run() -> ExitCode {
             if e.downcast_ref::<UsageError>().is_some() { ExitCode::from(2) } else { ExitCode::from(1) }
         }
     }
+}
+
+/// clap's usage error (a message, tips, the usage line and a pointer to `--help`, over
+/// several lines) as the one line docs/cli.md promises: the message and its tips joined
+/// by `; `, and where to read more.
+fn usage_error_line(rendered: &str, command: &str) -> String {
+    let parts: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("Usage: ") && !l.starts_with("For more information"))
+        .collect();
+    let text = parts.join("; ");
+    let text = if text.starts_with("error: ") { text } else { format!("error: {text}") };
+    format!("{text}; see `{command} --help`")
+}
+
+/// `ssi` and the subcommand the command line names, if any (`ssi plan`): where the help is.
+fn subcommand_named() -> String {
+    use clap::CommandFactory;
+    let cli = Cli::command();
+    let named = std::env::args().skip(1).find_map(|arg| {
+        cli.get_subcommands().find(|c| c.get_name() == arg).map(|c| c.get_name().to_string())
+    });
+    named.map_or_else(|| "ssi".to_string(), |name| format!("ssi {name}"))
 }
 
 /// Builds the context and runs the command.
@@ -111,6 +141,15 @@ fn one_line(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_usage_error_is_one_line_with_its_tips() {
+        let rendered = "error: unexpected argument '--colour' found\n\n  tip: a similar argument exists: '--color'\n\nUsage: ssi plan --color <WHEN>\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            usage_error_line(rendered, "ssi plan"),
+            "error: unexpected argument '--colour' found; tip: a similar argument exists: '--color'; see `ssi plan --help`"
+        );
+    }
 
     #[test]
     fn messages_become_one_line() {

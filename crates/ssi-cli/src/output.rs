@@ -522,8 +522,13 @@ pub(crate) struct AdviseJson {
     pub(crate) rhythm: WeeklyRhythm,
     /// The estimate at the horizon if the rhythm simply continues.
     pub(crate) baseline: EstimateJson,
-    /// Every candidate, best points per minute first.
+    /// Every candidate worth at least 0.1 point, best points per minute first.
     pub(crate) actions: Vec<ActionJson>,
+    /// Candidates left out because they would add less than 0.1 point.
+    pub(crate) actions_not_shown: u32,
+    /// Points that being active on the weekly actions' days would bring: shared by
+    /// every weekly action, so counted once (in `day_active`), not in each.
+    pub(crate) shared_active_day_gain: f64,
     /// Plain-language advice tied to the weakest pillar.
     pub(crate) summary: String,
     /// Habits that hold the score back, most severe first.
@@ -586,10 +591,17 @@ pub(crate) struct PlanJson {
     pub(crate) plan: WeeklyPlan,
     /// Incoming conversation turns a week assumed to continue (the last four weeks' rate).
     pub(crate) incoming_messages_per_week: f64,
-    /// Minutes a week the plan takes.
+    /// Minutes a week the plan takes (on top of the habits, unless `plan.only`).
     pub(crate) minutes_per_week: f64,
-    /// Today and every projected day, in order.
+    /// Whether the member's habits of the last four weeks continue under the plan
+    /// (false with `--only`: the plan alone).
+    pub(crate) habits_continue: bool,
+    /// The member's rhythm of the last four weeks.
+    pub(crate) rhythm: WeeklyRhythm,
+    /// Today and every projected day with the plan, in order.
     pub(crate) series: Vec<ProjectedDayJson>,
+    /// Today and every projected day if the habits continue and nothing is added.
+    pub(crate) baseline: Vec<ProjectedDayJson>,
     /// The first day each threshold (45, 70, 75, 80) is reached.
     pub(crate) thresholds: Vec<ThresholdJson>,
     /// The day the plan starts from (the member's horizon when today is past it) and the data's age.
@@ -609,7 +621,10 @@ impl PlanJson {
             plan: projection.plan,
             incoming_messages_per_week: projection.incoming_messages_per_week,
             minutes_per_week: projection.minutes_per_week,
+            habits_continue: !projection.plan.only,
+            rhythm: projection.rhythm.clone(),
             series: projection.series.iter().map(ProjectedDayJson::from).collect(),
+            baseline: projection.baseline.iter().map(ProjectedDayJson::from).collect(),
             thresholds: projection
                 .thresholds
                 .iter()

@@ -253,6 +253,8 @@ fn explain_component(
         };
         let gain = c.weight * (target - share);
         match c.curve.value_for_share(target) {
+            // A step worth less than a tenth of a point is not worth a person's time.
+            _ if gain < 0.1 => format!("Nearly full marks: keep it up ({})", lowercase_first(&c.action)),
             Some(needed) if c.metric.is_rate() => format!(
                 "{}: raise it from {:.0}% to {:.0}% (+{gain:.1} points)",
                 c.action,

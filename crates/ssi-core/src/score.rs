@@ -29,6 +29,20 @@ pub struct ComponentScore {
 }
 
 impl ComponentScore {
+    /// The value with its unit as a person writes it: a percentage for rates
+    /// and profile completeness ("98% of the checklist"), a whole count bare,
+    /// a count that decay made fractional with one decimal ("14.5 reactions").
+    pub fn value_text(&self) -> String {
+        const RATES: [&str; 3] = ["profile_completeness", "response_rate", "acceptance_rate"];
+        if RATES.contains(&self.metric.as_str()) {
+            format!("{:.0}% {}", self.value * 100.0, self.unit)
+        } else if (self.value - self.value.round()).abs() < 1e-9 {
+            format!("{:.0} {}", self.value, self.unit)
+        } else {
+            format!("{:.1} {}", self.value, self.unit)
+        }
+    }
+
     /// Points still to be earned.
     pub fn gap(&self) -> f64 {
         (self.possible - self.points).max(0.0)

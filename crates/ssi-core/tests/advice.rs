@@ -73,7 +73,15 @@ fn advice_ranks_actions_by_points_per_minute_and_ties_the_summary_to_the_weakest
     let advice = next_best_actions(&model(), &profiles, &events, today);
 
     assert_eq!(advice.horizon_days, ADVICE_HORIZON_DAYS);
-    assert_eq!(advice.actions.len(), AdviceAction::WEEKLY.len(), "a complete profile has no section to add");
+    assert!(
+        advice.actions.iter().all(|a| !matches!(a.action, AdviceAction::CompleteProfileSection { .. })),
+        "a complete profile has no section to add"
+    );
+    assert_eq!(
+        advice.actions.len() as u32 + advice.actions_not_shown,
+        AdviceAction::WEEKLY.len() as u32,
+        "every weekly action is a candidate; those worth less than a tenth of a point are not shown"
+    );
     for pair in advice.actions.windows(2) {
         assert!(pair[0].points_per_minute >= pair[1].points_per_minute, "ranked by points per minute");
     }
@@ -111,7 +119,9 @@ fn advice_ranks_actions_by_points_per_minute_and_ties_the_summary_to_the_weakest
 #[test]
 fn an_action_gain_is_the_score_in_30_days_with_it_minus_without_it() {
     // No history: the baseline is empty, so the comment action is exactly four
-    // comments, one a week on the third day after today.
+    // comments, one a week on the third day after today. Being active on those
+    // days is every weekly action's side effect, counted once (as day_active):
+    // the comments are measured against those days already active.
     let today = day(2026, 3, 1);
     let profiles = [complete_profile(today)];
     let advice = next_best_actions(&model(), &profiles, &[], today);
@@ -122,15 +132,21 @@ fn an_action_gain_is_the_score_in_30_days_with_it_minus_without_it() {
         .enumerate()
         .map(|(i, d)| ev(ActivityKind::Comment, plus(today, *d), i))
         .collect();
+    let unit_days: Vec<ActivityEvent> = [3, 10, 17, 24]
+        .iter()
+        .enumerate()
+        .map(|(i, d)| ev(ActivityKind::DayActive, plus(today, *d), 100 + i))
+        .collect();
     let end = plus(today, 30);
-    let (without, without_total) = total_on(&profiles, &[], end);
-    let (with, with_total) = total_on(&profiles, &comments, end);
+    let (without, without_total) = total_on(&profiles, &sorted(unit_days.clone()), end);
+    let (with, with_total) = total_on(&profiles, &sorted([unit_days, comments].concat()), end);
     for pillar in Pillar::ALL {
         assert!((comment.gain[pillar] - (with[pillar] - without[pillar])).abs() < 1e-9, "{pillar}");
     }
     assert!((comment.total_gain - (with_total - without_total)).abs() < 1e-9);
     assert!(comment.gain.insights > 0.5, "comments earn insight points: {:?}", comment.gain);
-    assert!(comment.gain.people > 0.0, "a comment makes the day active");
+    assert_eq!(comment.gain.people, 0.0, "the active day is not the comment's own value");
+    assert!(advice.shared_active_day_gain > 0.5, "but being active is worth points: {advice:?}");
     assert_eq!(comment.minutes_per_week, Some(5.0));
     assert!(comment.message.contains("5 minutes a week"), "{}", comment.message);
 }
@@ -178,8 +194,12 @@ fn one_more_active_day_is_worth_nothing_to_a_member_active_every_day() {
     let events: Vec<ActivityEvent> =
         (0..120).map(|i| ev(ActivityKind::DayActive, minus(today, i), i as usize)).collect();
     let advice = next_best_actions(&model(), &[complete_profile(today)], &sorted(events), today);
-    let active = advice.actions.iter().find(|a| a.action == AdviceAction::DayActive).unwrap();
-    assert_eq!(active.total_gain, 0.0, "every day is already active");
+    assert!(
+        advice.actions.iter().all(|a| a.action != AdviceAction::DayActive),
+        "every day is already active: the action adds nothing and is not shown"
+    );
+    assert!(advice.actions_not_shown >= 1);
+    assert!(advice.actions.iter().all(|a| a.total_gain >= SHOWN_GAIN));
     assert!((advice.rhythm.of(ActivityKind::DayActive) - 7.0).abs() < 1e-12);
     assert!((advice.rhythm.active_days_per_week - 7.0).abs() < 1e-12);
 }
@@ -237,6 +257,55 @@ fn advice_ignores_events_after_today_and_is_deterministic() {
     assert_eq!(a, b);
 }
 
+#[test]
+fn the_ranking_does_not_depend_on_days_the_member_already_is_or_is_not_active() {
+    // Steady activity kept to two days a week (20 active days of 30 earn
+    // full marks, so this leaves room); the same member also signing in on
+    // every other day is active every day. Every weekly action makes its days
+    // active, which is worth points only to the first member: counted in each
+    // action, that shared side effect would reorder the ranking; counted once,
+    // it leaves every other action's own value, and so the order, alone.
+    let today = day(2026, 6, 30);
+    let start = day(2026, 1, 1);
+    let profiles = [complete_profile(start)];
+    let five_days: Vec<ActivityEvent> = steady_activity(start, today)
+        .into_iter()
+        .filter(|e| matches!((e.day() - start).num_days() % 7, 0 | 2))
+        .collect();
+    let mut every_day = five_days.clone();
+    let mut d = start;
+    let mut seq = 1_000_000;
+    while d <= today {
+        seq += 1;
+        every_day.push(ev(ActivityKind::DayActive, d, seq));
+        d = plus(d, 1);
+    }
+    let five = next_best_actions(&model(), &profiles, &five_days, today);
+    let seven = next_best_actions(&model(), &profiles, &sorted(every_day), today);
+    assert!(five.rhythm.active_days_per_week < 3.0 && seven.rhythm.active_days_per_week == 7.0);
+    assert!(
+        five.shared_active_day_gain > 0.1,
+        "active days are not saturated: {}",
+        five.shared_active_day_gain
+    );
+    assert_eq!(seven.shared_active_day_gain, 0.0, "active days are saturated");
+    let order = |a: &Advice| -> Vec<AdviceAction> {
+        a.actions.iter().map(|g| g.action).filter(|x| *x != AdviceAction::DayActive).collect()
+    };
+    assert_eq!(order(&five), order(&seven));
+    for g in five.actions.iter().filter(|g| g.action != AdviceAction::DayActive) {
+        let same = seven.actions.iter().find(|h| h.action == g.action).unwrap();
+        assert!(
+            (g.gain.people - same.gain.people).abs() < 0.05,
+            "{:?}: {} vs {}",
+            g.action,
+            g.gain.people,
+            same.gain.people
+        );
+    }
+    assert!(five.actions.iter().any(|g| g.action == AdviceAction::DayActive), "its own action for the first");
+}
+
 // ---------------------------------------------------------------- what-if plans
 
 fn plan_history(today: NaiveDate) -> (Vec<ProfileSnapshot>, Vec<ActivityEvent>) {
@@ -264,8 +333,8 @@ fn bump(plan: &WeeklyPlan, field: usize, by: u32) -> WeeklyPlan {
 }
 
 fn plan_strategy() -> impl Strategy<Value = WeeklyPlan> {
-    (prop::collection::vec(0u32..4, 9), 0u32..=7, any::<bool>()).prop_map(|(n, active_days, reply_to_all)| {
-        WeeklyPlan {
+    (prop::collection::vec(0u32..4, 9), 0u32..=7, any::<bool>(), any::<bool>()).prop_map(
+        |(n, active_days, reply_to_all, only)| WeeklyPlan {
             posts: n[0],
             articles: n[1] / 2,
             comments: n[2],
@@ -277,8 +346,9 @@ fn plan_strategy() -> impl Strategy<Value = WeeklyPlan> {
             active_days,
             reply_to_all,
             endorsements: n[8],
-        }
-    })
+            only,
+        },
+    )
 }
 
 /// The points a history keeps for ever: profile completeness and the
@@ -319,6 +389,7 @@ fn a_plan_projects_a_daily_series_and_the_first_day_of_each_threshold() {
         active_days: 7,
         reply_to_all: true,
         endorsements: 2,
+        only: true,
     };
     let projection = project_plan(&model(), &profiles, &events, today, &plan, 120).unwrap();
     assert_eq!(projection.series.len(), 121);
@@ -361,8 +432,9 @@ fn a_plan_projects_a_daily_series_and_the_first_day_of_each_threshold() {
 fn replying_to_all_messages_lifts_the_response_rate_pillar() {
     let today = day(2026, 4, 30);
     let (profiles, events) = plan_history(today);
-    let silent = project_plan(&model(), &profiles, &events, today, &WeeklyPlan::default(), 60).unwrap();
-    let replying = WeeklyPlan { reply_to_all: true, ..WeeklyPlan::default() };
+    let nothing = WeeklyPlan { only: true, ..WeeklyPlan::default() };
+    let silent = project_plan(&model(), &profiles, &events, today, &nothing, 60).unwrap();
+    let replying = WeeklyPlan { reply_to_all: true, ..nothing };
     let answered = project_plan(&model(), &profiles, &events, today, &replying, 60).unwrap();
     let last = |p: &Projection| p.last().unwrap().pillars;
     assert!(
@@ -448,14 +520,36 @@ proptest! {
     }
 
     #[test]
+    fn a_plan_on_top_of_the_habits_never_projects_below_them(
+        plan in plan_strategy(), events in positive_history(day(2026, 4, 30)),
+    ) {
+        let today = day(2026, 4, 30);
+        let m = model();
+        let profiles = [complete_profile(day(2026, 1, 1))];
+        let plan = WeeklyPlan { only: false, ..plan };
+        let projection = project_plan(&m, &profiles, &events, today, &plan, 60).unwrap();
+        prop_assert_eq!(projection.series.len(), projection.baseline.len());
+        for (b, p) in projection.baseline.iter().zip(&projection.series) {
+            prop_assert_eq!(b.date, p.date);
+            prop_assert!(p.total >= b.total - 1e-9, "below the habits on {}: {} < {}", b.date, p.total, b.total);
+            for pillar in Pillar::ALL {
+                prop_assert!(p.pillars[pillar] >= b.pillars[pillar] - 1e-9, "{} below the habits on {}", pillar, b.date);
+            }
+        }
+        let nothing = project_plan(&m, &profiles, &events, today, &WeeklyPlan::default(), 60).unwrap();
+        prop_assert_eq!(&nothing.series, &nothing.baseline, "adding nothing is the habits alone");
+    }
+
+    #[test]
     fn a_plan_of_nothing_decays_to_the_profile_only_floor(events in positive_history(day(2026, 4, 30))) {
         let today = day(2026, 4, 30);
         let m = model();
         let mut profile = complete_profile(day(2026, 1, 1));
         profile.skills.truncate(2);
         let days = m.longest_window_days() + 5;
+        let nothing = WeeklyPlan { only: true, ..WeeklyPlan::default() };
         let projection =
-            project_plan(&m, std::slice::from_ref(&profile), &events, today, &WeeklyPlan::default(), days).unwrap();
+            project_plan(&m, std::slice::from_ref(&profile), &events, today, &nothing, days).unwrap();
         for pair in projection.series.windows(2) {
             prop_assert!(pair[1].total <= pair[0].total + 1e-9,
                 "the total rose from {} to {} on {}", pair[0].total, pair[1].total, pair[1].date);

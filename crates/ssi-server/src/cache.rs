@@ -21,7 +21,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
-use ssi_store::{Member, MemberId, TeamId};
+use ssi_store::{Member, MemberId, TeamId, TokenId};
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
@@ -71,6 +71,24 @@ pub enum AnswerKey {
         to: Option<NaiveDate>,
         /// The day the answer was rendered on: the data's age in it changes daily.
         today: NaiveDate,
+    },
+    /// `GET /api/v1/members/{member}/advice?date=` (the next best actions and the warnings,
+    /// which the member page shows too): simulated once per version of the database.
+    Advice {
+        /// The member.
+        member: MemberId,
+        /// The day advised on.
+        date: NaiveDate,
+    },
+    /// `GET /members/{member}`, the dashboard page, as one viewer sees it (the page's header
+    /// names the viewer and their links, so the signed-in token is part of the key).
+    MemberPage {
+        /// The member.
+        member: MemberId,
+        /// The day shown.
+        date: NaiveDate,
+        /// The viewer's token.
+        viewer: TokenId,
     },
 }
 

@@ -58,6 +58,7 @@ pub struct Metrics {
     daily_runs: Family<OutcomeLabels, Counter>,
     alerts: Family<KindLabels, Counter>,
     alert_deliveries: Family<OutcomeLabels, Counter>,
+    advice_computations: Counter,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -117,6 +118,12 @@ impl Metrics {
             "Alert webhook deliveries by outcome (after retries)",
             alert_deliveries.clone(),
         );
+        let advice_computations = Counter::default();
+        registry.register(
+            "advice_computations",
+            "Next best actions simulated for a member (answer cache misses; hits are served as stored)",
+            advice_computations.clone(),
+        );
         for outcome in [Outcome::Succeeded, Outcome::Failed] {
             // Registered at zero so dashboards see the series before the first event.
             let _ = imports.get_or_create(&OutcomeLabels { outcome: outcome.label() });
@@ -135,7 +142,13 @@ impl Metrics {
             daily_runs,
             alerts,
             alert_deliveries,
+            advice_computations,
         }
+    }
+
+    /// Counts one simulation of a member's advice.
+    pub fn advice_computed(&self) {
+        self.advice_computations.inc();
     }
 
     /// Counts one finished request and its latency.

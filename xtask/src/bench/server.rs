@@ -1,4 +1,4 @@
-//! Row 5: the team server under `wrk`: team leaderboard and member history against `/healthz` of the same server.
+//! Row 5: the team server under `wrk`: team leaderboard and member history against `/healthz` of the same server; the member page and the advice endpoint against the leaderboard.
 //!
 //! The database holds `members` members with a year of daily scores each,
 //! written through `Store::push_scores` (the route a team fed by `ssi push`
@@ -9,6 +9,13 @@
 //! members') URLs with a small Lua script so no answer is served from one hot
 //! row.
 //!
+//! Rows 5c and 5d need members whose activity the server holds (advice is simulated
+//! from events): `advice_members` more members, in a team of their own, each with a
+//! year of synthetic activity imported through `Store::import_export` up to today.
+//! Before they are measured, each member's page and advice is fetched once, one after
+//! the other: that is the once-per-change computation (timed and reported beside the
+//! rows), and what `wrk` then measures is serving the answer until the data changes.
+//!
 //! A control run follows the rows: the member history rotating over only as many
 //! members as fit in the server's answer cache, so the same route and the same bytes
 //! are served from memory. It is printed beside the body sizes, not a row: it shows
@@ -16,10 +23,11 @@
 //! of computing it.
 
 use super::Plan;
-use super::synthetic::pushed_series;
+use super::synthetic::{member_events, profile, pushed_series};
 use anyhow::{Context, Result, bail};
-use chrono::{NaiveDate, Utc};
-use ssi_store::{Store, TeamId};
+use chrono::{Days, NaiveDate, Utc};
+use ssi_store::{ImportMeta, Store, TeamId};
+use std::convert::Infallible;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -70,6 +78,24 @@ pub(crate) struct ServerResult {
     pub(crate) leaderboard: Load,
     /// The member history (a year of days), rotating over every member.
     pub(crate) history: Load,
+    /// The member page (`/members/{id}`, signed in), rotating over the members with activity.
+    pub(crate) member_page: Load,
+    /// The advice endpoint, rotating over the members with activity.
+    pub(crate) advice: Load,
+    /// Members with activity (rows 5c and 5d).
+    pub(crate) advice_members: usize,
+    /// Events per member with activity, on average.
+    pub(crate) advice_member_events: usize,
+    /// Median time of the first (computing) request of a member's advice.
+    pub(crate) advice_first: Duration,
+    /// Advice simulations from the first requests to the end of the advice run.
+    pub(crate) advice_computed: u64,
+    /// Median time of the first (rendering) request of a member's page, advice cached.
+    pub(crate) page_first: Duration,
+    /// Bytes of one member page.
+    pub(crate) page_bytes: usize,
+    /// Bytes of one advice answer.
+    pub(crate) advice_bytes: usize,
     /// The control: the member history rotating over `history_hot_members`
     /// members only, every answer served from the server's answer cache.
     pub(crate) history_hot: Load,
@@ -93,8 +119,12 @@ struct Layout {
     main_teams: Vec<TeamId>,
     /// One team per growth size.
     growth_teams: Vec<(usize, TeamId)>,
-    /// Every member id, ascending.
+    /// Every member id with pushed scores only, ascending.
     members: Vec<i64>,
+    /// The members whose activity the server holds.
+    active: Vec<i64>,
+    /// Their events, in all.
+    active_events: usize,
 }
 
 /// Fills the database, starts the server and measures.
@@ -126,7 +156,13 @@ fn fill(plan: &Plan, db: &Path, today: NaiveDate) -> Result<Layout> {
         sizes.push(size);
         rest -= size;
     }
-    let mut layout = Layout { main_teams: Vec::new(), growth_teams: Vec::new(), members: Vec::new() };
+    let mut layout = Layout {
+        main_teams: Vec::new(),
+        growth_teams: Vec::new(),
+        members: Vec::new(),
+        active: Vec::new(),
+        active_events: 0,
+    };
     let mut next = 0u64;
     for (i, &size) in sizes.iter().enumerate() {
         let team = store.create_team(&format!("Team {i:04}"))?;
@@ -150,6 +186,36 @@ fn fill(plan: &Plan, db: &Path, today: NaiveDate) -> Result<Layout> {
     }
     if layout.main_teams.is_empty() {
         bail!("no team of {} members: raise the member count", plan.team_size);
+    }
+    // Members with a year of activity up to today, scored as an upload would score them.
+    let team = store.create_team("Team with activity")?;
+    let first = today.checked_sub_days(Days::new(364)).context("a valid day")?;
+    for i in 0..plan.advice_members {
+        let member = store.create_member(
+            &format!("Active member {i:04}"),
+            Some("Software Development"),
+            Some(team.id),
+        )?;
+        let events = member_events(11, i as u64, first, today);
+        layout.active_events += events.len();
+        let meta = ImportMeta {
+            fingerprint: format!("bench-active-{i}"),
+            source_name: "synthetic".into(),
+            export_date: Some(today),
+            horizon_source: Some(ssi_core::HorizonSource::FileName),
+            report: serde_json::Value::Null,
+        };
+        let snapshot = profile(i as u64, today);
+        store
+            .import_export(
+                member.id,
+                &meta,
+                Some(&snapshot),
+                events.into_iter().map(Ok::<_, Infallible>),
+                today,
+            )
+            .map_err(|e| anyhow::anyhow!("filling active member {i}: {e}"))?;
+        layout.active.push(member.id.0);
     }
     Ok(layout)
 }
@@ -198,18 +264,78 @@ fn get(address: SocketAddr, path: &str) -> Result<u16> {
 
 /// One GET with the admin token; returns the status code and the body's length.
 fn fetch(address: SocketAddr, path: &str) -> Result<(u16, usize)> {
+    let (status, _, body) =
+        exchange(address, &format!("GET {path}"), &format!("Authorization: Bearer {ADMIN_TOKEN}\r\n"), "")?;
+    Ok((status, body.len()))
+}
+
+/// `ssi_advice_computations_total` from the server's `/metrics`.
+fn advice_computations(address: SocketAddr) -> Result<u64> {
+    let (status, _, body) = exchange(address, "GET /metrics", "", "")?;
+    if status != 200 {
+        bail!("GET /metrics answered {status}");
+    }
+    body.lines()
+        .find_map(|line| line.strip_prefix("ssi_advice_computations_total "))
+        .and_then(|n| n.trim().parse().ok())
+        .context("no ssi_advice_computations_total in /metrics")
+}
+
+/// One GET of a page with a session cookie; returns the status code and the body's length.
+fn fetch_page(address: SocketAddr, path: &str, cookie: &str) -> Result<(u16, usize)> {
+    let (status, _, body) = exchange(address, &format!("GET {path}"), &format!("Cookie: {cookie}\r\n"), "")?;
+    Ok((status, body.len()))
+}
+
+/// Signs the admin token in to the dashboard; returns the session cookie (`name=value`).
+fn sign_in(address: SocketAddr) -> Result<String> {
+    let form = format!("token={ADMIN_TOKEN}");
+    let headers =
+        format!("Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n", form.len());
+    let (status, head, _) = exchange(address, "POST /login", &headers, &form)?;
+    let cookie = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("set-cookie")
+                .then(|| value.trim().split(';').next().unwrap_or("").to_string())
+        })
+        .filter(|c| !c.is_empty());
+    cookie.with_context(|| format!("signing in answered {status} without a session cookie"))
+}
+
+/// One HTTP/1.1 exchange (`line` is `METHOD PATH`); returns the status, the head and the body.
+fn exchange(address: SocketAddr, line: &str, headers: &str, body: &str) -> Result<(u16, String, String)> {
     let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2))?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {ADMIN_TOKEN}\r\nConnection: close\r\n\r\n"
-    )?;
+    write!(stream, "{line} HTTP/1.1\r\nHost: {address}\r\n{headers}Connection: close\r\n\r\n{body}")?;
     let mut response = String::new();
     stream.read_to_string(&mut response)?;
     let status = response.split_whitespace().nth(1).and_then(|s| s.parse().ok());
-    let status = status.with_context(|| format!("no HTTP status in the answer to {path}"))?;
-    let body = response.split_once("\r\n\r\n").map_or(0, |(_, body)| body.len());
-    Ok((status, body))
+    let status = status.with_context(|| format!("no HTTP status in the answer to {line}"))?;
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    Ok((status, head.to_string(), body.to_string()))
+}
+
+/// Fetches each path once, in turn, and returns the median time and the last body's size;
+/// any answer but 200 is an error.
+fn first_requests(
+    paths: &[String],
+    fetch_one: impl Fn(&str) -> Result<(u16, usize)>,
+) -> Result<(Duration, usize)> {
+    let mut times = Vec::new();
+    let mut bytes = 0;
+    for path in paths {
+        let started = Instant::now();
+        let (status, size) = fetch_one(path)?;
+        times.push(started.elapsed());
+        if status != 200 {
+            bail!("GET {path} answered {status}, not 200");
+        }
+        bytes = size;
+    }
+    times.sort();
+    Ok((times.get(times.len() / 2).copied().unwrap_or_default(), bytes))
 }
 
 fn measure(plan: &Plan, layout: &Layout, address: SocketAddr, work: &Path) -> Result<ServerResult> {
@@ -229,11 +355,13 @@ fn measure(plan: &Plan, layout: &Layout, address: SocketAddr, work: &Path) -> Re
     // answer cache (64 MiB), so that every answer is served from memory.
     let hot_members = (HOT_SET_BYTES / sizes[2].max(1)).clamp(1, histories.len());
     let hot_histories = &histories[..hot_members];
-    let wrk = |name: &str, paths: &[String], seconds: u32| -> Result<Load> {
+    let wrk_with = |name: &str, paths: &[String], seconds: u32, header: &str| -> Result<Load> {
         let script = work.join(format!("{name}.lua"));
         std::fs::write(&script, rotation_script(paths))?;
-        run_wrk(address, &script, plan.connections, seconds)
+        run_wrk(address, &script, plan.connections, seconds, header)
     };
+    let bearer = format!("Authorization: Bearer {ADMIN_TOKEN}");
+    let wrk = |name: &str, paths: &[String], seconds: u32| wrk_with(name, paths, seconds, &bearer);
     let health_path = ["/healthz".to_string()];
     eprintln!("==> server: warming up");
     wrk("warmup-health", &health_path, 1)?;
@@ -243,6 +371,30 @@ fn measure(plan: &Plan, layout: &Layout, address: SocketAddr, work: &Path) -> Re
     let health_before = wrk("health", &health_path, plan.wrk_seconds)?;
     let leaderboard = wrk("leaderboard", &leaderboards, plan.wrk_seconds)?;
     let history = wrk("history", &histories, plan.wrk_seconds)?;
+
+    // Rows 5c and 5d: each member's advice, then page, computed once (the first request
+    // after the data changed), then served under load.
+    let advice_paths: Vec<String> =
+        layout.active.iter().map(|m| format!("/api/v1/members/{m}/advice")).collect();
+    let page_paths: Vec<String> = layout.active.iter().map(|m| format!("/members/{m}")).collect();
+    eprintln!("==> server: first request of {} members' advice", layout.active.len());
+    let computed_before = advice_computations(address)?;
+    let (advice_first, advice_bytes) = first_requests(&advice_paths, |p| fetch(address, p))?;
+    let advice = wrk("advice", &advice_paths, plan.wrk_seconds)?;
+    // Every simulation past one per member was a recomputation after a write (such as
+    // the once-a-minute record of the token's use) dropped the cached answers.
+    let advice_computed = advice_computations(address)? - computed_before;
+    let cookie = sign_in(address)?;
+    eprintln!("==> server: first request of {} members' page", layout.active.len());
+    let (page_first, page_bytes) = first_requests(&page_paths, |p| fetch_page(address, p, &cookie))?;
+    let cookie_header = format!("Cookie: {cookie}");
+    let member_page = wrk_with("member-page", &page_paths, plan.wrk_seconds, &cookie_header)?;
+    eprintln!(
+        "    first advice {:.1} ms, first page {:.1} ms (medians); {advice_computed} advice simulations for {} members",
+        advice_first.as_secs_f64() * 1e3,
+        page_first.as_secs_f64() * 1e3,
+        layout.active.len(),
+    );
     eprintln!("==> server: control: member history rotating over {hot_members} members (cached)");
     wrk("warmup-history-hot", hot_histories, 1)?;
     let history_hot = wrk("history-hot", hot_histories, plan.wrk_seconds)?;
@@ -270,6 +422,15 @@ fn measure(plan: &Plan, layout: &Layout, address: SocketAddr, work: &Path) -> Re
         history_hot.rps / health.rps,
     );
     Ok(ServerResult {
+        member_page,
+        advice,
+        advice_members: layout.active.len(),
+        advice_member_events: layout.active_events / layout.active.len().max(1),
+        advice_first,
+        advice_computed,
+        page_first,
+        page_bytes,
+        advice_bytes,
         members: layout.members.len(),
         days: plan.server_days,
         team_size: plan.team_size,
@@ -298,7 +459,13 @@ fn rotation_script(paths: &[String]) -> String {
     text
 }
 
-fn run_wrk(address: SocketAddr, script: &PathBuf, connections: u32, seconds: u32) -> Result<Load> {
+fn run_wrk(
+    address: SocketAddr,
+    script: &PathBuf,
+    connections: u32,
+    seconds: u32,
+    header: &str,
+) -> Result<Load> {
     let output = Command::new("wrk")
         .args(["--threads", "1", "--latency", "--timeout", "10s"])
         .arg("--connections")
@@ -306,7 +473,7 @@ fn run_wrk(address: SocketAddr, script: &PathBuf, connections: u32, seconds: u32
         .arg("--duration")
         .arg(format!("{seconds}s"))
         .arg("--header")
-        .arg(format!("Authorization: Bearer {ADMIN_TOKEN}"))
+        .arg(header)
         .arg("--script")
         .arg(script)
         .arg(format!("http://{address}/"))

@@ -12,8 +12,9 @@ use ssi_core::advice::{mistakes, next_best_actions};
 #[command(after_help = "\
 Each candidate adds one more unit a week (or completes one profile section) on top of your
 rhythm of the last four weeks; its gain is measured 30 days from today (or from the last day
-your data covers, when your newest export is older) with the scoring model
-itself. Method and limits: docs/advice.md.
+your data covers, when your newest export is older) with the scoring model itself. Being
+active on a day is counted once, as its own action, not in every other one. Actions worth
+less than 0.1 point are left out. Method and limits: docs/advice.md.
 
 Example: ssi advise --json | jq '.actions[0]'")]
 pub(crate) struct Args {}
@@ -54,6 +55,8 @@ pub(crate) fn run(ctx: &Context, _args: &Args) -> Result<()> {
             advice.baseline_total,
         ),
         actions: advice.actions.iter().enumerate().map(|(i, a)| ActionJson::of(i + 1, a)).collect(),
+        actions_not_shown: advice.actions_not_shown,
+        shared_active_day_gain: advice.shared_active_day_gain,
         summary: advice.summary,
         warnings,
         as_of: AsOfJson::of(fresh),

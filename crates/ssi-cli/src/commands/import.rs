@@ -329,9 +329,10 @@ fn render_summary(s: &SummaryJson, p: &Painter) -> String {
         p.paint(STRONG, format!("Imported {} for {}{new_member}{export_date}", s.source, s.member))
     );
     let already = s.events_read.saturating_sub(s.events_added);
+    let days = |n: usize| if n == 1 { "1 day".to_string() } else { format!("{n} days") };
     let rescored = match s.first_changed_day {
-        Some(day) if s.days_rescored > 0 => format!("; {} days re-scored from {day}", s.days_rescored),
-        _ if s.days_rescored > 0 => format!("; {} days re-scored", s.days_rescored),
+        Some(day) if s.days_rescored > 0 => format!("; {} re-scored from {day}", days(s.days_rescored)),
+        _ if s.days_rescored > 0 => format!("; {} re-scored", days(s.days_rescored)),
         _ => String::new(),
     };
     let _ = writeln!(

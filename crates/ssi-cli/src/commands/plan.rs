@@ -1,4 +1,4 @@
-//! `ssi plan`: a weekly plan simulated forward from today's state, with the day each band threshold is reached.
+//! `ssi plan`: a weekly change to your habits simulated forward from today's state, beside the habits alone, with the day each band threshold is reached.
 
 use crate::context::{Context, UsageError};
 use crate::output::{AsOfJson, PlanJson, print_json, print_text};
@@ -29,14 +29,16 @@ fn projection_days(text: &str) -> Result<u32, String> {
     Ok(n)
 }
 
-/// Arguments of `ssi plan`: what you would do each week from tomorrow on.
+/// Arguments of `ssi plan`: what you would add each week from tomorrow on.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-From tomorrow on the projection follows the plan alone (your other habits stop); incoming
-messages keep arriving at your rate of the last four weeks. Connection requests are simulated
-as accepted, messages as openers nobody answers. Method and limits: docs/advice.md.
+The counts come on top of your habits: everything you did in the last four weeks continues at
+its weekly rate, and the plan adds to it, so a plan never projects below the baseline (your
+habits alone, shown beside it). With --only the plan is all you do: every habit it does not
+name stops. Connection requests are simulated as accepted, messages as openers nobody answers.
+Method and limits: docs/advice.md.
 
-Example: ssi plan --posts 2 --comments 5 --requests 3 --active-days 5 --reply-all --days 180")]
+Example: ssi plan --posts 2 --comments 5 --requests 3 --active-days 2 --reply-all --days 180")]
 pub(crate) struct Args {
     /// Posts a week
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = per_week)]
@@ -62,7 +64,7 @@ pub(crate) struct Args {
     /// People searches a week
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = per_week)]
     searches: u32,
-    /// Days a week with a sign-in, 0–7
+    /// More days a week with a sign-in (days your habits leave inactive), 0–7
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=7))]
     active_days: u32,
     /// Endorsements given a week
@@ -74,6 +76,9 @@ pub(crate) struct Args {
     /// Days to project after today
     #[arg(long, value_name = "N", default_value_t = DEFAULT_DAYS, value_parser = projection_days)]
     days: u32,
+    /// The plan alone: the habits it does not name stop (default: they continue)
+    #[arg(long)]
+    only: bool,
 }
 
 impl Args {
@@ -91,6 +96,7 @@ impl Args {
             active_days: self.active_days,
             reply_to_all: self.reply_all,
             endorsements: self.endorsements,
+            only: self.only,
         }
     }
 }

@@ -66,6 +66,24 @@ pub(crate) fn render(a: &AdviseJson, painter: &Painter) -> String {
             painter.paint(DIM, format!("{:.3} points a minute", action.points_per_minute)),
         );
     }
+    if a.actions.is_empty() {
+        let _ = writeln!(out, "  {}", painter.paint(DIM, "No step would add a tenth of a point in 30 days."));
+    }
+    let mut notes = Vec::new();
+    if a.shared_active_day_gain >= VISIBLE_GAIN {
+        notes.push(format!(
+            "Being active on a day is worth +{:.2} points here; it is counted once, as its own step, not in each of the others.",
+            a.shared_active_day_gain
+        ));
+    }
+    match a.actions_not_shown {
+        0 => {}
+        1 => notes.push("1 more step would add less than 0.1 point and is left out.".to_string()),
+        n => notes.push(format!("{n} more steps would add less than 0.1 point each and are left out.")),
+    }
+    if !notes.is_empty() {
+        out.push_str(&painter.paint(DIM, wrap(&notes.join(" "), "  ", "  ")));
+    }
     let _ = writeln!(out);
 
     if a.warnings.is_empty() {
@@ -125,16 +143,19 @@ fn render_warning(out: &mut String, warning: &Warning, painter: &Painter) {
     let evidence: Vec<String> = warning
         .evidence
         .iter()
-        .map(|(name, value)| format!("{} {}", name.replace('_', " "), evidence_text(value)))
+        .map(|(name, value)| format!("{} {}", name.replace('_', " "), evidence_text(name, value)))
         .collect();
     if !evidence.is_empty() {
         out.push_str(&painter.paint(DIM, wrap(&evidence.join(" · "), indent, indent)));
     }
 }
 
-/// A piece of evidence as a person reads it: counts whole, measures with up to two decimals.
-fn evidence_text(value: &EvidenceValue) -> String {
+/// A piece of evidence as a person reads it: counts whole, shares and rates (0–1) as
+/// percentages, other measures with up to two decimals.
+fn evidence_text(name: &str, value: &EvidenceValue) -> String {
+    let is_share = ["completeness", "share", "rate"].iter().any(|part| name.split('_').any(|w| w == *part));
     match value {
+        EvidenceValue::Number(x) if is_share => format!("{:.0}%", x * 100.0),
         EvidenceValue::Count(n) => n.to_string(),
         EvidenceValue::Number(x) => {
             let text = format!("{x:.2}");
@@ -151,10 +172,13 @@ mod tests {
 
     #[test]
     fn evidence_reads_naturally() {
-        assert_eq!(evidence_text(&EvidenceValue::Count(6)), "6");
-        assert_eq!(evidence_text(&EvidenceValue::Number(0.8333)), "0.83");
-        assert_eq!(evidence_text(&EvidenceValue::Number(0.5)), "0.5");
-        assert_eq!(evidence_text(&EvidenceValue::Number(2.0)), "2");
+        assert_eq!(evidence_text("burst_days", &EvidenceValue::Count(6)), "6");
+        assert_eq!(evidence_text("points_available", &EvidenceValue::Number(0.8333)), "0.83");
+        assert_eq!(evidence_text("points_available", &EvidenceValue::Number(0.5)), "0.5");
+        assert_eq!(evidence_text("points_available", &EvidenceValue::Number(2.0)), "2");
+        assert_eq!(evidence_text("completeness", &EvidenceValue::Number(0.98)), "98%");
+        assert_eq!(evidence_text("acceptance_rate", &EvidenceValue::Number(0.25)), "25%");
+        assert_eq!(evidence_text("share_without_note", &EvidenceValue::Number(0.5)), "50%");
     }
 
     #[test]

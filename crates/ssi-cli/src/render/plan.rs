@@ -1,4 +1,4 @@
-//! A projected plan as text: the plan and its effort, a chart of the total with the band thresholds, the first and last day, and when each threshold is reached.
+//! A projected plan as text: the habits it builds on, the plan and its effort, a chart of the total with the band thresholds, the first and last day beside the habits alone, and when each threshold is reached.
 
 use super::chart::line_chart;
 use super::{pad_right, points, wrap};
@@ -37,16 +37,27 @@ pub(crate) fn render(p: &PlanJson, painter: &Painter) -> String {
         let _ = writeln!(out, "{}", painter.paint(DIM, note));
     }
     let _ = writeln!(out);
-    let indent = " ".repeat(13);
-    out.push_str(&wrap(&format!("Each week  {}", describe_plan(&p.plan)), "  ", &indent));
+    let indent = " ".repeat(15);
+    let habits = if p.habits_continue {
+        format!(
+            "continue at their weekly rate of the last 4 weeks (active {} a week)",
+            days_text(p.rhythm.active_days_per_week)
+        )
+    } else {
+        "stop (--only): the plan is all you do".to_string()
+    };
+    out.push_str(&wrap(&format!("Your habits  {habits}"), "  ", &indent));
+    let added = if p.habits_continue { "Each week    on top: " } else { "Each week    " };
+    out.push_str(&wrap(&format!("{added}{}", describe_plan(&p.plan)), "  ", &indent));
+    let more = if p.habits_continue { " more" } else { "" };
     let effort = if p.minutes_per_week > 0.0 {
-        format!("about {:.0} minutes a week", p.minutes_per_week)
+        format!("about {:.0}{more} minutes a week", p.minutes_per_week)
     } else {
         "none".to_string()
     };
     out.push_str(&wrap(
         &format!(
-            "Effort     {effort}; incoming messages assumed at {:.1} a week (your rate of the last 4 weeks)",
+            "Effort       {effort}; incoming messages assumed at {:.1} a week (your rate of the last 4 weeks)",
             p.incoming_messages_per_week
         ),
         "  ",
@@ -67,10 +78,26 @@ pub(crate) fn render(p: &PlanJson, painter: &Painter) -> String {
         ));
         let _ = writeln!(out);
         let first_label = format!("{} (today)", first.date);
-        let last_label = format!("{} (day {})", last.date, p.days);
-        let width = first_label.len().max(last_label.len());
+        let last_label = format!("{} (day {}), with the plan", last.date, p.days);
+        let baseline_label = format!("{} (day {}), habits alone", last.date, p.days);
+        let width = first_label.len().max(last_label.len()).max(baseline_label.len());
         day_line(&mut out, &first_label, width, first, painter);
         day_line(&mut out, &last_label, width, last, painter);
+        if let Some(baseline) = p.baseline.last() {
+            day_line(&mut out, &baseline_label, width, baseline, painter);
+            let effect = last.total - baseline.total;
+            let _ = writeln!(
+                out,
+                "  {}",
+                painter.paint(
+                    if effect >= 0.0 { GAIN } else { DIM },
+                    format!(
+                        "The plan's own effect on day {}: {effect:+.1} points against your habits alone",
+                        p.days
+                    )
+                )
+            );
+        }
         let _ = writeln!(out);
     }
 
@@ -110,6 +137,13 @@ fn day_line(out: &mut String, label: &str, width: usize, day: &ProjectedDayJson,
     );
 }
 
+/// `5 days`, `1 day`, `2.5 days`.
+fn days_text(days: f64) -> String {
+    let rounded = (days * 10.0).round() / 10.0;
+    let unit = if rounded == 1.0 { "day" } else { "days" };
+    if rounded.fract() == 0.0 { format!("{rounded:.0} {unit}") } else { format!("{rounded:.1} {unit}") }
+}
+
 /// The plan in words: `2 posts, 5 comments, 5 active days; every incoming message answered the day it arrives`.
 pub(crate) fn describe_plan(plan: &WeeklyPlan) -> String {
     let counted = [
@@ -135,7 +169,10 @@ pub(crate) fn describe_plan(plan: &WeeklyPlan) -> String {
         .collect();
     let replies = "every incoming message answered the day it arrives";
     match (parts.is_empty(), plan.reply_to_all) {
-        (true, false) => "nothing (the projection shows how the score decays without activity)".to_string(),
+        (true, false) if plan.only => {
+            "nothing (the projection shows how the score decays without activity)".to_string()
+        }
+        (true, false) => "nothing (the projection is your habits alone)".to_string(),
         (true, true) => replies.to_string(),
         (false, false) => parts.join(", "),
         (false, true) => format!("{}; {replies}", parts.join(", ")),
@@ -149,9 +186,10 @@ mod tests {
     #[test]
     fn plans_read_as_words() {
         assert_eq!(
-            describe_plan(&WeeklyPlan::default()),
+            describe_plan(&WeeklyPlan { only: true, ..WeeklyPlan::default() }),
             "nothing (the projection shows how the score decays without activity)"
         );
+        assert_eq!(describe_plan(&WeeklyPlan::default()), "nothing (the projection is your habits alone)");
         let plan = WeeklyPlan {
             posts: 1,
             comments: 5,

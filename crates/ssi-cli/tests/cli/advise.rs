@@ -141,3 +141,100 @@ fn advice_needs_data() {
     let stderr = env.fails(&["advise"], 1);
     assert!(stderr.starts_with("error: no ssi database at ") && stderr.contains("ssi import"), "{stderr}");
 }
+
+/// The fixture with a sign-in every day from `first` to today: active days saturated.
+fn signing_in_every_day(env: &TestEnv, first: chrono::NaiveDate) -> std::path::PathBuf {
+    let today: chrono::NaiveDate = TODAY.parse().unwrap();
+    let mut logins = String::from("Login Date,IP Address,User Agent,Login Type\n");
+    let mut day = today;
+    while day >= first {
+        logins.push_str(&format!("{},192.0.2.1,Mozilla/5.0,WEB\n", day.format("%a %b %d 08:00:00 UTC %Y")));
+        day = day.pred_opt().unwrap();
+    }
+    let files: Vec<(&str, &str)> = crate::support::FIXTURE
+        .iter()
+        .map(
+            |(name, content)| {
+                if *name == "Logins.csv" { (*name, logins.as_str()) } else { (*name, *content) }
+            },
+        )
+        .collect();
+    let folder = env.path("Basic_LinkedInDataExport_11-20-2026-daily");
+    crate::support::write_export(&folder, &files);
+    folder
+}
+
+#[test]
+fn being_active_is_counted_once_so_the_ranking_is_each_actions_own_value() {
+    // The fixture member is active about three days a week; the same member signing in
+    // every day has saturated active days. Every weekly action makes its days active,
+    // which is worth points only to the first: counted in each action, that shared side
+    // effect put "react to 1 more post" first. Counted once, the rankings agree.
+    let sparse = TestEnv::new().imported();
+    let daily = TestEnv::new();
+    let folder = signing_in_every_day(&daily, "2026-08-01".parse().unwrap());
+    daily.stdout(&["import", folder.to_str().unwrap()]);
+    let (sparse, daily) = (sparse.json(&["advise"]), daily.json(&["advise"]));
+    assert!(number(&sparse["rhythm"], "active_days_per_week") < 4.0, "{}", sparse["rhythm"]);
+    assert_eq!(number(&daily["rhythm"], "active_days_per_week"), 7.0, "{}", daily["rhythm"]);
+    assert!(number(&sparse, "shared_active_day_gain") > 0.5, "being active is worth points: {sparse}");
+    assert_eq!(number(&daily, "shared_active_day_gain"), 0.0, "no more days to be active on");
+
+    let order = |json: &Value| -> Vec<String> {
+        json["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["action"].as_str().unwrap().to_string())
+            .filter(|a| a != "day_active")
+            .collect()
+    };
+    assert_eq!(order(&sparse), order(&daily), "the same member's own values rank the same");
+    assert_ne!(sparse["actions"][0]["action"], "reaction", "a reaction is not first for a side effect");
+    for action in sparse["actions"].as_array().unwrap().iter().filter(|a| a["action"] != "day_active") {
+        let people = number(&action["gain"], "people");
+        if action["action"] != "connection_request" && action["action"] != "people_search" {
+            assert_eq!(people, 0.0, "only its own value counts: {action}");
+        }
+    }
+    let day_active = sparse["actions"].as_array().unwrap().iter().find(|a| a["action"] == "day_active");
+    assert!(day_active.is_some(), "being active is its own step for the sparse member");
+    let text = TestEnv::new().imported().stdout(&["advise"]);
+    assert!(text.contains("counted once, as its own step"), "{text}");
+}
+
+#[test]
+fn steps_worth_less_than_a_tenth_of_a_point_are_left_out() {
+    let env = TestEnv::new();
+    let folder = signing_in_every_day(&env, "2026-08-01".parse().unwrap());
+    env.stdout(&["import", folder.to_str().unwrap()]);
+    let json = env.json(&["advise"]);
+    let actions = json["actions"].as_array().unwrap();
+    assert!(actions.iter().all(|a| number(a, "total_gain") >= 0.1), "{json}");
+    assert!(actions.iter().all(|a| a["action"] != "day_active"), "active every day: nothing to gain");
+    let hidden = json["actions_not_shown"].as_u64().unwrap();
+    assert!(hidden >= 1, "{json}");
+    assert_eq!(actions.len() as u64 + hidden, 11, "every candidate is shown or counted");
+    let text = env.stdout(&["advise"]);
+    assert!(text.contains("would add less than 0.1 point"), "{text}");
+    assert!(!text.contains("(+0.0 points)") && !text.contains("section(s)"), "{text}");
+}
+
+#[test]
+fn explanations_and_warnings_on_the_sample_read_as_a_person_writes_them() {
+    // The bundled sample is close to full marks on several components: a step worth less
+    // than a tenth of a point is not offered ("about 61 more decision makers (+0.0
+    // points)"), and counts and shares read naturally.
+    let env = TestEnv::new();
+    let sample =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/sample-export.zip");
+    let import = env.ssi().args(["import", "-q"]).arg(&sample).output().unwrap();
+    assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+    let explain = env.stdout(&["explain"]);
+    assert!(!explain.contains("(+0.0 points)"), "{explain}");
+    assert!(explain.contains("Nearly full marks: keep it up"), "{explain}");
+    assert!(explain.contains("% of the checklist"), "{explain}");
+    let advise = env.stdout(&["advise"]);
+    assert!(!advise.contains("section(s)") && !advise.contains("completeness 0."), "{advise}");
+    assert!(advise.contains("1 section is missing or short"), "{advise}");
+}

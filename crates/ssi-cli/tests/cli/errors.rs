@@ -12,6 +12,28 @@ fn usage_errors_exit_with_2() {
 }
 
 #[test]
+fn usage_errors_are_one_line_that_says_where_the_help_is() {
+    let env = TestEnv::new();
+    for (args, needle, help) in [
+        (vec!["frobnicate"], "unrecognized subcommand 'frobnicate'", "see `ssi --help`"),
+        (vec!["plann"], "tip: some similar subcommands exist", "see `ssi --help`"),
+        (
+            vec!["plan", "--colour", "never"],
+            "tip: a similar argument exists: '--color'",
+            "see `ssi plan --help`",
+        ),
+        (vec!["plan", "--posts", "x"], "is not a whole number of times a week", "see `ssi plan --help`"),
+        (vec!["dashboard", "--date", "yesterday"], "--date", "see `ssi dashboard --help`"),
+        (vec!["import"], "PATH", "see `ssi import --help`"),
+    ] {
+        let stderr = env.fails(&args, 2);
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle) && stderr.trim_end().ends_with(help), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
 fn help_and_version_exit_with_0() {
     let env = TestEnv::new();
     let help = env.stdout(&["--help"]);

@@ -2,6 +2,7 @@
 
 use crate::support::{MEMBER, TODAY, TestEnv};
 use serde_json::Value;
+use std::path::PathBuf;
 
 /// The plan the snapshot and most checks use.
 const PLAN: [&str; 12] = [
@@ -116,12 +117,12 @@ fn a_bigger_plan_never_projects_lower() {
 #[test]
 fn an_empty_plan_shows_the_decay() {
     let env = TestEnv::new().imported();
-    let json = env.json(&["plan", "--days", "30"]);
+    let json = env.json(&["plan", "--only", "--days", "30"]);
     let totals = totals(&json);
     assert_eq!(totals.len(), 31, "--days sets the horizon");
     assert!(totals[30] < totals[0], "without activity the estimate decays");
-    let text = env.stdout(&["plan", "--days", "30"]);
-    assert!(text.contains("Each week  nothing (the projection shows how the score decays"), "{text}");
+    let text = env.stdout(&["plan", "--only", "--days", "30"]);
+    assert!(text.contains("Each week    nothing (the projection shows how the score decays"), "{text}");
     assert!(text.contains("  45  the average member    not reached within 30 days"), "{text}");
     assert!(!text.contains('\u{1b}'), "no colours when stdout is not a terminal");
 }
@@ -153,4 +154,93 @@ fn the_chart_is_coloured_only_on_a_terminal() {
     assert!(coloured.contains("\u{1b}[2m┄┄┄"), "{coloured}");
     let (_, plain) = env.in_terminal(&PLAN, "", true);
     assert!(plain.contains("┄┄┄ the average member") && !plain.contains('\u{1b}'), "{plain}");
+}
+
+fn baseline_totals(json: &Value) -> Vec<f64> {
+    json["baseline"].as_array().unwrap().iter().map(|d| d["total"].as_f64().unwrap()).collect()
+}
+
+/// A file under the workspace root.
+fn workspace_file(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative)
+}
+
+/// `ssi plan ARGS --json` for a database, with today pinned to `today`.
+fn plan_json(env: &TestEnv, db: &str, today: &str, args: &[&str]) -> Value {
+    let output =
+        env.ssi().env("SSI_TODAY", today).args(["--db", db, "plan", "--json"]).args(args).output().unwrap();
+    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn a_plan_that_only_adds_activity_never_projects_below_the_habits_alone() {
+    // The bundled sample (a busy member, generated), the 2021-style fixture (a
+    // smaller generated member) and the hand-written fixture (a sparse one).
+    let env = TestEnv::new();
+    let fixture = env.export_folder();
+    let members = [
+        ("sample.db", workspace_file("examples/sample-export.zip"), "2026-11-20"),
+        ("export-2021.db", workspace_file("tests/fixtures/export-2021.zip"), "2021-11-20"),
+        ("fixture.db", fixture, TODAY),
+    ];
+    let plans: [&[&str]; 4] = [
+        &["--posts", "2", "--comments", "10", "--days", "90"],
+        &["--posts", "3", "--days", "90"],
+        &["--requests", "2", "--active-days", "2", "--reply-all", "--reactions", "5", "--days", "120"],
+        &["--days", "60"],
+    ];
+    for (db, export, today) in &members {
+        let import =
+            env.ssi().env("SSI_TODAY", today).args(["--db", db, "import"]).arg(export).output().unwrap();
+        assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+        for plan in plans {
+            let json = plan_json(&env, db, today, plan);
+            assert_eq!(json["habits_continue"], true, "habits continue by default");
+            let (with, habits) = (totals(&json), baseline_totals(&json));
+            assert_eq!(with.len(), habits.len());
+            assert_eq!(with[0], habits[0], "both start from today's estimate");
+            for (day, (w, h)) in with.iter().zip(&habits).enumerate() {
+                assert!(
+                    w + 1e-9 >= *h,
+                    "{db} {plan:?} day {day}: the plan projects {w}, the habits alone {h}"
+                );
+            }
+            let last = with.len() - 1;
+            if plan.len() > 2 {
+                assert!(with[last] > habits[last] + 0.5, "{db} {plan:?}: the plan adds points by the end");
+            } else {
+                assert_eq!(with, habits, "{db}: a plan of nothing added is the habits alone");
+            }
+        }
+    }
+    // The plan alone (--only) is the old projection: on the busy sample, posting twice
+    // and commenting ten times a week while everything else stops ends far lower.
+    let only = plan_json(
+        &env,
+        "sample.db",
+        "2026-11-20",
+        &["--posts", "2", "--comments", "10", "--days", "90", "--only"],
+    );
+    assert_eq!(only["habits_continue"], false);
+    let (alone, habits) = (totals(&only), baseline_totals(&only));
+    assert!(
+        alone[90] < habits[90] - 10.0,
+        "every habit the plan does not name stops: {} vs {}",
+        alone[90],
+        habits[90]
+    );
+}
+
+#[test]
+fn the_plan_text_says_the_habits_continue_and_shows_them_beside_the_plan() {
+    let env = TestEnv::new().imported();
+    let text = env.stdout(&["plan", "--posts", "2", "--days", "60"]);
+    assert!(text.contains("Your habits  continue at their weekly rate of the last 4 weeks"), "{text}");
+    assert!(text.contains("Each week    on top: 2 posts"), "{text}");
+    assert!(text.contains("(day 60), with the plan"), "{text}");
+    assert!(text.contains("(day 60), habits alone"), "{text}");
+    assert!(text.contains("The plan's own effect on day 60: +"), "{text}");
+    let only = env.stdout(&["plan", "--posts", "2", "--days", "60", "--only"]);
+    assert!(only.contains("Your habits  stop (--only): the plan is all you do"), "{only}");
 }

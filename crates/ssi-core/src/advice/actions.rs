@@ -1,4 +1,4 @@
-//! Next best actions: the expected gain, per pillar and in total, of one more unit a week of each activity, ranked by gain per minute.
+//! Next best actions: the expected gain, per pillar and in total, of one more unit a week of each activity, each counted for its own value, ranked by gain per minute.
 
 use super::rhythm::{WeeklyRhythm, rhythm_of};
 use super::simulate::{
@@ -26,6 +26,11 @@ pub const FALLBACK_EFFORT_MINUTES: f64 = 10.0;
 
 /// Gains below this many points are shown as "no visible gain".
 const VISIBLE_GAIN: f64 = 0.05;
+
+/// Actions whose total gain is below this many points are left out of the
+/// advice: a tenth of a point is the least a person can see move (LinkedIn
+/// shows whole points; ssi one decimal).
+pub const SHOWN_GAIN: f64 = 0.1;
 
 /// One candidate step the member could take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -168,8 +173,15 @@ pub struct Advice {
     pub baseline: PillarScores,
     /// Total on the horizon's last day if the rhythm simply continues.
     pub baseline_total: f64,
-    /// Every candidate, best points per minute first.
+    /// Every candidate worth at least [`SHOWN_GAIN`] points, best points per minute first.
     pub actions: Vec<ActionGain>,
+    /// Candidates left out because they would add less than [`SHOWN_GAIN`] points.
+    pub actions_not_shown: u32,
+    /// Points that merely being active on the days of the weekly actions would
+    /// bring (the "days active" component): a side effect every weekly action
+    /// shares, so it is counted once, in `day_active`, and left out of the
+    /// gain of every other action.
+    pub shared_active_day_gain: f64,
     /// Plain-language advice tied to the weakest pillar.
     pub summary: String,
 }
@@ -182,6 +194,10 @@ pub struct Advice {
 /// top of the baseline (on the third day of each week after today; a day
 /// active goes to a day of the week the baseline leaves inactive), and its gain
 /// is the score on the horizon's last day with the action minus without it.
+/// Being active on a day is a side effect every weekly action has; it is
+/// counted once, as the `day_active` action, and not in the others: their gain
+/// is measured against the baseline with those days already active.
+/// Actions worth less than [`SHOWN_GAIN`] points are left out.
 /// The missing profile checklist item worth the most is completed the day after
 /// today. Actions are ranked by points per minute of effort over the horizon
 /// (ties: bigger gain first). Events after `today` are ignored.
@@ -195,16 +211,29 @@ pub fn next_best_actions(
     let end = add_days(today, u64::from(horizon));
     let history = history_until(events, today);
     let rhythm = rhythm_of(model, &history, today);
-    let baseline_events = baseline_events(model, &rhythm, today, horizon);
+    let baseline_events = baseline_events(model, &rhythm, today, horizon, false);
 
     let (current, current_total) = score_on(model, profiles, &history, &[], today);
     let (baseline, baseline_total) = score_on(model, profiles, &history, &[&baseline_events], end);
+    // Every weekly action lands on the same days; the baseline with those days
+    // active is what each is measured against, so that none earns the
+    // active-day points another would earn as well.
+    let unit_days = active_unit_days(today, horizon);
+    let (reference, reference_total) =
+        score_on(model, profiles, &history, &[&baseline_events, &unit_days], end);
 
     let mut actions = Vec::new();
     for action in AdviceAction::WEEKLY {
         let (extra, units) = weekly_action_events(model, action, today, horizon, &baseline_events);
-        let (with, with_total) = score_on(model, profiles, &history, &[&baseline_events, &extra], end);
-        actions.push(gain_of(model, action, units, &baseline, baseline_total, &with, with_total));
+        let gain = if action == AdviceAction::DayActive {
+            let (with, with_total) = score_on(model, profiles, &history, &[&baseline_events, &extra], end);
+            gain_of(model, action, units, &baseline, baseline_total, &with, with_total)
+        } else {
+            let (with, with_total) =
+                score_on(model, profiles, &history, &[&baseline_events, &unit_days, &extra], end);
+            gain_of(model, action, units, &reference, reference_total, &with, with_total)
+        };
+        actions.push(gain);
     }
     if let Some((section, completed)) = best_missing_section(model, profiles, today) {
         let mut with_profile = profiles.to_vec();
@@ -218,6 +247,9 @@ pub fn next_best_actions(
             .total_cmp(&a.points_per_minute)
             .then_with(|| b.total_gain.total_cmp(&a.total_gain))
     });
+    let candidates = actions.len();
+    actions.retain(|a| a.total_gain >= SHOWN_GAIN);
+    let actions_not_shown = (candidates - actions.len()) as u32;
 
     let weakest_pillar = current.weakest();
     let summary = summarise(&actions, &current, weakest_pillar, horizon);
@@ -232,8 +264,19 @@ pub fn next_best_actions(
         baseline,
         baseline_total,
         actions,
+        actions_not_shown,
+        shared_active_day_gain: (reference_total - baseline_total).max(0.0),
         summary,
     }
+}
+
+/// A bare `DayActive` on each day a weekly action's unit lands on.
+fn active_unit_days(today: NaiveDate, horizon: u32) -> Vec<ActivityEvent> {
+    let mut synthetic = Synthetic::new("unit-days");
+    for (date, week, unit) in weekly_slots(today, 1, horizon) {
+        synthetic.plain(ActivityKind::DayActive, date, "active", &format!("w{week}u{unit}"));
+    }
+    synthetic.into_sorted()
 }
 
 /// The synthetic events of one more unit a week of `action`, and the number of units.
@@ -441,7 +484,7 @@ fn complete_section(profile: &ProfileSnapshot, item: &ChecklistItem) -> ProfileS
 fn summarise(actions: &[ActionGain], current: &PillarScores, weakest: Pillar, horizon: u32) -> String {
     let mut summary =
         format!("Your weakest pillar is {} ({:.1}/{PILLAR_MAX:.0}).", weakest.label(), current[weakest]);
-    let Some(best) = actions.first().filter(|a| a.total_gain >= VISIBLE_GAIN) else {
+    let Some(best) = actions.first().filter(|a| a.total_gain >= SHOWN_GAIN) else {
         summary.push_str(&format!(
             " None of the single steps below would add a visible point in {horizon} days: \
              your score is close to what this rhythm can earn."
@@ -451,7 +494,7 @@ fn summarise(actions: &[ActionGain], current: &PillarScores, weakest: Pillar, ho
     summary.push_str(&format!(" The best return on your time: {}.", best.message));
     let for_weakest = actions
         .iter()
-        .filter(|a| a.gain[weakest] >= VISIBLE_GAIN && a.minutes_total > 0.0)
+        .filter(|a| a.gain[weakest] >= SHOWN_GAIN && a.minutes_total > 0.0)
         .max_by(|a, b| (a.gain[weakest] / a.minutes_total).total_cmp(&(b.gain[weakest] / b.minutes_total)));
     match for_weakest {
         Some(a) if a.action != best.action => summary.push_str(&format!(

@@ -344,11 +344,14 @@ fn incomplete_profile(
         kind: WarningKind::IncompleteProfile,
         severity,
         message: format!(
-            "Your profile (as of {}) is {:.0}% complete; {} section(s) are missing or short, worth {points:.1} points. \
+            "Your profile (as of {}) is {:.0}% complete; {} missing or short, worth {points:.1} points. \
              Start here: {}.",
             profile.taken_on,
             completeness * 100.0,
-            missing.len(),
+            match missing.len() {
+                1 => "1 section is".to_string(),
+                n => format!("{n} sections are"),
+            },
             missing[0].1.action
         ),
         evidence: evidence([

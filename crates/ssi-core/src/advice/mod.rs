@@ -31,7 +31,7 @@ pub mod rhythm;
 mod simulate;
 mod stats;
 
-pub use actions::{ADVICE_HORIZON_DAYS, ActionGain, Advice, AdviceAction, next_best_actions};
+pub use actions::{ADVICE_HORIZON_DAYS, ActionGain, Advice, AdviceAction, SHOWN_GAIN, next_best_actions};
 pub use alerts::{Alert, AlertReason, AlertRule, check};
 pub use calibrate::{
     CalibratedDay, CalibrationError, MemberCalibration, Method, ReadingStatus, StoredReading, WalkForward,

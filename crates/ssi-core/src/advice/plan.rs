@@ -1,9 +1,10 @@
-//! What-if plans: a weekly plan simulated forward from today's state, with the day each band threshold is first reached.
+//! What-if plans: a weekly change to the member's habits simulated forward from today's state, beside the habits alone, with the day each band threshold is first reached.
 
 use super::actions::effort_of;
-use super::rhythm::rhythm_of;
+use super::rhythm::{WeeklyRhythm, rhythm_of};
 use super::simulate::{
-    Synthetic, add_days, even_schedule, history_until, score_days, target_counterpart, weekly_slots,
+    Synthetic, active_days_of, add_days, baseline_events, even_schedule, free_days, history_until,
+    score_days, target_counterpart, weekly_slots,
 };
 use crate::event::{ActivityEvent, ActivityKind};
 use crate::model::ScoringModel;
@@ -26,6 +27,11 @@ pub const MAX_PROJECTION_DAYS: u32 = 3660;
 
 /// What the member plans to do each week from tomorrow on.
 ///
+/// By default a plan is a change to the member's habits: its counts come **on
+/// top of** the member's rhythm of the last four weeks, which continues (so a
+/// plan never projects below the habits alone). With `only`, the plan is the
+/// member's whole activity: every habit it does not name stops.
+///
 /// Every field defaults to zero (or false), so a plan file or request only
 /// names what it plans.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -47,12 +53,16 @@ pub struct WeeklyPlan {
     pub messages: u32,
     /// People searches a week.
     pub searches: u32,
-    /// Days a week with a sign-in (at most 7).
+    /// Days a week with a sign-in (at most 7); on top of the habits, days the
+    /// habits leave inactive.
     pub active_days: u32,
     /// Whether every incoming message is answered the day it arrives.
     pub reply_to_all: bool,
     /// Endorsements given a week.
     pub endorsements: u32,
+    /// The plan alone: the member's habits that the plan does not name stop
+    /// (false: the habits continue and the plan comes on top).
+    pub only: bool,
 }
 
 impl WeeklyPlan {
@@ -120,7 +130,7 @@ pub struct ThresholdDate {
     pub first_date: Option<NaiveDate>,
 }
 
-/// A plan projected forward.
+/// A plan projected forward, beside the member's habits alone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Projection {
     /// The model version that scored it.
@@ -136,8 +146,14 @@ pub struct Projection {
     /// Minutes a week the plan takes, from the model's effort table (replies
     /// to incoming messages included when `reply_to_all`).
     pub minutes_per_week: f64,
-    /// Today and every projected day, in order.
+    /// The member's rhythm of the last four weeks: what continues under the plan
+    /// (unless `plan.only`) and in `baseline`.
+    pub rhythm: WeeklyRhythm,
+    /// Today and every projected day with the plan, in order.
     pub series: Vec<ProjectedDay>,
+    /// Today and every projected day if the habits simply continue and nothing
+    /// is added: the plan's own effect is `series` minus this.
+    pub baseline: Vec<ProjectedDay>,
     /// For each of [`PLAN_THRESHOLDS`], the first day it is reached.
     pub thresholds: Vec<ThresholdDate>,
 }
@@ -147,19 +163,30 @@ impl Projection {
     pub fn last(&self) -> Option<&ProjectedDay> {
         self.series.last()
     }
+
+    /// The last day of the baseline (the habits alone).
+    pub fn baseline_last(&self) -> Option<&ProjectedDay> {
+        self.baseline.last()
+    }
 }
 
-/// Projects `plan` forward `days` days from today's state.
+/// Projects `plan` forward `days` days from today's state, beside the habits alone.
 ///
-/// The history (events on or before `today`) stays as it is; from tomorrow
-/// on, the future is the plan alone, spread deterministically over each week
+/// The history (events on or before `today`) stays as it is. The baseline
+/// continues the member's rhythm of the last four weeks (the same simulation
+/// as the next best actions' baseline, incoming messages answered at the
+/// recent share). The plan's units are spread deterministically over each week
 /// (unit `j` of a week on the week's day `[2, 5, 0, 3, 6, 1, 4][j % 7]`, so a
-/// plan with more of anything keeps every unit of the smaller plan in place).
-/// Incoming messages keep arriving at the member's rate of the last four
-/// weeks, each in a new conversation, and are answered the same day only when
-/// `plan.reply_to_all`. Connection requests are simulated as accepted
-/// requests from decision makers; `messages` as messages opening conversations
-/// of their own (no reply from the other side is assumed).
+/// plan with more of anything keeps every unit of the smaller plan in place)
+/// and, unless `plan.only`, come on top of that baseline: its active days go to
+/// days the habits leave inactive, and `reply_to_all` answers every incoming
+/// message of the baseline. Every plan then holds every event of the baseline,
+/// so it never projects below it. With `plan.only` the future is the plan
+/// alone, with incoming messages at the member's recent rate, each in a new
+/// conversation, answered the same day only when `plan.reply_to_all`.
+/// Connection requests are simulated as accepted requests from decision
+/// makers; `messages` as messages opening conversations of their own (no
+/// reply from the other side is assumed).
 pub fn project_plan(
     model: &ScoringModel,
     profiles: &[ProfileSnapshot],
@@ -179,12 +206,30 @@ pub fn project_plan(
     }
     let history = history_until(events, today);
     let rhythm = rhythm_of(model, &history, today);
-    let future = plan_events(model, plan, rhythm.incoming_turns_per_week, today, days);
     let end = add_days(today, u64::from(days));
-    let series: Vec<ProjectedDay> = score_days(model, profiles, &history, &[&future], today, end)
-        .into_iter()
-        .map(|(date, pillars, total)| ProjectedDay { date, pillars, total })
-        .collect();
+    let score = |future: &[&[ActivityEvent]]| -> Vec<ProjectedDay> {
+        score_days(model, profiles, &history, future, today, end)
+            .into_iter()
+            .map(|(date, pillars, total)| ProjectedDay { date, pillars, total })
+            .collect()
+    };
+    let habits = baseline_events(model, &rhythm, today, days, false);
+    let baseline = score(&[&habits]);
+    let series = if plan.only {
+        score(&[&plan_events(
+            model,
+            plan,
+            Some(rhythm.incoming_turns_per_week),
+            &Default::default(),
+            today,
+            days,
+        )])
+    } else {
+        let habits =
+            if plan.reply_to_all { baseline_events(model, &rhythm, today, days, true) } else { habits };
+        let added = plan_events(model, plan, None, &active_days_of(&habits), today, days);
+        score(&[&habits, &added])
+    };
     let thresholds = PLAN_THRESHOLDS
         .iter()
         .map(|&threshold| ThresholdDate {
@@ -195,7 +240,10 @@ pub fn project_plan(
     let mut minutes_per_week: f64 =
         plan.counted().iter().map(|(_, n, kind)| f64::from(*n) * effort_of(model, *kind).0).sum();
     if plan.reply_to_all {
-        minutes_per_week += rhythm.incoming_turns_per_week * effort_of(model, ActivityKind::MessageSent).0;
+        // Only the answers the habits do not give already are the plan's effort.
+        let unanswered = if plan.only { 1.0 } else { 1.0 - rhythm.replied_share.clamp(0.0, 1.0) };
+        minutes_per_week +=
+            rhythm.incoming_turns_per_week * unanswered * effort_of(model, ActivityKind::MessageSent).0;
     }
     Ok(Projection {
         model_version: model.version.clone(),
@@ -204,22 +252,33 @@ pub fn project_plan(
         plan: *plan,
         incoming_messages_per_week: rhythm.incoming_turns_per_week,
         minutes_per_week,
+        rhythm,
         series,
+        baseline,
         thresholds,
     })
 }
 
-/// The synthetic future of a plan.
+/// The synthetic events of a plan: its weekly units, its active days on days
+/// not in `busy`, and, when `incoming_per_week` is given (a plan alone), the
+/// incoming messages, answered when `plan.reply_to_all`.
 fn plan_events(
     model: &ScoringModel,
     plan: &WeeklyPlan,
-    incoming_per_week: f64,
+    incoming_per_week: Option<f64>,
+    busy: &std::collections::BTreeSet<NaiveDate>,
     today: NaiveDate,
     days: u32,
 ) -> Vec<ActivityEvent> {
     let mut synthetic = Synthetic::new("plan");
     let decision_maker = target_counterpart(model);
+    for (date, week) in free_days(today, plan.active_days, days, busy) {
+        synthetic.plain(ActivityKind::DayActive, date, "active_days", &format!("w{week}{date}"));
+    }
     for (field, per_week, kind) in plan.counted() {
+        if field == "active_days" {
+            continue;
+        }
         for (date, week, unit) in weekly_slots(today, per_week, days) {
             let unit = format!("w{week}u{unit}");
             match field {
@@ -229,8 +288,10 @@ fn plan_events(
             }
         }
     }
-    for (m, date) in even_schedule(today, incoming_per_week, days).into_iter().enumerate() {
-        synthetic.incoming(date, plan.reply_to_all, "incoming", &m.to_string());
+    if let Some(per_week) = incoming_per_week {
+        for (m, date) in even_schedule(today, per_week, days).into_iter().enumerate() {
+            synthetic.incoming(date, plan.reply_to_all, "incoming", &m.to_string());
+        }
     }
     synthetic.into_sorted()
 }

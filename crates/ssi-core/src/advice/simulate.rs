@@ -8,6 +8,7 @@ use crate::pillar::PillarScores;
 use crate::profile::ProfileSnapshot;
 use crate::seniority::Seniority;
 use chrono::{Days, NaiveDate};
+use std::collections::BTreeSet;
 
 /// The order in which the days of a simulated week fill up: unit `j` of a week
 /// lands on day `WEEK_SLOT_ORDER[j % 7]` (0 = the first day after today). Each
@@ -78,6 +79,34 @@ pub(crate) fn weekly_slots(today: NaiveDate, per_week: u32, horizon: u32) -> Vec
         }
     }
     slots
+}
+
+/// The days the member is active in a set of synthetic events.
+pub(crate) fn active_days_of(events: &[ActivityEvent]) -> BTreeSet<NaiveDate> {
+    events.iter().filter(|e| is_by_member(e.kind)).map(ActivityEvent::day).collect()
+}
+
+/// Up to `per_week` days of each week after `today` (days 1..=horizon) that are
+/// not in `busy`, taken in the nested [`WEEK_SLOT_ORDER`]: more a week keeps
+/// every day of fewer.
+pub(crate) fn free_days(
+    today: NaiveDate,
+    per_week: u32,
+    horizon: u32,
+    busy: &BTreeSet<NaiveDate>,
+) -> Vec<(NaiveDate, u64)> {
+    let mut days = Vec::new();
+    for week in 0..u64::from(horizon).div_ceil(7) {
+        let free = WEEK_SLOT_ORDER
+            .iter()
+            .map(|d| 1 + 7 * week + d)
+            .filter(|offset| *offset <= u64::from(horizon))
+            .map(|offset| add_days(today, offset))
+            .filter(|date| !busy.contains(date))
+            .take(per_week as usize);
+        days.extend(free.map(|date| (date, week)));
+    }
+    days
 }
 
 /// A title and company that the model's target profile counts as on target:
@@ -206,12 +235,16 @@ fn spread(count: usize, dates: &[NaiveDate]) -> Vec<NaiveDate> {
 /// The member's active days per week are kept: the days active are evenly
 /// spaced at the recent rate, and everything the member does falls on them
 /// (each kind's units evenly spread over them); what others do (endorsements
-/// and invitations received) is evenly spaced over all days.
+/// and invitations received) is evenly spaced over all days. With
+/// `answer_all`, every incoming message is answered the day it arrives; the
+/// messages keep their days, so the result holds every event of the rhythm
+/// without it, and more.
 pub(crate) fn baseline_events(
     model: &ScoringModel,
     rhythm: &WeeklyRhythm,
     today: NaiveDate,
     horizon: u32,
+    answer_all: bool,
 ) -> Vec<ActivityEvent> {
     let active_dates = even_schedule(today, rhythm.active_days_per_week.min(7.0), horizon);
     let dates_for = |per_week: f64, by_member: bool| -> Vec<NaiveDate> {
@@ -243,7 +276,7 @@ pub(crate) fn baseline_events(
     // so that answering them does not add days the member was not active.
     let share = rhythm.replied_share.clamp(0.0, 1.0);
     for (m, date) in dates_for(rhythm.incoming_turns_per_week, share > 0.0).into_iter().enumerate() {
-        let answered = ((m + 1) as f64 * share).floor() > (m as f64 * share).floor();
+        let answered = answer_all || ((m + 1) as f64 * share).floor() > (m as f64 * share).floor();
         synthetic.incoming(date, answered, "incoming", &m.to_string());
     }
     for (m, date) in dates_for(rhythm.outbound_messages_per_week, true).into_iter().enumerate() {
@@ -347,7 +380,7 @@ mod tests {
         rhythm.replied_share = 0.5;
         rhythm.outbound_messages_per_week = 5.0;
         rhythm.active_days_per_week = 3.0;
-        let events = baseline_events(&ScoringModel::default_model(), &rhythm, today, 60);
+        let events = baseline_events(&ScoringModel::default_model(), &rhythm, today, 60, false);
         let keys: HashSet<&str> = events.iter().map(|e| e.natural_key.as_str()).collect();
         assert_eq!(keys.len(), events.len());
         assert!(events.windows(2).all(|w| w[0].at <= w[1].at));

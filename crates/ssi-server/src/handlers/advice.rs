@@ -3,10 +3,14 @@
 //! pillar changes — `ssi_core::advice` over what the store holds of the member.
 //!
 //! The advice functions simulate and scan the member's whole history, so they run on the
-//! blocking pool with the store reads that feed them.
+//! blocking pool with the store reads that feed them, and the advice is computed once per
+//! version of the database: the rendered answer stays in the answer cache ([`crate::cache`])
+//! until anything is written (an import, a push, a reading, a model change, the daily job,
+//! by this server or another process), and the member page reads it from there too.
 
-use super::{MemberAccess, member_for};
+use super::{JsonBody, MemberAccess, member_for};
 use crate::auth::Principal;
+use crate::cache::{Answer, AnswerKey, DataVersion};
 use crate::error::ApiError;
 use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
@@ -19,7 +23,7 @@ use ssi_core::advice::{
     next_best_actions, project_plan,
 };
 use ssi_core::{ActivityEvent, OfficialReading, PillarScores, ProfileSnapshot, ScoringModel};
-use ssi_store::{HistoryRow, MemberId, Store, StoreError};
+use ssi_store::{HistoryRow, Member, MemberId, Store, StoreError};
 use std::collections::BTreeMap;
 
 /// Days a plan is projected when the request does not say.
@@ -76,19 +80,77 @@ fn no_activity() -> ApiError {
     )
 }
 
+/// Bytes reserved for an advice answer before it is written (eleven actions and a few
+/// warnings take about 8 KiB).
+const ADVICE_SIZE_HINT: usize = 12 * 1024;
+
+/// The member's [`AdviceView`] asked for on `asked` (it starts at the member's horizon when
+/// that is earlier) at database `version`: from the answer cache, or computed on the
+/// blocking pool and cached. `None` when the server holds no activity of the member. The
+/// caller has checked the access to `member`.
+pub async fn advice_view(
+    state: &AppState,
+    version: i64,
+    member: Member,
+    asked: NaiveDate,
+) -> Result<Option<AdviceView>, ApiError> {
+    let key = AnswerKey::Advice { member: member.id, date: asked };
+    if let Some(answer) = state.caches.answer(version, &key) {
+        return serde_json::from_slice(&answer.body).map(Some).map_err(ApiError::internal);
+    }
+    let today = as_of(&member, asked);
+    let id = member.id;
+    let metrics = state.metrics.clone();
+    let computed = state
+        .blocking(move |store| {
+            let Some((advice, warnings)) = advice_for(store, id, today)? else { return Ok(None) };
+            metrics.advice_computed();
+            let view = AdviceView { member: id.0, advice, warnings };
+            let body = JsonBody::render(&view, ADVICE_SIZE_HINT)?;
+            Ok(Some((view, body)))
+        })
+        .await?;
+    Ok(computed.map(|(view, body)| {
+        state.caches.remember_answer(version, key, Answer { body: body.0, member: Some(member) });
+        view
+    }))
+}
+
 /// `GET /api/v1/members/{member}/advice?date=`: the member, the team's manager or an admin.
+///
+/// Served from the answer cache while the database has not changed since the advice was
+/// computed; the caller's access to the member is checked first either way, against the
+/// member as stored at that version.
 pub async fn get(
     State(state): State<AppState>,
     principal: Principal,
+    DataVersion(version): DataVersion,
     Path(id): Path<i64>,
     Query(query): Query<DateQuery>,
-) -> Result<axum::Json<AdviceView>, ApiError> {
+) -> Result<JsonBody, ApiError> {
+    let asked = state.day_asked(query.date)?;
+    let key = AnswerKey::Advice { member: MemberId(id), date: asked };
+    if let Some(answer) = state.caches.answer(version, &key)
+        && let Some(member) = &answer.member
+    {
+        principal.check_member(member, principal.reads_member(member), "read")?;
+        return Ok(JsonBody(answer.body));
+    }
     let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
     // Advice starts at the last day the member's data covers (later days are unknown).
-    let today = as_of(&member, state.day_asked(query.date)?);
-    let (advice, warnings) =
-        state.db(move |store| advice_for(store, member.id, today)).await?.ok_or_else(no_activity)?;
-    Ok(axum::Json(AdviceView { member: member.id.0, advice, warnings }))
+    let today = as_of(&member, asked);
+    let id = member.id;
+    let metrics = state.metrics.clone();
+    let computed = state
+        .blocking(move |store| {
+            let Some((advice, warnings)) = advice_for(store, id, today)? else { return Ok(None) };
+            metrics.advice_computed();
+            JsonBody::render(&AdviceView { member: id.0, advice, warnings }, ADVICE_SIZE_HINT).map(Some)
+        })
+        .await?;
+    let body = computed.ok_or_else(no_activity)?;
+    state.caches.remember_answer(version, key, Answer { body: body.0.clone(), member: Some(member) });
+    Ok(body)
 }
 
 /// Reads a plan body: a [`WeeklyPlan`] that may also carry `days`, with the `days` query

@@ -7,6 +7,7 @@ use super::session::PageViewer;
 use super::teams::team_industry_average;
 use super::{MemberAccess, member_for, visible_team};
 use crate::auth::Principal;
+use crate::cache::{Answer, AnswerKey, DataVersion};
 use crate::chart::{self, Point};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
@@ -19,16 +20,13 @@ use crate::web::{
 use crate::wire::{DateQuery, FreshnessView};
 use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 use chrono::{Days, NaiveDate};
 use ssi_core::{Band, Pillar, PillarScores};
 use ssi_store::{LeaderboardRow, MemberId, Role, TeamId};
 
 /// Days of history the member page charts.
 pub const HISTORY_DAYS: u64 = 180;
-
-/// Smallest gain (points) for an action to be shown as a next best action.
-pub const VISIBLE_GAIN: f64 = 0.05;
 
 /// The header context of a viewer: who they are and where they can go.
 async fn viewer_context(state: &AppState, principal: &Principal) -> ViewerContext {
@@ -214,17 +212,33 @@ pub async fn team(
 
 /// `GET /members/{member}`: the member, the team's manager or an admin. Warnings and next
 /// best actions need the member's activity on the server (an imported export).
+///
+/// The page is rendered once per viewer and version of the database and then served from
+/// the answer cache (see [`crate::cache`]), after the viewer's access to the member is
+/// checked against the member as stored at that version; the advice on it is the advice
+/// endpoint's cached answer, computed once for every viewer.
 pub async fn member(
     State(state): State<AppState>,
     PageViewer(viewer): PageViewer,
+    DataVersion(version): DataVersion,
     Path(id): Path<i64>,
 ) -> Response {
+    let today = state.today();
+    let key = AnswerKey::MemberPage { member: MemberId(id), date: today, viewer: viewer.principal.token.id };
+    if let Some(answer) = state.caches.answer(version, &key)
+        && let Some(cached) = &answer.member
+    {
+        let principal = &viewer.principal;
+        return match principal.check_member(cached, principal.reads_member(cached), "read") {
+            Ok(()) => html(answer.body),
+            Err(e) => error(&state, &viewer_context(&state, principal).await, e),
+        };
+    }
     let context = viewer_context(&state, &viewer.principal).await;
     let member = match member_for(&state, &viewer.principal, id, MemberAccess::Read).await {
         Ok(member) => member,
         Err(e) => return error(&state, &context, e),
     };
-    let today = state.today();
     let freshness = super::scores::freshness_of(&state, &member, None);
     // The chart ends at the member's horizon, and advice starts there: later days are unknown.
     let shown_to = super::advice::as_of(&member, today);
@@ -239,13 +253,16 @@ pub async fn member(
                 store.percentile_in_industry(member_id, today)?,
                 store.percentile_in_team(member_id, today)?,
                 store.latest_reading(member_id)?,
-                super::advice::advice_for(store, member_id, shown_to)?,
                 store.calibrated_history(member_id, Some(shown_to), Some(shown_to), true)?,
             ))
         })
         .await;
-    let (score, history, team, industry, team_standing, reading, advice, calibrated) = match loaded {
+    let (score, history, team, industry, team_standing, reading, calibrated) = match loaded {
         Ok(loaded) => loaded,
+        Err(e) => return error(&state, &context, e),
+    };
+    let advice = match super::advice::advice_view(&state, version, member.clone(), today).await {
+        Ok(view) => view.map(|v| (v.advice, v.warnings)),
         Err(e) => return error(&state, &context, e),
     };
     let estimates: Vec<Point> = history
@@ -338,7 +355,7 @@ pub async fn member(
                     .map(|c| ComponentContext {
                         pillar: c.pillar.label().to_string(),
                         label: c.label.clone(),
-                        value: format!("{} {}", trim_number(c.value), c.unit),
+                        value: c.value_text(),
                         points: format!("{:.2} / {:.2}", c.points, c.possible),
                         action: c.action.clone(),
                     })
@@ -353,17 +370,22 @@ pub async fn member(
         advice_summary: advice.as_ref().map(|(a, _)| a.summary.clone()),
         actions: advice
             .as_ref()
-            .map(|(a, _)| {
-                a.actions
-                    .iter()
-                    .filter(|g| g.total_gain >= VISIBLE_GAIN)
-                    .take(TOP_ACTIONS)
-                    .map(ActionContext::new)
-                    .collect()
-            })
+            .map(|(a, _)| a.actions.iter().take(TOP_ACTIONS).map(ActionContext::new).collect())
             .unwrap_or_default(),
     };
-    state.templates.page(StatusCode::OK, "member.html", page)
+    match state.templates.render("member.html", page) {
+        Ok(rendered) => {
+            let body = axum::body::Bytes::from(rendered);
+            state.caches.remember_answer(version, key, Answer { body: body.clone(), member: Some(member) });
+            html(body)
+        }
+        Err(e) => error(&state, &context, e),
+    }
+}
+
+/// An HTML page already rendered (possibly shared with the answer cache).
+fn html(body: axum::body::Bytes) -> Response {
+    (StatusCode::OK, Html(body)).into_response()
 }
 
 /// "Top 12% · rank 3 of 25 · average 41.0"; the only scored member of a group is not
@@ -394,11 +416,6 @@ fn as_of_text(freshness: &FreshnessView, scored: NaiveDate) -> String {
         Some(age) => format!("as of {day} ({whose}, {})", ssi_core::freshness::age_phrase(age)),
         None => format!("as of {day}"),
     }
-}
-
-/// A metric value without noise: whole numbers bare, others to two decimals.
-fn trim_number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e12 { format!("{value:.0}") } else { format!("{value:.2}") }
 }
 
 /// `GET /assets/style.css`: the dashboard's stylesheet (public, cacheable).

@@ -133,8 +133,13 @@ pub struct Advice {
     /// Pillars on the horizon's last day if the rhythm simply continues.
     pub baseline: PillarScores,
     pub baseline_total: f64,
-    /// Every candidate, best points per minute first.
+    /// Every candidate worth at least 0.1 point, best points per minute first.
     pub actions: Vec<ActionGain>,
+    /// Candidates left out because they would add less than 0.1 point.
+    pub actions_not_shown: u32,
+    /// Points that being active on the weekly actions' days would bring: shared by every
+    /// weekly action, so counted once (in `day_active`), not in each.
+    pub shared_active_day_gain: f64,
     /// Plain-language advice tied to the weakest pillar.
     pub summary: String,
 }
@@ -181,7 +186,8 @@ pub struct Warning {
     pub evidence: BTreeMap<String, EvidenceValue>,
 }
 
-/// What the member plans to do each week from tomorrow on; every field defaults to 0 (false).
+/// What the member plans to add each week from tomorrow on, on top of their habits of the
+/// last four weeks (which continue unless `only`); every field defaults to 0 (false).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct WeeklyPlan {
@@ -195,11 +201,13 @@ pub struct WeeklyPlan {
     /// Messages that start a conversation.
     pub messages: u32,
     pub searches: u32,
-    /// Days a week with a sign-in (at most 7).
+    /// More days a week with a sign-in, on days the habits leave inactive (at most 7).
     pub active_days: u32,
     /// Whether every incoming message is answered the day it arrives.
     pub reply_to_all: bool,
     pub endorsements: u32,
+    /// The plan alone: the habits it does not name stop.
+    pub only: bool,
 }
 
 /// Body of `POST /api/v1/members/{member}/plan`: a weekly plan (every field optional, unknown
@@ -219,6 +227,8 @@ pub struct PlanBody {
     pub active_days: u32,
     pub reply_to_all: bool,
     pub endorsements: u32,
+    /// The plan alone: the habits it does not name stop (default: they continue).
+    pub only: bool,
     /// Days to project (1–365); the `days` query parameter may say it instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<u32>,
@@ -252,10 +262,14 @@ pub struct Projection {
     pub plan: WeeklyPlan,
     /// Incoming conversation turns a week, assumed to continue.
     pub incoming_messages_per_week: f64,
-    /// Minutes a week the plan takes.
+    /// Minutes a week the plan takes (on top of the habits unless `plan.only`).
     pub minutes_per_week: f64,
-    /// Today and every projected day, in order.
+    /// The member's rhythm of the last four weeks, which continues unless `plan.only`.
+    pub rhythm: WeeklyRhythm,
+    /// Today and every projected day with the plan, in order.
     pub series: Vec<ProjectedDay>,
+    /// Today and every projected day if the habits continue and nothing is added.
+    pub baseline: Vec<ProjectedDay>,
     /// For 45, 70, 75 and 80, the first day each is reached.
     pub thresholds: Vec<ThresholdDate>,
 }

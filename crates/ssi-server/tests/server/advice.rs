@@ -243,6 +243,21 @@ async fn the_member_page_shows_warnings_with_evidence_and_the_top_three_actions(
     let completeness = profile["evidence"]["completeness"].as_f64().unwrap();
     assert!(advice_html.contains(&format!("<dd>{:.0}%</dd>", completeness * 100.0)), "shares as percentages");
     assert!(advice_html.contains("class=\"severity "), "severity is shown");
+    // Explanation values read as a person writes them: rates in per cent, counts that decay
+    // made fractional with one decimal.
+    let components = &page[explanation..warnings];
+    assert!(components.contains("% of the checklist"), "{components}");
+    assert!(
+        !components.split(['>', '<']).any(|text| {
+            let mut words = text.split_whitespace();
+            words
+                .next()
+                .and_then(|n| n.split_once('.'))
+                .is_some_and(|(_, d)| d.len() > 1 && d.bytes().all(|b| b.is_ascii_digit()))
+                && words.next().is_some_and(|unit| unit.chars().all(char::is_alphabetic))
+        }),
+        "no value with two decimals: {components}"
+    );
 
     let list = &page[actions..];
     let items = list[..list.find("</ol>").expect("an ordered list")].matches("<li>").count();

@@ -221,3 +221,84 @@ async fn token_uses_are_still_recorded() {
     fixture.store().revoke_token(revoked).unwrap();
     assert!(!fixture.store().record_token_use(revoked).unwrap(), "a revoked token is not touched");
 }
+
+/// `ssi_advice_computations_total` from the metrics text.
+async fn advice_computations(fixture: &Fixture) -> u64 {
+    let metrics = fixture.metrics().await;
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("ssi_advice_computations_total "))
+        .unwrap_or_else(|| panic!("no advice counter in:\n{metrics}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// The member page as the holder of `cookie` sees it.
+async fn page(fixture: &Fixture, cookie: &str, member: MemberId) -> String {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    fixture
+        .send(
+            Request::get(format!("/members/{}", member.0))
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .expect(200)
+        .text()
+}
+
+#[tokio::test]
+async fn the_advice_is_computed_once_per_change_of_the_data_and_never_served_stale() {
+    let fixture = Fixture::new();
+    fixture.import_small_export(fixture.alice);
+    let (admin, alice, manager) = (
+        fixture.admin.secret.as_str(),
+        fixture.alice_token.secret.as_str(),
+        fixture.manager_a.secret.as_str(),
+    );
+    use_tokens(&fixture, &[admin, alice, manager, fixture.bob_token.secret.as_str()]).await;
+    let alice_cookie = fixture.session_cookie(&fixture.alice_token);
+    let manager_cookie = fixture.session_cookie(&fixture.manager_a);
+    let uri = format!("/api/v1/members/{}/advice", fixture.alice.0);
+    assert_eq!(advice_computations(&fixture).await, 0);
+
+    // Three readers of the API and two of the page: one simulation.
+    let first = fixture.json("GET", &uri, Some(admin), None).await.expect(200);
+    for token in [admin, alice, manager] {
+        let again = fixture.json("GET", &uri, Some(token), None).await.expect(200);
+        assert_eq!(again.body, first.body, "a hit serves the same bytes");
+    }
+    let own = page(&fixture, &alice_cookie, fixture.alice).await;
+    let managers = page(&fixture, &manager_cookie, fixture.alice).await;
+    assert_eq!(page(&fixture, &alice_cookie, fixture.alice).await, own, "the page is served as rendered");
+    assert!(own.contains("My page") && !managers.contains("My page"), "each viewer keeps their own header");
+    let best = first.json()["advice"]["actions"][0]["description"].as_str().unwrap().to_string();
+    assert!(own.contains(&best.replace('\'', "&#x27;")), "the page shows the cached advice: {best}");
+    assert_eq!(advice_computations(&fixture).await, 1, "computed once for every reader");
+
+    // The access rule still runs before a cached answer is served.
+    fixture.json("GET", &uri, Some(&fixture.bob_token.secret), None).await.expect_error(403, "forbidden");
+    let bob_cookie = fixture.session_cookie(&fixture.bob_token);
+    let denied = fixture
+        .send(
+            axum::http::Request::get(format!("/members/{}", fixture.alice.0))
+                .header(axum::http::header::COOKIE, bob_cookie)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(denied.status.as_u16(), 403, "a teammate does not get the cached page");
+
+    // Another process (the CLI) changes the model: the very next answer is the new one.
+    let cli = other_process(&fixture);
+    let mut model = ssi_core::ScoringModel::default_model();
+    model.version = "ssi-cache-test-2".into();
+    cli.use_model(&model, crate::support::today()).unwrap();
+    let after = fixture.json("GET", &uri, Some(admin), None).await.expect(200).json();
+    assert_eq!(after["advice"]["model_version"], "ssi-cache-test-2", "never staler than the data");
+    assert!(page(&fixture, &alice_cookie, fixture.alice).await.contains("ssi-cache-test-2"));
+    assert_eq!(advice_computations(&fixture).await, 2, "once more after the change, shared by the page");
+}
