@@ -189,7 +189,6 @@ fn report_lists_files_skips_and_unused_files() {
         "Jobs/Saved Jobs.csv",
         "Ad_Targeting.csv",
         "guide_messages.csv",
-        "Email Addresses.csv",
         "PhoneNumbers.csv",
     ] {
         assert!(unused.contains(&name), "{name} should be listed as not used: {unused:?}");
@@ -198,6 +197,9 @@ fn report_lists_files_skips_and_unused_files() {
     assert!(guide.reason.contains("assistant"));
     assert_eq!(report.not_recognised, vec!["Mystery.csv".to_string()]);
     assert!(report.member.name_known && report.member.profile_url_known);
+    // Email Addresses.csv is read only to be hashed into an account key.
+    assert!(!unused.contains(&"Email Addresses.csv"));
+    assert!(report.member.account_keys.iter().any(|k| k.starts_with("email:") && !k.contains('@')));
     assert!(report.encoding_fallbacks.is_empty());
 
     // The report round-trips through JSON.

@@ -1,0 +1,157 @@
+//! Who the member is: the names and profile URL that mark their own messages, inferred from every clue the export offers.
+//!
+//! Sent and received messages are told apart by the sender being the
+//! member. Exports rarely say who the member is outright: Profile.csv gives a
+//! full name that messages may shorten ("Davide" for "Davide Mock"), many
+//! shared exports lack Profile.csv, and the own profile URL appears only in
+//! Invitations.csv. The one thing every conversation has in common is the
+//! member: [`Participation`] counts, per name and URL, the conversations a
+//! person takes part in, so that the member can be recognised as the
+//! participant present in (nearly) all of them.
+
+use crate::pseudonym::{normalise_name, normalise_profile_url};
+use crate::table::Row;
+use std::collections::{HashMap, HashSet};
+
+/// Share of conversations (in tenths) the member must take part in to be
+/// recognised by participation alone: a few conversations may have been
+/// exported without the member's side (a message request never answered).
+const PRESENT_IN_TENTHS: usize = 9;
+
+/// Fewest conversations from which a participant is taken for the member
+/// without any other clue: with one or two, both sides are present in all.
+const FEWEST_CONVERSATIONS: usize = 3;
+
+/// Conversation by conversation, who takes part (by normalised name and by
+/// normalised profile URL).
+#[derive(Default)]
+pub(crate) struct Participation {
+    conversations: HashMap<String, (HashSet<String>, HashSet<String>)>,
+}
+
+/// A name or URL and the number of conversations it takes part in.
+pub(crate) struct Frequent {
+    pub(crate) value: String,
+    pub(crate) conversations: usize,
+}
+
+impl Participation {
+    /// Notes the sender and recipients of one messages.csv row. Rows without
+    /// a conversation id (the 2018 layout, whose Direction column decides) are ignored.
+    pub(crate) fn add(&mut self, row: &Row<'_>) {
+        let id = row.get("CONVERSATION ID");
+        if id.is_empty() {
+            return;
+        }
+        let (names, urls) = self.conversations.entry(id.to_string()).or_default();
+        let to = row.get("TO");
+        // A name may hold a comma ("Femi O SPHRi, CPHR"): the whole cell counts as well as its parts.
+        let to_names = std::iter::once(to).chain(to.split([',', ';']).filter(|_| to.contains([',', ';'])));
+        for name in std::iter::once(row.get("FROM")).chain(to_names) {
+            let name = normalise_name(name);
+            if !name.is_empty() {
+                names.insert(name);
+            }
+        }
+        let recipients = row.get("RECIPIENT PROFILE URLS");
+        for url in std::iter::once(row.get("SENDER PROFILE URL")).chain(recipients.split([';', ','])) {
+            let url = normalise_profile_url(url);
+            if !url.is_empty() {
+                urls.insert(url);
+            }
+        }
+    }
+
+    /// Conversations seen.
+    pub(crate) fn total(&self) -> usize {
+        self.conversations.len()
+    }
+
+    /// Conversations the name takes part in.
+    pub(crate) fn name_count(&self, name: &str) -> usize {
+        self.conversations.values().filter(|(names, _)| names.contains(name)).count()
+    }
+
+    /// Names present in nearly every conversation, most present first.
+    pub(crate) fn frequent_names(&self) -> Vec<Frequent> {
+        self.frequent(|(names, _)| names)
+    }
+
+    /// Profile URLs present in nearly every conversation, most present first.
+    pub(crate) fn frequent_urls(&self) -> Vec<Frequent> {
+        self.frequent(|(_, urls)| urls)
+    }
+
+    fn frequent(
+        &self,
+        side: impl Fn(&(HashSet<String>, HashSet<String>)) -> &HashSet<String>,
+    ) -> Vec<Frequent> {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for participants in self.conversations.values() {
+            for value in side(participants) {
+                *counts.entry(value.as_str()).or_default() += 1;
+            }
+        }
+        let total = self.total();
+        let mut frequent: Vec<Frequent> = counts
+            .into_iter()
+            .filter(|(_, n)| n * 10 >= total * PRESENT_IN_TENTHS)
+            .map(|(value, conversations)| Frequent { value: value.to_string(), conversations })
+            .collect();
+        frequent.sort_by(|a, b| b.conversations.cmp(&a.conversations).then_with(|| a.value.cmp(&b.value)));
+        frequent
+    }
+
+    /// The one participant present in nearly every conversation, when the
+    /// export has enough conversations to tell and exactly one such person.
+    pub(crate) fn only_constant(frequent: &[Frequent], total: usize) -> Option<&Frequent> {
+        match frequent {
+            [only] if total >= FEWEST_CONVERSATIONS => Some(only),
+            _ => None,
+        }
+    }
+}
+
+/// Whether two normalised names are forms of one name: every word of one is
+/// a word of the other ("davide" and "davide mock"; "femi o sphri, cphr"
+/// and "femi o sphri"). Equal names are not variants (nothing to learn).
+pub(crate) fn is_variant(a: &str, b: &str) -> bool {
+    let words = |name: &str| -> Vec<String> {
+        name.split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let (a_words, b_words) = (words(a), words(b));
+    if a_words.is_empty() || b_words.is_empty() || a_words == b_words {
+        return false;
+    }
+    let within = |small: &[String], large: &[String]| small.iter().all(|w| large.contains(w));
+    within(&a_words, &b_words) || within(&b_words, &a_words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_share_every_word_of_the_shorter_name() {
+        assert!(is_variant("davide", "davide mock"));
+        assert!(is_variant("davide mock", "davide"));
+        assert!(is_variant("femi o sphri, cphr", "femi o sphri"));
+        assert!(!is_variant("davide mock", "davide mock"));
+        assert!(!is_variant("david", "davide mock"));
+        assert!(!is_variant("", "davide"));
+    }
+
+    #[test]
+    fn the_constant_participant_needs_enough_conversations_and_no_rival() {
+        let frequent = |values: &[(&str, usize)]| -> Vec<Frequent> {
+            values.iter().map(|(v, n)| Frequent { value: v.to_string(), conversations: *n }).collect()
+        };
+        let one = frequent(&[("me", 10)]);
+        assert_eq!(Participation::only_constant(&one, 10).map(|f| f.value.as_str()), Some("me"));
+        assert!(Participation::only_constant(&one, 2).is_none(), "two conversations tell nothing");
+        assert!(Participation::only_constant(&frequent(&[("me", 3), ("you", 3)]), 3).is_none());
+    }
+}
