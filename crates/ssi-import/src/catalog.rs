@@ -535,7 +535,10 @@ mod tests {
             Recognition::NotUsed("job search data: not an SSI input")
         );
         assert!(matches!(recognise("guide_messages.csv"), Recognition::NotUsed(_)));
-        assert_eq!(recognise("SavedJobAlerts.csv"), Recognition::NotUsed("job search data: not an SSI input"));
+        assert_eq!(
+            recognise("SavedJobAlerts.csv"),
+            Recognition::NotUsed("job search data: not an SSI input")
+        );
         assert_eq!(recognise("Email Addresses.csv"), Recognition::Used(FileKind::EmailAddresses));
         assert_eq!(recognise("Registration.csv"), Recognition::Used(FileKind::Registration));
         assert!(matches!(recognise("inner.zip"), Recognition::NotUsed(_)));

@@ -279,7 +279,7 @@ impl<'a> Events<'a> {
                         Ok(Some((mut event, digest))) => {
                             let seen = self.occurrences.next(digest);
                             event.natural_key = self.pseudo.natural_key(digest, seen);
-                            file.events += 1;
+                            file.produced(event.kind);
                             return Ok(Some(event));
                         }
                         Err(skip) => file.skip(
@@ -300,7 +300,13 @@ impl<'a> Events<'a> {
                     let Some(file) = self.report.files.get_mut(*report_index) else { return Ok(None) };
                     file.rows_read += 1;
                     let Some(article) = read_article(&entry.name, &head) else {
-                        file.skip(None, Some(entry.name.clone()), SkipReason::NoArticleDate, max_details, None);
+                        file.skip(
+                            None,
+                            Some(entry.name.clone()),
+                            SkipReason::NoArticleDate,
+                            max_details,
+                            None,
+                        );
                         continue;
                     };
                     let digest = match &article.pulse_url {
@@ -312,7 +318,7 @@ impl<'a> Events<'a> {
                     let seen = self.occurrences.next(digest);
                     let mut event = ActivityEvent::new(ActivityKind::Article, article.published);
                     event.natural_key = self.pseudo.natural_key(digest, seen);
-                    file.events += 1;
+                    file.produced(event.kind);
                     file.encoding = "html".to_string();
                     return Ok(Some(event));
                 }

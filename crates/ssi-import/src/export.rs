@@ -2,11 +2,11 @@
 
 use crate::catalog::{FileKind, Recognition};
 use crate::container::{Container, Handle, StreamBudget};
+use crate::dates::parse_timestamp;
 use crate::error::ImportError;
 use crate::events::{EventSources, Events, FileGroup};
-use crate::limits::ImportOptions;
-use crate::dates::parse_timestamp;
 use crate::identity::{Participation, is_variant};
+use crate::limits::ImportOptions;
 use crate::mapping::{MemberIdentity, Skip};
 use crate::profile::ProfileBuilder;
 use crate::pseudonym::{Pseudonymizer, normalise_name, normalise_profile_url};
@@ -205,6 +205,8 @@ impl Export {
             self.report.files[group.report_index] = file_report;
         }
         let mut profile = builder.profile;
+        profile.messages_unknown =
+            self.groups.iter().any(|g| g.kind == FileKind::Messages) && !self.report.member.direction_known;
         if profile.profile_url.is_none() {
             profile.profile_url = self.identity.as_ref().and_then(|i| i.raw_url.clone());
         }
@@ -331,6 +333,7 @@ impl Export {
                 evidence.push(source.to_string());
             }
         }
+        let mut direction_written = false;
         if identity.url.is_none() {
             let messages: Vec<FileGroup> =
                 self.groups.iter().filter(|g| g.kind == FileKind::Messages).cloned().collect();
@@ -345,6 +348,10 @@ impl Export {
                 }
             }
             infer_from_participation(&mut identity, &mut evidence, &participation);
+            direction_written = participation.has_direction;
+            if direction_written {
+                evidence.push("the Direction column of messages (2018 layout)".to_string());
+            }
         }
         let mut account_keys: Vec<String> =
             clues.emails.iter().map(|email| self.pseudo.account("email", email)).collect();
@@ -359,7 +366,8 @@ impl Export {
         self.report.member = MemberReport {
             name_known: identity.name.is_some(),
             profile_url_known: identity.url.is_some(),
-            direction_known: identity.name.is_some()
+            direction_known: direction_written
+                || identity.name.is_some()
                 || identity.url.is_some()
                 || !identity.other_names.is_empty(),
             evidence,
@@ -433,7 +441,10 @@ impl Clues {
             }
             FileKind::Invitations => match row.get("Direction").to_ascii_uppercase().as_str() {
                 "OUTGOING" => {
-                    self.set_url(row.get("inviterProfileUrl"), "the sender's profile URL on outgoing invitations");
+                    self.set_url(
+                        row.get("inviterProfileUrl"),
+                        "the sender's profile URL on outgoing invitations",
+                    );
                     let name = normalise_name(row.get("From"));
                     if !name.is_empty() && !self.invitation_names.contains(&name) {
                         self.invitation_names.push(name);

@@ -27,6 +27,8 @@ const FEWEST_CONVERSATIONS: usize = 3;
 #[derive(Default)]
 pub(crate) struct Participation {
     conversations: HashMap<String, (HashSet<String>, HashSet<String>)>,
+    /// Whether some row says its direction outright (the 2018 layout).
+    pub(crate) has_direction: bool,
 }
 
 /// A name or URL and the number of conversations it takes part in.
@@ -39,6 +41,7 @@ impl Participation {
     /// Notes the sender and recipients of one messages.csv row. Rows without
     /// a conversation id (the 2018 layout, whose Direction column decides) are ignored.
     pub(crate) fn add(&mut self, row: &Row<'_>) {
+        self.has_direction |= !row.get("DIRECTION").is_empty();
         let id = row.get("CONVERSATION ID");
         if id.is_empty() {
             return;

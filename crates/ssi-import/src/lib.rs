@@ -45,8 +45,8 @@ pub mod dates;
 mod decode;
 mod error;
 mod events;
-mod identity;
 mod export;
+mod identity;
 mod limits;
 mod mapping;
 mod profile;
@@ -62,4 +62,6 @@ pub use export::{Export, open_export};
 pub use limits::{ImportOptions, Limits};
 pub use pseudonym::Pseudonymizer;
 pub use readings::{ReadingParseError, parse_readings_csv, parse_sales_api_json};
-pub use report::{EncodingFallback, FileReport, ImportReport, MemberReport, SkipCause, SkippedRow, UnusedFile};
+pub use report::{
+    EncodingFallback, FileReport, ImportReport, MemberReport, SkipCause, SkippedRow, UnusedFile,
+};

@@ -388,9 +388,8 @@ impl<'c> Mapper<'c> {
         };
         let mut event = bare(kind, at);
         event.counterpart = counterpart;
-        event.conversation = (!conversation_id.is_empty()).then(|| {
-            self.last_conversation.get(&[conversation_id], || pseudo.conversation(conversation_id))
-        });
+        event.conversation = (!conversation_id.is_empty())
+            .then(|| self.last_conversation.get(&[conversation_id], || pseudo.conversation(conversation_id)));
         let sender = self.last_sender.get(&[sender_url, from], || match normalise_profile_url(sender_url) {
             url if !url.is_empty() => url,
             _ => format!("name:{}", normalise_name(from)),

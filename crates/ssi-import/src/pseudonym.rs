@@ -87,7 +87,10 @@ impl Pseudonymizer {
     /// trimmed; `registered`: the registration instant in Unix seconds) as
     /// `kind:` and its keyed hash; the value itself is never kept.
     pub fn account(&self, kind: &str, value: &str) -> String {
-        format!("{kind}:{}", self.key("account", &[kind.as_bytes(), value.trim().to_lowercase().as_bytes()]).0)
+        format!(
+            "{kind}:{}",
+            self.key("account", &[kind.as_bytes(), value.trim().to_lowercase().as_bytes()]).0
+        )
     }
 
     /// An organisation (a company followed), by its name.

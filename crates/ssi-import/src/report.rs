@@ -91,6 +91,9 @@ pub struct FileReport {
     /// Skipped rows grouped by cause (reason and column), most frequent first.
     #[serde(default)]
     pub skip_causes: Vec<SkipCause>,
+    /// Events produced, by kind (`message_sent`, `message_received`, …).
+    #[serde(default)]
+    pub events_by_kind: std::collections::BTreeMap<String, u64>,
 }
 
 /// One cause of skipped rows in a file, with how many rows it skipped.
@@ -142,6 +145,7 @@ impl FileReport {
             encoding: String::new(),
             continuation_lines: 0,
             skip_causes: Vec::new(),
+            events_by_kind: Default::default(),
         }
     }
 
@@ -153,6 +157,19 @@ impl FileReport {
         self.encoding.clear();
         self.continuation_lines = 0;
         self.skip_causes.clear();
+        self.events_by_kind.clear();
+    }
+
+    /// Counts an event of `kind` produced from this file.
+    pub(crate) fn produced(&mut self, kind: ssi_core::ActivityKind) {
+        self.events += 1;
+        // Looked up by &str first: no allocation per event of the big files.
+        match self.events_by_kind.get_mut(kind.as_str()) {
+            Some(count) => *count += 1,
+            None => {
+                self.events_by_kind.insert(kind.as_str().to_string(), 1);
+            }
+        }
     }
 
     /// One line naming the cause that skipped most of the file's rows, when

@@ -470,7 +470,8 @@ fn skip_details_are_capped_but_all_counted() {
 fn an_export_whose_every_row_is_skipped_is_an_error_naming_the_cause() {
     let dir = tempfile::tempdir().unwrap();
     let content = "Date,Link\n31.13.2021,https://x/1\n32.13.2021,https://x/2\n";
-    let path = ExportFiles::new().with("InstantReposts.csv", content).write_zip(dir.path(), "export.zip", None);
+    let path =
+        ExportFiles::new().with("InstantReposts.csv", content).write_zip(dir.path(), "export.zip", None);
     let mut export = open_export(&path, options()).unwrap();
     let (events, error) = drain(&mut export);
     assert!(events.is_empty());

@@ -185,12 +185,7 @@ fn report_lists_files_skips_and_unused_files() {
     assert_eq!(articles.skipped[0].line, None);
 
     let unused: Vec<&str> = report.not_used.iter().map(|f| f.name.as_str()).collect();
-    for name in [
-        "Jobs/Saved Jobs.csv",
-        "Ad_Targeting.csv",
-        "guide_messages.csv",
-        "PhoneNumbers.csv",
-    ] {
+    for name in ["Jobs/Saved Jobs.csv", "Ad_Targeting.csv", "guide_messages.csv", "PhoneNumbers.csv"] {
         assert!(unused.contains(&name), "{name} should be listed as not used: {unused:?}");
     }
     let guide = report.not_used.iter().find(|f| f.name == "guide_messages.csv").unwrap();
