@@ -334,6 +334,10 @@ impl Export {
             }
         }
         let mut direction_written = false;
+        // Without a URL, a name only tells the member's messages apart if it
+        // takes part in them: a label given with --member that signs no
+        // message would otherwise make every message "received".
+        let mut takes_part = true;
         if identity.url.is_none() {
             let messages: Vec<FileGroup> =
                 self.groups.iter().filter(|g| g.kind == FileKind::Messages).cloned().collect();
@@ -347,7 +351,7 @@ impl Export {
                     })?;
                 }
             }
-            infer_from_participation(&mut identity, &mut evidence, &participation);
+            takes_part = infer_from_participation(&mut identity, &mut evidence, &participation);
             direction_written = participation.has_direction;
             if direction_written {
                 evidence.push("the Direction column of messages (2018 layout)".to_string());
@@ -363,13 +367,14 @@ impl Export {
         }
         account_keys.sort();
         account_keys.dedup();
+        let direction_known = direction_written
+            || identity.url.is_some()
+            || (takes_part && (identity.name.is_some() || !identity.other_names.is_empty()));
+        identity.undecided = !direction_known;
         self.report.member = MemberReport {
             name_known: identity.name.is_some(),
             profile_url_known: identity.url.is_some(),
-            direction_known: direction_written
-                || identity.name.is_some()
-                || identity.url.is_some()
-                || !identity.other_names.is_empty(),
+            direction_known,
             evidence,
             account_keys,
         };
@@ -480,20 +485,23 @@ impl Clues {
 /// Learns the member's name or URL from who takes part in the conversations
 /// of messages.csv: a form of a known name present in nearly every
 /// conversation, or, when nothing else is known, the one participant who is.
+///
+/// Returns whether the member is then known to take part in the
+/// conversations (always, when there are none to go by).
 fn infer_from_participation(
     identity: &mut MemberIdentity,
     evidence: &mut Vec<String>,
     participation: &Participation,
-) {
+) -> bool {
     let total = participation.total();
     if total == 0 {
-        return;
+        return true;
     }
     let known: Vec<String> = identity.name.iter().chain(&identity.other_names).cloned().collect();
     let best_known = known.iter().map(|name| participation.name_count(name)).max().unwrap_or(0);
     if best_known * 2 >= total {
         evidence.push(format!("that name is a participant in {best_known} of {total} conversations"));
-        return;
+        return true;
     }
     let names = participation.frequent_names();
     if let Some(variant) = names.iter().find(|f| known.iter().any(|k| is_variant(&f.value, k))) {
@@ -502,8 +510,9 @@ fn infer_from_participation(
             "a shorter or longer form of that name, a participant in {} of {total} conversations",
             variant.conversations
         ));
-        return;
+        return true;
     }
+    let mut found = best_known > 0;
     // A known name that takes part in no conversation at all (a label given
     // with --member, say) cannot be how messages name the member.
     if (known.is_empty() || best_known == 0)
@@ -514,6 +523,7 @@ fn infer_from_participation(
             "the one name taking part in {} of {total} conversations of messages.csv",
             only.conversations
         ));
+        found = true;
     }
     let urls = participation.frequent_urls();
     if let Some(only) = Participation::only_constant(&urls, total) {
@@ -522,5 +532,7 @@ fn infer_from_participation(
             "the one profile URL taking part in {} of {total} conversations of messages.csv",
             only.conversations
         ));
+        found = true;
     }
+    found
 }

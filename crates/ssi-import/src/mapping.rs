@@ -23,6 +23,10 @@ pub(crate) struct MemberIdentity {
     pub(crate) url: Option<String>,
     /// The profile URL as the export writes it.
     pub(crate) raw_url: Option<String>,
+    /// Whether nothing tells which messages are the member's (no URL, and
+    /// no known name taking part in the conversations): messages whose
+    /// direction is not written out are then skipped, not guessed.
+    pub(crate) undecided: bool,
 }
 
 impl MemberIdentity {
@@ -363,10 +367,10 @@ impl<'c> Mapper<'c> {
             Some(sent) => sent,
             // No sender at all: received if the member is a recipient.
             None if sender_url.is_empty() && from.is_empty() => match self.identity.is_recipient(row) {
-                Some(true) => false,
+                Some(true) if !self.identity.undecided => false,
                 _ => return Err(Skip::new("FROM", SkipReason::UnknownDirection)),
             },
-            None => match self.identity.is_member(sender_url, from) {
+            None => match self.identity.is_member(sender_url, from).filter(|_| !self.identity.undecided) {
                 Some(sent) => sent,
                 // Older archives filed the member's own messages under SENT.
                 None if row.get("FOLDER").eq_ignore_ascii_case("sent") => true,
@@ -555,6 +559,7 @@ mod tests {
             other_names: vec!["ada".into()],
             url: Some("linkedin.com/in/ada".into()),
             raw_url: None,
+            undecided: false,
         };
         assert_eq!(me.is_member("https://www.linkedin.com/in/ada/", "Someone"), Some(true));
         assert_eq!(me.is_member("", "Ada  Lovelace"), Some(true));

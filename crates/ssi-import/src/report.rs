@@ -219,7 +219,7 @@ impl FileReport {
             }),
         }
         // Kept in order, most frequent first (a handful of causes at most).
-        self.skip_causes.sort_by(|a, b| b.rows.cmp(&a.rows));
+        self.skip_causes.sort_by_key(|c| std::cmp::Reverse(c.rows));
         if self.skipped.len() < max_details {
             self.skipped.push(SkippedRow { file: self.name.clone(), line, field, reason });
         }

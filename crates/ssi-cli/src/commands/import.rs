@@ -453,7 +453,7 @@ fn render_summary(s: &SummaryJson, p: &Painter) -> String {
                 "    not known: the export names no one (no Profile.csv, no outgoing invitation, no participant common to the conversations); give your name with --member NAME"
             );
         } else {
-            let _ = writeln!(out, "    told by {}", s.identity.evidence.join("; "));
+            let _ = writeln!(out, "    identified by {}", s.identity.evidence.join("; "));
         }
         if !s.identity.direction_known {
             let _ = writeln!(

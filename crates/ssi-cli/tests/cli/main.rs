@@ -21,3 +21,4 @@ mod push;
 mod reading;
 mod readme;
 mod support;
+mod wild;
