@@ -129,6 +129,13 @@ fn messages_2021(me: &str) -> String {
     rows
 }
 
+/// The member's three replies of [`messages_2021`] are sent, the three openers received.
+fn assert_sent_and_received(import: &Value) {
+    assert_eq!(counts(import, "messages.csv"), (6, 6, 0));
+    assert_eq!(by_kind(import, "messages.csv", "message_sent"), 3);
+    assert_eq!(by_kind(import, "messages.csv", "message_received"), 3);
+}
+
 #[test]
 fn messages_signed_with_a_shorter_form_of_the_profile_name_are_still_the_members() {
     let env = TestEnv::new();
@@ -294,9 +301,14 @@ fn events_with_real_time_ranges_and_statuses_are_read() {
     let folder = export(
         &env,
         "Basic_LinkedInDataExport_11-20-2026",
-        &[("Profile.csv", profile("Ana", "Souza")), ("Events.csv", text(events))],
+        &[
+            ("Profile.csv", profile("Ana", "Souza")),
+            ("Events.csv", text(events)),
+            ("messages.csv", text(&messages_2021("Ana Souza"))),
+        ],
     );
     let import = import_json(&env, &folder, &[]);
+    assert_sent_and_received(&import);
     assert_eq!(counts(&import, "Events.csv"), (4, 3, 1));
     let reasons: Vec<&str> =
         import["skipped"].as_array().unwrap().iter().map(|s| s["reason"].as_str().unwrap()).collect();
@@ -315,9 +327,14 @@ fn hidden_connections_count_and_a_spreadsheet_resave_still_reads() {
     let folder = export(
         &env,
         "Basic_LinkedInDataExport_11-20-2026",
-        &[("Profile.csv", profile("Ana", "Souza")), ("Connections.csv", text(connections))],
+        &[
+            ("Profile.csv", profile("Ana", "Souza")),
+            ("Connections.csv", text(connections)),
+            ("messages.csv", text(&messages_2021("Ana Souza"))),
+        ],
     );
     let import = import_json(&env, &folder, &[]);
+    assert_sent_and_received(&import);
     assert_eq!(counts(&import, "Connections.csv"), (4, 4, 0));
     assert_eq!(import["rows_skipped"], 0);
 }
@@ -359,12 +376,14 @@ fn an_edited_profile_file_is_left_out_and_the_activity_still_imported() {
         &[
             ("Profile.csv", profile("Ana", "Souza")),
             ("Skills.csv", text("Leadership;\nSales;\nNegotiation;\n")),
+            ("messages.csv", text(&messages_2021("Ana Souza"))),
             ("Comments.csv", text(comments)),
             ("SavedJobAlerts.csv", text("Alert,Created\nRust jobs,2026-01-01\n")),
             ("Invitations.csv", b"From,To,Sent At,Message,Direction\nJos\xe9 Ruiz,Ana Souza,\"11/16/26, 9:40 AM\",,INCOMING\n".to_vec()),
         ],
     );
     let import = import_json(&env, &folder, &[]);
+    assert_sent_and_received(&import);
     let skills = import["not_used"].as_array().unwrap().iter().find(|u| u["name"] == "Skills.csv").unwrap();
     assert!(skills["reason"].as_str().unwrap().starts_with("cannot be read"), "{skills}");
     let alerts =
@@ -410,9 +429,11 @@ fn articles_are_dated_by_their_published_on_line() {
             ("Articles/Articles/one.html", article("one", "2024-03-04 10:25")),
             ("Articles/Articles/two.html", article("two", "2025-01-02 08:00")),
             ("Articles/Articles/draft.html", article("draft", "---")),
+            ("messages.csv", text(&messages_2021("Ana Souza"))),
         ],
     );
     let import = import_json(&env, &folder, &[]);
+    assert_sent_and_received(&import);
     assert_eq!(counts(&import, "Articles/Articles/"), (3, 2, 1));
     assert_eq!(import["skipped"][0]["reason"], "article without a publication date");
 }
