@@ -115,6 +115,61 @@ impl Participation {
     }
 }
 
+/// What two sets of account keys (see [`crate::MemberReport::account_keys`])
+/// say of the accounts they come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountMatch {
+    /// A key in common: the same account.
+    Same,
+    /// Nothing to compare (one side has no e-mail or registration key of a
+    /// kind the other has): an import goes ahead, as it always has.
+    Unknown,
+    /// Keys of this kind on both sides, none in common: another person.
+    Different(AccountKeyKind),
+}
+
+/// The kinds of account key that tell two people apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountKeyKind {
+    /// The addresses of Email Addresses.csv.
+    Email,
+    /// The instant of Registration.csv.
+    Registered,
+}
+
+impl AccountKeyKind {
+    /// The kind in words, for messages ("e-mail addresses", "registration date").
+    pub fn describe(self) -> &'static str {
+        match self {
+            AccountKeyKind::Email => "e-mail addresses",
+            AccountKeyKind::Registered => "registration date",
+        }
+    }
+
+    fn prefix(self) -> &'static str {
+        match self {
+            AccountKeyKind::Email => "email:",
+            AccountKeyKind::Registered => "registered:",
+        }
+    }
+}
+
+/// Compares the account keys of a member's earlier imports with an
+/// export's. A profile URL in common confirms the account, but different
+/// URLs refute nothing (a member may change their public URL).
+pub fn compare_accounts(stored: &[String], export: &[String]) -> AccountMatch {
+    if stored.iter().any(|key| export.contains(key)) {
+        return AccountMatch::Same;
+    }
+    for kind in [AccountKeyKind::Email, AccountKeyKind::Registered] {
+        let has = |keys: &[String]| keys.iter().any(|k| k.starts_with(kind.prefix()));
+        if has(stored) && has(export) {
+            return AccountMatch::Different(kind);
+        }
+    }
+    AccountMatch::Unknown
+}
+
 /// Whether two normalised names are forms of one name: every word of one is
 /// a word of the other ("davide" and "davide mock"; "femi o sphri, cphr"
 /// and "femi o sphri"). Equal names are not variants (nothing to learn).
@@ -136,6 +191,23 @@ pub(crate) fn is_variant(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accounts_match_on_one_key_and_differ_only_on_a_shared_kind() {
+        let keys = |list: &[&str]| -> Vec<String> { list.iter().map(|k| k.to_string()).collect() };
+        let stored = keys(&["email:a", "email:b", "registered:r"]);
+        assert_eq!(compare_accounts(&stored, &keys(&["email:b"])), AccountMatch::Same);
+        assert_eq!(
+            compare_accounts(&stored, &keys(&["email:c"])),
+            AccountMatch::Different(AccountKeyKind::Email)
+        );
+        assert_eq!(
+            compare_accounts(&keys(&["registered:r"]), &keys(&["registered:s", "url:u"])),
+            AccountMatch::Different(AccountKeyKind::Registered)
+        );
+        assert_eq!(compare_accounts(&keys(&["url:u"]), &keys(&["url:v"])), AccountMatch::Unknown);
+        assert_eq!(compare_accounts(&[], &keys(&["email:a"])), AccountMatch::Unknown);
+    }
 
     #[test]
     fn variants_share_every_word_of_the_shorter_name() {

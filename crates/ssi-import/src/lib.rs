@@ -59,6 +59,7 @@ pub use catalog::FileKind;
 pub use error::{ImportError, SkipReason};
 pub use events::Events;
 pub use export::{Export, open_export};
+pub use identity::{AccountKeyKind, AccountMatch, compare_accounts};
 pub use limits::{ImportOptions, Limits};
 pub use pseudonym::Pseudonymizer;
 pub use readings::{ReadingParseError, parse_readings_csv, parse_sales_api_json};

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use ssi_core::ProfileSnapshot;
-use ssi_import::{ImportOptions, ImportReport};
+use ssi_import::{AccountMatch, ImportOptions, ImportReport, compare_accounts};
 use ssi_store::{ImportFailure, ImportMeta, ImportOutcome, ImportTarget, Member, Store};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -254,26 +254,17 @@ fn choose_member(ctx: &Context, store: &Store, profile: &ProfileSnapshot, path: 
 /// the import goes ahead, as it always has.
 fn check_same_account(store: &Store, member: &Member, export_keys: &[String], path: &Path) -> Result<()> {
     let stored = store.member_account_keys(member.id)?;
-    if stored.iter().any(|key| export_keys.contains(key)) {
-        return Ok(());
-    }
-    let kind = |key: &String| key.split_once(':').map(|(kind, _)| kind.to_string());
-    let refuting = ["email", "registered"];
-    let differs = refuting.iter().find(|wanted| {
-        stored.iter().filter_map(kind).any(|k| k == **wanted)
-            && export_keys.iter().filter_map(kind).any(|k| k == **wanted)
-    });
-    let Some(differs) = differs else { return Ok(()) };
-    let what = if *differs == "email" { "e-mail addresses" } else { "registration date" };
+    let AccountMatch::Different(kind) = compare_accounts(&stored, export_keys) else { return Ok(()) };
     let members = store.list_members()?;
     let new_name = (2..)
         .map(|n| format!("{} ({n})", member.name))
         .find(|candidate| !members.iter().any(|m| m.name.eq_ignore_ascii_case(candidate)))
         .unwrap_or_else(|| format!("{} (new)", member.name));
     Err(anyhow!(
-        "cannot import {}: it is another person's export than member {:?} (the account's {what} differ); to import it as someone new, add --member {:?}; nothing was stored",
+        "cannot import {}: it is another person's export than member {:?} (the account's {} differ); to import it as someone new, add --member {:?}; nothing was stored",
         path.display(),
         member.name,
+        kind.describe(),
         new_name
     ))
 }
