@@ -437,3 +437,13 @@ fn articles_are_dated_by_their_published_on_line() {
     assert_eq!(counts(&import, "Articles/Articles/"), (3, 2, 1));
     assert_eq!(import["skipped"][0]["reason"], "article without a publication date");
 }
+
+#[test]
+fn the_bundled_samples_articles_are_dated_and_counted() {
+    let env = TestEnv::new();
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/sample-export.zip");
+    let import = import_json(&env, &sample, &[]);
+    assert_eq!(counts(&import, "Articles/Articles/"), (3, 3, 0));
+    assert_eq!(counts(&import, "Events.csv"), (12, 10, 2));
+    assert_eq!(import["identity"]["direction_known"], true);
+}
