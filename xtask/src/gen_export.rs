@@ -37,6 +37,11 @@ pub(crate) enum Style {
     Current,
     /// The 2021 layouts, entries under one top-level folder.
     Legacy2021,
+    /// The 2018 "Complete" export: the 2021 layouts, but a seven-column
+    /// `Messages.csv` (`From,To,Date,Subject,Content,Direction,Folder`) and
+    /// `Shares.csv`, `Search Queries.csv`, `Logins.csv` in UTF-16LE,
+    /// tab-separated, every field quoted; entries under one top-level folder.
+    Complete2018,
 }
 
 impl Style {
@@ -45,6 +50,7 @@ impl Style {
         match text {
             "current" | "2026" => Some(Style::Current),
             "2021" => Some(Style::Legacy2021),
+            "2018" => Some(Style::Complete2018),
             _ => None,
         }
     }
@@ -54,6 +60,7 @@ impl Style {
         match self {
             Style::Current => NaiveDate::from_ymd_opt(2026, 11, 20),
             Style::Legacy2021 => NaiveDate::from_ymd_opt(2021, 11, 20),
+            Style::Complete2018 => NaiveDate::from_ymd_opt(2018, 6, 1),
         }
         .unwrap_or_default()
     }
@@ -92,6 +99,11 @@ impl Ctx<'_> {
     pub(crate) fn current(&self) -> bool {
         self.opts.style == Style::Current
     }
+
+    /// Whether the 2018 "Complete" layouts are written.
+    pub(crate) fn complete_2018(&self) -> bool {
+        self.opts.style == Style::Complete2018
+    }
 }
 
 /// The archive's usual file name, `Complete_LinkedInDataExport_MM-DD-YYYY.zip`, without `.zip`.
@@ -106,7 +118,7 @@ pub(crate) fn write_archive<W: Write + Seek>(opts: &GenOptions, out: W) -> Resul
     let network = people::build_network(opts.seed, &opts.volume, &timeline);
     let prefix = match opts.style {
         Style::Current => String::new(),
-        Style::Legacy2021 => format!("{}/", export_base_name(opts.export_date)),
+        Style::Legacy2021 | Style::Complete2018 => format!("{}/", export_base_name(opts.export_date)),
     };
     // LinkedIn builds the archive in the early morning of the export date.
     let stamp = opts.export_date.and_time(NaiveTime::from_hms_opt(6, 12, 0).unwrap_or(NaiveTime::MIN));
@@ -122,7 +134,7 @@ pub(crate) fn write_archive<W: Write + Seek>(opts: &GenOptions, out: W) -> Resul
 
 const USAGE: &str = "\
 cargo xtask gen-export [--size small|typical|heavy] [--seed N] [--out PATH.zip]
-                       [--style current|2021] [--export-date YYYY-MM-DD]
+                       [--style current|2021|2018] [--export-date YYYY-MM-DD]
 
 Writes a made-up but realistic LinkedIn data export archive. Same options, same bytes.
   --size         row counts (default typical; see docs/sample-data.md)
@@ -130,8 +142,10 @@ Writes a made-up but realistic LinkedIn data export archive. Same options, same 
   --out          the zip to write; an existing folder gets the real archive name
                  (default ./Complete_LinkedInDataExport_MM-DD-YYYY.zip)
   --style        current = 2026 layouts at the zip root (default);
-                 2021 = older layouts under one top-level folder
-  --export-date  the day the archive was requested (default 2026-11-20, or 2021-11-20 for --style 2021)";
+                 2021 = older layouts under one top-level folder;
+                 2018 = the 2018 Complete export (7-column Messages.csv, UTF-16 tab files)
+  --export-date  the day the archive was requested (default 2026-11-20, 2021-11-20 for --style 2021,
+                 2018-06-01 for --style 2018)";
 
 /// Parsed command line.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,8 +187,8 @@ fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
             }
             "--style" => {
                 let v = value()?;
-                style =
-                    Style::parse(&v).with_context(|| format!("--style {v:?}: expected current or 2021"))?;
+                style = Style::parse(&v)
+                    .with_context(|| format!("--style {v:?}: expected current, 2021 or 2018"))?;
             }
             "--out" => out = Some(PathBuf::from(value()?)),
             "--export-date" => {

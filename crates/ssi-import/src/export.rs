@@ -300,15 +300,17 @@ impl Export {
         for group in self.groups.iter().filter(|g| identity_files(g.kind)) {
             let mut scratch = FileReport::new(String::new(), group.kind);
             for index in &group.entries {
-                self.read_rows(*index, group.kind, &budget, &mut scratch, |row| {
+                let (encoding, _) = self.read_rows(*index, group.kind, &budget, &mut scratch, |row| {
                     clues.note(group.kind, row);
                     Ok(())
                 })?;
+                scratch.encoding = encoding;
             }
             if group.kind.identity_only()
                 && let Some(file) = self.report.files.get_mut(group.report_index)
             {
                 file.rows_read = scratch.rows_read;
+                file.encoding = scratch.encoding.clone();
             }
         }
         let mut identity = MemberIdentity::default();

@@ -53,11 +53,12 @@ fn write_shares<W: Write + Seek>(ctx: &Ctx<'_>, archive: &mut Archive<W>) -> Res
     } else {
         "Shares.csv".to_string()
     };
+    let encoding = if ctx.complete_2018() { Encoding::Utf16TabQuoted } else { Encoding::Utf8 };
     // Every archive shows both quirks at least once, whatever the seed.
     let count = moments.len();
     let forced_repost = rng.index(count);
     let forced_wrapped = if count > 1 { (forced_repost + 1) % count } else { usize::MAX };
-    let mut file = archive.csv(&name, Encoding::Utf8, Quoting::Rfc4180)?;
+    let mut file = archive.csv(&name, encoding, Quoting::Rfc4180)?;
     file.header(&["Date", "ShareLink", "ShareCommentary", "SharedUrl", "MediaUrl", "Visibility"], false)?;
     for (k, at) in moments.into_iter().enumerate() {
         let link =
@@ -220,7 +221,11 @@ fn write_searches<W: Write + Seek>(ctx: &Ctx<'_>, archive: &mut Archive<W>) -> R
     let contacts = &ctx.network.contacts;
     let moments =
         newest_first(ctx, &mut rng, Pace { before: 0.4, after: 1.6, bursty: true }, ctx.opts.volume.searches);
-    let mut file = archive.csv("SearchQueries.csv", Encoding::Utf8, Quoting::Rfc4180)?;
+    let mut file = if ctx.complete_2018() {
+        archive.csv("Search Queries.csv", Encoding::Utf16TabQuoted, Quoting::Rfc4180)?
+    } else {
+        archive.csv("SearchQueries.csv", Encoding::Utf8, Quoting::Rfc4180)?
+    };
     file.header(&["Time", "Search Query"], false)?;
     for at in moments {
         let person = &contacts[rng.index(contacts.len())].person;
@@ -270,7 +275,8 @@ fn write_logins<W: Write + Seek>(ctx: &Ctx<'_>, archive: &mut Archive<W>) -> Res
         }
     }
     logins.sort_by_key(|(at, ..)| std::cmp::Reverse(*at));
-    let mut file = archive.csv("Logins.csv", Encoding::Utf8, Quoting::Rfc4180)?;
+    let encoding = if ctx.complete_2018() { Encoding::Utf16TabQuoted } else { Encoding::Utf8 };
+    let mut file = archive.csv("Logins.csv", encoding, Quoting::Rfc4180)?;
     file.header(&["Login Date", "IP Address", "User Agent", "Login Type"], false)?;
     for (at, ip, agent, kind) in &logins {
         file.row(&[&calendar::java_date(*at), ip, agent, kind])?;

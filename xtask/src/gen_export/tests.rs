@@ -274,6 +274,29 @@ fn shares_comments_and_reactions_keep_their_quirks() {
 }
 
 #[test]
+fn complete_2018_style_has_seven_column_messages_and_utf16_tab_files() {
+    let opts = options(Size::Small.volume(), 18, Style::Complete2018);
+    let files = entries(&generate(&opts));
+    let prefix = "Complete_LinkedInDataExport_06-01-2018/";
+    assert!(files.keys().all(|k| k.starts_with(prefix)), "everything under one folder");
+    let get = |name: &str| files.get(&format!("{prefix}{name}")).unwrap_or_else(|| panic!("{name} missing"));
+    assert_eq!(first_line(get("Messages.csv")), "From,To,Date,Subject,Content,Direction,Folder");
+    assert!(!files.contains_key(&format!("{prefix}messages.csv")));
+    for (name, header) in [
+        ("Shares.csv", "\"Date\"\t\"ShareLink\"\t"),
+        ("Search Queries.csv", "\"Time\"\t\"Search Query\""),
+        ("Logins.csv", "\"Login Date\"\t"),
+    ] {
+        let bytes = get(name);
+        assert_eq!(&bytes[..2], &[0xFF, 0xFE], "{name} starts with a UTF-16LE BOM");
+        let units: Vec<u16> = bytes[2..].chunks_exact(2).map(|p| u16::from_le_bytes([p[0], p[1]])).collect();
+        let text = String::from_utf16(&units).expect("UTF-16");
+        assert!(text.starts_with(header), "{name}: {}", first_line(text.as_bytes()));
+        assert!(text.contains("\"\r\n\""), "{name}: CRLF line ends, every field quoted");
+    }
+}
+
+#[test]
 fn legacy_2021_style_uses_the_older_layouts_under_one_folder() {
     let opts = options(Size::Small.volume(), 7, Style::Legacy2021);
     let files = entries(&generate(&opts));
@@ -361,6 +384,7 @@ fn committed_samples_match_the_generator() {
     let cases = [
         ("examples/sample-export.zip", options(Size::Typical.volume(), 42, Style::Current)),
         ("tests/fixtures/export-2021.zip", options(Size::Small.volume(), 7, Style::Legacy2021)),
+        ("tests/fixtures/export-2018.zip", options(Size::Small.volume(), 18, Style::Complete2018)),
     ];
     for (path, opts) in cases {
         let committed = std::fs::read(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));

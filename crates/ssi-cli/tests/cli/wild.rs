@@ -447,3 +447,21 @@ fn the_bundled_samples_articles_are_dated_and_counted() {
     assert_eq!(counts(&import, "Events.csv"), (12, 10, 2));
     assert_eq!(import["identity"]["direction_known"], true);
 }
+
+#[test]
+fn the_generators_2018_complete_export_imports_with_exact_counts() {
+    // `cargo xtask gen-export --size small --seed 18 --style 2018` (docs/sample-data.md).
+    let env = TestEnv::new();
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/export-2018.zip");
+    let import = import_json(&env, &fixture, &[]);
+    assert_eq!(counts(&import, "Messages.csv"), (1000, 1000, 0));
+    assert_eq!(by_kind(&import, "Messages.csv", "message_sent"), 477);
+    assert_eq!(by_kind(&import, "Messages.csv", "message_received"), 523);
+    assert_eq!(counts(&import, "Shares.csv"), (15, 15, 0));
+    assert_eq!(counts(&import, "Search Queries.csv"), (150, 150, 0));
+    assert_eq!(counts(&import, "Logins.csv"), (99, 75, 0));
+    for name in ["Shares.csv", "Search Queries.csv", "Logins.csv"] {
+        assert_eq!(file(&import, name)["encoding"], "UTF-16LE with BOM", "{name}");
+    }
+    assert_eq!(import["events_read"], 1716);
+}
