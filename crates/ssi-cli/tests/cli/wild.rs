@@ -439,12 +439,14 @@ fn articles_are_dated_by_their_published_on_line() {
 }
 
 #[test]
-fn the_bundled_samples_articles_are_dated_and_counted() {
+fn the_bundled_samples_articles_events_and_hidden_connections_are_counted() {
     let env = TestEnv::new();
     let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/sample-export.zip");
     let import = import_json(&env, &sample, &[]);
     assert_eq!(counts(&import, "Articles/Articles/"), (3, 3, 0));
     assert_eq!(counts(&import, "Events.csv"), (12, 10, 2));
+    // Every 97th connection hides their details (10 of 1000): still connections.
+    assert_eq!(counts(&import, "Connections.csv"), (1000, 1000, 0));
     assert_eq!(import["identity"]["direction_known"], true);
 }
 
