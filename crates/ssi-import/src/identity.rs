@@ -11,7 +11,8 @@
 
 use crate::pseudonym::{normalise_name, normalise_profile_url};
 use crate::table::Row;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 /// Share of conversations (in tenths) the member must take part in to be
 /// recognised by participation alone: a few conversations may have been
@@ -24,11 +25,43 @@ const FEWEST_CONVERSATIONS: usize = 3;
 
 /// Conversation by conversation, who takes part (by normalised name and by
 /// normalised profile URL).
+///
+/// Kept small, since a heavy messages.csv has 20,000 conversations: names
+/// and URLs are numbered once, conversations are known by a 64-bit hash of
+/// their id, and each holds the numbers of its participants.
 #[derive(Default)]
 pub(crate) struct Participation {
-    conversations: HashMap<String, (HashSet<String>, HashSet<String>)>,
+    names: Numbering,
+    urls: Numbering,
+    conversations: HashMap<u64, (Vec<u32>, Vec<u32>)>,
     /// Whether some row says its direction outright (the 2018 layout).
     pub(crate) has_direction: bool,
+}
+
+/// Each distinct text gets a number, in order of first sight.
+#[derive(Default)]
+struct Numbering {
+    numbers: HashMap<String, u32>,
+    texts: Vec<String>,
+}
+
+impl Numbering {
+    fn number(&mut self, text: String) -> u32 {
+        if let Some(number) = self.numbers.get(&text) {
+            return *number;
+        }
+        let number = u32::try_from(self.texts.len()).unwrap_or(u32::MAX);
+        self.texts.push(text.clone());
+        self.numbers.insert(text, number);
+        number
+    }
+}
+
+/// Adds `number` to a conversation's participants unless it is there.
+fn add_once(participants: &mut Vec<u32>, number: u32) {
+    if !participants.contains(&number) {
+        participants.push(number);
+    }
 }
 
 /// A name or URL and the number of conversations it takes part in.
@@ -46,21 +79,23 @@ impl Participation {
         if id.is_empty() {
             return;
         }
-        let (names, urls) = self.conversations.entry(id.to_string()).or_default();
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        id.hash(&mut hasher);
+        let (names, urls) = self.conversations.entry(hasher.finish()).or_default();
         let to = row.get("TO");
         // A name may hold a comma ("Femi O SPHRi, CPHR"): the whole cell counts as well as its parts.
         let to_names = std::iter::once(to).chain(to.split([',', ';']).filter(|_| to.contains([',', ';'])));
         for name in std::iter::once(row.get("FROM")).chain(to_names) {
             let name = normalise_name(name);
             if !name.is_empty() {
-                names.insert(name);
+                add_once(names, self.names.number(name));
             }
         }
         let recipients = row.get("RECIPIENT PROFILE URLS");
         for url in std::iter::once(row.get("SENDER PROFILE URL")).chain(recipients.split([';', ','])) {
             let url = normalise_profile_url(url);
             if !url.is_empty() {
-                urls.insert(url);
+                add_once(urls, self.urls.number(url));
             }
         }
     }
@@ -72,34 +107,39 @@ impl Participation {
 
     /// Conversations the name takes part in.
     pub(crate) fn name_count(&self, name: &str) -> usize {
-        self.conversations.values().filter(|(names, _)| names.contains(name)).count()
+        let Some(number) = self.names.numbers.get(name) else { return 0 };
+        self.conversations.values().filter(|(names, _)| names.contains(number)).count()
     }
 
     /// Names present in nearly every conversation, most present first.
     pub(crate) fn frequent_names(&self) -> Vec<Frequent> {
-        self.frequent(|(names, _)| names)
+        self.frequent(&self.names, |(names, _)| names)
     }
 
     /// Profile URLs present in nearly every conversation, most present first.
     pub(crate) fn frequent_urls(&self) -> Vec<Frequent> {
-        self.frequent(|(_, urls)| urls)
+        self.frequent(&self.urls, |(_, urls)| urls)
     }
 
     fn frequent(
         &self,
-        side: impl Fn(&(HashSet<String>, HashSet<String>)) -> &HashSet<String>,
+        numbering: &Numbering,
+        side: impl Fn(&(Vec<u32>, Vec<u32>)) -> &Vec<u32>,
     ) -> Vec<Frequent> {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut counts = vec![0usize; numbering.texts.len()];
         for participants in self.conversations.values() {
-            for value in side(participants) {
-                *counts.entry(value.as_str()).or_default() += 1;
+            for number in side(participants) {
+                if let Some(count) = counts.get_mut(*number as usize) {
+                    *count += 1;
+                }
             }
         }
         let total = self.total();
         let mut frequent: Vec<Frequent> = counts
             .into_iter()
-            .filter(|(_, n)| n * 10 >= total * PRESENT_IN_TENTHS)
-            .map(|(value, conversations)| Frequent { value: value.to_string(), conversations })
+            .zip(&numbering.texts)
+            .filter(|(n, _)| n * 10 >= total * PRESENT_IN_TENTHS)
+            .map(|(conversations, value)| Frequent { value: value.clone(), conversations })
             .collect();
         frequent.sort_by(|a, b| b.conversations.cmp(&a.conversations).then_with(|| a.value.cmp(&b.value)));
         frequent
