@@ -15,6 +15,7 @@ mod network_files;
 mod other_files;
 mod people;
 mod profile_files;
+mod quirks;
 mod rng;
 mod text;
 mod volume;
@@ -135,6 +136,7 @@ pub(crate) fn write_archive<W: Write + Seek>(opts: &GenOptions, out: W) -> Resul
 const USAGE: &str = "\
 cargo xtask gen-export [--size small|typical|heavy] [--seed N] [--out PATH.zip]
                        [--style current|2021|2018] [--export-date YYYY-MM-DD]
+                       [--quirks no-profile,spreadsheet,edited-skills]
 
 Writes a made-up but realistic LinkedIn data export archive. Same options, same bytes.
   --size         row counts (default typical; see docs/sample-data.md)
@@ -144,6 +146,9 @@ Writes a made-up but realistic LinkedIn data export archive. Same options, same 
   --style        current = 2026 layouts at the zip root (default);
                  2021 = older layouts under one top-level folder;
                  2018 = the 2018 Complete export (7-column Messages.csv, UTF-16 tab files)
+  --quirks       edits people make before sharing an export: no-profile (no Profile.csv),
+                 spreadsheet (Connections.csv re-saved: 18-Jun-24 dates, NA blanks),
+                 edited-skills (Skills.csv without header, ';' at each line's end)
   --export-date  the day the archive was requested (default 2026-11-20, 2021-11-20 for --style 2021,
                  2018-06-01 for --style 2018)";
 
@@ -152,6 +157,7 @@ Writes a made-up but realistic LinkedIn data export archive. Same options, same 
 struct Cli {
     options: GenOptions,
     out: Option<PathBuf>,
+    quirks: quirks::Quirks,
 }
 
 fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
@@ -160,6 +166,7 @@ fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
     let mut style = Style::Current;
     let mut out = None;
     let mut export_date = None;
+    let mut quirks = quirks::Quirks::default();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -191,6 +198,7 @@ fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
                     .with_context(|| format!("--style {v:?}: expected current, 2021 or 2018"))?;
             }
             "--out" => out = Some(PathBuf::from(value()?)),
+            "--quirks" => quirks = quirks::Quirks::parse(&value()?)?,
             "--export-date" => {
                 let v = value()?;
                 let date = NaiveDate::parse_from_str(&v, "%Y-%m-%d")
@@ -204,7 +212,7 @@ fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
         }
     }
     let export_date = export_date.unwrap_or_else(|| style.default_export_date());
-    Ok(Some(Cli { options: GenOptions { volume: size.volume(), seed, style, export_date }, out }))
+    Ok(Some(Cli { options: GenOptions { volume: size.volume(), seed, style, export_date }, out, quirks }))
 }
 
 /// Where the archive goes: `--out` as given, or the real archive name inside a folder.
@@ -236,6 +244,11 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         .into_inner()
         .map_err(|e| e.into_error())
         .with_context(|| format!("could not flush {}", path.display()))?;
+    if cli.quirks.any() {
+        let plain = std::fs::read(&path).with_context(|| format!("could not read {}", path.display()))?;
+        let edited = quirks::apply(&plain, &cli.quirks)?;
+        std::fs::write(&path, edited).with_context(|| format!("could not write {}", path.display()))?;
+    }
     let elapsed = started.elapsed();
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     for report in &reports {

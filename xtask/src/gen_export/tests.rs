@@ -397,8 +397,42 @@ fn committed_samples_match_the_generator() {
         let committed = std::fs::read(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
         assert!(committed == generate(&opts), "{path} is stale: regenerate it as docs/sample-data.md says");
     }
+    let quirky = quirks::Quirks::parse("no-profile,spreadsheet,edited-skills").expect("quirks");
+    let plain = generate(&options(Size::Small.volume(), 24, Style::Current));
+    let committed = std::fs::read(root.join("tests/fixtures/export-quirks.zip")).expect("export-quirks.zip");
+    assert!(
+        committed == quirks::apply(&plain, &quirky).expect("quirks apply"),
+        "tests/fixtures/export-quirks.zip is stale: regenerate it as docs/sample-data.md says"
+    );
     let sample = std::fs::metadata(root.join("examples/sample-export.zip")).expect("sample").len();
     assert!(sample < 1_500_000, "the committed example grew to {sample} bytes");
+}
+
+#[test]
+fn quirks_edit_only_the_files_they_name() {
+    let plain = generate(&options(Size::Small.volume(), 5, Style::Current));
+    let before = entries(&plain);
+    let all = quirks::Quirks::parse("no-profile, spreadsheet,edited-skills").expect("quirks");
+    let after = entries(&quirks::apply(&plain, &all).expect("quirks apply"));
+    assert!(!after.contains_key("Profile.csv") && !after.contains_key("Profile Summary.csv"));
+    let skills = utf8(&after["Skills.csv"]);
+    assert!(!skills.starts_with("Name") && skills.lines().all(|l| l.ends_with(';')), "{skills}");
+    assert_eq!(skills.lines().count() + 1, utf8(&before["Skills.csv"]).lines().count());
+    let connections = utf8(&after["Connections.csv"]);
+    assert!(connections.starts_with("First Name,Last Name,URL,"), "the preamble and BOM are gone");
+    let rows = records(connections);
+    assert_eq!(rows.len(), Size::Small.volume().connections);
+    for row in &rows {
+        NaiveDate::parse_from_str(&row[6], "%d-%b-%y").unwrap_or_else(|_| panic!("date {:?}", &row[6]));
+        assert!(row.iter().all(|cell| !cell.is_empty()), "blanks are NA: {row:?}");
+    }
+    for (name, data) in &before {
+        if !["Profile.csv", "Profile Summary.csv", "Skills.csv", "Connections.csv"].contains(&name.as_str()) {
+            assert_eq!(after.get(name), Some(data), "{name} is untouched");
+        }
+    }
+    assert!(quirks::Quirks::parse("tidy").is_err());
+    assert!(!quirks::Quirks::parse("").expect("none").any());
 }
 
 #[test]

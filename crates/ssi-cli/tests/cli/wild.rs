@@ -467,3 +467,20 @@ fn the_generators_2018_complete_export_imports_with_exact_counts() {
     }
     assert_eq!(import["events_read"], 1716);
 }
+
+#[test]
+fn the_generators_edited_export_imports_with_the_name_given() {
+    // `cargo xtask gen-export --size small --seed 24 --quirks no-profile,spreadsheet,edited-skills`:
+    // no Profile.csv, Connections.csv re-saved by a spreadsheet, Skills.csv edited by hand.
+    let env = TestEnv::new();
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/export-quirks.zip");
+    let import = import_json(&env, &fixture, &["--member", "Julien Marchand"]);
+    assert_eq!(import["member"], "Julien Marchand");
+    assert_eq!(counts(&import, "Connections.csv"), (200, 200, 0));
+    assert_eq!(counts(&import, "messages.csv"), (1000, 997, 3));
+    assert_eq!(by_kind(&import, "messages.csv", "message_sent"), 459);
+    assert_eq!(by_kind(&import, "messages.csv", "message_received"), 538);
+    let skills = import["not_used"].as_array().unwrap().iter().find(|u| u["name"] == "Skills.csv").unwrap();
+    assert!(skills["reason"].as_str().unwrap().starts_with("cannot be read"), "{skills}");
+    assert_eq!(import["events_read"], 1720);
+}
