@@ -15,6 +15,7 @@ mod network_files;
 mod other_files;
 mod people;
 mod profile_files;
+mod quirks;
 mod rng;
 mod text;
 mod volume;
@@ -37,6 +38,11 @@ pub(crate) enum Style {
     Current,
     /// The 2021 layouts, entries under one top-level folder.
     Legacy2021,
+    /// The 2018 "Complete" export: the 2021 layouts, but a seven-column
+    /// `Messages.csv` (`From,To,Date,Subject,Content,Direction,Folder`) and
+    /// `Shares.csv`, `Search Queries.csv`, `Logins.csv` in UTF-16LE,
+    /// tab-separated, every field quoted; entries under one top-level folder.
+    Complete2018,
 }
 
 impl Style {
@@ -45,6 +51,7 @@ impl Style {
         match text {
             "current" | "2026" => Some(Style::Current),
             "2021" => Some(Style::Legacy2021),
+            "2018" => Some(Style::Complete2018),
             _ => None,
         }
     }
@@ -54,6 +61,7 @@ impl Style {
         match self {
             Style::Current => NaiveDate::from_ymd_opt(2026, 11, 20),
             Style::Legacy2021 => NaiveDate::from_ymd_opt(2021, 11, 20),
+            Style::Complete2018 => NaiveDate::from_ymd_opt(2018, 6, 1),
         }
         .unwrap_or_default()
     }
@@ -92,6 +100,11 @@ impl Ctx<'_> {
     pub(crate) fn current(&self) -> bool {
         self.opts.style == Style::Current
     }
+
+    /// Whether the 2018 "Complete" layouts are written.
+    pub(crate) fn complete_2018(&self) -> bool {
+        self.opts.style == Style::Complete2018
+    }
 }
 
 /// The archive's usual file name, `Complete_LinkedInDataExport_MM-DD-YYYY.zip`, without `.zip`.
@@ -119,7 +132,7 @@ pub(crate) fn write_archive_with_habit_change<W: Write + Seek>(
     let network = people::build_network(opts.seed, &opts.volume, &timeline);
     let prefix = match opts.style {
         Style::Current => String::new(),
-        Style::Legacy2021 => format!("{}/", export_base_name(opts.export_date)),
+        Style::Legacy2021 | Style::Complete2018 => format!("{}/", export_base_name(opts.export_date)),
     };
     // LinkedIn builds the archive in the early morning of the export date.
     let stamp = opts.export_date.and_time(NaiveTime::from_hms_opt(6, 12, 0).unwrap_or(NaiveTime::MIN));
@@ -135,7 +148,8 @@ pub(crate) fn write_archive_with_habit_change<W: Write + Seek>(
 
 const USAGE: &str = "\
 cargo xtask gen-export [--size small|typical|heavy] [--seed N] [--out PATH.zip]
-                       [--style current|2021] [--export-date YYYY-MM-DD]
+                       [--style current|2021|2018] [--export-date YYYY-MM-DD]
+                       [--quirks no-profile,spreadsheet,edited-skills]
 
 Writes a made-up but realistic LinkedIn data export archive. Same options, same bytes.
   --size         row counts (default typical; see docs/sample-data.md)
@@ -143,14 +157,20 @@ Writes a made-up but realistic LinkedIn data export archive. Same options, same 
   --out          the zip to write; an existing folder gets the real archive name
                  (default ./Complete_LinkedInDataExport_MM-DD-YYYY.zip)
   --style        current = 2026 layouts at the zip root (default);
-                 2021 = older layouts under one top-level folder
-  --export-date  the day the archive was requested (default 2026-11-20, or 2021-11-20 for --style 2021)";
+                 2021 = older layouts under one top-level folder;
+                 2018 = the 2018 Complete export (7-column Messages.csv, UTF-16 tab files)
+  --quirks       edits people make before sharing an export: no-profile (no Profile.csv),
+                 spreadsheet (Connections.csv re-saved: 18-Jun-24 dates, NA blanks),
+                 edited-skills (Skills.csv without header, ';' at each line's end)
+  --export-date  the day the archive was requested (default 2026-11-20, 2021-11-20 for --style 2021,
+                 2018-06-01 for --style 2018)";
 
 /// Parsed command line.
 #[derive(Debug, Clone, PartialEq)]
 struct Cli {
     options: GenOptions,
     out: Option<PathBuf>,
+    quirks: quirks::Quirks,
 }
 
 fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
@@ -159,6 +179,7 @@ fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
     let mut style = Style::Current;
     let mut out = None;
     let mut export_date = None;
+    let mut quirks = quirks::Quirks::default();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -186,10 +207,11 @@ fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
             }
             "--style" => {
                 let v = value()?;
-                style =
-                    Style::parse(&v).with_context(|| format!("--style {v:?}: expected current or 2021"))?;
+                style = Style::parse(&v)
+                    .with_context(|| format!("--style {v:?}: expected current, 2021 or 2018"))?;
             }
             "--out" => out = Some(PathBuf::from(value()?)),
+            "--quirks" => quirks = quirks::Quirks::parse(&value()?)?,
             "--export-date" => {
                 let v = value()?;
                 let date = NaiveDate::parse_from_str(&v, "%Y-%m-%d")
@@ -203,7 +225,7 @@ fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
         }
     }
     let export_date = export_date.unwrap_or_else(|| style.default_export_date());
-    Ok(Some(Cli { options: GenOptions { volume: size.volume(), seed, style, export_date }, out }))
+    Ok(Some(Cli { options: GenOptions { volume: size.volume(), seed, style, export_date }, out, quirks }))
 }
 
 /// Where the archive goes: `--out` as given, or the real archive name inside a folder.
@@ -235,6 +257,11 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         .into_inner()
         .map_err(|e| e.into_error())
         .with_context(|| format!("could not flush {}", path.display()))?;
+    if cli.quirks.any() {
+        let plain = std::fs::read(&path).with_context(|| format!("could not read {}", path.display()))?;
+        let edited = quirks::apply(&plain, &cli.quirks)?;
+        std::fs::write(&path, edited).with_context(|| format!("could not write {}", path.display()))?;
+    }
     let elapsed = started.elapsed();
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     for report in &reports {

@@ -346,6 +346,9 @@ pub(crate) struct ComponentJson {
     pub(crate) gap: f64,
     /// What would earn the missing points.
     pub(crate) action: String,
+    /// `false` when the value cannot be known (messages, for an export that
+    /// does not tell which are the member's): the text shows "unknown".
+    pub(crate) known: bool,
 }
 
 /// `ssi explain --json`.
@@ -381,6 +384,7 @@ impl ExplainJson {
                 possible: c.possible,
                 gap: c.gap(),
                 action: c.action.clone(),
+                known: c.known,
             })
             .collect();
         ExplainJson {

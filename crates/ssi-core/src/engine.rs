@@ -229,7 +229,12 @@ fn explain_component(
     let share = c.curve.share(value);
     let points = c.weight * share;
     let gap = c.weight - points;
-    let action = if gap < 0.05 {
+    let known = !(c.metric.reads_messages() && profile.is_some_and(|p| p.messages_unknown));
+    let action = if !known {
+        "Unknown: the export does not tell which messages are yours, so messages count for nothing here; \
+         import it again with --member and your name as your messages sign it"
+            .to_string()
+    } else if gap < 0.05 {
         format!("Full marks: keep it up ({})", lowercase_first(&c.action))
     } else if let Metric::ProfileCompleteness = c.metric {
         let mut missing: Vec<(&ChecklistItem, f64)> = match profile {
@@ -283,6 +288,7 @@ fn explain_component(
         points,
         possible: c.weight,
         action,
+        known,
     }
 }
 

@@ -179,6 +179,18 @@ impl Metric {
         }
     }
 
+    /// Whether the value is computed from messages (sent or received), so
+    /// that it cannot be known when the export does not say which are the member's.
+    pub fn reads_messages(&self) -> bool {
+        match self {
+            Metric::ResponseRate { .. } | Metric::TwoWayConversations => true,
+            Metric::Count { kinds } => {
+                kinds.keys().any(|k| matches!(k, ActivityKind::MessageSent | ActivityKind::MessageReceived))
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the value is a rate in 0–1.
     pub fn is_rate(&self) -> bool {
         matches!(

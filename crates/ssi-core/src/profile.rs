@@ -69,6 +69,11 @@ pub struct ProfileSnapshot {
     pub has_photo: bool,
     /// Whether a background banner upload is known.
     pub has_banner: bool,
+    /// Whether the export could not tell the member's own messages from
+    /// others' (no name, URL or layout to go by): the components that read
+    /// messages are then explained as unknown rather than as zero.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub messages_unknown: bool,
 }
 
 impl ProfileSnapshot {

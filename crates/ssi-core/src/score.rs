@@ -26,6 +26,15 @@ pub struct ComponentScore {
     /// The concrete action that would earn the missing points, with the
     /// amount needed where the curve allows computing it.
     pub action: String,
+    /// `false` when the value cannot be known: a component that reads
+    /// messages, for an export that does not tell which messages are the
+    /// member's (its value and points then count no message at all).
+    #[serde(default = "known_by_default")]
+    pub known: bool,
+}
+
+fn known_by_default() -> bool {
+    true
 }
 
 impl ComponentScore {

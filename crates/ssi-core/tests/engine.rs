@@ -236,6 +236,24 @@ fn profile_completeness_weighs_the_checklist() {
 }
 
 #[test]
+fn components_that_read_messages_are_unknown_when_the_export_cannot_tell_whose_they_are() {
+    let today = day(2026, 11, 20);
+    let mut profile = complete_profile(today);
+    let known = score_on(std::slice::from_ref(&profile), &[], today);
+    assert!(known.components.iter().all(|c| c.known), "every component is known by default");
+    profile.messages_unknown = true;
+    let unknown = score_on(&[profile], &[], today);
+    let mut ids: Vec<&str> = unknown.components.iter().filter(|c| !c.known).map(|c| c.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["insights.messaging", "insights.response_rate", "relationships.conversations"]);
+    let response = unknown.components.iter().find(|c| c.id == "insights.response_rate").unwrap();
+    assert!(response.action.starts_with("Unknown:"), "{}", response.action);
+    assert!(!response.action.contains('%'), "no rate to raise: {}", response.action);
+    // The points are what the messages the export proves earn (none), as before.
+    assert_eq!(unknown.total, known.total);
+}
+
+#[test]
 fn each_day_uses_the_profile_snapshot_in_force() {
     let old = ProfileSnapshot::empty(day(2026, 1, 1));
     let new = complete_profile(day(2026, 6, 1));

@@ -65,11 +65,17 @@ pub enum FileKind {
     MemberFollows,
     /// `Events.csv`.
     Events,
+    /// `Email Addresses.csv`: read only to derive a keyed account identity
+    /// (the addresses are hashed at once, never kept).
+    EmailAddresses,
+    /// `Registration.csv`: the registration instant, read only to derive a
+    /// keyed account identity.
+    Registration,
 }
 
 impl FileKind {
     /// Every kind, in the order files are read.
-    pub const ALL: [FileKind; 29] = [
+    pub const ALL: [FileKind; 31] = [
         FileKind::Profile,
         FileKind::ProfileSummary,
         FileKind::Positions,
@@ -99,6 +105,8 @@ impl FileKind {
         FileKind::CompanyFollows,
         FileKind::MemberFollows,
         FileKind::Events,
+        FileKind::EmailAddresses,
+        FileKind::Registration,
     ];
 
     /// The stable snake_case name (also the domain tag of natural keys).
@@ -133,6 +141,8 @@ impl FileKind {
             FileKind::CompanyFollows => "company_follows",
             FileKind::MemberFollows => "member_follows",
             FileKind::Events => "events",
+            FileKind::EmailAddresses => "email_addresses",
+            FileKind::Registration => "registration",
         }
     }
 
@@ -151,7 +161,14 @@ impl FileKind {
                 | FileKind::Publications
                 | FileKind::Honors
                 | FileKind::RichMedia
+                | FileKind::EmailAddresses
+                | FileKind::Registration
         )
+    }
+
+    /// Whether the file is read only to tell who the member's account is.
+    pub fn identity_only(self) -> bool {
+        matches!(self, FileKind::EmailAddresses | FileKind::Registration)
     }
 
     /// The columns ssi reads from the file; see [`Column`].
@@ -184,6 +201,8 @@ impl FileKind {
             FileKind::CompanyFollows => COMPANY_FOLLOWS,
             FileKind::MemberFollows => MEMBER_FOLLOWS,
             FileKind::Events => EVENTS,
+            FileKind::EmailAddresses => EMAIL_ADDRESSES,
+            FileKind::Registration => REGISTRATION,
         }
     }
 
@@ -269,8 +288,10 @@ mod columns {
         optional("inviterProfileUrl", &["inviterprofileurl"]),
         optional("inviteeProfileUrl", &["inviteeprofileurl"]),
     ];
+    /// The 2018 layout has only `From,To,Date,Subject,Content,Direction,Folder`:
+    /// no conversation id, no URLs, and the direction written out.
     pub(super) const MESSAGES: &[Column] = &[
-        required("CONVERSATION ID", &["conversationid"]),
+        optional("CONVERSATION ID", &["conversationid"]),
         required("FROM", &["from"]),
         optional("SENDER PROFILE URL", &["senderprofileurl"]),
         optional("TO", &["to"]),
@@ -278,6 +299,7 @@ mod columns {
         required("DATE", &["date"]),
         optional("CONTENT", &["content"]),
         optional("FOLDER", &["folder"]),
+        optional("DIRECTION", &["direction"]),
         optional("IS MESSAGE DRAFT", &["ismessagedraft"]),
         optional("IS CONVERSATION DRAFT", &["isconversationdraft"]),
     ];
@@ -332,6 +354,13 @@ mod columns {
         optional("Status", &["status"]),
         required("FullName", &["fullname", "name"]),
     ];
+    /// Only the address is looked up, and only to be hashed.
+    pub(super) const EMAIL_ADDRESSES: &[Column] = &[
+        required("Email Address", &["emailaddress", "email", "emailaddresses"]),
+        optional("Primary", &["primary"]),
+    ];
+    pub(super) const REGISTRATION: &[Column] =
+        &[required("Registered At", &["registeredat", "registrationdate", "registeredon"])];
     pub(super) const EVENTS: &[Column] = &[
         required("Event Name", &["eventname", "name"]),
         required("Event Time", &["eventtime", "time", "date"]),
@@ -421,44 +450,57 @@ pub(crate) fn recognise(rel_path: &str) -> Recognition {
         "company follows" => FileKind::CompanyFollows,
         "member follows" => FileKind::MemberFollows,
         "events" => FileKind::Events,
+        "email addresses" => FileKind::EmailAddresses,
+        "registration" => FileKind::Registration,
         other => return not_used(other),
     };
     Recognition::Used(kind)
 }
 
-/// Known files that are not SSI inputs.
+/// Known files that are not SSI inputs. Names are compared without spaces,
+/// so `SavedJobAlerts` and `Saved Job Alerts` are one file.
 fn not_used(name: &str) -> Recognition {
-    let reason = match name {
-        "guide messages" | "learning coach messages" => "assistant chats, not messages between people",
-        "saved jobs"
-        | "job applications"
-        | "job seeker preferences"
-        | "saved job alerts"
-        | "job applicant saved answers"
-        | "job applicant saved screening question responses" => "job search data: not an SSI input",
-        "ad targeting" | "inferences about you" | "ads clicked" | "lan ads engagement" => {
+    let compact: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    let reason = match compact.as_str() {
+        "guidemessages" | "learningcoachmessages" => "assistant chats, not messages between people",
+        "savedjobs"
+        | "jobapplications"
+        | "jobseekerpreferences"
+        | "savedjobalerts"
+        | "jobapplicantsavedanswers"
+        | "jobapplicantsavedscreeningquestionresponses" => "job search data: not an SSI input",
+        "adtargeting" | "inferencesaboutyou" | "adsclicked" | "lanadsengagement" | "adsyouclicked" => {
             "advertising data: not an SSI input"
         }
-        "email addresses"
-        | "phonenumbers"
-        | "phone numbers"
-        | "whatsapp phone numbers"
+        "phonenumbers"
+        | "whatsappphonenumbers"
         | "contacts"
-        | "imported contacts"
-        | "security challenges"
-        | "registration"
-        | "private identity asset"
+        | "importedcontacts"
+        | "securitychallenges"
+        | "privateidentityasset"
         | "verifications"
         | "receipts"
-        | "receipts v2" => "personal or account data: never read",
-        "learning" | "learning role play messages" => "LinkedIn Learning data: not an SSI input",
-        "causes you care about"
-        | "hashtag follows"
+        | "receiptsv2" => "personal or account data: never read",
+        "learning" | "learningroleplaymessages" => "LinkedIn Learning data: not an SSI input",
+        "causesyoucareabout"
+        | "hashtagfollows"
         | "groups"
-        | "services marketplace"
+        | "servicesmarketplace"
         | "providers"
-        | "member interests"
-        | "accounts" => "not an SSI input",
+        | "memberinterests"
+        | "accounts"
+        | "courses"
+        | "patents"
+        | "testscores"
+        | "volunteering"
+        | "volunteerexperiences"
+        | "organizations"
+        | "recommendations"
+        | "savedarticles"
+        | "saveditems"
+        | "nominations"
+        | "receivednominations"
+        | "sharedmedia" => "not an SSI input",
         _ => return Recognition::Unknown,
     };
     Recognition::NotUsed(reason)
@@ -493,6 +535,12 @@ mod tests {
             Recognition::NotUsed("job search data: not an SSI input")
         );
         assert!(matches!(recognise("guide_messages.csv"), Recognition::NotUsed(_)));
+        assert_eq!(
+            recognise("SavedJobAlerts.csv"),
+            Recognition::NotUsed("job search data: not an SSI input")
+        );
+        assert_eq!(recognise("Email Addresses.csv"), Recognition::Used(FileKind::EmailAddresses));
+        assert_eq!(recognise("Registration.csv"), Recognition::Used(FileKind::Registration));
         assert!(matches!(recognise("inner.zip"), Recognition::NotUsed(_)));
         assert_eq!(recognise("Mystery.csv"), Recognition::Unknown);
         assert_eq!(recognise("README.txt"), Recognition::Unknown);

@@ -16,6 +16,8 @@
 //! | numeric year-first date and time | `2021-11-17 18:14:58 UTC`, `2021/09/14 12:18:19 UTC` | [`parse_ymd_datetime`] |
 //! | date(1) style | `Fri Sep 24 12:35:41 UTC 2021` | [`parse_unix_datetime`] |
 //! | Rich Media prose | `You uploaded a … on April 12, 2026 at 8:03 AM (GMT)` | [`parse_rich_media_datetime`] |
+//! | month day, year and time | `Sep 23, 2022 12:00 PM` (Events) | [`parse_month_day_year_clock`] |
+//! | spreadsheet re-save | `18-Jun-24` | [`parse_spreadsheet_date`] |
 //! | any of the timestamps above | | [`parse_timestamp`] |
 //! | a calendar date in a readings CSV | `2026-11-20`, `20.11.2026`, `11/20/2026` | [`parse_calendar_date`] |
 
@@ -340,6 +342,47 @@ pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
         .or_else(|| parse_unix_datetime(text))
         .or_else(|| parse_day_month_year(text).map(midnight))
         .or_else(|| parse_rich_media_datetime(text))
+        .or_else(|| parse_month_day_year_clock(text))
+        .or_else(|| parse_spreadsheet_date(text).map(midnight))
+}
+
+/// `Sep 23, 2022 12:00 PM` (Events.csv; a range is cut at ` - ` by the
+/// caller) or `Sep 23, 2022`: month name, day, comma, year, then an optional
+/// 12- or 24-hour time. Zone-less: taken as UTC.
+pub fn parse_month_day_year_clock(text: &str) -> Option<DateTime<Utc>> {
+    let text = normalise_spaces(text);
+    let (date_text, time_text) = match text.split_once(", ") {
+        Some((month_day, rest)) => match rest.split_once(' ') {
+            Some((year, time)) => (format!("{month_day}, {year}"), Some(time)),
+            None => (text.clone(), None),
+        },
+        None => return None,
+    };
+    let date = parse_month_day_comma_year(&date_text)?;
+    match time_text {
+        Some(time) => Some(date.and_time(parse_clock(strip_utc_zone(time)?)?).and_utc()),
+        None => Some(midnight(date)),
+    }
+}
+
+/// A date as a spreadsheet re-saves it: `18-Jun-24`, `18-Jun-2024`,
+/// `18 Jun 24` (day, month name, two- or four-digit year; two-digit years
+/// are this century, LinkedIn did not exist before 2003).
+pub fn parse_spreadsheet_date(text: &str) -> Option<NaiveDate> {
+    let text = normalise_spaces(text);
+    let mut parts = text.split(['-', ' ', '/']);
+    let day = small_number(parts.next()?)?;
+    let month = month_from_name(parts.next()?)?;
+    let year_text = parts.next()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    let year = match year_text.len() {
+        2 => 2000 + digits(year_text, 2)?,
+        4 => digits(year_text, 4)?,
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 /// A calendar date as trackers write it in readings CSV files: ISO
@@ -527,6 +570,17 @@ mod tests {
         assert_eq!(parse_calendar_date("20 Nov 2026"), Some(day(2026, 11, 20)));
         assert_eq!(parse_calendar_date("Nov 20, 2026"), Some(day(2026, 11, 20)));
         assert_eq!(parse_calendar_date("yesterday"), None);
+    }
+
+    #[test]
+    fn event_times_and_spreadsheet_dates() {
+        assert_eq!(parse_timestamp("Sep 23, 2022 12:00 PM"), Some(utc(2022, 9, 23, 12, 0, 0)));
+        assert_eq!(parse_timestamp("Sep 3, 2022 9:05 AM"), Some(utc(2022, 9, 3, 9, 5, 0)));
+        assert_eq!(parse_timestamp("Sep 23, 2022"), Some(utc(2022, 9, 23, 0, 0, 0)));
+        assert_eq!(parse_timestamp("18-Jun-24"), Some(utc(2024, 6, 18, 0, 0, 0)));
+        assert_eq!(parse_timestamp("18-Jun-2024"), Some(utc(2024, 6, 18, 0, 0, 0)));
+        assert_eq!(parse_timestamp("31-Feb-24"), None);
+        assert_eq!(parse_timestamp("18-Jun"), None);
     }
 
     #[test]

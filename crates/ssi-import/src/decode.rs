@@ -73,6 +73,7 @@ impl<R: Read> DecodingReader<R> {
     pub(crate) fn encoding_label(&self) -> String {
         match (self.bom, self.fallback_line) {
             (_, Some(line)) => format!("windows-1252 (fallback from line {line})"),
+            (Some(bom), None) if bom.ends_with("without BOM") => bom.to_string(),
             (Some(bom), None) => format!("{bom} with BOM"),
             (None, None) => "utf-8".to_string(),
         }
@@ -151,7 +152,17 @@ impl<R: Read> DecodingReader<R> {
                     self.mode = Mode::Legacy(encoding.new_decoder_without_bom_handling());
                 }
             }
-            None => self.mode = Mode::Utf8,
+            None => match utf16_without_bom(&self.pending) {
+                Some(encoding) => {
+                    self.bom = Some(if encoding == encoding_rs::UTF_16LE {
+                        "UTF-16LE without BOM"
+                    } else {
+                        "UTF-16BE without BOM"
+                    });
+                    self.mode = Mode::Legacy(encoding.new_decoder_without_bom_handling());
+                }
+                None => self.mode = Mode::Utf8,
+            },
         }
     }
 
@@ -179,6 +190,23 @@ impl<R: Read> DecodingReader<R> {
                 self.mode = if finished { Mode::Done } else { Mode::Legacy(decoder) };
             }
         }
+    }
+}
+
+/// UTF-16 written without a byte-order mark, told by its NUL halves: text
+/// of the export starts with ASCII (a header), which UTF-16LE writes as the
+/// byte then a NUL, UTF-16BE as a NUL then the byte. UTF-8 text never holds NULs.
+fn utf16_without_bom(head: &[u8]) -> Option<&'static Encoding> {
+    let pairs: Vec<&[u8]> = head.chunks_exact(2).take(8).collect();
+    if pairs.len() < 2 {
+        return None;
+    }
+    if pairs.iter().all(|p| p[0] != 0 && p[1] == 0) {
+        Some(encoding_rs::UTF_16LE)
+    } else if pairs.iter().all(|p| p[0] == 0 && p[1] != 0) {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
     }
 }
 
@@ -299,6 +327,19 @@ mod tests {
         let (text, reader) = decode(&bytes);
         assert_eq!(text, "Hi é");
         assert_eq!(reader.encoding_label(), "UTF-16LE with BOM");
+    }
+
+    #[test]
+    fn utf16_without_bom_is_told_by_its_nul_halves() {
+        let mut bytes = Vec::new();
+        for unit in "Date,Link\n".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        let (text, reader) = decode(&bytes);
+        assert_eq!(text, "Date,Link\n");
+        assert_eq!(reader.encoding_label(), "UTF-16LE without BOM");
+        let big: Vec<u8> = "Date\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&big).0, "Date\n");
     }
 
     #[test]

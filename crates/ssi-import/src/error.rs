@@ -93,6 +93,12 @@ pub enum ImportError {
         /// What went wrong.
         reason: String,
     },
+    /// Every row the export offered was skipped: nothing usable remains.
+    #[error("{summary}; nothing usable remains")]
+    NothingUsable {
+        /// The file-by-file cause, as [`crate::FileReport::summary`] words it.
+        summary: String,
+    },
     /// A recognised file lacks a column the import needs (a wrong or foreign header).
     #[error("{file} line {line}: required column {column:?} is missing from the header")]
     MissingColumn {
@@ -144,6 +150,23 @@ pub enum SkipReason {
     DeclinedEvent,
     /// An article whose HTML carries no publication date.
     NoArticleDate,
+    /// The next line of a multi-line comment written without quotes: part of
+    /// the comment before it, not a row (counted apart, never listed as skipped).
+    ContinuationLine,
+}
+
+impl SkipReason {
+    /// Whether the row was at fault (bad or unreadable data), as opposed to
+    /// a row skipped by design (a draft, a declined event, a rejected endorsement).
+    pub fn is_fault(&self) -> bool {
+        !matches!(
+            self,
+            SkipReason::DraftMessage
+                | SkipReason::RejectedEndorsement
+                | SkipReason::DeclinedEvent
+                | SkipReason::ContinuationLine
+        )
+    }
 }
 
 impl fmt::Display for SkipReason {
@@ -161,6 +184,7 @@ impl fmt::Display for SkipReason {
             SkipReason::RejectedEndorsement => f.write_str("endorsement rejected by the member"),
             SkipReason::DeclinedEvent => f.write_str("event declined"),
             SkipReason::NoArticleDate => f.write_str("article without a publication date"),
+            SkipReason::ContinuationLine => f.write_str("continuation line of a multi-line comment"),
         }
     }
 }

@@ -271,13 +271,15 @@ impl<'a> Events<'a> {
                 let Some(file) = self.report.files.get_mut(*report_index) else { return Ok(None) };
                 file.rows_read += 1;
                 match read {
-                    RowRead::Bad { line, field, reason } => file.skip(Some(line), field, reason, max_details),
+                    RowRead::Bad { line, field, reason } => {
+                        file.skip(Some(line), field, reason, max_details, None)
+                    }
                     RowRead::Row(row) => match mapper.map(&row) {
                         Ok(None) => {}
                         Ok(Some((mut event, digest))) => {
                             let seen = self.occurrences.next(digest);
                             event.natural_key = self.pseudo.natural_key(digest, seen);
-                            file.events += 1;
+                            file.produced(event.kind);
                             return Ok(Some(event));
                         }
                         Err(skip) => file.skip(
@@ -285,6 +287,7 @@ impl<'a> Events<'a> {
                             skip.field.map(str::to_string),
                             skip.reason,
                             max_details,
+                            skip.field.map(|f| row.get(f)),
                         ),
                     },
                 }
@@ -297,7 +300,13 @@ impl<'a> Events<'a> {
                     let Some(file) = self.report.files.get_mut(*report_index) else { return Ok(None) };
                     file.rows_read += 1;
                     let Some(article) = read_article(&entry.name, &head) else {
-                        file.skip(None, Some(entry.name.clone()), SkipReason::NoArticleDate, max_details);
+                        file.skip(
+                            None,
+                            Some(entry.name.clone()),
+                            SkipReason::NoArticleDate,
+                            max_details,
+                            None,
+                        );
                         continue;
                     };
                     let digest = match &article.pulse_url {
@@ -309,7 +318,7 @@ impl<'a> Events<'a> {
                     let seen = self.occurrences.next(digest);
                     let mut event = ActivityEvent::new(ActivityKind::Article, article.published);
                     event.natural_key = self.pseudo.natural_key(digest, seen);
-                    file.events += 1;
+                    file.produced(event.kind);
                     file.encoding = "html".to_string();
                     return Ok(Some(event));
                 }
@@ -334,8 +343,12 @@ impl Iterator for Events<'_> {
             if self.current.is_none() {
                 let Some(planned) = self.plan.next() else {
                     self.finished = true;
-                    self.report.events_complete = true;
                     self.occurrences = Occurrences::default();
+                    settle_direction(self.report);
+                    if let Some(err) = nothing_usable(self.report) {
+                        return Some(Err(err));
+                    }
+                    self.report.events_complete = true;
                     return None;
                 };
                 match self.start(planned) {
@@ -360,6 +373,43 @@ impl Iterator for Events<'_> {
 }
 
 impl std::iter::FusedIterator for Events<'_> {}
+
+/// Whether messages could be told sent from received, now that messages.csv
+/// has been read: not when most of its rows were skipped for that (a layout
+/// with a Direction column decides without knowing who the member is).
+fn settle_direction(report: &mut ImportReport) {
+    let Some(messages) = report.file(FileKind::Messages) else { return };
+    if messages.rows_read == 0 {
+        return;
+    }
+    let undecided: u64 = messages
+        .skip_causes
+        .iter()
+        .filter(|c| c.reason == SkipReason::UnknownDirection)
+        .map(|c| c.rows)
+        .sum();
+    report.member.direction_known = undecided * 2 <= messages.rows_read;
+}
+
+/// The error for an export whose activity files were read to their end
+/// without a single usable row though some rows were there: importing it
+/// would say "done" and store nothing (a spreadsheet re-save whose dates no
+/// longer read, say). Rows skipped by design (drafts, declined events) do not count.
+fn nothing_usable(report: &ImportReport) -> Option<ImportError> {
+    let activity = report.files.iter().filter(|f| f.kind.yields_events());
+    let faults: u64 =
+        activity.clone().flat_map(|f| &f.skip_causes).filter(|c| c.reason.is_fault()).map(|c| c.rows).sum();
+    if report.total_events() > 0 || faults == 0 {
+        return None;
+    }
+    let summaries: Vec<String> = activity.filter_map(|f| f.summary()).collect();
+    let summary = if summaries.is_empty() {
+        format!("all {} rows of the export's activity files were skipped", report.total_skipped())
+    } else {
+        summaries.join("; ")
+    };
+    Some(ImportError::NothingUsable { summary })
+}
 
 /// Reads at most `limit` bytes of text from the top of `reader`, decoded
 /// like the CSV files; the rest is never read.

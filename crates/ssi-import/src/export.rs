@@ -2,8 +2,10 @@
 
 use crate::catalog::{FileKind, Recognition};
 use crate::container::{Container, Handle, StreamBudget};
+use crate::dates::parse_timestamp;
 use crate::error::ImportError;
 use crate::events::{EventSources, Events, FileGroup};
+use crate::identity::{Participation, is_variant};
 use crate::limits::ImportOptions;
 use crate::mapping::{MemberIdentity, Skip};
 use crate::profile::ProfileBuilder;
@@ -50,8 +52,42 @@ pub fn open_export(path: &Path, options: ImportOptions) -> Result<Export, Import
     }
     let order = |kind: FileKind| FileKind::ALL.iter().position(|k| *k == kind).unwrap_or(usize::MAX);
     used.sort_by(|a, b| (order(a.0), &a.1).cmp(&(order(b.0), &b.1)));
-    let mut groups: Vec<FileGroup> = Vec::new();
+    // Every recognised CSV file's header is read now, so that a wrong header
+    // aborts before any event is produced. A profile or identity file that
+    // cannot be read (a hand-edited Skills.csv without its header) is left
+    // out with its reason instead: the activity is still imported.
+    let mut empty = Vec::new();
+    let budget = StreamBudget::new(options.limits.max_total_uncompressed);
+    let mut readable = Vec::with_capacity(used.len());
     for (kind, name, index) in used {
+        if kind == FileKind::Articles {
+            readable.push((kind, name, index));
+            continue;
+        }
+        let entry = &container.entries[index];
+        let mut handle: Handle = None;
+        let reader = container.open_entry(entry, &mut handle, &budget)?;
+        match Table::open(reader, &entry.name, kind, &options.limits) {
+            Ok(table) => {
+                if !table.has_header() {
+                    empty.push(entry.name.clone());
+                }
+                readable.push((kind, name, index));
+            }
+            Err(err @ ImportError::MissingColumn { .. }) if !kind.yields_events() => {
+                report.not_used.push(UnusedFile {
+                    name,
+                    reason: format!("cannot be read ({err}); left out, the rest is imported"),
+                });
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    if readable.is_empty() {
+        return Err(ImportError::NotAnExport { path: path.display().to_string() });
+    }
+    let mut groups: Vec<FileGroup> = Vec::new();
+    for (kind, name, index) in readable {
         if kind == FileKind::Articles
             && let Some(group) = groups.iter_mut().find(|g| g.kind == FileKind::Articles)
         {
@@ -66,8 +102,11 @@ pub fn open_export(path: &Path, options: ImportOptions) -> Result<Export, Import
         groups.push(FileGroup { kind, report_index: report.files.len(), entries: vec![index] });
         report.files.push(FileReport::new(shown, kind));
     }
+    for name in empty {
+        report.notes.push(format!("{name} is empty"));
+    }
     let handles = vec![None; container.entries.len()];
-    let export = Export {
+    Ok(Export {
         path: path.to_path_buf(),
         pseudo: Pseudonymizer::new(&options.pseudonym_key),
         options,
@@ -76,13 +115,7 @@ pub fn open_export(path: &Path, options: ImportOptions) -> Result<Export, Import
         groups,
         handles,
         identity: None,
-    };
-    let empty = export.check_headers()?;
-    let mut export = export;
-    for name in empty {
-        export.report.notes.push(format!("{name} is empty"));
-    }
-    Ok(export)
+    })
 }
 
 /// An opened export. See [`open_export`].
@@ -152,8 +185,12 @@ impl Export {
         self.report.horizon = Some(horizon);
         let budget = StreamBudget::new(self.options.limits.max_total_uncompressed);
         let mut builder = ProfileBuilder::new(ProfileSnapshot::empty(taken_on));
-        let groups: Vec<FileGroup> =
-            self.groups.iter().filter(|g| !g.kind.yields_events()).cloned().collect();
+        let groups: Vec<FileGroup> = self
+            .groups
+            .iter()
+            .filter(|g| !g.kind.yields_events() && !g.kind.identity_only())
+            .cloned()
+            .collect();
         for group in groups {
             let mut file_report = self.report.files[group.report_index].clone();
             file_report.reset();
@@ -174,6 +211,8 @@ impl Export {
             self.report.files[group.report_index] = file_report;
         }
         let mut profile = builder.profile;
+        profile.messages_unknown =
+            self.groups.iter().any(|g| g.kind == FileKind::Messages) && !self.report.member.direction_known;
         if profile.profile_url.is_none() {
             profile.profile_url = self.identity.as_ref().and_then(|i| i.raw_url.clone());
         }
@@ -200,25 +239,6 @@ impl Export {
         Events::new(sources, report, pending_error)
     }
 
-    /// Reads the header of every recognised CSV file, so that a file with a
-    /// wrong header aborts before any event is produced; returns the empty files.
-    fn check_headers(&self) -> Result<Vec<String>, ImportError> {
-        let mut empty = Vec::new();
-        let budget = StreamBudget::new(self.options.limits.max_total_uncompressed);
-        for group in self.groups.iter().filter(|g| g.kind != FileKind::Articles) {
-            for index in &group.entries {
-                let entry = &self.container.entries[*index];
-                let mut handle: Handle = None;
-                let reader = self.container.open_entry(entry, &mut handle, &budget)?;
-                let table = Table::open(reader, &entry.name, group.kind, &self.options.limits)?;
-                if !table.has_header() {
-                    empty.push(entry.name.clone());
-                }
-            }
-        }
-        Ok(empty)
-    }
-
     /// Streams the rows of entry `index` (a `kind` file) into `on_row`,
     /// counting rows and skips into `file_report`; returns the encoding label
     /// and fallback line.
@@ -239,12 +259,13 @@ impl Export {
             file_report.rows_read += 1;
             match read {
                 RowRead::Bad { line, field, reason } => {
-                    file_report.skip(Some(line), field, reason, max_details)
+                    file_report.skip(Some(line), field, reason, max_details, None)
                 }
                 RowRead::Row(row) => {
                     if let Err(skip) = on_row(&row) {
                         let field = skip.field.map(str::to_string);
-                        file_report.skip(Some(row.line), field, skip.reason, max_details);
+                        let value = skip.field.map(|f| row.get(f));
+                        file_report.skip(Some(row.line), field, skip.reason, max_details, value);
                     }
                 }
             }
@@ -263,29 +284,108 @@ impl Export {
         }
     }
 
-    /// Works out who the member is: the name from Profile.csv, the own
-    /// profile URL from Profile.csv (if a future layout has one) or from
-    /// Invitations.csv (the inviter of an outgoing request, the invitee of an
-    /// incoming one).
+    /// Works out who the member is, from every clue the export offers (see
+    /// docs/import.md, "Who the member is"): the name and URL in Profile.csv,
+    /// the name given with `--member`, the sender of outgoing invitations
+    /// (the recipient of incoming ones), and, when the own profile URL is
+    /// still unknown, the participant present in nearly every conversation of
+    /// messages.csv. Also derives the account keys from Email Addresses.csv
+    /// and Registration.csv. The evidence that decided is reported.
     fn ensure_identity(&mut self) -> Result<(), ImportError> {
         if self.identity.is_some() {
             return Ok(());
         }
         let budget = StreamBudget::new(self.options.limits.max_total_uncompressed);
-        let mut identity = MemberIdentity::default();
-        for group in
-            self.groups.iter().filter(|g| matches!(g.kind, FileKind::Profile | FileKind::Invitations))
-        {
+        let mut clues = Clues::default();
+        let identity_files = |kind: FileKind| {
+            matches!(
+                kind,
+                FileKind::Profile | FileKind::Invitations | FileKind::EmailAddresses | FileKind::Registration
+            )
+        };
+        for group in self.groups.iter().filter(|g| identity_files(g.kind)) {
             let mut scratch = FileReport::new(String::new(), group.kind);
             for index in &group.entries {
-                self.read_rows(*index, group.kind, &budget, &mut scratch, |row| {
-                    note_identity(&mut identity, group.kind, row);
+                let (encoding, _) = self.read_rows(*index, group.kind, &budget, &mut scratch, |row| {
+                    clues.note(group.kind, row);
                     Ok(())
                 })?;
+                scratch.encoding = encoding;
+            }
+            if group.kind.identity_only()
+                && let Some(file) = self.report.files.get_mut(group.report_index)
+            {
+                file.rows_read = scratch.rows_read;
+                file.encoding = scratch.encoding.clone();
             }
         }
-        self.report.member =
-            MemberReport { name_known: identity.name.is_some(), profile_url_known: identity.url.is_some() };
+        let mut identity = MemberIdentity::default();
+        let mut evidence = Vec::new();
+        if let Some(name) = clues.profile_name.take() {
+            identity.name = Some(name);
+            evidence.push("the name in Profile.csv".to_string());
+        }
+        if let Some((url, raw, source)) = clues.url.take() {
+            identity.url = Some(url);
+            identity.raw_url = Some(raw);
+            evidence.push(source.to_string());
+        }
+        let given = self.options.member_name.as_deref().map(normalise_name).filter(|n| !n.is_empty());
+        for (name, source) in given
+            .map(|n| (n, "the name given with --member"))
+            .into_iter()
+            .chain(clues.invitation_names.drain(..).map(|n| (n, "the sender's name on outgoing invitations")))
+        {
+            if identity.name.as_ref() != Some(&name) && !identity.other_names.contains(&name) {
+                identity.other_names.push(name);
+                evidence.push(source.to_string());
+            }
+        }
+        let mut direction_written = false;
+        // Without a URL, a name only tells the member's messages apart if it
+        // takes part in them: a label given with --member that signs no
+        // message would otherwise make every message "received".
+        let mut takes_part = true;
+        if identity.url.is_none() {
+            let messages: Vec<FileGroup> =
+                self.groups.iter().filter(|g| g.kind == FileKind::Messages).cloned().collect();
+            let mut participation = Participation::default();
+            for group in &messages {
+                let mut scratch = FileReport::new(String::new(), group.kind);
+                for index in &group.entries {
+                    self.read_rows(*index, group.kind, &budget, &mut scratch, |row| {
+                        participation.add(row);
+                        Ok(())
+                    })?;
+                }
+            }
+            takes_part = infer_from_participation(&mut identity, &mut evidence, &participation);
+            direction_written = participation.has_direction;
+            if direction_written {
+                evidence.push("the Direction column of messages (2018 layout)".to_string());
+            }
+        }
+        let mut account_keys: Vec<String> =
+            clues.emails.iter().map(|email| self.pseudo.account("email", email)).collect();
+        if let Some(at) = clues.registered {
+            account_keys.push(self.pseudo.account("registered", &at.to_string()));
+        }
+        if let Some(url) = &identity.url {
+            account_keys.push(self.pseudo.account("url", url));
+        }
+        account_keys.sort();
+        account_keys.dedup();
+        let direction_known = direction_written
+            || identity.url.is_some()
+            || (takes_part && (identity.name.is_some() || !identity.other_names.is_empty()));
+        identity.undecided = !direction_known;
+        self.report.member = MemberReport {
+            name_known: identity.name.is_some(),
+            profile_url_known: identity.url.is_some(),
+            direction_known,
+            evidence,
+            account_keys,
+        };
         self.identity = Some(identity);
         Ok(())
     }
@@ -330,31 +430,118 @@ impl Export {
     }
 }
 
-/// Takes what a Profile or Invitations row tells of the member's identity.
-fn note_identity(identity: &mut MemberIdentity, kind: FileKind, row: &Row<'_>) {
-    match kind {
-        FileKind::Profile if identity.name.is_none() => {
-            let name = normalise_name(&format!("{} {}", row.get("First Name"), row.get("Last Name")));
-            if !name.is_empty() {
-                identity.name = Some(name);
+/// What the identity files tell of the member, before it is weighed.
+#[derive(Default)]
+struct Clues {
+    profile_name: Option<String>,
+    /// The own URL, as normalised and as written, and where it came from.
+    url: Option<(String, String, &'static str)>,
+    invitation_names: Vec<String>,
+    emails: Vec<String>,
+    /// The registration instant, Unix seconds.
+    registered: Option<i64>,
+}
+
+impl Clues {
+    /// Takes what a Profile, Invitations, Email Addresses or Registration row tells.
+    fn note(&mut self, kind: FileKind, row: &Row<'_>) {
+        match kind {
+            FileKind::Profile if self.profile_name.is_none() => {
+                let name = normalise_name(&format!("{} {}", row.get("First Name"), row.get("Last Name")));
+                if !name.is_empty() {
+                    self.profile_name = Some(name);
+                }
+                self.set_url(row.get("Profile URL"), "the profile URL in Profile.csv");
             }
-            set_url(identity, row.get("Profile URL"));
-        }
-        FileKind::Invitations if identity.url.is_none() => {
-            match row.get("Direction").to_ascii_uppercase().as_str() {
-                "OUTGOING" => set_url(identity, row.get("inviterProfileUrl")),
-                "INCOMING" => set_url(identity, row.get("inviteeProfileUrl")),
+            FileKind::Invitations => match row.get("Direction").to_ascii_uppercase().as_str() {
+                "OUTGOING" => {
+                    self.set_url(
+                        row.get("inviterProfileUrl"),
+                        "the sender's profile URL on outgoing invitations",
+                    );
+                    let name = normalise_name(row.get("From"));
+                    if !name.is_empty() && !self.invitation_names.contains(&name) {
+                        self.invitation_names.push(name);
+                    }
+                }
+                "INCOMING" => self.set_url(
+                    row.get("inviteeProfileUrl"),
+                    "the recipient's profile URL on incoming invitations",
+                ),
                 _ => {}
+            },
+            FileKind::EmailAddresses => {
+                let email = row.get("Email Address").trim().to_lowercase();
+                if email.contains('@') && !self.emails.contains(&email) {
+                    self.emails.push(email);
+                }
             }
+            FileKind::Registration if self.registered.is_none() => {
+                self.registered = parse_timestamp(row.get("Registered At")).map(|at| at.timestamp());
+            }
+            _ => {}
         }
-        _ => {}
+    }
+
+    fn set_url(&mut self, raw: &str, source: &'static str) {
+        let url = normalise_profile_url(raw);
+        if !url.is_empty() && self.url.is_none() {
+            self.url = Some((url, raw.trim().to_string(), source));
+        }
     }
 }
 
-fn set_url(identity: &mut MemberIdentity, raw: &str) {
-    let url = normalise_profile_url(raw);
-    if !url.is_empty() && identity.url.is_none() {
-        identity.url = Some(url);
-        identity.raw_url = Some(raw.trim().to_string());
+/// Learns the member's name or URL from who takes part in the conversations
+/// of messages.csv: a form of a known name present in nearly every
+/// conversation, or, when nothing else is known, the one participant who is.
+///
+/// Returns whether the member is then known to take part in the
+/// conversations (always, when there are none to go by).
+fn infer_from_participation(
+    identity: &mut MemberIdentity,
+    evidence: &mut Vec<String>,
+    participation: &Participation,
+) -> bool {
+    let total = participation.total();
+    if total == 0 {
+        return true;
     }
+    let known: Vec<String> = identity.name.iter().chain(&identity.other_names).cloned().collect();
+    let best_known = known.iter().map(|name| participation.name_count(name)).max().unwrap_or(0);
+    if best_known * 2 >= total {
+        evidence.push(format!("that name is a participant in {best_known} of {total} conversations"));
+        return true;
+    }
+    let names = participation.frequent_names();
+    if let Some(variant) = names.iter().find(|f| known.iter().any(|k| is_variant(&f.value, k))) {
+        identity.other_names.push(variant.value.clone());
+        evidence.push(format!(
+            "a shorter or longer form of that name, a participant in {} of {total} conversations",
+            variant.conversations
+        ));
+        return true;
+    }
+    let mut found = best_known > 0;
+    // A known name that takes part in no conversation at all (a label given
+    // with --member, say) cannot be how messages name the member.
+    if (known.is_empty() || best_known == 0)
+        && let Some(only) = Participation::only_constant(&names, total)
+    {
+        identity.other_names.push(only.value.clone());
+        evidence.push(format!(
+            "the one name taking part in {} of {total} conversations of messages.csv",
+            only.conversations
+        ));
+        found = true;
+    }
+    let urls = participation.frequent_urls();
+    if let Some(only) = Participation::only_constant(&urls, total) {
+        identity.url = Some(only.value.clone());
+        evidence.push(format!(
+            "the one profile URL taking part in {} of {total} conversations of messages.csv",
+            only.conversations
+        ));
+        found = true;
+    }
+    found
 }

@@ -46,6 +46,7 @@ mod decode;
 mod error;
 mod events;
 mod export;
+mod identity;
 mod limits;
 mod mapping;
 mod profile;
@@ -58,7 +59,10 @@ pub use catalog::FileKind;
 pub use error::{ImportError, SkipReason};
 pub use events::Events;
 pub use export::{Export, open_export};
+pub use identity::{AccountKeyKind, AccountMatch, compare_accounts};
 pub use limits::{ImportOptions, Limits};
 pub use pseudonym::Pseudonymizer;
 pub use readings::{ReadingParseError, parse_readings_csv, parse_readings_json, parse_sales_api_json};
-pub use report::{EncodingFallback, FileReport, ImportReport, MemberReport, SkippedRow, UnusedFile};
+pub use report::{
+    EncodingFallback, FileReport, ImportReport, MemberReport, SkipCause, SkippedRow, UnusedFile,
+};

@@ -10,12 +10,21 @@ pub struct ImportOptions {
     pub pseudonym_key: [u8; 32],
     /// Resource limits.
     pub limits: Limits,
+    /// The member's name as the user gave it (`--member`), one more piece of
+    /// evidence of who sent a message (exports without Profile.csv are common).
+    pub member_name: Option<String>,
 }
 
 impl ImportOptions {
     /// Options with the given key and the default [`Limits`].
     pub fn new(pseudonym_key: [u8; 32]) -> Self {
-        ImportOptions { pseudonym_key, limits: Limits::default() }
+        ImportOptions { pseudonym_key, limits: Limits::default(), member_name: None }
+    }
+
+    /// These options with the member's name as the user gave it.
+    pub fn with_member_name(mut self, name: Option<&str>) -> Self {
+        self.member_name = name.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
+        self
     }
 }
 
@@ -25,6 +34,7 @@ impl std::fmt::Debug for ImportOptions {
         f.debug_struct("ImportOptions")
             .field("pseudonym_key", &"<redacted>")
             .field("limits", &self.limits)
+            .field("member_name", &self.member_name.as_ref().map(|_| "<given>"))
             .finish()
     }
 }

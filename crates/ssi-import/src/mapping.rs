@@ -15,10 +15,18 @@ use std::collections::HashSet;
 pub(crate) struct MemberIdentity {
     /// Normalised full name (see [`normalise_name`]).
     pub(crate) name: Option<String>,
+    /// Other normalised names the member goes by in this export (the name
+    /// given with `--member`, a shorter form in messages' FROM, the sender
+    /// of outgoing invitations).
+    pub(crate) other_names: Vec<String>,
     /// Normalised own profile URL (see [`normalise_profile_url`]).
     pub(crate) url: Option<String>,
     /// The profile URL as the export writes it.
     pub(crate) raw_url: Option<String>,
+    /// Whether nothing tells which messages are the member's (no URL, and
+    /// no known name taking part in the conversations): messages whose
+    /// direction is not written out are then skipped, not guessed.
+    pub(crate) undecided: bool,
 }
 
 impl MemberIdentity {
@@ -32,14 +40,40 @@ impl MemberIdentity {
             _ => None,
         };
         let name_match = match (&self.name, name.is_empty()) {
-            (Some(own), false) => Some(*own == name),
-            _ => None,
+            (_, true) => None,
+            (Some(own), false) => Some(*own == name || self.other_names.contains(&name)),
+            (None, false) if !self.other_names.is_empty() => Some(self.other_names.contains(&name)),
+            (None, false) => None,
         };
         match (url_match, name_match) {
             (Some(true), _) | (_, Some(true)) => Some(true),
             (Some(false), _) | (_, Some(false)) => Some(false),
             (None, None) => None,
         }
+    }
+
+    /// Whether the member is among the recipients of a message row (its
+    /// `RECIPIENT PROFILE URLS` or `TO` names); `None` when nothing is known
+    /// to compare with or the row names no recipient.
+    fn is_recipient(&self, row: &Row<'_>) -> Option<bool> {
+        let urls = row.get("RECIPIENT PROFILE URLS");
+        let to = row.get("TO");
+        let by_url = urls.split([';', ',']).map(|url| self.is_member(url, "")).fold(None, any_true);
+        // A name may itself hold a comma ("Femi O SPHRi, CPHR"): the whole cell first.
+        let by_name = std::iter::once(to)
+            .chain(to.split([',', ';']))
+            .map(|name| self.is_member("", name))
+            .fold(None, any_true);
+        any_true(by_url, by_name)
+    }
+}
+
+/// `Some(true)` if either is, else `Some(false)` if either is known, else `None`.
+fn any_true(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (None, None) => None,
     }
 }
 
@@ -204,7 +238,7 @@ impl<'c> Mapper<'c> {
         match self.kind {
             FileKind::Shares => self.share(row),
             FileKind::InstantReposts => self.simple(row, ActivityKind::Repost, "Date", &["Link"]),
-            FileKind::Comments => self.simple(row, ActivityKind::Comment, "Date", &["Link", "Message"]),
+            FileKind::Comments => self.comment(row),
             FileKind::Reactions => self.simple(row, ActivityKind::Reaction, "Date", &["Type", "Link"]),
             FileKind::Votes => self.simple(row, ActivityKind::PollVote, "Date", &["Link", "OptionText"]),
             FileKind::SearchQueries => {
@@ -237,6 +271,18 @@ impl<'c> Mapper<'c> {
         self.done(bare(kind, at), &parts)
     }
 
+    /// A comment; a record with neither a date nor a link is the next line of
+    /// the comment before it (a multi-line comment written without quotes):
+    /// not a row of its own, and not an error.
+    fn comment(&self, row: &Row<'_>) -> Mapped {
+        let date = row.get("Date");
+        let link = row.get("Link");
+        if !date.is_empty() && parse_timestamp(date).is_none() && !link.contains("://") {
+            return Err(Skip::new("Date", SkipReason::ContinuationLine));
+        }
+        self.simple(row, ActivityKind::Comment, "Date", &["Link", "Message"])
+    }
+
     fn share(&self, row: &Row<'_>) -> Mapped {
         let at = when(row, "Date")?;
         let commentary = clean_commentary(row.get("ShareCommentary"));
@@ -256,12 +302,15 @@ impl<'c> Mapper<'c> {
         let at = when(row, "Connected On")?;
         let name = format!("{} {}", row.get("First Name"), row.get("Last Name"));
         let url = row.get("URL");
-        let counterpart =
-            self.pseudo.person(url, &name).ok_or(Skip::new("First Name", SkipReason::BlankField))?;
+        // Members who hide their details appear with nothing but the date:
+        // still a connection (network size, acceptance), without a counterpart or title.
+        let counterpart = self.pseudo.person(url, &name);
         let mut event = bare(ActivityKind::ConnectionMade, at);
-        event.counterpart = Some(counterpart);
-        event.counterpart_title = non_empty(row.get("Position"));
-        event.counterpart_company = non_empty(row.get("Company"));
+        if counterpart.is_some() {
+            event.counterpart_title = non_empty(row.get("Position"));
+            event.counterpart_company = non_empty(row.get("Company"));
+        }
+        event.counterpart = counterpart;
         // Keyed by name, not URL: older archives have no URL column, and the
         // same connection must get the same key from either layout.
         let who = normalise_name(&name);
@@ -305,16 +354,28 @@ impl<'c> Mapper<'c> {
             return Err(Skip::new("IS CONVERSATION DRAFT", SkipReason::DraftMessage));
         }
         let at = when(row, "DATE")?;
+        // Blank in the 2018 layout, which has no such column: the counterpart
+        // then stands for the conversation (as the sweep does for any message without one).
         let conversation_id = row.get("CONVERSATION ID");
-        if conversation_id.is_empty() {
-            return Err(Skip::new("CONVERSATION ID", SkipReason::BlankField));
-        }
         let (sender_url, from) = (row.get("SENDER PROFILE URL"), row.get("FROM"));
-        let sent = match self.identity.is_member(sender_url, from) {
+        let written = match row.get("DIRECTION").to_ascii_uppercase().as_str() {
+            "OUTGOING" | "SENT" | "OUTBOUND" => Some(true),
+            "INCOMING" | "RECEIVED" | "INBOUND" => Some(false),
+            _ => None,
+        };
+        let sent = match written {
             Some(sent) => sent,
-            // Older archives filed the member's own messages under SENT.
-            None if row.get("FOLDER").eq_ignore_ascii_case("sent") => true,
-            None => return Err(Skip::new("FROM", SkipReason::UnknownDirection)),
+            // No sender at all: received if the member is a recipient.
+            None if sender_url.is_empty() && from.is_empty() => match self.identity.is_recipient(row) {
+                Some(true) if !self.identity.undecided => false,
+                _ => return Err(Skip::new("FROM", SkipReason::UnknownDirection)),
+            },
+            None => match self.identity.is_member(sender_url, from).filter(|_| !self.identity.undecided) {
+                Some(sent) => sent,
+                // Older archives filed the member's own messages under SENT.
+                None if row.get("FOLDER").eq_ignore_ascii_case("sent") => true,
+                None => return Err(Skip::new("FROM", SkipReason::UnknownDirection)),
+            },
         };
         let (pseudo, identity) = (self.pseudo, self.identity);
         let (kind, counterpart) = if sent {
@@ -331,8 +392,8 @@ impl<'c> Mapper<'c> {
         };
         let mut event = bare(kind, at);
         event.counterpart = counterpart;
-        event.conversation =
-            Some(self.last_conversation.get(&[conversation_id], || pseudo.conversation(conversation_id)));
+        event.conversation = (!conversation_id.is_empty())
+            .then(|| self.last_conversation.get(&[conversation_id], || pseudo.conversation(conversation_id)));
         let sender = self.last_sender.get(&[sender_url, from], || match normalise_profile_url(sender_url) {
             url if !url.is_empty() => url,
             _ => format!("name:{}", normalise_name(from)),
@@ -433,7 +494,7 @@ impl Mapper<'_> {
 
     fn event_attended(&self, row: &Row<'_>) -> Mapped {
         let status = row.get("Status").to_ascii_lowercase();
-        if ["declin", "not attending", "not going", "cancel", "withdr"]
+        if ["declin", "not attending", "not going", "cancel", "withdr", "relinquish"]
             .iter()
             .any(|word| status.contains(word))
         {
@@ -443,7 +504,7 @@ impl Mapper<'_> {
         if name.is_empty() {
             return Err(Skip::new("Event Name", SkipReason::BlankField));
         }
-        // The format is unconfirmed; a range ("… - …") is read by its start.
+        // Real files hold a range ("Sep 23, 2022 12:00 PM - Sep 23, 2022 12:20 PM"): read by its start.
         let at = match when(row, "Event Time") {
             Ok(at) => at,
             Err(skip) => {
@@ -495,12 +556,15 @@ mod tests {
     fn identity_matches_by_url_or_name() {
         let me = MemberIdentity {
             name: Some("ada lovelace".into()),
+            other_names: vec!["ada".into()],
             url: Some("linkedin.com/in/ada".into()),
             raw_url: None,
+            undecided: false,
         };
         assert_eq!(me.is_member("https://www.linkedin.com/in/ada/", "Someone"), Some(true));
         assert_eq!(me.is_member("", "Ada  Lovelace"), Some(true));
         assert_eq!(me.is_member("https://www.linkedin.com/in/bob", "Bob"), Some(false));
+        assert_eq!(me.is_member("", "Ada"), Some(true));
         assert_eq!(MemberIdentity::default().is_member("x", "y"), None);
     }
 }

@@ -83,6 +83,16 @@ impl Pseudonymizer {
         self.key("conversation", &[conversation_id.trim().as_bytes()])
     }
 
+    /// An account attribute (`email`: an e-mail address, lower case and
+    /// trimmed; `registered`: the registration instant in Unix seconds) as
+    /// `kind:` and its keyed hash; the value itself is never kept.
+    pub fn account(&self, kind: &str, value: &str) -> String {
+        format!(
+            "{kind}:{}",
+            self.key("account", &[kind.as_bytes(), value.trim().to_lowercase().as_bytes()]).0
+        )
+    }
+
     /// An organisation (a company followed), by its name.
     pub fn organisation(&self, name: &str) -> PseudonymKey {
         self.key("organisation", &[normalise_name(name).as_bytes()])

@@ -5,11 +5,40 @@ use crate::csvstream::{CsvStream, Record, field};
 use crate::decode::DecodingReader;
 use crate::error::{ImportError, SkipReason, entry_error};
 use crate::limits::Limits;
-use std::io::Read;
+use std::io::{BufRead, Read};
 
 /// Records looked at for the header: a `Notes:` line, its quoted paragraph
 /// and blank lines come before it in Connections and Member_Follows.
 const HEADER_SEARCH_RECORDS: usize = 32;
+
+/// The field separator of a file, from the first line of its first decoded
+/// chunk that holds a comma or a tab (a `Notes:` line holds neither): a tab
+/// there means tab-separated (2018 "Complete" exports wrote some files as
+/// UTF-16 with tabs), anything else comma-separated. Commas inside quotes do
+/// not count, so a quoted header cell with a comma cannot mislead it.
+pub(crate) fn sniff_separator(head: &[u8]) -> u8 {
+    for line in head.split(|b| *b == b'\n') {
+        let (mut commas, mut tabs, mut quoted) = (0usize, 0usize, false);
+        for byte in line {
+            match byte {
+                b'"' => quoted = !quoted,
+                b',' if !quoted => commas += 1,
+                b'\t' if !quoted => tabs += 1,
+                _ => {}
+            }
+        }
+        if commas + tabs > 0 {
+            return if tabs > commas { b'\t' } else { b',' };
+        }
+    }
+    b','
+}
+
+/// Whether a cell means "no value" as a spreadsheet writes it (`NA`, `N/A`,
+/// `#N/A`): LinkedIn itself leaves such cells empty.
+fn spreadsheet_blank(cell: &str) -> bool {
+    matches!(cell.trim(), "NA" | "N/A" | "#N/A")
+}
 
 /// A CSV file of the export, positioned after its header.
 pub(crate) struct Table<'a> {
@@ -47,8 +76,9 @@ impl<'t> Row<'t> {
         index
             .and_then(|i| self.positions.get(i).copied().flatten())
             .and_then(|p| self.cells.get(p).copied())
+            .map(str::trim)
+            .filter(|cell| !spreadsheet_blank(cell))
             .unwrap_or("")
-            .trim()
     }
 
     /// Every cell of the row, in file order.
@@ -68,9 +98,11 @@ impl<'a> Table<'a> {
         limits: &Limits,
     ) -> Result<Table<'a>, ImportError> {
         let columns = kind.columns();
+        let mut decoder = DecodingReader::new(reader);
+        let separator = sniff_separator(decoder.fill_buf().map_err(|e| entry_error(file, e))?);
         let mut stream = CsvStream::new(
-            DecodingReader::new(reader),
-            b',',
+            decoder,
+            separator,
             kind.backslash_escapes(),
             limits.max_record_bytes,
             limits.max_fields,
@@ -222,6 +254,26 @@ mod tests {
         let RowRead::Row(row) = t.next_row().unwrap().unwrap() else { panic!("row expected") };
         assert_eq!(row.get("CONVERSATION ID"), "c1");
         assert_eq!(row.get("RECIPIENT PROFILE URLS"), "");
+    }
+
+    #[test]
+    fn separator_is_sniffed_from_the_first_line_with_one() {
+        assert_eq!(sniff_separator(b"\"Date\"\t\"ShareLink\"\n\"x, y\"\t\"z\"\n"), b'\t');
+        assert_eq!(sniff_separator(b"Notes:\n\"When exporting, you may\"\n\nFirst Name,Last Name\n"), b',');
+        assert_eq!(sniff_separator(b"\"a,b\"\tc\n"), b'\t');
+        assert_eq!(sniff_separator(b"Name\n"), b',');
+        let text = "\"Date\"\t\"Link\"\n\"2018-01-02 10:00:00\"\t\"https://x, y\"\n";
+        let mut t = table(text, FileKind::InstantReposts).unwrap();
+        let RowRead::Row(row) = t.next_row().unwrap().unwrap() else { panic!("row expected") };
+        assert_eq!((row.get("Date"), row.get("Link")), ("2018-01-02 10:00:00", "https://x, y"));
+    }
+
+    #[test]
+    fn spreadsheet_blanks_read_as_empty() {
+        let text = "Date,Link\n2021-01-01 00:00:00,NA\n";
+        let mut t = table(text, FileKind::InstantReposts).unwrap();
+        let RowRead::Row(row) = t.next_row().unwrap().unwrap() else { panic!("row expected") };
+        assert_eq!(row.get("Link"), "");
     }
 
     #[test]

@@ -265,7 +265,7 @@ fn file_with_a_foreign_header() {
     let path = files.write_zip(dir.path(), "export.zip", None);
     assert!(matches!(
         open_err(&path),
-        ImportError::MissingColumn { file, column: "CONVERSATION ID", .. } if file == "messages.csv"
+        ImportError::MissingColumn { file, column: "FROM", .. } if file == "messages.csv"
     ));
 }
 
@@ -452,7 +452,7 @@ yesterday,LIKE,https://x/1\n\
 
 #[test]
 fn skip_details_are_capped_but_all_counted() {
-    let mut content = String::from("Date,Link\n");
+    let mut content = String::from("Date,Link\n2021-11-02 10:00:00,https://x/ok\n");
     for _ in 0..50 {
         content.push_str("never,https://x\n");
     }
@@ -460,6 +460,26 @@ fn skip_details_are_capped_but_all_counted() {
     let (_, report) = rows_of("InstantReposts.csv", content.as_bytes(), limits);
     assert_eq!(report.rows_skipped, 50);
     assert_eq!(report.skipped.len(), 10);
+    assert_eq!(
+        report.summary().as_deref(),
+        Some("InstantReposts.csv: 50 of 51 rows skipped: date in no known format in Date (values like …)")
+    );
+}
+
+#[test]
+fn an_export_whose_every_row_is_skipped_is_an_error_naming_the_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = "Date,Link\n31.13.2021,https://x/1\n32.13.2021,https://x/2\n";
+    let path =
+        ExportFiles::new().with("InstantReposts.csv", content).write_zip(dir.path(), "export.zip", None);
+    let mut export = open_export(&path, options()).unwrap();
+    let (events, error) = drain(&mut export);
+    assert!(events.is_empty());
+    let message = error.expect("nothing usable is an error").to_string();
+    assert_eq!(
+        message,
+        "InstantReposts.csv: 2 of 2 rows skipped: date in no known format in Date (values like 31.13.2021); nothing usable remains"
+    );
 }
 
 #[test]

@@ -186,19 +186,16 @@ fn report_lists_files_skips_and_unused_files() {
     assert_eq!(articles.skipped[0].line, None);
 
     let unused: Vec<&str> = report.not_used.iter().map(|f| f.name.as_str()).collect();
-    for name in [
-        "Jobs/Saved Jobs.csv",
-        "Ad_Targeting.csv",
-        "guide_messages.csv",
-        "Email Addresses.csv",
-        "PhoneNumbers.csv",
-    ] {
+    for name in ["Jobs/Saved Jobs.csv", "Ad_Targeting.csv", "guide_messages.csv", "PhoneNumbers.csv"] {
         assert!(unused.contains(&name), "{name} should be listed as not used: {unused:?}");
     }
     let guide = report.not_used.iter().find(|f| f.name == "guide_messages.csv").unwrap();
     assert!(guide.reason.contains("assistant"));
     assert_eq!(report.not_recognised, vec!["Mystery.csv".to_string()]);
     assert!(report.member.name_known && report.member.profile_url_known);
+    // Email Addresses.csv is read only to be hashed into an account key.
+    assert!(!unused.contains(&"Email Addresses.csv"));
+    assert!(report.member.account_keys.iter().any(|k| k.starts_with("email:") && !k.contains('@')));
     assert!(report.encoding_fallbacks.is_empty());
 
     // The report round-trips through JSON.

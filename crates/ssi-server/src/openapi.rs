@@ -115,6 +115,8 @@ pub mod core_schemas {
         pub possible: f64,
         /// The action that would earn the missing points.
         pub action: String,
+        /// False when the value cannot be known (messages, for an export that does not tell which are the member's).
+        pub known: bool,
     }
 
     /// One pushed day (ssi-api).
@@ -419,6 +421,7 @@ mod tests {
             points: 1.0,
             possible: 2.0,
             action: "a".into(),
+            known: true,
         };
         let pushed = ssi_api::PushedScore { date: day, pillars: PillarScores::default(), total: 0.0 };
         let push = ssi_api::PushRequest {

@@ -142,6 +142,27 @@ impl Store {
         })
     }
 
+    /// The account keys recorded for a member: the keyed hashes of stable
+    /// account attributes (`email:…`, `registered:…`, `url:…`) that the
+    /// importer put in the report of each of the member's imports
+    /// (`member.account_keys`). Sorted, without repeats; empty for a member
+    /// whose exports told none. They are keyed hashes, never the values.
+    ///
+    /// They live in the import reports rather than a column of their own, so
+    /// that they are deleted with the member and need no schema change.
+    pub fn member_account_keys(&self, id: MemberId) -> Result<Vec<String>, StoreError> {
+        self.pool.read(|tx| {
+            ensure_member(tx, id)?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT DISTINCT key.value FROM imports, json_each(imports.report, '$.member.account_keys') AS key
+                 WHERE imports.member_id = ?1 AND json_valid(imports.report) AND key.type = 'text'
+                 ORDER BY key.value",
+            )?;
+            let rows = stmt.query_map([id.0], |row| row.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
     /// Renames a member.
     pub fn rename_member(&self, id: MemberId, name: &str) -> Result<Member, StoreError> {
         let name = clean_name(name, "member")?;

@@ -81,6 +81,40 @@ fn reimporting_the_same_export_changes_nothing() {
 }
 
 #[test]
+fn account_keys_are_read_back_from_each_members_import_reports() {
+    let (_dir, store) = temp_store();
+    let alice = store.create_member("Alice", None, None).unwrap();
+    let bob = store.create_member("Bob", None, None).unwrap();
+    let today = day(2026, 1, 31);
+    assert!(store.member_account_keys(alice.id).unwrap().is_empty());
+    let with_keys = |fingerprint: &str, keys: &[&str]| {
+        let mut meta = meta(fingerprint);
+        meta.report = serde_json::json!({ "member": { "account_keys": keys } });
+        meta
+    };
+    let events = synthetic_events(3, day(2026, 1, 1), 5);
+    store
+        .import_export(
+            alice.id,
+            &with_keys("a1", &["email:aa", "registered:r1"]),
+            None,
+            ok(events.clone()),
+            today,
+        )
+        .unwrap();
+    store
+        .import_export(alice.id, &with_keys("a2", &["email:aa", "url:u1"]), None, ok(vec![]), today)
+        .unwrap();
+    // A report of an older build, without the keys, adds none.
+    store.import_export(alice.id, &meta("a3"), None, ok(vec![]), today).unwrap();
+    store.import_export(bob.id, &with_keys("b1", &["email:bb"]), None, ok(events), today).unwrap();
+    assert_eq!(store.member_account_keys(alice.id).unwrap(), ["email:aa", "registered:r1", "url:u1"]);
+    assert_eq!(store.member_account_keys(bob.id).unwrap(), ["email:bb"]);
+    store.delete_member(bob.id).unwrap();
+    assert!(matches!(store.member_account_keys(bob.id), Err(StoreError::NotFound { .. })));
+}
+
+#[test]
 fn the_same_export_for_another_member_is_imported_for_them() {
     let (_dir, store) = temp_store();
     let alice = store.create_member("Alice", None, None).unwrap();

@@ -8,7 +8,7 @@ use super::people::slug;
 use super::rng::Rng;
 use super::text;
 use anyhow::Result;
-use chrono::{NaiveDateTime, TimeDelta};
+use chrono::{NaiveDateTime, TimeDelta, Timelike};
 use std::io::{Seek, Write};
 
 /// Writes every activity file.
@@ -53,11 +53,12 @@ fn write_shares<W: Write + Seek>(ctx: &Ctx<'_>, archive: &mut Archive<W>) -> Res
     } else {
         "Shares.csv".to_string()
     };
+    let encoding = if ctx.complete_2018() { Encoding::Utf16TabQuoted } else { Encoding::Utf8 };
     // Every archive shows both quirks at least once, whatever the seed.
     let count = moments.len();
     let forced_repost = rng.index(count);
     let forced_wrapped = if count > 1 { (forced_repost + 1) % count } else { usize::MAX };
-    let mut file = archive.csv(&name, Encoding::Utf8, Quoting::Rfc4180)?;
+    let mut file = archive.csv(&name, encoding, Quoting::Rfc4180)?;
     file.header(&["Date", "ShareLink", "ShareCommentary", "SharedUrl", "MediaUrl", "Visibility"], false)?;
     for (k, at) in moments.into_iter().enumerate() {
         let link =
@@ -172,9 +173,18 @@ fn write_votes<W: Write + Seek>(ctx: &Ctx<'_>, archive: &mut Archive<W>) -> Resu
 
 fn write_articles<W: Write + Seek>(ctx: &Ctx<'_>, archive: &mut Archive<W>) -> Result<()> {
     let mut rng = ctx.rng("articles");
+    // A stream of its own, so the titles and texts stay as they were.
+    let mut dates_rng = ctx.rng("article-dates");
+    let published_at = newest_first(
+        ctx,
+        &mut dates_rng,
+        Pace { before: 0.25, after: 1.8, bursty: false },
+        ctx.opts.volume.articles,
+    );
     let member_slug = slug(&ctx.network.member.person.full_name());
     let mut used = std::collections::HashSet::new();
-    for _ in 0..ctx.opts.volume.articles {
+    for published in published_at {
+        let created = published - TimeDelta::minutes(dates_rng.between(30, 6 * 24 * 60));
         let mut title = text::article_title(&mut rng);
         while !used.insert(title.clone()) {
             title = format!("{title} (part {})", used.len() + 1);
@@ -186,10 +196,15 @@ fn write_articles<W: Write + Seek>(ctx: &Ctx<'_>, archive: &mut Archive<W>) -> R
         let paragraphs: Vec<String> = (0..rng.between(3, 6))
             .map(|_| format!("<p>{}</p>", escape_html(&text::article_paragraph(&mut rng))))
             .collect();
+        // As LinkedIn writes it: the dates sit in two paragraphs under the title.
         let html = format!(
             "<html><head><meta charset=\"UTF-8\"><title>{title}</title></head><body>\
-             <h1><a href=\"{url}\">{title}</a></h1>{body}</body></html>",
+             <h1><a href=\"{url}\">{title}</a></h1>\
+             <p class=\"created\">Created on {created}</p><p class=\"published\">Published on {published}</p>\
+             {body}</body></html>",
             title = escape_html(&title),
+            created = calendar::article_stamp(created),
+            published = calendar::article_stamp(published),
             body = paragraphs.join("")
         );
         archive.text(&format!("Articles/Articles/{title_slug}.html"), &html)?;
@@ -206,7 +221,11 @@ fn write_searches<W: Write + Seek>(ctx: &Ctx<'_>, archive: &mut Archive<W>) -> R
     let contacts = &ctx.network.contacts;
     let moments =
         newest_first(ctx, &mut rng, Pace { before: 0.4, after: 1.6, bursty: true }, ctx.opts.volume.searches);
-    let mut file = archive.csv("SearchQueries.csv", Encoding::Utf8, Quoting::Rfc4180)?;
+    let mut file = if ctx.complete_2018() {
+        archive.csv("Search Queries.csv", Encoding::Utf16TabQuoted, Quoting::Rfc4180)?
+    } else {
+        archive.csv("SearchQueries.csv", Encoding::Utf8, Quoting::Rfc4180)?
+    };
     file.header(&["Time", "Search Query"], false)?;
     for at in moments {
         let person = &contacts[rng.index(contacts.len())].person;
@@ -256,7 +275,8 @@ fn write_logins<W: Write + Seek>(ctx: &Ctx<'_>, archive: &mut Archive<W>) -> Res
         }
     }
     logins.sort_by_key(|(at, ..)| std::cmp::Reverse(*at));
-    let mut file = archive.csv("Logins.csv", Encoding::Utf8, Quoting::Rfc4180)?;
+    let encoding = if ctx.complete_2018() { Encoding::Utf16TabQuoted } else { Encoding::Utf8 };
+    let mut file = archive.csv("Logins.csv", encoding, Quoting::Rfc4180)?;
     file.header(&["Login Date", "IP Address", "User Agent", "Login Type"], false)?;
     for (at, ip, agent, kind) in &logins {
         file.row(&[&calendar::java_date(*at), ip, agent, kind])?;
@@ -281,13 +301,16 @@ fn write_events<W: Write + Seek>(ctx: &Ctx<'_>, archive: &mut Archive<W>) -> Res
     for at in moments {
         let name = format!("{} {}", rng.pick(NAMES), ctx.network.member.city);
         let starts = at.date().and_hms_opt(rng.between(8, 17) as u32, 0, 0).unwrap_or(at);
-        let status = if rng.chance(0.8) { "Attending" } else { "Interested" };
+        // Real files hold a range and LinkedIn's statuses: APPROVED (going),
+        // RELINQUISHED (the member gave up their place: not attended).
+        let status = if rng.chance(0.8) { "APPROVED" } else { "RELINQUISHED" };
         let url = if rng.chance(0.5) {
             format!("https://events.example.com/{}", rng.hex(8))
         } else {
             String::new()
         };
-        file.row(&[&name, &calendar::iso_plain(starts), status, &url])?;
+        let ends = starts + TimeDelta::minutes(if starts.hour() < 12 { 20 } else { 90 });
+        file.row(&[&name, &calendar::event_range(starts, ends), status, &url])?;
     }
     file.finish()
 }

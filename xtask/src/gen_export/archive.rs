@@ -19,6 +19,9 @@ pub(crate) enum Encoding {
     Utf8Bom,
     /// Windows-1252 (not valid UTF-8 as soon as a name has an accent).
     Windows1252,
+    /// UTF-16LE with a byte-order mark, tab-separated, every field quoted:
+    /// how the 2018 "Complete" export wrote Shares, Search Queries and Logins.
+    Utf16TabQuoted,
 }
 
 /// How quotes inside a quoted field are escaped.
@@ -89,8 +92,10 @@ impl<W: Write + Seek> Archive<W> {
     pub(crate) fn csv(&mut self, name: &str, encoding: Encoding, quoting: Quoting) -> Result<CsvSink<'_, W>> {
         let full = self.start(name)?;
         let mut buffer = Vec::with_capacity(FLUSH_AT + 4096);
-        if encoding == Encoding::Utf8Bom {
-            buffer.extend_from_slice(b"\xEF\xBB\xBF");
+        match encoding {
+            Encoding::Utf8Bom => buffer.extend_from_slice(b"\xEF\xBB\xBF"),
+            Encoding::Utf16TabQuoted => buffer.extend_from_slice(&[0xFF, 0xFE]),
+            Encoding::Utf8 | Encoding::Windows1252 => {}
         }
         Ok(CsvSink { archive: self, name: full, encoding, quoting, buffer, line: String::new(), rows: 0 })
     }
@@ -132,11 +137,12 @@ impl<W: Write + Seek> CsvSink<'_, W> {
     /// Writes the header; with `quote_all` every name is wrapped in quotes (as messages.csv in 2026).
     pub(crate) fn header(&mut self, names: &[&str], quote_all: bool) -> Result<()> {
         self.line.clear();
+        let tabbed = self.encoding == Encoding::Utf16TabQuoted;
         for (i, name) in names.iter().enumerate() {
             if i > 0 {
-                self.line.push(',');
+                self.line.push(if tabbed { '\t' } else { ',' });
             }
-            if quote_all {
+            if quote_all || tabbed {
                 self.line.push('"');
                 self.line.push_str(name);
                 self.line.push('"');
@@ -150,19 +156,32 @@ impl<W: Write + Seek> CsvSink<'_, W> {
     /// Writes one data row.
     pub(crate) fn row(&mut self, fields: &[&str]) -> Result<()> {
         self.line.clear();
+        let tabbed = self.encoding == Encoding::Utf16TabQuoted;
         for (i, field) in fields.iter().enumerate() {
             if i > 0 {
-                self.line.push(',');
+                self.line.push(if tabbed { '\t' } else { ',' });
             }
-            push_field(&mut self.line, field, self.quoting);
+            if tabbed {
+                self.line.push('"');
+                self.line.push_str(&field.replace('"', "\"\""));
+                self.line.push('"');
+            } else {
+                push_field(&mut self.line, field, self.quoting);
+            }
         }
         self.rows += 1;
         self.emit()
     }
 
     fn emit(&mut self) -> Result<()> {
+        if self.encoding == Encoding::Utf16TabQuoted {
+            self.line.push('\r');
+        }
         self.line.push('\n');
         match self.encoding {
+            Encoding::Utf16TabQuoted => {
+                self.buffer.extend(self.line.encode_utf16().flat_map(u16::to_le_bytes));
+            }
             Encoding::Utf8 | Encoding::Utf8Bom => self.buffer.extend_from_slice(self.line.as_bytes()),
             Encoding::Windows1252 => {
                 let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&self.line);

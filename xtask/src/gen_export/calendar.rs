@@ -300,6 +300,17 @@ pub(crate) fn prose(moment: NaiveDateTime) -> String {
     moment.format("%B %-d, %Y at %-I:%M %p (GMT)").to_string()
 }
 
+/// `Sep 23, 2022 12:00 PM - Sep 23, 2022 12:20 PM` (Events.csv: start and end).
+pub(crate) fn event_range(starts: NaiveDateTime, ends: NaiveDateTime) -> String {
+    let one = |moment: NaiveDateTime| moment.format("%b %-d, %Y %-I:%M %p").to_string();
+    format!("{} - {}", one(starts), one(ends))
+}
+
+/// `2024-03-04 10:25` (the Created on / Published on lines of an article's HTML).
+pub(crate) fn article_stamp(moment: NaiveDateTime) -> String {
+    moment.format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// `Oct 18` (Profile.csv birth date).
 pub(crate) fn month_day(date: NaiveDate) -> String {
     date.format("%b %d").to_string()

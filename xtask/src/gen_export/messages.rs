@@ -88,7 +88,8 @@ impl Conversation {
 pub(crate) fn write<W: Write + Seek>(ctx: &Ctx<'_>, archive: &mut Archive<W>) -> Result<()> {
     let mut conversations = plan(ctx);
     conversations.sort_by_key(|c| (Reverse(c.last_at()), c.id.clone()));
-    let mut file = archive.csv("messages.csv", Encoding::Utf8, Quoting::Rfc4180)?;
+    let name = if ctx.complete_2018() { "Messages.csv" } else { "messages.csv" };
+    let mut file = archive.csv(name, Encoding::Utf8, Quoting::Rfc4180)?;
     write_header(ctx, &mut file)?;
     let member = &ctx.network.member;
     let member_party = Participant::from_person(&member.person);
@@ -104,6 +105,9 @@ pub(crate) fn write<W: Write + Seek>(ctx: &Ctx<'_>, archive: &mut Archive<W>) ->
 }
 
 fn write_header<W: Write + Seek>(ctx: &Ctx<'_>, file: &mut CsvSink<'_, W>) -> Result<()> {
+    if ctx.complete_2018() {
+        return file.header(&["From", "To", "Date", "Subject", "Content", "Direction", "Folder"], false);
+    }
     if ctx.current() {
         file.header(
             &[
@@ -562,7 +566,19 @@ fn write_conversation<W: Write + Seek>(
         let to_names: Vec<&str> = recipients.iter().map(|p| p.display_name.as_str()).collect();
         let to = to_names.join(", ");
         let date = calendar::iso_utc(message.at);
-        if current {
+        if ctx.complete_2018() {
+            // No conversation id and no URLs; the direction is written out.
+            let direction = if message.speaker == Speaker::Member { "OUTGOING" } else { "INCOMING" };
+            file.row(&[
+                &sender.display_name,
+                &to,
+                &date,
+                &conversation.subject,
+                &content,
+                direction,
+                conversation.folder,
+            ])?;
+        } else if current {
             let urls: Vec<&str> = recipients.iter().map(|p| p.url.as_str()).collect();
             file.row(&[
                 &conversation.id,

@@ -172,10 +172,17 @@ fn connections_start_with_a_bom_and_the_notes_preamble() {
     let with_email = rows.iter().filter(|r| !r[3].is_empty()).count();
     assert!(with_email * 10 < rows.len(), "e-mail addresses are mostly blank");
     assert!(rows.iter().filter(|r| !r[3].is_empty()).all(|r| r[3].ends_with("@example.com")));
+    let mut hidden = 0;
     for row in &rows {
         NaiveDate::parse_from_str(&row[6], "%d %b %Y").unwrap_or_else(|_| panic!("date {:?}", &row[6]));
+        if (0..6).all(|i| row[i].is_empty()) {
+            // A connection who hides their details: nothing but the date.
+            hidden += 1;
+            continue;
+        }
         assert!(row[2].starts_with("https://www.linkedin.com/in/"));
     }
+    assert_eq!(hidden, 2, "about 1 % of the network is hidden (every 97th row)");
     let positions: Vec<&str> = rows.iter().map(|r| r.get(5).unwrap_or_default()).collect();
     let decision_makers =
         ["CEO", "VP Sales", "Head of Marketing", "Managing Director", "Geschäftsführer", "Founder"];
@@ -274,6 +281,29 @@ fn shares_comments_and_reactions_keep_their_quirks() {
 }
 
 #[test]
+fn complete_2018_style_has_seven_column_messages_and_utf16_tab_files() {
+    let opts = options(Size::Small.volume(), 18, Style::Complete2018);
+    let files = entries(&generate(&opts));
+    let prefix = "Complete_LinkedInDataExport_06-01-2018/";
+    assert!(files.keys().all(|k| k.starts_with(prefix)), "everything under one folder");
+    let get = |name: &str| files.get(&format!("{prefix}{name}")).unwrap_or_else(|| panic!("{name} missing"));
+    assert_eq!(first_line(get("Messages.csv")), "From,To,Date,Subject,Content,Direction,Folder");
+    assert!(!files.contains_key(&format!("{prefix}messages.csv")));
+    for (name, header) in [
+        ("Shares.csv", "\"Date\"\t\"ShareLink\"\t"),
+        ("Search Queries.csv", "\"Time\"\t\"Search Query\""),
+        ("Logins.csv", "\"Login Date\"\t"),
+    ] {
+        let bytes = get(name);
+        assert_eq!(&bytes[..2], &[0xFF, 0xFE], "{name} starts with a UTF-16LE BOM");
+        let units: Vec<u16> = bytes[2..].chunks_exact(2).map(|p| u16::from_le_bytes([p[0], p[1]])).collect();
+        let text = String::from_utf16(&units).expect("UTF-16");
+        assert!(text.starts_with(header), "{name}: {}", first_line(text.as_bytes()));
+        assert!(text.contains("\"\r\n\""), "{name}: CRLF line ends, every field quoted");
+    }
+}
+
+#[test]
 fn legacy_2021_style_uses_the_older_layouts_under_one_folder() {
     let opts = options(Size::Small.volume(), 7, Style::Legacy2021);
     let files = entries(&generate(&opts));
@@ -361,13 +391,48 @@ fn committed_samples_match_the_generator() {
     let cases = [
         ("examples/sample-export.zip", options(Size::Typical.volume(), 42, Style::Current)),
         ("tests/fixtures/export-2021.zip", options(Size::Small.volume(), 7, Style::Legacy2021)),
+        ("tests/fixtures/export-2018.zip", options(Size::Small.volume(), 18, Style::Complete2018)),
     ];
     for (path, opts) in cases {
         let committed = std::fs::read(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
         assert!(committed == generate(&opts), "{path} is stale: regenerate it as docs/sample-data.md says");
     }
+    let quirky = quirks::Quirks::parse("no-profile,spreadsheet,edited-skills").expect("quirks");
+    let plain = generate(&options(Size::Small.volume(), 24, Style::Current));
+    let committed = std::fs::read(root.join("tests/fixtures/export-quirks.zip")).expect("export-quirks.zip");
+    assert!(
+        committed == quirks::apply(&plain, &quirky).expect("quirks apply"),
+        "tests/fixtures/export-quirks.zip is stale: regenerate it as docs/sample-data.md says"
+    );
     let sample = std::fs::metadata(root.join("examples/sample-export.zip")).expect("sample").len();
     assert!(sample < 1_500_000, "the committed example grew to {sample} bytes");
+}
+
+#[test]
+fn quirks_edit_only_the_files_they_name() {
+    let plain = generate(&options(Size::Small.volume(), 5, Style::Current));
+    let before = entries(&plain);
+    let all = quirks::Quirks::parse("no-profile, spreadsheet,edited-skills").expect("quirks");
+    let after = entries(&quirks::apply(&plain, &all).expect("quirks apply"));
+    assert!(!after.contains_key("Profile.csv") && !after.contains_key("Profile Summary.csv"));
+    let skills = utf8(&after["Skills.csv"]);
+    assert!(!skills.starts_with("Name") && skills.lines().all(|l| l.ends_with(';')), "{skills}");
+    assert_eq!(skills.lines().count() + 1, utf8(&before["Skills.csv"]).lines().count());
+    let connections = utf8(&after["Connections.csv"]);
+    assert!(connections.starts_with("First Name,Last Name,URL,"), "the preamble and BOM are gone");
+    let rows = records(connections);
+    assert_eq!(rows.len(), Size::Small.volume().connections);
+    for row in &rows {
+        NaiveDate::parse_from_str(&row[6], "%d-%b-%y").unwrap_or_else(|_| panic!("date {:?}", &row[6]));
+        assert!(row.iter().all(|cell| !cell.is_empty()), "blanks are NA: {row:?}");
+    }
+    for (name, data) in &before {
+        if !["Profile.csv", "Profile Summary.csv", "Skills.csv", "Connections.csv"].contains(&name.as_str()) {
+            assert_eq!(after.get(name), Some(data), "{name} is untouched");
+        }
+    }
+    assert!(quirks::Quirks::parse("tidy").is_err());
+    assert!(!quirks::Quirks::parse("").expect("none").any());
 }
 
 #[test]

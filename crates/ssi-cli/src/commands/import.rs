@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use ssi_core::{Horizon, ProfileSnapshot};
-use ssi_import::{ImportOptions, ImportReport};
+use ssi_import::{AccountMatch, ImportOptions, ImportReport, compare_accounts};
 use ssi_store::{ImportFailure, ImportMeta, ImportOutcome, ImportTarget, Member, Store};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -38,6 +38,33 @@ struct FileJson {
     rows_read: u64,
     events: u64,
     rows_skipped: u64,
+    /// How it was decoded (`utf-8`, `UTF-16LE with BOM`, `windows-1252 (fallback from line N)`).
+    encoding: String,
+    /// Lines continuing the row before them (multi-line comments): not rows, not skips.
+    continuation_lines: u64,
+    /// One line naming the cause, when one cause skipped most of its rows.
+    summary: Option<String>,
+    /// Events by kind (`message_sent`, `message_received`, …).
+    events_by_kind: std::collections::BTreeMap<String, u64>,
+}
+
+/// A file decoded as Windows-1252 from some line on.
+#[derive(Debug, Serialize)]
+struct FallbackJson {
+    file: String,
+    from_line: u64,
+    encoding: String,
+}
+
+/// Who the member is, as the export showed it (no values: the evidence in words).
+#[derive(Debug, Serialize)]
+struct IdentityJson {
+    /// Whether sent and received messages could be told apart.
+    direction_known: bool,
+    /// What decided who the member is; empty when nothing did.
+    evidence: Vec<String>,
+    /// How many account keys (keyed hashes of e-mail addresses, registration date, profile URL) the export gave.
+    account_keys: usize,
 }
 
 /// A row skipped, and why.
@@ -78,6 +105,8 @@ struct SummaryJson {
     skipped: Vec<SkippedJson>,
     not_used: Vec<UnusedJson>,
     not_recognised: Vec<String>,
+    encoding_fallbacks: Vec<FallbackJson>,
+    identity: IdentityJson,
     notes: Vec<String>,
 }
 
@@ -101,9 +130,13 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
     let key = store.pseudonym_key()?;
     let cannot =
         |e: &dyn std::fmt::Display| anyhow!("cannot import {}: {e}; nothing was stored", path.display());
-    let mut export = ssi_import::open_export(path, ImportOptions::new(key)).map_err(|e| cannot(&e))?;
+    let options = ImportOptions::new(key).with_member_name(ctx.settings.member.as_deref());
+    let mut export = ssi_import::open_export(path, options).map_err(|e| cannot(&e))?;
     let profile = export.profile().map_err(|e| cannot(&e))?;
     let whom = choose_member(ctx, &store, &profile, path)?;
+    if let Whom::Stored(member) = &whom {
+        check_same_account(&store, member, &export.report().member.account_keys, path)?;
+    }
     let target = match &whom {
         Whom::Stored(member) => ImportTarget::Member(member.id),
         // Created inside the import's transaction: a failed or killed import leaves no member.
@@ -215,6 +248,31 @@ fn choose_member(ctx: &Context, store: &Store, profile: &ProfileSnapshot, path: 
     Ok(Whom::New(name))
 }
 
+/// Refuses an export whose account is not the member's: two people who
+/// share a name must never become one member. The account keys (keyed
+/// hashes of e-mail addresses and the registration instant, see ssi-import)
+/// of the export are compared with those of the member's earlier imports:
+/// one key in common means the same account; keys of a kind both sides
+/// have (e-mail, registration) with none in common mean another person.
+/// With nothing to compare (older imports, exports without those files)
+/// the import goes ahead, as it always has.
+fn check_same_account(store: &Store, member: &Member, export_keys: &[String], path: &Path) -> Result<()> {
+    let stored = store.member_account_keys(member.id)?;
+    let AccountMatch::Different(kind) = compare_accounts(&stored, export_keys) else { return Ok(()) };
+    let members = store.list_members()?;
+    let new_name = (2..)
+        .map(|n| format!("{} ({n})", member.name))
+        .find(|candidate| !members.iter().any(|m| m.name.eq_ignore_ascii_case(candidate)))
+        .unwrap_or_else(|| format!("{} (new)", member.name));
+    Err(anyhow!(
+        "cannot import {}: it is another person's export than member {:?} (the account's {} differ); to import it as someone new, add --member {:?}; nothing was stored",
+        path.display(),
+        member.name,
+        kind.describe(),
+        new_name
+    ))
+}
+
 /// The export's name as the member knows it (the file or folder name).
 fn source_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
@@ -271,6 +329,10 @@ fn summarise(
                     rows_read: f.rows_read,
                     events: f.events,
                     rows_skipped: f.rows_skipped,
+                    encoding: f.encoding.clone(),
+                    continuation_lines: f.continuation_lines,
+                    summary: f.summary(),
+                    events_by_kind: f.events_by_kind.clone(),
                 })
                 .collect()
         } else {
@@ -296,6 +358,20 @@ fn summarise(
             .map(|u| UnusedJson { name: u.name.clone(), reason: u.reason.clone() })
             .collect(),
         not_recognised: report.not_recognised.clone(),
+        encoding_fallbacks: report
+            .encoding_fallbacks
+            .iter()
+            .map(|f| FallbackJson {
+                file: f.file.clone(),
+                from_line: f.from_line,
+                encoding: f.encoding.clone(),
+            })
+            .collect(),
+        identity: IdentityJson {
+            direction_known: report.member.direction_known,
+            evidence: report.member.evidence.clone(),
+            account_keys: report.member.account_keys.len(),
+        },
         notes: report.notes.clone(),
     }
 }
@@ -360,6 +436,41 @@ fn render_summary(s: &SummaryJson, p: &Painter) -> String {
             let _ = writeln!(out, "{}", line.trim_end());
         }
     }
+    let summaries: Vec<&String> = s.files.iter().filter_map(|f| f.summary.as_ref()).collect();
+    if !summaries.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "  {}", p.paint(STRONG, "Files that lost most of their rows"));
+        for summary in summaries {
+            let _ = writeln!(out, "    {summary}");
+        }
+    }
+    if imported_anything(s) {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "  {}", p.paint(STRONG, "Who you are"));
+        if s.identity.evidence.is_empty() {
+            let _ = writeln!(
+                out,
+                "    not known: the export names no one (no Profile.csv, no outgoing invitation, no participant common to the conversations); give your name with --member NAME"
+            );
+        } else {
+            let _ = writeln!(out, "    identified by {}", s.identity.evidence.join("; "));
+        }
+        if !s.identity.direction_known {
+            let _ = writeln!(
+                out,
+                "    {}",
+                p.paint(DIM, "messages: cannot tell sent from received, so messaging is shown as unknown")
+            );
+        }
+    }
+    if !s.encoding_fallbacks.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "  {}", p.paint(STRONG, "Encoding fallbacks"));
+        for f in &s.encoding_fallbacks {
+            let _ =
+                writeln!(out, "    {}: not UTF-8, read as {} from line {}", f.file, f.encoding, f.from_line);
+        }
+    }
     if s.rows_skipped > 0 {
         let _ = writeln!(out);
         let _ = writeln!(out, "  {}", p.paint(STRONG, format!("Rows skipped ({})", s.rows_skipped)));
@@ -404,6 +515,11 @@ fn render_summary(s: &SummaryJson, p: &Painter) -> String {
         }
     }
     out
+}
+
+/// Whether the summary is of an import that read files (not one already imported).
+fn imported_anything(s: &SummaryJson) -> bool {
+    s.already_imported_on.is_none() && !s.files.is_empty()
 }
 
 fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {

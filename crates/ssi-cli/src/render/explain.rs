@@ -48,7 +48,9 @@ pub(crate) fn render(x: &ExplainJson, painter: &Painter) -> String {
 /// The value with its unit: a percentage for rates, a count otherwise (one
 /// decimal when decay made it fractional).
 pub(crate) fn value_text(c: &ComponentJson) -> String {
-    if RATE_METRICS.contains(&c.metric.as_str()) {
+    if !c.known {
+        format!("unknown {}", c.unit)
+    } else if RATE_METRICS.contains(&c.metric.as_str()) {
         format!("{:.0}% {}", c.value * 100.0, c.unit)
     } else if (c.value - c.value.round()).abs() < 1e-9 {
         format!("{:.0} {}", c.value, c.unit)
@@ -73,6 +75,7 @@ mod tests {
             possible: 2.0,
             gap: 1.0,
             action: "Do it".into(),
+            known: true,
         }
     }
 

@@ -22,3 +22,4 @@ mod push;
 mod reading;
 mod readme;
 mod support;
+mod wild;

@@ -86,6 +86,7 @@ pub fn complete_profile(taken_on: NaiveDate) -> ProfileSnapshot {
         websites: 1,
         has_photo: true,
         has_banner: true,
+        messages_unknown: false,
     }
 }
 

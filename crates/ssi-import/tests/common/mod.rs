@@ -17,7 +17,7 @@ pub fn options() -> ImportOptions {
 }
 
 pub fn options_with(limits: Limits) -> ImportOptions {
-    ImportOptions { pseudonym_key: KEY, limits }
+    ImportOptions { pseudonym_key: KEY, limits, member_name: None }
 }
 
 /// A synthetic export: relative path → bytes.

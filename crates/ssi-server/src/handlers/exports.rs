@@ -18,7 +18,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use chrono::NaiveDate;
 use http_body_util::BodyExt;
-use ssi_import::{ImportError, ImportOptions, open_export};
+use ssi_import::{AccountMatch, ImportError, ImportOptions, compare_accounts, open_export};
 use ssi_store::{ImportFailure, ImportMeta, MemberId, Store, StoreError};
 use std::path::{Path as FsPath, PathBuf};
 use tokio::io::AsyncWriteExt;
@@ -213,6 +213,14 @@ pub fn import(
     let mut export =
         open_export(path, ImportOptions::new(key)).map_err(|e| import_message(&e, path, name))?;
     let profile = export.profile().map_err(|e| import_message(&e, path, name))?;
+    // Two people who share a name must never become one member (docs/import.md).
+    let stored = store.member_account_keys(member).map_err(store_message)?;
+    if let AccountMatch::Different(kind) = compare_accounts(&stored, &export.report().member.account_keys) {
+        return Err(format!(
+            "the export is another person's than this member's (the account's {} differ); nothing was stored: import it for a new member",
+            kind.describe()
+        ));
+    }
     let report = serde_json::to_value(export.report()).map_err(|e| e.to_string())?;
     let meta = ImportMeta {
         fingerprint: export.fingerprint().to_string(),

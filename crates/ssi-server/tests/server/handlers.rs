@@ -497,6 +497,47 @@ async fn a_corrupt_an_oversize_or_a_mistyped_upload_is_refused_and_stores_nothin
     assert!(leftovers.is_empty(), "spooled uploads are removed: {leftovers:?}");
 }
 
+/// [`small_export_zip`] with an `Email Addresses.csv` holding `email`.
+fn small_export_of_account(email: &str) -> Vec<u8> {
+    use std::io::Write;
+    let original = small_export_zip();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(original)).unwrap();
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut bytes);
+        for index in 0..archive.len() {
+            zip.raw_copy_file(archive.by_index(index).unwrap()).unwrap();
+        }
+        zip.start_file("Email Addresses.csv", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(
+            format!("Email Address,Confirmed,Primary,Updated On\n{email},Yes,Yes,Not Available\n").as_bytes(),
+        )
+        .unwrap();
+        zip.finish().unwrap();
+    }
+    bytes.into_inner()
+}
+
+#[tokio::test]
+async fn another_persons_export_is_refused_for_a_member_and_stores_nothing() {
+    let f = Fixture::new();
+    let token = f.alice_token.secret.clone();
+    let first =
+        f.send(upload(&f, &token, small_export_of_account("alice@one.example"), "application/zip")).await;
+    let done = wait_for_job(&f, first.expect(202).json()["id"].as_u64().unwrap(), &token).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    let before = snapshot(&f);
+    // The same profile (same name, same activity) from another account.
+    let other =
+        f.send(upload(&f, &token, small_export_of_account("alice@two.example"), "application/zip")).await;
+    let done = wait_for_job(&f, other.expect(202).json()["id"].as_u64().unwrap(), &token).await;
+    assert_eq!(done["state"], "failed", "{done}");
+    let message = done["error"].as_str().unwrap_or_else(|| panic!("a message: {done}"));
+    assert!(message.contains("another person's") && message.contains("e-mail addresses"), "{message}");
+    assert!(!message.contains("@"), "{message}");
+    assert_eq!(snapshot(&f), before, "nothing was stored");
+}
+
 #[tokio::test]
 async fn an_upload_is_imported_in_the_background_and_readable_as_a_job() {
     let f = Fixture::new();
