@@ -98,6 +98,18 @@ pub async fn advice_view(
     if let Some(answer) = state.caches.answer(version, &key) {
         return serde_json::from_slice(&answer.body).map(Some).map_err(ApiError::internal);
     }
+    Ok(compute_advice(state, version, member, asked).await?.map(|(view, _)| view))
+}
+
+/// Simulates the member's advice from their horizon (or `asked`, when earlier) on the
+/// blocking pool, counts the simulation and remembers the rendered answer for `version`:
+/// the one computation behind the advice endpoint and the member page.
+async fn compute_advice(
+    state: &AppState,
+    version: i64,
+    member: Member,
+    asked: NaiveDate,
+) -> Result<Option<(AdviceView, JsonBody)>, ApiError> {
     let today = as_of(&member, asked);
     let id = member.id;
     let metrics = state.metrics.clone();
@@ -110,10 +122,11 @@ pub async fn advice_view(
             Ok(Some((view, body)))
         })
         .await?;
-    Ok(computed.map(|(view, body)| {
-        state.caches.remember_answer(version, key, Answer { body: body.0, member: Some(member) });
-        view
-    }))
+    if let Some((_, body)) = &computed {
+        let key = AnswerKey::Advice { member: member.id, date: asked };
+        state.caches.remember_answer(version, key, Answer { body: body.0.clone(), member: Some(member) });
+    }
+    Ok(computed)
 }
 
 /// `GET /api/v1/members/{member}/advice?date=`: the member, the team's manager or an admin.
@@ -137,19 +150,7 @@ pub async fn get(
         return Ok(JsonBody(answer.body));
     }
     let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
-    // Advice starts at the last day the member's data covers (later days are unknown).
-    let today = as_of(&member, asked);
-    let id = member.id;
-    let metrics = state.metrics.clone();
-    let computed = state
-        .blocking(move |store| {
-            let Some((advice, warnings)) = advice_for(store, id, today)? else { return Ok(None) };
-            metrics.advice_computed();
-            JsonBody::render(&AdviceView { member: id.0, advice, warnings }, ADVICE_SIZE_HINT).map(Some)
-        })
-        .await?;
-    let body = computed.ok_or_else(no_activity)?;
-    state.caches.remember_answer(version, key, Answer { body: body.0.clone(), member: Some(member) });
+    let (_, body) = compute_advice(&state, version, member, asked).await?.ok_or_else(no_activity)?;
     Ok(body)
 }
 
