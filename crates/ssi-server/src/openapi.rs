@@ -2,7 +2,7 @@
 //! ([`crate::routes::ROUTES`]) and the JSON Schemas of the wire types (schemars), so every
 //! route is documented by construction.
 
-use crate::routes::{Access, RequestBody, ResponseBody, RouteSpec};
+use crate::routes::{Access, Also, RequestBody, ResponseBody, RouteSpec};
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
@@ -146,12 +146,32 @@ pub mod core_schemas {
         pub readings_stored: usize,
     }
 
+    /// The stable kind of an error ([`crate::error::ApiError::kind`]).
+    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ErrorKind {
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        MethodNotAllowed,
+        Conflict,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        Unprocessable,
+        Timeout,
+        TooManyRequests,
+        Unavailable,
+        Internal,
+    }
+
     /// The body of every error response (ssi-api).
     #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
     pub struct ErrorBody {
-        /// A stable kind: bad_request, unauthorized, forbidden, not_found, conflict,
-        /// payload_too_large, unsupported_media_type, unprocessable, unavailable, internal.
+        /// A stable kind, for programs.
+        #[schemars(with = "ErrorKind")]
         pub error: String,
+        /// What went wrong, for people.
         pub message: String,
     }
 
@@ -195,6 +215,7 @@ fn query_parameters(generator: &mut SchemaGenerator, query: SchemaFn) -> Vec<Val
     properties
         .iter()
         .map(|(name, property)| {
+            let property = resolve(generator, &without_null(property));
             let mut parameter = json!({
                 "name": name,
                 "in": "query",
@@ -209,6 +230,35 @@ fn query_parameters(generator: &mut SchemaGenerator, query: SchemaFn) -> Vec<Val
         .collect()
 }
 
+/// The schema of an optional query parameter as the server parses it: a query string
+/// cannot carry JSON `null` (an absent parameter is simply not required), so the `null`
+/// alternative of an `Option<T>` field is dropped and `T`'s schema is what remains.
+fn without_null(schema: &Value) -> Value {
+    let mut schema = schema.clone();
+    let Some(object) = schema.as_object_mut() else { return schema };
+    if let Some(Value::Array(types)) = object.get("type") {
+        let kept: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+        object.insert("type".into(), if kept.len() == 1 { kept[0].clone() } else { Value::Array(kept) });
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(branches)) = object.get(key) {
+            let kept: Vec<Value> = branches.iter().filter(|b| b.get("type") != Some(&json!("null"))).cloned().collect();
+            if kept.len() == 1 {
+                object.remove(key);
+                if let Value::Object(branch) = &kept[0] {
+                    object.extend(branch.clone());
+                }
+            } else {
+                object.insert(key.into(), Value::Array(kept));
+            }
+        }
+    }
+    if object.get("default") == Some(&Value::Null) {
+        object.remove("default");
+    }
+    schema
+}
+
 /// Follows a `$ref` into the generator's definitions (query structs are referenced).
 fn resolve(generator: &SchemaGenerator, schema: &Value) -> Value {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str)
@@ -220,11 +270,43 @@ fn resolve(generator: &SchemaGenerator, schema: &Value) -> Value {
     schema.clone()
 }
 
-fn error_response(description: &str) -> Value {
-    json!({
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
-    })
+/// A response header, declared with a plain string schema.
+fn header(description: &str) -> Value {
+    json!({"description": description, "schema": {"type": "string"}})
+}
+
+/// The content of an error answer: the JSON error body on API routes; on dashboard pages
+/// the HTML error page, and the JSON body too where the router or an extractor answers
+/// before the page handler (a path or query that does not parse, a request that timed out).
+fn error_content(page: bool, json_too: bool) -> Value {
+    let json_body = json!({"schema": {"$ref": "#/components/schemas/ErrorBody"}});
+    let html = json!({"schema": {"type": "string"}});
+    match (page, json_too) {
+        (false, _) => json!({"application/json": json_body}),
+        (true, false) => json!({"text/html": html}),
+        (true, true) => json!({"text/html": html, "application/json": json_body}),
+    }
+}
+
+/// The responses of one route, collected by status.
+struct Responses {
+    page: bool,
+    map: Map<String, Value>,
+}
+
+impl Responses {
+    /// Declares an error status; a status declared twice keeps its first description.
+    fn error(&mut self, status: u16, description: &str) -> &mut Value {
+        self.error_with(status, description, false)
+    }
+
+    /// Declares an error status that a page may also answer in JSON (see [`error_content`]).
+    fn error_with(&mut self, status: u16, description: &str, json_too: bool) -> &mut Value {
+        let content = error_content(self.page, json_too);
+        self.map
+            .entry(status.to_string())
+            .or_insert_with(|| json!({"description": description, "content": content}))
+    }
 }
 
 fn operation(generator: &mut SchemaGenerator, route: &RouteSpec) -> Value {
@@ -232,12 +314,18 @@ fn operation(generator: &mut SchemaGenerator, route: &RouteSpec) -> Value {
     if let Some(query) = route.query {
         parameters.extend(query_parameters(generator, query));
     }
-    let mut responses = Map::new();
+    // POST /login is public but answers like a page: its failures are HTML forms.
+    let page = route.access.is_page() || (route.path == "/login" && matches!(route.body, RequestBody::Form(_)));
+    let mut responses = Responses { page, map: Map::new() };
     let (status, success) = match route.response {
-        ResponseBody::Json(status, schema) => (
-            status,
-            json!({"description": "success", "content": {"application/json": {"schema": schema(generator)}}}),
-        ),
+        ResponseBody::Json(status, schema) => {
+            let mut success =
+                json!({"description": "success", "content": {"application/json": {"schema": schema(generator)}}});
+            if route.is_upload() {
+                success["headers"] = json!({"Location": header("the job's URL, to follow its progress")});
+            }
+            (status, success)
+        }
         ResponseBody::Html => (
             200,
             json!({"description": "an HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}),
@@ -249,23 +337,35 @@ fn operation(generator: &mut SchemaGenerator, route: &RouteSpec) -> Value {
             200,
             json!({"description": "the stylesheet", "content": {"text/css": {"schema": {"type": "string"}}}}),
         ),
-        ResponseBody::Redirect => (303, json!({"description": "redirect (see Location)"})),
+        ResponseBody::Redirect => {
+            let mut headers = Map::new();
+            headers.insert("Location".into(), header("where to go next"));
+            headers.insert("Set-Cookie".into(), header("the dashboard session cookie, set or cleared"));
+            (303, json!({"description": "redirect (see Location)", "headers": headers}))
+        }
         ResponseBody::NoContent => (204, json!({"description": "done, nothing to say"})),
     };
-    responses.insert(status.to_string(), success);
+    responses.map.insert(status.to_string(), success);
     if route.access != Access::Public {
-        responses.insert("401".into(), error_response("no valid credentials"));
-        responses.insert("403".into(), error_response("credentials without the right to do this"));
-        if !route.access.is_page() {
-            responses.insert(
-                "429".into(),
-                error_response("too many failed authentications from this address (see Retry-After)"),
-            );
+        let unauthorized = responses.error(401, "no valid credentials");
+        if !page {
+            unauthorized["headers"] = json!({"WWW-Authenticate": header("the scheme to authenticate with: Bearer")});
+        }
+        responses.error(403, "credentials without the right to do this");
+        if !page {
+            responses.error(429, "too many failed authentications from this address (see Retry-After)")["headers"] =
+                json!({"Retry-After": header("seconds to wait before trying again")});
         }
     }
     if route.path.contains('{') {
-        responses
-            .insert("404".into(), error_response("no such resource, or one the caller may not know exists"));
+        responses.error_with(404, "no such resource, or one the caller may not know exists", true);
+    }
+    if route.query.is_some() {
+        responses.error_with(
+            400,
+            "a query parameter that does not parse, an unknown parameter, a day in the future, or `from` after `to`",
+            true,
+        );
     }
     let mut op = json!({
         "operationId": route.operation_id(),
@@ -274,30 +374,53 @@ fn operation(generator: &mut SchemaGenerator, route: &RouteSpec) -> Value {
         "tags": [route.tag()],
         "parameters": parameters,
     });
+    let reads_body = !matches!(route.body, RequestBody::None);
     match route.body {
         RequestBody::None => {}
         RequestBody::Json(schema) => {
             op["requestBody"] =
                 json!({"required": true, "content": {"application/json": {"schema": schema(generator)}}});
-            responses.insert("400".into(), error_response("malformed JSON"));
-            responses.insert("413".into(), error_response("body larger than the configured limit"));
-            responses.insert("415".into(), error_response("not application/json"));
-            responses.insert("422".into(), error_response("JSON of the wrong shape or values out of range"));
+            responses.error(400, "malformed JSON");
+            responses.error(413, "body larger than the configured limit");
+            responses.error(415, "not application/json");
+            responses.error(422, "JSON of the wrong shape or values out of range");
         }
         RequestBody::Form(schema) => {
             op["requestBody"] = json!({"required": true, "content": {"application/x-www-form-urlencoded": {"schema": schema(generator)}}});
+            responses.error(400, "the form lacks its fields");
+            responses.error(403, "a form posted from another site (login CSRF)");
+            responses.error(401, "the token is not valid");
+            responses.error(429, "too many failed sign-ins from this address (see Retry-After)")["headers"] =
+                json!({"Retry-After": header("seconds to wait before trying again")});
         }
         RequestBody::Zip => {
+            let archive = json!({"schema": {"type": "string", "format": "binary"}});
+            let content: Map<String, Value> = crate::handlers::exports::ZIP_CONTENT_TYPES
+                .iter()
+                .map(|content_type| (content_type.to_string(), archive.clone()))
+                .collect();
             op["requestBody"] = json!({
                 "required": true,
                 "description": "the LinkedIn data export archive, as downloaded",
-                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}
+                "content": content,
             });
-            responses.insert("413".into(), error_response("archive larger than the configured limit"));
-            responses.insert("422".into(), error_response("not a readable ZIP archive"));
+            responses.error(413, "archive larger than the configured limit");
+            responses.error(415, "not a ZIP archive's content type");
+            responses.error(422, "not a readable ZIP archive");
         }
     }
-    op["responses"] = Value::Object(responses);
+    if reads_body {
+        responses.error_with(408, "the request took longer than the configured limit", true);
+    }
+    for also in route.also {
+        match also {
+            Also::NameTaken => responses.error(409, "the name is already taken"),
+            Also::UnknownReference => responses.error(404, "the body names a team or member that does not exist"),
+            Also::Unprocessable => responses.error(422, "the data cannot answer this (too few days, …)"),
+            Also::Unavailable => responses.error(503, "shutting down, or unable to work (see the message)"),
+        };
+    }
+    op["responses"] = Value::Object(responses.map);
     match route.access {
         Access::Public => op["security"] = json!([]),
         access if access.is_page() => op["security"] = json!([{"session": []}]),

@@ -147,6 +147,21 @@ pub enum ResponseBody {
     Redirect,
 }
 
+/// An answer a route gives beyond those its shape implies. The OpenAPI document derives
+/// 400 from query parameters, 401/403/429 from access, 404 from path parameters and
+/// 400/408/413/415/422 from a body; these name the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Also {
+    /// 409: the name is already taken.
+    NameTaken,
+    /// 404: the body names a team or member that does not exist.
+    UnknownReference,
+    /// 422: the parameters parse, but the data cannot answer them (too few days, …).
+    Unprocessable,
+    /// 503: the server is shutting down or cannot work (missing upload folder, …).
+    Unavailable,
+}
+
 /// One row of the route table.
 #[derive(Debug, Clone, Copy)]
 pub struct RouteSpec {
@@ -164,6 +179,8 @@ pub struct RouteSpec {
     pub body: RequestBody,
     /// The successful answer.
     pub response: ResponseBody,
+    /// Answers beyond those implied by the rest of the row.
+    pub also: &'static [Also],
     /// Builds the method router of the handler for a method filter.
     pub handler: fn(MethodFilter) -> MethodRouter<AppState>,
 }
@@ -233,6 +250,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: json::<wire::Health>(200),
+        also: &[],
         handler: |m| on(m, health::live),
     },
     RouteSpec {
@@ -243,6 +261,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: json::<wire::Health>(200),
+        also: &[Also::Unavailable],
         handler: |m| on(m, health::ready),
     },
     RouteSpec {
@@ -253,6 +272,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: ResponseBody::Text(health::METRICS_CONTENT_TYPE),
+        also: &[],
         handler: |m| on(m, health::metrics),
     },
     RouteSpec {
@@ -262,7 +282,8 @@ pub const ROUTES: &[RouteSpec] = &[
         access: Access::Public,
         query: None,
         body: RequestBody::None,
-        response: ResponseBody::Text("application/json"),
+        response: json::<serde_json::Map<String, serde_json::Value>>(200),
+        also: &[],
         handler: |m| on(m, health::openapi),
     },
     // Tokens and identity.
@@ -274,6 +295,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: json::<wire::MeView>(200),
+        also: &[],
         handler: |m| on(m, me::get),
     },
     RouteSpec {
@@ -284,6 +306,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: json::<Vec<wire::TokenView>>(200),
+        also: &[],
         handler: |m| on(m, tokens::list),
     },
     RouteSpec {
@@ -294,6 +317,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::Json(schema::<wire::CreateToken>),
         response: json::<wire::CreatedToken>(201),
+        also: &[Also::UnknownReference],
         handler: |m| on(m, tokens::create),
     },
     RouteSpec {
@@ -304,6 +328,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: json::<wire::TokenView>(200),
+        also: &[],
         handler: |m| on(m, tokens::delete),
     },
     // Teams.
@@ -315,6 +340,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: json::<Vec<wire::TeamView>>(200),
+        also: &[],
         handler: |m| on(m, teams::list),
     },
     RouteSpec {
@@ -325,6 +351,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::Json(schema::<wire::TeamBody>),
         response: json::<wire::TeamView>(201),
+        also: &[Also::NameTaken],
         handler: |m| on(m, teams::create),
     },
     RouteSpec {
@@ -335,6 +362,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: json::<wire::TeamView>(200),
+        also: &[],
         handler: |m| on(m, teams::get),
     },
     RouteSpec {
@@ -345,6 +373,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::Json(schema::<wire::TeamBody>),
         response: json::<wire::TeamView>(200),
+        also: &[Also::NameTaken],
         handler: |m| on(m, teams::update),
     },
     RouteSpec {
@@ -355,6 +384,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: ResponseBody::NoContent,
+        also: &[],
         handler: |m| on(m, teams::delete),
     },
     RouteSpec {
@@ -365,6 +395,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: Some(schema::<wire::DateQuery>),
         body: RequestBody::None,
         response: json::<wire::LeaderboardView>(200),
+        also: &[],
         handler: |m| on(m, teams::leaderboard),
     },
     RouteSpec {
@@ -375,6 +406,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: Some(schema::<wire::SummaryQuery>),
         body: RequestBody::None,
         response: json::<wire::SummaryView>(200),
+        also: &[],
         handler: |m| on(m, teams::summary),
     },
     // Members.
@@ -386,6 +418,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: json::<Vec<wire::MemberView>>(200),
+        also: &[],
         handler: |m| on(m, members::list),
     },
     RouteSpec {
@@ -396,6 +429,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::Json(schema::<wire::CreateMember>),
         response: json::<wire::MemberView>(201),
+        also: &[Also::NameTaken],
         handler: |m| on(m, members::create),
     },
     RouteSpec {
@@ -406,6 +440,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: json::<wire::MemberView>(200),
+        also: &[],
         handler: |m| on(m, members::get),
     },
     RouteSpec {
@@ -416,6 +451,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::Json(schema::<wire::UpdateMember>),
         response: json::<wire::MemberView>(200),
+        also: &[Also::NameTaken, Also::UnknownReference],
         handler: |m| on(m, members::update),
     },
     RouteSpec {
@@ -426,6 +462,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: ResponseBody::NoContent,
+        also: &[],
         handler: |m| on(m, members::delete),
     },
     // Scores.
@@ -437,6 +474,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: Some(schema::<wire::DateQuery>),
         body: RequestBody::None,
         response: json::<wire::ScoreView>(200),
+        also: &[],
         handler: |m| on(m, scores::get),
     },
     RouteSpec {
@@ -447,6 +485,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: Some(schema::<wire::RangeQuery>),
         body: RequestBody::None,
         response: json::<wire::HistoryView>(200),
+        also: &[],
         handler: |m| on(m, scores::history),
     },
     RouteSpec {
@@ -457,6 +496,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: Some(schema::<wire::ExplanationQuery>),
         body: RequestBody::None,
         response: json::<wire::ExplanationView>(200),
+        also: &[],
         handler: |m| on(m, scores::explanation),
     },
     RouteSpec {
@@ -467,6 +507,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: Some(schema::<wire::DateQuery>),
         body: RequestBody::None,
         response: json::<wire::BenchmarkView>(200),
+        also: &[],
         handler: |m| on(m, benchmarks::get),
     },
     // Advice.
@@ -478,6 +519,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: Some(schema::<wire::DateQuery>),
         body: RequestBody::None,
         response: json::<wire::AdviceView>(200),
+        also: &[],
         handler: |m| on(m, advice::get),
     },
     RouteSpec {
@@ -488,6 +530,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: Some(schema::<wire::PlanQuery>),
         body: RequestBody::Json(schema::<advice_schemas::PlanBody>),
         response: json::<wire::PlanView>(200),
+        also: &[],
         handler: |m| on(m, advice::plan),
     },
     RouteSpec {
@@ -498,6 +541,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: Some(schema::<wire::RangeQuery>),
         body: RequestBody::None,
         response: json::<wire::ImpactView>(200),
+        also: &[Also::Unprocessable],
         handler: |m| on(m, advice::get_impact),
     },
     // Readings.
@@ -509,6 +553,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: Some(schema::<wire::RangeQuery>),
         body: RequestBody::None,
         response: json::<wire::ReadingsView>(200),
+        also: &[],
         handler: |m| on(m, readings::list),
     },
     RouteSpec {
@@ -519,6 +564,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: Some(schema::<wire::ReadingQuery>),
         body: RequestBody::Json(schema::<wire::ReadingUpload>),
         response: json::<wire::ReadingsView>(201),
+        also: &[],
         handler: |m| on(m, readings::create),
     },
     // Imports.
@@ -530,6 +576,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: Some(schema::<wire::UploadQuery>),
         body: RequestBody::Zip,
         response: json::<wire::JobView>(202),
+        also: &[Also::Unavailable],
         handler: |m| on(m, exports::create),
     },
     RouteSpec {
@@ -540,6 +587,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: json::<wire::JobView>(200),
+        also: &[],
         handler: |m| on(m, jobs::get),
     },
     // Push from the CLI.
@@ -551,6 +599,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::Json(schema::<core_schemas::PushRequest>),
         response: json::<core_schemas::PushResponse>(200),
+        also: &[],
         handler: |m| on(m, push::create),
     },
     // Dashboard.
@@ -562,6 +611,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: ResponseBody::Html,
+        also: &[],
         handler: |m| on(m, session::form),
     },
     RouteSpec {
@@ -572,6 +622,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::Form(schema::<wire::LoginForm>),
         response: ResponseBody::Redirect,
+        also: &[],
         handler: |m| on(m, session::create),
     },
     RouteSpec {
@@ -582,6 +633,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: ResponseBody::Redirect,
+        also: &[],
         handler: |m| on(m, session::delete),
     },
     RouteSpec {
@@ -592,6 +644,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: ResponseBody::Html,
+        also: &[],
         handler: |m| on(m, pages::index),
     },
     RouteSpec {
@@ -602,6 +655,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: Some(schema::<wire::DateQuery>),
         body: RequestBody::None,
         response: ResponseBody::Html,
+        also: &[],
         handler: |m| on(m, pages::team),
     },
     RouteSpec {
@@ -612,6 +666,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: ResponseBody::Html,
+        also: &[],
         handler: |m| on(m, pages::member),
     },
     RouteSpec {
@@ -622,6 +677,7 @@ pub const ROUTES: &[RouteSpec] = &[
         query: None,
         body: RequestBody::None,
         response: ResponseBody::Css,
+        also: &[],
         handler: |m| on(m, pages::stylesheet),
     },
 ];

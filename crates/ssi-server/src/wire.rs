@@ -779,8 +779,10 @@ pub struct ExplanationQuery {
     /// The day; the latest scored day when absent.
     #[serde(default)]
     pub date: Option<NaiveDate>,
-    /// Limit to one pillar: brand, people, insights or relationships.
+    /// Limit to one pillar: brand, people, insights or relationships (LinkedIn's API
+    /// names are accepted too).
     #[serde(default)]
+    #[schemars(extend("enum" = ["brand", "people", "insights", "relationships", "PROFESSIONAL_BRAND", "FIND_RIGHT_PEOPLE", "INSIGHT_ENGAGEMENT", "STRONG_RELATIONSHIP"]))]
     pub pillar: Option<String>,
 }
 
@@ -791,8 +793,9 @@ pub struct SummaryQuery {
     /// The day; today (UTC) when absent.
     #[serde(default)]
     pub date: Option<NaiveDate>,
-    /// List members whose total is below this (the server's default when absent).
+    /// List members whose total is below this, 0–100 (the server's default when absent).
     #[serde(default)]
+    #[schemars(range(min = 0.0, max = 100.0))]
     pub below: Option<f64>,
 }
 
@@ -885,5 +888,6 @@ pub struct ImpactView {
 pub struct PlanQuery {
     /// Days to project, 1–365 (90 when neither this nor the body's `days` is given).
     #[serde(default)]
+    #[schemars(range(min = 1, max = crate::handlers::advice::MAX_PLAN_DAYS))]
     pub days: Option<u32>,
 }

@@ -15,6 +15,7 @@ mod e2e;
 mod handlers;
 mod hardening;
 mod horizon;
+mod openapi;
 mod process;
 mod security;
 mod support;
