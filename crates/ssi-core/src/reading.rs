@@ -70,13 +70,13 @@ pub struct OfficialReading {
     /// Per-pillar scores in [`Pillar::ALL`] order, where known.
     pub pillars: [Option<f64>; 4],
     /// The industry group.
-    #[serde(default, skip_serializing_if = "GroupStats::is_empty")]
+    #[serde(default, skip_serializing_if = "GroupStats::is_empty", deserialize_with = "object_only")]
     pub industry: GroupStats,
     /// The network group (first-degree connections).
-    #[serde(default, skip_serializing_if = "GroupStats::is_empty")]
+    #[serde(default, skip_serializing_if = "GroupStats::is_empty", deserialize_with = "object_only")]
     pub network: GroupStats,
     /// The Sales Navigator team group.
-    #[serde(default, skip_serializing_if = "GroupStats::is_empty")]
+    #[serde(default, skip_serializing_if = "GroupStats::is_empty", deserialize_with = "object_only")]
     pub team: GroupStats,
     /// Where it came from.
     pub source: ReadingSource,
@@ -183,6 +183,26 @@ impl OfficialReading {
     }
 }
 
+/// Deserialises a struct only from a map: serde's derived structs also accept a sequence of
+/// their fields (`[null, null]`), which would let a wrong shape through as empty figures.
+fn object_only<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct MapOnly<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for MapOnly<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    deserializer.deserialize_map(MapOnly(std::marker::PhantomData))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,5 +235,15 @@ mod tests {
         let mut bad = r;
         bad.total = 40.0;
         assert!(matches!(bad.validate(), Err(ReadingError::Sum { .. })));
+    }
+
+    #[test]
+    fn a_group_given_as_a_list_is_refused() {
+        let text = r#"{"date":"2026-11-20","total":40,"pillars":[10,10,10,10],"source":"manual","team":[null,null]}"#;
+        let error = serde_json::from_str::<OfficialReading>(text).unwrap_err().to_string();
+        assert!(error.contains("an object"), "{error}");
+        let text =
+            r#"{"date":"2026-11-20","total":40,"pillars":[10,10,10,10],"source":"manual","team":{"rank":5}}"#;
+        assert_eq!(serde_json::from_str::<OfficialReading>(text).unwrap().team.rank, Some(5));
     }
 }

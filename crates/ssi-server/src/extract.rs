@@ -46,6 +46,51 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
     from_rejection(rejection.status(), rejection.body_text())
 }
 
+/// A JSON body that must be an object (`{…}`), deserialised into `T`. Serde's derived
+/// structs also accept a list of their fields (`[null, null]`); a body of the wrong shape
+/// is answered 422 instead of being read as "nothing to change".
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonObject<T>(pub T);
+
+/// Rewrites numbers like `344.0` as `344`: JSON Schema counts them as integers (the
+/// OpenAPI document's `"type": "integer"` admits them), while serde refuses them for an
+/// integer field.
+fn integral_numbers_as_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) => {
+            if let Some(float) = number.as_f64().filter(|_| number.is_f64())
+                && float.fract() == 0.0
+                && float.abs() < 9.0e15
+            {
+                // Exact: |float| < 2^53, so the cast keeps the value.
+                *value = serde_json::Value::from(float as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_numbers_as_integers),
+        _ => {}
+    }
+}
+
+impl<S, T> FromRequest<S> for JsonObject<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let Json(mut value) = Json::<serde_json::Value>::from_request(req, state).await?;
+        integral_numbers_as_integers(&mut value);
+        if !value.is_object() {
+            return Err(ApiError::Unprocessable("the body must be a JSON object".into()));
+        }
+        serde_json::from_value(value)
+            .map(JsonObject)
+            .map_err(|e| ApiError::Unprocessable(format!("Failed to deserialize the JSON body: {e}")))
+    }
+}
+
 /// Query parameters; a bad parameter is 400 naming it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Query<T>(pub T);

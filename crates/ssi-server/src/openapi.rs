@@ -32,11 +32,23 @@ pub mod core_schemas {
     /// The four pillars, 0–25 each.
     #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
     pub struct PillarScores {
+        #[schemars(range(min = 0.0, max = 25.0))]
         pub brand: f64,
+        #[schemars(range(min = 0.0, max = 25.0))]
         pub people: f64,
+        #[schemars(range(min = 0.0, max = 25.0))]
         pub insights: f64,
+        #[schemars(range(min = 0.0, max = 25.0))]
         pub relationships: f64,
     }
+
+    /// A pillar's value, 0–25, or unknown.
+    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+    pub struct PillarValue(#[schemars(range(min = 0.0, max = 25.0))] pub Option<f64>);
+
+    /// An average total, 0–100, or unknown.
+    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+    pub struct AverageValue(#[schemars(range(min = 0.0, max = 100.0))] pub Option<f64>);
 
     /// A pillar by LinkedIn's API name.
     #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -74,9 +86,12 @@ pub mod core_schemas {
     #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
     pub struct GroupStats {
         /// "Top N%": 1–100, lower is better.
+        #[schemars(range(min = 1, max = 100))]
         pub rank: Option<u8>,
+        #[schemars(range(min = 0.0, max = 100.0))]
         pub average: Option<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(with = "Option<[AverageValue; 4]>")]
         pub pillar_averages: Option<[Option<f64>; 4]>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub size: Option<u64>,
@@ -88,7 +103,10 @@ pub mod core_schemas {
     #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
     pub struct OfficialReading {
         pub date: NaiveDate,
+        /// 0–100; when all four pillars are known, their sum (within rounding).
+        #[schemars(range(min = 0.0, max = 100.0))]
         pub total: f64,
+        #[schemars(with = "[PillarValue; 4]")]
         pub pillars: [Option<f64>; 4],
         /// The industry group; omitted when nothing is known.
         #[serde(default)]
@@ -125,6 +143,7 @@ pub mod core_schemas {
     pub struct PushedScore {
         pub date: NaiveDate,
         pub pillars: PillarScores,
+        #[schemars(range(min = 0.0, max = 100.0))]
         pub total: f64,
     }
 
@@ -132,10 +151,14 @@ pub mod core_schemas {
     #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
     #[serde(deny_unknown_fields)]
     pub struct PushRequest {
+        /// The model the scores were computed with, 1–100 characters, not blank.
+        #[schemars(length(min = 1, max = 100), regex(pattern = r"\S"))]
         pub model_version: String,
         #[serde(default)]
+        #[schemars(length(max = crate::handlers::push::MAX_PUSHED_DAYS))]
         pub scores: Vec<PushedScore>,
         #[serde(default)]
+        #[schemars(length(max = crate::handlers::push::MAX_PUSHED_DAYS))]
         pub readings: Vec<OfficialReading>,
     }
 
@@ -242,7 +265,8 @@ fn without_null(schema: &Value) -> Value {
     }
     for key in ["anyOf", "oneOf"] {
         if let Some(Value::Array(branches)) = object.get(key) {
-            let kept: Vec<Value> = branches.iter().filter(|b| b.get("type") != Some(&json!("null"))).cloned().collect();
+            let kept: Vec<Value> =
+                branches.iter().filter(|b| b.get("type") != Some(&json!("null"))).cloned().collect();
             if kept.len() == 1 {
                 object.remove(key);
                 if let Value::Object(branch) = &kept[0] {
@@ -315,12 +339,12 @@ fn operation(generator: &mut SchemaGenerator, route: &RouteSpec) -> Value {
         parameters.extend(query_parameters(generator, query));
     }
     // POST /login is public but answers like a page: its failures are HTML forms.
-    let page = route.access.is_page() || (route.path == "/login" && matches!(route.body, RequestBody::Form(_)));
+    let page =
+        route.access.is_page() || (route.path == "/login" && matches!(route.body, RequestBody::Form(_)));
     let mut responses = Responses { page, map: Map::new() };
     let (status, success) = match route.response {
         ResponseBody::Json(status, schema) => {
-            let mut success =
-                json!({"description": "success", "content": {"application/json": {"schema": schema(generator)}}});
+            let mut success = json!({"description": "success", "content": {"application/json": {"schema": schema(generator)}}});
             if route.is_upload() {
                 success["headers"] = json!({"Location": header("the job's URL, to follow its progress")});
             }
@@ -349,7 +373,8 @@ fn operation(generator: &mut SchemaGenerator, route: &RouteSpec) -> Value {
     if route.access != Access::Public {
         let unauthorized = responses.error(401, "no valid credentials");
         if !page {
-            unauthorized["headers"] = json!({"WWW-Authenticate": header("the scheme to authenticate with: Bearer")});
+            unauthorized["headers"] =
+                json!({"WWW-Authenticate": header("the scheme to authenticate with: Bearer")});
         }
         responses.error(403, "credentials without the right to do this");
         if !page {
@@ -394,7 +419,7 @@ fn operation(generator: &mut SchemaGenerator, route: &RouteSpec) -> Value {
                 json!({"Retry-After": header("seconds to wait before trying again")});
         }
         RequestBody::Zip => {
-            let archive = json!({"schema": {"type": "string", "format": "binary"}});
+            let archive = json!({"schema": {"type": "string", "format": "binary", "minLength": 1}});
             let content: Map<String, Value> = crate::handlers::exports::ZIP_CONTENT_TYPES
                 .iter()
                 .map(|content_type| (content_type.to_string(), archive.clone()))
@@ -415,7 +440,9 @@ fn operation(generator: &mut SchemaGenerator, route: &RouteSpec) -> Value {
     for also in route.also {
         match also {
             Also::NameTaken => responses.error(409, "the name is already taken"),
-            Also::UnknownReference => responses.error(404, "the body names a team or member that does not exist"),
+            Also::UnknownReference => {
+                responses.error(404, "the body names a team or member that does not exist")
+            }
             Also::Unprocessable => responses.error(422, "the data cannot answer this (too few days, …)"),
             Also::Unavailable => responses.error(503, "shutting down, or unable to work (see the message)"),
         };

@@ -315,7 +315,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "Create a token; its secret is shown once, in the answer",
         access: Access::TokenManager,
         query: None,
-        body: RequestBody::Json(schema::<wire::CreateToken>),
+        body: RequestBody::Json(schema::<wire::CreateTokenShape>),
         response: json::<wire::CreatedToken>(201),
         also: &[Also::UnknownReference],
         handler: |m| on(m, tokens::create),

@@ -117,7 +117,8 @@ impl From<Team> for TeamView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TeamBody {
-    /// The team's name, unique ignoring case.
+    /// The team's name, unique ignoring case; not blank.
+    #[schemars(regex(pattern = r"\S"))]
     pub name: String,
 }
 
@@ -158,7 +159,8 @@ impl From<Member> for MemberView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateMember {
-    /// Display name, unique ignoring case.
+    /// Display name, unique ignoring case; not blank.
+    #[schemars(regex(pattern = r"\S"))]
     pub name: String,
     /// Industry, e.g. "Software Development".
     #[serde(default)]
@@ -169,8 +171,9 @@ pub struct CreateMember {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMember {
-    /// New display name.
+    /// New display name; not blank.
     #[serde(default)]
+    #[schemars(regex(pattern = r"\S"))]
     pub name: Option<String>,
     /// New industry; `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
@@ -231,6 +234,35 @@ pub struct CreateToken {
     /// A label to recognise it by.
     #[serde(default)]
     pub label: String,
+}
+
+/// The documented shape of [`CreateToken`]: the scope each role needs, so that a client
+/// generated from the OpenAPI document cannot ask for an admin token scoped to a team.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(tag = "role", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CreateTokenShape {
+    /// An admin token: no scope.
+    Admin {
+        /// A label to recognise it by.
+        #[serde(default)]
+        label: String,
+    },
+    /// A manager token, scoped to a team.
+    Manager {
+        /// The team.
+        team: i64,
+        /// A label to recognise it by.
+        #[serde(default)]
+        label: String,
+    },
+    /// A member token, scoped to a member.
+    Member {
+        /// The member.
+        member: i64,
+        /// A label to recognise it by.
+        #[serde(default)]
+        label: String,
+    },
 }
 
 /// Answer to `POST /api/v1/tokens`: the secret, shown this once.

@@ -4,7 +4,7 @@
 use super::{MemberAccess, managed_team, member_for};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::extract::{Json, Path};
+use crate::extract::{JsonObject, Path};
 use crate::state::AppState;
 use crate::wire::{CreateMember, MemberView, UpdateMember};
 use axum::extract::State;
@@ -27,7 +27,7 @@ pub async fn create(
     State(state): State<AppState>,
     principal: Principal,
     Path(team): Path<i64>,
-    Json(body): Json<CreateMember>,
+    JsonObject(body): JsonObject<CreateMember>,
 ) -> Result<(StatusCode, axum::Json<MemberView>), ApiError> {
     let team = managed_team(&state, &principal, team).await?;
     let member = state
@@ -52,7 +52,7 @@ pub async fn update(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
-    Json(body): Json<UpdateMember>,
+    JsonObject(body): JsonObject<UpdateMember>,
 ) -> Result<axum::Json<MemberView>, ApiError> {
     let member = member_for(&state, &principal, id, MemberAccess::Manage).await?;
     if body.team.is_some() && !principal.is_admin() {

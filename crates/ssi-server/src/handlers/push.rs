@@ -3,7 +3,7 @@
 
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::extract::Json;
+use crate::extract::JsonObject;
 use crate::state::AppState;
 use axum::extract::State;
 use ssi_api::{PushRequest, PushResponse};
@@ -19,15 +19,15 @@ pub const MAX_PUSHED_DAYS: usize = 3660;
 pub async fn create(
     State(state): State<AppState>,
     principal: Principal,
-    body: Result<Json<PushRequest>, ApiError>,
+    body: Result<JsonObject<PushRequest>, ApiError>,
 ) -> Result<axum::Json<PushResponse>, ApiError> {
     // Who may push is decided before the body is read: a manager's malformed push is a 403.
     let member = principal.member().ok_or_else(|| {
         ApiError::Forbidden("push needs a member's token: it stores that member's scores".into())
     })?;
-    let Json(body) = body?;
+    let JsonObject(body) = body?;
     let version = body.model_version.trim().to_string();
-    if version.is_empty() || version.len() > 100 {
+    if version.is_empty() || version.chars().count() > 100 {
         return Err(ApiError::Unprocessable("model_version must be 1–100 characters".into()));
     }
     if body.scores.len() > MAX_PUSHED_DAYS || body.readings.len() > MAX_PUSHED_DAYS {

@@ -5,7 +5,7 @@ use super::{JsonBody, managed_team, require_admin, visible_team};
 use crate::auth::{Principal, hidden};
 use crate::cache::{Answer, AnswerKey, DataVersion};
 use crate::error::ApiError;
-use crate::extract::{Json, Path, Query};
+use crate::extract::{JsonObject, Path, Query};
 use crate::state::AppState;
 use crate::wire::{
     DateQuery, IndustryAverage, LeaderboardEntry, LeaderboardView, SummaryQuery, SummaryView, TeamBody,
@@ -32,7 +32,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     principal: Principal,
-    Json(body): Json<TeamBody>,
+    JsonObject(body): JsonObject<TeamBody>,
 ) -> Result<(StatusCode, axum::Json<TeamView>), ApiError> {
     require_admin(&principal)?;
     let team = state.db(move |store| store.create_team(&body.name)).await?;
@@ -53,7 +53,7 @@ pub async fn update(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
-    Json(body): Json<TeamBody>,
+    JsonObject(body): JsonObject<TeamBody>,
 ) -> Result<axum::Json<TeamView>, ApiError> {
     let team = visible_team(&state, &principal, id).await?;
     require_admin(&principal)?;

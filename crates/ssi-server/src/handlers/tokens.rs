@@ -4,7 +4,7 @@
 
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::extract::{Json, Path};
+use crate::extract::{JsonObject, Path};
 use crate::state::AppState;
 use crate::wire::{CreateToken, CreatedToken, TokenView};
 use axum::extract::State;
@@ -63,7 +63,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     principal: Principal,
-    Json(body): Json<CreateToken>,
+    JsonObject(body): JsonObject<CreateToken>,
 ) -> Result<(StatusCode, axum::Json<CreatedToken>), ApiError> {
     require_token_manager(&principal)?;
     let role = Role::from(body.role);

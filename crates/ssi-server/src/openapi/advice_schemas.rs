@@ -231,6 +231,7 @@ pub struct PlanBody {
     pub only: bool,
     /// Days to project (1–365); the `days` query parameter may say it instead.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = crate::handlers::advice::MAX_PLAN_DAYS))]
     pub days: Option<u32>,
 }
 

@@ -45,7 +45,12 @@ async fn every_answer_the_server_gives_is_declared_in_its_document() {
     assert_declared(&doc, "POST", "/api/v1/teams", &reply, &[]);
 
     let reply = f
-        .json("POST", "/api/v1/tokens", admin, Some(json!({"role": "member", "member": 987_654, "label": ""})))
+        .json(
+            "POST",
+            "/api/v1/tokens",
+            admin,
+            Some(json!({"role": "member", "member": 987_654, "label": ""})),
+        )
         .await;
     assert_eq!(reply.status.as_u16(), 404, "{}", reply.text());
     assert_declared(&doc, "POST", "/api/v1/tokens", &reply, &[]);
@@ -55,8 +60,9 @@ async fn every_answer_the_server_gives_is_declared_in_its_document() {
         assert_eq!(reply.status.as_u16(), 400, "{query}: {}", reply.text());
         assert_declared(&doc, "GET", "/api/v1/teams/{team}/leaderboard", &reply, &[]);
     }
-    let reply =
-        f.json("GET", &format!("/api/v1/members/{alice}/history?from=2026-11-02&to=2026-11-01"), admin, None).await;
+    let reply = f
+        .json("GET", &format!("/api/v1/members/{alice}/history?from=2026-11-02&to=2026-11-01"), admin, None)
+        .await;
     assert_eq!(reply.status.as_u16(), 400, "{}", reply.text());
     assert_declared(&doc, "GET", "/api/v1/members/{member}/history", &reply, &[]);
 
@@ -105,7 +111,12 @@ async fn every_answer_the_server_gives_is_declared_in_its_document() {
     // A dashboard page's errors are HTML pages.
     let cookie = f.session_cookie(&f.carol_token);
     let reply = f
-        .send(Request::get(format!("/teams/{team}")).header(header::COOKIE, cookie).body(Body::empty()).unwrap())
+        .send(
+            Request::get(format!("/teams/{team}"))
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert!(reply.status.is_client_error(), "{}", reply.status);
     assert_declared(&doc, "GET", "/teams/{team}", &reply, &[]);
