@@ -85,9 +85,9 @@ where
         if !value.is_object() {
             return Err(ApiError::Unprocessable("the body must be a JSON object".into()));
         }
-        serde_json::from_value(value)
-            .map(JsonObject)
-            .map_err(|e| ApiError::Unprocessable(format!("Failed to deserialize the JSON body: {e}")))
+        // Read again through axum, whose messages name the field at fault.
+        let bytes = serde_json::to_vec(&value).map_err(ApiError::internal)?;
+        axum::Json::<T>::from_bytes(&bytes).map(|axum::Json(body)| JsonObject(body)).map_err(json_rejection)
     }
 }
 

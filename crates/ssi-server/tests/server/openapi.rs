@@ -70,8 +70,9 @@ async fn every_answer_the_server_gives_is_declared_in_its_document() {
     assert_eq!(reply.status.as_u16(), 400, "{}", reply.text());
     assert_declared(&doc, "GET", "/api/v1/members/{member}/history", &reply, &[]);
 
-    let reply =
-        f.json("GET", &format!("/api/v1/members/{alice}/impact?from=2026-11-19&to=2026-11-20"), admin, None).await;
+    let reply = f
+        .json("GET", &format!("/api/v1/members/{alice}/impact?from=2026-11-19&to=2026-11-20"), admin, None)
+        .await;
     assert_eq!(reply.status.as_u16(), 422, "{}", reply.text());
     assert_declared(&doc, "GET", "/api/v1/members/{member}/impact", &reply, &[]);
 
@@ -189,7 +190,12 @@ async fn a_body_is_read_as_json_schema_reads_it() {
     // 344.0 is an integer to JSON Schema, and so to the server.
     let team = f.team_a.0 as f64;
     let created = f
-        .json("POST", "/api/v1/tokens", admin, Some(json!({"role": "manager", "team": team, "label": "float"})))
+        .json(
+            "POST",
+            "/api/v1/tokens",
+            admin,
+            Some(json!({"role": "manager", "team": team, "label": "float"})),
+        )
         .await
         .expect(201)
         .json();
@@ -197,5 +203,7 @@ async fn a_body_is_read_as_json_schema_reads_it() {
     // A blank name is refused, as the document's pattern says.
     let doc = f.json("GET", "/api/v1/openapi.json", None, None).await.expect(200).json();
     assert_eq!(doc["components"]["schemas"]["TeamBody"]["properties"]["name"]["pattern"], "\\S");
-    f.json("POST", "/api/v1/teams", admin, Some(json!({"name": "  "}))).await.expect_error(422, "unprocessable");
+    f.json("POST", "/api/v1/teams", admin, Some(json!({"name": "  "})))
+        .await
+        .expect_error(422, "unprocessable");
 }
