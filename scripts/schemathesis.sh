@@ -146,6 +146,8 @@ run() {
 }
 session_id() { printf '%s' "${1#*=}"; }
 
+# Schemathesis keeps a cache in its working directory: the temporary one, not the repository.
+cd "$work"
 # The admin run covers every operation but /logout (it would end the pages' session) and
 # push (member tokens only); the member run covers those two.
 run admin "$admin" "$(session_id "$page_cookie")" --exclude-path /logout --exclude-path /api/v1/push
