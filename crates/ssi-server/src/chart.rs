@@ -285,8 +285,18 @@ mod tests {
         assert_eq!(svg.matches(r#"class="axis date""#).count(), DATE_LABELS, "{svg}");
         assert!(svg.contains("1 Nov 2026"), "{svg}");
         assert!(svg.contains("30 Apr"), "the last day is labelled: {svg}");
-        // Drawn at its narrowest, every label is still 11 px.
-        assert!(FONT_SIZE * MIN_DRAWN_WIDTH / WIDTH >= 11.0);
+        // Drawn at its narrowest, every label of every chart is still 11 px.
+        let pillars = pillar_bars("p", &PillarScores::from_array([1.0; 4]), "a", Some(&[Some(2.0); 4]), "b");
+        let bands = band_distribution(&[(Band::Average, 1)]);
+        for chart in [&svg, &pillars, &bands] {
+            let sizes: Vec<f64> = chart
+                .split(r#"font-size=""#)
+                .skip(1)
+                .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+                .collect();
+            assert!(!sizes.is_empty());
+            assert!(sizes.iter().all(|size| size * MIN_DRAWN_WIDTH / WIDTH >= 11.0), "{sizes:?}");
+        }
         assert_eq!(date_ticks(day(1), day(1)), [day(1)], "one day, one label");
     }
 

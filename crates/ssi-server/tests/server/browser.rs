@@ -143,7 +143,8 @@ async fn a_browser_reads_home_team_and_member_pages_at_desktop_and_phone_width()
         // Signed in, the start page shows the manager's team at a glance.
         client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Id("managed")).await?;
 
-        for (width, height) in [(1280u32, 1400u32), (390, 844)] {
+        // The phone window is tall so that its screenshots show whole pages.
+        for (width, height) in [(1280u32, 1400u32), (390, 2000)] {
             client.set_window_size(width, height).await?;
 
             client.goto(&format!("{base}/")).await?;
