@@ -64,7 +64,7 @@ fn plot_height() -> f64 {
 
 /// Renders the history chart: the estimate's daily total as a line, official readings as
 /// dots, on a 0–100 scale with the band boundaries as grid lines and up to
-/// [`DATE_LABELS`] dates under it.
+/// four dates under it.
 ///
 /// With no point at all it renders an empty frame saying so, so the page layout holds.
 pub fn history_chart(estimates: &[Point], readings: &[Point]) -> String {
