@@ -213,6 +213,9 @@ pub struct RowContext {
     pub change_30d_class: String,
     /// The weakest pillar's label: where the member has most to gain.
     pub weakest: String,
+    /// For a manager, the member's best next step with its gain in 30 days; empty when the
+    /// server holds no activity of the member or no step shows a gain.
+    pub best_step: String,
 }
 
 /// A mover, formatted.
@@ -256,6 +259,8 @@ pub struct TeamContext<'a> {
     pub industry: Option<IndustryContext>,
     /// Band distribution, as SVG.
     pub band_chart: String,
+    /// Whether the viewer manages the team (and sees each member's best next step).
+    pub manages: bool,
     /// The summary threshold.
     pub threshold: String,
     /// Rows below the threshold.

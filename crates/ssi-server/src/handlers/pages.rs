@@ -176,6 +176,7 @@ fn row_context(row: &LeaderboardRow, link: bool, on: NaiveDate, stale_after_days
         change_30d: signed(row.change_30d),
         change_30d_class: change_class(row.change_30d),
         weakest: pillars.weakest().label().to_string(),
+        best_step: String::new(),
     }
 }
 
@@ -196,6 +197,7 @@ fn band_class(band: Band) -> String {
 pub async fn team(
     State(state): State<AppState>,
     PageViewer(viewer): PageViewer,
+    DataVersion(version): DataVersion,
     Path(id): Path<i64>,
     Query(query): Query<DateQuery>,
 ) -> Response {
@@ -217,15 +219,17 @@ pub async fn team(
         .db(move |store| {
             let rows = store.team_leaderboard(team_id, date)?;
             let industry = team_industry_average(store, team_id, date)?;
-            let summary = if manages {
-                Some(store.team_summary(team_id, date, threshold, stale_after_days)?)
+            let (summary, members) = if manages {
+                let members =
+                    rows.iter().map(|r| store.get_member(r.member)).collect::<Result<Vec<_>, _>>()?;
+                (Some(store.team_summary(team_id, date, threshold, stale_after_days)?), members)
             } else {
-                None
+                (None, Vec::new())
             };
-            Ok((rows, industry, summary))
+            Ok((rows, industry, summary, members))
         })
         .await;
-    let (rows, industry, summary) = match loaded {
+    let (rows, industry, summary, members) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return error(&state, &context, e),
     };
@@ -266,13 +270,33 @@ pub async fn team(
         ),
         None => (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
     };
+    // A manager sees each member's best next step: the member's cached advice (computed
+    // once per member and change of the data, as for the member page).
+    let mut best_steps = std::collections::HashMap::new();
+    for member in members {
+        let id = member.id;
+        match super::advice::advice_view(&state, version, member, date).await {
+            Ok(Some(view)) => {
+                if let Some(step) = best_step(&view.advice.actions) {
+                    best_steps.insert(id, step);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => return error(&state, &context, e),
+        }
+    }
+    let mut rows_shown: Vec<RowContext> =
+        rows.iter().map(|r| row_context(r, readable(r.member), date, stale_after_days)).collect();
+    for (shown, row) in rows_shown.iter_mut().zip(&rows) {
+        shown.best_step = best_steps.remove(&row.member).unwrap_or_default();
+    }
     let page = TeamContext {
         viewer: Some(&context),
         team: TeamRef { id: team.id.0, name: team.name.clone() },
         date: date.to_string(),
         average_total: (scored > 0)
             .then(|| one_decimal(rows.iter().map(|r| r.score.total).sum::<f64>() / scored as f64)),
-        rows: rows.iter().map(|r| row_context(r, readable(r.member), date, stale_after_days)).collect(),
+        rows: rows_shown,
         pillar_chart,
         industry: industry.map(|i| IndustryContext {
             name: i.name,
@@ -280,6 +304,7 @@ pub async fn team(
             average_total: one_decimal(i.average_total),
         }),
         band_chart: chart::band_distribution(&counts),
+        manages,
         threshold: one_decimal(threshold),
         below,
         stale,
@@ -472,6 +497,14 @@ pub async fn member(
         }
         Err(e) => error(&state, &context, e),
     }
+}
+
+/// "react to 1 more post a week (+1.7)": the first of the ranked actions that shows a gain.
+fn best_step(actions: &[ssi_core::advice::ActionGain]) -> Option<String> {
+    actions
+        .iter()
+        .find(|gain| change_class(Some(gain.total_gain)) == "up")
+        .map(|gain| format!("{} ({})", gain.description, signed(Some(gain.total_gain))))
 }
 
 /// The change of the estimated total from `days` before `on` (the latest estimate on or
