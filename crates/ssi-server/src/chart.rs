@@ -126,8 +126,9 @@ pub fn history_chart(estimates: &[Point], readings: &[Point]) -> String {
             _ if date == last => "end",
             _ => "middle",
         };
-        // The first label carries the year; the others are read against it.
-        let text = if index == 0 { date.format("%-d %b %Y") } else { date.format("%-d %b") };
+        // The last label carries the year (it is the widest, and anchored at the right
+        // edge it cannot run into its neighbour); the others are read against it.
+        let text = if date == last { date.format("%-d %b %Y") } else { date.format("%-d %b") };
         let _ = write!(
             svg,
             r##"<text class="axis date" x="{:.1}" y="{:.1}" text-anchor="{anchor}" font-size="{FONT_SIZE:.2}" fill="#555">{text}</text>"##,
@@ -283,8 +284,8 @@ mod tests {
             (0..=180).map(|i| Point { date: day(1) + chrono::Days::new(i), total: 40.0 }).collect();
         let svg = history_chart(&estimates, &[]);
         assert_eq!(svg.matches(r#"class="axis date""#).count(), DATE_LABELS, "{svg}");
-        assert!(svg.contains("1 Nov 2026"), "{svg}");
-        assert!(svg.contains("30 Apr"), "the last day is labelled: {svg}");
+        assert!(svg.contains(">1 Nov<"), "the first day is labelled: {svg}");
+        assert!(svg.contains(">30 Apr 2027<"), "the last day is labelled with its year: {svg}");
         // Drawn at its narrowest, every label of every chart is still 11 px.
         let pillars = pillar_bars("p", &PillarScores::from_array([1.0; 4]), "a", Some(&[Some(2.0); 4]), "b");
         let bands = band_distribution(&[(Band::Average, 1)]);
