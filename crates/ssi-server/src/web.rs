@@ -441,7 +441,8 @@ fn evidence_value(name: &str, value: &EvidenceValue) -> String {
         EvidenceValue::Count(n) => n.to_string(),
         EvidenceValue::Number(x) if is_share(name) => format!("{:.0}%", x * 100.0),
         EvidenceValue::Number(x) if x.fract() == 0.0 && x.abs() < 1e12 => format!("{x:.0}"),
-        EvidenceValue::Number(x) => format!("{x:.2}"),
+        // Points and scores read with one decimal, as everywhere else on the page.
+        EvidenceValue::Number(x) => format!("{x:.1}"),
         EvidenceValue::Date(d) => d.to_string(),
         EvidenceValue::Text(t) => t.clone(),
     }
@@ -581,7 +582,7 @@ mod tests {
                 ("acceptance rate", "25%"),
                 ("from", "2026-11-20"),
                 ("pending requests", "12"),
-                ("points", "1.23"),
+                ("points", "1.2"),
                 ("sections", "<b>photo</b>"),
             ]
         );
