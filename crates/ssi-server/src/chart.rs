@@ -35,12 +35,24 @@ pub struct Point {
     pub total: f64,
 }
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 240.0;
-const LEFT: f64 = 36.0;
-const RIGHT: f64 = 12.0;
-const TOP: f64 = 12.0;
-const BOTTOM: f64 = 28.0;
+/// Width of every chart's viewBox. Charts are drawn between [`MIN_DRAWN_WIDTH`] and
+/// [`MAX_DRAWN_WIDTH`] CSS pixels wide (the stylesheet bounds them), so one unit of the
+/// viewBox is drawn between 0.8 and 1.3 pixels: every label below is at least 11 px on
+/// screen, on a phone as on a desktop.
+pub const WIDTH: f64 = 400.0;
+/// The narrowest a chart is drawn, in CSS pixels (`min-width` in the stylesheet).
+pub const MIN_DRAWN_WIDTH: f64 = 320.0;
+/// The widest a chart is drawn, in CSS pixels (`max-width` in the stylesheet).
+pub const MAX_DRAWN_WIDTH: f64 = 520.0;
+/// Font size of every chart label, in viewBox units: 11 px at the narrowest drawing.
+pub const FONT_SIZE: f64 = 11.0 * WIDTH / MIN_DRAWN_WIDTH;
+const HEIGHT: f64 = 230.0;
+const LEFT: f64 = 34.0;
+const RIGHT: f64 = 8.0;
+const TOP: f64 = 10.0;
+const BOTTOM: f64 = 30.0;
+/// Date labels under the history chart (first day, last day and evenly between).
+const DATE_LABELS: usize = 4;
 
 fn plot_width() -> f64 {
     WIDTH - LEFT - RIGHT
@@ -51,7 +63,8 @@ fn plot_height() -> f64 {
 }
 
 /// Renders the history chart: the estimate's daily total as a line, official readings as
-/// dots, on a 0–100 scale with the band boundaries as grid lines.
+/// dots, on a 0–100 scale with the band boundaries as grid lines and up to
+/// four dates under it.
 ///
 /// With no point at all it renders an empty frame saying so, so the page layout holds.
 pub fn history_chart(estimates: &[Point], readings: &[Point]) -> String {
@@ -64,21 +77,21 @@ pub fn history_chart(estimates: &[Point], readings: &[Point]) -> String {
         escape_xml(&label),
         escape_xml(&label)
     );
-    for value in [0.0, 25.0, 50.0, 70.0, 80.0, 90.0, 100.0] {
+    for value in [0.0, 25.0, 50.0, 70.0, 90.0, 100.0] {
         let y = y_of(value);
         let _ = write!(
             svg,
-            r##"<line class="grid" x1="{LEFT}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd" stroke-width="1"/><text class="axis" x="{:.1}" y="{:.1}" text-anchor="end" font-size="10" fill="#666">{value}</text>"##,
+            r##"<line class="grid" x1="{LEFT}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd" stroke-width="1"/><text class="axis" x="{:.1}" y="{:.1}" text-anchor="end" font-size="{FONT_SIZE:.2}" fill="#555">{value}</text>"##,
             WIDTH - RIGHT,
             LEFT - 4.0,
-            y + 3.0
+            y + 4.0
         );
     }
     let dates = estimates.iter().chain(readings).map(|p| p.date);
     let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else {
         let _ = write!(
             svg,
-            r##"<text class="empty" x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12" fill="#666">no scores yet</text></svg>"##,
+            r##"<text class="empty" x="{:.1}" y="{:.1}" text-anchor="middle" font-size="{FONT_SIZE:.2}" fill="#555">no scores yet</text></svg>"##,
             LEFT + plot_width() / 2.0,
             TOP + plot_height() / 2.0
         );
@@ -107,14 +120,35 @@ pub fn history_chart(estimates: &[Point], readings: &[Point]) -> String {
             reading.total
         );
     }
-    let _ = write!(
-        svg,
-        r##"<text class="axis" x="{LEFT}" y="{:.1}" font-size="10" fill="#666">{first}</text><text class="axis" x="{:.1}" y="{:.1}" text-anchor="end" font-size="10" fill="#666">{last}</text></svg>"##,
-        HEIGHT - 8.0,
-        WIDTH - RIGHT,
-        HEIGHT - 8.0
-    );
+    for (index, date) in date_ticks(first, last).into_iter().enumerate() {
+        let anchor = match index {
+            0 => "start",
+            _ if date == last => "end",
+            _ => "middle",
+        };
+        // The last label carries the year (it is the widest, and anchored at the right
+        // edge it cannot run into its neighbour); the others are read against it.
+        let text = if date == last { date.format("%-d %b %Y") } else { date.format("%-d %b") };
+        let _ = write!(
+            svg,
+            r##"<text class="axis date" x="{:.1}" y="{:.1}" text-anchor="{anchor}" font-size="{FONT_SIZE:.2}" fill="#555">{text}</text>"##,
+            x_of(date),
+            HEIGHT - 8.0
+        );
+    }
+    svg.push_str("</svg>");
     svg
+}
+
+/// The days labelled under the history chart: the first, the last and evenly between, each
+/// day once (a short history has fewer labels).
+fn date_ticks(first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
+    let span = (last - first).num_days();
+    let mut ticks: Vec<NaiveDate> = (0..DATE_LABELS)
+        .map(|i| first + chrono::Days::new((span * i as i64 / (DATE_LABELS as i64 - 1)) as u64))
+        .collect();
+    ticks.dedup();
+    ticks
 }
 
 fn y_of(total: f64) -> f64 {
@@ -122,8 +156,9 @@ fn y_of(total: f64) -> f64 {
     TOP + plot_height() * (1.0 - clamped / TOTAL_MAX)
 }
 
-/// Renders one horizontal bar per pillar (0–25), with an optional comparison marker per
-/// pillar (e.g. the industry average) and a legend naming both series.
+/// Renders one horizontal bar per pillar on a 0–25 scale: the pillar's name above its bar,
+/// the value "12.3 / 25" after it, an optional comparison marker per pillar (e.g. the
+/// industry average) and a legend naming both series.
 pub fn pillar_bars(
     id: &str,
     values: &PillarScores,
@@ -131,10 +166,11 @@ pub fn pillar_bars(
     comparison: Option<&[Option<f64>; 4]>,
     comparison_label: &str,
 ) -> String {
-    let row = 34.0;
-    let label_width = 230.0;
-    let bar_width = WIDTH - label_width - 60.0;
-    let height = row * 4.0 + 28.0;
+    let row = 46.0;
+    let value_width = 70.0;
+    let bar_width = WIDTH - value_width;
+    let legend_y = row * 4.0 + 18.0;
+    let height = legend_y + 8.0;
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -144,46 +180,43 @@ pub fn pillar_bars(
         escape_xml(values_label)
     );
     for (index, pillar) in Pillar::ALL.into_iter().enumerate() {
-        let y = 4.0 + row * index as f64;
+        let top = row * index as f64;
+        let bar_y = top + 20.0;
         let value = values[pillar];
         let shown = if value.is_finite() { value.clamp(0.0, PILLAR_MAX) } else { 0.0 };
         let width = bar_width * shown / PILLAR_MAX;
         let _ = write!(
             svg,
-            r##"<text class="label" x="0" y="{:.1}" font-size="12" fill="#333">{}</text><rect class="track" x="{label_width}" y="{y:.1}" width="{bar_width:.1}" height="20" fill="#eee"/><rect class="bar {}" x="{label_width}" y="{y:.1}" width="{width:.1}" height="20" fill="#0a66c2"><title>{}: {value:.2}</title></rect><text class="value" x="{:.1}" y="{:.1}" font-size="12" fill="#333">{value:.1}</text>"##,
-            y + 14.0,
+            r##"<text class="label" x="0" y="{:.1}" font-size="{FONT_SIZE:.2}" fill="#333">{}</text><rect class="track" x="0" y="{bar_y:.1}" width="{bar_width:.1}" height="16" fill="#eee"/><rect class="bar {}" x="0" y="{bar_y:.1}" width="{width:.1}" height="16" fill="#0a66c2"><title>{}: {shown:.1} of {PILLAR_MAX}</title></rect><text class="value" x="{:.1}" y="{:.1}" font-size="{FONT_SIZE:.2}" fill="#333">{shown:.1} / {PILLAR_MAX}</text>"##,
+            top + 15.0,
             escape_xml(pillar.label()),
             pillar.short_name(),
             escape_xml(pillar.label()),
-            label_width + bar_width + 6.0,
-            y + 14.0
+            bar_width + 6.0,
+            bar_y + 13.0
         );
         if let Some(Some(other)) = comparison.map(|c| c[pillar.index()]) {
-            let x = label_width + bar_width * other.clamp(0.0, PILLAR_MAX) / PILLAR_MAX;
+            let x = bar_width * other.clamp(0.0, PILLAR_MAX) / PILLAR_MAX;
             let _ = write!(
                 svg,
-                r##"<line class="comparison" x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{:.1}" stroke="#e16b16" stroke-width="3"><title>{}: {other:.2}</title></line>"##,
-                y - 3.0,
-                y + 23.0,
+                r##"<line class="comparison" x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{:.1}" stroke="#e16b16" stroke-width="3"><title>{}: {other:.1}</title></line>"##,
+                bar_y - 3.0,
+                bar_y + 19.0,
                 escape_xml(comparison_label)
             );
         }
     }
-    let legend_y = row * 4.0 + 18.0;
     let _ = write!(
         svg,
-        r##"<rect x="{label_width}" y="{:.1}" width="12" height="10" fill="#0a66c2"/><text x="{:.1}" y="{legend_y:.1}" font-size="11" fill="#333">{}</text>"##,
+        r##"<rect x="0" y="{:.1}" width="12" height="10" fill="#0a66c2"/><text class="legend" x="16" y="{legend_y:.1}" font-size="{FONT_SIZE:.2}" fill="#333">{}</text>"##,
         legend_y - 9.0,
-        label_width + 16.0,
         escape_xml(values_label)
     );
     if comparison.is_some() {
         let _ = write!(
             svg,
-            r##"<rect x="{:.1}" y="{:.1}" width="4" height="12" fill="#e16b16"/><text x="{:.1}" y="{legend_y:.1}" font-size="11" fill="#333">{}</text>"##,
-            label_width + 180.0,
+            r##"<rect x="120" y="{:.1}" width="4" height="12" fill="#e16b16"/><text class="legend" x="130" y="{legend_y:.1}" font-size="{FONT_SIZE:.2}" fill="#333">{}</text>"##,
             legend_y - 10.0,
-            label_width + 190.0,
             escape_xml(comparison_label)
         );
     }
@@ -191,11 +224,13 @@ pub fn pillar_bars(
     svg
 }
 
-/// Renders the number of members in each band as vertical bars.
+/// Renders the number of members in each band as horizontal bars, one row per band.
 pub fn band_distribution(counts: &[(Band, usize)]) -> String {
-    let height = 180.0;
-    let base = height - 30.0;
-    let slot = (WIDTH - 20.0) / Band::ALL.len() as f64;
+    let row = 26.0;
+    let label_width = 110.0;
+    let count_width = 34.0;
+    let bar_width = WIDTH - label_width - count_width;
+    let height = row * Band::ALL.len() as f64 + 4.0;
     let most = counts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f64;
     let mut svg = String::new();
     let _ = write!(
@@ -204,20 +239,16 @@ pub fn band_distribution(counts: &[(Band, usize)]) -> String {
     );
     for (index, band) in Band::ALL.into_iter().enumerate() {
         let count = counts.iter().find(|(b, _)| *b == band).map_or(0, |(_, n)| *n);
-        let bar_height = (base - 16.0) * count as f64 / most;
-        let x = 10.0 + slot * index as f64;
+        let width = bar_width * count as f64 / most;
+        let y = 4.0 + row * index as f64;
         let _ = write!(
             svg,
-            r##"<rect class="band" x="{:.1}" y="{:.1}" width="{:.1}" height="{bar_height:.1}" fill="#0a66c2"><title>{}: {count}</title></rect><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="#333">{count}</text><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="#333">{}</text>"##,
-            x + 8.0,
-            base - bar_height,
-            slot - 16.0,
+            r##"<text class="label" x="0" y="{:.1}" font-size="{FONT_SIZE:.2}" fill="#333">{}</text><rect class="band" x="{label_width}" y="{y:.1}" width="{width:.1}" height="18" fill="#0a66c2"><title>{}: {count}</title></rect><text class="value" x="{:.1}" y="{:.1}" font-size="{FONT_SIZE:.2}" fill="#333">{count}</text>"##,
+            y + 14.0,
             escape_xml(band.label()),
-            x + slot / 2.0,
-            base - bar_height - 4.0,
-            x + slot / 2.0,
-            base + 16.0,
-            escape_xml(band.label())
+            escape_xml(band.label()),
+            label_width + width + 6.0,
+            y + 14.0
         );
     }
     svg.push_str("</svg>");
@@ -245,6 +276,37 @@ mod tests {
         assert!(svg.contains(&format!("{LEFT:.1},{:.1}", y_of(40.0))), "{svg}");
         assert!(svg.contains(&format!("{:.1},{mid:.1}", WIDTH - RIGHT)), "{svg}");
         assert!(!svg.contains("style="), "no inline styles under the CSP");
+    }
+
+    #[test]
+    fn a_long_history_has_more_than_two_date_labels_and_readable_text() {
+        let estimates: Vec<Point> =
+            (0..=180).map(|i| Point { date: day(1) + chrono::Days::new(i), total: 40.0 }).collect();
+        let svg = history_chart(&estimates, &[]);
+        assert_eq!(svg.matches(r#"class="axis date""#).count(), DATE_LABELS, "{svg}");
+        assert!(svg.contains(">1 Nov<"), "the first day is labelled: {svg}");
+        assert!(svg.contains(">30 Apr 2027<"), "the last day is labelled with its year: {svg}");
+        // Drawn at its narrowest, every label of every chart is still 11 px.
+        let pillars = pillar_bars("p", &PillarScores::from_array([1.0; 4]), "a", Some(&[Some(2.0); 4]), "b");
+        let bands = band_distribution(&[(Band::Average, 1)]);
+        for chart in [&svg, &pillars, &bands] {
+            let sizes: Vec<f64> = chart
+                .split(r#"font-size=""#)
+                .skip(1)
+                .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+                .collect();
+            assert!(!sizes.is_empty());
+            assert!(sizes.iter().all(|size| size * MIN_DRAWN_WIDTH / WIDTH >= 11.0), "{sizes:?}");
+        }
+        assert_eq!(date_ticks(day(1), day(1)), [day(1)], "one day, one label");
+    }
+
+    #[test]
+    fn pillar_values_are_shown_on_a_scale_of_25() {
+        let svg = pillar_bars("p", &PillarScores::from_array([10.0, 5.25, 2.0, 30.0]), "estimate", None, "");
+        assert!(svg.contains(">10.0 / 25<"), "{svg}");
+        assert!(svg.contains(">5.2 / 25<") || svg.contains(">5.3 / 25<"), "{svg}");
+        assert!(svg.contains(">25.0 / 25<"), "values above the scale are clamped: {svg}");
     }
 
     #[test]

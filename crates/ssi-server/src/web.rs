@@ -141,8 +141,39 @@ pub struct TeamRef {
 pub struct IndexContext<'a> {
     /// The viewer.
     pub viewer: Option<&'a ViewerContext>,
-    /// Teams the viewer may open.
+    /// Teams the viewer may open but does not manage.
     pub teams: Vec<TeamRef>,
+    /// Teams the viewer manages, at a glance.
+    pub managed: Vec<TeamOverview>,
+}
+
+/// A managed team on the start page: its average, the average's trend and who needs
+/// attention.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamOverview {
+    /// The team.
+    pub team: TeamRef,
+    /// "4 scored members".
+    pub scored: String,
+    /// Average total, one decimal, or "—".
+    pub average: String,
+    /// Change of the average over 7 days, signed, or "—".
+    pub trend: String,
+    /// `up`, `down` or empty: the trend's colour.
+    pub trend_class: String,
+    /// Members who need attention, each once, with every reason.
+    pub attention: Vec<AttentionLine>,
+}
+
+/// A member who needs attention and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttentionLine {
+    /// Member id.
+    pub member: i64,
+    /// Name.
+    pub name: String,
+    /// "fell 2.3 in 7 days · below 40.0 · no data for 23 days".
+    pub reasons: String,
 }
 
 /// One leaderboard row, formatted.
@@ -174,8 +205,17 @@ pub struct RowContext {
     pub relationships: String,
     /// "+1.2", "−0.4" or "—".
     pub change_7d: String,
+    /// `up`, `down` or empty: the 7-day change's colour.
+    pub change_7d_class: String,
     /// Same over 30 days.
     pub change_30d: String,
+    /// `up`, `down` or empty.
+    pub change_30d_class: String,
+    /// The weakest pillar's label: where the member has most to gain.
+    pub weakest: String,
+    /// For a manager, the member's best next step with its gain in 30 days; empty when the
+    /// server holds no activity of the member or no step shows a gain.
+    pub best_step: String,
 }
 
 /// A mover, formatted.
@@ -185,6 +225,8 @@ pub struct MoverContext {
     pub name: String,
     /// Signed change.
     pub change: String,
+    /// `up`, `down` or empty.
+    pub change_class: String,
 }
 
 /// An industry comparison, formatted.
@@ -217,6 +259,8 @@ pub struct TeamContext<'a> {
     pub industry: Option<IndustryContext>,
     /// Band distribution, as SVG.
     pub band_chart: String,
+    /// Whether the viewer manages the team (and sees each member's best next step).
+    pub manages: bool,
     /// The summary threshold.
     pub threshold: String,
     /// Rows below the threshold.
@@ -255,6 +299,14 @@ pub struct ScoreContext {
     pub model_version: String,
     /// Weakest pillar's label.
     pub weakest: String,
+    /// Change of the total over the 7 days before the score's day, signed, or "—".
+    pub change_7d: String,
+    /// `up`, `down` or empty.
+    pub change_7d_class: String,
+    /// Same over 30 days.
+    pub change_30d: String,
+    /// `up`, `down` or empty.
+    pub change_30d_class: String,
     /// "as of 2026-11-20 (export, 15 days old)": the day shown and the data's age.
     pub as_of: String,
     /// When the data is stale: what to do about it.
@@ -279,7 +331,7 @@ pub struct ComponentContext {
     pub label: String,
     /// Value with unit.
     pub value: String,
-    /// "3.20 / 5.00".
+    /// "3.2 of 5".
     pub points: String,
     /// The action to earn the rest.
     pub action: String,
@@ -389,7 +441,8 @@ fn evidence_value(name: &str, value: &EvidenceValue) -> String {
         EvidenceValue::Count(n) => n.to_string(),
         EvidenceValue::Number(x) if is_share(name) => format!("{:.0}%", x * 100.0),
         EvidenceValue::Number(x) if x.fract() == 0.0 && x.abs() < 1e12 => format!("{x:.0}"),
-        EvidenceValue::Number(x) => format!("{x:.2}"),
+        // Points and scores read with one decimal, as everywhere else on the page.
+        EvidenceValue::Number(x) => format!("{x:.1}"),
         EvidenceValue::Date(d) => d.to_string(),
         EvidenceValue::Text(t) => t.clone(),
     }
@@ -435,6 +488,23 @@ pub fn signed(change: Option<f64>) -> String {
     }
 }
 
+/// The CSS class colouring a change: `up`, `down`, or empty when it is unknown or shows as
+/// 0.0.
+pub fn change_class(change: Option<f64>) -> String {
+    match change {
+        Some(c) if c >= 0.05 => "up".into(),
+        Some(c) if c <= -0.05 => "down".into(),
+        _ => String::new(),
+    }
+}
+
+/// "3.6 of 8", "0.5 of 2.5": points earned out of the points possible, without trailing
+/// zeros on the possible.
+pub fn points_of(points: f64, possible: f64) -> String {
+    let possible = format!("{possible:.1}");
+    format!("{points:.1} of {}", possible.strip_suffix(".0").unwrap_or(&possible))
+}
+
 /// Formats a value with one decimal.
 pub fn one_decimal(value: f64) -> String {
     format!("{value:.1}")
@@ -476,6 +546,12 @@ mod tests {
         assert_eq!(signed(Some(-0.44)), "−0.4");
         assert_eq!(signed(Some(0.0)), "0.0");
         assert_eq!(signed(None), "—");
+        assert_eq!(change_class(Some(-0.44)), "down");
+        assert_eq!(change_class(Some(0.3)), "up");
+        assert_eq!(change_class(Some(0.01)), "", "a change shown as 0.0 is not coloured");
+        assert_eq!(change_class(None), "");
+        assert_eq!(points_of(3.58, 8.0), "3.6 of 8");
+        assert_eq!(points_of(0.5, 2.5), "0.5 of 2.5");
     }
 
     #[test]
@@ -506,7 +582,7 @@ mod tests {
                 ("acceptance rate", "25%"),
                 ("from", "2026-11-20"),
                 ("pending requests", "12"),
-                ("points", "1.23"),
+                ("points", "1.2"),
                 ("sections", "<b>photo</b>"),
             ]
         );

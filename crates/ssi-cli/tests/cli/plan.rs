@@ -176,12 +176,15 @@ fn plan_json(env: &TestEnv, db: &str, today: &str, args: &[&str]) -> Value {
 #[test]
 fn a_plan_that_only_adds_activity_never_projects_below_the_habits_alone() {
     // The bundled sample (a busy member, generated), the 2021-style fixture (a
-    // smaller generated member) and the hand-written fixture (a sparse one).
+    // smaller generated member), the 2018 Complete export (another generated member,
+    // messaging-heavy with few posts) and the hand-written fixture (a sparse one).
+    // Each plan starts at the member's horizon, whatever the day it is run.
     let env = TestEnv::new();
     let fixture = env.export_folder();
     let members = [
         ("sample.db", workspace_file("examples/sample-export.zip"), "2026-11-20"),
         ("export-2021.db", workspace_file("tests/fixtures/export-2021.zip"), "2021-11-20"),
+        ("export-2018.db", workspace_file("tests/fixtures/export-2018.zip"), "2026-12-05"),
         ("fixture.db", fixture, TODAY),
     ];
     let plans: [&[&str]; 4] = [

@@ -13,9 +13,9 @@ use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::state::AppState;
 use crate::web::{
-    ActionContext, BenchmarkLine, ComponentContext, IndexContext, IndustryContext, Link, MemberContext,
-    MemberRef, MoverContext, RowContext, ScoreContext, TOP_ACTIONS, TeamContext, TeamRef, ViewerContext,
-    WarningContext, one_decimal, signed,
+    ActionContext, AttentionLine, BenchmarkLine, ComponentContext, IndexContext, IndustryContext, Link,
+    MemberContext, MemberRef, MoverContext, RowContext, ScoreContext, TOP_ACTIONS, TeamContext, TeamOverview,
+    TeamRef, ViewerContext, WarningContext, change_class, one_decimal, points_of, signed,
 };
 use crate::wire::{DateQuery, FreshnessView};
 use axum::extract::State;
@@ -23,7 +23,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{Days, NaiveDate};
 use ssi_core::{Band, Pillar, PillarScores};
-use ssi_store::{LeaderboardRow, MemberId, Role, TeamId};
+use ssi_store::{LeaderboardRow, MemberId, Role, TeamId, TeamSummary};
 
 /// Days of history the member page charts.
 pub const HISTORY_DAYS: u64 = 180;
@@ -64,20 +64,92 @@ fn error(state: &AppState, viewer: &ViewerContext, error: ApiError) -> Response 
     state.templates.error_page(Some(viewer), &error)
 }
 
-/// `GET /`: the teams the viewer may open.
+/// Days over which the start page measures a team's trend.
+const TREND_DAYS: u64 = 7;
+
+/// `GET /`: the teams the viewer manages, each with its average, the average's 7-day trend
+/// and the members who need attention (falling, below the threshold, stale data), then the
+/// other teams the viewer may open.
 pub async fn index(State(state): State<AppState>, PageViewer(viewer): PageViewer) -> Response {
     let context = viewer_context(&state, &viewer.principal).await;
     let principal = viewer.principal.clone();
-    let teams = match state.db(|store| store.list_teams()).await {
-        Ok(teams) => teams,
+    let today = state.today();
+    let week_ago = today.checked_sub_days(Days::new(TREND_DAYS)).unwrap_or(today);
+    let threshold = state.config.below_threshold;
+    let stale_after_days = state.config.stale_after_days;
+    let loaded = state
+        .db(move |store| {
+            let mut managed = Vec::new();
+            let mut others = Vec::new();
+            for team in store.list_teams()? {
+                if principal.manages_team(team.id) {
+                    let now = store.team_summary(team.id, today, threshold, stale_after_days)?;
+                    let before = store.team_summary(team.id, week_ago, threshold, stale_after_days)?;
+                    managed.push((now, before.average_total));
+                } else if principal.sees_team(team.id) {
+                    others.push(TeamRef { id: team.id.0, name: team.name });
+                }
+            }
+            Ok((managed, others))
+        })
+        .await;
+    let (managed, teams) = match loaded {
+        Ok(loaded) => loaded,
         Err(e) => return error(&state, &context, e),
     };
-    let teams = teams
-        .into_iter()
-        .filter(|t| principal.sees_team(t.id))
-        .map(|t| TeamRef { id: t.id.0, name: t.name })
+    let managed = managed
+        .iter()
+        .map(|(summary, before)| team_overview(summary, *before, threshold, stale_after_days))
         .collect();
-    state.templates.page(StatusCode::OK, "index.html", IndexContext { viewer: Some(&context), teams })
+    state.templates.page(
+        StatusCode::OK,
+        "index.html",
+        IndexContext { viewer: Some(&context), teams, managed },
+    )
+}
+
+/// A managed team at a glance, from the store's summaries of today and a week ago.
+fn team_overview(
+    summary: &TeamSummary,
+    average_before: Option<f64>,
+    threshold: f64,
+    stale_after_days: u32,
+) -> TeamOverview {
+    let trend = summary.average_total.zip(average_before).map(|(now, before)| now - before);
+    let mut attention: Vec<(MemberId, String, Vec<String>)> = Vec::new();
+    let mut add = |member: MemberId, name: &str, reason: String| match attention
+        .iter_mut()
+        .find(|(m, ..)| *m == member)
+    {
+        Some((.., reasons)) => reasons.push(reason),
+        None => attention.push((member, name.to_string(), vec![reason])),
+    };
+    for mover in summary.movers_7d.iter().filter(|m| change_class(Some(m.change)) == "down") {
+        add(mover.member, &mover.name, format!("fell {:.1} in {TREND_DAYS} days", mover.change.abs()));
+    }
+    for row in &summary.below {
+        add(row.member, &row.name, format!("below {}", one_decimal(threshold)));
+    }
+    for row in &summary.stale {
+        let note = row_context(row, true, summary.on, stale_after_days).stale_note;
+        add(row.member, &row.name, if note.is_empty() { "stale data".into() } else { note });
+    }
+    let scored = summary.scored_members;
+    TeamOverview {
+        team: TeamRef { id: summary.team.id.0, name: summary.team.name.clone() },
+        scored: format!("{scored} scored member{}", if scored == 1 { "" } else { "s" }),
+        average: summary.average_total.map_or_else(|| "—".into(), one_decimal),
+        trend: signed(trend),
+        trend_class: change_class(trend),
+        attention: attention
+            .into_iter()
+            .map(|(member, name, reasons)| AttentionLine {
+                member: member.0,
+                name,
+                reasons: reasons.join(" · "),
+            })
+            .collect(),
+    }
 }
 
 fn row_context(row: &LeaderboardRow, link: bool, on: NaiveDate, stale_after_days: u32) -> RowContext {
@@ -100,7 +172,11 @@ fn row_context(row: &LeaderboardRow, link: bool, on: NaiveDate, stale_after_days
         insights: one_decimal(pillars.insights),
         relationships: one_decimal(pillars.relationships),
         change_7d: signed(row.change_7d),
+        change_7d_class: change_class(row.change_7d),
         change_30d: signed(row.change_30d),
+        change_30d_class: change_class(row.change_30d),
+        weakest: pillars.weakest().label().to_string(),
+        best_step: String::new(),
     }
 }
 
@@ -121,6 +197,7 @@ fn band_class(band: Band) -> String {
 pub async fn team(
     State(state): State<AppState>,
     PageViewer(viewer): PageViewer,
+    DataVersion(version): DataVersion,
     Path(id): Path<i64>,
     Query(query): Query<DateQuery>,
 ) -> Response {
@@ -142,15 +219,17 @@ pub async fn team(
         .db(move |store| {
             let rows = store.team_leaderboard(team_id, date)?;
             let industry = team_industry_average(store, team_id, date)?;
-            let summary = if manages {
-                Some(store.team_summary(team_id, date, threshold, stale_after_days)?)
+            let (summary, members) = if manages {
+                let members =
+                    rows.iter().map(|r| store.get_member(r.member)).collect::<Result<Vec<_>, _>>()?;
+                (Some(store.team_summary(team_id, date, threshold, stale_after_days)?), members)
             } else {
-                None
+                (None, Vec::new())
             };
-            Ok((rows, industry, summary))
+            Ok((rows, industry, summary, members))
         })
         .await;
-    let (rows, industry, summary) = match loaded {
+    let (rows, industry, summary, members) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return error(&state, &context, e),
     };
@@ -181,19 +260,43 @@ pub async fn team(
             summary
                 .movers_7d
                 .iter()
-                .map(|m| MoverContext { name: m.name.clone(), change: signed(Some(m.change)) })
+                .map(|m| MoverContext {
+                    name: m.name.clone(),
+                    change: signed(Some(m.change)),
+                    change_class: change_class(Some(m.change)),
+                })
                 .collect(),
             summary.unscored.iter().map(|m| m.name.clone()).collect(),
         ),
         None => (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
     };
+    // A manager sees each member's best next step: the member's cached advice (computed
+    // once per member and change of the data, as for the member page).
+    let mut best_steps = std::collections::HashMap::new();
+    for member in members {
+        let id = member.id;
+        match super::advice::advice_view(&state, version, member, date).await {
+            Ok(Some(view)) => {
+                if let Some(step) = best_step(&view.advice.actions) {
+                    best_steps.insert(id, step);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => return error(&state, &context, e),
+        }
+    }
+    let mut rows_shown: Vec<RowContext> =
+        rows.iter().map(|r| row_context(r, readable(r.member), date, stale_after_days)).collect();
+    for (shown, row) in rows_shown.iter_mut().zip(&rows) {
+        shown.best_step = best_steps.remove(&row.member).unwrap_or_default();
+    }
     let page = TeamContext {
         viewer: Some(&context),
         team: TeamRef { id: team.id.0, name: team.name.clone() },
         date: date.to_string(),
         average_total: (scored > 0)
             .then(|| one_decimal(rows.iter().map(|r| r.score.total).sum::<f64>() / scored as f64)),
-        rows: rows.iter().map(|r| row_context(r, readable(r.member), date, stale_after_days)).collect(),
+        rows: rows_shown,
         pillar_chart,
         industry: industry.map(|i| IndustryContext {
             name: i.name,
@@ -201,6 +304,7 @@ pub async fn team(
             average_total: one_decimal(i.average_total),
         }),
         band_chart: chart::band_distribution(&counts),
+        manages,
         threshold: one_decimal(threshold),
         below,
         stale,
@@ -326,6 +430,10 @@ pub async fn member(
             date: s.date.to_string(),
             model_version: s.model_version.clone(),
             weakest: s.pillars.weakest().label().to_string(),
+            change_7d: signed(change_over(&estimates, s.date, 7)),
+            change_7d_class: change_class(change_over(&estimates, s.date, 7)),
+            change_30d: signed(change_over(&estimates, s.date, 30)),
+            change_30d_class: change_class(change_over(&estimates, s.date, 30)),
             as_of: as_of_text(&freshness, s.date),
             stale_message: freshness.stale.then(|| {
                 format!(
@@ -356,7 +464,7 @@ pub async fn member(
                         pillar: c.pillar.label().to_string(),
                         label: c.label.clone(),
                         value: c.value_text(),
-                        points: format!("{:.2} / {:.2}", c.points, c.possible),
+                        points: points_of(c.points, c.possible),
                         action: c.action.clone(),
                     })
                     .collect()
@@ -370,7 +478,15 @@ pub async fn member(
         advice_summary: advice.as_ref().map(|(a, _)| a.summary.clone()),
         actions: advice
             .as_ref()
-            .map(|(a, _)| a.actions.iter().take(TOP_ACTIONS).map(ActionContext::new).collect())
+            .map(|(a, _)| {
+                // A step whose gain shows as "+0.0 points" is no advice.
+                a.actions
+                    .iter()
+                    .filter(|gain| change_class(Some(gain.total_gain)) == "up")
+                    .take(TOP_ACTIONS)
+                    .map(ActionContext::new)
+                    .collect()
+            })
             .unwrap_or_default(),
     };
     match state.templates.render("member.html", page) {
@@ -381,6 +497,22 @@ pub async fn member(
         }
         Err(e) => error(&state, &context, e),
     }
+}
+
+/// "react to 1 more post a week (+1.7)": the first of the ranked actions that shows a gain.
+fn best_step(actions: &[ssi_core::advice::ActionGain]) -> Option<String> {
+    actions
+        .iter()
+        .find(|gain| change_class(Some(gain.total_gain)) == "up")
+        .map(|gain| format!("{} ({})", gain.description, signed(Some(gain.total_gain))))
+}
+
+/// The change of the estimated total from `days` before `on` (the latest estimate on or
+/// before that day) to `on`; unknown without both.
+fn change_over(estimates: &[Point], on: NaiveDate, days: u64) -> Option<f64> {
+    let before = on.checked_sub_days(Days::new(days))?;
+    let latest_by = |day: NaiveDate| estimates.iter().filter(|p| p.date <= day).max_by_key(|p| p.date);
+    Some(latest_by(on)?.total - latest_by(before)?.total)
 }
 
 /// An HTML page already rendered (possibly shared with the answer cache).

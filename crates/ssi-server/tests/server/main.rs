@@ -11,6 +11,7 @@ mod authz;
 mod browser;
 mod cache;
 mod crash;
+mod dashboard;
 mod e2e;
 mod handlers;
 mod hardening;
