@@ -13,6 +13,11 @@ cd "$(dirname "$0")/.."
 
 server_bin=${1:-${CARGO_TARGET_DIR:-target}/debug/ssi-server}
 schemathesis=${SCHEMATHESIS:-schemathesis}
+# A relative path is taken from where the script was started: it runs from a temp folder.
+case "$schemathesis" in
+  /*) ;;
+  */*) schemathesis="$PWD/$schemathesis" ;;
+esac
 examples=${SSI_SCHEMATHESIS_EXAMPLES:-20}
 seconds=${SSI_SCHEMATHESIS_SECONDS:-150}
 [ -x "$server_bin" ] || { echo "schemathesis.sh: no server binary at $server_bin (cargo build -p ssi-server)" >&2; exit 2; }

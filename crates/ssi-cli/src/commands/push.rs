@@ -152,7 +152,8 @@ fn send(agent: &ureq::Agent, url: &str, token: &str, request: &PushRequest) -> R
         .map_or_else(|_| String::new(), |body| format!(": {}", body.message));
     let hint = match status.as_u16() {
         401 => "; check the token (--token or SSI_TOKEN)",
-        403 => "; push needs a member's own token",
+        // The server's own 403 already says why; the hint only stands in for a missing message.
+        403 if detail.is_empty() => "; push needs a member's own token",
         404 => "; check --server: it should be the team server's address",
         _ => "",
     };

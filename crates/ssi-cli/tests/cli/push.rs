@@ -143,6 +143,24 @@ fn a_refused_push_reports_the_server_message_and_a_hint() {
 }
 
 #[test]
+fn a_forbidden_push_says_why_once() {
+    let env = TestEnv::new().imported();
+    let (url, server) = fake_server(vec![(
+        403,
+        r#"{"error":"forbidden","message":"push needs a member's token: it stores that member's scores"}"#,
+    )]);
+    let stderr = env.fails(&["push", "--server", &url, "--token", "ssi_manager"], 1);
+    assert_eq!(
+        stderr,
+        format!(
+            "error: the server at {url}/api/v1/push refused the push (403 Forbidden): push needs a member's \
+             token: it stores that member's scores; nothing was changed there\n"
+        )
+    );
+    server.join().unwrap();
+}
+
+#[test]
 fn push_needs_a_server_address_a_token_and_a_reachable_server() {
     let env = TestEnv::new().imported();
     let no_token = env.fails(&["push", "--server", "http://127.0.0.1:9"], 2);
