@@ -2,8 +2,6 @@
 //! the member page, through `app(state).oneshot(…)` on a temporary store.
 
 use crate::support::{Fixture, today};
-use axum::body::Body;
-use axum::http::{Request, header};
 use chrono::Days;
 use serde_json::{Value, json};
 use ssi_core::{OfficialReading, ReadingSource};
@@ -206,26 +204,13 @@ async fn impact_uses_official_readings_when_there_are_enough_else_the_estimate()
         .expect_error(400, "bad_request");
 }
 
-async fn member_page(f: &Fixture, token: &crate::support::Token, member: ssi_store::MemberId) -> String {
-    let cookie = f.session_cookie(token);
-    f.send(
-        Request::get(format!("/members/{}", member.0))
-            .header(header::COOKIE, cookie)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-    .expect(200)
-    .text()
-}
-
 #[tokio::test]
 async fn the_member_page_shows_warnings_with_evidence_and_the_top_three_actions() {
     let f = Fixture::new();
     f.import_small_export(f.alice);
     let api =
         f.json("GET", &uri(f.alice, "advice"), Some(&f.alice_token.secret), None).await.expect(200).json();
-    let page = member_page(&f, &f.alice_token, f.alice).await;
+    let page = f.page(&f.alice_token, &format!("/members/{}", f.alice.0)).await;
 
     let explanation = page.find("id=\"explanation\"").expect("the explanation");
     let warnings = page.find("id=\"warnings\"").expect("the warnings section");
@@ -283,7 +268,7 @@ async fn the_member_page_shows_warnings_with_evidence_and_the_top_three_actions(
 async fn the_member_page_says_why_there_is_no_advice() {
     let f = Fixture::new();
     // Bob's scores were only pushed.
-    let page = member_page(&f, &f.bob_token, f.bob).await;
+    let page = f.page(&f.bob_token, &format!("/members/{}", f.bob.0)).await;
     assert!(page.contains("id=\"next-actions\"") && page.contains("upload their LinkedIn export"), "{page}");
     assert!(!page.contains("id=\"warnings\""));
 }

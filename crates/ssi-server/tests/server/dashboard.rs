@@ -3,15 +3,7 @@
 //! pillars and coloured changes, and the member page's order (score, change, next actions
 //! first; the explanation folded below).
 
-use crate::support::{Fixture, Token, push_series};
-use axum::body::Body;
-use axum::http::{Request, header};
-
-async fn page(f: &Fixture, token: &Token, path: &str) -> String {
-    let request =
-        Request::get(path).header(header::COOKIE, f.session_cookie(token)).body(Body::empty()).unwrap();
-    f.send(request).await.expect(200).text()
-}
+use crate::support::{Fixture, push_series};
 
 /// Team A with a third member whose score falls 0.4 a day.
 fn fixture_with_a_faller() -> (Fixture, ssi_store::MemberId) {
@@ -24,7 +16,7 @@ fn fixture_with_a_faller() -> (Fixture, ssi_store::MemberId) {
 #[tokio::test]
 async fn the_managers_start_page_shows_each_managed_team_with_its_trend_and_who_needs_attention() {
     let (f, dan) = fixture_with_a_faller();
-    let html = page(&f, &f.manager_a, "/").await;
+    let html = f.page(&f.manager_a, "/").await;
     assert!(html.contains(&format!(r#"data-team="{}""#, f.team_a.0)), "{html}");
     assert!(!html.contains("Beta Sales"), "a manager sees only their team: {html}");
     // Totals today 48.6, 21.8 and 44.4; a week ago 45.8, 20.4 and 47.2.
@@ -42,16 +34,16 @@ async fn the_managers_start_page_shows_each_managed_team_with_its_trend_and_who_
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{html}");
 
     // An admin manages every team; a member manages none and gets the plain list.
-    let admin = page(&f, &f.admin, "/").await;
+    let admin = f.page(&f.admin, "/").await;
     assert!(admin.contains(&format!(r#"data-team="{}""#, f.team_b.0)), "{admin}");
-    let member = page(&f, &f.alice_token, "/").await;
+    let member = f.page(&f.alice_token, "/").await;
     assert!(!member.contains("Needs attention") && member.contains(r#"id="teams""#), "{member}");
 }
 
 #[tokio::test]
 async fn the_team_page_colours_falls_and_names_each_members_weakest_pillar() {
     let (f, dan) = fixture_with_a_faller();
-    let html = page(&f, &f.manager_a, &format!("/teams/{}", f.team_a.0)).await;
+    let html = f.page(&f.manager_a, &format!("/teams/{}", f.team_a.0)).await;
     assert!(html.contains(r#"<td class="num change down">−2.8</td>"#), "{html}");
     assert!(html.contains(r#"<td class="num change up">+2.8</td>"#), "Alice rises: {html}");
     // Alice's weakest pillar is Engage with insights (6 + 3.9), linked to her next actions.
@@ -73,7 +65,7 @@ async fn a_manager_sees_each_members_best_next_step_on_the_team_page() {
     let f = Fixture::new();
     let erin = f.store().create_member("Erin Export", Some("Software"), Some(f.team_a)).unwrap().id;
     f.import_small_export(erin);
-    let html = page(&f, &f.manager_a, &format!("/teams/{}", f.team_a.0)).await;
+    let html = f.page(&f.manager_a, &format!("/teams/{}", f.team_a.0)).await;
     let uri = format!("/api/v1/members/{}/advice", erin.0);
     let advice = f.json("GET", &uri, Some(&f.admin.secret), None).await.expect(200).json();
     let best = advice["advice"]["actions"]
@@ -89,7 +81,7 @@ async fn a_manager_sees_each_members_best_next_step_on_the_team_page() {
     );
     assert!(html.contains(&expected), "{expected} in {html}");
     // A member of the team sees the leaderboard without anyone's advice.
-    let teammate = page(&f, &f.alice_token, &format!("/teams/{}", f.team_a.0)).await;
+    let teammate = f.page(&f.alice_token, &format!("/teams/{}", f.team_a.0)).await;
     assert!(!teammate.contains("best-step") && !teammate.contains("Focus"), "{teammate}");
 }
 
@@ -98,7 +90,7 @@ async fn the_member_page_leads_with_score_change_and_actions_and_folds_the_expla
     let f = Fixture::new();
     let erin = f.store().create_member("Erin Export", Some("Software"), Some(f.team_a)).unwrap().id;
     f.import_small_export(erin);
-    let html = page(&f, &f.manager_a, &format!("/members/{}", erin.0)).await;
+    let html = f.page(&f.manager_a, &format!("/members/{}", erin.0)).await;
     let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("{needle} missing: {html}"));
     assert!(at(r#"id="total""#) < at(r#"id="change-7d""#));
     assert!(at(r#"id="change-7d""#) < at(r#"id="next-actions""#));

@@ -289,17 +289,7 @@ fn job_ids_are_never_reused_across_restarts() {
 #[tokio::test]
 async fn the_only_member_of_a_team_is_not_top_100_percent_of_it() {
     let f = Fixture::new();
-    let cookie = f.session_cookie(&f.carol_token);
-    let page = f
-        .send(
-            Request::get(format!("/members/{}", f.carol.0))
-                .header(header::COOKIE, cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .expect(200)
-        .text();
+    let page = f.page(&f.carol_token, &format!("/members/{}", f.carol.0)).await;
     assert!(page.contains("<dt>Team</dt><dd>the only scored member so far</dd>"), "{page}");
     assert!(!page.contains("Top 100%"), "{page}");
 }

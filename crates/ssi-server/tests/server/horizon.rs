@@ -1,8 +1,6 @@
 //! The data horizon on the team server: stale members listed apart, never movers, and every score saying how old it is.
 
 use crate::support::{Fixture, today};
-use axum::body::Body;
-use axum::http::{Request, header};
 use chrono::Days;
 use ssi_core::PillarScores;
 use ssi_store::PushedScore;
@@ -29,14 +27,6 @@ fn forty_days_on() -> Fixture {
     f.store().push_scores(f.bob, &scores).unwrap();
     f.state = f.state.clone().with_today(later);
     f
-}
-
-async fn page(f: &Fixture, token: &crate::support::Token, path: &str) -> String {
-    let cookie = f.session_cookie(token);
-    f.send(Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap())
-        .await
-        .expect(200)
-        .text()
 }
 
 #[tokio::test]
@@ -76,11 +66,11 @@ async fn a_member_forty_days_behind_is_stale_on_the_leaderboard_and_in_the_summa
     assert!(summary["movers_7d"][0]["change"].as_f64().unwrap() < 0.0, "Bob's real fall is listed");
 
     // The team page says it too.
-    let html = page(&f, &f.manager_a, &format!("/teams/{}", f.team_a.0)).await;
+    let html = f.page(&f.manager_a, &format!("/teams/{}", f.team_a.0)).await;
     assert!(html.contains("<h2>Stale data</h2>"), "{html}");
     assert!(html.contains("no data for 40 days"), "{html}");
     // A stale member's page says how old the score is and what to do.
-    let html = page(&f, &f.alice_token, &format!("/members/{}", f.alice.0)).await;
+    let html = f.page(&f.alice_token, &format!("/members/{}", f.alice.0)).await;
     assert!(html.contains("<span id=\"as-of\">as of 2026-11-20 (last push, 40 days old)</span>"), "{html}");
     assert!(html.contains("No data for 40 days: upload a newer LinkedIn export"), "{html}");
 }

@@ -303,6 +303,15 @@ impl Fixture {
         .unwrap();
     }
 
+    /// The dashboard page at `path` as the holder of `token` sees it, signed in (status 200 asserted).
+    pub(crate) async fn page(&self, token: &Token, path: &str) -> String {
+        let request = Request::get(path)
+            .header(axum::http::header::COOKIE, self.session_cookie(token))
+            .body(Body::empty())
+            .unwrap();
+        self.send(request).await.expect(200).text()
+    }
+
     /// The metrics text.
     pub(crate) async fn metrics(&self) -> String {
         self.json("GET", "/metrics", None, None).await.expect(200).text()
