@@ -13,11 +13,10 @@
 
 use super::Plan;
 use super::measure::{median, timed};
-use super::synthetic::{member_events, profile};
+use super::synthetic::{import_synthetic, member_events};
 use anyhow::{Context, Result};
 use chrono::{Days, NaiveDate};
-use ssi_store::{ImportMeta, MemberId, Store};
-use std::convert::Infallible;
+use ssi_store::{MemberId, Store};
 use std::path::Path;
 use std::time::Duration;
 
@@ -89,23 +88,7 @@ fn fill(db: &Path, members: usize, first: NaiveDate, last: NaiveDate) -> Result<
         let member =
             store.create_member(&format!("Synthetic member {i:05}"), Some("Software Development"), None)?;
         let events = member_events(SEED, i as u64, first, last);
-        let meta = ImportMeta {
-            fingerprint: format!("synthetic-{SEED}-{i}"),
-            source_name: "synthetic".into(),
-            export_date: Some(last),
-            horizon_source: Some(ssi_core::HorizonSource::FileName),
-            report: serde_json::Value::Null,
-        };
-        let snapshot = profile(i as u64, last);
-        store
-            .import_export(
-                member.id,
-                &meta,
-                Some(&snapshot),
-                events.into_iter().map(Ok::<_, Infallible>),
-                before,
-            )
-            .map_err(|e| anyhow::anyhow!("filling member {i}: {e}"))?;
+        import_synthetic(&store, member.id, format!("synthetic-{SEED}-{i}"), i as u64, events, last, before)?;
     }
     Ok(store)
 }

@@ -23,11 +23,10 @@
 //! of computing it.
 
 use super::Plan;
-use super::synthetic::{member_events, profile, pushed_series};
+use super::synthetic::{import_synthetic, member_events, pushed_series};
 use anyhow::{Context, Result, bail};
 use chrono::{Days, NaiveDate, Utc};
-use ssi_store::{ImportMeta, Store, TeamId};
-use std::convert::Infallible;
+use ssi_store::{Store, TeamId};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -198,23 +197,7 @@ fn fill(plan: &Plan, db: &Path, today: NaiveDate) -> Result<Layout> {
         )?;
         let events = member_events(11, i as u64, first, today);
         layout.active_events += events.len();
-        let meta = ImportMeta {
-            fingerprint: format!("bench-active-{i}"),
-            source_name: "synthetic".into(),
-            export_date: Some(today),
-            horizon_source: Some(ssi_core::HorizonSource::FileName),
-            report: serde_json::Value::Null,
-        };
-        let snapshot = profile(i as u64, today);
-        store
-            .import_export(
-                member.id,
-                &meta,
-                Some(&snapshot),
-                events.into_iter().map(Ok::<_, Infallible>),
-                today,
-            )
-            .map_err(|e| anyhow::anyhow!("filling active member {i}: {e}"))?;
+        import_synthetic(&store, member.id, format!("bench-active-{i}"), i as u64, events, today, today)?;
         layout.active.push(member.id.0);
     }
     Ok(layout)

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc, Weekday};
 use ssi_core::{ActivityEvent, ActivityKind, PillarScores, ProfileSnapshot, PseudonymKey};
-use ssi_store::PushedScore;
+use ssi_store::{ImportMeta, MemberId, PushedScore, Store};
 
 /// SplitMix64: tiny, fast and good enough to shape benchmark data.
 pub(crate) struct Rng(u64);
@@ -216,6 +216,38 @@ pub(crate) fn pushed_series(
             }
         })
         .collect()
+}
+
+/// Imports `events` and the synthetic profile of member `index` for `member`, as an export
+/// dated `horizon` (its name's date) imported on `today`: the one way the benchmarks fill
+/// a store with activity.
+pub(crate) fn import_synthetic(
+    store: &Store,
+    member: MemberId,
+    fingerprint: String,
+    index: u64,
+    events: Vec<ActivityEvent>,
+    horizon: NaiveDate,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    let meta = ImportMeta {
+        fingerprint,
+        source_name: "synthetic".into(),
+        export_date: Some(horizon),
+        horizon_source: Some(ssi_core::HorizonSource::FileName),
+        report: serde_json::Value::Null,
+    };
+    let snapshot = profile(index, horizon);
+    store
+        .import_export(
+            member,
+            &meta,
+            Some(&snapshot),
+            events.into_iter().map(Ok::<_, std::convert::Infallible>),
+            today,
+        )
+        .map_err(|e| anyhow::anyhow!("filling synthetic member {index}: {e}"))?;
+    Ok(())
 }
 
 #[cfg(test)]
