@@ -1,6 +1,7 @@
 //! xtask: maintainer tasks for ssi, run as `cargo xtask <task>`.
 
 use anyhow::{Context, Result, bail};
+use clap::{CommandFactory as _, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -12,43 +13,74 @@ mod gen_export;
 mod load;
 mod man;
 
-fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let task = args.first().map(String::as_str);
-    match task {
-        Some("bench") => bench::run(&args[1..]),
-        Some("bench-probe") => bench::probe_main(&args[1..]),
-        Some("ci") => ci(),
-        Some("crash") => crash::run(&args[1..]),
-        Some("fidelity") => fidelity::run(&args[1..]),
-        Some("fuzz") => fuzz::run(&args[1..]),
-        Some("gen-export") => gen_export::run(&args[1..]),
-        Some("load") => load::run(&args[1..]),
-        Some("man") => man::run(),
-        Some("help") | None => {
-            print_help();
-            Ok(())
-        }
-        Some(other) => {
-            print_help();
-            bail!("unknown task {other:?}")
-        }
-    }
+/// Maintainer tasks for ssi: CI, sample data, the man page, fuzzing and measurements.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", max_term_width = 100)]
+struct Xtask {
+    #[command(subcommand)]
+    task: Option<Task>,
 }
 
-fn print_help() {
-    println!(
-        "cargo xtask <task>\n\n\
-         tasks:\n  \
-         bench       measure ssi against same-run references; print ratios (bench --help)\n  \
-         ci          fmt check, clippy -D warnings, doc -D warnings, then the whole test suite\n  \
-         crash       kill `ssi import` with SIGKILL at random moments; check the database (crash --help)\n  \
-         fidelity    calibrated estimate vs a hidden official formula on held-out days (fidelity --help)\n  \
-         fuzz        run every cargo-fuzz target for N seconds each (fuzz --help)\n  \
-         gen-export  write a made-up LinkedIn data export zip (gen-export --help)\n  \
-         load        the real server under concurrent writes and reads, with restarts (load --help)\n  \
-         man         write the man page of ssi to target/man/ssi.1"
-    );
+/// The tasks; each has its own `--help`.
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Measure ssi against same-run references; print ratios
+    ///
+    /// Measures ssi against references run on the same machine, on the same data, and prints the
+    /// table of ratios; writes DIR/results.json. Builds the release binaries first, then runs the
+    /// release xtask.
+    Bench(bench::Args),
+    /// Run a command and print its wall time and peak memory (used by bench)
+    #[command(hide = true)]
+    BenchProbe(bench::ProbeArgs),
+    /// fmt check, clippy -D warnings, doc -D warnings, then the whole test suite
+    ///
+    /// Runs every check CI runs, in order, stopping at the first failure.
+    Ci,
+    /// Kill `ssi import` with SIGKILL at random moments; check the database
+    ///
+    /// Kills `ssi import` with SIGKILL at random moments and checks after each kill that the
+    /// database is intact and the import wholly present or wholly absent.
+    Crash(crash::Args),
+    /// Calibrated estimate vs a hidden official formula on held-out days
+    ///
+    /// Scores made-up members with a hidden formula unlike the default model, records readings of
+    /// it, calibrates through the real `ssi` binary and prints the errors on the held-out days.
+    Fidelity(fidelity::Args),
+    /// Run every cargo-fuzz target for N seconds each
+    ///
+    /// Runs each fuzz target for N seconds, with debug assertions on, and reports executions and
+    /// crashes. Installs cargo-fuzz first if it is missing.
+    Fuzz(fuzz::Args),
+    /// Write a made-up LinkedIn data export zip
+    ///
+    /// Writes a made-up but realistic LinkedIn data export archive. Same options, same bytes.
+    GenExport(gen_export::Args),
+    /// The real server under concurrent writes and reads, with restarts
+    ///
+    /// Runs ssi-server on 127.0.0.1 under concurrent writers and readers, then checks that every
+    /// acknowledged write is stored and that no answer was a 5xx.
+    Load(load::Args),
+    /// Write the man page of ssi to target/man/ssi.1
+    Man,
+}
+
+fn main() -> Result<()> {
+    let Some(task) = Xtask::parse().task else {
+        Xtask::command().print_help()?;
+        return Ok(());
+    };
+    match task {
+        Task::Bench(args) => bench::run(args),
+        Task::BenchProbe(args) => bench::probe_main(args),
+        Task::Ci => ci(),
+        Task::Crash(args) => crash::run(args),
+        Task::Fidelity(args) => fidelity::run(args),
+        Task::Fuzz(args) => fuzz::run(args),
+        Task::GenExport(args) => gen_export::run(args),
+        Task::Load(args) => load::run(args),
+        Task::Man => man::run(),
+    }
 }
 
 /// The workspace root (the parent of this crate's directory).
@@ -96,4 +128,34 @@ fn ci() -> Result<()> {
     test.args(["test", "--workspace"]);
     run("cargo test", test)?;
     Ok(())
+}
+
+/// Parses a command line given as one string (no quoting), for the tasks' own tests.
+#[cfg(test)]
+fn parse_task(line: &str) -> Result<Task, clap::Error> {
+    let parsed = Xtask::try_parse_from(std::iter::once("xtask").chain(line.split_whitespace()))?;
+    Ok(parsed.task.expect("the tests name a task"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Xtask::command().debug_assert();
+    }
+
+    #[test]
+    fn every_task_is_listed_in_the_help_and_the_probe_is_not() {
+        let help = Xtask::command().render_long_help().to_string();
+        for task in ["bench", "ci", "crash", "fidelity", "fuzz", "gen-export", "load", "man"] {
+            assert!(help.lines().any(|line| line.trim_start().starts_with(task)), "{task} missing:\n{help}");
+        }
+        assert!(!help.contains("bench-probe"), "{help}");
+        assert!(matches!(parse_task("ci"), Ok(Task::Ci)));
+        assert!(matches!(parse_task("man"), Ok(Task::Man)));
+        let unknown = parse_task("deploy").expect_err("no such task");
+        assert_eq!(unknown.kind(), clap::error::ErrorKind::InvalidSubcommand);
+    }
 }
