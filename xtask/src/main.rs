@@ -158,4 +158,59 @@ mod tests {
         let unknown = parse_task("deploy").expect_err("no such task");
         assert_eq!(unknown.kind(), clap::error::ErrorKind::InvalidSubcommand);
     }
+
+    /// Every `cargo xtask …` command line that the docs and the CI scripts show, with the file
+    /// and line it comes from; synopses with `<…>` or `[…]` are left out and a placeholder `N`
+    /// becomes a number.
+    fn documented_command_lines() -> Vec<(String, Vec<String>)> {
+        let root = root();
+        let mut files = vec![root.join("README.md"), root.join("ARCHITECTURE.md"), root.join(".ci/run")];
+        for folder in ["docs", "scripts"] {
+            let entries = std::fs::read_dir(root.join(folder)).expect("a folder of the repository");
+            files.extend(entries.map(|entry| entry.expect("a directory entry").path()));
+        }
+        let mut found = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            for (number, line) in text.lines().enumerate() {
+                for marker in ["cargo xtask ", "-p xtask -- "] {
+                    for (at, _) in line.match_indices(marker) {
+                        let rest = &line[at + marker.len()..];
+                        let command = &rest[..rest.find(['`', '#', '|', '…', '"']).unwrap_or(rest.len())];
+                        if command.contains(['<', '[']) {
+                            continue;
+                        }
+                        let mut words = Vec::new();
+                        for word in command.split_whitespace() {
+                            let bare = word.trim_end_matches([')', ',', '.', ';', ':']);
+                            words.push(if bare == "N" { "3" } else { bare }.to_string());
+                            if bare.len() != word.len() {
+                                break; // the sentence goes on after the command
+                            }
+                        }
+                        if !words.is_empty() {
+                            found.push((format!("{}:{}", file.display(), number + 1), words));
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_command_line_the_docs_show_still_parses() {
+        let lines = documented_command_lines();
+        assert!(lines.len() > 30, "found only {} documented command lines", lines.len());
+        for task in ["bench", "ci", "crash", "fidelity", "fuzz", "gen-export", "load", "man"] {
+            assert!(lines.iter().any(|(_, words)| words[0] == task), "no documented `cargo xtask {task}`");
+        }
+        for (place, words) in &lines {
+            let parsed =
+                Xtask::try_parse_from(std::iter::once("xtask").chain(words.iter().map(String::as_str)));
+            if let Err(error) = parsed {
+                panic!("{place}: `cargo xtask {}` no longer parses: {error}", words.join(" "));
+            }
+        }
+    }
 }

@@ -170,3 +170,46 @@ fn the_sql_detector_itself_works() {
     assert_eq!(literals(r#"let q = format!("DELETE FROM {t}", t = "x");"#), vec!["DELETE FROM {t}", "x"]);
     assert_eq!(literals(r#"say("a \"quoted\" word")"#), vec![r#"a \"quoted\" word"#]);
 }
+
+/// Whether a line of xtask reads the process's arguments itself rather than through clap.
+fn reads_arguments_by_hand(line: &str) -> bool {
+    let code = line.split("//").next().unwrap_or("");
+    code.contains("env::args") || (code.contains("std::env::{") && code.contains("args"))
+}
+
+#[test]
+fn xtask_reads_its_arguments_only_through_clap() {
+    // One `derive(Parser)` (xtask/src/main.rs) parses every task's options, so
+    // help, defaults and errors (exit status 2) are the same everywhere.
+    let mut offenders = Vec::new();
+    let mut sources = 0;
+    for path in rust_files() {
+        let rel = relative(&path);
+        if !rel.starts_with("xtask/src/") {
+            continue;
+        }
+        sources += 1;
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        for (n, line) in text.lines().enumerate() {
+            if reads_arguments_by_hand(line) {
+                offenders.push(format!("{rel}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(sources > 10, "found too few xtask sources");
+    assert!(offenders.is_empty(), "xtask reads arguments outside clap: {offenders:#?}");
+    let main = fs::read_to_string(root().join("xtask/src/main.rs")).unwrap();
+    assert!(
+        main.contains("derive(Debug, Parser)") && main.contains("Xtask::parse()"),
+        "xtask's entry is clap"
+    );
+}
+
+#[test]
+fn the_argument_reading_detector_itself_works() {
+    assert!(reads_arguments_by_hand("    let args: Vec<String> = std::env::args().skip(1).collect();"));
+    assert!(reads_arguments_by_hand("for arg in env::args_os() {"));
+    assert!(reads_arguments_by_hand("use std::env::{args, var};"));
+    assert!(!reads_arguments_by_hand("cmd.args([\"build\", \"-p\", \"ssi-cli\"]);"));
+    assert!(!reads_arguments_by_hand("let dir = std::env::var_os(\"CARGO_TARGET_DIR\"); // not env::args"));
+}
