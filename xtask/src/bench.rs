@@ -563,16 +563,10 @@ fn machine() -> Value {
 mod tests {
     use super::*;
 
-    fn parse(line: &str) -> std::result::Result<Args, clap::Error> {
-        match crate::parse_task(&format!("bench {line}"))? {
-            crate::Task::Bench(args) => Ok(args),
-            other => panic!("parsed as {other:?}"),
-        }
-    }
-
     #[test]
     fn options_survive_the_rerun_of_the_release_xtask() {
-        let options = parse("--quick --keep --only server,import --out /tmp/bench-here").unwrap();
+        let options =
+            crate::parse_args::<Args>("--quick --keep --only server,import --out /tmp/bench-here").unwrap();
         assert_eq!(options.only, Some(Parts { import: true, history: false, server: true }));
         assert!(!options.built);
         let rerun: Vec<String> =
@@ -582,14 +576,14 @@ mod tests {
             other => panic!("parsed as {other:?}"),
         };
         assert_eq!(again, Args { built: true, ..options });
-        let defaults = parse("").unwrap();
+        let defaults = crate::parse_args::<Args>("").unwrap();
         assert_eq!(
             (defaults.quick, defaults.keep, defaults.only, defaults.built),
             (false, false, None, false)
         );
         assert_eq!(defaults.out_dir().unwrap(), crate::target_dir().join("bench"));
         for bad in ["--only", "--only gpu", "--only ,", "--slow"] {
-            assert!(parse(bad).is_err(), "{bad}");
+            assert!(crate::parse_args::<Args>(bad).is_err(), "{bad}");
         }
     }
 }

@@ -259,15 +259,9 @@ pub(crate) fn run(args: Args) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn parse(line: &str) -> Result<Options, clap::Error> {
-        match crate::parse_task(&format!("crash {line}"))? {
-            crate::Task::Crash(args) => Ok(args.options()),
-            other => panic!("parsed as {other:?}"),
-        }
-    }
-
     #[test]
     fn options_are_parsed_and_checked() {
+        let parse = |line| crate::parse_args::<Args>(line).map(|args| args.options());
         let options = parse("--runs 200 --size typical --reimport-every 1 --seed 8 --debug").unwrap();
         assert_eq!(
             options,

@@ -482,3 +482,25 @@ impl Rng {
         low + (high - low) * (self.0.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_keep_their_defaults_and_bounds() {
+        let options = |line| crate::parse_args::<Args>(line).map(|args| args.options());
+        let defaults = Options { members: 8, seed: 1, readings: 12, span_days: 45, holdout_days: 31 };
+        assert_eq!(options("").unwrap(), defaults);
+        assert_eq!(options("--quick").unwrap(), Options { members: 3, ..defaults.clone() });
+        assert_eq!(
+            options("--members 5 --seed 6 --readings 3 --span 10 --holdout 7").unwrap(),
+            Options { members: 5, seed: 6, readings: 3, span_days: 10, holdout_days: 7 }
+        );
+        let ssi = crate::parse_args::<Args>("--quick --ssi /opt/ssi").unwrap().ssi;
+        assert_eq!(ssi, Some(PathBuf::from("/opt/ssi")));
+        for bad in ["--members 0", "--readings 2", "--span 0", "--quick --members 4", "--seed x"] {
+            assert!(options(bad).is_err(), "{bad}");
+        }
+    }
+}

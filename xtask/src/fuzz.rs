@@ -199,24 +199,17 @@ mod tests {
         assert_eq!(executed_units("#1024 pulse  cov: 2 ft: 3 corp: 4/5b"), None);
     }
 
-    fn parse(line: &str) -> Result<Args, clap::Error> {
-        match crate::parse_task(&format!("fuzz {line}"))? {
-            crate::Task::Fuzz(args) => Ok(args),
-            other => panic!("parsed as {other:?}"),
-        }
-    }
-
     #[test]
     fn arguments_pick_targets_and_time() {
-        let parsed = parse("--seconds 5 dates csv_layer").unwrap();
+        let parsed = crate::parse_args::<Args>("--seconds 5 dates csv_layer").unwrap();
         assert_eq!(parsed.seconds, 5);
         assert_eq!(parsed.targets(), vec!["dates", "csv_layer"]);
         assert_eq!(parsed.sanitizer, "address");
-        let all = parse("").unwrap();
+        let all = crate::parse_args::<Args>("").unwrap();
         assert_eq!((all.seconds, all.targets()), (60, TARGETS.to_vec()));
-        assert_eq!(parse("--sanitizer none").unwrap().sanitizer, "none");
+        assert_eq!(crate::parse_args::<Args>("--sanitizer none").unwrap().sanitizer, "none");
         for bad in ["nope", "--seconds 0", "--sanitizer memory"] {
-            assert!(parse(bad).is_err(), "{bad}");
+            assert!(crate::parse_args::<Args>(bad).is_err(), "{bad}");
         }
     }
 

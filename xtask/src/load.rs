@@ -629,23 +629,18 @@ pub(crate) fn run(options: Args) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn parse(line: &str) -> Result<Args, clap::Error> {
-        match crate::parse_task(&format!("load {line}"))? {
-            crate::Task::Load(args) => Ok(args),
-            other => panic!("parsed as {other:?}"),
-        }
-    }
-
     #[test]
     fn options_are_parsed_and_bounded() {
-        let options =
-            parse("--seconds 5 --restart --writers 2 --readers 0 --max-requests 99 --release").unwrap();
+        let options = crate::parse_args::<Args>(
+            "--seconds 5 --restart --writers 2 --readers 0 --max-requests 99 --release",
+        )
+        .unwrap();
         assert_eq!(
             options,
             Args { seconds: 5, restart: true, writers: 2, readers: 0, max_requests: 99, release: true }
         );
         assert_eq!(
-            parse("").unwrap(),
+            crate::parse_args::<Args>("").unwrap(),
             Args {
                 seconds: 20,
                 restart: false,
@@ -655,11 +650,15 @@ mod tests {
                 release: false
             }
         );
-        assert_eq!(parse("-h").unwrap_err().kind(), clap::error::ErrorKind::DisplayHelp);
+        assert_eq!(crate::parse_args::<Args>("-h").unwrap_err().kind(), clap::error::ErrorKind::DisplayHelp);
         for bad in ["--seconds 0", "--seconds 7200", "--writers 0", "--writers 65", "--readers 65"] {
-            assert_eq!(parse(bad).unwrap_err().kind(), clap::error::ErrorKind::ValueValidation, "{bad}");
+            assert_eq!(
+                crate::parse_args::<Args>(bad).unwrap_err().kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{bad}"
+            );
         }
-        let bind = parse("--bind 0.0.0.0:80").unwrap_err();
+        let bind = crate::parse_args::<Args>("--bind 0.0.0.0:80").unwrap_err();
         assert_eq!(
             bind.kind(),
             clap::error::ErrorKind::UnknownArgument,

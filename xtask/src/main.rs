@@ -130,11 +130,23 @@ fn ci() -> Result<()> {
     Ok(())
 }
 
-/// Parses a command line given as one string (no quoting), for the tasks' own tests.
+/// Parses a command line given as one string (no quoting), for the tests.
 #[cfg(test)]
 fn parse_task(line: &str) -> Result<Task, clap::Error> {
     let parsed = Xtask::try_parse_from(std::iter::once("xtask").chain(line.split_whitespace()))?;
     Ok(parsed.task.expect("the tests name a task"))
+}
+
+/// Parses one task's options given as one string (no quoting), for the tasks' own tests.
+#[cfg(test)]
+fn parse_args<A: clap::Args>(line: &str) -> Result<A, clap::Error> {
+    #[derive(Parser)]
+    struct OneTask<A: clap::Args> {
+        #[command(flatten)]
+        args: A,
+    }
+    let parsed = OneTask::<A>::try_parse_from(std::iter::once("xtask").chain(line.split_whitespace()))?;
+    Ok(parsed.args)
 }
 
 #[cfg(test)]

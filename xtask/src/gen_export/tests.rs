@@ -436,32 +436,24 @@ fn quirks_edit_only_the_files_they_name() {
     assert!(!quirks::Quirks::parse("").expect("none").any());
 }
 
-/// Parses a `gen-export` command line the way `cargo xtask` does.
-fn gen_export_args(line: &str) -> Result<Args, clap::Error> {
-    match crate::parse_task(&format!("gen-export {line}"))? {
-        crate::Task::GenExport(args) => Ok(args),
-        other => panic!("parsed as {other:?}"),
-    }
-}
-
 #[test]
 fn cli_writes_the_requested_file_and_names_folders_like_linkedin() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("nested/out.zip");
-    run(gen_export_args(&format!("--size small --seed 9 --out {}", out.display())).expect("parses"))
+    run(crate::parse_args::<Args>(&format!("--size small --seed 9 --out {}", out.display())).expect("parses"))
         .expect("gen-export runs");
     let written = std::fs::read(&out).expect("written");
     assert!(written == generate(&options(Size::Small.volume(), 9, Style::Current)));
 
     let line = format!("--size=small --export-date=2025-03-01 --out {}", dir.path().display());
-    run(gen_export_args(&line).expect("parses")).expect("gen-export runs into a folder");
+    run(crate::parse_args::<Args>(&line).expect("parses")).expect("gen-export runs into a folder");
     assert!(dir.path().join("Complete_LinkedInDataExport_03-01-2025.zip").is_file());
 
-    let defaults = gen_export_args("").expect("no option is required").options();
+    let defaults = crate::parse_args::<Args>("").expect("no option is required").options();
     assert_eq!(defaults, options(Size::Typical.volume(), 42, Style::Current));
-    let legacy = gen_export_args("--style 2021 --seed 7").expect("parses").options();
+    let legacy = crate::parse_args::<Args>("--style 2021 --seed 7").expect("parses").options();
     assert_eq!(legacy.export_date, NaiveDate::from_ymd_opt(2021, 11, 20).expect("a date"));
-    assert_eq!(gen_export_args("--style 2026").expect("an alias").options().style, Style::Current);
+    assert_eq!(crate::parse_args::<Args>("--style 2026").expect("an alias").options().style, Style::Current);
 
     for (line, expected) in [
         ("--size huge", "typical"),
@@ -471,11 +463,11 @@ fn cli_writes_the_requested_file_and_names_folders_like_linkedin() {
         ("--quirks tidy", "edited-skills"),
         ("--seed many", "--seed"),
     ] {
-        let bad = gen_export_args(line).expect_err(line);
+        let bad = crate::parse_args::<Args>(line).expect_err(line);
         let kind = bad.kind();
         assert!(matches!(kind, ErrorKind::InvalidValue | ErrorKind::ValueValidation), "{line}: {kind:?}");
         assert!(bad.to_string().contains(expected), "{line}: {bad}");
     }
-    let unknown = gen_export_args("--colour blue").expect_err("unknown option");
+    let unknown = crate::parse_args::<Args>("--colour blue").expect_err("unknown option");
     assert_eq!(unknown.kind(), ErrorKind::UnknownArgument);
 }
