@@ -7,7 +7,7 @@ use crate::handlers::{
     advice, benchmarks, exports, health, jobs, me, members, pages, push, readings, scores, session, teams,
     tokens,
 };
-use crate::openapi::{SchemaFn, advice_schemas, core_schemas, schema};
+use crate::openapi::{SchemaFn, schema};
 use crate::state::AppState;
 use crate::wire;
 use axum::routing::{MethodFilter, MethodRouter, on};
@@ -528,7 +528,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "Project a weekly plan forward: the daily series and when each band threshold is reached",
         access: Access::MemberReader,
         query: Some(schema::<wire::PlanQuery>),
-        body: RequestBody::Json(schema::<advice_schemas::PlanBody>),
+        body: RequestBody::Json(schema::<wire::PlanBody>),
         response: json::<wire::PlanView>(200),
         also: &[],
         handler: |m| on(m, advice::plan),
@@ -597,8 +597,8 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "Store daily scores and readings pushed from the member's CLI (`ssi push`)",
         access: Access::MemberToken,
         query: None,
-        body: RequestBody::Json(schema::<core_schemas::PushRequest>),
-        response: json::<core_schemas::PushResponse>(200),
+        body: RequestBody::Json(schema::<ssi_api::PushRequest>),
+        response: json::<ssi_api::PushResponse>(200),
         also: &[],
         handler: |m| on(m, push::create),
     },

@@ -2,15 +2,14 @@
 //! answers and query parameters, each with a JSON Schema for the OpenAPI document.
 //!
 //! Answers are built from store and core types here, so handlers stay thin and the wire
-//! shape is decided in one file. Fields holding ssi-core types name the schema of their
-//! serde shape (see [`crate::openapi::core_schemas`]).
+//! shape is decided in one file. Fields holding ssi-core and ssi-api types carry those very
+//! types, whose JSON Schemas are derived from them (their `schema` feature): no type has a
+//! second, hand-written description.
 
-use crate::openapi::advice_schemas;
-use crate::openapi::core_schemas as core;
 use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
-use ssi_core::advice::{Advice, ImpactReport, Projection, Warning};
+use ssi_core::advice::{Advice, ImpactReport, Projection, Warning, WeeklyPlan};
 use ssi_core::{
     Band, ComponentScore, DailyScore, Freshness, GroupStats, Horizon, OfficialReading, Pillar, PillarScores,
 };
@@ -299,13 +298,10 @@ pub struct ScoreView {
     /// The total as LinkedIn would show it.
     pub shown_total: u32,
     /// The band of the total.
-    #[schemars(with = "core::Band")]
     pub band: Band,
     /// The four pillars, 0–25 each.
-    #[schemars(with = "core::PillarScores")]
     pub pillars: PillarScores,
     /// The pillar with the fewest points.
-    #[schemars(with = "core::Pillar")]
     pub weakest: Pillar,
     /// The day the score answers for and the data's age.
     #[serde(flatten)]
@@ -341,11 +337,9 @@ pub struct ExplanationView {
     /// The score.
     pub score: ScoreView,
     /// The pillar the explanation is limited to, if one was asked for.
-    #[schemars(with = "Option<core::Pillar>")]
     pub pillar: Option<Pillar>,
     /// Components, biggest gap (points still to earn) first. Empty for pushed scores
     /// whose model the server does not know.
-    #[schemars(with = "Vec<core::ComponentScore>")]
     pub components: Vec<ComponentScore>,
 }
 
@@ -370,10 +364,8 @@ pub struct PointView {
     /// The unrounded total.
     pub total: f64,
     /// The band of the total.
-    #[schemars(with = "core::Band")]
     pub band: Band,
     /// The four pillars.
-    #[schemars(with = "core::PillarScores")]
     pub pillars: PillarScores,
     /// A calibrated estimate (the member ran `ssi calibrate`): the low end of the total's 80% interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -405,7 +397,6 @@ pub struct HistoryDay {
     /// ssi's estimate.
     pub estimate: Option<PointView>,
     /// LinkedIn's reading.
-    #[schemars(with = "Option<core::OfficialReading>")]
     pub official: Option<OfficialReading>,
 }
 
@@ -440,7 +431,6 @@ pub struct ReadingsView {
     /// The member.
     pub member: i64,
     /// The readings, oldest first.
-    #[schemars(with = "Vec<core::OfficialReading>")]
     pub readings: Vec<OfficialReading>,
 }
 
@@ -460,10 +450,8 @@ pub struct LeaderboardEntry {
     /// The total as LinkedIn would show it.
     pub shown_total: u32,
     /// The band.
-    #[schemars(with = "core::Band")]
     pub band: Band,
     /// The four pillars.
-    #[schemars(with = "core::PillarScores")]
     pub pillars: PillarScores,
     /// Change of the total over 7 days.
     pub change_7d: Option<f64>,
@@ -508,7 +496,6 @@ pub struct LeaderboardView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BandCountView {
     /// The band.
-    #[schemars(with = "core::Band")]
     pub band: Band,
     /// Members in it.
     pub members: usize,
@@ -543,7 +530,6 @@ pub struct SummaryView {
     /// Average total of the scored members.
     pub average_total: Option<f64>,
     /// Average of each pillar over the scored members.
-    #[schemars(with = "Option<core::PillarScores>")]
     pub average_pillars: Option<PillarScores>,
     /// Average of each pillar over every member on this server sharing the team's most
     /// common industry, and that industry's name.
@@ -643,7 +629,6 @@ pub struct IndustryAverage {
     /// Their average total.
     pub average_total: f64,
     /// Their average per pillar.
-    #[schemars(with = "core::PillarScores")]
     pub average_pillars: PillarScores,
 }
 
@@ -679,13 +664,10 @@ pub struct OfficialStanding {
     /// The official total.
     pub total: f64,
     /// The industry group as LinkedIn reported it (rank is "Top N%").
-    #[schemars(with = "core::GroupStats")]
     pub industry: GroupStats,
     /// The network group (first-degree connections).
-    #[schemars(with = "core::GroupStats")]
     pub network: GroupStats,
     /// The Sales Navigator team group.
-    #[schemars(with = "core::GroupStats")]
     pub team: GroupStats,
 }
 
@@ -855,11 +837,46 @@ pub struct ReadingQuery {
 #[serde(untagged)]
 pub enum ReadingUpload {
     /// One reading in ssi's own shape.
-    One(#[schemars(with = "core::OfficialReading")] Box<OfficialReading>),
+    One(Box<OfficialReading>),
     /// Several readings in ssi's own shape.
-    Many(#[schemars(with = "Vec<core::OfficialReading>")] Vec<OfficialReading>),
+    Many(Vec<OfficialReading>),
     /// LinkedIn's raw JSON (`memberScore`, `groupScore`, optionally wrapped in `data`).
-    SalesApiSsi(core::SalesApiSsi),
+    SalesApiSsi(SalesApiSsi),
+}
+
+/// LinkedIn's raw `salesApiSsi` JSON as saved from the SSI page (possibly under `data`);
+/// the importer's parser (`ssi_import::parse_readings_json`) reads it field by field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SalesApiSsi {
+    /// The member's own scores: `overall` and `subScores` per pillar.
+    #[serde(default)]
+    pub member_score: Option<serde_json::Value>,
+    /// The comparison groups (industry, network, team), each with its rank and scores.
+    #[serde(default)]
+    pub group_score: Option<Vec<serde_json::Value>>,
+    /// The same object, wrapped as the SSI page's API answers it.
+    #[serde(default)]
+    pub data: Option<serde_json::Value>,
+}
+
+/// Body of `POST /api/v1/members/{member}/plan`: a weekly plan (every field optional, unknown
+/// fields refused; at most 200 units of anything a week, `active_days` at most 7) and,
+/// optionally, the days to project.
+///
+/// The handler reads it with `handlers::advice::parse_plan`, which this type documents (a
+/// test holds the two together); serde cannot refuse unknown fields of a flattened struct,
+/// so the schema says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(extend("additionalProperties" = false))]
+pub struct PlanBody {
+    /// The weekly plan.
+    #[serde(flatten)]
+    pub plan: WeeklyPlan,
+    /// Days to project (1–365); the `days` query parameter may say it instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = crate::handlers::advice::MAX_PLAN_DAYS))]
+    pub days: Option<u32>,
 }
 
 /// Form of `POST /login`.
@@ -883,10 +900,8 @@ pub struct AdviceView {
     /// The member.
     pub member: i64,
     /// Every candidate action ranked by points per minute, with the summary.
-    #[schemars(with = "advice_schemas::Advice")]
     pub advice: Advice,
     /// Habits that hold the score back, most severe first, each with its evidence.
-    #[schemars(with = "Vec<advice_schemas::Warning>")]
     pub warnings: Vec<Warning>,
 }
 
@@ -896,7 +911,6 @@ pub struct PlanView {
     /// The member.
     pub member: i64,
     /// The daily series from today and the first day each threshold (45, 70, 75, 80) is reached.
-    #[schemars(with = "advice_schemas::Projection")]
     pub projection: Projection,
 }
 
@@ -910,7 +924,6 @@ pub struct ImpactView {
     /// Why the report uses the series it uses.
     pub source_note: String,
     /// How each activity's weekly count goes together with later pillar changes.
-    #[schemars(with = "advice_schemas::ImpactReport")]
     pub report: ImpactReport,
 }
 
@@ -922,4 +935,30 @@ pub struct PlanQuery {
     #[serde(default)]
     #[schemars(range(min = 1, max = crate::handlers::advice::MAX_PLAN_DAYS))]
     pub days: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handlers::advice::parse_plan;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn the_plan_body_documents_what_the_plan_handler_reads() {
+        let plan = WeeklyPlan { posts: 2, comments: 3, reply_to_all: true, only: true, ..Default::default() };
+        let body = serde_json::to_value(PlanBody { plan, days: Some(45) }).unwrap();
+        assert_eq!(parse_plan(body, None).unwrap(), (plan, 45));
+
+        // Every property the schema names is one the handler reads, and no other.
+        let schema = schemars::schema_for!(PlanBody);
+        let documented: BTreeSet<String> =
+            schema.as_value()["properties"].as_object().unwrap().keys().cloned().collect();
+        let mut read: BTreeSet<String> =
+            serde_json::to_value(WeeklyPlan::default()).unwrap().as_object().unwrap().keys().cloned().collect();
+        read.insert("days".into());
+        assert_eq!(documented, read);
+        assert_eq!(schema.as_value()["additionalProperties"], false);
+        let unknown = serde_json::json!({"posts": 1, "tweets": 4});
+        assert!(parse_plan(unknown, None).is_err(), "the handler refuses what the schema refuses");
+    }
 }
