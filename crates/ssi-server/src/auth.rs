@@ -19,6 +19,67 @@ use axum::http::request::Parts;
 use chrono::Utc;
 use ssi_store::{Member, MemberId, Role, Store, StoreError, Team, TeamId, TokenId, TokenInfo};
 
+/// Who may call a route: the one vocabulary of the access rule. Each row of the route table
+/// declares it (for the OpenAPI document and the authorisation matrix test), and handlers
+/// enforce the rules about one member with it ([`Principal::check_member`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, without credentials.
+    Public,
+    /// Any valid token.
+    AnyToken,
+    /// Admin tokens.
+    Admin,
+    /// Admins, and managers within their team.
+    TokenManager,
+    /// Admins and anyone of the team.
+    TeamMember,
+    /// Admins and the team's manager.
+    TeamManager,
+    /// Admins, the member's team manager and the member.
+    MemberReader,
+    /// Admins and the member.
+    MemberWriter,
+    /// Admins and the member's team manager.
+    MemberManager,
+    /// Member tokens (their own data).
+    MemberToken,
+    /// A signed-in dashboard session.
+    Session,
+    /// A dashboard session of anyone of the team.
+    SessionTeamMember,
+    /// A dashboard session of an admin, the member's team manager or the member.
+    SessionMemberReader,
+}
+
+impl Access {
+    /// Whether the route is a dashboard page (cookie session, HTML errors).
+    pub fn is_page(self) -> bool {
+        matches!(self, Access::Session | Access::SessionTeamMember | Access::SessionMemberReader)
+    }
+
+    /// The rule in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Access::Public => "public",
+            Access::AnyToken => "any valid token",
+            Access::Admin => "admin",
+            Access::TokenManager => "admin (any token), manager (member tokens of their team)",
+            Access::TeamMember => "admin, or the team's manager and members",
+            Access::TeamManager => "admin, or the team's manager",
+            Access::MemberReader => "admin, the member's team manager, or the member",
+            Access::MemberWriter => "admin, or the member",
+            Access::MemberManager => "admin, or the member's team manager",
+            Access::MemberToken => "a member token (the member's own data)",
+            Access::Session => "a signed-in dashboard session",
+            Access::SessionTeamMember => "a dashboard session of an admin or anyone of the team",
+            Access::SessionMemberReader => {
+                "a dashboard session of an admin, the member's team manager, or the member"
+            }
+        }
+    }
+}
+
 /// The authenticated caller: their token and the team in scope.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Principal {
@@ -87,8 +148,16 @@ impl Principal {
         if self.sees_team(team.id) { Ok(()) } else { Err(ApiError::not_found("team")) }
     }
 
-    /// Checks a rule about a member: 404 when the member is hidden, 403 when visible but denied.
-    pub fn check_member(&self, member: &Member, allowed: bool, action: &str) -> Result<(), ApiError> {
+    /// Checks a rule about one member ([`Access::MemberReader`], [`Access::SessionMemberReader`],
+    /// [`Access::MemberWriter`] or [`Access::MemberManager`]): 404 when the member is hidden,
+    /// 403 when visible but denied. Any other rule is not about one member: a server error.
+    pub fn check_member(&self, member: &Member, access: Access) -> Result<(), ApiError> {
+        let (allowed, action) = match access {
+            Access::MemberReader | Access::SessionMemberReader => (self.reads_member(member), "read"),
+            Access::MemberWriter => (self.writes_member(member), "write the data of"),
+            Access::MemberManager => (self.manages_member(member), "manage"),
+            other => return Err(ApiError::internal(format!("{other:?} is not a rule about one member"))),
+        };
         if allowed {
             Ok(())
         } else if self.sees_member(member) {

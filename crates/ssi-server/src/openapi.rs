@@ -3,7 +3,8 @@
 //! themselves (`wire.rs`, and ssi-core and ssi-api with their `schema` feature), so every
 //! route is documented by construction and no type is described twice.
 
-use crate::routes::{Access, Also, RequestBody, ResponseBody, RouteSpec};
+use crate::auth::Access;
+use crate::routes::{Also, RequestBody, ResponseBody, RouteSpec};
 use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
@@ -210,7 +211,7 @@ fn operation(generator: &mut SchemaGenerator, route: &RouteSpec) -> Value {
         "operationId": route.operation_id(),
         "summary": route.summary,
         "description": format!("{}\n\nAccess: {}.", route.summary, route.access.describe()),
-        "tags": [route.tag()],
+        "tags": [route.tag.name()],
         "parameters": parameters,
     });
     let reads_body = !matches!(route.body, RequestBody::None);

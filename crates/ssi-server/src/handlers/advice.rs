@@ -8,8 +8,8 @@
 //! until anything is written (an import, a push, a reading, a model change, the daily job,
 //! by this server or another process), and the member page reads it from there too.
 
-use super::{JsonBody, MemberAccess, member_for};
-use crate::auth::Principal;
+use super::{JsonBody, member_for};
+use crate::auth::{Access, Principal};
 use crate::cache::{Answer, AnswerKey, DataVersion};
 use crate::error::ApiError;
 use crate::extract::{Json, Path, Query};
@@ -146,10 +146,10 @@ pub async fn get(
     if let Some(answer) = state.caches.answer(version, &key)
         && let Some(member) = &answer.member
     {
-        principal.check_member(member, principal.reads_member(member), "read")?;
+        principal.check_member(member, Access::MemberReader)?;
         return Ok(JsonBody(answer.body));
     }
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let (_, body) = compute_advice(&state, version, member, asked).await?.ok_or_else(no_activity)?;
     Ok(body)
 }
@@ -192,7 +192,7 @@ pub async fn plan(
     Query(query): Query<PlanQuery>,
     Json(body): Json<Value>,
 ) -> Result<axum::Json<PlanView>, ApiError> {
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let (plan, days) = parse_plan(body, query.days)?;
     let today = as_of(&member, state.today());
     let projection = state
@@ -238,7 +238,7 @@ pub async fn get_impact(
     {
         return Err(ApiError::BadRequest(format!("from={from} is after to={to}")));
     }
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let (from, to) = (query.from, query.to);
     // A weekly count on day t needs the 7 days before it, and a change at t + lag pairs
     // with the count at t: read counts that far before the first day.

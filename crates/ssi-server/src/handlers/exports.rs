@@ -6,8 +6,8 @@
 //! progress and result `GET /api/v1/jobs/{job}` reads. The store imports an export in one
 //! transaction, so a failed or interrupted import leaves nothing behind.
 
-use super::{MemberAccess, member_for};
-use crate::auth::Principal;
+use super::{member_for};
+use crate::auth::{Access, Principal};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::metrics::Outcome;
@@ -101,7 +101,7 @@ pub async fn create(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, [(header::HeaderName, String); 1], axum::Json<JobView>), ApiError> {
-    let member = member_for(&state, &principal, id, MemberAccess::Write).await?;
+    let member = member_for(&state, &principal, id, Access::MemberWriter).await?;
     check_content_type(&headers)?;
     let limit = state.config.max_upload_bytes;
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());

@@ -1,8 +1,8 @@
 //! `/api/v1/teams/{team}/members` and `/api/v1/members/{member}`: list, create, get,
 //! update and delete members.
 
-use super::{MemberAccess, managed_team, member_for};
-use crate::auth::Principal;
+use super::{managed_team, member_for};
+use crate::auth::{Access, Principal};
 use crate::error::ApiError;
 use crate::extract::{JsonObject, Path};
 use crate::state::AppState;
@@ -42,7 +42,7 @@ pub async fn get(
     principal: Principal,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<MemberView>, ApiError> {
-    Ok(axum::Json(member_for(&state, &principal, id, MemberAccess::Read).await?.into()))
+    Ok(axum::Json(member_for(&state, &principal, id, Access::MemberReader).await?.into()))
 }
 
 /// `PATCH /api/v1/members/{member}`: rename or set the industry (the team's manager or an
@@ -54,7 +54,7 @@ pub async fn update(
     Path(id): Path<i64>,
     JsonObject(body): JsonObject<UpdateMember>,
 ) -> Result<axum::Json<MemberView>, ApiError> {
-    let member = member_for(&state, &principal, id, MemberAccess::Manage).await?;
+    let member = member_for(&state, &principal, id, Access::MemberManager).await?;
     if body.team.is_some() && !principal.is_admin() {
         return Err(ApiError::Forbidden("only an admin may move a member to another team".into()));
     }
@@ -93,7 +93,7 @@ pub async fn delete(
     principal: Principal,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    let member = member_for(&state, &principal, id, MemberAccess::Manage).await?;
+    let member = member_for(&state, &principal, id, Access::MemberManager).await?;
     state.db(move |store| store.delete_member(member.id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -16,7 +16,7 @@ pub mod session;
 pub mod teams;
 pub mod tokens;
 
-use crate::auth::{Principal, hidden};
+use crate::auth::{Access, Principal, hidden};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -45,32 +45,16 @@ impl IntoResponse for JsonBody {
     }
 }
 
-/// What a handler wants to do with a member.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MemberAccess {
-    /// Read scores, history, readings (admin, the team's manager, the member).
-    Read,
-    /// Write the member's own data (admin, the member).
-    Write,
-    /// Rename, move or delete the member (admin, the team's manager).
-    Manage,
-}
-
-/// Loads a member the caller may act on: 404 when missing or hidden, 403 when visible
-/// but not allowed.
+/// Loads a member the caller may act on under a rule about one member (see
+/// [`Principal::check_member`]): 404 when missing or hidden, 403 when visible but not allowed.
 pub async fn member_for(
     state: &AppState,
     principal: &Principal,
     id: i64,
-    access: MemberAccess,
+    access: Access,
 ) -> Result<Member, ApiError> {
     let member = state.db(move |store| store.get_member(MemberId(id))).await.map_err(hidden("member"))?;
-    let (allowed, verb) = match access {
-        MemberAccess::Read => (principal.reads_member(&member), "read"),
-        MemberAccess::Write => (principal.writes_member(&member), "write the data of"),
-        MemberAccess::Manage => (principal.manages_member(&member), "manage"),
-    };
-    principal.check_member(&member, allowed, verb)?;
+    principal.check_member(&member, access)?;
     Ok(member)
 }
 

@@ -5,8 +5,8 @@
 
 use super::session::PageViewer;
 use super::teams::team_industry_average;
-use super::{MemberAccess, member_for, visible_team};
-use crate::auth::Principal;
+use super::{member_for, visible_team};
+use crate::auth::{Access, Principal};
 use crate::cache::{Answer, AnswerKey, DataVersion};
 use crate::chart::{self, Point};
 use crate::error::ApiError;
@@ -333,13 +333,13 @@ pub async fn member(
         && let Some(cached) = &answer.member
     {
         let principal = &viewer.principal;
-        return match principal.check_member(cached, principal.reads_member(cached), "read") {
+        return match principal.check_member(cached, Access::SessionMemberReader) {
             Ok(()) => html(answer.body),
             Err(e) => error(&state, &viewer_context(&state, principal).await, e),
         };
     }
     let context = viewer_context(&state, &viewer.principal).await;
-    let member = match member_for(&state, &viewer.principal, id, MemberAccess::Read).await {
+    let member = match member_for(&state, &viewer.principal, id, Access::SessionMemberReader).await {
         Ok(member) => member,
         Err(e) => return error(&state, &context, e),
     };

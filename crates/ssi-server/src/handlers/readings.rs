@@ -1,8 +1,8 @@
 //! `/api/v1/members/{member}/readings`: official SSI readings, listed and added — in ssi's
 //! own shape or as LinkedIn's raw `salesApiSsi` JSON.
 
-use super::{MemberAccess, member_for};
-use crate::auth::Principal;
+use super::{member_for};
+use crate::auth::{Access, Principal};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::state::AppState;
@@ -21,7 +21,7 @@ pub async fn list(
     Path(id): Path<i64>,
     Query(query): Query<RangeQuery>,
 ) -> Result<axum::Json<ReadingsView>, ApiError> {
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let (from, to) = (query.from, query.to);
     let readings = state.db(move |store| store.readings(member.id, from, to)).await?;
     Ok(axum::Json(ReadingsView { member: member.id.0, readings }))
@@ -55,7 +55,7 @@ pub async fn create(
             "expected a body with content type application/json".into(),
         ));
     }
-    let member = member_for(&state, &principal, id, MemberAccess::Write).await?;
+    let member = member_for(&state, &principal, id, Access::MemberWriter).await?;
     let readings = parse_body(&body, query.date.unwrap_or_else(|| state.today()))?;
     let stored = readings.clone();
     state

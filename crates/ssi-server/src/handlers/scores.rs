@@ -1,8 +1,8 @@
 //! `/api/v1/members/{member}/score`, `/history` and `/explanation`: a member's estimate, its
 //! daily history beside official readings, and where every point came from.
 
-use super::{JsonBody, MemberAccess, member_for};
-use crate::auth::{Principal, hidden};
+use super::{JsonBody, member_for};
+use crate::auth::{Access, Principal, hidden};
 use crate::cache::{Answer, AnswerKey, DataVersion};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
@@ -32,7 +32,7 @@ pub async fn get(
     Query(query): Query<DateQuery>,
 ) -> Result<axum::Json<ScoreView>, ApiError> {
     state.day_asked(query.date)?;
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let score = score_of(&state, member.id, query.date).await?;
     let freshness = freshness_of(&state, &member, query.date);
     Ok(axum::Json(ScoreView::new(member.id.0, &score).with_freshness(freshness)))
@@ -62,14 +62,14 @@ pub async fn history(
     if let Some(answer) = state.caches.answer(version, &key)
         && let Some(member) = &answer.member
     {
-        principal.check_member(member, principal.reads_member(member), "read")?;
+        principal.check_member(member, Access::MemberReader)?;
         return Ok(JsonBody(answer.body));
     }
     // One trip to the blocking pool: the member, the access check, the days, the JSON.
     let (body, member) = state
         .blocking(move |store| {
             let member = store.get_member(MemberId(id)).map_err(ApiError::from).map_err(hidden("member"))?;
-            principal.check_member(&member, principal.reads_member(&member), "read")?;
+            principal.check_member(&member, Access::MemberReader)?;
             // The member's calibrated estimate when there is one (`ssi calibrate`), with intervals.
             let history = store.calibrated_history(member.id, from, to, true)?;
             let intervals = history.calibrated.then_some(history.intervals.as_slice());
@@ -100,7 +100,7 @@ pub async fn explanation(
         .map(str::parse::<Pillar>)
         .transpose()
         .map_err(|e| ApiError::BadRequest(format!("pillar: {e}")))?;
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let score = score_of(&state, member.id, query.date).await?;
     let mut view = ExplanationView::new(member.id.0, &score, pillar);
     view.score.freshness = freshness_of(&state, &member, query.date);

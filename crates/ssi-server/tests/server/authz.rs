@@ -6,7 +6,8 @@ use crate::support::{Fixture, Token, small_export_zip};
 use axum::body::Body;
 use axum::http::{Request, header};
 use serde_json::json;
-use ssi_server::routes::{Access, ROUTES};
+use ssi_server::auth::Access;
+use ssi_server::routes::ROUTES;
 use std::collections::BTreeSet;
 
 /// Who calls.
