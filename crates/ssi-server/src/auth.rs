@@ -21,7 +21,7 @@ use ssi_store::{Member, MemberId, Role, Store, StoreError, Team, TeamId, TokenId
 
 /// Who may call a route: the one vocabulary of the access rule. Each row of the route table
 /// declares it (for the OpenAPI document and the authorisation matrix test), and handlers
-/// enforce the rules about one member with it ([`Principal::check_member`]).
+/// enforce the rules about one member with it (`Principal::check_member`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Anyone, without credentials.
@@ -170,7 +170,7 @@ impl Principal {
 
 /// Turns any "not found" into the API's uniform not-found of `what`, so that a missing
 /// resource and a hidden one answer the same words.
-pub fn hidden(what: &'static str) -> impl Fn(ApiError) -> ApiError {
+pub(crate) fn hidden(what: &'static str) -> impl Fn(ApiError) -> ApiError {
     move |error| match error {
         ApiError::NotFound(_) => ApiError::not_found(what),
         other => other,
@@ -178,7 +178,7 @@ pub fn hidden(what: &'static str) -> impl Fn(ApiError) -> ApiError {
 }
 
 /// Builds the principal of a token: a member token's team is the member's current team.
-pub async fn principal_of(state: &AppState, token: TokenInfo) -> Result<Principal, ApiError> {
+pub(crate) async fn principal_of(state: &AppState, token: TokenInfo) -> Result<Principal, ApiError> {
     state.blocking(move |store| principal_in(store, token)).await
 }
 
@@ -268,7 +268,7 @@ fn record_use(state: &AppState, token: TokenId) {
 }
 
 /// The 429 of a throttled client address.
-pub fn too_many_failures(wait: std::time::Duration) -> ApiError {
+pub(crate) fn too_many_failures(wait: std::time::Duration) -> ApiError {
     ApiError::TooManyRequests(
         format!(
             "too many failed authentications from this address; retry in {} seconds",
@@ -280,7 +280,7 @@ pub fn too_many_failures(wait: std::time::Duration) -> ApiError {
 
 /// The signed-in dashboard user: the principal behind the session cookie.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Viewer {
+pub(crate) struct Viewer {
     /// Who it is.
     pub principal: Principal,
     /// The session id (to sign out).
@@ -289,7 +289,7 @@ pub struct Viewer {
 
 /// Reads the session cookie and re-checks the token behind it (it may have been revoked
 /// since sign-in).
-pub async fn viewer_of(parts: &Parts, state: &AppState) -> Result<Viewer, ApiError> {
+pub(crate) async fn viewer_of(parts: &Parts, state: &AppState) -> Result<Viewer, ApiError> {
     let not_signed_in = || ApiError::Unauthorized("please sign in".into());
     let session = parts
         .headers
@@ -356,14 +356,18 @@ mod tests {
         assert!(!alice.reads_member(&m11) && alice.sees_member(&m11), "teammates are visible, not readable");
         assert!(!outsider.sees_member(&m10) && !outsider.sees_team(TeamId(1)));
 
-        assert!(matches!(
-            alice.check_member(&m11, alice.reads_member(&m11), "read"),
-            Err(ApiError::Forbidden(_))
-        ));
-        assert!(matches!(
-            outsider.check_member(&m10, outsider.reads_member(&m10), "read"),
-            Err(ApiError::NotFound(_))
-        ));
+        assert!(matches!(alice.check_member(&m11, Access::MemberReader), Err(ApiError::Forbidden(_))));
+        assert!(matches!(outsider.check_member(&m10, Access::MemberReader), Err(ApiError::NotFound(_))));
+        // One vocabulary: the route table's member rules are the rules the handlers check.
+        assert!(alice.check_member(&m10, Access::MemberWriter).is_ok());
+        assert!(matches!(alice.check_member(&m10, Access::MemberManager), Err(ApiError::Forbidden(_))));
+        assert!(manager.check_member(&m11, Access::MemberManager).is_ok());
+        assert!(matches!(manager.check_member(&m11, Access::MemberWriter), Err(ApiError::Forbidden(_))));
+        assert!(manager.check_member(&m11, Access::SessionMemberReader).is_ok());
+        assert!(
+            matches!(admin.check_member(&m10, Access::Admin), Err(ApiError::Internal(_))),
+            "a rule that is not about one member is a server error, never a silent yes"
+        );
     }
 
     #[test]

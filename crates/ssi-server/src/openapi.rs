@@ -11,10 +11,10 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
 /// Makes the schema of a type, registering its definitions in the generator.
-pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
+pub(crate) type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
 
 /// The [`SchemaFn`] of `T`, for the route table.
-pub fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+pub(crate) fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
     generator.subschema_for::<T>()
 }
 
@@ -272,7 +272,7 @@ fn operation(generator: &mut SchemaGenerator, route: &RouteSpec) -> Value {
 }
 
 /// Builds the OpenAPI document of the given routes.
-pub fn document(routes: &[RouteSpec]) -> Value {
+pub(crate) fn document(routes: &[RouteSpec]) -> Value {
     let settings = SchemaSettings::draft2020_12()
         .with(|s| {
             s.definitions_path = "/components/schemas".into();

@@ -3,11 +3,11 @@
 //! the authorisation matrix test, so a route cannot exist without being documented and
 //! tested.
 
+use crate::auth::Access;
 use crate::handlers::{
     advice, benchmarks, exports, health, jobs, me, members, pages, push, readings, scores, session, teams,
     tokens,
 };
-use crate::auth::Access;
 use crate::openapi::{SchemaFn, schema};
 use crate::state::AppState;
 use crate::wire;

@@ -31,7 +31,7 @@ where
 /// the data behind them. Days after a member's horizon (the last day their
 /// data covers) are unknown: no estimate is made for them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct FreshnessView {
+pub(crate) struct FreshnessView {
     /// The day the figures describe: the day asked for, or the member's
     /// horizon when that is earlier; `null` for a member without data.
     pub as_of: Option<NaiveDate>,
@@ -47,7 +47,7 @@ pub struct FreshnessView {
 impl FreshnessView {
     /// The freshness of a member whose data ends at `horizon`, for figures
     /// asked for `requested`, with data older than `stale_after_days` stale.
-    pub fn new(horizon: Option<Horizon>, requested: NaiveDate, stale_after_days: u32) -> Self {
+    pub(crate) fn new(horizon: Option<Horizon>, requested: NaiveDate, stale_after_days: u32) -> Self {
         match horizon {
             Some(h) => {
                 let f = Freshness::new(h, requested, requested, stale_after_days);
@@ -97,7 +97,7 @@ impl From<RoleName> for Role {
 
 /// A team.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct TeamView {
+pub(crate) struct TeamView {
     /// Its id.
     pub id: i64,
     /// Its name.
@@ -115,7 +115,7 @@ impl From<Team> for TeamView {
 /// Body of `POST /api/v1/teams` and `PATCH /api/v1/teams/{team}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TeamBody {
+pub(crate) struct TeamBody {
     /// The team's name, unique ignoring case; not blank.
     #[schemars(regex(pattern = r"\S"))]
     pub name: String,
@@ -123,7 +123,7 @@ pub struct TeamBody {
 
 /// A member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct MemberView {
+pub(crate) struct MemberView {
     /// Its id.
     pub id: i64,
     /// Display name.
@@ -157,7 +157,7 @@ impl From<Member> for MemberView {
 /// Body of `POST /api/v1/teams/{team}/members`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreateMember {
+pub(crate) struct CreateMember {
     /// Display name, unique ignoring case; not blank.
     #[schemars(regex(pattern = r"\S"))]
     pub name: String,
@@ -169,7 +169,7 @@ pub struct CreateMember {
 /// Body of `PATCH /api/v1/members/{member}`: only the fields present change.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct UpdateMember {
+pub(crate) struct UpdateMember {
     /// New display name; not blank.
     #[serde(default)]
     #[schemars(regex(pattern = r"\S"))]
@@ -184,7 +184,7 @@ pub struct UpdateMember {
 
 /// An API token's record (never its secret).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct TokenView {
+pub(crate) struct TokenView {
     /// Its id.
     pub id: i64,
     /// What it may do.
@@ -221,7 +221,7 @@ impl From<TokenInfo> for TokenView {
 /// Body of `POST /api/v1/tokens`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreateToken {
+pub(crate) struct CreateToken {
     /// The role: a manager token needs `team`, a member token needs `member`.
     pub role: RoleName,
     /// The member a member token is scoped to.
@@ -239,7 +239,7 @@ pub struct CreateToken {
 /// generated from the OpenAPI document cannot ask for an admin token scoped to a team.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(tag = "role", rename_all = "snake_case", deny_unknown_fields)]
-pub enum CreateTokenShape {
+pub(crate) enum CreateTokenShape {
     /// An admin token: no scope.
     Admin {
         /// A label to recognise it by.
@@ -266,7 +266,7 @@ pub enum CreateTokenShape {
 
 /// Answer to `POST /api/v1/tokens`: the secret, shown this once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct CreatedToken {
+pub(crate) struct CreatedToken {
     /// The bearer token; the server keeps only its hash.
     pub token: String,
     /// Its record.
@@ -275,7 +275,7 @@ pub struct CreatedToken {
 
 /// Answer to `GET /api/v1/me`: who the token belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct MeView {
+pub(crate) struct MeView {
     /// The token's record.
     pub token: TokenView,
     /// The member the token is scoped to.
@@ -286,7 +286,7 @@ pub struct MeView {
 
 /// A member's score on one day, without the explanation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ScoreView {
+pub(crate) struct ScoreView {
     /// The member.
     pub member: i64,
     /// The day scored.
@@ -310,7 +310,7 @@ pub struct ScoreView {
 
 impl ScoreView {
     /// The view of a daily score of a member (see [`ScoreView::with_freshness`]).
-    pub fn new(member: i64, score: &DailyScore) -> Self {
+    pub(crate) fn new(member: i64, score: &DailyScore) -> Self {
         ScoreView {
             freshness: FreshnessView::default(),
             member,
@@ -325,7 +325,7 @@ impl ScoreView {
     }
 
     /// The same view saying how fresh the member's data is.
-    pub fn with_freshness(mut self, freshness: FreshnessView) -> Self {
+    pub(crate) fn with_freshness(mut self, freshness: FreshnessView) -> Self {
         self.freshness = freshness;
         self
     }
@@ -333,7 +333,7 @@ impl ScoreView {
 
 /// A member's score on one day with every component's contribution, biggest gap first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ExplanationView {
+pub(crate) struct ExplanationView {
     /// The score.
     pub score: ScoreView,
     /// The pillar the explanation is limited to, if one was asked for.
@@ -345,7 +345,7 @@ pub struct ExplanationView {
 
 impl ExplanationView {
     /// The explanation of a score, optionally for one pillar.
-    pub fn new(member: i64, score: &DailyScore, pillar: Option<Pillar>) -> Self {
+    pub(crate) fn new(member: i64, score: &DailyScore, pillar: Option<Pillar>) -> Self {
         ExplanationView {
             score: ScoreView::new(member, score),
             pillar,
@@ -356,7 +356,7 @@ impl ExplanationView {
 
 /// A stored daily estimate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct PointView {
+pub(crate) struct PointView {
     /// The day.
     pub date: NaiveDate,
     /// The model version that scored it.
@@ -391,7 +391,7 @@ impl From<ScorePoint> for PointView {
 
 /// One day of history: the estimate, the official reading, or both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct HistoryDay {
+pub(crate) struct HistoryDay {
     /// The day.
     pub date: NaiveDate,
     /// ssi's estimate.
@@ -408,7 +408,7 @@ impl From<HistoryRow> for HistoryDay {
 
 /// Answer to `GET /api/v1/members/{member}/history`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct HistoryView {
+pub(crate) struct HistoryView {
     /// The member.
     pub member: i64,
     /// First day asked for, if any.
@@ -427,7 +427,7 @@ pub struct HistoryView {
 
 /// Answer to `GET /api/v1/members/{member}/readings` and to a POST of readings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ReadingsView {
+pub(crate) struct ReadingsView {
     /// The member.
     pub member: i64,
     /// The readings, oldest first.
@@ -436,7 +436,7 @@ pub struct ReadingsView {
 
 /// One leaderboard line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct LeaderboardEntry {
+pub(crate) struct LeaderboardEntry {
     /// 1 for the highest total; equal totals share a rank.
     pub rank: u32,
     /// The member.
@@ -464,7 +464,7 @@ pub struct LeaderboardEntry {
 
 impl LeaderboardEntry {
     /// The line of a store row on the day asked for `on`.
-    pub fn new(row: LeaderboardRow, on: NaiveDate, stale_after_days: u32) -> Self {
+    pub(crate) fn new(row: LeaderboardRow, on: NaiveDate, stale_after_days: u32) -> Self {
         LeaderboardEntry {
             freshness: FreshnessView::new(row.horizon, on, stale_after_days),
             rank: row.rank,
@@ -483,7 +483,7 @@ impl LeaderboardEntry {
 
 /// Answer to `GET /api/v1/teams/{team}/leaderboard`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct LeaderboardView {
+pub(crate) struct LeaderboardView {
     /// The team.
     pub team: TeamView,
     /// The day asked for.
@@ -494,7 +494,7 @@ pub struct LeaderboardView {
 
 /// Members in one band.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct BandCountView {
+pub(crate) struct BandCountView {
     /// The band.
     pub band: Band,
     /// Members in it.
@@ -503,7 +503,7 @@ pub struct BandCountView {
 
 /// A member whose total moved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct MoverView {
+pub(crate) struct MoverView {
     /// The member.
     pub member: i64,
     /// The member's name.
@@ -520,7 +520,7 @@ impl From<Mover> for MoverView {
 
 /// Answer to `GET /api/v1/teams/{team}/summary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct SummaryView {
+pub(crate) struct SummaryView {
     /// The team.
     pub team: TeamView,
     /// The day summarised.
@@ -553,7 +553,7 @@ pub struct SummaryView {
 
 /// A member whose data is stale, in a team summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct StaleMemberView {
+pub(crate) struct StaleMemberView {
     /// The member.
     pub member: i64,
     /// The member's name.
@@ -570,7 +570,7 @@ pub struct StaleMemberView {
 
 impl SummaryView {
     /// The view of a store summary.
-    pub fn new(
+    pub(crate) fn new(
         summary: TeamSummary,
         threshold: f64,
         industry: Option<IndustryAverage>,
@@ -621,7 +621,7 @@ impl SummaryView {
 
 /// An industry's average on this server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct IndustryAverage {
+pub(crate) struct IndustryAverage {
     /// The industry.
     pub name: String,
     /// Scored members of the industry on this server.
@@ -634,7 +634,7 @@ pub struct IndustryAverage {
 
 /// Where a member stands in a group, like LinkedIn's "Top N%".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Standing {
+pub(crate) struct Standing {
     /// "Top N%": 1–100, lower is better.
     pub top_percent: u8,
     /// 1 for the highest total in the group.
@@ -658,7 +658,7 @@ impl From<Percentile> for Standing {
 
 /// LinkedIn's own figures from the member's latest official reading.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct OfficialStanding {
+pub(crate) struct OfficialStanding {
     /// The day of the reading.
     pub date: NaiveDate,
     /// The official total.
@@ -673,7 +673,7 @@ pub struct OfficialStanding {
 
 /// Answer to `GET /api/v1/members/{member}/benchmark`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct BenchmarkView {
+pub(crate) struct BenchmarkView {
     /// The member.
     pub member: i64,
     /// The day asked for.
@@ -768,7 +768,7 @@ pub struct JobView {
 /// Query of a day (`?date=YYYY-MM-DD`), today (UTC) when absent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DateQuery {
+pub(crate) struct DateQuery {
     /// The day, YYYY-MM-DD; today (UTC) when absent.
     #[serde(default)]
     pub date: Option<NaiveDate>,
@@ -777,7 +777,7 @@ pub struct DateQuery {
 /// Query of a range of days.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RangeQuery {
+pub(crate) struct RangeQuery {
     /// First day, inclusive.
     #[serde(default)]
     pub from: Option<NaiveDate>,
@@ -789,7 +789,7 @@ pub struct RangeQuery {
 /// Query of an explanation.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ExplanationQuery {
+pub(crate) struct ExplanationQuery {
     /// The day; the latest scored day when absent.
     #[serde(default)]
     pub date: Option<NaiveDate>,
@@ -803,7 +803,7 @@ pub struct ExplanationQuery {
 /// Query of a team summary.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SummaryQuery {
+pub(crate) struct SummaryQuery {
     /// The day; today (UTC) when absent.
     #[serde(default)]
     pub date: Option<NaiveDate>,
@@ -816,7 +816,7 @@ pub struct SummaryQuery {
 /// Query of an export upload.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct UploadQuery {
+pub(crate) struct UploadQuery {
     /// The export's file name as the member knows it (for the import record).
     #[serde(default)]
     pub name: Option<String>,
@@ -825,7 +825,7 @@ pub struct UploadQuery {
 /// Query of a reading upload: the day of a raw `salesApiSsi` snapshot, which has no date.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReadingQuery {
+pub(crate) struct ReadingQuery {
     /// The day the snapshot was saved; today (UTC) when absent.
     #[serde(default)]
     pub date: Option<NaiveDate>,
@@ -835,7 +835,7 @@ pub struct ReadingQuery {
 /// LinkedIn's raw `salesApiSsi` JSON as saved from the SSI page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
-pub enum ReadingUpload {
+pub(crate) enum ReadingUpload {
     /// One reading in ssi's own shape.
     One(Box<OfficialReading>),
     /// Several readings in ssi's own shape.
@@ -848,7 +848,7 @@ pub enum ReadingUpload {
 /// the importer's parser (`ssi_import::parse_readings_json`) reads it field by field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct SalesApiSsi {
+pub(crate) struct SalesApiSsi {
     /// The member's own scores: `overall` and `subScores` per pillar.
     #[serde(default)]
     pub member_score: Option<serde_json::Value>,
@@ -869,7 +869,7 @@ pub struct SalesApiSsi {
 /// so the schema says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[schemars(extend("additionalProperties" = false))]
-pub struct PlanBody {
+pub(crate) struct PlanBody {
     /// The weekly plan.
     #[serde(flatten)]
     pub plan: WeeklyPlan,
@@ -881,14 +881,14 @@ pub struct PlanBody {
 
 /// Form of `POST /login`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct LoginForm {
+pub(crate) struct LoginForm {
     /// An API token.
     pub token: String,
 }
 
 /// Answer to `GET /healthz` and `GET /readyz`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Health {
+pub(crate) struct Health {
     /// `ok`, or what is wrong.
     pub status: String,
 }
@@ -896,7 +896,7 @@ pub struct Health {
 /// Answer to `GET /api/v1/members/{member}/advice`: the next best actions and the mistake
 /// warnings, both as of the same day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct AdviceView {
+pub(crate) struct AdviceView {
     /// The member.
     pub member: i64,
     /// Every candidate action ranked by points per minute, with the summary.
@@ -907,7 +907,7 @@ pub struct AdviceView {
 
 /// Answer to `POST /api/v1/members/{member}/plan`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct PlanView {
+pub(crate) struct PlanView {
     /// The member.
     pub member: i64,
     /// The daily series from today and the first day each threshold (45, 70, 75, 80) is reached.
@@ -916,7 +916,7 @@ pub struct PlanView {
 
 /// Answer to `GET /api/v1/members/{member}/impact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ImpactView {
+pub(crate) struct ImpactView {
     /// The member.
     pub member: i64,
     /// Day-to-day changes the official readings (with all four pillars) give in the range.
@@ -930,7 +930,7 @@ pub struct ImpactView {
 /// Query of a plan projection.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PlanQuery {
+pub(crate) struct PlanQuery {
     /// Days to project, 1–365 (90 when neither this nor the body's `days` is given).
     #[serde(default)]
     #[schemars(range(min = 1, max = crate::handlers::advice::MAX_PLAN_DAYS))]
@@ -953,8 +953,13 @@ mod tests {
         let schema = schemars::schema_for!(PlanBody);
         let documented: BTreeSet<String> =
             schema.as_value()["properties"].as_object().unwrap().keys().cloned().collect();
-        let mut read: BTreeSet<String> =
-            serde_json::to_value(WeeklyPlan::default()).unwrap().as_object().unwrap().keys().cloned().collect();
+        let mut read: BTreeSet<String> = serde_json::to_value(WeeklyPlan::default())
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
         read.insert("days".into());
         assert_eq!(documented, read);
         assert_eq!(schema.as_value()["additionalProperties"], false);

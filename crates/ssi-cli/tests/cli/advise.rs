@@ -87,7 +87,11 @@ fn advise_json_ranks_every_action_by_points_per_minute() {
             assert_eq!(action["units"], 1);
             assert_eq!(action["effort_is_convention"], true);
         } else {
-            assert_eq!(action["action"].as_object().unwrap().len(), 1, "only a section carries more: {action}");
+            assert_eq!(
+                action["action"].as_object().unwrap().len(),
+                1,
+                "only a section carries more: {action}"
+            );
             assert_eq!(action["units"], 4, "one a week for 30 days");
             assert_eq!(number(action, "minutes_per_week"), number(action, "minutes_per_unit"));
             assert!(action["simulated_as"].is_string());
@@ -196,14 +200,19 @@ fn being_active_is_counted_once_so_the_ranking_is_each_actions_own_value() {
             .collect()
     };
     assert_eq!(order(&sparse), order(&daily), "the same member's own values rank the same");
-    assert_ne!(sparse["actions"][0]["action"]["type"], "reaction", "a reaction is not first for a side effect");
-    for action in sparse["actions"].as_array().unwrap().iter().filter(|a| a["action"]["type"] != "day_active") {
+    assert_ne!(
+        sparse["actions"][0]["action"]["type"], "reaction",
+        "a reaction is not first for a side effect"
+    );
+    for action in sparse["actions"].as_array().unwrap().iter().filter(|a| a["action"]["type"] != "day_active")
+    {
         let people = number(&action["gain"], "people");
         if action["action"]["type"] != "connection_request" && action["action"]["type"] != "people_search" {
             assert_eq!(people, 0.0, "only its own value counts: {action}");
         }
     }
-    let day_active = sparse["actions"].as_array().unwrap().iter().find(|a| a["action"]["type"] == "day_active");
+    let day_active =
+        sparse["actions"].as_array().unwrap().iter().find(|a| a["action"]["type"] == "day_active");
     assert!(day_active.is_some(), "being active is its own step for the sparse member");
     let text = TestEnv::new().imported().stdout(&["advise"]);
     assert!(text.contains("counted once, as its own step"), "{text}");

@@ -1,7 +1,7 @@
 //! `/api/v1/members/{member}/benchmark`: the member against their industry and team on this
 //! server ("Top N%"), beside LinkedIn's own industry, network and team ranks.
 
-use super::{member_for};
+use super::member_for;
 use crate::auth::{Access, Principal};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
@@ -10,7 +10,7 @@ use crate::wire::{BenchmarkView, DateQuery, OfficialStanding, ScoreView, Standin
 use axum::extract::State;
 
 /// `GET /api/v1/members/{member}/benchmark?date=`.
-pub async fn get(
+pub(crate) async fn get(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,

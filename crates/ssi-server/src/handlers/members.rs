@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use ssi_store::TeamId;
 
 /// `GET /api/v1/teams/{team}/members`: the team's manager or an admin.
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     principal: Principal,
     Path(team): Path<i64>,
@@ -23,7 +23,7 @@ pub async fn list(
 }
 
 /// `POST /api/v1/teams/{team}/members`: the team's manager or an admin.
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     principal: Principal,
     Path(team): Path<i64>,
@@ -37,7 +37,7 @@ pub async fn create(
 }
 
 /// `GET /api/v1/members/{member}`: the member, the team's manager or an admin.
-pub async fn get(
+pub(crate) async fn get(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -48,7 +48,7 @@ pub async fn get(
 /// `PATCH /api/v1/members/{member}`: rename or set the industry (the team's manager or an
 /// admin); move to another team (admin only). All or nothing is not promised across
 /// fields: each present field is applied in turn, and the first failure is answered.
-pub async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -88,7 +88,7 @@ pub async fn update(
 
 /// `DELETE /api/v1/members/{member}`: the team's manager or an admin. Deletes the member's
 /// data and tokens.
-pub async fn delete(
+pub(crate) async fn delete(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,

@@ -13,7 +13,7 @@ use ssi_store::PushedScore;
 /// `POST /api/v1/push` (member tokens): scores are stored under `push:<model_version>`,
 /// readings with source `push`. Everything is checked before anything is stored. New scores
 /// are judged against the alert rule after the answer, in the background.
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     principal: Principal,
     body: Result<JsonObject<PushRequest>, ApiError>,

@@ -25,7 +25,7 @@ async fn score_of(
 }
 
 /// `GET /api/v1/members/{member}/score?date=`: the score as of the day (latest when absent).
-pub async fn get(
+pub(crate) async fn get(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -43,7 +43,7 @@ pub async fn get(
 /// Served from the answer cache when the database has not changed since it was rendered
 /// (see [`crate::cache`]); the caller's access to the member is checked first either way,
 /// against the member as stored at that version.
-pub async fn history(
+pub(crate) async fn history(
     State(state): State<AppState>,
     principal: Principal,
     DataVersion(version): DataVersion,
@@ -88,7 +88,7 @@ pub async fn history(
 
 /// `GET /api/v1/members/{member}/explanation?date=&pillar=`: every component's points,
 /// biggest gap first, with the action that would earn the rest.
-pub async fn explanation(
+pub(crate) async fn explanation(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -108,6 +108,6 @@ pub async fn explanation(
 }
 
 /// How fresh the member's figures asked for `date` (today when absent) are.
-pub fn freshness_of(state: &AppState, member: &Member, date: Option<NaiveDate>) -> FreshnessView {
+pub(crate) fn freshness_of(state: &AppState, member: &Member, date: Option<NaiveDate>) -> FreshnessView {
     FreshnessView::new(member.horizon, date.unwrap_or_else(|| state.today()), state.config.stale_after_days)
 }

@@ -137,12 +137,12 @@ async fn every_answer_the_server_gives_is_declared_in_its_document() {
         .collect();
     let wait = std::time::Duration::from_secs(1);
     for error in [
-        ssi_server::error::ApiError::BadRequest(String::new()),
-        ssi_server::error::ApiError::MethodNotAllowed(String::new()),
-        ssi_server::error::ApiError::Timeout(String::new()),
-        ssi_server::error::ApiError::TooManyRequests(String::new(), wait),
-        ssi_server::error::ApiError::Unavailable(String::new()),
-        ssi_server::error::ApiError::Internal(String::new()),
+        ssi_server::ApiError::BadRequest(String::new()),
+        ssi_server::ApiError::MethodNotAllowed(String::new()),
+        ssi_server::ApiError::Timeout(String::new()),
+        ssi_server::ApiError::TooManyRequests(String::new(), wait),
+        ssi_server::ApiError::Unavailable(String::new()),
+        ssi_server::ApiError::Internal(String::new()),
     ] {
         assert!(kinds.contains(&error.kind()), "{} missing from {kinds:?}", error.kind());
     }
