@@ -44,7 +44,7 @@ pub struct GroupStats {
     pub average: Option<f64>,
     /// The group's per-pillar averages, where LinkedIn gave them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schema", schemars(inner(inner(range(min = 0.0, max = 100.0)))))]
+    #[cfg_attr(feature = "schema", schemars(inner(range(min = 0.0, max = 100.0))))]
     pub pillar_averages: Option<[Option<f64>; 4]>,
     /// Number of members in the group, where given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
