@@ -1,6 +1,8 @@
 //! What commands show, as plain data: the same structs feed the text renderers
 //! and `--json`, so both always agree. Their JSON shapes are documented in
-//! docs/cli.md and only ever grow (fields are added, never renamed or removed).
+//! docs/cli.md and only ever grow (fields are added, never renamed or removed),
+//! and a concept the team server's API also answers with is shown as the same
+//! library type (an advice action is ssi-core's `ActionGain`), never a copy.
 
 use anyhow::Result;
 use chrono::NaiveDate;
