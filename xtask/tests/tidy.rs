@@ -213,3 +213,120 @@ fn the_argument_reading_detector_itself_works() {
     assert!(!reads_arguments_by_hand("cmd.args([\"build\", \"-p\", \"ssi-cli\"]);"));
     assert!(!reads_arguments_by_hand("let dir = std::env::var_os(\"CARGO_TARGET_DIR\"); // not env::args"));
 }
+
+/// The names of the structs and enums declared in the non-test code under `dir`, with
+/// whether each derives `JsonSchema`.
+fn declared_types(dir: &str) -> Vec<(String, String, bool)> {
+    let mut out = Vec::new();
+    for path in rust_files() {
+        let rel = relative(&path);
+        if !rel.starts_with(dir) || is_test_code(&path) {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        let mut derives_schema = false;
+        for line in text.lines().map(str::trim_start) {
+            if line.starts_with("#[") {
+                derives_schema |= line.contains("JsonSchema");
+                continue;
+            }
+            if line.starts_with("///") || line.is_empty() {
+                continue;
+            }
+            let declared =
+                ["pub struct ", "pub enum ", "pub(crate) struct ", "pub(crate) enum ", "struct ", "enum "]
+                    .iter()
+                    .find_map(|prefix| line.strip_prefix(prefix));
+            if let Some(rest) = declared {
+                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                out.push((rel.clone(), name, derives_schema));
+            }
+            derives_schema = false;
+        }
+    }
+    out
+}
+
+#[test]
+fn no_json_schema_is_written_by_hand() {
+    // The OpenAPI document's schemas are derived from the wire types themselves (ssi-core
+    // and ssi-api with their `schema` feature). A schema-only copy of one of their types in
+    // the server (the old `core_schemas` and `advice_schemas` modules), a schema implemented
+    // by hand, an object schema spelt as a `json!` literal, or a field pointing at another
+    // type's schema (`schemars(with = …)`) would let the document and the types drift apart.
+    let mut shared: Vec<String> = declared_types("crates/ssi-core/src")
+        .into_iter()
+        .chain(declared_types("crates/ssi-api/src"))
+        .map(|(_, name, _)| name)
+        .collect();
+    shared.sort();
+    assert!(shared.binary_search(&"PillarScores".to_string()).is_ok(), "the type scan finds core types");
+    let mut offenders: Vec<String> = declared_types("crates/ssi-server/src")
+        .into_iter()
+        .filter(|(_, name, derives)| *derives && shared.binary_search(name).is_ok())
+        .map(|(file, name, _)| format!("{file}: {name} re-declares a shared type's schema"))
+        .collect();
+    let hand_written = [concat!("impl JsonSchema", " for"), concat!("impl schemars::JsonSchema", " for")];
+    for path in rust_files() {
+        let rel = relative(&path);
+        if is_test_code(&path) || rel.starts_with("xtask/") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        for (n, line) in text.lines().enumerate() {
+            let at = format!("{rel}:{}: {}", n + 1, line.trim());
+            if hand_written.iter().any(|h| line.contains(h)) {
+                offenders.push(format!("{at} (a schema implemented by hand)"));
+            }
+            if rel.starts_with("crates/ssi-server/") {
+                if line.contains(concat!("schemars(with", " =")) {
+                    offenders.push(format!("{at} (a field documented as another type)"));
+                }
+                if line.contains("json!") && line.contains(concat!("\"properties\"", ":")) {
+                    offenders.push(format!("{at} (an object schema written as JSON)"));
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "JSON Schemas written by hand: {offenders:#?}");
+}
+
+#[test]
+fn schemars_stays_a_derive_behind_the_schema_feature_in_core_and_api() {
+    // ssi-core and ssi-api are plain data: schemars reaches them only as an optional
+    // dependency whose every use is a `cfg_attr(feature = "schema", …)` attribute.
+    for krate in ["ssi-core", "ssi-api"] {
+        let manifest = fs::read_to_string(root().join("crates").join(krate).join("Cargo.toml")).unwrap();
+        let dependency = manifest.lines().find(|l| l.starts_with("schemars")).expect("schemars is declared");
+        assert!(dependency.contains("optional = true"), "{krate}: {dependency}");
+        assert!(manifest.contains("schema = [\"dep:schemars\""), "{krate} has a schema feature");
+        for path in rust_files() {
+            let rel = relative(&path);
+            if !rel.starts_with(&format!("crates/{krate}/src")) {
+                continue;
+            }
+            let text = fs::read_to_string(&path).unwrap_or_default();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with("//") || !code.contains("schemars") {
+                    continue;
+                }
+                assert!(
+                    code.starts_with("#[cfg_attr(feature = \"schema\", "),
+                    "{rel}:{}: schemars outside a schema-feature attribute: {code}",
+                    n + 1
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_server_crate_exposes_no_module() {
+    // Its public surface is the few items the binary and the tests use, re-exported from
+    // lib.rs; a `pub mod` would make the whole module part of it again.
+    let lib = fs::read_to_string(root().join("crates/ssi-server/src/lib.rs")).unwrap();
+    let public: Vec<&str> = lib.lines().filter(|l| l.trim_start().starts_with("pub mod ")).collect();
+    assert!(public.is_empty(), "public modules in ssi-server: {public:?}");
+    assert!(lib.lines().any(|l| l.starts_with("pub use ")), "lib.rs re-exports what is public");
+}

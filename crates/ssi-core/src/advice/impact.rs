@@ -20,6 +20,7 @@ pub const MIN_PAIRS: usize = 4;
 
 /// Where a daily pillar series comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SeriesSource {
     /// ssi's own estimate, which is computed from the very activities analysed.
@@ -30,6 +31,7 @@ pub enum SeriesSource {
 
 /// One test: an activity's weekly count on day t against a pillar's change on day t + lag.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AssociationTest {
     /// The activity.
     pub kind: ActivityKind,
@@ -55,6 +57,7 @@ pub struct AssociationTest {
 
 /// A test that could not be computed, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SkippedTest {
     /// The activity.
     pub kind: ActivityKind,
@@ -71,6 +74,7 @@ pub struct SkippedTest {
 
 /// The association of activities with later pillar changes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ImpactReport {
     /// Where the pillar series came from.
     pub source: SeriesSource,

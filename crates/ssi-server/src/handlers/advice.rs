@@ -8,8 +8,8 @@
 //! until anything is written (an import, a push, a reading, a model change, the daily job,
 //! by this server or another process), and the member page reads it from there too.
 
-use super::{JsonBody, MemberAccess, member_for};
-use crate::auth::Principal;
+use super::{JsonBody, member_for};
+use crate::auth::{Access, Principal};
 use crate::cache::{Answer, AnswerKey, DataVersion};
 use crate::error::ApiError;
 use crate::extract::{Json, Path, Query};
@@ -27,14 +27,14 @@ use ssi_store::{HistoryRow, Member, MemberId, Store, StoreError};
 use std::collections::BTreeMap;
 
 /// Days a plan is projected when the request does not say.
-pub const DEFAULT_PLAN_DAYS: u32 = 90;
+pub(crate) const DEFAULT_PLAN_DAYS: u32 = 90;
 
 /// Longest projection the server computes, in days.
-pub const MAX_PLAN_DAYS: u32 = 365;
+pub(crate) const MAX_PLAN_DAYS: u32 = 365;
 
 /// What the advice functions read of a member.
 #[derive(Debug, Clone)]
-pub struct Activity {
+pub(crate) struct Activity {
     /// The active scoring model.
     pub model: ScoringModel,
     /// Profile snapshots, oldest first.
@@ -45,7 +45,7 @@ pub struct Activity {
 
 /// Loads the member's activity; `None` when the server holds neither events nor a profile
 /// (a member whose scores were only pushed from a CLI: pushes carry numbers, not activity).
-pub fn load_activity(store: &Store, member: MemberId) -> Result<Option<Activity>, StoreError> {
+pub(crate) fn load_activity(store: &Store, member: MemberId) -> Result<Option<Activity>, StoreError> {
     let events = store.load_events(member)?;
     let profiles = store.profile_snapshots(member)?;
     if events.is_empty() && profiles.is_empty() {
@@ -55,7 +55,7 @@ pub fn load_activity(store: &Store, member: MemberId) -> Result<Option<Activity>
 }
 
 /// The next best actions and the mistake warnings as of `today`; `None` without activity.
-pub fn advice_for(
+pub(crate) fn advice_for(
     store: &Store,
     member: MemberId,
     today: NaiveDate,
@@ -68,7 +68,7 @@ pub fn advice_for(
 }
 
 /// The day advice asked for `day` starts from: the member's horizon when that is earlier.
-pub fn as_of(member: &ssi_store::Member, day: NaiveDate) -> NaiveDate {
+pub(crate) fn as_of(member: &ssi_store::Member, day: NaiveDate) -> NaiveDate {
     member.horizon.map_or(day, |h| day.min(h.day))
 }
 
@@ -88,7 +88,7 @@ const ADVICE_SIZE_HINT: usize = 12 * 1024;
 /// that is earlier) at database `version`: from the answer cache, or computed on the
 /// blocking pool and cached. `None` when the server holds no activity of the member. The
 /// caller has checked the access to `member`.
-pub async fn advice_view(
+pub(crate) async fn advice_view(
     state: &AppState,
     version: i64,
     member: Member,
@@ -134,7 +134,7 @@ async fn compute_advice(
 /// Served from the answer cache while the database has not changed since the advice was
 /// computed; the caller's access to the member is checked first either way, against the
 /// member as stored at that version.
-pub async fn get(
+pub(crate) async fn get(
     State(state): State<AppState>,
     principal: Principal,
     DataVersion(version): DataVersion,
@@ -146,17 +146,17 @@ pub async fn get(
     if let Some(answer) = state.caches.answer(version, &key)
         && let Some(member) = &answer.member
     {
-        principal.check_member(member, principal.reads_member(member), "read")?;
+        principal.check_member(member, Access::MemberReader)?;
         return Ok(JsonBody(answer.body));
     }
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let (_, body) = compute_advice(&state, version, member, asked).await?.ok_or_else(no_activity)?;
     Ok(body)
 }
 
 /// Reads a plan body: a [`WeeklyPlan`] that may also carry `days`, with the `days` query
 /// parameter as the alternative. Returns the plan and the days to project (checked 1–365).
-pub fn parse_plan(body: Value, query_days: Option<u32>) -> Result<(WeeklyPlan, u32), ApiError> {
+pub(crate) fn parse_plan(body: Value, query_days: Option<u32>) -> Result<(WeeklyPlan, u32), ApiError> {
     let Value::Object(mut fields) = body else {
         return Err(ApiError::Unprocessable("the plan must be a JSON object of weekly counts".into()));
     };
@@ -185,14 +185,14 @@ pub fn parse_plan(body: Value, query_days: Option<u32>) -> Result<(WeeklyPlan, u
 /// `POST /api/v1/members/{member}/plan?days=`: the member, the team's manager or an admin.
 /// A plan the library refuses (more than 7 active days, more than 200 of anything a week)
 /// is answered 422 with its message.
-pub async fn plan(
+pub(crate) async fn plan(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
     Query(query): Query<PlanQuery>,
     Json(body): Json<Value>,
 ) -> Result<axum::Json<PlanView>, ApiError> {
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let (plan, days) = parse_plan(body, query.days)?;
     let today = as_of(&member, state.today());
     let projection = state
@@ -208,7 +208,7 @@ pub async fn plan(
 
 /// The official pillar series: readings with all four pillars, one per day (of several on a
 /// day, the one stored last), and the number of day-to-day changes it gives.
-pub fn official_series(readings: &[OfficialReading]) -> (Vec<(NaiveDate, PillarScores)>, usize) {
+pub(crate) fn official_series(readings: &[OfficialReading]) -> (Vec<(NaiveDate, PillarScores)>, usize) {
     let mut days: BTreeMap<NaiveDate, PillarScores> = BTreeMap::new();
     for reading in readings {
         if let [Some(brand), Some(people), Some(insights), Some(relationships)] = reading.pillars {
@@ -227,7 +227,7 @@ fn estimate_series(history: &[HistoryRow]) -> Vec<(NaiveDate, PillarScores)> {
 /// `GET /api/v1/members/{member}/impact?from=&to=`: the member, the team's manager or an
 /// admin. Uses official readings when they give at least `impact::MIN_TRANSITIONS`
 /// day-to-day changes, else ssi's estimate; a series too short for either is answered 422.
-pub async fn get_impact(
+pub(crate) async fn get_impact(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -238,7 +238,7 @@ pub async fn get_impact(
     {
         return Err(ApiError::BadRequest(format!("from={from} is after to={to}")));
     }
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let (from, to) = (query.from, query.to);
     // A weekly count on day t needs the 7 days before it, and a change at t + lag pairs
     // with the count at t: read counts that far before the first day.

@@ -5,8 +5,8 @@
 
 use super::session::PageViewer;
 use super::teams::team_industry_average;
-use super::{MemberAccess, member_for, visible_team};
-use crate::auth::Principal;
+use super::{member_for, visible_team};
+use crate::auth::{Access, Principal};
 use crate::cache::{Answer, AnswerKey, DataVersion};
 use crate::chart::{self, Point};
 use crate::error::ApiError;
@@ -26,7 +26,7 @@ use ssi_core::{Band, Pillar, PillarScores};
 use ssi_store::{LeaderboardRow, MemberId, Role, TeamId, TeamSummary};
 
 /// Days of history the member page charts.
-pub const HISTORY_DAYS: u64 = 180;
+pub(crate) const HISTORY_DAYS: u64 = 180;
 
 /// The header context of a viewer: who they are and where they can go.
 async fn viewer_context(state: &AppState, principal: &Principal) -> ViewerContext {
@@ -70,7 +70,7 @@ const TREND_DAYS: u64 = 7;
 /// `GET /`: the teams the viewer manages, each with its average, the average's 7-day trend
 /// and the members who need attention (falling, below the threshold, stale data), then the
 /// other teams the viewer may open.
-pub async fn index(State(state): State<AppState>, PageViewer(viewer): PageViewer) -> Response {
+pub(crate) async fn index(State(state): State<AppState>, PageViewer(viewer): PageViewer) -> Response {
     let context = viewer_context(&state, &viewer.principal).await;
     let principal = viewer.principal.clone();
     let today = state.today();
@@ -194,7 +194,7 @@ fn band_class(band: Band) -> String {
 
 /// `GET /teams/{team}?date=`: anyone of the team; managers and admins also see who is below
 /// the threshold, the biggest movers and who has no score yet.
-pub async fn team(
+pub(crate) async fn team(
     State(state): State<AppState>,
     PageViewer(viewer): PageViewer,
     DataVersion(version): DataVersion,
@@ -321,7 +321,7 @@ pub async fn team(
 /// the answer cache (see [`crate::cache`]), after the viewer's access to the member is
 /// checked against the member as stored at that version; the advice on it is the advice
 /// endpoint's cached answer, computed once for every viewer.
-pub async fn member(
+pub(crate) async fn member(
     State(state): State<AppState>,
     PageViewer(viewer): PageViewer,
     DataVersion(version): DataVersion,
@@ -333,13 +333,13 @@ pub async fn member(
         && let Some(cached) = &answer.member
     {
         let principal = &viewer.principal;
-        return match principal.check_member(cached, principal.reads_member(cached), "read") {
+        return match principal.check_member(cached, Access::SessionMemberReader) {
             Ok(()) => html(answer.body),
             Err(e) => error(&state, &viewer_context(&state, principal).await, e),
         };
     }
     let context = viewer_context(&state, &viewer.principal).await;
-    let member = match member_for(&state, &viewer.principal, id, MemberAccess::Read).await {
+    let member = match member_for(&state, &viewer.principal, id, Access::SessionMemberReader).await {
         Ok(member) => member,
         Err(e) => return error(&state, &context, e),
     };
@@ -551,7 +551,7 @@ fn as_of_text(freshness: &FreshnessView, scored: NaiveDate) -> String {
 }
 
 /// `GET /assets/style.css`: the dashboard's stylesheet (public, cacheable).
-pub async fn stylesheet() -> Response {
+pub(crate) async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         crate::web::STYLESHEET,

@@ -19,7 +19,7 @@ use ssi_store::{Store, StoreError, TeamId};
 use std::collections::HashMap;
 
 /// `GET /api/v1/teams`: every team for an admin, the caller's own team otherwise.
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<axum::Json<Vec<TeamView>>, ApiError> {
@@ -29,7 +29,7 @@ pub async fn list(
 }
 
 /// `POST /api/v1/teams` (admin).
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     principal: Principal,
     JsonObject(body): JsonObject<TeamBody>,
@@ -40,7 +40,7 @@ pub async fn create(
 }
 
 /// `GET /api/v1/teams/{team}`.
-pub async fn get(
+pub(crate) async fn get(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -49,7 +49,7 @@ pub async fn get(
 }
 
 /// `PATCH /api/v1/teams/{team}` (admin): rename.
-pub async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -62,7 +62,7 @@ pub async fn update(
 }
 
 /// `DELETE /api/v1/teams/{team}` (admin): the members stay, without a team.
-pub async fn delete(
+pub(crate) async fn delete(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -77,7 +77,7 @@ pub async fn delete(
 ///
 /// Served from the answer cache when the database has not changed since it was rendered
 /// (see [`crate::cache`]); the caller's access to the team is checked first either way.
-pub async fn leaderboard(
+pub(crate) async fn leaderboard(
     State(state): State<AppState>,
     principal: Principal,
     DataVersion(version): DataVersion,
@@ -113,7 +113,7 @@ pub async fn leaderboard(
 }
 
 /// `GET /api/v1/teams/{team}/summary`: the team's manager or an admin.
-pub async fn summary(
+pub(crate) async fn summary(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -142,7 +142,7 @@ pub async fn summary(
 ///
 /// Built from existing store calls (members, then each member's latest score); fine for
 /// the team sizes a server holds, and it keeps all SQL in the store.
-pub fn team_industry_average(
+pub(crate) fn team_industry_average(
     store: &Store,
     team: TeamId,
     on: NaiveDate,

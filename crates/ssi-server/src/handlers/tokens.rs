@@ -38,7 +38,7 @@ fn require_token_manager(principal: &Principal) -> Result<(), ApiError> {
 }
 
 /// `GET /api/v1/tokens`: all tokens for an admin, the team's member tokens for a manager.
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<axum::Json<Vec<TokenView>>, ApiError> {
@@ -60,7 +60,7 @@ pub async fn list(
 
 /// `POST /api/v1/tokens`: an admin creates any token; a manager creates member tokens for
 /// members of their team. The secret is in the answer, and nowhere else, ever.
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     principal: Principal,
     JsonObject(body): JsonObject<CreateToken>,
@@ -91,7 +91,7 @@ pub async fn create(
 }
 
 /// `DELETE /api/v1/tokens/{token}`: revokes the token and ends its dashboard sessions.
-pub async fn delete(
+pub(crate) async fn delete(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
