@@ -45,6 +45,15 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    /// PostgreSQL reported an error, or could not be reached.
+    #[cfg(feature = "postgres")]
+    #[error("PostgreSQL: {}", crate::pg::describe(.0))]
+    Postgres(#[from] tokio_postgres::Error),
+    /// No PostgreSQL connection could be had from the pool (the database is
+    /// unreachable, or every connection stayed busy past the pool's timeout).
+    #[cfg(feature = "postgres")]
+    #[error("PostgreSQL connection pool: {0}")]
+    PostgresPool(String),
     /// A file or directory could not be created or read.
     #[error("{}: {source}", path.display())]
     Io {

@@ -33,6 +33,8 @@ mod imports;
 mod members;
 pub mod migrations;
 mod models;
+#[cfg(feature = "postgres")]
+pub mod pg;
 mod readings;
 mod scores;
 mod tokens;

@@ -152,7 +152,7 @@ fn register_functions(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn newer_database(version: u32, known: u32) -> StoreError {
+pub(crate) fn newer_database(version: u32, known: u32) -> StoreError {
     StoreError::Migration {
         version,
         message: format!(
