@@ -112,10 +112,8 @@ pub fn unprivileged_user() -> Result<Option<RunAs>, HarnessError> {
         return Ok(None);
     }
     for name in ["postgres", "nobody"] {
-        let user = User::from_name(name).map_err(|e| HarnessError::Io {
-            what: format!("looking up user {name}"),
-            source: e.into(),
-        })?;
+        let user = User::from_name(name)
+            .map_err(|e| HarnessError::Io { what: format!("looking up user {name}"), source: e.into() })?;
         if let Some(user) = user {
             return Ok(Some(RunAs { uid: user.uid, gid: user.gid }));
         }
@@ -154,20 +152,22 @@ fn debian_bindirs(root: &Path) -> Vec<PathBuf> {
             Some((version, entry.path().join("bin")))
         })
         .collect();
-    versions.sort_by(|a, b| b.0.cmp(&a.0));
+    versions.sort_by_key(|(version, _)| std::cmp::Reverse(*version));
     versions.into_iter().map(|(_, dir)| dir).collect()
 }
 
 /// The first of `candidates` that holds every program the harness runs.
 pub fn find_bindir_in(candidates: &[PathBuf]) -> Result<PathBuf, HarnessError> {
-    candidates.iter().find(|dir| PROGRAMS.iter().all(|program| dir.join(program).is_file())).cloned().ok_or_else(
-        || {
+    candidates
+        .iter()
+        .find(|dir| PROGRAMS.iter().all(|program| dir.join(program).is_file()))
+        .cloned()
+        .ok_or_else(|| {
             let mut looked = vec![format!("${BINDIR_ENV}"), "pg_config --bindir".to_string()];
             looked.push("/usr/lib/postgresql/*/bin".to_string());
             looked.push("PATH".to_string());
             HarnessError::Missing { looked: looked.join(", ") }
-        },
-    )
+        })
 }
 
 /// PostgreSQL's bindir on this machine (see [`bindir_candidates`]).
@@ -412,7 +412,8 @@ fn run(mut command: Command, program: &str) -> Result<(), HarnessError> {
     if output.status.success() {
         return Ok(());
     }
-    let printed = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let printed =
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     Err(HarnessError::Program {
         program: program.to_string(),
         status: output.status.to_string(),
@@ -470,7 +471,8 @@ mod tests {
         if geteuid().is_root() {
             let user = user.expect("a user to run as");
             assert!(!user.uid.is_root());
-            let expected = User::from_name("postgres").unwrap().or(User::from_name("nobody").unwrap()).unwrap();
+            let expected =
+                User::from_name("postgres").unwrap().or(User::from_name("nobody").unwrap()).unwrap();
             assert_eq!(user.uid, expected.uid);
         } else {
             assert_eq!(user, None);

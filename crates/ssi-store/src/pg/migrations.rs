@@ -13,7 +13,11 @@ use tokio_postgres::{Client, GenericClient};
 
 /// Every PostgreSQL migration, in order; entry `i` has version `i + 1`.
 pub const MIGRATIONS: &[Migration] = &[
-    Migration { version: 1, name: "0001_initial.sql", sql: include_str!("../../migrations-pg/0001_initial.sql") },
+    Migration {
+        version: 1,
+        name: "0001_initial.sql",
+        sql: include_str!("../../migrations-pg/0001_initial.sql"),
+    },
     Migration {
         version: 2,
         name: "0002_replicas.sql",
@@ -97,7 +101,8 @@ pub(crate) async fn apply(
 /// and they run 1, 2, … without a gap) and returns the version applied.
 async fn check_ledger(client: &impl GenericClient, migrations: &[Migration]) -> Result<u32, StoreError> {
     let known = migrations.len() as u32;
-    let rows = client.query("SELECT version, name, sha256 FROM schema_migrations ORDER BY version", &[]).await?;
+    let rows =
+        client.query("SELECT version, name, sha256 FROM schema_migrations ORDER BY version", &[]).await?;
     let mut current = 0;
     for row in rows {
         let version = u32::try_from(row.try_get::<_, i32>(0)?).unwrap_or(u32::MAX);
@@ -131,11 +136,13 @@ async fn check_ledger(client: &impl GenericClient, migrations: &[Migration]) -> 
 
 /// The highest migration applied; 0 when the ledger does not exist yet.
 pub(crate) async fn schema_version(client: &impl GenericClient) -> Result<u32, StoreError> {
-    let ledger: bool = client.query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[]).await?.try_get(0)?;
+    let ledger: bool =
+        client.query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[]).await?.try_get(0)?;
     if !ledger {
         return Ok(0);
     }
-    let version: Option<i32> = client.query_one("SELECT max(version) FROM schema_migrations", &[]).await?.try_get(0)?;
+    let version: Option<i32> =
+        client.query_one("SELECT max(version) FROM schema_migrations", &[]).await?.try_get(0)?;
     Ok(version.map_or(0, |v| u32::try_from(v).unwrap_or(0)))
 }
 
@@ -148,7 +155,11 @@ mod tests {
     /// Migrations whose first keeps its transaction open a while, so that migrators
     /// started together are sure to overlap.
     const SLOW: &[Migration] = &[
-        Migration { version: 1, name: "0001_slow.sql", sql: "SELECT pg_sleep(0.3); CREATE TABLE a (x integer);" },
+        Migration {
+            version: 1,
+            name: "0001_slow.sql",
+            sql: "SELECT pg_sleep(0.3); CREATE TABLE a (x integer);",
+        },
         Migration { version: 2, name: "0002_b.sql", sql: "INSERT INTO a VALUES (1);" },
     ];
 
@@ -225,7 +236,8 @@ mod tests {
         // create at once (one of them waits for the other's commit, then finds the name taken).
         let url = cluster.create_database("unlocked").unwrap();
         let results = race(&url, 3, SLOW, Locking::Unlocked);
-        let failures: Vec<String> = results.iter().filter_map(|r| r.as_ref().err()).map(|e| e.to_string()).collect();
+        let failures: Vec<String> =
+            results.iter().filter_map(|r| r.as_ref().err()).map(|e| e.to_string()).collect();
         assert!(!failures.is_empty(), "{results:?}");
         assert!(
             failures.iter().all(|m| m.contains("already exists") || m.contains("duplicate key")),
@@ -245,7 +257,8 @@ mod tests {
         assert_eq!(runtime.block_on(apply(&mut client, SLOW_AND_CHECKED, Locking::Advisory)).unwrap(), 2);
         assert_eq!(runtime.block_on(schema_version(&client)).unwrap(), 2);
 
-        let edited = [SLOW_AND_CHECKED[0], Migration { sql: "INSERT INTO a VALUES (2);", ..SLOW_AND_CHECKED[1] }];
+        let edited =
+            [SLOW_AND_CHECKED[0], Migration { sql: "INSERT INTO a VALUES (2);", ..SLOW_AND_CHECKED[1] }];
         let err = runtime.block_on(apply(&mut client, &edited, Locking::Advisory)).unwrap_err();
         assert!(matches!(err, StoreError::Migration { version: 2, .. }), "{err}");
         assert!(err.to_string().contains("a shipped migration was edited"), "{err}");
@@ -264,7 +277,8 @@ mod tests {
         let cluster = PgCluster::for_test();
         let url = cluster.create_database("failing").unwrap();
         let (runtime, mut client) = connect(&url);
-        let broken = [SLOW_AND_CHECKED[0], Migration { version: 2, name: "0002_bad.sql", sql: "CREATE TABLE b (;" }];
+        let broken =
+            [SLOW_AND_CHECKED[0], Migration { version: 2, name: "0002_bad.sql", sql: "CREATE TABLE b (;" }];
         let err = runtime.block_on(apply(&mut client, &broken, Locking::Advisory)).unwrap_err();
         assert!(matches!(err, StoreError::Migration { version: 2, .. }), "{err}");
         assert!(err.to_string().contains("0002_bad.sql: ERROR: syntax error"), "{err}");

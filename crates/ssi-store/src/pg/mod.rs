@@ -14,7 +14,7 @@
 
 mod migrations;
 
-pub use migrations::{MIGRATION_LOCK, MIGRATIONS, LATEST_VERSION, SQLITE_SCHEMA_MIRRORED};
+pub use migrations::{LATEST_VERSION, MIGRATION_LOCK, MIGRATIONS, SQLITE_SCHEMA_MIRRORED};
 
 use crate::error::StoreError;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod};
