@@ -353,6 +353,21 @@ impl PgCluster {
         }
     }
 
+    /// Stops the server (a fast shutdown), keeping its data: connections fail until
+    /// [`PgCluster::resume`]. For tests of what a client does when the database is lost.
+    pub fn pause(&mut self) {
+        self.stop();
+    }
+
+    /// Starts the server again on the same port after [`PgCluster::pause`]; the data is
+    /// as it was. Does nothing when the server runs.
+    pub fn resume(&mut self) -> Result<(), HarnessError> {
+        if self.postmaster.is_some() {
+            return Ok(());
+        }
+        self.spawn_and_wait()
+    }
+
     /// The last lines of the server's log, on one line.
     fn log_tail(&self) -> String {
         let log = std::fs::read_to_string(self.dir.path().join("postgres.log")).unwrap_or_default();

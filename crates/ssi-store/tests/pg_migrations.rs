@@ -339,3 +339,21 @@ fn every_write_transaction_moves_the_data_version_once_and_nothing_else_does() {
         .collect();
     assert_eq!(untracked, ["data_version", "schema_migrations"]);
 }
+
+#[test]
+fn a_store_recovers_by_itself_when_the_database_comes_back() {
+    let mut cluster = PgCluster::for_test();
+    let url = fresh_database(&cluster, "recover");
+    let store = PgStore::connect(&url, 2).unwrap();
+    store.migrate().unwrap();
+    let version = store.data_version().unwrap();
+
+    cluster.pause();
+    let err = store.data_version().unwrap_err();
+    assert!(matches!(err, StoreError::Postgres(_) | StoreError::PostgresPool(_)), "{err:?}");
+
+    cluster.resume().unwrap();
+    // The pool drops the connections the restart closed and opens new ones.
+    assert_eq!(store.data_version().unwrap(), version);
+    assert_eq!(store.schema_version().unwrap(), LATEST_VERSION);
+}
