@@ -156,7 +156,7 @@ fn ci() -> Result<()> {
         .env("RUSTDOCFLAGS", "-D warnings");
     run("cargo doc (ssi-store, postgres)", doc)?;
     let mut test = cargo();
-    test.args(["test", "-p", "ssi-store", "--features", "postgres", "--lib", "--test", "pg_*"]);
+    test.args(["test", "-p", "ssi-store", "--features", "postgres"]);
     run("cargo test (ssi-store, postgres)", test)?;
     Ok(())
 }
