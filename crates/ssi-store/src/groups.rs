@@ -8,7 +8,8 @@ use crate::Store;
 use crate::error::StoreError;
 use crate::members::{industry_members, member_by_id, team_by_id, team_members};
 use crate::models::active_version;
-use crate::scores::{chosen_version_given, point_with_changes};
+use crate::score_reads::point_with_changes;
+use crate::series::chosen_version_given;
 use crate::types::{
     BandCount, LeaderboardRow, Member, MemberId, Mover, Percentile, ScorePoint, TeamId, TeamSummary,
 };
