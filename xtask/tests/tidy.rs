@@ -170,3 +170,117 @@ fn the_sql_detector_itself_works() {
     assert_eq!(literals(r#"let q = format!("DELETE FROM {t}", t = "x");"#), vec!["DELETE FROM {t}", "x"]);
     assert_eq!(literals(r#"say("a \"quoted\" word")"#), vec![r#"a \"quoted\" word"#]);
 }
+
+/// The sibling modules each module names through `crate::` or `super::` paths
+/// (comments left out; the crate root, which declares them all, is not a module here).
+fn module_imports(modules: &[(String, String)]) -> std::collections::BTreeMap<String, Vec<String>> {
+    let names: std::collections::BTreeSet<&str> = modules.iter().map(|(name, _)| name.as_str()).collect();
+    let ident_at = |text: &str| -> String {
+        text.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
+    };
+    let mut graph = std::collections::BTreeMap::new();
+    for (name, text) in modules {
+        let code: String = text
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut named = std::collections::BTreeSet::new();
+        for prefix in ["crate::", "super::"] {
+            for (at, _) in code.match_indices(prefix) {
+                let rest = &code[at + prefix.len()..];
+                if let Some(group) = rest.strip_prefix('{') {
+                    // `use crate::{a::X, b::{Y, Z}}`: the first name of each item at depth 0.
+                    let mut depth = 0;
+                    let mut item_start = true;
+                    for (i, c) in group.char_indices() {
+                        match c {
+                            '{' => depth += 1,
+                            '}' if depth == 0 => break,
+                            '}' => depth -= 1,
+                            ',' if depth == 0 => item_start = true,
+                            c if item_start && !c.is_whitespace() => {
+                                named.insert(ident_at(&group[i..]));
+                                item_start = false;
+                            }
+                            _ => {}
+                        }
+                    }
+                } else {
+                    named.insert(ident_at(rest));
+                }
+            }
+        }
+        named.retain(|n| n != name && names.contains(n.as_str()));
+        graph.insert(name.clone(), named.into_iter().collect());
+    }
+    graph
+}
+
+/// A loop of imports (`a -> b -> … -> a`), if the graph has one.
+fn import_cycle(graph: &std::collections::BTreeMap<String, Vec<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &std::collections::BTreeMap<String, Vec<String>>,
+        path: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|p| p == node) {
+            let mut cycle = path[start..].to_vec();
+            cycle.push(node.to_string());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, graph, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    graph.keys().find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn no_two_ssi_store_modules_import_each_other() {
+    // A loop inside the store means no module can be understood (or replaced
+    // by a second backend) without the others: lower modules (series, events,
+    // models, members) serve higher ones (rescore, score_reads, imports, groups).
+    let dir = root().join("crates/ssi-store/src");
+    let mut modules: Vec<(String, String)> = fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs") && p.file_stem().is_some_and(|s| s != "lib"))
+        .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), fs::read_to_string(&p).unwrap()))
+        .collect();
+    modules.sort();
+    assert!(modules.len() > 10, "found too few modules in {}", dir.display());
+    let graph = module_imports(&modules);
+    assert!(graph["rescore"].contains(&"events".to_string()), "the parser sees imports: {graph:#?}");
+    assert_eq!(import_cycle(&graph), None, "ssi-store modules import each other: {graph:#?}");
+}
+
+#[test]
+fn the_import_cycle_detector_itself_works() {
+    let module = |name: &str, text: &str| (name.to_string(), text.to_string());
+    let looped = [
+        module("a", "use crate::b::thing;\n"),
+        module("b", "use crate::{db::x, c::{y, z}};\n"),
+        module("c", "fn f() { super::a::go() }\n// crate::d is only named in a comment\n"),
+        module("d", "use crate::Store;\n"),
+        module("db", "mod tests { use super::*; }\n"),
+    ];
+    let graph = module_imports(&looped);
+    assert_eq!(graph["b"], ["c", "db"]);
+    assert!(graph["d"].is_empty() && graph["db"].is_empty(), "{graph:?}");
+    assert_eq!(import_cycle(&graph), Some(vec!["a".into(), "b".into(), "c".into(), "a".into()]));
+    let layered = [module("a", "use crate::b::x;\n"), module("b", "use crate::c::y;\n"), module("c", "")];
+    assert_eq!(import_cycle(&module_imports(&layered)), None);
+}
