@@ -180,11 +180,8 @@ fn module_imports(modules: &[(String, String)]) -> std::collections::BTreeMap<St
     };
     let mut graph = std::collections::BTreeMap::new();
     for (name, text) in modules {
-        let code: String = text
-            .lines()
-            .filter(|line| !line.trim_start().starts_with("//"))
-            .collect::<Vec<_>>()
-            .join("\n");
+        let code: String =
+            text.lines().filter(|line| !line.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
         let mut named = std::collections::BTreeSet::new();
         for prefix in ["crate::", "super::"] {
             for (at, _) in code.match_indices(prefix) {
@@ -263,7 +260,10 @@ fn no_two_ssi_store_modules_import_each_other() {
     modules.sort();
     assert!(modules.len() > 10, "found too few modules in {}", dir.display());
     let graph = module_imports(&modules);
-    assert!(graph["rescore"].contains(&"events".to_string()), "the parser sees imports: {graph:#?}");
+    assert!(
+        graph.values().filter(|named| !named.is_empty()).count() > 5,
+        "the parser sees imports: {graph:#?}"
+    );
     assert_eq!(import_cycle(&graph), None, "ssi-store modules import each other: {graph:#?}");
 }
 
