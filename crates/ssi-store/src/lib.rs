@@ -48,8 +48,8 @@ pub use series::PUSH_PREFIX;
 pub use tokens::{MIN_INSTALLED_TOKEN_LEN, TOKEN_PREFIX};
 pub use types::{
     ActivitySpan, BandCount, HistoryRow, ImportMeta, ImportOutcome, ImportRecord, ImportTarget,
-    LeaderboardRow, Member, MemberId, ModelInfo, Mover, Percentile, PushedScore, Role, ScorePoint,
-    TargetedImport, Team, TeamId, TeamSummary, TokenId, TokenInfo, UnknownRole,
+    IndustryAverage, LeaderboardRow, Member, MemberId, ModelInfo, Mover, Percentile, PushedScore, Role,
+    ScorePoint, TargetedImport, Team, TeamId, TeamSummary, TokenId, TokenInfo, UnknownRole,
 };
 
 use db::{Pool, cached_row};

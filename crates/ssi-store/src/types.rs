@@ -344,6 +344,21 @@ pub struct TeamSummary {
     pub stale: Vec<LeaderboardRow>,
     /// Members of the team with no score yet.
     pub unscored: Vec<Member>,
+    /// The leaderboard the summary is made from ([`Store::team_leaderboard`](crate::Store::team_leaderboard)).
+    pub leaderboard: Vec<LeaderboardRow>,
+}
+
+/// The average score of the members of one industry on this server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndustryAverage {
+    /// The industry, as the first of the team's members in it (by name) spells it.
+    pub name: String,
+    /// Members of the industry with a score on or before the day asked.
+    pub members: usize,
+    /// Their average total.
+    pub average_total: f64,
+    /// Their average per pillar.
+    pub average_pillars: PillarScores,
 }
 
 /// Where a member stands in a group, shaped like LinkedIn's "Top N%".
