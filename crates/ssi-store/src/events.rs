@@ -8,7 +8,8 @@ use crate::Store;
 use crate::db::{instant, row_text};
 use crate::error::StoreError;
 use crate::members::ensure_member;
-use crate::types::{ActivitySpan, MemberId};
+use crate::models::active_model_in;
+use crate::types::{ActivitySpan, MemberId, ScoringInputs};
 use chrono::{Days, NaiveDate, NaiveTime};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row, params};
@@ -30,17 +31,21 @@ impl Store {
     pub fn load_events(&self, member: MemberId) -> Result<Vec<ActivityEvent>, StoreError> {
         self.pool.read(|tx| {
             ensure_member(tx, member)?;
-            let mut stmt = tx.prepare_cached(concat!(
-                "SELECT ",
-                scoring_event_columns!(),
-                ", key FROM events WHERE member_id = ?1 ORDER BY at, key"
-            ))?;
-            let mut rows = stmt.query([member.0])?;
-            let mut events = Vec::new();
-            while let Some(row) = rows.next()? {
-                events.push(event_from_row(row, true)?);
-            }
-            Ok(events)
+            events_in(tx, member)
+        })
+    }
+
+    /// Everything that scores the member, from one consistent read: the
+    /// active model, the member's profile snapshots and every stored event
+    /// (what advice, plans and calibration simulate from).
+    pub fn scoring_inputs(&self, member: MemberId) -> Result<ScoringInputs, StoreError> {
+        self.pool.read(|tx| {
+            ensure_member(tx, member)?;
+            Ok(ScoringInputs {
+                model: active_model_in(tx)?,
+                profiles: load_snapshots(tx, member)?,
+                events: events_in(tx, member)?,
+            })
         })
     }
 
@@ -136,6 +141,21 @@ pub(crate) fn event_key(natural_key: &str) -> i64 {
 /// digits (for the importer's keys, the first 16 digits of the original).
 fn key_text(key: i64) -> String {
     format!("{:016x}", key as u64)
+}
+
+/// Every stored event of the member, in time order, with its natural key.
+fn events_in(conn: &Connection, member: MemberId) -> Result<Vec<ActivityEvent>, StoreError> {
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT ",
+        scoring_event_columns!(),
+        ", key FROM events WHERE member_id = ?1 ORDER BY at, key"
+    ))?;
+    let mut rows = stmt.query([member.0])?;
+    let mut events = Vec::new();
+    while let Some(row) = rows.next()? {
+        events.push(event_from_row(row, true)?);
+    }
+    Ok(events)
 }
 
 /// The member's first day: the earlier of the first event's day and the first snapshot's day.

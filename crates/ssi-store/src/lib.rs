@@ -49,7 +49,7 @@ pub use tokens::{MIN_INSTALLED_TOKEN_LEN, TOKEN_PREFIX};
 pub use types::{
     ActivitySpan, BandCount, HistoryRow, ImportMeta, ImportOutcome, ImportRecord, ImportTarget,
     IndustryAverage, LeaderboardRow, Member, MemberId, ModelInfo, Mover, Percentile, PushedScore, Role,
-    ScorePoint, TargetedImport, Team, TeamId, TeamSummary, TokenId, TokenInfo, UnknownRole,
+    ScorePoint, ScoringInputs, TargetedImport, Team, TeamId, TeamSummary, TokenId, TokenInfo, UnknownRole,
 };
 
 use db::{Pool, cached_row};

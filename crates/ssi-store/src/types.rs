@@ -348,6 +348,26 @@ pub struct TeamSummary {
     pub leaderboard: Vec<LeaderboardRow>,
 }
 
+/// Everything that scores one member ([`Store::scoring_inputs`](crate::Store::scoring_inputs)):
+/// what the advice, plans and calibration of `ssi_core::advice` simulate from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoringInputs {
+    /// The active scoring model.
+    pub model: ssi_core::ScoringModel,
+    /// The member's profile snapshots, oldest first.
+    pub profiles: Vec<ssi_core::ProfileSnapshot>,
+    /// Every stored event of the member, in time order.
+    pub events: Vec<ssi_core::ActivityEvent>,
+}
+
+impl ScoringInputs {
+    /// Whether the store holds any activity of the member (events or a
+    /// profile): a member whose scores were only pushed from a CLI has none.
+    pub fn has_activity(&self) -> bool {
+        !self.events.is_empty() || !self.profiles.is_empty()
+    }
+}
+
 /// The average score of the members of one industry on this server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndustryAverage {

@@ -22,8 +22,8 @@ use ssi_core::advice::{
     Advice, ImpactReport, SeriesSource, Warning, WeeklyPlan, activity_impact, impact, mistakes,
     next_best_actions, project_plan,
 };
-use ssi_core::{ActivityEvent, OfficialReading, PillarScores, ProfileSnapshot, ScoringModel};
-use ssi_store::{HistoryRow, Member, MemberId, Store, StoreError};
+use ssi_core::{OfficialReading, PillarScores};
+use ssi_store::{HistoryRow, Member, MemberId, ScoringInputs, Store, StoreError};
 use std::collections::BTreeMap;
 
 /// Days a plan is projected when the request does not say.
@@ -32,26 +32,11 @@ pub const DEFAULT_PLAN_DAYS: u32 = 90;
 /// Longest projection the server computes, in days.
 pub const MAX_PLAN_DAYS: u32 = 365;
 
-/// What the advice functions read of a member.
-#[derive(Debug, Clone)]
-pub struct Activity {
-    /// The active scoring model.
-    pub model: ScoringModel,
-    /// Profile snapshots, oldest first.
-    pub profiles: Vec<ProfileSnapshot>,
-    /// Every stored event, in time order.
-    pub events: Vec<ActivityEvent>,
-}
-
-/// Loads the member's activity; `None` when the server holds neither events nor a profile
-/// (a member whose scores were only pushed from a CLI: pushes carry numbers, not activity).
-pub fn load_activity(store: &Store, member: MemberId) -> Result<Option<Activity>, StoreError> {
-    let events = store.load_events(member)?;
-    let profiles = store.profile_snapshots(member)?;
-    if events.is_empty() && profiles.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(Activity { model: store.active_model()?, profiles, events }))
+/// The member's scoring inputs from the store; `None` when the server holds neither events
+/// nor a profile (a member whose scores were only pushed from a CLI: pushes carry numbers,
+/// not activity).
+fn activity_of(store: &Store, member: MemberId) -> Result<Option<ScoringInputs>, StoreError> {
+    Ok(Some(store.scoring_inputs(member)?).filter(ScoringInputs::has_activity))
 }
 
 /// The next best actions and the mistake warnings as of `today`; `None` without activity.
@@ -60,7 +45,7 @@ pub fn advice_for(
     member: MemberId,
     today: NaiveDate,
 ) -> Result<Option<(Advice, Vec<Warning>)>, StoreError> {
-    Ok(load_activity(store, member)?.map(|a| {
+    Ok(activity_of(store, member)?.map(|a| {
         let advice = next_best_actions(&a.model, &a.profiles, &a.events, today);
         let warnings = mistakes(&a.model, &a.profiles, &a.events, today);
         (advice, warnings)
@@ -197,7 +182,7 @@ pub async fn plan(
     let today = as_of(&member, state.today());
     let projection = state
         .db(move |store| {
-            Ok(load_activity(store, member.id)?
+            Ok(activity_of(store, member.id)?
                 .map(|a| project_plan(&a.model, &a.profiles, &a.events, today, &plan, days)))
         })
         .await?
