@@ -62,28 +62,7 @@ impl Store {
     pub fn activity_span(&self, member: MemberId) -> Result<ActivitySpan, StoreError> {
         self.pool.read(|tx| {
             ensure_member(tx, member)?;
-            // Two queries, not one: SQLite answers a lone min() or max() with
-            // one index seek, but scans every row for both in one statement.
-            let first: Option<i64> = tx
-                .prepare_cached("SELECT min(at) FROM events WHERE member_id = ?1")?
-                .query_row([member.0], |r| r.get(0))?;
-            let last: Option<i64> = tx
-                .prepare_cached("SELECT max(at) FROM events WHERE member_id = ?1")?
-                .query_row([member.0], |r| r.get(0))?;
-            let (last_export, last_import): (Option<NaiveDate>, Option<i64>) = tx
-                .prepare_cached(
-                    "SELECT max(export_date), max(imported_at) FROM imports WHERE member_id = ?1",
-                )?
-                .query_row([member.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            let day = |t: Option<i64>| -> Result<Option<NaiveDate>, StoreError> {
-                Ok(t.map(instant).transpose()?.map(|t| t.date_naive()))
-            };
-            Ok(ActivitySpan {
-                first_event: day(first)?,
-                last_event: day(last)?,
-                last_export,
-                last_import: last_import.map(instant).transpose()?,
-            })
+            activity_span_in(tx, member)
         })
     }
 
@@ -95,28 +74,62 @@ impl Store {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<(NaiveDate, ActivityKind, u32)>, StoreError> {
-        let start = from.map_or(i64::MIN, |d| d.and_time(NaiveTime::MIN).and_utc().timestamp());
-        let end = to
-            .and_then(|d| d.checked_add_days(Days::new(1)))
-            .map_or(i64::MAX, |d| d.and_time(NaiveTime::MIN).and_utc().timestamp());
         self.pool.read(|tx| {
             ensure_member(tx, member)?;
-            let mut stmt = tx.prepare_cached(
-                "SELECT date(at, 'unixepoch') AS day, kind, count(*) FROM events
-                 WHERE member_id = ?1 AND at >= ?2 AND at < ?3
-                 GROUP BY day, kind",
-            )?;
-            let mut rows = stmt.query(params![member.0, start, end])?;
-            let mut counts = Vec::new();
-            while let Some(row) = rows.next()? {
-                let kind = parse_kind(row_text(row, 1)?)?;
-                let n: i64 = row.get(2)?;
-                counts.push((row.get(0)?, kind, u32::try_from(n).unwrap_or(u32::MAX)));
-            }
-            counts.sort_by_key(|&(day, kind, _)| (day, kind));
-            Ok(counts)
+            daily_counts_in(tx, member, from, to)
         })
     }
+}
+
+/// [`Store::activity_span`] in the caller's transaction.
+pub(crate) fn activity_span_in(conn: &Connection, member: MemberId) -> Result<ActivitySpan, StoreError> {
+    // Two queries, not one: SQLite answers a lone min() or max() with
+    // one index seek, but scans every row for both in one statement.
+    let first: Option<i64> = conn
+        .prepare_cached("SELECT min(at) FROM events WHERE member_id = ?1")?
+        .query_row([member.0], |r| r.get(0))?;
+    let last: Option<i64> = conn
+        .prepare_cached("SELECT max(at) FROM events WHERE member_id = ?1")?
+        .query_row([member.0], |r| r.get(0))?;
+    let (last_export, last_import): (Option<NaiveDate>, Option<i64>) = conn
+        .prepare_cached("SELECT max(export_date), max(imported_at) FROM imports WHERE member_id = ?1")?
+        .query_row([member.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let day = |t: Option<i64>| -> Result<Option<NaiveDate>, StoreError> {
+        Ok(t.map(instant).transpose()?.map(|t| t.date_naive()))
+    };
+    Ok(ActivitySpan {
+        first_event: day(first)?,
+        last_event: day(last)?,
+        last_export,
+        last_import: last_import.map(instant).transpose()?,
+    })
+}
+
+/// [`Store::daily_activity_counts`] in the caller's transaction.
+pub(crate) fn daily_counts_in(
+    conn: &Connection,
+    member: MemberId,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<(NaiveDate, ActivityKind, u32)>, StoreError> {
+    let start = from.map_or(i64::MIN, |d| d.and_time(NaiveTime::MIN).and_utc().timestamp());
+    let end = to
+        .and_then(|d| d.checked_add_days(Days::new(1)))
+        .map_or(i64::MAX, |d| d.and_time(NaiveTime::MIN).and_utc().timestamp());
+    let mut stmt = conn.prepare_cached(
+        "SELECT date(at, 'unixepoch') AS day, kind, count(*) FROM events
+         WHERE member_id = ?1 AND at >= ?2 AND at < ?3
+         GROUP BY day, kind",
+    )?;
+    let mut rows = stmt.query(params![member.0, start, end])?;
+    let mut counts = Vec::new();
+    while let Some(row) = rows.next()? {
+        let kind = parse_kind(row_text(row, 1)?)?;
+        let n: i64 = row.get(2)?;
+        counts.push((row.get(0)?, kind, u32::try_from(n).unwrap_or(u32::MAX)));
+    }
+    counts.sort_by_key(|&(day, kind, _)| (day, kind));
+    Ok(counts)
 }
 
 /// The 64-bit key an event is stored under, from its natural key: the

@@ -7,13 +7,15 @@
 use crate::Store;
 use crate::db::range_end;
 use crate::error::StoreError;
-use crate::members::{industry_members, member_by_id, team_by_id, team_members};
+use crate::events::activity_span_in;
+use crate::members::{all_members, industry_members, member_by_id, team_by_id, team_members};
 use crate::models::active_version;
-use crate::score_reads::point_with_changes;
+use crate::readings::reading_count_in;
+use crate::score_reads::{latest_score_in, point_with_changes};
 use crate::series::chosen_version_given;
 use crate::types::{
-    BandCount, IndustryAverage, LeaderboardRow, Member, MemberId, Mover, Percentile, ScorePoint, TeamId,
-    TeamSummary,
+    BandCount, IndustryAverage, LeaderboardRow, Member, MemberId, MemberOverview, Mover, Percentile,
+    ScorePoint, TeamId, TeamSummary,
 };
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
@@ -106,6 +108,25 @@ impl Store {
                 average_total: total / n,
                 average_pillars: PillarScores::from_array(sum.to_array().map(|v| v / n)),
             }))
+        })
+    }
+
+    /// Every member of the store, by name, with their latest score on or
+    /// before `on` (as [`Store::latest_score`] gives it), the number of their
+    /// readings and how far their activity goes: what `ssi member list` shows.
+    pub fn member_overviews(&self, on: NaiveDate) -> Result<Vec<MemberOverview>, StoreError> {
+        self.pool.read(|tx| {
+            all_members(tx)?
+                .into_iter()
+                .map(|member| {
+                    Ok(MemberOverview {
+                        latest_score: latest_score_in(tx, member.id, Some(on))?,
+                        readings: reading_count_in(tx, member.id)?,
+                        activity: activity_span_in(tx, member.id)?,
+                        member,
+                    })
+                })
+                .collect()
         })
     }
 
@@ -446,5 +467,30 @@ mod tests {
             store.pool.statements_read() - before
         };
         assert!(per_member(30) > per_member(2));
+    }
+
+    #[test]
+    fn member_overviews_are_what_each_member_s_own_calls_give() {
+        let (_dir, store, _team) = server(3);
+        let reading = ssi_core::OfficialReading::new(day(4), 30.0, ssi_core::ReadingSource::Manual);
+        let first = store.list_members().unwrap()[0].id;
+        store
+            .add_readings(first, &[reading.clone(), ssi_core::OfficialReading { date: day(5), ..reading }])
+            .unwrap();
+        for on in [day(2), day(9)] {
+            let overviews = store.member_overviews(on).unwrap();
+            let members = store.list_members().unwrap();
+            assert_eq!(overviews.len(), members.len());
+            for (overview, member) in overviews.iter().zip(members) {
+                assert_eq!(overview.latest_score, store.latest_score(member.id, Some(on)).unwrap());
+                assert_eq!(overview.readings, store.readings(member.id, None, None).unwrap().len());
+                assert_eq!(overview.activity, store.activity_span(member.id).unwrap());
+                assert_eq!(overview.member, member);
+            }
+            assert_eq!(overviews.iter().map(|o| o.readings).sum::<usize>(), 2);
+            assert!(
+                overviews.iter().any(|o| o.latest_score.as_ref().is_some_and(|s| !s.components.is_empty()))
+            );
+        }
     }
 }

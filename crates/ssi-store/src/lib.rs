@@ -47,9 +47,10 @@ pub use error::{ImportFailure, StoreError};
 pub use series::PUSH_PREFIX;
 pub use tokens::{MIN_INSTALLED_TOKEN_LEN, TOKEN_PREFIX};
 pub use types::{
-    ActivitySpan, BandCount, HistoryRow, ImportMeta, ImportOutcome, ImportRecord, ImportTarget,
-    IndustryAverage, LeaderboardRow, Member, MemberId, ModelInfo, Mover, Percentile, PushedScore, Role,
-    ScorePoint, ScoringInputs, TargetedImport, Team, TeamId, TeamSummary, TokenId, TokenInfo, UnknownRole,
+    ActivitySpan, BandCount, HistoryRow, ImpactInputs, ImportMeta, ImportOutcome, ImportRecord, ImportTarget,
+    IndustryAverage, LeaderboardRow, Member, MemberId, MemberOverview, ModelInfo, Mover, Percentile,
+    PushedScore, Role, ScorePoint, ScoringInputs, TargetedImport, Team, TeamId, TeamSummary, TokenId,
+    TokenInfo, UnknownRole,
 };
 
 use db::{Pool, cached_row};

@@ -67,6 +67,14 @@ impl Store {
     }
 }
 
+/// How many readings the member has (every day and source).
+pub(crate) fn reading_count_in(conn: &Connection, member: MemberId) -> Result<usize, StoreError> {
+    let count: i64 = conn
+        .prepare_cached("SELECT count(*) FROM official_readings WHERE member_id = ?1")?
+        .query_row([member.0], |r| r.get(0))?;
+    Ok(usize::try_from(count).unwrap_or_default())
+}
+
 pub(crate) fn readings_in(
     conn: &Connection,
     member: MemberId,

@@ -6,14 +6,16 @@
 use crate::Store;
 use crate::db::{range_end, range_start};
 use crate::error::StoreError;
-use crate::events::load_snapshots;
+use crate::events::{daily_counts_in, load_snapshots};
 use crate::members::ensure_member;
 use crate::models::stored_model;
 use crate::readings::readings_in;
 use crate::series::{PUSH_PREFIX, chosen_version, parse_components, point_columns, point_from_row};
-use crate::types::{HistoryRow, MemberId, ScorePoint};
+use crate::types::{HistoryRow, ImpactInputs, MemberId, ScorePoint};
 use chrono::{Days, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
+use ssi_core::advice::choose_impact_series;
+use ssi_core::advice::impact::counts_window;
 use ssi_core::engine::{DayValues, score_day};
 use ssi_core::{DailyScore, ProfileSnapshot};
 
@@ -36,31 +38,7 @@ impl Store {
     ) -> Result<Option<DailyScore>, StoreError> {
         self.pool.read(|tx| {
             ensure_member(tx, member)?;
-            let Some(version) = chosen_version(tx, member)? else { return Ok(None) };
-            let Some((point, components)) = score_as_of(tx, member, &version, on)? else { return Ok(None) };
-            let values = parse_components(member, point.date, &components)?;
-            let base = version.strip_prefix(PUSH_PREFIX).unwrap_or(&version);
-            let model = stored_model(tx, base)?;
-            match model {
-                Some(model) if values.len() == model.components.len() => {
-                    let profiles = load_snapshots(tx, member)?;
-                    let day = DayValues { date: point.date, values };
-                    let mut score = score_day(&model, profile_on(&profiles, point.date), &day);
-                    // The stored figures are the ones every other query shows;
-                    // the explanation's points come from the rounded values.
-                    score.model_version = version;
-                    score.pillars = point.pillars;
-                    score.total = point.total;
-                    Ok(Some(score))
-                }
-                _ => Ok(Some(DailyScore {
-                    date: point.date,
-                    model_version: version,
-                    pillars: point.pillars,
-                    total: point.total,
-                    components: Vec::new(),
-                })),
-            }
+            latest_score_in(tx, member, on)
         })
     }
 
@@ -152,6 +130,32 @@ impl Store {
         })
     }
 
+    /// What the activity impact analysis of the member between `from` and `to`
+    /// reads, from one consistent read: the pillar series
+    /// [`ssi_core::advice::choose_impact_series`] picks (the official readings
+    /// when they give enough day-to-day changes, else the estimates of the
+    /// series [`Store::latest_score`] reads) and the member's daily activity
+    /// counts over the days the analysis of that series needs
+    /// ([`ssi_core::advice::impact::counts_window`]).
+    pub fn impact_inputs(
+        &self,
+        member: MemberId,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<ImpactInputs, StoreError> {
+        self.pool.read(|tx| {
+            ensure_member(tx, member)?;
+            let series = choose_impact_series(&readings_in(tx, member, from, to)?, || {
+                let Some(version) = chosen_version(tx, member)? else { return Ok(Vec::new()) };
+                let points = points_in(tx, member, &version, from, to)?;
+                Ok::<_, StoreError>(points.into_iter().map(|p| (p.date, p.pillars)).collect())
+            })?;
+            let (counts_from, counts_to) = counts_window(&series.series);
+            let counts = daily_counts_in(tx, member, counts_from, counts_to)?;
+            Ok(ImpactInputs { series, counts })
+        })
+    }
+
     /// How much the total changed over the `days` days up to `on`: the score
     /// as of `on` minus the score `days` before *that score's* day ("as of":
     /// the latest stored day on or before), so that a change asked for after
@@ -162,6 +166,39 @@ impl Store {
             let Some(version) = chosen_version(tx, member)? else { return Ok(None) };
             change_in(tx, member, &version, days, on)
         })
+    }
+}
+
+/// [`Store::latest_score`] in the caller's transaction.
+pub(crate) fn latest_score_in(
+    conn: &Connection,
+    member: MemberId,
+    on: Option<NaiveDate>,
+) -> Result<Option<DailyScore>, StoreError> {
+    let Some(version) = chosen_version(conn, member)? else { return Ok(None) };
+    let Some((point, components)) = score_as_of(conn, member, &version, on)? else { return Ok(None) };
+    let values = parse_components(member, point.date, &components)?;
+    let base = version.strip_prefix(PUSH_PREFIX).unwrap_or(&version);
+    let model = stored_model(conn, base)?;
+    match model {
+        Some(model) if values.len() == model.components.len() => {
+            let profiles = load_snapshots(conn, member)?;
+            let day = DayValues { date: point.date, values };
+            let mut score = score_day(&model, profile_on(&profiles, point.date), &day);
+            // The stored figures are the ones every other query shows;
+            // the explanation's points come from the rounded values.
+            score.model_version = version;
+            score.pillars = point.pillars;
+            score.total = point.total;
+            Ok(Some(score))
+        }
+        _ => Ok(Some(DailyScore {
+            date: point.date,
+            model_version: version,
+            pillars: point.pillars,
+            total: point.total,
+            components: Vec::new(),
+        })),
     }
 }
 

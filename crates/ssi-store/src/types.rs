@@ -368,6 +368,28 @@ impl ScoringInputs {
     }
 }
 
+/// What an activity impact analysis reads of a member ([`Store::impact_inputs`](crate::Store::impact_inputs)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImpactInputs {
+    /// The pillar series chosen, and why.
+    pub series: ssi_core::advice::ImpactSeries,
+    /// Events per day and kind over the days the analysis of the series needs.
+    pub counts: Vec<(NaiveDate, ssi_core::ActivityKind, u32)>,
+}
+
+/// A member at a glance ([`Store::member_overviews`](crate::Store::member_overviews)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberOverview {
+    /// The member.
+    pub member: Member,
+    /// Their latest score on or before the day asked, explained.
+    pub latest_score: Option<ssi_core::DailyScore>,
+    /// How many official readings they have.
+    pub readings: usize,
+    /// How far their activity and exports go.
+    pub activity: ActivitySpan,
+}
+
 /// The average score of the members of one industry on this server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndustryAverage {
