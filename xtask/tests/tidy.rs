@@ -284,3 +284,205 @@ fn the_import_cycle_detector_itself_works() {
     let layered = [module("a", "use crate::b::x;\n"), module("b", "use crate::c::y;\n"), module("c", "")];
     assert_eq!(import_cycle(&module_imports(&layered)), None);
 }
+
+/// Where `text` (code without comments) loops over store calls: the body of a
+/// `for`, `while` or `loop`, or a closure given to an iterator's adaptor, that
+/// calls a method of `store` or hands `store` to a function. Returns the
+/// offending loops' first lines.
+fn loops_over_store_calls(text: &str) -> Vec<String> {
+    let code = blank_strings(
+        &text
+            .lines()
+            .map(|l| if l.trim_start().starts_with("//") { "" } else { l })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let bytes = code.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    // The text between the bracket at `open` and its match.
+    let inside = |open: usize| -> &str {
+        let (opening, closing) = (bytes[open], if bytes[open] == b'{' { b'}' } else { b')' });
+        let mut depth = 0;
+        for (i, &b) in bytes.iter().enumerate().skip(open) {
+            if b == opening {
+                depth += 1;
+            } else if b == closing {
+                depth -= 1;
+                if depth == 0 {
+                    return &code[open + 1..i];
+                }
+            }
+        }
+        &code[open + 1..]
+    };
+    let uses_store = |body: &str| {
+        body.match_indices("store").any(|(at, _)| {
+            let before = body[..at].bytes().next_back();
+            let after = body[at + "store".len()..].trim_start().bytes().next();
+            before.is_none_or(|b| !is_ident(b)) && matches!(after, Some(b'.' | b',' | b')'))
+        })
+    };
+    let line_of = |at: usize| code[..at].lines().count().max(1);
+    let mut found = Vec::new();
+    // `for … in … {`, `while … {` and `loop {`: the body is the first `{` after the keyword
+    // (iterator expressions with struct literals in them are not written here).
+    for keyword in ["for ", "while ", "loop "] {
+        for (at, _) in code.match_indices(keyword) {
+            if at > 0 && is_ident(bytes[at - 1]) || keyword == "for " && code[at..].starts_with("for <") {
+                continue;
+            }
+            let Some(open) = code[at..].find('{').map(|o| at + o) else { continue };
+            // `impl Trait for Type {` is no loop.
+            if keyword == "for " && !code[at..open].contains(" in ") {
+                continue;
+            }
+            if uses_store(inside(open)) {
+                found.push(format!(
+                    "line {}: {}",
+                    line_of(at),
+                    code[at..].lines().next().unwrap_or("").trim()
+                ));
+            }
+        }
+    }
+    // Closures of iterator adaptors, when the chain they end is an iterator's.
+    let adaptors = [
+        ".map(",
+        ".filter_map(",
+        ".flat_map(",
+        ".for_each(",
+        ".try_for_each(",
+        ".filter(",
+        ".any(",
+        ".all(",
+        ".find(",
+        ".find_map(",
+        ".fold(",
+    ];
+    for adaptor in adaptors {
+        for (at, _) in code.match_indices(adaptor) {
+            // The chain before the adaptor, back to the start of its expression.
+            let mut depth = 0i32;
+            let mut start = 0;
+            for (i, b) in code[..at].bytes().enumerate().rev() {
+                match b {
+                    b')' | b']' | b'}' => depth += 1,
+                    b'(' | b'[' | b'{' if depth == 0 => {
+                        start = i + 1;
+                        break;
+                    }
+                    b'(' | b'[' | b'{' => depth -= 1,
+                    b';' | b',' | b'=' if depth == 0 => {
+                        start = i + 1;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let chain = &code[start..at];
+            let is_iterator = ["iter()", "into_iter()", "iter_mut()", ".chunks(", ".windows(", ".zip("]
+                .iter()
+                .any(|marker| chain.contains(marker));
+            if is_iterator && uses_store(inside(at + adaptor.len() - 1)) {
+                found.push(format!("line {}: {}{adaptor}…", line_of(at), chain.trim()));
+            }
+        }
+    }
+    found
+}
+
+/// `code` with the contents of its string literals blanked out (same length, lines kept),
+/// so that words in messages are not taken for code.
+fn blank_strings(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut chars = code.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        match (in_string, c) {
+            (false, '\'') if chars.peek() == Some(&'"') => {
+                // The character literal '"'.
+                out.push(c);
+                out.extend(chars.next());
+            }
+            (false, '"') => {
+                in_string = true;
+                out.push(c);
+            }
+            (true, '\\') => {
+                out.push(' ');
+                if let Some(escaped) = chars.next() {
+                    out.push(if escaped == '\n' { '\n' } else { ' ' });
+                }
+            }
+            (true, '"') => {
+                in_string = false;
+                out.push(c);
+            }
+            (true, '\n') => out.push('\n'),
+            (true, _) => out.push(' '),
+            (false, _) => out.push(c),
+        }
+    }
+    out
+}
+
+#[test]
+fn front_ends_contain_no_loops_over_store_calls() {
+    // A question is one store call ("one call per question", ARCHITECTURE.md): a loop of
+    // store calls in a handler or a command is a query per member (team_industry_average
+    // once called latest_score for every member of the server), and a rule the next
+    // backend would have to repeat. Such loops live in ssi-store, inside one read.
+    let mut offenders = Vec::new();
+    let mut checked = 0;
+    for dir in ["crates/ssi-server/src/handlers", "crates/ssi-cli/src/commands"] {
+        for entry in fs::read_dir(root().join(dir)).unwrap().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                checked += 1;
+                let text = fs::read_to_string(&path).unwrap();
+                offenders.extend(
+                    loops_over_store_calls(&text).into_iter().map(|l| format!("{}: {l}", relative(&path))),
+                );
+            }
+        }
+    }
+    assert!(checked > 20, "found too few handlers and commands ({checked})");
+    assert!(offenders.is_empty(), "loops over store calls in the front ends: {offenders:#?}");
+}
+
+#[test]
+fn the_store_loop_detector_itself_works() {
+    let caught = |code: &str| loops_over_store_calls(code).len();
+    // The loops that were in the front ends.
+    assert_eq!(
+        caught(
+            "for member in store.list_members()? {\n    if let Some(s) = store.latest_score(member.id, None)? {}\n}"
+        ),
+        1
+    );
+    assert_eq!(caught("let m = rows.iter().map(|r| store.get_member(r.member)).collect();"), 1);
+    assert_eq!(
+        caught("for token in store.list_tokens()? {\n    if manages_token(store, &caller, &token)? {}\n}"),
+        1
+    );
+    assert_eq!(
+        caught(
+            "let v = store\n    .list_members()?\n    .into_iter()\n    .map(|m| {\n        let span = store.activity_span(m.id)?;\n        Ok(span)\n    })\n    .collect();"
+        ),
+        1
+    );
+    assert_eq!(caught("while let Some(x) = next() { store.save(x)?; }"), 1);
+    // Not loops over store calls.
+    assert_eq!(caught("let member = member.map(|m| store.get_member(m)).transpose()?;"), 0, "Option::map");
+    assert_eq!(caught("Ok((store.history(id, from, to)?, team.map(|t| store.get_team(t)).transpose()?))"), 0);
+    assert_eq!(caught("for row in &rows {\n    total += row.score.total;\n}\nstore.save(total)?;"), 0);
+    assert_eq!(caught("let names: Vec<_> = rows.iter().map(|r| r.name.clone()).collect();"), 0);
+    assert_eq!(caught("for restore in backups { restored.push(restore.day); }"), 0, "names containing store");
+    assert_eq!(caught("// for m in members { store.get(m) }\nlet x = 1;"), 0, "comments");
+    assert_eq!(caught("say(\"for every store, {x}\");\nlet y = '\"';"), 0, "strings");
+    assert_eq!(
+        caught("impl Iterator for Counted {\n    fn next(&mut self) { self.store.next() }\n}"),
+        0,
+        "impl … for"
+    );
+}
