@@ -220,11 +220,6 @@ pub async fn get_impact(
 mod tests {
     use super::*;
     use serde_json::json;
-    use ssi_core::ReadingSource;
-
-    fn day(d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
-    }
 
     fn message(error: ApiError) -> String {
         match error {
