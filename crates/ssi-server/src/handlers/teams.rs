@@ -137,7 +137,7 @@ pub async fn summary(
 /// The store's answer as the wire's: the average per pillar over every scored member on
 /// the server sharing the team's most common industry ([`ssi_store::Store::team_industry_average`],
 /// one store call whatever the number of members).
-pub fn industry_average_view(average: ssi_store::IndustryAverage) -> IndustryAverage {
+fn industry_average_view(average: ssi_store::IndustryAverage) -> IndustryAverage {
     IndustryAverage {
         name: average.name,
         members: average.members,
