@@ -6,7 +6,7 @@ use crate::error::StoreError;
 use crate::members::ensure_member;
 use crate::models::active_model_in;
 use crate::readings::reading_from_row;
-use crate::scores::{chosen_version, parse_components};
+use crate::series::{chosen_version, parse_components};
 use crate::types::{HistoryRow, MemberId};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};

@@ -58,11 +58,9 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
 
 /// The calibration the member's readings give under the active model.
 pub(crate) fn fit(store: &Store, member: MemberId) -> Result<MemberCalibration> {
-    let model = store.active_model()?;
-    let profiles = store.profile_snapshots(member)?;
-    let events = store.load_events(member)?;
+    let inputs = store.scoring_inputs(member)?;
     let readings = store.stored_readings(member)?;
-    Ok(calibrate(&model, &profiles, &events, &readings)?)
+    Ok(calibrate(&inputs.model, &inputs.profiles, &inputs.events, &readings)?)
 }
 
 /// After readings change: brings the member's calibration up to date when

@@ -73,11 +73,9 @@ fn refresh_calibration(store: &Store, member: MemberId) -> Result<(), StoreError
     if store.calibration(member)?.is_none() {
         return Ok(());
     }
-    let model = store.active_model()?;
-    let profiles = store.profile_snapshots(member)?;
-    let events = store.load_events(member)?;
+    let inputs = store.scoring_inputs(member)?;
     let readings = store.stored_readings(member)?;
-    match ssi_core::advice::calibrate(&model, &profiles, &events, &readings) {
+    match ssi_core::advice::calibrate(&inputs.model, &inputs.profiles, &inputs.events, &readings) {
         Ok(calibration) => store.save_calibration(member, &calibration).map(|_| ()),
         Err(_) => store.delete_calibration(member).map(|_| ()),
     }
