@@ -42,7 +42,7 @@ mod series;
 mod tokens;
 mod types;
 
-pub use calibrations::CalibratedHistory;
+pub use calibrations::{CalibratedHistory, CalibrationRefit};
 pub use error::{ImportFailure, StoreError};
 pub use series::PUSH_PREFIX;
 pub use tokens::{MIN_INSTALLED_TOKEN_LEN, TOKEN_PREFIX};
