@@ -16,15 +16,12 @@ use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
 use crate::wire::{AdviceView, DateQuery, ImpactView, PlanQuery, PlanView, RangeQuery};
 use axum::extract::State;
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::Value;
 use ssi_core::advice::{
-    Advice, ImpactReport, SeriesSource, Warning, WeeklyPlan, activity_impact, impact, mistakes,
-    next_best_actions, project_plan,
+    Advice, Warning, WeeklyPlan, activity_impact, mistakes, next_best_actions, project_plan,
 };
-use ssi_core::{ActivityEvent, OfficialReading, PillarScores, ProfileSnapshot, ScoringModel};
-use ssi_store::{HistoryRow, Member, MemberId, Store, StoreError};
-use std::collections::BTreeMap;
+use ssi_store::{ImpactInputs, Member, MemberId, ScoringInputs, Store, StoreError};
 
 /// Days a plan is projected when the request does not say.
 pub(crate) const DEFAULT_PLAN_DAYS: u32 = 90;
@@ -32,26 +29,11 @@ pub(crate) const DEFAULT_PLAN_DAYS: u32 = 90;
 /// Longest projection the server computes, in days.
 pub(crate) const MAX_PLAN_DAYS: u32 = 365;
 
-/// What the advice functions read of a member.
-#[derive(Debug, Clone)]
-pub(crate) struct Activity {
-    /// The active scoring model.
-    pub model: ScoringModel,
-    /// Profile snapshots, oldest first.
-    pub profiles: Vec<ProfileSnapshot>,
-    /// Every stored event, in time order.
-    pub events: Vec<ActivityEvent>,
-}
-
-/// Loads the member's activity; `None` when the server holds neither events nor a profile
-/// (a member whose scores were only pushed from a CLI: pushes carry numbers, not activity).
-pub(crate) fn load_activity(store: &Store, member: MemberId) -> Result<Option<Activity>, StoreError> {
-    let events = store.load_events(member)?;
-    let profiles = store.profile_snapshots(member)?;
-    if events.is_empty() && profiles.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(Activity { model: store.active_model()?, profiles, events }))
+/// The member's scoring inputs from the store; `None` when the server holds neither events
+/// nor a profile (a member whose scores were only pushed from a CLI: pushes carry numbers,
+/// not activity).
+fn activity_of(store: &Store, member: MemberId) -> Result<Option<ScoringInputs>, StoreError> {
+    Ok(Some(store.scoring_inputs(member)?).filter(ScoringInputs::has_activity))
 }
 
 /// The next best actions and the mistake warnings as of `today`; `None` without activity.
@@ -60,7 +42,7 @@ pub(crate) fn advice_for(
     member: MemberId,
     today: NaiveDate,
 ) -> Result<Option<(Advice, Vec<Warning>)>, StoreError> {
-    Ok(load_activity(store, member)?.map(|a| {
+    Ok(activity_of(store, member)?.map(|a| {
         let advice = next_best_actions(&a.model, &a.profiles, &a.events, today);
         let warnings = mistakes(&a.model, &a.profiles, &a.events, today);
         (advice, warnings)
@@ -197,7 +179,7 @@ pub(crate) async fn plan(
     let today = as_of(&member, state.today());
     let projection = state
         .db(move |store| {
-            Ok(load_activity(store, member.id)?
+            Ok(activity_of(store, member.id)?
                 .map(|a| project_plan(&a.model, &a.profiles, &a.events, today, &plan, days)))
         })
         .await?
@@ -206,27 +188,10 @@ pub(crate) async fn plan(
     Ok(axum::Json(PlanView { member: member.id.0, projection }))
 }
 
-/// The official pillar series: readings with all four pillars, one per day (of several on a
-/// day, the one stored last), and the number of day-to-day changes it gives.
-pub(crate) fn official_series(readings: &[OfficialReading]) -> (Vec<(NaiveDate, PillarScores)>, usize) {
-    let mut days: BTreeMap<NaiveDate, PillarScores> = BTreeMap::new();
-    for reading in readings {
-        if let [Some(brand), Some(people), Some(insights), Some(relationships)] = reading.pillars {
-            days.insert(reading.date, PillarScores { brand, people, insights, relationships });
-        }
-    }
-    let transitions = days.keys().filter(|d| d.pred_opt().is_some_and(|p| days.contains_key(&p))).count();
-    (days.into_iter().collect(), transitions)
-}
-
-/// ssi's daily estimates as a pillar series.
-fn estimate_series(history: &[HistoryRow]) -> Vec<(NaiveDate, PillarScores)> {
-    history.iter().filter_map(|day| day.estimate.as_ref().map(|e| (e.date, e.pillars))).collect()
-}
-
 /// `GET /api/v1/members/{member}/impact?from=&to=`: the member, the team's manager or an
-/// admin. Uses official readings when they give at least `impact::MIN_TRANSITIONS`
-/// day-to-day changes, else ssi's estimate; a series too short for either is answered 422.
+/// admin. The series is the one [`ssi_core::advice::choose_impact_series`] picks (official
+/// readings when they give at least `ssi_core::advice::impact::MIN_TRANSITIONS` day-to-day changes, else
+/// ssi's estimate), as `ssi impact` does; a series too short for either is answered 422.
 pub(crate) async fn get_impact(
     State(state): State<AppState>,
     principal: Principal,
@@ -240,58 +205,21 @@ pub(crate) async fn get_impact(
     }
     let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let (from, to) = (query.from, query.to);
-    // A weekly count on day t needs the 7 days before it, and a change at t + lag pairs
-    // with the count at t: read counts that far before the first day.
-    let lead = u64::from(impact::COUNT_WINDOW_DAYS + impact::MAX_LAG_DAYS);
-    let counts_from = from.map(|d| d.checked_sub_days(Days::new(lead)).unwrap_or(d));
-    let (official, transitions, estimate, counts) = state
-        .db(move |store| {
-            let (official, transitions) = official_series(&store.readings(member.id, from, to)?);
-            let estimate = estimate_series(&store.history(member.id, from, to)?);
-            let counts = store.daily_activity_counts(member.id, counts_from, to)?;
-            Ok((official, transitions, estimate, counts))
-        })
-        .await?;
-    let needed = impact::MIN_TRANSITIONS;
-    let (report, source_note): (ImpactReport, String) = if transitions >= needed {
-        let report =
-            tokio::task::spawn_blocking(move || activity_impact(&official, &counts, SeriesSource::Official))
-                .await?
-                .map_err(|e| ApiError::Unprocessable(format!("{e} (official readings)")))?;
-        (
-            report,
-            format!(
-                "official readings with all four pillars give {transitions} day-to-day changes (at least {needed} needed): LinkedIn's own pillars are used"
-            ),
-        )
-    } else {
-        let report =
-            tokio::task::spawn_blocking(move || activity_impact(&estimate, &counts, SeriesSource::Estimate))
-                .await?
-                .map_err(|e| {
-                    ApiError::Unprocessable(format!(
-                        "{e} (ssi's estimate; official readings with all four pillars give {transitions})"
-                    ))
-                })?;
-        (
-            report,
-            format!(
-                "official readings with all four pillars give {transitions} day-to-day changes, fewer than the {needed} needed: ssi's estimate is used, which is computed from these very activities"
-            ),
-        )
-    };
-    Ok(axum::Json(ImpactView { member: member.id.0, official_transitions: transitions, source_note, report }))
+    let ImpactInputs { series, counts } =
+        state.db(move |store| store.impact_inputs(member.id, from, to)).await?;
+    let (source, official_transitions, source_note) =
+        (series.source, series.official_transitions, series.reason);
+    let refusal_context = source_note.clone();
+    let report = tokio::task::spawn_blocking(move || activity_impact(&series.series, &counts, source))
+        .await?
+        .map_err(|e| ApiError::Unprocessable(format!("{e} ({refusal_context})")))?;
+    Ok(axum::Json(ImpactView { member: member.id.0, official_transitions, source_note, report }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-    use ssi_core::ReadingSource;
-
-    fn day(d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
-    }
 
     fn message(error: ApiError) -> String {
         match error {
@@ -314,27 +242,5 @@ mod tests {
         assert!(message(parse_plan(json!({"colour": 1}), None).unwrap_err()).contains("colour"));
         assert!(message(parse_plan(json!({"posts": -1}), None).unwrap_err()).contains("plan"));
         assert!(message(parse_plan(json!([1, 2]), None).unwrap_err()).contains("object"));
-    }
-
-    #[test]
-    fn the_official_series_keeps_complete_readings_and_counts_consecutive_days() {
-        let reading = |d: u32, pillars: [Option<f64>; 4]| {
-            let mut r = OfficialReading::new(day(d), 40.0, ReadingSource::Manual);
-            r.pillars = pillars;
-            r
-        };
-        let full = [Some(10.0); 4];
-        let readings = [
-            reading(1, full),
-            reading(2, full),
-            reading(3, [Some(10.0), None, Some(10.0), Some(10.0)]),
-            reading(4, full),
-            reading(5, [Some(12.0); 4]),
-            reading(5, [Some(11.0); 4]),
-        ];
-        let (series, transitions) = official_series(&readings);
-        assert_eq!(series.iter().map(|(d, _)| *d).collect::<Vec<_>>(), [day(1), day(2), day(4), day(5)]);
-        assert_eq!(transitions, 2, "1→2 and 4→5; day 3 lacks a pillar");
-        assert_eq!(series[3].1.brand, 11.0, "the reading stored last wins");
     }
 }

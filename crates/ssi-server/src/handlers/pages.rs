@@ -4,7 +4,6 @@
 //! mistake warnings and the best next actions).
 
 use super::session::PageViewer;
-use super::teams::team_industry_average;
 use super::{member_for, visible_team};
 use crate::auth::{Access, Principal};
 use crate::cache::{Answer, AnswerKey, DataVersion};
@@ -22,7 +21,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{Days, NaiveDate};
-use ssi_core::{Band, Pillar, PillarScores};
+use ssi_core::Band;
 use ssi_store::{LeaderboardRow, MemberId, Role, TeamId, TeamSummary};
 
 /// Days of history the member page charts.
@@ -79,27 +78,27 @@ pub(crate) async fn index(State(state): State<AppState>, PageViewer(viewer): Pag
     let stale_after_days = state.config.stale_after_days;
     let loaded = state
         .db(move |store| {
-            let mut managed = Vec::new();
-            let mut others = Vec::new();
-            for team in store.list_teams()? {
-                if principal.manages_team(team.id) {
-                    let now = store.team_summary(team.id, today, threshold, stale_after_days)?;
-                    let before = store.team_summary(team.id, week_ago, threshold, stale_after_days)?;
-                    managed.push((now, before.average_total));
-                } else if principal.sees_team(team.id) {
-                    others.push(TeamRef { id: team.id.0, name: team.name });
-                }
-            }
-            Ok((managed, others))
+            let (managed, others): (Vec<_>, Vec<_>) =
+                store.list_teams()?.into_iter().partition(|team| principal.manages_team(team.id));
+            let managed: Vec<TeamId> = managed.iter().map(|team| team.id).collect();
+            let now = store.team_summaries(&managed, today, threshold, stale_after_days)?;
+            let before = store.team_summaries(&managed, week_ago, threshold, stale_after_days)?;
+            let others: Vec<TeamRef> = others
+                .into_iter()
+                .filter(|team| principal.sees_team(team.id))
+                .map(|team| TeamRef { id: team.id.0, name: team.name })
+                .collect();
+            Ok((now, before, others))
         })
         .await;
-    let (managed, teams) = match loaded {
+    let (now, before, teams) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return error(&state, &context, e),
     };
-    let managed = managed
+    let managed = now
         .iter()
-        .map(|(summary, before)| team_overview(summary, *before, threshold, stale_after_days))
+        .zip(&before)
+        .map(|(summary, before)| team_overview(summary, before.average_total, threshold, stale_after_days))
         .collect();
     state.templates.page(
         StatusCode::OK,
@@ -217,43 +216,28 @@ pub(crate) async fn team(
     let team_id: TeamId = team.id;
     let loaded = state
         .db(move |store| {
-            let rows = store.team_leaderboard(team_id, date)?;
-            let industry = team_industry_average(store, team_id, date)?;
-            let (summary, members) = if manages {
-                let members =
-                    rows.iter().map(|r| store.get_member(r.member)).collect::<Result<Vec<_>, _>>()?;
-                (Some(store.team_summary(team_id, date, threshold, stale_after_days)?), members)
-            } else {
-                (None, Vec::new())
-            };
-            Ok((rows, industry, summary, members))
+            let summary = store.team_summary(team_id, date, threshold, stale_after_days)?;
+            let industry = store.team_industry_average(team_id, date)?;
+            // A manager sees each scored member's best next step.
+            let members = if manages { store.list_team_members(team_id)? } else { Vec::new() };
+            Ok((summary, industry, members))
         })
         .await;
-    let (rows, industry, summary, members) = match loaded {
+    let (summary, industry, members) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return error(&state, &context, e),
     };
-    // Averages and bands come from the leaderboard rows, which every viewer of the team may
-    // see; the summary adds only what is for managers.
+    // The leaderboard, averages and bands are for every viewer of the team; the rest of the
+    // summary only for managers.
     let readable = |member: MemberId| manages || principal.member() == Some(member);
-    let scored = rows.len();
-    let average = (scored > 0).then(|| {
-        let mut sum = PillarScores::default();
-        for row in &rows {
-            for pillar in Pillar::ALL {
-                sum[pillar] += row.score.pillars[pillar];
-            }
-        }
-        PillarScores::from_array(sum.to_array().map(|v| v / scored as f64))
-    });
-    let counts: Vec<(Band, usize)> =
-        Band::ALL.into_iter().map(|b| (b, rows.iter().filter(|r| r.score.band == b).count())).collect();
-    let pillar_chart = average.map(|avg| {
+    let rows = &summary.leaderboard;
+    let counts: Vec<(Band, usize)> = summary.bands.iter().map(|b| (b.band, b.members)).collect();
+    let pillar_chart = summary.average_pillars.map(|avg| {
         let comparison = industry.as_ref().map(|i| i.average_pillars.to_array().map(Some));
         let industry_label = industry.as_ref().map_or_else(String::new, |i| format!("{} average", i.name));
         chart::pillar_bars("team-pillars", &avg, "team average", comparison.as_ref(), &industry_label)
     });
-    let (below, stale, movers, unscored) = match &summary {
+    let (below, stale, movers, unscored) = match manages.then_some(&summary) {
         Some(summary) => (
             summary.below.iter().map(|r| row_context(r, true, date, stale_after_days)).collect(),
             summary.stale.iter().map(|r| row_context(r, true, date, stale_after_days)).collect(),
@@ -273,7 +257,8 @@ pub(crate) async fn team(
     // A manager sees each member's best next step: the member's cached advice (computed
     // once per member and change of the data, as for the member page).
     let mut best_steps = std::collections::HashMap::new();
-    for member in members {
+    let scored_members = members.into_iter().filter(|m| rows.iter().any(|r| r.member == m.id));
+    for member in scored_members {
         let id = member.id;
         match super::advice::advice_view(&state, version, member, date).await {
             Ok(Some(view)) => {
@@ -287,15 +272,14 @@ pub(crate) async fn team(
     }
     let mut rows_shown: Vec<RowContext> =
         rows.iter().map(|r| row_context(r, readable(r.member), date, stale_after_days)).collect();
-    for (shown, row) in rows_shown.iter_mut().zip(&rows) {
+    for (shown, row) in rows_shown.iter_mut().zip(rows) {
         shown.best_step = best_steps.remove(&row.member).unwrap_or_default();
     }
     let page = TeamContext {
         viewer: Some(&context),
         team: TeamRef { id: team.id.0, name: team.name.clone() },
         date: date.to_string(),
-        average_total: (scored > 0)
-            .then(|| one_decimal(rows.iter().map(|r| r.score.total).sum::<f64>() / scored as f64)),
+        average_total: summary.average_total.map(one_decimal),
         rows: rows_shown,
         pillar_chart,
         industry: industry.map(|i| IndustryContext {

@@ -12,7 +12,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use chrono::NaiveDate;
 use ssi_core::OfficialReading;
-use ssi_store::{MemberId, Store, StoreError};
 
 /// `GET /api/v1/members/{member}/readings?from=&to=`.
 pub(crate) async fn list(
@@ -61,24 +60,10 @@ pub(crate) async fn create(
     state
         .db(move |store| {
             store.add_readings(member.id, &stored)?;
-            refresh_calibration(store, member.id)
+            // New readings update the member's calibration, when the member has one (as
+            // `ssi reading add` does), so that no manual step is needed.
+            store.refit_calibration(member.id).map(|_| ())
         })
         .await?;
     Ok((StatusCode::CREATED, axum::Json(ReadingsView { member: member.id.0, readings })))
-}
-
-/// New readings update the member's calibration, when the member has one
-/// (as `ssi reading add` does), so that no manual step is needed.
-fn refresh_calibration(store: &Store, member: MemberId) -> Result<(), StoreError> {
-    if store.calibration(member)?.is_none() {
-        return Ok(());
-    }
-    let model = store.active_model()?;
-    let profiles = store.profile_snapshots(member)?;
-    let events = store.load_events(member)?;
-    let readings = store.stored_readings(member)?;
-    match ssi_core::advice::calibrate(&model, &profiles, &events, &readings) {
-        Ok(calibration) => store.save_calibration(member, &calibration).map(|_| ()),
-        Err(_) => store.delete_calibration(member).map(|_| ()),
-    }
 }

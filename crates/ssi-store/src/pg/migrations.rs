@@ -5,9 +5,8 @@
 //! file's hash, and a database whose recorded checksum differs from this build's file is
 //! refused); a change is a new file with the next number.
 
-use crate::error::StoreError;
+use crate::error::{StoreError, describe_postgres};
 use crate::migrations::{Migration, newer_database};
-use crate::pg::describe;
 use sha2::{Digest, Sha256};
 use tokio_postgres::{Client, GenericClient};
 
@@ -84,7 +83,7 @@ pub(crate) async fn apply(
         };
         tx.batch_execute(next.sql).await.map_err(|e| StoreError::Migration {
             version: next.version,
-            message: format!("{}: {}", next.name, describe(&e)),
+            message: format!("{}: {}", next.name, describe_postgres(&e)),
         })?;
         let version = i32::try_from(next.version).map_err(|_| newer_database(next.version, current))?;
         tx.execute(

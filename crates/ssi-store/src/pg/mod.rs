@@ -161,22 +161,3 @@ impl From<PoolError> for StoreError {
         }
     }
 }
-
-/// A PostgreSQL error on one line: the server's message with its detail and hint
-/// when the server sent one, else the driver's description (and its cause).
-pub(crate) fn describe(error: &tokio_postgres::Error) -> String {
-    if let Some(db) = error.as_db_error() {
-        let mut text = format!("{}: {}", db.severity(), db.message());
-        if let Some(detail) = db.detail() {
-            text.push_str(&format!(" ({detail})"));
-        }
-        if let Some(hint) = db.hint() {
-            text.push_str(&format!("; hint: {hint}"));
-        }
-        return text;
-    }
-    match std::error::Error::source(error) {
-        Some(cause) => format!("{error}: {cause}"),
-        None => error.to_string(),
-    }
-}
