@@ -357,3 +357,50 @@ fn a_store_recovers_by_itself_when_the_database_comes_back() {
     assert_eq!(store.data_version().unwrap(), version);
     assert_eq!(store.schema_version().unwrap(), LATEST_VERSION);
 }
+
+#[test]
+fn the_replica_tables_keep_their_rules() {
+    let cluster = PgCluster::for_test();
+    let url = fresh_database(&cluster, "replicas");
+    PgStore::connect(&url, 1).unwrap().migrate().unwrap();
+    let direct = Direct::connect(&url);
+    let fails = |sql: &str| direct.runtime.block_on(direct.client.batch_execute(sql)).is_err();
+    direct.batch(
+        "INSERT INTO members (id, name, created) VALUES (1, 'Alice', now());
+         INSERT INTO api_tokens (id, hash, role, member_id, label, created)
+             VALUES (1, sha256('token'), 'member', 1, 'laptop', now());
+         INSERT INTO sessions (id_hash, token_id, created, expires)
+             VALUES (sha256('session'), 1, now(), now() + interval '1 day');",
+    );
+
+    // Upload job ids come from a sequence: a deleted job's id is never handed out again.
+    let insert_job = "INSERT INTO upload_jobs (member_id, source_name, bytes, payload, created)
+                      VALUES (1, 'export.zip', 3, '\\x010203', now()) RETURNING id";
+    let first: i64 = direct.rows(insert_job)[0].get(0);
+    direct.batch("DELETE FROM upload_jobs");
+    let second: i64 = direct.rows(insert_job)[0].get(0);
+    assert!(second > first, "{second} after {first}");
+    assert!(fails(
+        "INSERT INTO upload_jobs (id, member_id, source_name, bytes, created) VALUES (1, 1, 'x', 0, now())"
+    ));
+    // A running job names who claimed it and when.
+    assert!(fails("UPDATE upload_jobs SET state = 'running'"));
+    assert!(fails("UPDATE upload_jobs SET state = 'done'"));
+    direct.batch("UPDATE upload_jobs SET state = 'running', claimed_by = 'replica-a', claimed_at = now(), attempts = 1");
+
+    // One daily run per day.
+    direct.batch(
+        "INSERT INTO daily_runs (day, claimed_by, claimed_at) VALUES ('2026-12-05', 'replica-a', now())",
+    );
+    let again = direct.rows(
+        "INSERT INTO daily_runs (day, claimed_by, claimed_at) VALUES ('2026-12-05', 'replica-b', now())
+         ON CONFLICT (day) DO NOTHING RETURNING day::text",
+    );
+    assert!(again.is_empty(), "a second replica does not get the same day");
+
+    // Deleting a token ends its sessions; deleting the member, its jobs.
+    direct.batch("DELETE FROM api_tokens");
+    assert_eq!(direct.rows("SELECT count(*) FROM sessions")[0].get::<_, i64>(0), 0);
+    direct.batch("DELETE FROM members");
+    assert_eq!(direct.rows("SELECT count(*) FROM upload_jobs")[0].get::<_, i64>(0), 0);
+}
