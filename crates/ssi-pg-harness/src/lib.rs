@@ -86,6 +86,14 @@ pub enum HarnessError {
         /// The end of the server's log.
         log: String,
     },
+    /// The server stopped before it accepted connections.
+    #[error("postgres exited ({status}) before accepting connections; its log ends: {log}")]
+    Exited {
+        /// Its exit status.
+        status: String,
+        /// The end of the server's log.
+        log: String,
+    },
     /// The database name is not a plain lower-case identifier.
     #[error("database name {0:?} is not 1 to 63 of a-z, 0-9 and _")]
     DatabaseName(String),
@@ -228,7 +236,7 @@ impl PgCluster {
         self.dir.path()
     }
 
-    /// The postmaster's process id.
+    /// The postmaster's process id (0 while paused).
     pub fn pid(&self) -> u32 {
         self.postmaster.as_ref().map_or(0, Child::id)
     }
@@ -298,13 +306,13 @@ impl PgCluster {
             self.port = free_port()?;
             match self.spawn_and_wait() {
                 Ok(()) => return Ok(()),
-                Err(e @ HarnessError::NotReady { .. }) if self.log_tail().contains("could not bind") => {
+                Err(e @ HarnessError::Exited { .. }) if self.log_tail().contains("could not bind") => {
                     last = Some(e);
                 }
                 Err(e) => return Err(e),
             }
         }
-        Err(last.unwrap_or(HarnessError::NotReady { seconds: 0, log: String::new() }))
+        Err(last.unwrap_or(HarnessError::Exited { status: "never started".into(), log: String::new() }))
     }
 
     fn spawn_and_wait(&mut self) -> Result<(), HarnessError> {
@@ -335,10 +343,7 @@ impl PgCluster {
                 && let Ok(Some(status)) = child.try_wait()
             {
                 self.postmaster = None;
-                return Err(HarnessError::NotReady {
-                    seconds: 0,
-                    log: format!("postgres exited ({status}): {}", self.log_tail()),
-                });
+                return Err(HarnessError::Exited { status: status.to_string(), log: self.log_tail() });
             }
             let mut ready = self.client("pg_isready");
             ready.args(["-d", "postgres", "-t", "2"]).stdout(Stdio::null()).stderr(Stdio::null());

@@ -97,3 +97,19 @@ fn clusters_started_together_get_their_own_ports_and_directories() {
         );
     }
 }
+
+#[test]
+fn a_server_that_cannot_start_says_why_and_a_paused_one_resumes_with_its_data() {
+    let mut cluster = PgCluster::for_test();
+    let url = cluster.create_database("kept").unwrap();
+    cluster.pause();
+    assert_eq!(cluster.pid(), 0);
+    // Another process takes the port meanwhile: resuming fails, naming the cause.
+    let squatter = std::net::TcpListener::bind(("127.0.0.1", cluster.port())).unwrap();
+    let err = cluster.resume().unwrap_err();
+    assert!(matches!(err, ssi_pg_harness::HarnessError::Exited { .. }), "{err:?}");
+    assert!(err.to_string().contains("could not bind"), "{err}");
+    drop(squatter);
+    cluster.resume().unwrap();
+    assert_eq!(query_text(&url, "SELECT current_database()::text"), "kept");
+}
