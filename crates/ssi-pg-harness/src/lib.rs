@@ -51,7 +51,10 @@ const PORT_ATTEMPTS: usize = 5;
 #[derive(Debug, thiserror::Error)]
 pub enum HarnessError {
     /// PostgreSQL's server binaries are not installed (or not where they are looked for).
-    #[error("PostgreSQL's server binaries (initdb, postgres) were not found in {looked}: {INSTALL_HINT}")]
+    #[error(
+        "PostgreSQL's server programs (initdb, postgres, pg_isready, createdb) were not found in {looked}: \
+         {INSTALL_HINT}"
+    )]
     Missing {
         /// The places looked in, in order.
         looked: String,
@@ -166,16 +169,10 @@ fn debian_bindirs(root: &Path) -> Vec<PathBuf> {
 
 /// The first of `candidates` that holds every program the harness runs.
 pub fn find_bindir_in(candidates: &[PathBuf]) -> Result<PathBuf, HarnessError> {
-    candidates
-        .iter()
-        .find(|dir| PROGRAMS.iter().all(|program| dir.join(program).is_file()))
-        .cloned()
-        .ok_or_else(|| {
-            let mut looked = vec![format!("${BINDIR_ENV}"), "pg_config --bindir".to_string()];
-            looked.push("/usr/lib/postgresql/*/bin".to_string());
-            looked.push("PATH".to_string());
-            HarnessError::Missing { looked: looked.join(", ") }
-        })
+    let complete = |dir: &&PathBuf| PROGRAMS.iter().all(|program| dir.join(program).is_file());
+    candidates.iter().find(complete).cloned().ok_or_else(|| HarnessError::Missing {
+        looked: format!("${BINDIR_ENV}, pg_config --bindir, /usr/lib/postgresql/*/bin, PATH"),
+    })
 }
 
 /// PostgreSQL's bindir on this machine (see [`bindir_candidates`]).
