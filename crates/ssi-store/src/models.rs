@@ -92,7 +92,7 @@ pub(crate) fn activate(conn: &Connection, version: &str) -> Result<(), StoreErro
     Ok(())
 }
 
-fn parse_model(version: &str, text: &str) -> Result<ScoringModel, StoreError> {
+pub(crate) fn parse_model(version: &str, text: &str) -> Result<ScoringModel, StoreError> {
     ScoringModel::from_json(text)
         .map_err(|e| StoreError::invalid(format!("stored scoring model {version:?} does not load: {e}")))
 }

@@ -12,7 +12,11 @@
 //! Only the lifecycle exists so far: connecting, migrating, the schema and data versions.
 //! The queries of [`crate::Store`] are not ported yet.
 
+mod events;
+mod imports;
 mod migrations;
+mod rescore;
+mod rows;
 
 pub use migrations::{LATEST_VERSION, MIGRATION_LOCK, MIGRATIONS, SQLITE_SCHEMA_MIRRORED};
 
