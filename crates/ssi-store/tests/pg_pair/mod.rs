@@ -1,0 +1,183 @@
+//! The two backends side by side for the PostgreSQL parity tests: a SQLite store in a
+//! temp dir and a PgStore on a fresh database of a throwaway cluster, fed the same
+//! calls, and raw views of what each stored.
+#![allow(dead_code, unreachable_pub)]
+
+use chrono::NaiveDate;
+use ssi_core::ScoringModel;
+use ssi_pg_harness::PgCluster;
+use ssi_store::pg::PgStore;
+use ssi_store::{MemberId, Store, StoreError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use tempfile::TempDir;
+
+/// The cluster the tests of this binary running at the same time share; stopped and
+/// deleted when the last of them drops it.
+static CLUSTER: Mutex<Weak<PgCluster>> = Mutex::new(Weak::new());
+
+/// Numbers the databases of one cluster.
+static DATABASES: AtomicUsize = AtomicUsize::new(0);
+
+fn shared_cluster() -> Arc<PgCluster> {
+    let mut shared = CLUSTER.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(cluster) = shared.upgrade() {
+        return cluster;
+    }
+    let cluster = Arc::new(PgCluster::for_test());
+    *shared = Arc::downgrade(&cluster);
+    cluster
+}
+
+/// One row of `daily_scores`: member, version, day, the four pillars and the total,
+/// and the components' text.
+pub type ScoreRow = (i64, String, NaiveDate, [f64; 5], String);
+
+/// A SQLite store and a PostgreSQL store, both fresh, both with the default model active.
+pub struct Pair {
+    pub sqlite: Store,
+    pub pg: PgStore,
+    sqlite_path: std::path::PathBuf,
+    direct: Direct,
+    // Dropped last: the stores close before their files and cluster go.
+    _dir: TempDir,
+    _cluster: Arc<PgCluster>,
+}
+
+impl Pair {
+    pub fn new() -> Pair {
+        let cluster = shared_cluster();
+        let name = format!("parity_{}", DATABASES.fetch_add(1, Ordering::Relaxed));
+        let url = cluster.create_database(&name).unwrap();
+        let pg = PgStore::connect(&url, 4).unwrap();
+        pg.migrate().unwrap();
+        // SQLite seeds the default model on first open; PostgreSQL's migrations do not.
+        pg.use_model(&ScoringModel::default_model(), NaiveDate::MIN).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let sqlite_path = dir.path().join("ssi.db");
+        let sqlite = Store::open(&sqlite_path).unwrap();
+        Pair { sqlite, pg, sqlite_path, direct: Direct::connect(&url), _dir: dir, _cluster: cluster }
+    }
+
+    /// The member `name` on both sides (PostgreSQL's through SQL: members are another
+    /// port's), with the same id.
+    pub fn add_member(&self, name: &str, industry: Option<&str>) -> MemberId {
+        let id = self.sqlite.create_member(name, industry, None).unwrap().id;
+        let rows = self.direct.query(
+            "INSERT INTO members (name, industry, created) VALUES ($1, $2, now()) RETURNING id",
+            &[&name, &industry],
+        );
+        assert_eq!(rows[0].get::<_, i64>(0), id.0, "both stores number members alike");
+        id
+    }
+
+    /// Every stored daily score on each side, in key order.
+    pub fn scores(&self) -> (Vec<ScoreRow>, Vec<ScoreRow>) {
+        let conn = rusqlite::Connection::open(&self.sqlite_path).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT member_id, model_version, date, brand, people, insights, relationships, total, components
+                 FROM daily_scores ORDER BY member_id, model_version, date",
+            )
+            .unwrap();
+        let sqlite = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    [r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?],
+                    r.get(8)?,
+                ))
+            })
+            .unwrap()
+            .collect::<Result<Vec<ScoreRow>, _>>()
+            .unwrap();
+        let pg = self
+            .direct
+            .query(
+                "SELECT member_id, model_version, date, brand, people, insights, relationships, total, components
+                 FROM daily_scores ORDER BY member_id, model_version, date",
+                &[],
+            )
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), [r.get(3), r.get(4), r.get(5), r.get(6), r.get(7)], r.get(8)))
+            .collect();
+        (sqlite, pg)
+    }
+
+    /// Runs one statement on each side (a test's own change to the stored data, such
+    /// as marking rows), written once with `?` placeholders-free SQL both accept.
+    pub fn execute_both(&self, sql: &str) {
+        rusqlite::Connection::open(&self.sqlite_path).unwrap().execute_batch(sql).unwrap();
+        self.direct.batch(sql);
+    }
+
+    /// How many rows `table` holds on each side.
+    pub fn counts(&self, table: &str) -> (i64, i64) {
+        let sql = format!("SELECT count(*) FROM {table}");
+        let sqlite =
+            rusqlite::Connection::open(&self.sqlite_path).unwrap().query_row(&sql, [], |r| r.get(0)).unwrap();
+        (sqlite, self.direct.query(&sql, &[])[0].get(0))
+    }
+}
+
+/// Both backends' answers to one call, which must agree: equal values, or errors of the
+/// same kind with the same text.
+pub fn assert_same<T: PartialEq + std::fmt::Debug>(
+    sqlite: Result<T, StoreError>,
+    pg: Result<T, StoreError>,
+) -> Option<T> {
+    match (sqlite, pg) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a, b, "SQLite and PostgreSQL answered differently");
+            Some(a)
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(kind(&a), kind(&b), "SQLite failed with {a}, PostgreSQL with {b}");
+            assert_eq!(a.to_string(), b.to_string());
+            None
+        }
+        (a, b) => panic!("SQLite answered {a:?}, PostgreSQL {b:?}"),
+    }
+}
+
+/// The variant of a store error, the part callers branch on.
+pub fn kind(error: &StoreError) -> &'static str {
+    match error {
+        StoreError::NotFound { .. } => "not found",
+        StoreError::Conflict { .. } => "conflict",
+        StoreError::InvalidData { .. } => "invalid",
+        _ => "other",
+    }
+}
+
+/// A direct connection (no pool) for looking at what the PostgreSQL store did.
+struct Direct {
+    runtime: tokio::runtime::Runtime,
+    client: tokio_postgres::Client,
+}
+
+impl Direct {
+    fn connect(url: &str) -> Direct {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let client = runtime.block_on(async {
+            let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+            tokio::spawn(connection);
+            client
+        });
+        Direct { runtime, client }
+    }
+
+    fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Vec<tokio_postgres::Row> {
+        self.runtime.block_on(self.client.query(sql, params)).unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    fn batch(&self, sql: &str) {
+        self.runtime.block_on(self.client.batch_execute(sql)).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+}
