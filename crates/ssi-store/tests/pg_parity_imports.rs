@@ -204,11 +204,7 @@ fn an_import_for_a_name_creates_the_member_once_in_its_transaction() {
 fn failing_after(good: usize) -> impl Iterator<Item = Result<ActivityEvent, String>> {
     let events = export_events(5, day(2025, 1, 1), 400);
     assert!(events.len() > good, "the source has {good} events to give");
-    events
-        .into_iter()
-        .take(good)
-        .map(Ok)
-        .chain(std::iter::once(Err("the zip broke".to_string())))
+    events.into_iter().take(good).map(Ok).chain(std::iter::once(Err("the zip broke".to_string())))
 }
 
 #[test]
