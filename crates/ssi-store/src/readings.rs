@@ -92,30 +92,42 @@ pub(crate) fn readings_in(
 }
 
 pub(crate) fn reading_from_row(row: &Row<'_>) -> rusqlite::Result<Result<OfficialReading, StoreError>> {
-    let date: NaiveDate = row.get(0)?;
-    let source: String = row.get(1)?;
-    let total: f64 = row.get(2)?;
     let pillars = [row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?];
-    let groups: String = row.get(7)?;
-    Ok((|| {
-        let source = [ReadingSource::Json, ReadingSource::Csv, ReadingSource::Manual, ReadingSource::Push]
-            .into_iter()
-            .find(|s| s.as_str() == source)
-            .ok_or_else(|| {
-                StoreError::invalid(format!("stored reading of {date} has unknown source {source:?}"))
-            })?;
-        let groups: Groups = serde_json::from_str(&groups)
-            .map_err(|e| StoreError::invalid(format!("stored reading of {date}: groups do not load: {e}")))?;
-        Ok(OfficialReading {
-            date,
-            total,
-            pillars,
-            industry: groups.industry,
-            network: groups.network,
-            team: groups.team,
-            source,
-        })
-    })())
+    Ok(reading_from_parts(
+        row.get(0)?,
+        row.get_ref(1)?.as_str()?,
+        row.get(2)?,
+        pillars,
+        row.get_ref(7)?.as_str()?,
+    ))
+}
+
+/// A stored reading from its columns (`reading_columns!()`), whatever the backend
+/// that read them: the source named, the groups' JSON loaded.
+pub(crate) fn reading_from_parts(
+    date: NaiveDate,
+    source: &str,
+    total: f64,
+    pillars: [Option<f64>; 4],
+    groups: &str,
+) -> Result<OfficialReading, StoreError> {
+    let source = [ReadingSource::Json, ReadingSource::Csv, ReadingSource::Manual, ReadingSource::Push]
+        .into_iter()
+        .find(|s| s.as_str() == source)
+        .ok_or_else(|| {
+            StoreError::invalid(format!("stored reading of {date} has unknown source {source:?}"))
+        })?;
+    let groups: Groups = serde_json::from_str(groups)
+        .map_err(|e| StoreError::invalid(format!("stored reading of {date}: groups do not load: {e}")))?;
+    Ok(OfficialReading {
+        date,
+        total,
+        pillars,
+        industry: groups.industry,
+        network: groups.network,
+        team: groups.team,
+        source,
+    })
 }
 
 /// Checks every reading, before anything is written.

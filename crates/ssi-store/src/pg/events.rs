@@ -79,31 +79,41 @@ impl PgStore {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<(NaiveDate, ActivityKind, u32)>, StoreError> {
-        let midnight = |day: NaiveDate| -> DateTime<Utc> { day.and_time(NaiveTime::MIN).and_utc() };
-        let start = from.map(midnight);
-        let end = to.and_then(|d| d.checked_add_days(Days::new(1))).map(midnight);
         self.read(async |tx| {
             ensure_member(tx, member).await?;
-            let rows = tx
-                .query(
-                    "SELECT (at AT TIME ZONE 'UTC')::date AS day, kind, count(*) FROM events
-                     WHERE member_id = $1 AND ($2::timestamptz IS NULL OR at >= $2)
-                       AND ($3::timestamptz IS NULL OR at < $3)
-                     GROUP BY day, kind",
-                    &[&member.0, &start, &end],
-                )
-                .await?;
-            let mut counts = rows
-                .iter()
-                .map(|row| {
-                    let n: i64 = row.try_get(2)?;
-                    Ok((row.try_get(0)?, parse_kind(row.try_get(1)?)?, u32::try_from(n).unwrap_or(u32::MAX)))
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
-            counts.sort_by_key(|&(day, kind, _)| (day, kind));
-            Ok(counts)
+            daily_counts_in(tx, member, from, to).await
         })
     }
+}
+
+/// [`PgStore::daily_activity_counts`] in the caller's transaction.
+pub(crate) async fn daily_counts_in(
+    tx: &Transaction<'_>,
+    member: MemberId,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<(NaiveDate, ActivityKind, u32)>, StoreError> {
+    let midnight = |day: NaiveDate| -> DateTime<Utc> { day.and_time(NaiveTime::MIN).and_utc() };
+    let start = from.map(midnight);
+    let end = to.and_then(|d| d.checked_add_days(Days::new(1))).map(midnight);
+    let rows = tx
+        .query(
+            "SELECT (at AT TIME ZONE 'UTC')::date AS day, kind, count(*) FROM events
+             WHERE member_id = $1 AND ($2::timestamptz IS NULL OR at >= $2)
+               AND ($3::timestamptz IS NULL OR at < $3)
+             GROUP BY day, kind",
+            &[&member.0, &start, &end],
+        )
+        .await?;
+    let mut counts = rows
+        .iter()
+        .map(|row| {
+            let n: i64 = row.try_get(2)?;
+            Ok((row.try_get(0)?, parse_kind(row.try_get(1)?)?, u32::try_from(n).unwrap_or(u32::MAX)))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    counts.sort_by_key(|&(day, kind, _)| (day, kind));
+    Ok(counts)
 }
 
 /// Every stored event of the member, in time order, with its natural key.

@@ -17,6 +17,8 @@ mod imports;
 mod migrations;
 mod rescore;
 mod rows;
+mod score_reads;
+mod series;
 
 pub use migrations::{LATEST_VERSION, MIGRATION_LOCK, MIGRATIONS, SQLITE_SCHEMA_MIRRORED};
 
