@@ -113,6 +113,66 @@ impl Pair {
         self.direct.batch(sql);
     }
 
+    /// Copies SQLite's official readings and pushed scores to PostgreSQL, row by row in
+    /// the order SQLite stored them, each in its own transaction (so "stored last" means
+    /// the same on both sides): readings and pushes are another port's writes.
+    pub fn copy_readings_and_pushes(&self) {
+        let conn = rusqlite::Connection::open(&self.sqlite_path).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, member_id, date, source, total, brand, people, insights, relationships, groups, confirmed
+                 FROM official_readings ORDER BY id",
+            )
+            .unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            let (id, member, date, source): (i64, i64, NaiveDate, String) =
+                (r.get(0).unwrap(), r.get(1).unwrap(), r.get(2).unwrap(), r.get(3).unwrap());
+            let figures: [Option<f64>; 5] = std::array::from_fn(|i| r.get(4 + i).unwrap());
+            let (groups, confirmed): (String, bool) = (r.get(9).unwrap(), r.get(10).unwrap());
+            self.direct.query(
+                "INSERT INTO official_readings (id, member_id, date, source, total, brand, people, insights,
+                     relationships, groups, confirmed)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11)",
+                &[
+                    &id,
+                    &member,
+                    &date,
+                    &source,
+                    &figures[0],
+                    &figures[1],
+                    &figures[2],
+                    &figures[3],
+                    &figures[4],
+                    &groups,
+                    &confirmed,
+                ],
+            );
+        }
+        let mut stmt = conn
+            .prepare(
+                "SELECT member_id, model_version, date, brand, people, insights, relationships, total, components
+                 FROM daily_scores WHERE model_version LIKE 'push:%' ORDER BY rowid",
+            )
+            .unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            let (member, version, date): (i64, String, NaiveDate) =
+                (r.get(0).unwrap(), r.get(1).unwrap(), r.get(2).unwrap());
+            let figures: [f64; 5] = std::array::from_fn(|i| r.get(3 + i).unwrap());
+            let components: String = r.get(8).unwrap();
+            self.direct.query(
+                "INSERT INTO daily_scores (member_id, model_version, date, brand, people, insights, relationships,
+                     total, components)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                &[
+                    &member, &version, &date, &figures[0], &figures[1], &figures[2], &figures[3], &figures[4],
+                    &components,
+                ],
+            );
+        }
+    }
+
     /// How many rows `table` holds on each side.
     pub fn counts(&self, table: &str) -> (i64, i64) {
         let sql = format!("SELECT count(*) FROM {table}");
