@@ -264,12 +264,15 @@ pub(crate) fn point_with_changes(
     ))?;
     Ok(stmt
         .query_row(params![member.0, version, range_end(Some(on))], |row| {
-            let point = point_from_row(row)?;
-            let week: Option<f64> = row.get(7)?;
-            let month: Option<f64> = row.get(8)?;
-            Ok((point.clone(), week.map(|w| point.total - w), month.map(|m| point.total - m)))
+            Ok(changes_of(point_from_row(row)?, row.get(7)?, row.get(8)?))
         })
         .optional()?)
+}
+
+/// A score with the changes of its total since the totals `week` and `month` before it.
+pub(crate) fn changes_of(point: ScorePoint, week: Option<f64>, month: Option<f64>) -> PointWithChanges {
+    let total = point.total;
+    (point, week.map(|w| total - w), month.map(|m| total - m))
 }
 
 /// The stored score on the latest day on or before `on` (or the latest day),

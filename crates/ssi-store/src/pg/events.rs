@@ -49,25 +49,7 @@ impl PgStore {
     pub fn activity_span(&self, member: MemberId) -> Result<ActivitySpan, StoreError> {
         self.read(async |tx| {
             ensure_member(tx, member).await?;
-            let events = tx
-                .query_one(
-                    "SELECT (min(at) AT TIME ZONE 'UTC')::date, (max(at) AT TIME ZONE 'UTC')::date
-                     FROM events WHERE member_id = $1",
-                    &[&member.0],
-                )
-                .await?;
-            let imports = tx
-                .query_one(
-                    "SELECT max(export_date), max(imported_at) FROM imports WHERE member_id = $1",
-                    &[&member.0],
-                )
-                .await?;
-            Ok(ActivitySpan {
-                first_event: events.try_get(0)?,
-                last_event: events.try_get(1)?,
-                last_export: imports.try_get(0)?,
-                last_import: imports.try_get(1)?,
-            })
+            activity_span_in(tx, member).await
         })
     }
 
@@ -84,6 +66,32 @@ impl PgStore {
             daily_counts_in(tx, member, from, to).await
         })
     }
+}
+
+/// [`PgStore::activity_span`] in the caller's transaction.
+pub(crate) async fn activity_span_in(
+    tx: &Transaction<'_>,
+    member: MemberId,
+) -> Result<ActivitySpan, StoreError> {
+    let events = tx
+        .query_one(
+            "SELECT (min(at) AT TIME ZONE 'UTC')::date, (max(at) AT TIME ZONE 'UTC')::date
+             FROM events WHERE member_id = $1",
+            &[&member.0],
+        )
+        .await?;
+    let imports = tx
+        .query_one(
+            "SELECT max(export_date), max(imported_at) FROM imports WHERE member_id = $1",
+            &[&member.0],
+        )
+        .await?;
+    Ok(ActivitySpan {
+        first_event: events.try_get(0)?,
+        last_event: events.try_get(1)?,
+        last_export: imports.try_get(0)?,
+        last_import: imports.try_get(1)?,
+    })
 }
 
 /// [`PgStore::daily_activity_counts`] in the caller's transaction.

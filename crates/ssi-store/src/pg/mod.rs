@@ -13,6 +13,7 @@
 //! The queries of [`crate::Store`] are not ported yet.
 
 mod events;
+mod groups;
 mod imports;
 mod migrations;
 mod rescore;

@@ -9,7 +9,7 @@ use crate::db::{instant, now_seconds};
 use crate::error::StoreError;
 use crate::members::{clean_name, clean_optional, horizon_from};
 use crate::models::parse_model;
-use crate::types::{Member, MemberId, TeamId};
+use crate::types::{Member, MemberId, Team, TeamId};
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Client;
 use ssi_core::{Horizon, ScoringModel};
@@ -228,4 +228,57 @@ pub(crate) async fn activate(tx: &Transaction<'_>, version: &str) -> Result<(), 
         return Err(StoreError::not_found(format!("scoring model {version:?}")));
     }
     Ok(())
+}
+
+/// The team with this id.
+pub(crate) async fn team_by_id(tx: &Transaction<'_>, id: TeamId) -> Result<Team, StoreError> {
+    let row = tx
+        .query_opt("SELECT id, name, created FROM teams WHERE id = $1", &[&id.0])
+        .await?
+        .ok_or_else(|| StoreError::not_found(format!("team {id}")))?;
+    Ok(Team { id: TeamId(row.try_get(0)?), name: row.try_get(1)?, created: row.try_get(2)? })
+}
+
+/// Members in SQLite's order for them: by name ignoring ASCII case (its NOCASE
+/// column), then id.
+macro_rules! by_name {
+    () => {
+        r#" ORDER BY ssi_nocase(name) COLLATE "C", id"#
+    };
+}
+
+/// Every member, by name.
+pub(crate) async fn all_members(tx: &Transaction<'_>) -> Result<Vec<Member>, StoreError> {
+    let rows = tx.query(concat!("SELECT ", member_columns!(), " FROM members", by_name!()), &[]).await?;
+    rows.iter().map(member_from_row).collect()
+}
+
+/// The team's members, by name.
+pub(crate) async fn team_members(tx: &Transaction<'_>, team: TeamId) -> Result<Vec<Member>, StoreError> {
+    let rows = tx
+        .query(
+            concat!("SELECT ", member_columns!(), " FROM members WHERE team_id = $1", by_name!()),
+            &[&team.0],
+        )
+        .await?;
+    rows.iter().map(member_from_row).collect()
+}
+
+/// Members whose industry equals `industry`, ignoring ASCII case, by name.
+pub(crate) async fn industry_members(
+    tx: &Transaction<'_>,
+    industry: &str,
+) -> Result<Vec<Member>, StoreError> {
+    let rows = tx
+        .query(
+            concat!(
+                "SELECT ",
+                member_columns!(),
+                " FROM members WHERE ssi_nocase(industry) = ssi_nocase($1)",
+                by_name!()
+            ),
+            &[&industry],
+        )
+        .await?;
+    rows.iter().map(member_from_row).collect()
 }

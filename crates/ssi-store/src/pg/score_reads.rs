@@ -12,7 +12,10 @@ use super::series::{chosen_version, point_columns, point_from_row};
 use crate::db::{range_end, range_start};
 use crate::error::StoreError;
 use crate::readings::reading_from_parts;
-use crate::score_reads::{days_before, estimate_row, explained_score, explains, merge_history, scored_by};
+use crate::score_reads::{
+    PointWithChanges, changes_of, days_before, estimate_row, explained_score, explains, merge_history,
+    scored_by,
+};
 use crate::series::parse_components;
 use crate::types::{HistoryRow, ImpactInputs, MemberId, ScorePoint};
 use chrono::NaiveDate;
@@ -147,6 +150,39 @@ pub(crate) async fn latest_score_in(
         _ => Vec::new(),
     };
     Ok(Some(explained_score(version, point, values, model.as_ref(), &profiles)))
+}
+
+/// `score_reads.rs`'s `point_with_changes` on PostgreSQL: the score as of `on` with the
+/// changes of its total over 7 and 30 days before that day, in one statement.
+pub(crate) async fn point_with_changes(
+    tx: &Transaction<'_>,
+    member: MemberId,
+    version: &str,
+    on: NaiveDate,
+) -> Result<Option<PointWithChanges>, StoreError> {
+    let row = tx
+        .query_opt(
+            concat!(
+                "SELECT ",
+                point_columns!(),
+                ",
+                   (SELECT b.total FROM daily_scores AS b
+                    WHERE b.member_id = d.member_id AND b.model_version = d.model_version AND b.date <= d.date - 7
+                    ORDER BY b.date DESC LIMIT 1),
+                   (SELECT b.total FROM daily_scores AS b
+                    WHERE b.member_id = d.member_id AND b.model_version = d.model_version AND b.date <= d.date - 30
+                    ORDER BY b.date DESC LIMIT 1)
+                 FROM daily_scores AS d
+                 WHERE d.member_id = $1 AND d.model_version = $2 AND d.date <= $3
+                 ORDER BY d.date DESC LIMIT 1"
+            ),
+            &[&member.0, &version, &range_end(Some(on))],
+        )
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let point = point_from_row(&row)?;
+    let (week, month): (Option<f64>, Option<f64>) = (row.try_get(7)?, row.try_get(8)?);
+    Ok(Some(changes_of(point, week, month)))
 }
 
 /// The stored score on the latest day on or before `on` (or the latest day), with its

@@ -18,6 +18,17 @@ macro_rules! point_columns {
 }
 pub(crate) use point_columns;
 
+/// The order that puts a member's latest pushed row first: the latest day, then the
+/// row stored last, the greatest inserting transaction id (`xmin`), as SQLite takes the
+/// greatest rowid. (Transaction ids order commits until they wrap around, after about
+/// two billion writing transactions.)
+macro_rules! latest_pushed_first {
+    () => {
+        r#" ORDER BY date DESC, xmin::text::bigint DESC, model_version COLLATE "C" DESC"#
+    };
+}
+pub(crate) use latest_pushed_first;
+
 /// A [`ScorePoint`] from a row of `point_columns!()`.
 pub(crate) fn point_from_row(row: &Row) -> Result<ScorePoint, StoreError> {
     let pillars = [row.try_get(2)?, row.try_get(3)?, row.try_get(4)?, row.try_get(5)?];
@@ -30,7 +41,15 @@ pub(crate) async fn chosen_version(
     tx: &Transaction<'_>,
     member: MemberId,
 ) -> Result<Option<String>, StoreError> {
-    let active = active_version(tx).await?;
+    chosen_version_given(tx, member, &active_version(tx).await?).await
+}
+
+/// [`chosen_version`] with the active model's version already read.
+pub(crate) async fn chosen_version_given(
+    tx: &Transaction<'_>,
+    member: MemberId,
+    active: &str,
+) -> Result<Option<String>, StoreError> {
     let row = tx
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM daily_scores WHERE member_id = $1 AND model_version = $2),
@@ -41,17 +60,17 @@ pub(crate) async fn chosen_version(
             &[&member.0, &active],
         )
         .await?;
-    match choose_version(&active, row.try_get(0)?, row.try_get(1)?, row.try_get(2)?) {
+    match choose_version(active, row.try_get(0)?, row.try_get(1)?, row.try_get(2)?) {
         Choice::Version(version) => Ok(version),
         Choice::LatestPushed => {
-            // Of the latest day's rows, the one stored last: the greatest inserting
-            // transaction id (xmin), as SQLite takes the greatest rowid. (Transaction ids
-            // order commits until they wrap around, after about two billion writes.)
             let row = tx
                 .query_opt(
-                    r#"SELECT model_version FROM daily_scores
-                       WHERE member_id = $1 AND starts_with(model_version, 'push:')
-                       ORDER BY date DESC, xmin::text::bigint DESC, model_version COLLATE "C" DESC LIMIT 1"#,
+                    concat!(
+                        "SELECT model_version FROM daily_scores
+                         WHERE member_id = $1 AND starts_with(model_version, 'push:')",
+                        latest_pushed_first!(),
+                        " LIMIT 1"
+                    ),
                     &[&member.0],
                 )
                 .await?;
