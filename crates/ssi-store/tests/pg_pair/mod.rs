@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use ssi_core::ScoringModel;
 use ssi_pg_harness::PgCluster;
 use ssi_store::pg::PgStore;
-use ssi_store::{MemberId, Store, StoreError};
+use ssi_store::{MemberId, Store, StoreError, TeamId};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use tempfile::TempDir;
@@ -60,15 +60,31 @@ impl Pair {
     }
 
     /// The member `name` on both sides (PostgreSQL's through SQL: members are another
-    /// port's), with the same id.
+    /// port's), with the same id and creation time.
     pub fn add_member(&self, name: &str, industry: Option<&str>) -> MemberId {
-        let id = self.sqlite.create_member(name, industry, None).unwrap().id;
+        self.add_member_in(name, industry, None)
+    }
+
+    /// [`Pair::add_member`] in a team.
+    pub fn add_member_in(&self, name: &str, industry: Option<&str>, team: Option<TeamId>) -> MemberId {
+        let member = self.sqlite.create_member(name, industry, team).unwrap();
         let rows = self.direct.query(
-            "INSERT INTO members (name, industry, created) VALUES ($1, $2, now()) RETURNING id",
-            &[&name, &industry],
+            "INSERT INTO members (name, industry, team_id, created) VALUES ($1, $2, $3, $4) RETURNING id",
+            &[&member.name, &member.industry, &team.map(|t| t.0), &member.created],
         );
-        assert_eq!(rows[0].get::<_, i64>(0), id.0, "both stores number members alike");
-        id
+        assert_eq!(rows[0].get::<_, i64>(0), member.id.0, "both stores number members alike");
+        member.id
+    }
+
+    /// The team `name` on both sides, with the same id and creation time.
+    pub fn add_team(&self, name: &str) -> TeamId {
+        let team = self.sqlite.create_team(name).unwrap();
+        let rows = self.direct.query(
+            "INSERT INTO teams (name, created) VALUES ($1, $2) RETURNING id",
+            &[&team.name, &team.created],
+        );
+        assert_eq!(rows[0].get::<_, i64>(0), team.id.0, "both stores number teams alike");
+        team.id
     }
 
     /// Every stored daily score on each side, in key order.
@@ -115,8 +131,10 @@ impl Pair {
 
     /// Copies SQLite's official readings and pushed scores to PostgreSQL, row by row in
     /// the order SQLite stored them, each in its own transaction (so "stored last" means
-    /// the same on both sides): readings and pushes are another port's writes.
+    /// the same on both sides), and the horizons the pushes moved: readings and pushes
+    /// are another port's writes.
     pub fn copy_readings_and_pushes(&self) {
+        self.copy_horizons();
         let conn = rusqlite::Connection::open(&self.sqlite_path).unwrap();
         let mut stmt = conn
             .prepare(
@@ -169,6 +187,21 @@ impl Pair {
                     &member, &version, &date, &figures[0], &figures[1], &figures[2], &figures[3], &figures[4],
                     &components,
                 ],
+            );
+        }
+    }
+
+    /// Copies the members' horizons from SQLite (pushes moved them there).
+    pub fn copy_horizons(&self) {
+        let conn = rusqlite::Connection::open(&self.sqlite_path).unwrap();
+        let mut stmt = conn.prepare("SELECT id, horizon, horizon_source FROM members").unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            let (id, horizon, source): (i64, Option<NaiveDate>, Option<String>) =
+                (r.get(0).unwrap(), r.get(1).unwrap(), r.get(2).unwrap());
+            self.direct.query(
+                "UPDATE members SET horizon = $2, horizon_source = $3 WHERE id = $1",
+                &[&id, &horizon, &source],
             );
         }
     }
