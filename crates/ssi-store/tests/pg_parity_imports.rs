@@ -75,6 +75,20 @@ fn same_reads(pair: &Pair, member: MemberId) {
     assert_eq!(sqlite, pg, "the materialised scores differ");
 }
 
+/// The same import on both sides, which must have the same outcome.
+fn import_both(
+    pair: &Pair,
+    member: MemberId,
+    meta: &ssi_store::ImportMeta,
+    profile: Option<&ProfileSnapshot>,
+    events: &[ActivityEvent],
+    today: NaiveDate,
+) -> ImportOutcome {
+    let sqlite = pair.sqlite.import_export(member, meta, profile, ok(events.to_vec()), today);
+    let pg = pair.pg.import_export(member, meta, profile, ok(events.to_vec()), today);
+    assert_same(sqlite.map_err(store), pg.map_err(store)).expect("both imported")
+}
+
 #[test]
 fn an_import_lands_alike_and_a_reimport_or_an_overlap_adds_only_what_is_new() {
     let pair = Pair::new();
@@ -84,11 +98,7 @@ fn an_import_lands_alike_and_a_reimport_or_an_overlap_adds_only_what_is_new() {
     let first = meta_on("first", day(2026, 3, 1));
     let today = day(2026, 3, 10);
 
-    let outcome = assert_same(
-        pair.sqlite.import_export(alice, &first, Some(&profile), ok(events.clone()), today).map_err(store),
-        pair.pg.import_export(alice, &first, Some(&profile), ok(events.clone()), today).map_err(store),
-    )
-    .unwrap();
+    let outcome = import_both(&pair, alice, &first, Some(&profile), &events, today);
     let ImportOutcome::Imported { events_seen, events_added, days_rescored, .. } = outcome else { panic!() };
     assert_eq!(events_seen, events.len() as u64);
     assert_eq!(events_added, events_seen - 1, "the repeated key is stored once");
@@ -118,27 +128,8 @@ fn an_import_lands_alike_and_a_reimport_or_an_overlap_adds_only_what_is_new() {
     overlap.extend(new.iter().cloned());
     let second = meta_on("second", day(2026, 3, 15));
     let later = day(2026, 3, 20);
-    let outcome = assert_same(
-        pair.sqlite
-            .import_export(
-                alice,
-                &second,
-                Some(&profile_on(day(2026, 3, 15), "Seller")),
-                ok(overlap.clone()),
-                later,
-            )
-            .map_err(store),
-        pair.pg
-            .import_export(
-                alice,
-                &second,
-                Some(&profile_on(day(2026, 3, 15), "Seller")),
-                ok(overlap.clone()),
-                later,
-            )
-            .map_err(store),
-    )
-    .unwrap();
+    let outcome =
+        import_both(&pair, alice, &second, Some(&profile_on(day(2026, 3, 15), "Seller")), &overlap, later);
     let ImportOutcome::Imported { events_added, first_changed_day, .. } = outcome else { panic!() };
     assert_eq!(events_added, new.len() as u64);
     assert_eq!(first_changed_day, new.iter().map(ActivityEvent::day).min());
@@ -149,11 +140,7 @@ fn an_import_lands_alike_and_a_reimport_or_an_overlap_adds_only_what_is_new() {
     // A snapshot earlier than every other one stands for the days before it too.
     let third = meta("third");
     let earliest = profile_on(day(2026, 1, 15), "Junior seller");
-    let outcome = assert_same(
-        pair.sqlite.import_export(alice, &third, Some(&earliest), ok(Vec::new()), later).map_err(store),
-        pair.pg.import_export(alice, &third, Some(&earliest), ok(Vec::new()), later).map_err(store),
-    )
-    .unwrap();
+    let outcome = import_both(&pair, alice, &third, Some(&earliest), &[], later);
     assert!(
         matches!(outcome, ImportOutcome::Imported { first_changed_day: Some(d), .. } if d == day(2026, 1, 1))
     );

@@ -5,7 +5,7 @@
 //! spelling out; the event key is read back as the same 16 hex digits.
 
 use super::PgStore;
-use super::rows::{active_model, ensure_member};
+use super::rows::active_model;
 use crate::error::StoreError;
 use crate::events::{first_day, key_text, parse_kind, parse_snapshot, scoring_event_columns};
 use crate::types::{ActivitySpan, MemberId, ScoringInputs};
@@ -17,17 +17,13 @@ use tokio_postgres::{Row, Transaction};
 impl PgStore {
     /// [`crate::Store::load_events`]: every stored event of the member, in time order.
     pub fn load_events(&self, member: MemberId) -> Result<Vec<ActivityEvent>, StoreError> {
-        self.read(async |tx| {
-            ensure_member(tx, member).await?;
-            events_in(tx, member).await
-        })
+        self.read_member(member, async |tx| events_in(tx, member).await)
     }
 
     /// [`crate::Store::scoring_inputs`]: the active model, the member's profile
     /// snapshots and every stored event, from one consistent read.
     pub fn scoring_inputs(&self, member: MemberId) -> Result<ScoringInputs, StoreError> {
-        self.read(async |tx| {
-            ensure_member(tx, member).await?;
+        self.read_member(member, async |tx| {
             Ok(ScoringInputs {
                 model: active_model(tx).await?,
                 profiles: load_snapshots(tx, member).await?,
@@ -38,19 +34,13 @@ impl PgStore {
 
     /// [`crate::Store::profile_snapshots`]: the member's profile snapshots, oldest first.
     pub fn profile_snapshots(&self, member: MemberId) -> Result<Vec<ProfileSnapshot>, StoreError> {
-        self.read(async |tx| {
-            ensure_member(tx, member).await?;
-            load_snapshots(tx, member).await
-        })
+        self.read_member(member, async |tx| load_snapshots(tx, member).await)
     }
 
     /// [`crate::Store::activity_span`]: first and last event days, the latest export
     /// date and the latest import time.
     pub fn activity_span(&self, member: MemberId) -> Result<ActivitySpan, StoreError> {
-        self.read(async |tx| {
-            ensure_member(tx, member).await?;
-            activity_span_in(tx, member).await
-        })
+        self.read_member(member, async |tx| activity_span_in(tx, member).await)
     }
 
     /// [`crate::Store::daily_activity_counts`]: events per UTC day and kind between
@@ -61,10 +51,7 @@ impl PgStore {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<(NaiveDate, ActivityKind, u32)>, StoreError> {
-        self.read(async |tx| {
-            ensure_member(tx, member).await?;
-            daily_counts_in(tx, member, from, to).await
-        })
+        self.read_member(member, async |tx| daily_counts_in(tx, member, from, to).await)
     }
 }
 

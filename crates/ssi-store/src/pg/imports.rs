@@ -11,8 +11,7 @@ use super::PgStore;
 use super::events::{history_start, load_snapshots};
 use super::rescore::{next_unscored_day, rescore_in};
 use super::rows::{
-    active_model, begin_write, ensure_member, find_or_create_member, member_by_id, now, refresh_horizon,
-    whole_seconds,
+    active_model, begin_write, find_or_create_member, member_by_id, now, refresh_horizon, whole_seconds,
 };
 use crate::db::check_day;
 use crate::error::{ImportFailure, StoreError};
@@ -89,8 +88,7 @@ impl PgStore {
 
     /// [`crate::Store::imports`]: the member's imports, oldest first.
     pub fn imports(&self, member: MemberId) -> Result<Vec<ImportRecord>, StoreError> {
-        self.read(async |tx| {
-            ensure_member(tx, member).await?;
+        self.read_member(member, async |tx| {
             let rows = tx
                 .query(
                     "SELECT id, fingerprint, imported_at, export_date, source_name, events_seen, events_added,

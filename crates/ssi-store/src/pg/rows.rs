@@ -36,6 +36,19 @@ impl PgStore {
         })
     }
 
+    /// [`PgStore::read`] of a question about one member: fails with
+    /// [`StoreError::NotFound`] unless the member exists, as SQLite's reads do.
+    pub(crate) fn read_member<T>(
+        &self,
+        member: MemberId,
+        work: impl AsyncFnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.read(async |tx| {
+            ensure_member(tx, member).await?;
+            work(tx).await
+        })
+    }
+
     /// Runs `work` in one write transaction ([`begin_write`]), committed when it returns
     /// `Ok` and rolled back otherwise.
     pub(crate) fn write<T>(

@@ -7,7 +7,7 @@
 
 use super::PgStore;
 use super::events::{daily_counts_in, load_snapshots};
-use super::rows::{ensure_member, stored_model};
+use super::rows::stored_model;
 use super::series::{chosen_version, point_columns, point_from_row};
 use crate::db::{range_end, range_start};
 use crate::error::StoreError;
@@ -32,10 +32,7 @@ impl PgStore {
         member: MemberId,
         on: Option<NaiveDate>,
     ) -> Result<Option<DailyScore>, StoreError> {
-        self.read(async |tx| {
-            ensure_member(tx, member).await?;
-            latest_score_in(tx, member, on).await
-        })
+        self.read_member(member, async |tx| latest_score_in(tx, member, on).await)
     }
 
     /// [`crate::Store::score_points`]: the stored scores of one model version between
@@ -47,10 +44,7 @@ impl PgStore {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<ScorePoint>, StoreError> {
-        self.read(async |tx| {
-            ensure_member(tx, member).await?;
-            points_in(tx, member, version, from, to).await
-        })
+        self.read_member(member, async |tx| points_in(tx, member, version, from, to).await)
     }
 
     /// [`crate::Store::history`]: every day with an estimate or an official reading
@@ -61,8 +55,7 @@ impl PgStore {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<HistoryRow>, StoreError> {
-        self.read(async |tx| {
-            ensure_member(tx, member).await?;
+        self.read_member(member, async |tx| {
             let rows = match chosen_version(tx, member).await? {
                 Some(version) => {
                     points_in(tx, member, &version, from, to).await?.into_iter().map(estimate_row).collect()
@@ -79,8 +72,7 @@ impl PgStore {
         member: MemberId,
         to: Option<NaiveDate>,
     ) -> Result<Option<ScorePoint>, StoreError> {
-        self.read(async |tx| {
-            ensure_member(tx, member).await?;
+        self.read_member(member, async |tx| {
             let Some(version) = chosen_version(tx, member).await? else { return Ok(None) };
             let row = tx
                 .query_opt(
@@ -105,8 +97,7 @@ impl PgStore {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<ImpactInputs, StoreError> {
-        self.read(async |tx| {
-            ensure_member(tx, member).await?;
+        self.read_member(member, async |tx| {
             let readings = readings_in(tx, member, from, to).await?;
             // The estimates are read before the rule asks for them (it cannot wait on
             // the database), and used only if it does.
@@ -126,8 +117,7 @@ impl PgStore {
     /// [`crate::Store::change_over`]: how much the total changed over the `days` days
     /// up to the score as of `on`.
     pub fn change_over(&self, member: MemberId, days: u32, on: NaiveDate) -> Result<Option<f64>, StoreError> {
-        self.read(async |tx| {
-            ensure_member(tx, member).await?;
+        self.read_member(member, async |tx| {
             let Some(version) = chosen_version(tx, member).await? else { return Ok(None) };
             let Some((now, _)) = score_as_of(tx, member, &version, Some(on)).await? else { return Ok(None) };
             change_since(tx, member, &version, &now, days).await

@@ -246,13 +246,13 @@ pub fn kind(error: &StoreError) -> &'static str {
 }
 
 /// A direct connection (no pool) for looking at what the PostgreSQL store did.
-struct Direct {
+pub struct Direct {
     runtime: tokio::runtime::Runtime,
     client: tokio_postgres::Client,
 }
 
 impl Direct {
-    fn connect(url: &str) -> Direct {
+    pub fn connect(url: &str) -> Direct {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let client = runtime.block_on(async {
             let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
@@ -262,7 +262,12 @@ impl Direct {
         Direct { runtime, client }
     }
 
-    fn query(
+    /// The rows of a statement without parameters.
+    pub fn rows(&self, sql: &str) -> Vec<tokio_postgres::Row> {
+        self.query(sql, &[])
+    }
+
+    pub fn query(
         &self,
         sql: &str,
         params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
@@ -270,7 +275,12 @@ impl Direct {
         self.runtime.block_on(self.client.query(sql, params)).unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
-    fn batch(&self, sql: &str) {
-        self.runtime.block_on(self.client.batch_execute(sql)).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    pub fn batch(&self, sql: &str) {
+        self.try_batch(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    /// Runs statements that may fail, and says how.
+    pub fn try_batch(&self, sql: &str) -> Result<(), tokio_postgres::Error> {
+        self.runtime.block_on(self.client.batch_execute(sql))
     }
 }
