@@ -9,8 +9,9 @@
 //! runtime owns a small one. The driver is tokio-postgres, pooled by deadpool-postgres;
 //! connections are plain TCP or a Unix socket for now (docs/store.md, "PostgreSQL").
 //!
-//! Only the lifecycle exists so far: connecting, migrating, the schema and data versions.
-//! The queries of [`crate::Store`] are not ported yet.
+//! Besides the lifecycle (connecting, migrating, the schema and data versions), the
+//! import, event, re-scoring, score-read and group queries of [`crate::Store`] are
+//! ported, with the same names, signatures and results (docs/store.md, "PostgreSQL").
 
 mod events;
 mod groups;
