@@ -291,3 +291,36 @@ fn store<E: std::fmt::Debug>(failure: ImportFailure<E>) -> ssi_store::StoreError
         ImportFailure::Source(e) => panic!("the source failed: {e:?}"),
     }
 }
+
+#[test]
+fn the_same_export_imported_twice_at_once_lands_once_on_both() {
+    let pair = Pair::new();
+    let alice = pair.add_member("Alice", None);
+    let events = export_events(9, day(2025, 1, 1), 400);
+    let meta = meta_on("raced", day(2026, 2, 1));
+    let today = day(2026, 2, 1);
+    // Both imports check the fingerprint before either has recorded it, unless writers
+    // queue from their first statement (SQLite's BEGIN IMMEDIATE, PostgreSQL's lock on
+    // the data version row): without that, PostgreSQL's second import would fail on
+    // the unique fingerprint instead of finding the export imported.
+    let race = |import: &(dyn Fn() -> ImportOutcome + Sync)| {
+        let start = std::sync::Barrier::new(2);
+        let outcomes: Vec<ImportOutcome> = std::thread::scope(|scope| {
+            let racers: Vec<_> = (0..2)
+                .map(|_| {
+                    scope.spawn(|| {
+                        start.wait();
+                        import()
+                    })
+                })
+                .collect();
+            racers.into_iter().map(|racer| racer.join().unwrap()).collect()
+        });
+        let imported = outcomes.iter().filter(|o| matches!(o, ImportOutcome::Imported { .. })).count();
+        let already = outcomes.iter().filter(|o| matches!(o, ImportOutcome::AlreadyImported { .. })).count();
+        assert_eq!((imported, already), (1, 1), "{outcomes:?}");
+    };
+    race(&|| pair.sqlite.import_export(alice, &meta, None, ok(events.clone()), today).unwrap());
+    race(&|| pair.pg.import_export(alice, &meta, None, ok(events.clone()), today).unwrap());
+    same_reads(&pair, alice);
+}
