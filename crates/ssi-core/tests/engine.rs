@@ -240,10 +240,14 @@ fn components_that_read_messages_are_unknown_when_the_export_cannot_tell_whose_t
     let today = day(2026, 11, 20);
     let mut profile = complete_profile(today);
     let known = score_on(std::slice::from_ref(&profile), &[], today);
-    assert!(known.components.iter().all(|c| c.known), "every component is known by default");
+    assert!(
+        known.components.iter().all(|c| c.known || c.no_data),
+        "every component with data is known by default"
+    );
     profile.messages_unknown = true;
     let unknown = score_on(&[profile], &[], today);
-    let mut ids: Vec<&str> = unknown.components.iter().filter(|c| !c.known).map(|c| c.id.as_str()).collect();
+    let mut ids: Vec<&str> =
+        unknown.components.iter().filter(|c| !c.known && !c.no_data).map(|c| c.id.as_str()).collect();
     ids.sort_unstable();
     assert_eq!(ids, ["insights.messaging", "insights.response_rate", "relationships.conversations"]);
     let response = unknown.components.iter().find(|c| c.id == "insights.response_rate").unwrap();
@@ -368,13 +372,14 @@ fn naive_day(
     let upto: Vec<&ActivityEvent> = events.iter().filter(|e| e.day() <= date).collect();
     let age = |e: &ActivityEvent| (date - e.day()).num_days();
     let by_member = |k: ActivityKind| {
-        !matches!(
-            k,
-            ActivityKind::MessageReceived
-                | ActivityKind::InvitationReceived
-                | ActivityKind::EndorsementReceived
-                | ActivityKind::RecommendationReceived
-        )
+        !k.is_creator_analytics()
+            && !matches!(
+                k,
+                ActivityKind::MessageReceived
+                    | ActivityKind::InvitationReceived
+                    | ActivityKind::EndorsementReceived
+                    | ActivityKind::RecommendationReceived
+            )
     };
     let on_target = |e: &ActivityEvent| {
         e.kind == ActivityKind::ConnectionMade
@@ -392,11 +397,18 @@ fn naive_day(
             };
             match &c.metric {
                 Metric::ProfileCompleteness => profile_completeness(&model.profile_checklist, profile),
-                Metric::Count { kinds } => upto
-                    .iter()
-                    .filter(in_window)
-                    .filter_map(|e| kinds.get(&e.kind).map(|w| w * decay(e)))
-                    .sum(),
+                Metric::Count { kinds, reported_by } => {
+                    let reported = reported_by
+                        .is_none_or(|marker| upto.iter().filter(in_window).any(|e| e.kind == marker));
+                    if reported {
+                        upto.iter()
+                            .filter(in_window)
+                            .filter_map(|e| kinds.get(&e.kind).map(|w| w * decay(e)))
+                            .sum()
+                    } else {
+                        ssi_core::NO_DATA
+                    }
+                }
                 Metric::TargetConnections => {
                     upto.iter().filter(in_window).filter(|e| on_target(e)).map(|e| decay(e)).sum()
                 }
@@ -482,7 +494,7 @@ proptest! {
     fn positive_activity_never_lowers_a_pillar(
         profile in profile_strategy(),
         events in events_strategy(200),
-        extra in event_strategy().prop_filter("positive activity", |e| !e.kind.is_rate_denominator()),
+        extra in event_strategy().prop_filter("positive activity", |e| !e.kind.can_lower_a_pillar()),
     ) {
         let m = model();
         let mut more = events.clone();
@@ -511,7 +523,12 @@ proptest! {
         let settled = last + chrono::Days::new(u64::from(m.longest_window_days()));
         let series = metric_series(&m, std::slice::from_ref(&profile), &events, last, settled + chrono::Days::new(30));
         let floor: Vec<f64> = m.components.iter().zip(&series.last().unwrap().values)
-            .map(|(c, v)| if c.metric.is_windowed() { 0.0 } else { *v })
+            .map(|(c, v)| match (c.metric.is_windowed(), c.metric.reported_by()) {
+                // A source's days leave the window too: no data again.
+                (true, Some(_)) => ssi_core::NO_DATA,
+                (true, None) => 0.0,
+                (false, _) => *v,
+            })
             .collect();
         for d in series.iter().filter(|d| d.date >= settled) {
             prop_assert_eq!(&d.values, &floor, "windowed components have decayed to zero by {}", d.date);

@@ -1,0 +1,191 @@
+//! Creator analytics: what LinkedIn's analytics workbook says per day and per post, and the events it scores as.
+//!
+//! The data export holds no engagement that others gave to the member's
+//! posts and no follower counts; the creator analytics workbook does. Its
+//! daily figures enter the sweep as events, one per engagement received and
+//! one per follower gained, plus one marker per day the workbook reports
+//! (zero included), so that the components reading them can tell "no data"
+//! from "nothing happened" (see [`crate::Metric::Count`]'s `reported_by`).
+//! Events keyed by day and ordinal make merging overlapping workbooks exact:
+//! a day reported twice keeps the larger figure, and the same workbook
+//! imported again adds nothing.
+
+use crate::event::{ActivityEvent, ActivityKind};
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+/// One day of the workbook: `None` where the workbook does not report the figure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayFigures {
+    /// The UTC day.
+    pub date: NaiveDate,
+    /// Times the member's posts were shown (ENGAGEMENT sheet).
+    pub impressions: Option<u64>,
+    /// Reactions, comments and reposts the member's posts received (ENGAGEMENT sheet).
+    pub engagements: Option<u64>,
+    /// Followers gained (FOLLOWERS sheet).
+    pub new_followers: Option<u64>,
+}
+
+/// The follower total on a day (the FOLLOWERS sheet's first row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowerTotal {
+    /// The day the total was counted.
+    pub date: NaiveDate,
+    /// Followers on that day.
+    pub followers: u64,
+}
+
+/// One of the member's posts in the workbook's TOP POSTS tables.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostFigures {
+    /// The post's activity id (the digits of `urn:li:activity:<id>`,
+    /// `urn:li:share:<id>` or `urn:li:ugcPost:<id>`): what joins it to the
+    /// data export's `Shares.csv` row of the same post.
+    pub activity_id: String,
+    /// The day it was published, where the workbook says.
+    pub published: Option<NaiveDate>,
+    /// Engagements it received (top 50 by engagements), if listed there.
+    pub engagements: Option<u64>,
+    /// Impressions it earned (top 50 by impressions), if listed there.
+    pub impressions: Option<u64>,
+}
+
+/// The instant a day's analytics events are stamped with: noon UTC, the
+/// middle of the day the workbook reports.
+fn noon(date: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    date.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN)).and_utc()
+}
+
+/// The events a workbook's days score as: per reported figure one marker
+/// event ([`ActivityKind::EngagementReported`], [`ActivityKind::FollowersReported`])
+/// and one event per engagement received or follower gained, in time order.
+///
+/// Natural keys are `<kind>:<day>:<ordinal>`, so a day's second report with
+/// a larger figure adds exactly the difference, and a smaller or equal one adds nothing.
+pub fn day_events(days: &[DayFigures]) -> impl Iterator<Item = ActivityEvent> + '_ {
+    days.iter().flat_map(|day| {
+        let at = noon(day.date);
+        let figures = [
+            (day.engagements, ActivityKind::EngagementReported, ActivityKind::EngagementReceived),
+            (day.new_followers, ActivityKind::FollowersReported, ActivityKind::FollowerGained),
+        ];
+        figures.into_iter().flat_map(move |(figure, marker, unit)| {
+            let marker_event = figure.map(|_| keyed(marker, at, day.date, 0));
+            let units = (0..figure.unwrap_or(0)).map(move |ordinal| keyed(unit, at, day.date, ordinal));
+            marker_event.into_iter().chain(units)
+        })
+    })
+}
+
+fn keyed(
+    kind: ActivityKind,
+    at: chrono::DateTime<chrono::Utc>,
+    date: NaiveDate,
+    ordinal: u64,
+) -> ActivityEvent {
+    let mut event = ActivityEvent::new(kind, at);
+    event.natural_key = format!("{}:{date}:{ordinal}", kind.as_str());
+    event
+}
+
+/// The form a post took, as the data export tells it (`Shares.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostForm {
+    /// Text of the member's own, nothing attached.
+    Text,
+    /// Shares a link to an article on LinkedIn (`/pulse/`).
+    Article,
+    /// Shares a link to another site.
+    Link,
+    /// Carries an image, video or document.
+    Media,
+}
+
+impl PostForm {
+    /// The stable snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostForm::Text => "text",
+            PostForm::Article => "article",
+            PostForm::Link => "link",
+            PostForm::Media => "media",
+        }
+    }
+
+    /// The form of a `Shares.csv` row from its `SharedUrl` and `MediaUrl`.
+    pub fn of_share(shared_url: &str, media_url: &str) -> PostForm {
+        let shared_url = shared_url.trim();
+        if shared_url.contains("linkedin.com/pulse/") {
+            PostForm::Article
+        } else if !shared_url.is_empty() {
+            PostForm::Link
+        } else if !media_url.trim().is_empty() {
+            PostForm::Media
+        } else {
+            PostForm::Text
+        }
+    }
+}
+
+/// The activity id in a LinkedIn post URL or URN
+/// (`…/feed/update/urn:li:activity:7012345678901234567/`, `urn%3Ali%3Ashare%3A…`,
+/// `urn:li:ugcPost:…`): the digits after the URN type, or `None`.
+pub fn activity_id(url: &str) -> Option<String> {
+    let decoded = url.replace("%3A", ":").replace("%3a", ":");
+    ["urn:li:activity:", "urn:li:share:", "urn:li:ugcPost:"].iter().find_map(|prefix| {
+        let start = decoded.find(prefix)? + prefix.len();
+        let digits: String = decoded[start..].chars().take_while(char::is_ascii_digit).collect();
+        (!digits.is_empty()).then_some(digits)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_scores_as_a_marker_and_one_event_per_unit() {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 4).unwrap();
+        let days =
+            [DayFigures { date, impressions: Some(900), engagements: Some(3), new_followers: Some(0) }];
+        let events: Vec<ActivityEvent> = day_events(&days).collect();
+        let kinds: Vec<ActivityKind> = events.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ActivityKind::EngagementReported,
+                ActivityKind::EngagementReceived,
+                ActivityKind::EngagementReceived,
+                ActivityKind::EngagementReceived,
+                ActivityKind::FollowersReported,
+            ]
+        );
+        assert_eq!(events[3].natural_key, "engagement_received:2026-03-04:2");
+        assert!(events.iter().all(|e| e.day() == date));
+    }
+
+    #[test]
+    fn activity_ids_come_from_every_urn_form() {
+        let id = Some("7012345678901234567".to_string());
+        assert_eq!(
+            activity_id("https://www.linkedin.com/feed/update/urn:li:activity:7012345678901234567/"),
+            id
+        );
+        assert_eq!(
+            activity_id("https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A7012345678901234567"),
+            id
+        );
+        assert_eq!(activity_id("urn:li:ugcPost:7012345678901234567"), id);
+        assert_eq!(activity_id("https://example.com/post/1"), None);
+    }
+
+    #[test]
+    fn a_share_tells_its_form() {
+        assert_eq!(PostForm::of_share("", ""), PostForm::Text);
+        assert_eq!(PostForm::of_share("https://www.linkedin.com/pulse/why-x-ada/", ""), PostForm::Article);
+        assert_eq!(PostForm::of_share("https://example.com/a", ""), PostForm::Link);
+        assert_eq!(PostForm::of_share("", "https://media.licdn.com/x.png"), PostForm::Media);
+    }
+}
