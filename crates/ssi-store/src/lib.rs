@@ -25,6 +25,7 @@
 //! one transaction on open. [`Store`] is `Send + Sync + Clone`; its methods
 //! block, so async code calls them from `spawn_blocking`.
 
+mod analytics;
 mod calibrations;
 mod db;
 mod error;
@@ -38,6 +39,7 @@ mod scores;
 mod tokens;
 mod types;
 
+pub use analytics::{WorkbookImport, WorkbookOutcome};
 pub use calibrations::CalibratedHistory;
 pub use error::{ImportFailure, StoreError};
 pub use scores::PUSH_PREFIX;
