@@ -19,6 +19,7 @@ mod quirks;
 mod rng;
 mod text;
 mod volume;
+pub(crate) mod workbook;
 
 use anyhow::{Context, Result, bail};
 use archive::{Archive, FileReport};
@@ -149,7 +150,7 @@ pub(crate) fn write_archive_with_habit_change<W: Write + Seek>(
 const USAGE: &str = "\
 cargo xtask gen-export [--size small|typical|heavy] [--seed N] [--out PATH.zip]
                        [--style current|2021|2018] [--export-date YYYY-MM-DD]
-                       [--quirks no-profile,spreadsheet,edited-skills]
+                       [--quirks no-profile,spreadsheet,edited-skills] [--workbook content|aggregate|none]
 
 Writes a made-up but realistic LinkedIn data export archive. Same options, same bytes.
   --size         row counts (default typical; see docs/sample-data.md)
@@ -163,7 +164,10 @@ Writes a made-up but realistic LinkedIn data export archive. Same options, same 
                  spreadsheet (Connections.csv re-saved: 18-Jun-24 dates, NA blanks),
                  edited-skills (Skills.csv without header, ';' at each line's end)
   --export-date  the day the archive was requested (default 2026-11-20, 2021-11-20 for --style 2021,
-                 2018-06-01 for --style 2018)";
+                 2018-06-01 for --style 2018)
+  --workbook     also write the matching creator analytics workbook beside the zip:
+                 content = Content_*.xlsx (to 2025), aggregate = AggregateAnalytics_*.xlsx (2026);
+                 default none";
 
 /// Parsed command line.
 #[derive(Debug, Clone, PartialEq)]
@@ -171,6 +175,7 @@ struct Cli {
     options: GenOptions,
     out: Option<PathBuf>,
     quirks: quirks::Quirks,
+    workbook: Option<workbook::WorkbookLayout>,
 }
 
 fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
@@ -180,6 +185,7 @@ fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
     let mut out = None;
     let mut export_date = None;
     let mut quirks = quirks::Quirks::default();
+    let mut workbook = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -212,6 +218,7 @@ fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
             }
             "--out" => out = Some(PathBuf::from(value()?)),
             "--quirks" => quirks = quirks::Quirks::parse(&value()?)?,
+            "--workbook" => workbook = workbook::WorkbookLayout::parse(&value()?)?,
             "--export-date" => {
                 let v = value()?;
                 let date = NaiveDate::parse_from_str(&v, "%Y-%m-%d")
@@ -225,7 +232,7 @@ fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
         }
     }
     let export_date = export_date.unwrap_or_else(|| style.default_export_date());
-    Ok(Some(Cli { options: GenOptions { volume: size.volume(), seed, style, export_date }, out, quirks }))
+    Ok(Some(Cli { options: GenOptions { volume: size.volume(), seed, style, export_date }, out, quirks, workbook }))
 }
 
 /// Where the archive goes: `--out` as given, or the real archive name inside a folder.
@@ -261,6 +268,9 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         let plain = std::fs::read(&path).with_context(|| format!("could not read {}", path.display()))?;
         let edited = quirks::apply(&plain, &cli.quirks)?;
         std::fs::write(&path, edited).with_context(|| format!("could not write {}", path.display()))?;
+    }
+    if let Some(layout) = cli.workbook {
+        workbook::write_beside(&path, &cli.options, layout)?;
     }
     let elapsed = started.elapsed();
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);

@@ -67,7 +67,7 @@ pub(crate) struct GlobalArgs {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Import a LinkedIn data export (the .zip or its unpacked folder), then show the dashboard
+    /// Import a LinkedIn data export (the .zip or its unpacked folder) or creator analytics workbook (.xlsx), then show the dashboard
     Import(import::Args),
     /// Show the estimated SSI: total, pillars, changes, trend and the latest official reading
     Dashboard(dashboard::Args),

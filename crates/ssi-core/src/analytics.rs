@@ -129,6 +129,17 @@ impl PostForm {
     }
 }
 
+/// One of the member's own posts as the data export lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportPost {
+    /// The post's activity id (see [`activity_id`]).
+    pub activity_id: String,
+    /// The UTC day it was published.
+    pub date: NaiveDate,
+    /// What it carried.
+    pub form: PostForm,
+}
+
 /// The activity id in a LinkedIn post URL or URN
 /// (`…/feed/update/urn:li:activity:7012345678901234567/`, `urn%3Ali%3Ashare%3A…`,
 /// `urn:li:ugcPost:…`): the digits after the URN type, or `None`.

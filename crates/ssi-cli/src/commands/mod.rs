@@ -9,6 +9,7 @@ pub(crate) mod explain;
 pub(crate) mod history;
 pub(crate) mod impact;
 pub(crate) mod import;
+pub(crate) mod import_workbook;
 pub(crate) mod man;
 pub(crate) mod member;
 pub(crate) mod model;
