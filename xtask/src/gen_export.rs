@@ -232,7 +232,12 @@ fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
         }
     }
     let export_date = export_date.unwrap_or_else(|| style.default_export_date());
-    Ok(Some(Cli { options: GenOptions { volume: size.volume(), seed, style, export_date }, out, quirks, workbook }))
+    Ok(Some(Cli {
+        options: GenOptions { volume: size.volume(), seed, style, export_date },
+        out,
+        quirks,
+        workbook,
+    }))
 }
 
 /// Where the archive goes: `--out` as given, or the real archive name inside a folder.

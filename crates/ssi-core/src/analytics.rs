@@ -89,6 +89,34 @@ fn keyed(
     event
 }
 
+/// The follower count on every day whose new followers are known, from the
+/// latest follower total and the days' new followers: on a day before the
+/// total's date, the total less the followers gained after that day; after
+/// it, the total plus those gained since. Empty without a total.
+pub fn follower_counts(days: &[DayFigures], totals: &[FollowerTotal]) -> Vec<(NaiveDate, u64)> {
+    let Some(anchor) = totals.iter().max_by_key(|t| t.date) else { return Vec::new() };
+    let mut known: Vec<(NaiveDate, u64)> =
+        days.iter().filter_map(|d| d.new_followers.map(|n| (d.date, n))).collect();
+    known.sort_by_key(|(date, _)| *date);
+    let gained_after = |date: NaiveDate| -> u64 {
+        known.iter().filter(|(d, _)| *d > date && *d <= anchor.date).map(|(_, n)| n).sum()
+    };
+    let gained_since = |date: NaiveDate| -> u64 {
+        known.iter().filter(|(d, _)| *d > anchor.date && *d <= date).map(|(_, n)| n).sum()
+    };
+    known
+        .iter()
+        .map(|(date, _)| {
+            let count = if *date <= anchor.date {
+                anchor.followers.saturating_sub(gained_after(*date))
+            } else {
+                anchor.followers + gained_since(*date)
+            };
+            (*date, count)
+        })
+        .collect()
+}
+
 /// The form a post took, as the data export tells it (`Shares.csv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -140,6 +168,72 @@ pub struct ExportPost {
     pub form: PostForm,
 }
 
+/// A post with its figures and, where the data export lists it, its form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostRow {
+    /// The workbook's figures.
+    #[serde(flatten)]
+    pub figures: PostFigures,
+    /// The form the data export tells, if the export lists the post.
+    pub form: Option<PostForm>,
+}
+
+/// What posts of one form earned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormEarnings {
+    /// The form.
+    pub form: PostForm,
+    /// Posts of that form with a known engagement figure.
+    pub posts: usize,
+    /// Their engagements, summed.
+    pub engagements: u64,
+    /// Engagements per post.
+    pub mean_engagements: f64,
+}
+
+/// Joins the workbook's posts to the export's by activity id, keeping the workbook's order.
+pub fn join_posts(figures: Vec<PostFigures>, export: &[ExportPost]) -> Vec<PostRow> {
+    let forms: std::collections::HashMap<&str, PostForm> =
+        export.iter().map(|p| (p.activity_id.as_str(), p.form)).collect();
+    figures
+        .into_iter()
+        .map(|figures| {
+            let form = forms.get(figures.activity_id.as_str()).copied();
+            PostRow { figures, form }
+        })
+        .collect()
+}
+
+/// Engagements per post by form, the form that earns most first (ties: more
+/// posts first, then form order). Posts without a form or an engagement
+/// figure are left out.
+pub fn earnings_by_form(rows: &[PostRow]) -> Vec<FormEarnings> {
+    let mut by_form: std::collections::BTreeMap<PostForm, (usize, u64)> = std::collections::BTreeMap::new();
+    for row in rows {
+        if let (Some(form), Some(engagements)) = (row.form, row.figures.engagements) {
+            let entry = by_form.entry(form).or_default();
+            entry.0 += 1;
+            entry.1 += engagements;
+        }
+    }
+    let mut earnings: Vec<FormEarnings> = by_form
+        .into_iter()
+        .map(|(form, (posts, engagements))| FormEarnings {
+            form,
+            posts,
+            engagements,
+            mean_engagements: engagements as f64 / posts as f64,
+        })
+        .collect();
+    earnings.sort_by(|a, b| {
+        b.mean_engagements
+            .total_cmp(&a.mean_engagements)
+            .then(b.posts.cmp(&a.posts))
+            .then(a.form.cmp(&b.form))
+    });
+    earnings
+}
+
 /// The activity id in a LinkedIn post URL or URN
 /// (`…/feed/update/urn:li:activity:7012345678901234567/`, `urn%3Ali%3Ashare%3A…`,
 /// `urn:li:ugcPost:…`): the digits after the URN type, or `None`.
@@ -178,6 +272,21 @@ mod tests {
     }
 
     #[test]
+    fn follower_counts_run_back_and_forth_from_the_latest_total() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        let figures =
+            |d, n| DayFigures { date: day(d), impressions: None, engagements: None, new_followers: Some(n) };
+        let days = [figures(1, 2), figures(2, 3), figures(3, 0), figures(4, 5)];
+        let totals =
+            [FollowerTotal { date: day(1), followers: 40 }, FollowerTotal { date: day(3), followers: 100 }];
+        assert_eq!(
+            follower_counts(&days, &totals),
+            [(day(1), 97), (day(2), 100), (day(3), 100), (day(4), 105)]
+        );
+        assert!(follower_counts(&days, &[]).is_empty());
+    }
+
+    #[test]
     fn activity_ids_come_from_every_urn_form() {
         let id = Some("7012345678901234567".to_string());
         assert_eq!(
@@ -190,6 +299,26 @@ mod tests {
         );
         assert_eq!(activity_id("urn:li:ugcPost:7012345678901234567"), id);
         assert_eq!(activity_id("https://example.com/post/1"), None);
+    }
+
+    #[test]
+    fn posts_join_the_export_and_the_form_that_earns_most_comes_first() {
+        let post = |id: &str, engagements| PostFigures {
+            activity_id: id.into(),
+            published: None,
+            engagements: Some(engagements),
+            impressions: None,
+        };
+        let date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let export = |id: &str, form| ExportPost { activity_id: id.into(), date, form };
+        let rows = join_posts(
+            vec![post("1", 40), post("2", 10), post("3", 20), post("4", 99)],
+            &[export("1", PostForm::Link), export("2", PostForm::Text), export("3", PostForm::Text)],
+        );
+        assert_eq!(rows[3].form, None, "not in the export");
+        let earnings = earnings_by_form(&rows);
+        assert_eq!(earnings.iter().map(|e| e.form).collect::<Vec<_>>(), [PostForm::Link, PostForm::Text]);
+        assert_eq!((earnings[1].posts, earnings[1].engagements, earnings[1].mean_engagements), (2, 30, 15.0));
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub use identity::{AccountKeyKind, AccountMatch, compare_accounts};
 pub use limits::{ImportOptions, Limits};
 pub use pseudonym::Pseudonymizer;
 pub use readings::{ReadingParseError, parse_readings_csv, parse_readings_json, parse_sales_api_json};
-pub use workbook::{AnalyticsWorkbook, WorkbookError, WorkbookLimits, is_workbook, read_workbook};
 pub use report::{
     EncodingFallback, FileReport, ImportReport, MemberReport, SkipCause, SkippedRow, UnusedFile,
 };
+pub use workbook::{AnalyticsWorkbook, WorkbookError, WorkbookLimits, is_workbook, read_workbook};

@@ -136,7 +136,9 @@ pub enum WorkbookError {
         path: String,
     },
     /// A sheet longer than [`WorkbookLimits::max_rows`].
-    #[error("{path}, sheet {sheet}: more than {limit} rows (row {row} found); not a LinkedIn analytics sheet")]
+    #[error(
+        "{path}, sheet {sheet}: more than {limit} rows (row {row} found); not a LinkedIn analytics sheet"
+    )]
     TooManyRows {
         /// The file.
         path: String,
@@ -347,9 +349,9 @@ pub fn read_workbook(path: &Path, limits: &WorkbookLimits) -> Result<AnalyticsWo
             DISCOVERY => reader.discovery(&sheet, &mut report)?,
             _ => {
                 let read = reader.demographics(&sheet, &mut demographics);
-                singular_labels |= demographics.iter().any(|d| {
-                    ["Job title", "Industry", "Location", "Company"].contains(&d.category.as_str())
-                });
+                singular_labels |= demographics
+                    .iter()
+                    .any(|d| ["Job title", "Industry", "Location", "Company"].contains(&d.category.as_str()));
                 read
             }
         };
@@ -374,7 +376,8 @@ pub fn read_workbook(path: &Path, limits: &WorkbookLimits) -> Result<AnalyticsWo
 fn check_container(path: &Path, shown: &str, limits: &WorkbookLimits) -> Result<(), WorkbookError> {
     let not_a_workbook = |reason: String| WorkbookError::NotAWorkbook { path: shown.to_string(), reason };
     let file = File::open(path).map_err(|source| WorkbookError::Io { path: shown.to_string(), source })?;
-    let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| not_a_workbook(e.to_string()))?;
+    let mut archive =
+        zip::ZipArchive::new(BufReader::new(file)).map_err(|e| not_a_workbook(e.to_string()))?;
     if archive.len() > limits.max_entries {
         return Err(WorkbookError::TooManyEntries {
             path: shown.to_string(),
@@ -391,8 +394,11 @@ fn check_container(path: &Path, shown: &str, limits: &WorkbookLimits) -> Result<
         let mut entry = archive.by_index(index).map_err(|e| not_a_workbook(e.to_string()))?;
         let name = entry.name().map_or_else(|_| format!("entry {index}"), |n| n.to_string());
         let compressed = entry.compressed_size().max(1);
-        let too_large =
-            || WorkbookError::TooLarge { path: shown.to_string(), entry: name.clone(), limit: limits.max_total_uncompressed };
+        let too_large = || WorkbookError::TooLarge {
+            path: shown.to_string(),
+            entry: name.clone(),
+            limit: limits.max_total_uncompressed,
+        };
         if total.saturating_add(entry.size()) > limits.max_total_uncompressed {
             return Err(too_large());
         }
@@ -475,7 +481,11 @@ struct SheetReader<'l> {
 
 impl SheetReader<'_> {
     /// Streams a sheet's cells into rows, refusing it at the first row past the cap.
-    fn rows<RS: Read + Seek>(&self, workbook: &mut Xlsx<RS>, name: &str) -> Result<Vec<Vec<Value>>, WorkbookError> {
+    fn rows<RS: Read + Seek>(
+        &self,
+        workbook: &mut Xlsx<RS>,
+        name: &str,
+    ) -> Result<Vec<Vec<Value>>, WorkbookError> {
         let sheet_error = |e: calamine::XlsxError| WorkbookError::Sheet {
             path: self.path.clone(),
             sheet: name.to_string(),
@@ -541,13 +551,21 @@ impl SheetReader<'_> {
 
     /// A whole, non-negative number: a number cell, or text such as `"1,234"`.
     /// An empty cell is `None`.
-    fn count(&mut self, sheet: &Sheet<'_>, row: usize, column: usize, header: &str) -> Result<Option<u64>, WorkbookError> {
+    fn count(
+        &mut self,
+        sheet: &Sheet<'_>,
+        row: usize,
+        column: usize,
+        header: &str,
+    ) -> Result<Option<u64>, WorkbookError> {
         let bad = |this: &Self, shown: String| {
             this.cell_error(sheet, row, header, format!("{shown} is not a whole number of at least 0"))
         };
         match sheet.cell(row, column) {
             Value::Empty => Ok(None),
-            Value::Number(n) if n.is_finite() && *n >= 0.0 && n.fract() == 0.0 && *n < 1e15 => Ok(Some(*n as u64)),
+            Value::Number(n) if n.is_finite() && *n >= 0.0 && n.fract() == 0.0 && *n < 1e15 => {
+                Ok(Some(*n as u64))
+            }
             Value::Number(n) => Err(bad(self, n.to_string())),
             Value::Date(d) => Err(bad(self, format!("the date {d}"))),
             Value::Text(text) => {
@@ -567,7 +585,13 @@ impl SheetReader<'_> {
     }
 
     /// A day: an Excel date cell, a serial number, or `M/D/YYYY` (or ISO) text.
-    fn date(&self, sheet: &Sheet<'_>, row: usize, column: usize, header: &str) -> Result<NaiveDate, WorkbookError> {
+    fn date(
+        &self,
+        sheet: &Sheet<'_>,
+        row: usize,
+        column: usize,
+        header: &str,
+    ) -> Result<NaiveDate, WorkbookError> {
         let value = sheet.cell(row, column);
         let parsed = match value {
             Value::Date(d) => Some(*d),
@@ -580,7 +604,13 @@ impl SheetReader<'_> {
         })
     }
 
-    fn check_daily(&self, sheet: &Sheet<'_>, row: usize, header: &str, count: Option<u64>) -> Result<(), WorkbookError> {
+    fn check_daily(
+        &self,
+        sheet: &Sheet<'_>,
+        row: usize,
+        header: &str,
+        count: Option<u64>,
+    ) -> Result<(), WorkbookError> {
         match count {
             Some(n) if n > self.limits.max_daily_count => Err(self.cell_error(
                 sheet,
@@ -602,7 +632,10 @@ impl SheetReader<'_> {
             if sheet.rows.iter().all(|r| r.iter().all(|c| *c == Value::Empty)) {
                 return Ok((0, "empty".into()));
             }
-            return Err(self.layout_error(sheet, "no header row \"Date, Impressions, Engagements\" in its first 10 rows".into()));
+            return Err(self.layout_error(
+                sheet,
+                "no header row \"Date, Impressions, Engagements\" in its first 10 rows".into(),
+            ));
         };
         let mut read = 0;
         for row in header + 1..sheet.rows.len() {
@@ -640,7 +673,9 @@ impl SheetReader<'_> {
             }
         }
         let Some((header, columns)) = sheet.header(&["Date", "New followers"]) else {
-            return Err(self.layout_error(sheet, "no header row \"Date, New followers\" in its first 10 rows".into()));
+            return Err(
+                self.layout_error(sheet, "no header row \"Date, New followers\" in its first 10 rows".into())
+            );
         };
         let mut read = 0;
         for row in header + 1..sheet.rows.len() {
@@ -663,15 +698,22 @@ impl SheetReader<'_> {
 
     /// Two tables side by side: `Post URL, Post publish date, Engagements`
     /// and `Post URL, Post publish date, Impressions`, joined on the activity id.
-    fn top_posts(&mut self, sheet: &Sheet<'_>, posts: &mut Vec<PostFigures>) -> Result<(u64, String), WorkbookError> {
-        let header = sheet.rows.iter().take(10).position(|row| {
-            row.iter().filter(|c| c.text().eq_ignore_ascii_case("Post URL")).count() >= 1
-        });
+    fn top_posts(
+        &mut self,
+        sheet: &Sheet<'_>,
+        posts: &mut Vec<PostFigures>,
+    ) -> Result<(u64, String), WorkbookError> {
+        let header =
+            sheet.rows.iter().take(10).position(|row| {
+                row.iter().filter(|c| c.text().eq_ignore_ascii_case("Post URL")).count() >= 1
+            });
         let Some(header) = header else {
             if sheet.rows.iter().all(|r| r.iter().all(|c| *c == Value::Empty)) {
                 return Ok((0, "no posts in the period".into()));
             }
-            return Err(self.layout_error(sheet, "no header row with \"Post URL\" in its first 10 rows".into()));
+            return Err(
+                self.layout_error(sheet, "no header row with \"Post URL\" in its first 10 rows".into())
+            );
         };
         let heads: Vec<String> = sheet.rows[header].iter().map(Value::text).collect();
         // Each table: its URL column, then the date and the figure after it.
@@ -708,7 +750,12 @@ impl SheetReader<'_> {
                 }
                 any = true;
                 let id = activity_id(&url).ok_or_else(|| {
-                    self.cell_error(sheet, row, "Post URL", "is not a LinkedIn post URL (urn:li:activity:…)".into())
+                    self.cell_error(
+                        sheet,
+                        row,
+                        "Post URL",
+                        "is not a LinkedIn post URL (urn:li:activity:…)".into(),
+                    )
                 })?;
                 let published = match sheet.cell(row, column + 1) {
                     Value::Empty => None,
@@ -736,7 +783,11 @@ impl SheetReader<'_> {
     }
 
     /// Label/value rows: `Impressions`, `Members reached`.
-    fn discovery(&mut self, sheet: &Sheet<'_>, report: &mut WorkbookReport) -> Result<(u64, String), WorkbookError> {
+    fn discovery(
+        &mut self,
+        sheet: &Sheet<'_>,
+        report: &mut WorkbookReport,
+    ) -> Result<(u64, String), WorkbookError> {
         let mut read = 0;
         for row in 0..sheet.rows.len() {
             let label = sheet.cell(row, 0).text();
@@ -784,7 +835,9 @@ fn max_of(a: Option<u64>, b: Option<u64>) -> Option<u64> {
 /// `M/D/YYYY` (LinkedIn's) or `YYYY-MM-DD`.
 fn parse_day(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
-    NaiveDate::parse_from_str(text, "%m/%d/%Y").ok().or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+    NaiveDate::parse_from_str(text, "%m/%d/%Y")
+        .ok()
+        .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
 }
 
 /// An Excel serial day number (1900 system) as a date: day 1 is 1900-01-01,
@@ -795,7 +848,11 @@ fn excel_serial_date(serial: f64) -> Option<NaiveDate> {
         return None;
     }
     let days = serial.trunc() as u64;
-    let epoch = if days < 60 { NaiveDate::from_ymd_opt(1899, 12, 31)? } else { NaiveDate::from_ymd_opt(1899, 12, 30)? };
+    let epoch = if days < 60 {
+        NaiveDate::from_ymd_opt(1899, 12, 31)?
+    } else {
+        NaiveDate::from_ymd_opt(1899, 12, 30)?
+    };
     epoch.checked_add_days(chrono::Days::new(days))
 }
 

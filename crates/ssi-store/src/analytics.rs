@@ -17,7 +17,7 @@ use crate::scores::{next_unscored_day, rescore_in};
 use crate::types::MemberId;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use ssi_core::analytics::{DayFigures, FollowerTotal, PostFigures, day_events};
+use ssi_core::analytics::{DayFigures, ExportPost, FollowerTotal, PostFigures, day_events};
 
 /// A read workbook, as the store keeps it.
 #[derive(Debug, Clone, Copy)]
@@ -111,8 +111,9 @@ impl Store {
     pub fn follower_totals(&self, member: MemberId) -> Result<Vec<FollowerTotal>, StoreError> {
         self.pool.read(|tx| {
             ensure_member(tx, member)?;
-            let mut stmt = tx
-                .prepare_cached("SELECT date, followers FROM follower_totals WHERE member_id = ?1 ORDER BY date")?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT date, followers FROM follower_totals WHERE member_id = ?1 ORDER BY date",
+            )?;
             let rows = stmt.query_map([member.0], |row| {
                 Ok(FollowerTotal { date: row.get(0)?, followers: count(row, 1)?.unwrap_or(0) })
             })?;
@@ -138,6 +139,30 @@ impl Store {
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+}
+
+impl Store {
+    /// The member's own posts as their data exports list them (recorded in
+    /// the exports' import reports), one per activity id, oldest first.
+    pub fn export_posts(&self, member: MemberId) -> Result<Vec<ExportPost>, StoreError> {
+        self.pool.read(|tx| {
+            ensure_member(tx, member)?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT DISTINCT post.value FROM imports, json_each(imports.report, '$.posts') AS post
+                 WHERE imports.member_id = ?1 AND json_valid(imports.report) AND post.type = 'object'",
+            )?;
+            let rows = stmt.query_map([member.0], |row| row.get::<_, String>(0))?;
+            let mut posts: Vec<ExportPost> = Vec::new();
+            for text in rows {
+                let post: ExportPost = serde_json::from_str(&text?)
+                    .map_err(|e| StoreError::invalid(format!("a stored export post does not load: {e}")))?;
+                posts.push(post);
+            }
+            posts.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.activity_id.cmp(&b.activity_id)));
+            posts.dedup_by(|a, b| a.activity_id == b.activity_id);
+            Ok(posts)
         })
     }
 }
@@ -245,8 +270,12 @@ fn write_workbook(
         )?;
         for event in day_events(workbook.days) {
             events_seen += 1;
-            let added =
-                insert.execute(params![member.0, event.at.timestamp(), event_key(&event.natural_key), event.kind.as_str()])?;
+            let added = insert.execute(params![
+                member.0,
+                event.at.timestamp(),
+                event_key(&event.natural_key),
+                event.kind.as_str()
+            ])?;
             if added > 0 {
                 events_added += 1;
                 first_changed_day = Some(first_changed_day.map_or(event.day(), |d| d.min(event.day())));
@@ -280,7 +309,14 @@ fn write_workbook(
         Some(from) if from > today => 0,
         from => rescore_in(tx, &model, member, from, today)?,
     };
-    tracing::info!(member = member.0, days_changed, events_added, posts_changed, days_rescored, "imported workbook");
+    tracing::info!(
+        member = member.0,
+        days_changed,
+        events_added,
+        posts_changed,
+        days_rescored,
+        "imported workbook"
+    );
     Ok(WorkbookOutcome::Imported {
         days_changed,
         events_added,

@@ -168,7 +168,8 @@ pub(crate) fn write_workbook(
     let sheet = workbook.add_worksheet();
     sheet.set_name("TOP POSTS")?;
     sheet.write_string(0, 0, "Maximum of 50 posts available to include in this list")?;
-    let headers = ["Post URL", "Post publish date", "Engagements", "", "Post URL", "Post publish date", "Impressions"];
+    let headers =
+        ["Post URL", "Post publish date", "Engagements", "", "Post URL", "Post publish date", "Impressions"];
     for (column, header) in headers.into_iter().enumerate().filter(|(_, h)| !h.is_empty()) {
         sheet.write_string(2, column as u16, header)?;
     }
@@ -289,8 +290,13 @@ fn thousands(value: u64) -> String {
 
 /// Writes the workbook matching the archive at `archive_path` into the same
 /// folder, under LinkedIn's name for it.
-pub(crate) fn write_beside(archive_path: &std::path::Path, opts: &GenOptions, layout: WorkbookLayout) -> Result<()> {
-    let archive = std::fs::read(archive_path).with_context(|| format!("could not read {}", archive_path.display()))?;
+pub(crate) fn write_beside(
+    archive_path: &std::path::Path,
+    opts: &GenOptions,
+    layout: WorkbookLayout,
+) -> Result<()> {
+    let archive =
+        std::fs::read(archive_path).with_context(|| format!("could not read {}", archive_path.display()))?;
     let (bytes, facts) = write_workbook(&archive, opts, layout)?;
     let folder = archive_path.parent().unwrap_or_else(|| std::path::Path::new(""));
     let path = folder.join(workbook_name(layout, opts.export_date, "SampleMember"));

@@ -55,14 +55,17 @@ struct WorkbookImportJson {
 
 /// Imports the workbook at `path` for the member the command is about.
 pub(crate) fn run(ctx: &Context, path: &Path) -> Result<()> {
-    let cannot = |e: &dyn std::fmt::Display| anyhow!("cannot import {}: {e}; nothing was stored", path.display());
-    let workbook = read_workbook(path, &WorkbookLimits::default()).map_err(|e| anyhow!("{e}; nothing was stored"))?;
+    let cannot =
+        |e: &dyn std::fmt::Display| anyhow!("cannot import {}: {e}; nothing was stored", path.display());
+    let workbook =
+        read_workbook(path, &WorkbookLimits::default()).map_err(|e| anyhow!("{e}; nothing was stored"))?;
     let store = ctx.open_store()?;
     let member = ctx.member(&store).map_err(|e| {
         anyhow!("cannot import {}: {e:#} (a workbook does not say whose it is: import your data export first, or name the member with --member NAME); nothing was stored", path.display())
     })?;
     let report = serde_json::to_value(&workbook.report).map_err(|e| cannot(&e))?;
-    let source = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let source =
+        path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     let outcome = store
         .import_workbook(
             member.id,
@@ -77,7 +80,10 @@ pub(crate) fn run(ctx: &Context, path: &Path) -> Result<()> {
             ctx.today,
         )
         .map_err(|e| {
-            anyhow!("cannot store the import of {}: {e}; nothing was stored, the database is as it was", path.display())
+            anyhow!(
+                "cannot store the import of {}: {e}; nothing was stored, the database is as it was",
+                path.display()
+            )
         })?;
     let (outcome_name, already, days_changed, events_added, posts_changed, first_changed_day, days_rescored) =
         match outcome {
@@ -89,7 +95,15 @@ pub(crate) fn run(ctx: &Context, path: &Path) -> Result<()> {
                 first_changed_day,
                 days_rescored,
                 ..
-            } => ("imported", None, days_changed, events_added, posts_changed, first_changed_day, days_rescored),
+            } => (
+                "imported",
+                None,
+                days_changed,
+                events_added,
+                posts_changed,
+                first_changed_day,
+                days_rescored,
+            ),
         };
     let r = workbook.report;
     let summary = WorkbookSummaryJson {
@@ -136,7 +150,12 @@ fn render_summary(s: &WorkbookSummaryJson, p: &crate::term::Painter) -> String {
             "{}",
             p.paint(
                 STRONG,
-                format!("{} was already imported for {} on {}; nothing changed.", s.source, s.member, on.date_naive())
+                format!(
+                    "{} was already imported for {} on {}; nothing changed.",
+                    s.source,
+                    s.member,
+                    on.date_naive()
+                )
             )
         );
         return out;
@@ -150,7 +169,12 @@ fn render_summary(s: &WorkbookSummaryJson, p: &crate::term::Painter) -> String {
         "{}",
         p.paint(
             STRONG,
-            format!("Imported creator analytics {} for {} ({} layout{span})", s.source, s.member, s.layout.as_str())
+            format!(
+                "Imported creator analytics {} for {} ({} layout{span})",
+                s.source,
+                s.member,
+                s.layout.as_str()
+            )
         )
     );
     let rescored = match s.first_changed_day {
@@ -178,7 +202,8 @@ fn render_summary(s: &WorkbookSummaryJson, p: &crate::term::Painter) -> String {
         );
     }
     for name in &s.ignored_sheets {
-        let _ = writeln!(out, "    {name}: {}", p.paint(DIM, "not a creator analytics sheet ssi knows; ignored"));
+        let _ =
+            writeln!(out, "    {name}: {}", p.paint(DIM, "not a creator analytics sheet ssi knows; ignored"));
     }
     if s.period_impressions.is_some() || s.members_reached.is_some() {
         let figure = |n: Option<u64>| n.map_or_else(|| "–".to_string(), |n| n.to_string());

@@ -14,6 +14,7 @@ pub(crate) mod man;
 pub(crate) mod member;
 pub(crate) mod model;
 pub(crate) mod plan;
+pub(crate) mod posts;
 pub(crate) mod push;
 pub(crate) mod reading;
 
