@@ -5,7 +5,7 @@ use anyhow::Result;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 use ssi_core::ActivityKind;
-use ssi_core::analytics::{DayFigures, follower_counts};
+use ssi_core::analytics::{AudienceSummary, DayFigures, audience_summary, follower_counts};
 use ssi_store::{MemberId, Store};
 use std::collections::BTreeMap;
 
@@ -58,44 +58,14 @@ pub(crate) fn trace_workbook_days(
     Ok(())
 }
 
-/// Days the dashboard's creator analytics add up.
-const SUMMARY_DAYS: u64 = 90;
-
-/// Engagement received and followers, for the dashboard (`creator_analytics`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct CreatorJson {
-    /// The last day the member's workbooks report, up to the day shown.
-    pub(crate) last_reported_day: NaiveDate,
-    /// The follower count on that day (from the latest total and the new followers since or before it).
-    pub(crate) followers: Option<u64>,
-    /// New followers over the 90 days up to the day shown.
-    pub(crate) followers_gained_90_days: u64,
-    /// Engagements received over those 90 days.
-    pub(crate) engagements_90_days: u64,
-    /// Impressions over those 90 days.
-    pub(crate) impressions_90_days: u64,
-}
-
-/// The member's creator analytics up to `day`; `None` without a workbook.
+/// The member's creator analytics up to `day` (the dashboard's `creator_analytics`); `None` without a workbook.
 pub(crate) fn creator_summary(
     store: &Store,
     member: MemberId,
     day: NaiveDate,
-) -> Result<Option<CreatorJson>> {
+) -> Result<Option<AudienceSummary>> {
     let days = store.analytics_days(member, None, Some(day))?;
-    let Some(last) = days.last() else { return Ok(None) };
-    let from = day.checked_sub_days(Days::new(SUMMARY_DAYS - 1)).unwrap_or(day);
-    let recent = days.iter().filter(|d| d.date >= from);
-    let sum = |pick: fn(&DayFigures) -> Option<u64>| recent.clone().filter_map(pick).sum::<u64>();
-    let totals = store.follower_totals(member)?;
-    let followers = follower_counts(&days, &totals).last().map(|(_, n)| *n);
-    Ok(Some(CreatorJson {
-        last_reported_day: last.date,
-        followers,
-        followers_gained_90_days: sum(|d| d.new_followers),
-        engagements_90_days: sum(|d| d.engagements),
-        impressions_90_days: sum(|d| d.impressions),
-    }))
+    Ok(audience_summary(&days, &store.follower_totals(member)?, day))
 }
 
 /// The member's follower count per day, where the workbooks tell it.

@@ -291,7 +291,7 @@ pub(crate) struct DashboardJson {
     /// Engagement received and followers, from the creator analytics
     /// workbook; absent for a member who never imported one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) creator_analytics: Option<crate::creator::CreatorJson>,
+    pub(crate) creator_analytics: Option<ssi_core::analytics::AudienceSummary>,
 }
 
 /// An official reading beside the estimate of the same day.

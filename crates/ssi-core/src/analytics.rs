@@ -117,6 +117,45 @@ pub fn follower_counts(days: &[DayFigures], totals: &[FollowerTotal]) -> Vec<(Na
         .collect()
 }
 
+/// Days an [`AudienceSummary`] adds up.
+pub const AUDIENCE_SUMMARY_DAYS: u64 = 90;
+
+/// Engagement received and followers up to a day, for dashboards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AudienceSummary {
+    /// The last day the workbooks report, up to the day asked for.
+    pub last_reported_day: NaiveDate,
+    /// The follower count on the last day it is known (see [`follower_counts`]).
+    pub followers: Option<u64>,
+    /// New followers over the [`AUDIENCE_SUMMARY_DAYS`] days up to the day.
+    pub followers_gained_90_days: u64,
+    /// Engagements received over those days.
+    pub engagements_90_days: u64,
+    /// Impressions over those days.
+    pub impressions_90_days: u64,
+}
+
+/// The audience summary of `days` (in date order) and `totals` up to `day`; `None` without a day reported.
+pub fn audience_summary(
+    days: &[DayFigures],
+    totals: &[FollowerTotal],
+    day: NaiveDate,
+) -> Option<AudienceSummary> {
+    let upto: Vec<DayFigures> = days.iter().filter(|d| d.date <= day).copied().collect();
+    let last = upto.last()?;
+    let from = day.checked_sub_days(chrono::Days::new(AUDIENCE_SUMMARY_DAYS - 1)).unwrap_or(day);
+    let sum =
+        |pick: fn(&DayFigures) -> Option<u64>| upto.iter().filter(|d| d.date >= from).filter_map(pick).sum();
+    let totals: Vec<FollowerTotal> = totals.iter().filter(|t| t.date <= day).copied().collect();
+    Some(AudienceSummary {
+        last_reported_day: last.date,
+        followers: follower_counts(&upto, &totals).last().map(|(_, n)| *n),
+        followers_gained_90_days: sum(|d| d.new_followers),
+        engagements_90_days: sum(|d| d.engagements),
+        impressions_90_days: sum(|d| d.impressions),
+    })
+}
+
 /// The form a post took, as the data export tells it (`Shares.csv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -135,6 +135,10 @@ pub mod core_schemas {
         pub action: String,
         /// False when the value cannot be known (messages, for an export that does not tell which are the member's).
         pub known: bool,
+        /// True when the component has no data (no creator analytics workbook covers its window):
+        /// value -1, no points possible, its weight shared out over the pillar's other components.
+        #[serde(default)]
+        pub no_data: bool,
     }
 
     /// One pushed day (ssi-api).
@@ -572,6 +576,7 @@ mod tests {
             possible: 2.0,
             action: "a".into(),
             known: true,
+            no_data: false,
         };
         let pushed = ssi_api::PushedScore { date: day, pillars: PillarScores::default(), total: 0.0 };
         let push = ssi_api::PushRequest {

@@ -365,6 +365,11 @@ pub async fn member(
         Ok(loaded) => loaded,
         Err(e) => return error(&state, &context, e),
     };
+    let creator =
+        match state.db(move |store| crate::web::CreatorContext::load(store, member_id, shown_to)).await {
+            Ok(creator) => creator,
+            Err(e) => return error(&state, &context, e),
+        };
     let advice = match super::advice::advice_view(&state, version, member.clone(), today).await {
         Ok(view) => view.map(|v| (v.advice, v.warnings)),
         Err(e) => return error(&state, &context, e),
@@ -488,6 +493,7 @@ pub async fn member(
                     .collect()
             })
             .unwrap_or_default(),
+        creator,
     };
     match state.templates.render("member.html", page) {
         Ok(rendered) => {
