@@ -288,8 +288,29 @@ fn thousands(value: u64) -> String {
     out
 }
 
-/// Writes the workbook matching the archive at `archive_path` into the same
-/// folder, under LinkedIn's name for it.
+/// Where the workbook matching the archive at `archive_path` goes: beside
+/// it, under LinkedIn's name when the archive has LinkedIn's name, else
+/// under the archive's name with `export` turned into `analytics`
+/// (`sample-export.zip` → `sample-analytics.xlsx`).
+pub(crate) fn path_beside(
+    archive_path: &std::path::Path,
+    opts: &GenOptions,
+    layout: WorkbookLayout,
+) -> std::path::PathBuf {
+    let folder = archive_path.parent().unwrap_or_else(|| std::path::Path::new(""));
+    let stem = archive_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    if stem == super::export_base_name(opts.export_date) {
+        return folder.join(workbook_name(layout, opts.export_date, "SampleMember"));
+    }
+    let name = if stem.contains("export") {
+        stem.replace("export", "analytics")
+    } else {
+        format!("{stem}-analytics")
+    };
+    folder.join(format!("{name}.xlsx"))
+}
+
+/// Writes the workbook matching the archive at `archive_path` beside it (see [`path_beside`]).
 pub(crate) fn write_beside(
     archive_path: &std::path::Path,
     opts: &GenOptions,
@@ -298,8 +319,7 @@ pub(crate) fn write_beside(
     let archive =
         std::fs::read(archive_path).with_context(|| format!("could not read {}", archive_path.display()))?;
     let (bytes, facts) = write_workbook(&archive, opts, layout)?;
-    let folder = archive_path.parent().unwrap_or_else(|| std::path::Path::new(""));
-    let path = folder.join(workbook_name(layout, opts.export_date, "SampleMember"));
+    let path = path_beside(archive_path, opts, layout);
     std::fs::write(&path, bytes).with_context(|| format!("could not write {}", path.display()))?;
     eprintln!(
         "wrote {} ({} days, {} engagements, {} new followers, {} posts)",
@@ -351,3 +371,7 @@ fn own_posts(archive: &[u8]) -> Result<Vec<(String, NaiveDateTime)>> {
     }
     Ok(posts)
 }
+
+#[cfg(test)]
+#[path = "workbook_tests.rs"]
+mod tests;
