@@ -303,6 +303,7 @@ mod tests {
                 horizon_source: Some(HorizonSource::FileName),
             },
             calibrated: None,
+            creator_analytics: None,
         }
     }
 
