@@ -191,7 +191,7 @@ fn every_table_survives_a_reopen() {
     store.use_model(&custom, today).unwrap();
     let pushed = PushedScore {
         date: day(2026, 3, 30),
-        model_version: "ssi-default-1".into(),
+        model_version: "ssi-default-2".into(),
         pillars: ssi_core::PillarScores::from_array([10.0, 5.0, 5.0, 5.0]),
         total: 25.0,
         components: vec![],
@@ -241,7 +241,7 @@ fn every_table_survives_a_reopen() {
         ]
     );
     assert_eq!(latest.components.len(), custom.components.len());
-    let bob_points = store.score_points(bob.id, "push:ssi-default-1", None, None).unwrap();
+    let bob_points = store.score_points(bob.id, "push:ssi-default-2", None, None).unwrap();
     assert_eq!(bob_points.len(), 1);
     assert_eq!(bob_points[0].pillars, pushed.pillars);
     // The event kinds stored are the ones given.
