@@ -388,19 +388,6 @@ fn lowercase_first(s: &str) -> String {
     }
 }
 
-/// Whether the member did something (as opposed to having something done to
-/// them, or a day a source covers).
-fn is_by_member(kind: ActivityKind) -> bool {
-    !(kind.is_creator_analytics()
-        || matches!(
-            kind,
-            ActivityKind::MessageReceived
-                | ActivityKind::InvitationReceived
-                | ActivityKind::EndorsementReceived
-                | ActivityKind::RecommendationReceived
-        ))
-}
-
 /// Per-day inputs of one component, gathered before the walk over the days.
 enum Input {
     /// Nothing to gather: the value comes from the profile.
@@ -655,7 +642,7 @@ impl<'m> Sweep<'m> {
                 {
                     add[slot] += 1.0;
                 }
-                (Input::ActiveDays { active }, _) if in_range && is_by_member(e.kind) => {
+                (Input::ActiveDays { active }, _) if in_range && e.kind.is_by_member() => {
                     active[slot] = true;
                 }
                 (Input::Rate { num, den }, Metric::ResponseRate { .. }) => {

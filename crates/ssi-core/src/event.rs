@@ -145,6 +145,19 @@ impl ActivityKind {
         self.is_rate_denominator() || self.is_data_coverage()
     }
 
+    /// Whether the member did something (as opposed to having something
+    /// done to them, or a day a source covers): what makes an active day.
+    pub fn is_by_member(self) -> bool {
+        !(self.is_creator_analytics()
+            || matches!(
+                self,
+                ActivityKind::MessageReceived
+                    | ActivityKind::InvitationReceived
+                    | ActivityKind::EndorsementReceived
+                    | ActivityKind::RecommendationReceived
+            ))
+    }
+
     /// Whether the kind comes from the creator analytics workbook rather
     /// than the data export. These say nothing of the member's own activity,
     /// so they never move the member's data horizon.

@@ -242,8 +242,18 @@ pub fn import(
         report,
     };
     stage("storing events and re-scoring");
-    let outcome =
-        store.import_export(member, &meta, Some(&profile), export.events(), today).map_err(|e| match e {
+    // The report recorded is the one the events leave behind, as the CLI records it: it
+    // lists the member's posts (id, day, form), which the creator analytics join to.
+    let outcome = store
+        .import_export_reporting(
+            member,
+            &meta,
+            Some(&profile),
+            export.events(),
+            |events| serde_json::to_value(events.report()).unwrap_or_default(),
+            today,
+        )
+        .map_err(|e| match e {
             ImportFailure::Source(e) => import_message(&e, path, name),
             ImportFailure::Store(e) => store_message(e),
         })?;

@@ -37,6 +37,10 @@ pub enum ActivityKind {
     CompanyFollow,
     MemberFollow,
     EventAttended,
+    EngagementReceived,
+    FollowerGained,
+    EngagementReported,
+    FollowersReported,
 }
 
 /// A profile section of the completeness checklist.
