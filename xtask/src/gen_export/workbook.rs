@@ -196,10 +196,10 @@ pub(crate) fn write_workbook(
     cells.number(sheet, 0, 1, follower_total)?;
     sheet.write_string(2, 0, "Date")?;
     sheet.write_string(2, 1, "New followers")?;
-    for day in 0..day_count {
+    for (day, gained) in new_followers.iter().enumerate() {
         let row = day as u32 + 3;
         cells.date(sheet, row, 0, first_day + chrono::Days::new(day as u64))?;
-        cells.number(sheet, row, 1, new_followers[day])?;
+        cells.number(sheet, row, 1, *gained)?;
     }
 
     let sheet = workbook.add_worksheet();
@@ -280,7 +280,7 @@ fn thousands(value: u64) -> String {
     let digits = value.to_string();
     let mut out = String::new();
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);

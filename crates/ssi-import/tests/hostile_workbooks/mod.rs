@@ -10,8 +10,11 @@ use super::{deflated_zip, fixture, patch_declared_size};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Formula, Workbook};
 use ssi_import::{WorkbookError, WorkbookLimits, read_workbook};
 
-/// A workbook with the given sheets, each a list of (row, column, text or number) cells.
-fn xlsx(sheets: &[(&str, Vec<(u32, u16, Cell)>)]) -> Vec<u8> {
+/// One cell of a sheet: row, column and what it holds.
+type Placed = (u32, u16, Cell);
+
+/// A workbook with the given sheets, each a list of cells.
+fn xlsx(sheets: &[(&str, Vec<Placed>)]) -> Vec<u8> {
     let mut book = Workbook::new();
     let created = ExcelDateTime::from_ymd(2026, 11, 20).unwrap();
     book.set_properties(&DocProperties::new().set_creation_datetime(&created));
@@ -39,7 +42,7 @@ enum Cell {
 }
 
 /// The header of the ENGAGEMENT sheet.
-fn engagement_header() -> Vec<(u32, u16, Cell)> {
+fn engagement_header() -> Vec<Placed> {
     vec![(0, 0, Cell::Text("Date")), (0, 1, Cell::Text("Impressions")), (0, 2, Cell::Text("Engagements"))]
 }
 
