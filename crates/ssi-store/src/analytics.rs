@@ -10,10 +10,8 @@
 use crate::Store;
 use crate::db::{cached_row, check_day, instant, now_seconds};
 use crate::error::StoreError;
-use crate::imports::event_key;
-use crate::members::{ensure_member, refresh_horizon};
-use crate::models::active_model_in;
-use crate::scores::{next_unscored_day, rescore_in};
+use crate::imports::{event_key, rescore_after_import};
+use crate::members::ensure_member;
 use crate::types::MemberId;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -298,17 +296,7 @@ fn write_workbook(
         ],
     )?;
 
-    refresh_horizon(tx, member)?;
-    let model = active_model_in(tx)?;
-    let from = match (first_changed_day, next_unscored_day(tx, member, &model.version)?) {
-        (_, None) => None,
-        (Some(changed), Some(pending)) => Some(changed.min(pending)),
-        (None, Some(pending)) => Some(pending),
-    };
-    let days_rescored = match from {
-        Some(from) if from > today => 0,
-        from => rescore_in(tx, &model, member, from, today)?,
-    };
+    let days_rescored = rescore_after_import(tx, member, first_changed_day, today)?;
     tracing::info!(
         member = member.0,
         days_changed,

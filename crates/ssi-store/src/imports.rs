@@ -413,18 +413,7 @@ fn write_import(
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
-    // The horizon first: re-scoring stops at it.
-    refresh_horizon(tx, member)?;
-    let model = active_model_in(tx)?;
-    let from = match (first_changed_day, next_unscored_day(tx, member, &model.version)?) {
-        (_, None) => None,
-        (Some(changed), Some(pending)) => Some(changed.min(pending)),
-        (None, Some(pending)) => Some(pending),
-    };
-    let days_rescored = match from {
-        Some(from) if from > today => 0,
-        from => rescore_in(tx, &model, member, from, today)?,
-    };
+    let days_rescored = rescore_after_import(tx, member, first_changed_day, today)?;
     tracing::info!(member = member.0, seen, added, ?first_changed_day, days_rescored, "imported export");
     // Read again: the import moved the member's horizon.
     Ok(TargetedImport {
@@ -437,6 +426,29 @@ fn write_import(
             days_rescored,
         },
     })
+}
+
+/// After an import changed the member's inputs from `first_changed_day`
+/// (if any): refreshes the horizon first (re-scoring stops at it), then
+/// re-scores from that day, or from the day after the last scored one if
+/// earlier, up to `today`. Returns the days scored.
+pub(crate) fn rescore_after_import(
+    tx: &Connection,
+    member: MemberId,
+    first_changed_day: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<usize, StoreError> {
+    refresh_horizon(tx, member)?;
+    let model = active_model_in(tx)?;
+    let from = match (first_changed_day, next_unscored_day(tx, member, &model.version)?) {
+        (_, None) => None,
+        (Some(changed), Some(pending)) => Some(changed.min(pending)),
+        (None, Some(pending)) => Some(pending),
+    };
+    match from {
+        Some(from) if from > today => Ok(0),
+        from => rescore_in(tx, &model, member, from, today),
+    }
 }
 
 /// Staged events per multi-row INSERT (9 parameters each).

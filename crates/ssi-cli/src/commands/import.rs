@@ -383,6 +383,12 @@ fn summarise(
     }
 }
 
+/// The one line of an import that found the file imported already (an export or a workbook).
+pub(crate) fn already_imported(source: &str, member: &str, on: DateTime<Utc>, p: &Painter) -> String {
+    let line = format!("{source} was already imported for {member} on {}; nothing changed.", on.date_naive());
+    format!("{}\n", p.paint(STRONG, line))
+}
+
 fn render_summary(s: &SummaryJson, p: &Painter) -> String {
     let mut out = String::new();
     let export_date = match s.horizon {
@@ -391,20 +397,7 @@ fn render_summary(s: &SummaryJson, p: &Painter) -> String {
     };
     let new_member = if s.member_created { " (new member)" } else { "" };
     if let Some(on) = s.already_imported_on {
-        let _ = writeln!(
-            out,
-            "{}",
-            p.paint(
-                STRONG,
-                format!(
-                    "{} was already imported for {} on {}; nothing changed.",
-                    s.source,
-                    s.member,
-                    on.date_naive()
-                )
-            )
-        );
-        return out;
+        return already_imported(&s.source, &s.member, on, p);
     }
     let _ = writeln!(
         out,

@@ -145,20 +145,7 @@ pub(crate) fn run(ctx: &Context, path: &Path) -> Result<()> {
 fn render_summary(s: &WorkbookSummaryJson, p: &crate::term::Painter) -> String {
     let mut out = String::new();
     if let Some(on) = s.already_imported_on {
-        let _ = writeln!(
-            out,
-            "{}",
-            p.paint(
-                STRONG,
-                format!(
-                    "{} was already imported for {} on {}; nothing changed.",
-                    s.source,
-                    s.member,
-                    on.date_naive()
-                )
-            )
-        );
-        return out;
+        return crate::commands::import::already_imported(&s.source, &s.member, on, p);
     }
     let span = match (s.first_day, s.last_day) {
         (Some(a), Some(b)) => format!(", days {a} to {b}"),
