@@ -475,6 +475,56 @@ fn naive_day(
         .collect()
 }
 
+/// The default model as it was before the creator analytics components
+/// (`ssi-default-1`): brand weights 9, 8, 3 and 5.
+fn model_without_creator_analytics() -> ScoringModel {
+    let mut m = model();
+    m.components.retain(|c| c.metric.reported_by().is_none());
+    for (id, weight) in [
+        ("brand.profile", 9.0),
+        ("brand.publishing", 8.0),
+        ("brand.articles", 3.0),
+        ("brand.endorsements", 5.0),
+    ] {
+        m.components.iter_mut().find(|c| c.id == id).unwrap().weight = weight;
+    }
+    m.version = "ssi-default-1".into();
+    m.validate().unwrap();
+    m
+}
+
+#[test]
+fn a_workbook_day_turns_no_data_into_a_measured_value_for_the_window() {
+    let m = model();
+    let today = day(2026, 11, 20);
+    let index = |id: &str| m.components.iter().position(|c| c.id == id).unwrap();
+    let (engagement, followers) = (index("brand.engagement_received"), index("brand.follower_growth"));
+    let none = metric_series(&m, &[], Vec::<ActivityEvent>::new(), today, today);
+    assert_eq!(
+        (none[0].values[engagement], none[0].values[followers]),
+        (ssi_core::NO_DATA, ssi_core::NO_DATA)
+    );
+    // A day reporting no engagement at all: a measured zero, and the brand pillar's
+    // other components lose the points they were lent.
+    let reported = ssi_core::analytics::DayFigures {
+        date: day(2026, 9, 1),
+        impressions: Some(0),
+        engagements: Some(0),
+        new_followers: None,
+    };
+    let events: Vec<ActivityEvent> = ssi_core::analytics::day_events(&[reported]).collect();
+    let series = metric_series(&m, &[], &events, day(2026, 9, 1), day(2026, 11, 29));
+    let on = |date| &series.iter().find(|d| d.date == date).unwrap().values;
+    assert_eq!(on(day(2026, 9, 1))[engagement], 0.0);
+    assert_eq!(on(day(2026, 9, 1))[followers], ssi_core::NO_DATA, "the followers were not reported");
+    assert_eq!(on(today)[engagement], 0.0, "day 81 of the window");
+    assert_eq!(on(day(2026, 11, 29))[engagement], 0.0, "day 90, the window's last");
+    let later = metric_series(&m, &[], &events, day(2026, 11, 30), day(2026, 11, 30));
+    assert_eq!(later[0].values[engagement], ssi_core::NO_DATA, "the day has left the 90-day window");
+    let scales = ssi_core::engine::pillar_scales(&m, &on(day(2026, 9, 1))[..]);
+    assert!((scales[0] - 25.0 / 23.0).abs() < 1e-12, "2 of 25 brand points without data: {scales:?}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -487,6 +537,25 @@ proptest! {
             }
             prop_assert!((0.0..=100.0).contains(&s.total));
             prop_assert_eq!(s.total, s.pillars.total());
+        }
+    }
+
+    #[test]
+    fn without_a_workbook_every_pillar_is_what_the_model_without_creator_analytics_gives(
+        profile in profile_strategy(),
+        events in events_strategy(300),
+    ) {
+        let events: Vec<ActivityEvent> = events.into_iter().filter(|e| !e.kind.is_creator_analytics()).collect();
+        let (new, old) = (model(), model_without_creator_analytics());
+        let with = metric_series(&new, std::slice::from_ref(&profile), &events, day(2025, 10, 1), day(2026, 12, 31));
+        let without = metric_series(&old, std::slice::from_ref(&profile), &events, day(2025, 10, 1), day(2026, 12, 31));
+        for (a, b) in with.iter().zip(&without) {
+            let (pa, ta) = pillar_points(&new, &a.values);
+            let (pb, tb) = pillar_points(&old, &b.values);
+            for pillar in Pillar::ALL {
+                prop_assert!((pa[pillar] - pb[pillar]).abs() < 1e-9, "{} on {}: {} vs {}", pillar, a.date, pa[pillar], pb[pillar]);
+            }
+            prop_assert!((ta - tb).abs() < 1e-9);
         }
     }
 
