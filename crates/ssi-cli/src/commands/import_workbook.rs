@@ -59,7 +59,9 @@ pub(crate) fn run(ctx: &Context, path: &Path) -> Result<()> {
         |e: &dyn std::fmt::Display| anyhow!("cannot import {}: {e}; nothing was stored", path.display());
     let workbook =
         read_workbook(path, &WorkbookLimits::default()).map_err(|e| anyhow!("{e}; nothing was stored"))?;
-    let store = ctx.open_store()?;
+    // A workbook does not say whose it is: it joins a member already stored,
+    // so it never creates the database either.
+    let store = ctx.open_existing_store().map_err(|e| cannot(&e))?;
     let member = ctx.member(&store).map_err(|e| {
         anyhow!("cannot import {}: {e:#} (a workbook does not say whose it is: import your data export first, or name the member with --member NAME); nothing was stored", path.display())
     })?;

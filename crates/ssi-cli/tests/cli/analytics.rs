@@ -286,6 +286,21 @@ fn posts_are_listed_best_first_with_the_kind_that_earns_most() {
     assert!(text.contains("Link posts earn most: 40.0 engagements per post (1 posts)"), "{text}");
 }
 
+#[test]
+fn a_workbook_before_any_export_is_refused_and_creates_no_database() {
+    let env = TestEnv::new();
+    let workbook = env.path("first.xlsx");
+    let engagement = days(1, 3, 2);
+    write_workbook(&workbook, &Sheets { engagement: &borrowed(&engagement), ..Sheets::default() });
+    let stderr = env.fails(&["import", workbook.to_str().unwrap()], 1);
+    assert!(
+        stderr.starts_with(&format!("error: cannot import {}: no ssi database at ", workbook.display()))
+            && stderr.trim_end().ends_with("nothing was stored"),
+        "{stderr}"
+    );
+    assert!(!env.default_db().exists(), "no database was created");
+}
+
 /// Hostile and malformed workbooks: each refused with its one-line reason, nothing stored.
 #[test]
 fn a_bad_workbook_is_refused_with_its_place_and_the_database_is_unchanged() {
