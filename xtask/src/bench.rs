@@ -23,26 +23,14 @@ mod server;
 mod synthetic;
 mod tools;
 
-pub(crate) use measure::probe_main;
+pub(crate) use measure::{ProbeArgs, probe_main};
 
 use anyhow::{Context, Result, bail};
 use report::{Condition, Row, Side, Target, figure};
 use serde_json::{Value, json};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-const USAGE: &str = "\
-cargo xtask bench [--quick] [--out DIR] [--keep] [--only PARTS]
-
-Measures ssi against references run on the same machine, on the same data, and
-prints the table of ratios; writes DIR/results.json (default target/bench).
-  --quick  a scaled-down run (under a minute once built) that exercises every row
-  --out    where results.json (and the scratch folder work/) go
-  --keep   keep the scratch databases and archives in DIR/work
-  --only   a comma-separated subset of the parts: import (rows 1, 2, 4), history
-           (row 3), server (row 5); for profiling one part, default all
-
-Needs sqlite3 and wrk (Debian: sudo apt-get install sqlite3 wrk).";
 
 /// How big each part of a run is.
 #[derive(Debug, Clone)]
@@ -138,16 +126,52 @@ pub(crate) struct Bins {
     pub(crate) server: PathBuf,
 }
 
-struct Options {
+/// Options of `cargo xtask bench`.
+#[derive(Debug, Clone, PartialEq, clap::Args)]
+#[command(
+    after_help = "Needs sqlite3 and wrk (Debian: sudo apt-get install sqlite3 wrk). See docs/performance.md."
+)]
+pub(crate) struct Args {
+    /// A scaled-down run (under a minute once built) that exercises every row
+    #[arg(long)]
     quick: bool,
-    out: PathBuf,
+    /// Where results.json (and the scratch folder work/) go [default: target/bench]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Keep the scratch databases and archives in DIR/work
+    #[arg(long)]
     keep: bool,
+    /// A comma-separated subset of the parts, for profiling one: import (rows 1, 2, 4),
+    /// history (row 3), server (row 5) [default: all]
+    #[arg(long, value_name = "PARTS", value_parser = Parts::parse)]
+    only: Option<Parts>,
+    /// The release binaries are built and this is the release xtask (set by `bench` itself)
+    #[arg(long, hide = true)]
     built: bool,
-    parts: Parts,
+}
+
+impl Args {
+    /// The folder results.json goes to, absolute.
+    fn out_dir(&self) -> Result<PathBuf> {
+        let out = self.out.clone().unwrap_or_else(|| crate::target_dir().join("bench"));
+        Ok(if out.is_relative() { std::env::current_dir()?.join(out) } else { out })
+    }
+
+    /// The same options as a command line for the release xtask, marked `--built`.
+    fn built_command_line(&self) -> Result<Vec<OsString>> {
+        let mut line: Vec<OsString> = vec!["bench".into(), "--built".into(), "--out".into()];
+        line.push(self.out_dir()?.into_os_string());
+        line.extend(self.quick.then(|| "--quick".into()));
+        line.extend(self.keep.then(|| "--keep".into()));
+        if let Some(parts) = self.only {
+            line.extend(["--only".into(), parts.names().into()]);
+        }
+        Ok(line)
+    }
 }
 
 /// Which parts of the benchmark run (`--only`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Parts {
     /// Rows 1, 2 and 4 and the archive growth table.
     import: bool,
@@ -160,6 +184,7 @@ struct Parts {
 impl Parts {
     const ALL: Parts = Parts { import: true, history: true, server: true };
 
+    /// The value parser of `--only`.
     fn parse(list: &str) -> Result<Parts> {
         let mut parts = Parts { import: false, history: false, server: false };
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
@@ -167,56 +192,33 @@ impl Parts {
                 "import" => parts.import = true,
                 "history" => parts.history = true,
                 "server" => parts.server = true,
-                other => bail!("--only: unknown part {other:?} (import, history, server)"),
+                other => bail!("unknown part {other:?} (import, history, server)"),
             }
         }
         if !(parts.import || parts.history || parts.server) {
-            bail!("--only needs at least one of import, history, server");
+            bail!("name at least one of import, history, server");
         }
         Ok(parts)
     }
+
+    /// The parts as `--only` takes them.
+    fn names(self) -> String {
+        [(self.import, "import"), (self.history, "history"), (self.server, "server")]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
 }
 
-fn parse(args: &[String]) -> Result<Option<Options>> {
-    let mut options = Options {
-        quick: false,
-        out: crate::target_dir().join("bench"),
-        keep: false,
-        built: false,
-        parts: Parts::ALL,
-    };
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--quick" => options.quick = true,
-            "--keep" => options.keep = true,
-            "--built" => options.built = true,
-            "--out" => {
-                let dir = args.next().context("--out needs a folder")?;
-                options.out = PathBuf::from(dir);
-            }
-            "--only" => options.parts = Parts::parse(args.next().context("--only needs a list of parts")?)?,
-            "-h" | "--help" => return Ok(None),
-            other => bail!("unknown argument {other:?}\n\n{USAGE}"),
-        }
-    }
-    if options.out.is_relative() {
-        options.out = std::env::current_dir()?.join(&options.out);
-    }
-    Ok(Some(options))
-}
-
-/// Runs `cargo xtask bench` with the arguments after the task name.
-pub(crate) fn run(args: &[String]) -> Result<()> {
-    let Some(options) = parse(args)? else {
-        println!("{USAGE}");
-        return Ok(());
-    };
+/// Runs `cargo xtask bench`.
+pub(crate) fn run(options: Args) -> Result<()> {
     tools::check()?;
     if !options.built {
-        return build_and_rerun(args);
+        return build_and_rerun(&options);
     }
     let plan = if options.quick { Plan::quick() } else { Plan::full() };
+    let out = options.out_dir()?;
     let target = crate::target_dir().join("release");
     let bins = Bins { ssi: target.join("ssi"), server: target.join("ssi-server") };
     for bin in [&bins.ssi, &bins.server] {
@@ -224,14 +226,14 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
             bail!("{} is missing: run `cargo xtask bench` (it builds the release binaries)", bin.display());
         }
     }
-    std::fs::create_dir_all(&options.out)?;
-    let work = options.out.join("work");
+    std::fs::create_dir_all(&out)?;
+    let work = out.join("work");
     if work.exists() {
         std::fs::remove_dir_all(&work).with_context(|| format!("removing {}", work.display()))?;
     }
     std::fs::create_dir_all(&work)?;
     let started = Instant::now();
-    let outcome = measure_all(&plan, options.parts, &bins, &work);
+    let outcome = measure_all(&plan, options.only.unwrap_or(Parts::ALL), &bins, &work);
     if !options.keep {
         let _ = std::fs::remove_dir_all(&work);
     }
@@ -244,7 +246,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         "rows": rows.iter().map(Row::json).collect::<Vec<_>>(),
         "growth": growth,
     });
-    let path = options.out.join("results.json");
+    let path = out.join("results.json");
     std::fs::write(&path, serde_json::to_string_pretty(&results)? + "\n")
         .with_context(|| format!("writing {}", path.display()))?;
     println!("{}\n", report::table(&rows));
@@ -261,16 +263,14 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Builds the release binaries, then runs the release xtask with the same arguments.
-fn build_and_rerun(args: &[String]) -> Result<()> {
+/// Builds the release binaries, then runs the release xtask with the same options.
+fn build_and_rerun(options: &Args) -> Result<()> {
     let mut build = crate::cargo();
     build.args(["build", "--release", "-p", "ssi-cli", "-p", "ssi-server", "-p", "xtask"]);
     crate::run("cargo build --release -p ssi-cli -p ssi-server -p xtask", build)?;
     let xtask = crate::target_dir().join("release").join("xtask");
     let status = std::process::Command::new(&xtask)
-        .arg("bench")
-        .args(args)
-        .arg("--built")
+        .args(options.built_command_line()?)
         .status()
         .with_context(|| format!("could not start {}", xtask.display()))?;
     if !status.success() {
@@ -557,4 +557,33 @@ fn machine() -> Value {
         "kernel": kernel,
         "tools": tools::TOOLS.iter().map(|t| json!({ "command": t.command, "version": tools::version(t) })).collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_survive_the_rerun_of_the_release_xtask() {
+        let options =
+            crate::parse_args::<Args>("--quick --keep --only server,import --out /tmp/bench-here").unwrap();
+        assert_eq!(options.only, Some(Parts { import: true, history: false, server: true }));
+        assert!(!options.built);
+        let rerun: Vec<String> =
+            options.built_command_line().unwrap().into_iter().map(|arg| arg.into_string().unwrap()).collect();
+        let again = match crate::parse_task(&rerun.join(" ")).unwrap() {
+            crate::Task::Bench(args) => args,
+            other => panic!("parsed as {other:?}"),
+        };
+        assert_eq!(again, Args { built: true, ..options });
+        let defaults = crate::parse_args::<Args>("").unwrap();
+        assert_eq!(
+            (defaults.quick, defaults.keep, defaults.only, defaults.built),
+            (false, false, None, false)
+        );
+        assert_eq!(defaults.out_dir().unwrap(), crate::target_dir().join("bench"));
+        for bad in ["--only", "--only gpu", "--only ,", "--slow"] {
+            assert!(crate::parse_args::<Args>(bad).is_err(), "{bad}");
+        }
+    }
 }

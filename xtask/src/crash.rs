@@ -12,7 +12,7 @@
 //! baseline's (absent) or the uninterrupted run's (present), nothing in between. Every
 //! `--reimport-every`-th run imports again and must end at the uninterrupted run's counts.
 
-use crate::gen_export::{GenOptions, Size, Style, export_base_name, write_archive};
+use crate::gen_export::{GenOptions, Rng, Size, Style, export_base_name, write_archive};
 use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 use std::collections::BTreeMap;
@@ -21,15 +21,26 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "\
-cargo xtask crash [--runs N] [--size small|typical|heavy] [--reimport-every K] [--seed S] [--debug]
-
-Kills `ssi import` with SIGKILL at random moments and checks the database after each kill.
-  --runs N            kills (default 20)
-  --size S            the synthetic export to import (default heavy)
-  --reimport-every K  import again to the end after every K-th kill (default 5; 1 = always)
-  --seed S            the kill moments' seed (default: from the clock; printed)
-  --debug             use the debug build of ssi (default: release)";
+/// Options of `cargo xtask crash`.
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "See docs/reliability.md for the method and the latest campaigns.")]
+pub(crate) struct Args {
+    /// Kills
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+    /// The synthetic export to import
+    #[arg(long, value_enum, default_value_t = Size::Heavy)]
+    size: Size,
+    /// Import again to the end after every K-th kill (1 = always)
+    #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    reimport_every: u32,
+    /// The kill moments' seed [default: from the clock; printed]
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Use the debug build of ssi [default: release]
+    #[arg(long)]
+    debug: bool,
+}
 
 /// The options of one campaign.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,35 +52,22 @@ struct Options {
     release: bool,
 }
 
-fn parse(args: &[String]) -> Result<Option<Options>> {
-    let clock_seed =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64)
-            | 1;
-    let mut options =
-        Options { runs: 20, size: Size::Heavy, reimport_every: 5, seed: clock_seed, release: true };
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().with_context(|| format!("{name} needs a value"));
-        match arg.as_str() {
-            "--runs" => options.runs = value("--runs")?.parse().context("--runs takes a number")?,
-            "--size" => {
-                let text = value("--size")?;
-                options.size = Size::parse(text).with_context(|| format!("unknown size {text:?}"))?;
-            }
-            "--reimport-every" => {
-                options.reimport_every =
-                    value("--reimport-every")?.parse().context("--reimport-every takes a number")?;
-            }
-            "--seed" => options.seed = value("--seed")?.parse::<u64>().context("--seed takes a number")? | 1,
-            "--debug" => options.release = false,
-            "--help" | "-h" => return Ok(None),
-            other => bail!("unknown option {other:?}\n\n{USAGE}"),
+impl Args {
+    /// The campaign asked for, the seed drawn from the clock when none was given.
+    fn options(&self) -> Options {
+        let seed = self.seed.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos() as u64)
+        });
+        Options {
+            runs: self.runs,
+            size: self.size,
+            reimport_every: self.reimport_every,
+            seed,
+            release: !self.debug,
         }
     }
-    if options.runs == 0 || options.reimport_every == 0 {
-        bail!("--runs and --reimport-every must be at least 1");
-    }
-    Ok(Some(options))
 }
 
 /// Row counts per table.
@@ -175,11 +173,8 @@ fn run_to_end(mut cmd: Command, what: &str) -> Result<Duration> {
 }
 
 /// Runs `cargo xtask crash`.
-pub(crate) fn run(args: &[String]) -> Result<()> {
-    let Some(options) = parse(args)? else {
-        println!("{USAGE}");
-        return Ok(());
-    };
+pub(crate) fn run(args: Args) -> Result<()> {
+    let options = args.options();
     let profile = if options.release { "release" } else { "debug" };
     let mut build = crate::cargo();
     build.args(["build", "-p", "ssi-cli", "--bin", "ssi"]);
@@ -211,19 +206,13 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         after.get("events").copied().unwrap_or(0) - before.get("events").copied().unwrap_or(0)
     );
 
-    let mut state = options.seed;
-    let mut unit = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut moments = Rng::new(options.seed);
     let run_db = work.join("run.db");
     let (mut absent, mut present, mut finished_first, mut reimported) = (0u32, 0u32, 0u32, 0u32);
     let started = Instant::now();
     for kill in 1..=options.runs {
         copy_db(&baseline, &run_db)?;
-        let at = uninterrupted.mul_f64(1.2 * unit());
+        let at = uninterrupted.mul_f64(1.2 * moments.unit());
         let mut child = import(&ssi, &run_db, &export, None).spawn().context("cannot start ssi")?;
         std::thread::sleep(at);
         if child.try_wait()?.is_some() {
@@ -273,23 +262,23 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn args(text: &str) -> Vec<String> {
-        text.split_whitespace().map(str::to_string).collect()
-    }
-
     #[test]
     fn options_are_parsed_and_checked() {
-        let options =
-            parse(&args("--runs 200 --size typical --reimport-every 1 --seed 8 --debug")).unwrap().unwrap();
+        let parse = |line| crate::parse_args::<Args>(line).map(|args| args.options());
+        let options = parse("--runs 200 --size typical --reimport-every 1 --seed 8 --debug").unwrap();
         assert_eq!(
             options,
-            Options { runs: 200, size: Size::Typical, reimport_every: 1, seed: 9, release: false }
+            Options { runs: 200, size: Size::Typical, reimport_every: 1, seed: 8, release: false }
         );
-        assert!(parse(&args("--help")).unwrap().is_none());
-        assert!(parse(&args("--runs 0")).is_err());
-        assert!(parse(&args("--size huge")).is_err());
-        assert!(parse(&args("--runs")).is_err());
-        assert!(parse(&args("--frobnicate")).is_err());
+        let defaults = parse("--seed 3").unwrap();
+        assert_eq!(
+            defaults,
+            Options { runs: 20, size: Size::Heavy, reimport_every: 5, seed: 3, release: true }
+        );
+        assert_eq!(parse("--help").unwrap_err().kind(), clap::error::ErrorKind::DisplayHelp);
+        for bad in ["--runs 0", "--reimport-every 0", "--size huge", "--runs", "--frobnicate"] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -11,6 +11,9 @@
 use crate::gen_export::{GenOptions, Size, Style, write_archive_with_habit_change};
 use anyhow::{Context, Result, bail};
 use chrono::{Days, NaiveDate};
+use clap::builder::RangedU64ValueParser;
+use rand_xoshiro::SplitMix64;
+use rand_xoshiro::rand_core::{Rng as _, SeedableRng as _};
 use serde_json::Value;
 use ssi_core::engine::score_series;
 use ssi_core::{Curve, PILLAR_MAX, ScoringModel};
@@ -18,19 +21,6 @@ use ssi_store::Store;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-const USAGE: &str = "\
-cargo xtask fidelity [--members N] [--seed N] [--readings N] [--span DAYS] [--holdout DAYS] [--quick]
-
-Scores made-up members with a hidden formula unlike the default model, records readings of it,
-calibrates through the real `ssi` binary and prints the errors on the held-out days.
-  --members  members (default 8: two whose activity rises and two whose activity falls near the end)
-  --seed     seed of the members and of the hidden formula (default 1)
-  --readings readings per member (default 12)
-  --span     days the readings cover, first to last (default 45)
-  --holdout  held-out days after the last reading (default 31)
-  --quick    3 members, for the test that keeps the harness from rotting
-  --ssi      the ssi binary to run (default: build it with cargo build -p ssi-cli)";
 
 /// The export date of every member (activity ends the day before).
 const EXPORT_DATE: (i32, u32, u32) = (2026, 11, 20);
@@ -51,9 +41,53 @@ pub(crate) struct Options {
     pub(crate) holdout_days: u64,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options { members: 8, seed: 1, readings: 12, span_days: 45, holdout_days: 31 }
+/// Options of `cargo xtask fidelity`.
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "See docs/advice.md for the method and the latest figures.")]
+pub(crate) struct Args {
+    /// Members [default: 8: two whose activity rises and two whose activity falls near the end]
+    #[arg(long, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(1..))]
+    members: Option<usize>,
+    /// Seed of the members and of the hidden formula
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    seed: u64,
+    /// Readings per member
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 12,
+        value_parser = RangedU64ValueParser::<usize>::new().range(FEW_READINGS as u64..)
+    )]
+    readings: usize,
+    /// Days the readings cover, first to last
+    #[arg(long, value_name = "DAYS", default_value_t = 45, value_parser = clap::value_parser!(u64).range(1..))]
+    span: u64,
+    /// Held-out days after the last reading
+    #[arg(long, value_name = "DAYS", default_value_t = 31)]
+    holdout: u64,
+    /// 3 members, for the test that keeps the harness from rotting
+    #[arg(long, conflicts_with = "members")]
+    quick: bool,
+    /// The ssi binary to run [default: build it with cargo build -p ssi-cli]
+    #[arg(long, value_name = "PATH")]
+    ssi: Option<PathBuf>,
+}
+
+impl Args {
+    /// What the run measures.
+    fn options(&self) -> Options {
+        let members = match (self.members, self.quick) {
+            (Some(members), _) => members,
+            (None, true) => 3,
+            (None, false) => 8,
+        };
+        Options {
+            members,
+            seed: self.seed,
+            readings: self.readings,
+            span_days: self.span,
+            holdout_days: self.holdout,
+        }
     }
 }
 
@@ -97,12 +131,9 @@ pub(crate) struct MemberResult {
 }
 
 /// Runs `cargo xtask fidelity`.
-pub(crate) fn run(args: &[String]) -> Result<()> {
-    let Some((options, given)) = parse(args)? else {
-        println!("{USAGE}");
-        return Ok(());
-    };
-    let ssi = match given {
+pub(crate) fn run(args: Args) -> Result<()> {
+    let options = args.options();
+    let ssi = match args.ssi {
         Some(path) => path,
         None => {
             let mut build = crate::cargo();
@@ -117,33 +148,6 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     let results = evaluate(&options, &ssi, &work)?;
     print!("{}", table(&options, &results));
     Ok(())
-}
-
-fn parse(args: &[String]) -> Result<Option<(Options, Option<PathBuf>)>> {
-    let mut options = Options::default();
-    let mut ssi = None;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let mut number = |name: &str| -> Result<u64> {
-            let v = iter.next().with_context(|| format!("{name} needs a value"))?;
-            v.parse().with_context(|| format!("{name} {v:?}: expected a whole number"))
-        };
-        match arg.as_str() {
-            "--help" | "-h" => return Ok(None),
-            "--quick" => options.members = 3,
-            "--members" => options.members = number("--members")? as usize,
-            "--seed" => options.seed = number("--seed")?,
-            "--readings" => options.readings = number("--readings")? as usize,
-            "--span" => options.span_days = number("--span")?,
-            "--holdout" => options.holdout_days = number("--holdout")?,
-            "--ssi" => ssi = Some(PathBuf::from(iter.next().context("--ssi needs a path")?)),
-            other => bail!("unknown option {other:?}\n\n{USAGE}"),
-        }
-    }
-    if options.members == 0 || options.readings < FEW_READINGS || options.span_days == 0 {
-        bail!("--members must be at least 1, --readings at least {FEW_READINGS}, --span at least 1");
-    }
-    Ok(Some((options, ssi)))
 }
 
 /// Scores, records, calibrates and compares every member.
@@ -465,23 +469,38 @@ impl Cli<'_> {
     }
 }
 
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
+/// The hidden formula's draws: `rand_xoshiro`'s SplitMix64, seeded so that the figures in
+/// docs/advice.md stay reproducible.
+struct Rng(SplitMix64);
 
 impl Rng {
     fn new(seed: u64) -> Self {
-        Rng(seed ^ 0x9e37_79b9_7f4a_7c15)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        Rng(SplitMix64::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15))
     }
 
     fn uniform(&mut self, low: f64, high: f64) -> f64 {
-        low + (high - low) * (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        low + (high - low) * (self.0.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_keep_their_defaults_and_bounds() {
+        let options = |line| crate::parse_args::<Args>(line).map(|args| args.options());
+        let defaults = Options { members: 8, seed: 1, readings: 12, span_days: 45, holdout_days: 31 };
+        assert_eq!(options("").unwrap(), defaults);
+        assert_eq!(options("--quick").unwrap(), Options { members: 3, ..defaults.clone() });
+        assert_eq!(
+            options("--members 5 --seed 6 --readings 3 --span 10 --holdout 7").unwrap(),
+            Options { members: 5, seed: 6, readings: 3, span_days: 10, holdout_days: 7 }
+        );
+        let ssi = crate::parse_args::<Args>("--quick --ssi /opt/ssi").unwrap().ssi;
+        assert_eq!(ssi, Some(PathBuf::from("/opt/ssi")));
+        for bad in ["--members 0", "--readings 2", "--span 0", "--quick --members 4", "--seed x"] {
+            assert!(options(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -27,65 +27,36 @@ struct Outcome {
 }
 
 /// Options of `cargo xtask fuzz`.
-struct FuzzArgs {
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "Crashes land in fuzz/artifacts/<target>/. See docs/reliability.md.")]
+pub(crate) struct Args {
+    /// Seconds per target
+    #[arg(long, value_name = "N", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     seconds: u64,
+    /// The sanitizer cargo-fuzz builds with
+    #[arg(long, default_value = "address", value_parser = ["address", "none"])]
     sanitizer: String,
-    targets: Vec<&'static str>,
+    /// The targets to run [default: all]
+    #[arg(value_name = "TARGET", value_parser = TARGETS)]
+    targets: Vec<String>,
 }
 
-fn usage() -> &'static str {
-    "cargo xtask fuzz [--seconds N] [--sanitizer address|none] [TARGET ...]\n\n\
-     Runs each fuzz target (default: all of archive_walker, csv_layer, dates,\n\
-     readings_json, readings_csv) for N seconds (default 60), with debug\n\
-     assertions on, and reports executions and crashes. Installs cargo-fuzz\n\
-     first if it is missing."
-}
-
-fn parse_args(args: &[String]) -> Result<Option<FuzzArgs>> {
-    let mut parsed = FuzzArgs { seconds: 60, sanitizer: "address".to_string(), targets: Vec::new() };
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--help" | "-h" => {
-                println!("{}", usage());
-                return Ok(None);
-            }
-            "--seconds" => {
-                let value = args.next().context("--seconds needs a number")?;
-                parsed.seconds =
-                    value.parse().with_context(|| format!("--seconds {value:?} is not a whole number"))?;
-                if parsed.seconds == 0 {
-                    bail!("--seconds must be at least 1");
-                }
-            }
-            "--sanitizer" => {
-                let value = args.next().context("--sanitizer needs address or none")?;
-                if value != "address" && value != "none" {
-                    bail!("--sanitizer {value:?}: use address or none");
-                }
-                parsed.sanitizer = value.clone();
-            }
-            name => {
-                let Some(target) = TARGETS.iter().find(|t| **t == name) else {
-                    bail!("unknown fuzz target {name:?}; the targets are {}", TARGETS.join(", "));
-                };
-                parsed.targets.push(target);
-            }
+impl Args {
+    /// The targets asked for, in the order given; every target when none is named.
+    fn targets(&self) -> Vec<&'static str> {
+        if self.targets.is_empty() {
+            return TARGETS.to_vec();
         }
+        self.targets.iter().filter_map(|name| TARGETS.into_iter().find(|target| target == name)).collect()
     }
-    if parsed.targets.is_empty() {
-        parsed.targets = TARGETS.to_vec();
-    }
-    Ok(Some(parsed))
 }
 
 /// Runs `cargo xtask fuzz`.
-pub(crate) fn run(args: &[String]) -> Result<()> {
-    let Some(args) = parse_args(args)? else { return Ok(()) };
+pub(crate) fn run(args: Args) -> Result<()> {
     ensure_cargo_fuzz()?;
     let root = crate::root();
     let mut outcomes = Vec::new();
-    for target in &args.targets {
+    for target in args.targets() {
         outcomes.push(fuzz_one(&root, target, &args)?);
     }
     println!("\n{:<16} {:>8} {:>14} {:>8}", "target", "seconds", "executions", "crashes");
@@ -144,7 +115,7 @@ fn ensure_cargo_fuzz() -> Result<()> {
 }
 
 /// Fuzzes one target for the set time.
-fn fuzz_one(root: &Path, target: &'static str, args: &FuzzArgs) -> Result<Outcome> {
+fn fuzz_one(root: &Path, target: &'static str, args: &Args) -> Result<Outcome> {
     let work = root.join("fuzz/target/corpus").join(target);
     let seeds = root.join("fuzz/corpus").join(target);
     let logs = root.join("fuzz/target/logs");
@@ -231,16 +202,16 @@ mod tests {
 
     #[test]
     fn arguments_pick_targets_and_time() {
-        let args: Vec<String> = ["--seconds", "5", "dates", "csv_layer"].map(String::from).to_vec();
-        let parsed = parse_args(&args).unwrap().unwrap();
+        let parsed = crate::parse_args::<Args>("--seconds 5 dates csv_layer").unwrap();
         assert_eq!(parsed.seconds, 5);
-        assert_eq!(parsed.targets, vec!["dates", "csv_layer"]);
+        assert_eq!(parsed.targets(), vec!["dates", "csv_layer"]);
         assert_eq!(parsed.sanitizer, "address");
-        let all = parse_args(&[]).unwrap().unwrap();
-        assert_eq!(all.targets, TARGETS.to_vec());
-        assert!(parse_args(&["nope".to_string()]).is_err());
-        assert!(parse_args(&["--seconds".to_string(), "0".to_string()]).is_err());
-        assert!(parse_args(&["--sanitizer".to_string(), "memory".to_string()]).is_err());
+        let all = crate::parse_args::<Args>("").unwrap();
+        assert_eq!((all.seconds, all.targets()), (60, TARGETS.to_vec()));
+        assert_eq!(crate::parse_args::<Args>("--sanitizer none").unwrap().sanitizer, "none");
+        for bad in ["nope", "--seconds 0", "--sanitizer memory"] {
+            assert!(crate::parse_args::<Args>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

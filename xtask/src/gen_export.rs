@@ -26,37 +26,30 @@ use archive::{Archive, FileReport};
 use calendar::Timeline;
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use people::Network;
-use rng::Rng;
+pub(crate) use rng::Rng;
 use std::io::{BufWriter, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 pub(crate) use volume::{Size, Volume};
 
-/// Which year's file layouts to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which year's file layouts to write (`--style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Style {
     /// The 2026 layouts, entries at the root of the zip.
+    #[value(name = "current", alias = "2026")]
     Current,
     /// The 2021 layouts, entries under one top-level folder.
+    #[value(name = "2021")]
     Legacy2021,
     /// The 2018 "Complete" export: the 2021 layouts, but a seven-column
     /// `Messages.csv` (`From,To,Date,Subject,Content,Direction,Folder`) and
     /// `Shares.csv`, `Search Queries.csv`, `Logins.csv` in UTF-16LE,
     /// tab-separated, every field quoted; entries under one top-level folder.
+    #[value(name = "2018")]
     Complete2018,
 }
 
 impl Style {
-    /// Parses `current` or `2021`.
-    pub(crate) fn parse(text: &str) -> Option<Style> {
-        match text {
-            "current" | "2026" => Some(Style::Current),
-            "2021" => Some(Style::Legacy2021),
-            "2018" => Some(Style::Complete2018),
-            _ => None,
-        }
-    }
-
     /// The export date used when none is given: one that fits the layouts.
     pub(crate) fn default_export_date(self) -> NaiveDate {
         match self {
@@ -147,97 +140,53 @@ pub(crate) fn write_archive_with_habit_change<W: Write + Seek>(
     archive.finish()
 }
 
-const USAGE: &str = "\
-cargo xtask gen-export [--size small|typical|heavy] [--seed N] [--out PATH.zip]
-                       [--style current|2021|2018] [--export-date YYYY-MM-DD]
-                       [--quirks no-profile,spreadsheet,edited-skills] [--workbook content|aggregate|none]
-
-Writes a made-up but realistic LinkedIn data export archive. Same options, same bytes.
-  --size         row counts (default typical; see docs/sample-data.md)
-  --seed         random seed (default 42)
-  --out          the zip to write; an existing folder gets the real archive name
-                 (default ./Complete_LinkedInDataExport_MM-DD-YYYY.zip)
-  --style        current = 2026 layouts at the zip root (default);
-                 2021 = older layouts under one top-level folder;
-                 2018 = the 2018 Complete export (7-column Messages.csv, UTF-16 tab files)
-  --quirks       edits people make before sharing an export: no-profile (no Profile.csv),
-                 spreadsheet (Connections.csv re-saved: 18-Jun-24 dates, NA blanks),
-                 edited-skills (Skills.csv without header, ';' at each line's end)
-  --export-date  the day the archive was requested (default 2026-11-20, 2021-11-20 for --style 2021,
-                 2018-06-01 for --style 2018)
-  --workbook     also write the matching creator analytics workbook beside the zip:
-                 content = Content_*.xlsx (to 2025), aggregate = AggregateAnalytics_*.xlsx (2026);
-                 default none";
-
-/// Parsed command line.
-#[derive(Debug, Clone, PartialEq)]
-struct Cli {
-    options: GenOptions,
+/// Options of `cargo xtask gen-export`.
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "See docs/sample-data.md for the sizes, the layouts and the committed samples.")]
+pub(crate) struct Args {
+    /// Row counts of each file
+    #[arg(long, value_enum, default_value_t = Size::Typical)]
+    size: Size,
+    /// Random seed
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// The zip to write; an existing folder gets the real archive name
+    /// [default: ./Complete_LinkedInDataExport_MM-DD-YYYY.zip]
+    #[arg(long, value_name = "PATH.zip")]
     out: Option<PathBuf>,
-    quirks: quirks::Quirks,
-    workbook: Option<workbook::WorkbookLayout>,
+    /// Which year's file layouts to write
+    #[arg(long, value_enum, default_value_t = Style::Current)]
+    style: Style,
+    /// The day the archive was requested
+    /// [default: 2026-11-20, 2021-11-20 for --style 2021, 2018-06-01 for --style 2018]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_export_date)]
+    export_date: Option<NaiveDate>,
+    /// Edits people make before sharing an export, comma-separated: no-profile (no Profile.csv),
+    /// spreadsheet (Connections.csv re-saved: 18-Jun-24 dates, NA blanks), edited-skills
+    /// (Skills.csv without header, ';' at each line's end)
+    #[arg(long, value_name = "LIST", value_parser = quirks::Quirks::parse)]
+    quirks: Option<quirks::Quirks>,
+    /// Also write the matching creator analytics workbook beside the zip: content
+    /// (Content_*.xlsx, to 2025), aggregate (AggregateAnalytics_*.xlsx, 2026) or none
+    #[arg(long, value_enum, default_value_t = workbook::WorkbookChoice::None)]
+    workbook: workbook::WorkbookChoice,
 }
 
-fn parse_cli(args: &[String]) -> Result<Option<Cli>> {
-    let mut size = Size::Typical;
-    let mut seed = 42u64;
-    let mut style = Style::Current;
-    let mut out = None;
-    let mut export_date = None;
-    let mut quirks = quirks::Quirks::default();
-    let mut workbook = None;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        if flag == "--help" || flag == "-h" {
-            return Ok(None);
-        }
-        let mut value = || -> Result<String> {
-            match inline.clone() {
-                Some(v) => Ok(v),
-                None => iter.next().cloned().with_context(|| format!("{flag} needs a value")),
-            }
-        };
-        match flag {
-            "--size" => {
-                let v = value()?;
-                size = Size::parse(&v)
-                    .with_context(|| format!("--size {v:?}: expected small, typical or heavy"))?;
-            }
-            "--seed" => {
-                let v = value()?;
-                seed = v.parse().with_context(|| format!("--seed {v:?}: expected a whole number"))?;
-            }
-            "--style" => {
-                let v = value()?;
-                style = Style::parse(&v)
-                    .with_context(|| format!("--style {v:?}: expected current, 2021 or 2018"))?;
-            }
-            "--out" => out = Some(PathBuf::from(value()?)),
-            "--quirks" => quirks = quirks::Quirks::parse(&value()?)?,
-            "--workbook" => workbook = workbook::WorkbookLayout::parse(&value()?)?,
-            "--export-date" => {
-                let v = value()?;
-                let date = NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-                    .with_context(|| format!("--export-date {v:?}: expected YYYY-MM-DD"))?;
-                if !(1980..=2107).contains(&date.year()) {
-                    bail!("--export-date {v:?}: zip timestamps only cover the years 1980 to 2107");
-                }
-                export_date = Some(date);
-            }
-            other => bail!("unknown option {other:?}\n\n{USAGE}"),
-        }
+impl Args {
+    /// What decides the archive's bytes.
+    fn options(&self) -> GenOptions {
+        let export_date = self.export_date.unwrap_or_else(|| self.style.default_export_date());
+        GenOptions { volume: self.size.volume(), seed: self.seed, style: self.style, export_date }
     }
-    let export_date = export_date.unwrap_or_else(|| style.default_export_date());
-    Ok(Some(Cli {
-        options: GenOptions { volume: size.volume(), seed, style, export_date },
-        out,
-        quirks,
-        workbook,
-    }))
+}
+
+/// The value parser of `--export-date`: a day a zip timestamp can hold.
+fn parse_export_date(text: &str) -> Result<NaiveDate> {
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").context("expected YYYY-MM-DD")?;
+    if !(1980..=2107).contains(&date.year()) {
+        bail!("zip timestamps only cover the years 1980 to 2107");
+    }
+    Ok(date)
 }
 
 /// Where the archive goes: `--out` as given, or the real archive name inside a folder.
@@ -250,32 +199,29 @@ fn output_path(out: Option<&Path>, export_date: NaiveDate) -> PathBuf {
     }
 }
 
-/// Runs `cargo xtask gen-export` with the arguments after the task name.
-pub(crate) fn run(args: &[String]) -> Result<()> {
-    let Some(cli) = parse_cli(args)? else {
-        println!("{USAGE}");
-        return Ok(());
-    };
-    let path = output_path(cli.out.as_deref(), cli.options.export_date);
+/// Runs `cargo xtask gen-export`.
+pub(crate) fn run(args: Args) -> Result<()> {
+    let options = args.options();
+    let path = output_path(args.out.as_deref(), options.export_date);
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("could not create {}", parent.display()))?;
     }
     let started = Instant::now();
     let file =
         std::fs::File::create(&path).with_context(|| format!("could not create {}", path.display()))?;
-    let (writer, reports) = write_archive(&cli.options, BufWriter::new(file))
+    let (writer, reports) = write_archive(&options, BufWriter::new(file))
         .with_context(|| format!("could not write {}", path.display()))?;
     writer
         .into_inner()
         .map_err(|e| e.into_error())
         .with_context(|| format!("could not flush {}", path.display()))?;
-    if cli.quirks.any() {
+    if let Some(quirks) = args.quirks.filter(quirks::Quirks::any) {
         let plain = std::fs::read(&path).with_context(|| format!("could not read {}", path.display()))?;
-        let edited = quirks::apply(&plain, &cli.quirks)?;
+        let edited = quirks::apply(&plain, &quirks)?;
         std::fs::write(&path, edited).with_context(|| format!("could not write {}", path.display()))?;
     }
-    if let Some(layout) = cli.workbook {
-        workbook::write_beside(&path, &cli.options, layout)?;
+    if let Some(layout) = args.workbook.layout() {
+        workbook::write_beside(&path, &options, layout)?;
     }
     let elapsed = started.elapsed();
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);

@@ -11,6 +11,7 @@
 use crate::gen_export::{GenOptions, Size, Style, export_base_name, write_archive};
 use anyhow::{Context, Result, bail};
 use chrono::{Days, NaiveDate};
+use clap::builder::RangedU64ValueParser;
 use serde_json::{Value, json};
 use ssi_store::{MemberId, Store};
 use std::collections::BTreeSet;
@@ -21,67 +22,33 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "\
-cargo xtask load [--seconds N] [--restart] [--writers N] [--readers N] [--max-requests N] [--release]
-
-Runs ssi-server on 127.0.0.1 under concurrent writers and readers, then checks that every
-acknowledged write is stored and that no answer was a 5xx.
-  --seconds N       how long the load runs (default 20)
-  --restart         restart the server mid-run: SIGTERM at 1/3, SIGKILL at 2/3
-  --writers N       push writers (default 4); one readings writer and one uploader run besides
-  --readers N       reader threads (default 4)
-  --max-requests N  stop after this many requests in all (default 1000000)
-  --release         use the release build of ssi-server (default: debug)";
-
 /// The admin token installed on the throwaway database (loopback only).
 const ADMIN: &str = "ssi_load_admin_0123456789abcdef0123456789abcdef";
 
-/// The options of one run.
-#[derive(Debug, Clone, PartialEq)]
-struct Options {
+/// Options of `cargo xtask load`: loopback only, bounded in time and in requests.
+#[derive(Debug, Clone, PartialEq, clap::Args)]
+#[command(
+    after_help = "Loopback only; the database is a throwaway under target/load/. See docs/reliability.md."
+)]
+pub(crate) struct Args {
+    /// How long the load runs
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
     seconds: u64,
+    /// Restart the server mid-run: SIGTERM at 1/3, SIGKILL at 2/3
+    #[arg(long)]
     restart: bool,
+    /// Push writers; one readings writer and one uploader run besides
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = RangedU64ValueParser::<usize>::new().range(1..=64))]
     writers: usize,
+    /// Reader threads
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = RangedU64ValueParser::<usize>::new().range(0..=64))]
     readers: usize,
+    /// Stop after this many requests in all
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     max_requests: u64,
+    /// Use the release build of ssi-server [default: debug]
+    #[arg(long)]
     release: bool,
-}
-
-fn parse(args: &[String]) -> Result<Option<Options>> {
-    let mut options = Options {
-        seconds: 20,
-        restart: false,
-        writers: 4,
-        readers: 4,
-        max_requests: 1_000_000,
-        release: false,
-    };
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut number = |name: &str| -> Result<u64> {
-            args.next()
-                .with_context(|| format!("{name} needs a value"))?
-                .parse()
-                .with_context(|| format!("{name} takes a number"))
-        };
-        match arg.as_str() {
-            "--seconds" => options.seconds = number("--seconds")?,
-            "--writers" => options.writers = number("--writers")? as usize,
-            "--readers" => options.readers = number("--readers")? as usize,
-            "--max-requests" => options.max_requests = number("--max-requests")?,
-            "--restart" => options.restart = true,
-            "--release" => options.release = true,
-            "--help" | "-h" => return Ok(None),
-            other => bail!("unknown option {other:?}\n\n{USAGE}"),
-        }
-    }
-    if options.seconds == 0 || options.seconds > 3600 {
-        bail!("--seconds must be 1–3600");
-    }
-    if options.writers == 0 || options.writers > 64 || options.readers > 64 {
-        bail!("--writers must be 1–64 and --readers at most 64");
-    }
-    Ok(Some(options))
 }
 
 /// A running server process.
@@ -516,11 +483,7 @@ fn percentile(sorted: &[u64], p: f64) -> Duration {
 }
 
 /// Runs `cargo xtask load`.
-pub(crate) fn run(args: &[String]) -> Result<()> {
-    let Some(options) = parse(args)? else {
-        println!("{USAGE}");
-        return Ok(());
-    };
+pub(crate) fn run(options: Args) -> Result<()> {
     let profile = if options.release { "release" } else { "debug" };
     let mut build = crate::cargo();
     build.args(["build", "-p", "ssi-server", "--bin", "ssi-server"]);
@@ -666,25 +629,41 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn args(text: &str) -> Vec<String> {
-        text.split_whitespace().map(str::to_string).collect()
-    }
-
     #[test]
     fn options_are_parsed_and_bounded() {
-        let options =
-            parse(&args("--seconds 5 --restart --writers 2 --readers 0 --max-requests 99 --release"))
-                .unwrap()
-                .unwrap();
+        let options = crate::parse_args::<Args>(
+            "--seconds 5 --restart --writers 2 --readers 0 --max-requests 99 --release",
+        )
+        .unwrap();
         assert_eq!(
             options,
-            Options { seconds: 5, restart: true, writers: 2, readers: 0, max_requests: 99, release: true }
+            Args { seconds: 5, restart: true, writers: 2, readers: 0, max_requests: 99, release: true }
         );
-        assert!(parse(&args("-h")).unwrap().is_none());
-        assert!(parse(&args("--seconds 0")).is_err());
-        assert!(parse(&args("--seconds 7200")).is_err());
-        assert!(parse(&args("--writers 0")).is_err());
-        assert!(parse(&args("--bind 0.0.0.0:80")).is_err(), "loopback only: there is no address option");
+        assert_eq!(
+            crate::parse_args::<Args>("").unwrap(),
+            Args {
+                seconds: 20,
+                restart: false,
+                writers: 4,
+                readers: 4,
+                max_requests: 1_000_000,
+                release: false
+            }
+        );
+        assert_eq!(crate::parse_args::<Args>("-h").unwrap_err().kind(), clap::error::ErrorKind::DisplayHelp);
+        for bad in ["--seconds 0", "--seconds 7200", "--writers 0", "--writers 65", "--readers 65"] {
+            assert_eq!(
+                crate::parse_args::<Args>(bad).unwrap_err().kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{bad}"
+            );
+        }
+        let bind = crate::parse_args::<Args>("--bind 0.0.0.0:80").unwrap_err();
+        assert_eq!(
+            bind.kind(),
+            clap::error::ErrorKind::UnknownArgument,
+            "loopback only: there is no address option"
+        );
     }
 
     #[test]

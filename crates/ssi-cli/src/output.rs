@@ -1,6 +1,8 @@
 //! What commands show, as plain data: the same structs feed the text renderers
 //! and `--json`, so both always agree. Their JSON shapes are documented in
-//! docs/cli.md and only ever grow (fields are added, never renamed or removed).
+//! docs/cli.md and only ever grow (fields are added, never renamed or removed),
+//! and a concept the team server's API also answers with is shown as the same
+//! library type (an advice action is ssi-core's `ActionGain`), never a copy.
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -464,63 +466,22 @@ pub(crate) struct HistoryCalibrationJson {
     pub(crate) applies: bool,
 }
 
-/// One candidate action of `ssi advise --json`.
+/// One candidate action of `ssi advise --json`: the library's [`ActionGain`] with its rank,
+/// in the very shape the team server's advice answer gives it (one shape per concept:
+/// `action` is `{"type": "post"}`, or `{"type": "complete_profile_section", "section": …}`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct ActionJson {
     /// 1 for the best points per minute.
     pub(crate) rank: usize,
-    /// The action's stable name: `post`, `article`, `comment`, `reaction`, `repost`,
-    /// `connection_request`, `reply_to_message`, `people_search`, `day_active`,
-    /// `endorsement_given` or `complete_profile_section`.
-    pub(crate) action: String,
-    /// The profile section, for `complete_profile_section`; else `null`.
-    pub(crate) section: Option<String>,
-    /// What to do, in plain words.
-    pub(crate) description: String,
-    /// The activity kind each unit was simulated as (`null` for a profile section).
-    pub(crate) simulated_as: Option<ActivityKind>,
-    /// Units added within the horizon.
-    pub(crate) units: u32,
-    /// Points gained on each pillar at the horizon.
-    pub(crate) gain: PillarsJson,
-    /// Points gained in total at the horizon.
-    pub(crate) total_gain: f64,
-    /// Minutes one unit takes.
-    pub(crate) minutes_per_unit: f64,
-    /// Minutes a week, `null` for a one-off.
-    pub(crate) minutes_per_week: Option<f64>,
-    /// Minutes over the whole horizon.
-    pub(crate) minutes_total: f64,
-    /// Whether the minutes are a convention rather than the model's effort table.
-    pub(crate) effort_is_convention: bool,
-    /// `total_gain / minutes_total`, the ranking key.
-    pub(crate) points_per_minute: f64,
-    /// One line of advice.
-    pub(crate) message: String,
+    /// The action, its expected gain and its effort.
+    #[serde(flatten)]
+    pub(crate) gain: ActionGain,
 }
 
 impl ActionJson {
     /// The JSON of a ranked action.
     pub(crate) fn of(rank: usize, gain: &ActionGain) -> Self {
-        // The names come from the library's own serde tags, so the two never drift apart.
-        let tagged = serde_json::to_value(gain.action).unwrap_or_default();
-        let name = |key: &str| tagged.get(key).and_then(|v| v.as_str()).map(str::to_string);
-        ActionJson {
-            rank,
-            action: name("type").unwrap_or_default(),
-            section: name("section"),
-            description: gain.description.clone(),
-            simulated_as: gain.simulated_as,
-            units: gain.units,
-            gain: gain.gain.into(),
-            total_gain: gain.total_gain,
-            minutes_per_unit: gain.minutes_per_unit,
-            minutes_per_week: gain.minutes_per_week,
-            minutes_total: gain.minutes_total,
-            effort_is_convention: gain.effort_is_convention,
-            points_per_minute: gain.points_per_minute,
-            message: gain.message.clone(),
-        }
+        ActionJson { rank, gain: gain.clone() }
     }
 }
 

@@ -70,6 +70,7 @@ impl Default for TargetProfile {
 
 /// A profile section the completeness checklist looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProfileSection {
     /// A profile photo.

@@ -15,6 +15,7 @@ pub const TOTAL_MAX: f64 = 100.0;
 /// Serialised with LinkedIn's API names (`PROFESSIONAL_BRAND`, …) so that the
 /// official `salesApiSsi` JSON and ssi's own files speak the same language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Pillar {
     /// Establish your professional brand.
@@ -109,14 +110,19 @@ impl FromStr for Pillar {
 
 /// A value per pillar, indexable by [`Pillar`].
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PillarScores {
     /// Establish your professional brand, 0–25.
+    #[cfg_attr(feature = "schema", schemars(range(min = 0.0, max = 25.0)))]
     pub brand: f64,
     /// Find the right people, 0–25.
+    #[cfg_attr(feature = "schema", schemars(range(min = 0.0, max = 25.0)))]
     pub people: f64,
     /// Engage with insights, 0–25.
+    #[cfg_attr(feature = "schema", schemars(range(min = 0.0, max = 25.0)))]
     pub insights: f64,
     /// Build relationships, 0–25.
+    #[cfg_attr(feature = "schema", schemars(range(min = 0.0, max = 25.0)))]
     pub relationships: f64,
 }
 
@@ -179,6 +185,7 @@ impl IndexMut<Pillar> for PillarScores {
 
 /// The commonly quoted SSI bands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
     /// 0–25.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a reading came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReadingSource {
     /// LinkedIn's `salesApiSsi` JSON, saved by the member.
@@ -33,13 +34,17 @@ impl ReadingSource {
 /// Averages (and the member's rank) within a comparison group: the member's
 /// industry, network or Sales Navigator team.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GroupStats {
     /// "Top N%": lower is better, 1–100.
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 100)))]
     pub rank: Option<u8>,
     /// The group's average total.
+    #[cfg_attr(feature = "schema", schemars(range(min = 0.0, max = 100.0)))]
     pub average: Option<f64>,
     /// The group's per-pillar averages, where LinkedIn gave them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(inner(range(min = 0.0, max = 100.0))))]
     pub pillar_averages: Option<[Option<f64>; 4]>,
     /// Number of members in the group, where given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,12 +67,15 @@ impl GroupStats {
 
 /// One official reading of the member's SSI.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OfficialReading {
     /// The day it was read (a snapshot has no date of its own: it is when it was saved).
     pub date: NaiveDate,
     /// The total, unrounded where known.
+    #[cfg_attr(feature = "schema", schemars(range(min = 0.0, max = 100.0)))]
     pub total: f64,
     /// Per-pillar scores in [`Pillar::ALL`] order, where known.
+    #[cfg_attr(feature = "schema", schemars(inner(range(min = 0.0, max = 25.0))))]
     pub pillars: [Option<f64>; 4],
     /// The industry group.
     #[serde(default, skip_serializing_if = "GroupStats::is_empty", deserialize_with = "object_only")]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// One component's part of a daily score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ComponentScore {
     /// The component's id in the model.
     pub id: String,

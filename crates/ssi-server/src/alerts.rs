@@ -34,7 +34,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 /// The longest wait between two delivery attempts.
-pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
+pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
 /// Which condition fired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
@@ -59,7 +59,7 @@ impl AlertKind {
 
 /// A member or team, by id and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct NamedRef {
+pub(crate) struct NamedRef {
     /// Its id on this server.
     pub id: i64,
     /// Its name on this server.
@@ -68,7 +68,7 @@ pub struct NamedRef {
 
 /// What a drop alert measured.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct DropDetail {
+pub(crate) struct DropDetail {
     /// Points lost from the recent high to the latest total.
     pub points: f64,
     /// The rule's window, in days.
@@ -81,7 +81,7 @@ pub struct DropDetail {
 
 /// The JSON body POSTed to `alerts.webhook_url`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct AlertNotification {
+pub(crate) struct AlertNotification {
     /// The member.
     pub member: NamedRef,
     /// The member's team.
@@ -106,7 +106,7 @@ pub struct AlertNotification {
 
 /// The alerts that fire on a member's daily total series, one per condition, each judged on
 /// the series' latest day.
-pub fn notifications(
+pub(crate) fn notifications(
     member: &Member,
     team: &Team,
     series: &[(NaiveDate, f64)],
@@ -152,14 +152,14 @@ pub fn notifications(
 
 /// The wait before attempt `attempt + 1` (attempts count from 1): `base × 2^(attempt − 1)`,
 /// at most [`MAX_BACKOFF`].
-pub fn backoff(base: Duration, attempt: u32) -> Duration {
+pub(crate) fn backoff(base: Duration, attempt: u32) -> Duration {
     let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
     base.saturating_mul(factor).min(MAX_BACKOFF)
 }
 
 /// How one delivery attempt went.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Attempt {
+pub(crate) enum Attempt {
     /// The receiver answered 2xx.
     Delivered,
     /// Worth another try (network error, timeout, 408, 429, 5xx).
@@ -169,7 +169,7 @@ pub enum Attempt {
 }
 
 /// The verdict on a receiver's status code.
-pub fn judge_status(status: u16) -> Attempt {
+pub(crate) fn judge_status(status: u16) -> Attempt {
     match status {
         200..=299 => Attempt::Delivered,
         408 | 429 | 500..=599 => Attempt::Retry(format!("the receiver answered {status}")),
@@ -338,7 +338,7 @@ pub async fn check_members(state: &AppState, only: Option<MemberId>) -> Result<u
 }
 
 /// Judges one member after the request that changed their scores has been answered.
-pub fn check_member_later(state: &AppState, member: MemberId) {
+pub(crate) fn check_member_later(state: &AppState, member: MemberId) {
     if !state.alerts.settings.enabled() {
         return;
     }

@@ -19,6 +19,67 @@ use axum::http::request::Parts;
 use chrono::Utc;
 use ssi_store::{Member, MemberId, Role, Store, StoreError, Team, TeamId, TokenId, TokenInfo};
 
+/// Who may call a route: the one vocabulary of the access rule. Each row of the route table
+/// declares it (for the OpenAPI document and the authorisation matrix test), and handlers
+/// enforce the rules about one member with it (`Principal::check_member`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, without credentials.
+    Public,
+    /// Any valid token.
+    AnyToken,
+    /// Admin tokens.
+    Admin,
+    /// Admins, and managers within their team.
+    TokenManager,
+    /// Admins and anyone of the team.
+    TeamMember,
+    /// Admins and the team's manager.
+    TeamManager,
+    /// Admins, the member's team manager and the member.
+    MemberReader,
+    /// Admins and the member.
+    MemberWriter,
+    /// Admins and the member's team manager.
+    MemberManager,
+    /// Member tokens (their own data).
+    MemberToken,
+    /// A signed-in dashboard session.
+    Session,
+    /// A dashboard session of anyone of the team.
+    SessionTeamMember,
+    /// A dashboard session of an admin, the member's team manager or the member.
+    SessionMemberReader,
+}
+
+impl Access {
+    /// Whether the route is a dashboard page (cookie session, HTML errors).
+    pub fn is_page(self) -> bool {
+        matches!(self, Access::Session | Access::SessionTeamMember | Access::SessionMemberReader)
+    }
+
+    /// The rule in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Access::Public => "public",
+            Access::AnyToken => "any valid token",
+            Access::Admin => "admin",
+            Access::TokenManager => "admin (any token), manager (member tokens of their team)",
+            Access::TeamMember => "admin, or the team's manager and members",
+            Access::TeamManager => "admin, or the team's manager",
+            Access::MemberReader => "admin, the member's team manager, or the member",
+            Access::MemberWriter => "admin, or the member",
+            Access::MemberManager => "admin, or the member's team manager",
+            Access::MemberToken => "a member token (the member's own data)",
+            Access::Session => "a signed-in dashboard session",
+            Access::SessionTeamMember => "a dashboard session of an admin or anyone of the team",
+            Access::SessionMemberReader => {
+                "a dashboard session of an admin, the member's team manager, or the member"
+            }
+        }
+    }
+}
+
 /// The authenticated caller: their token and the team in scope.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Principal {
@@ -87,8 +148,16 @@ impl Principal {
         if self.sees_team(team.id) { Ok(()) } else { Err(ApiError::not_found("team")) }
     }
 
-    /// Checks a rule about a member: 404 when the member is hidden, 403 when visible but denied.
-    pub fn check_member(&self, member: &Member, allowed: bool, action: &str) -> Result<(), ApiError> {
+    /// Checks a rule about one member ([`Access::MemberReader`], [`Access::SessionMemberReader`],
+    /// [`Access::MemberWriter`] or [`Access::MemberManager`]): 404 when the member is hidden,
+    /// 403 when visible but denied. Any other rule is not about one member: a server error.
+    pub fn check_member(&self, member: &Member, access: Access) -> Result<(), ApiError> {
+        let (allowed, action) = match access {
+            Access::MemberReader | Access::SessionMemberReader => (self.reads_member(member), "read"),
+            Access::MemberWriter => (self.writes_member(member), "write the data of"),
+            Access::MemberManager => (self.manages_member(member), "manage"),
+            other => return Err(ApiError::internal(format!("{other:?} is not a rule about one member"))),
+        };
         if allowed {
             Ok(())
         } else if self.sees_member(member) {
@@ -101,7 +170,7 @@ impl Principal {
 
 /// Turns any "not found" into the API's uniform not-found of `what`, so that a missing
 /// resource and a hidden one answer the same words.
-pub fn hidden(what: &'static str) -> impl Fn(ApiError) -> ApiError {
+pub(crate) fn hidden(what: &'static str) -> impl Fn(ApiError) -> ApiError {
     move |error| match error {
         ApiError::NotFound(_) => ApiError::not_found(what),
         other => other,
@@ -109,7 +178,7 @@ pub fn hidden(what: &'static str) -> impl Fn(ApiError) -> ApiError {
 }
 
 /// Builds the principal of a token: a member token's team is the member's current team.
-pub async fn principal_of(state: &AppState, token: TokenInfo) -> Result<Principal, ApiError> {
+pub(crate) async fn principal_of(state: &AppState, token: TokenInfo) -> Result<Principal, ApiError> {
     state.blocking(move |store| principal_in(store, token)).await
 }
 
@@ -199,7 +268,7 @@ fn record_use(state: &AppState, token: TokenId) {
 }
 
 /// The 429 of a throttled client address.
-pub fn too_many_failures(wait: std::time::Duration) -> ApiError {
+pub(crate) fn too_many_failures(wait: std::time::Duration) -> ApiError {
     ApiError::TooManyRequests(
         format!(
             "too many failed authentications from this address; retry in {} seconds",
@@ -211,7 +280,7 @@ pub fn too_many_failures(wait: std::time::Duration) -> ApiError {
 
 /// The signed-in dashboard user: the principal behind the session cookie.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Viewer {
+pub(crate) struct Viewer {
     /// Who it is.
     pub principal: Principal,
     /// The session id (to sign out).
@@ -220,7 +289,7 @@ pub struct Viewer {
 
 /// Reads the session cookie and re-checks the token behind it (it may have been revoked
 /// since sign-in).
-pub async fn viewer_of(parts: &Parts, state: &AppState) -> Result<Viewer, ApiError> {
+pub(crate) async fn viewer_of(parts: &Parts, state: &AppState) -> Result<Viewer, ApiError> {
     let not_signed_in = || ApiError::Unauthorized("please sign in".into());
     let session = parts
         .headers
@@ -287,14 +356,18 @@ mod tests {
         assert!(!alice.reads_member(&m11) && alice.sees_member(&m11), "teammates are visible, not readable");
         assert!(!outsider.sees_member(&m10) && !outsider.sees_team(TeamId(1)));
 
-        assert!(matches!(
-            alice.check_member(&m11, alice.reads_member(&m11), "read"),
-            Err(ApiError::Forbidden(_))
-        ));
-        assert!(matches!(
-            outsider.check_member(&m10, outsider.reads_member(&m10), "read"),
-            Err(ApiError::NotFound(_))
-        ));
+        assert!(matches!(alice.check_member(&m11, Access::MemberReader), Err(ApiError::Forbidden(_))));
+        assert!(matches!(outsider.check_member(&m10, Access::MemberReader), Err(ApiError::NotFound(_))));
+        // One vocabulary: the route table's member rules are the rules the handlers check.
+        assert!(alice.check_member(&m10, Access::MemberWriter).is_ok());
+        assert!(matches!(alice.check_member(&m10, Access::MemberManager), Err(ApiError::Forbidden(_))));
+        assert!(manager.check_member(&m11, Access::MemberManager).is_ok());
+        assert!(matches!(manager.check_member(&m11, Access::MemberWriter), Err(ApiError::Forbidden(_))));
+        assert!(manager.check_member(&m11, Access::SessionMemberReader).is_ok());
+        assert!(
+            matches!(admin.check_member(&m10, Access::Admin), Err(ApiError::Internal(_))),
+            "a rule that is not about one member is a server error, never a silent yes"
+        );
     }
 
     #[test]

@@ -34,7 +34,7 @@ const MAX_TOKENS: usize = 10_000;
 /// here when the route authenticates no one. Reading it once keeps the token and the
 /// answer of one request from two different versions, and halves the cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DataVersion(pub i64);
+pub(crate) struct DataVersion(pub i64);
 
 impl FromRequestParts<AppState> for DataVersion {
     type Rejection = ApiError;
@@ -155,10 +155,10 @@ pub struct Caches {
 }
 
 /// How often a token's last use is written to the database, at most.
-pub const USE_RECORD_INTERVAL_SECONDS: i64 = 60;
+pub(crate) const USE_RECORD_INTERVAL_SECONDS: i64 = 60;
 
 /// The key of a token in the cache: the SHA-256 of its plaintext (never the plaintext).
-pub fn token_key(plaintext: &str) -> [u8; 32] {
+pub(crate) fn token_key(plaintext: &str) -> [u8; 32] {
     Sha256::digest(plaintext.as_bytes()).into()
 }
 

@@ -11,7 +11,7 @@ use ssi_core::{Band, PILLAR_MAX, Pillar, PillarScores, TOTAL_MAX};
 use std::fmt::Write;
 
 /// Escapes text for XML content and attribute values.
-pub fn escape_xml(text: &str) -> String {
+pub(crate) fn escape_xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -28,7 +28,7 @@ pub fn escape_xml(text: &str) -> String {
 
 /// One point of the history chart.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Point {
+pub(crate) struct Point {
     /// The day.
     pub date: NaiveDate,
     /// The total, 0–100.
@@ -36,16 +36,18 @@ pub struct Point {
 }
 
 /// Width of every chart's viewBox. Charts are drawn between [`MIN_DRAWN_WIDTH`] and
-/// [`MAX_DRAWN_WIDTH`] CSS pixels wide (the stylesheet bounds them), so one unit of the
+/// `MAX_DRAWN_WIDTH` CSS pixels wide (the stylesheet bounds them), so one unit of the
 /// viewBox is drawn between 0.8 and 1.3 pixels: every label below is at least 11 px on
 /// screen, on a phone as on a desktop.
-pub const WIDTH: f64 = 400.0;
+pub(crate) const WIDTH: f64 = 400.0;
 /// The narrowest a chart is drawn, in CSS pixels (`min-width` in the stylesheet).
-pub const MIN_DRAWN_WIDTH: f64 = 320.0;
-/// The widest a chart is drawn, in CSS pixels (`max-width` in the stylesheet).
-pub const MAX_DRAWN_WIDTH: f64 = 520.0;
+pub(crate) const MIN_DRAWN_WIDTH: f64 = 320.0;
+/// The widest a chart is drawn, in CSS pixels (`max-width` in the stylesheet). No drawing
+/// depends on it; a test holds the stylesheet to it.
+#[cfg(test)]
+const MAX_DRAWN_WIDTH: f64 = 520.0;
 /// Font size of every chart label, in viewBox units: 11 px at the narrowest drawing.
-pub const FONT_SIZE: f64 = 11.0 * WIDTH / MIN_DRAWN_WIDTH;
+pub(crate) const FONT_SIZE: f64 = 11.0 * WIDTH / MIN_DRAWN_WIDTH;
 const HEIGHT: f64 = 230.0;
 const LEFT: f64 = 34.0;
 const RIGHT: f64 = 8.0;
@@ -67,7 +69,7 @@ fn plot_height() -> f64 {
 /// four dates under it.
 ///
 /// With no point at all it renders an empty frame saying so, so the page layout holds.
-pub fn history_chart(estimates: &[Point], readings: &[Point]) -> String {
+pub(crate) fn history_chart(estimates: &[Point], readings: &[Point]) -> String {
     let mut svg = String::new();
     let label =
         format!("SSI history: {} daily estimates and {} official readings", estimates.len(), readings.len());
@@ -159,7 +161,7 @@ fn y_of(total: f64) -> f64 {
 /// Renders one horizontal bar per pillar on a 0–25 scale: the pillar's name above its bar,
 /// the value "12.3 / 25" after it, an optional comparison marker per pillar (e.g. the
 /// industry average) and a legend naming both series.
-pub fn pillar_bars(
+pub(crate) fn pillar_bars(
     id: &str,
     values: &PillarScores,
     values_label: &str,
@@ -225,7 +227,7 @@ pub fn pillar_bars(
 }
 
 /// Renders the number of members in each band as horizontal bars, one row per band.
-pub fn band_distribution(counts: &[(Band, usize)]) -> String {
+pub(crate) fn band_distribution(counts: &[(Band, usize)]) -> String {
     let row = 26.0;
     let label_width = 110.0;
     let count_width = 34.0;
@@ -338,5 +340,13 @@ mod tests {
         assert!(svg.contains("<title>average: 4</title>"));
         assert!(svg.contains("<title>strong: 2</title>"));
         assert!(svg.contains("<title>beginner: 0</title>"));
+    }
+
+    #[test]
+    fn the_stylesheet_draws_charts_within_the_widths_their_labels_are_sized_for() {
+        let css = include_str!("../assets/style.css");
+        let rule = css.lines().find(|line| line.starts_with("svg.chart {")).expect("the chart rule");
+        assert!(rule.contains(&format!("min-width: {MIN_DRAWN_WIDTH}px;")), "{rule}");
+        assert!(rule.contains(&format!("max-width: {MAX_DRAWN_WIDTH}px;")), "{rule}");
     }
 }

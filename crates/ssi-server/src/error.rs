@@ -6,7 +6,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use ssi_api::ErrorBody;
+use ssi_api::{ErrorBody, ErrorKind};
 
 /// An error answered to an API client.
 #[derive(Debug, thiserror::Error)]
@@ -72,23 +72,24 @@ impl ApiError {
         }
     }
 
-    /// The stable machine-readable kind sent as `error`.
+    /// The stable machine-readable kind sent as `error` ([`ErrorKind`] names them all).
     pub fn kind(&self) -> &'static str {
-        match self {
-            ApiError::BadRequest(_) => "bad_request",
-            ApiError::Unauthorized(_) => "unauthorized",
-            ApiError::Forbidden(_) => "forbidden",
-            ApiError::NotFound(_) => "not_found",
-            ApiError::MethodNotAllowed(_) => "method_not_allowed",
-            ApiError::Conflict(_) => "conflict",
-            ApiError::PayloadTooLarge(_) => "payload_too_large",
-            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
-            ApiError::Unprocessable(_) => "unprocessable",
-            ApiError::Timeout(_) => "timeout",
-            ApiError::TooManyRequests(..) => "too_many_requests",
-            ApiError::Unavailable(_) => "unavailable",
-            ApiError::Internal(_) => "internal",
-        }
+        let kind = match self {
+            ApiError::BadRequest(_) => ErrorKind::BadRequest,
+            ApiError::Unauthorized(_) => ErrorKind::Unauthorized,
+            ApiError::Forbidden(_) => ErrorKind::Forbidden,
+            ApiError::NotFound(_) => ErrorKind::NotFound,
+            ApiError::MethodNotAllowed(_) => ErrorKind::MethodNotAllowed,
+            ApiError::Conflict(_) => ErrorKind::Conflict,
+            ApiError::PayloadTooLarge(_) => ErrorKind::PayloadTooLarge,
+            ApiError::UnsupportedMediaType(_) => ErrorKind::UnsupportedMediaType,
+            ApiError::Unprocessable(_) => ErrorKind::Unprocessable,
+            ApiError::Timeout(_) => ErrorKind::Timeout,
+            ApiError::TooManyRequests(..) => ErrorKind::TooManyRequests,
+            ApiError::Unavailable(_) => ErrorKind::Unavailable,
+            ApiError::Internal(_) => ErrorKind::Internal,
+        };
+        kind.as_str()
     }
 
     /// The body sent to the client: the message for client errors, a fixed text for 5xx.

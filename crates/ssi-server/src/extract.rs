@@ -25,7 +25,7 @@ fn from_rejection(status: StatusCode, text: String) -> ApiError {
 
 /// A JSON body; malformed JSON is 400, JSON of the wrong shape 422, too large 413.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Json<T>(pub T);
+pub(crate) struct Json<T>(pub T);
 
 impl<S, T> FromRequest<S> for Json<T>
 where
@@ -50,7 +50,7 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
 /// structs also accept a list of their fields (`[null, null]`); a body of the wrong shape
 /// is answered 422 instead of being read as "nothing to change".
 #[derive(Debug, Clone, Copy, Default)]
-pub struct JsonObject<T>(pub T);
+pub(crate) struct JsonObject<T>(pub T);
 
 /// Rewrites numbers like `344.0` as `344`: JSON Schema counts them as integers (the
 /// OpenAPI document's `"type": "integer"` admits them), while serde refuses them for an
@@ -93,7 +93,7 @@ where
 
 /// Query parameters; a bad parameter is 400 naming it.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Query<T>(pub T);
+pub(crate) struct Query<T>(pub T);
 
 impl<S, T> FromRequestParts<S> for Query<T>
 where
@@ -116,7 +116,7 @@ fn query_rejection(rejection: QueryRejection) -> ApiError {
 
 /// Path parameters; an identifier that is not a number is 404 (it names nothing).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Path<T>(pub T);
+pub(crate) struct Path<T>(pub T);
 
 impl<S, T> FromRequestParts<S> for Path<T>
 where

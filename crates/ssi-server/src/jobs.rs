@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::Semaphore;
 
 /// How many jobs the registry remembers; older finished jobs are forgotten first.
-pub const KEPT_JOBS: usize = 1000;
+pub(crate) const KEPT_JOBS: usize = 1000;
 
 /// The registry of import jobs.
 #[derive(Debug)]

@@ -2,11 +2,11 @@
 //! leaderboards and summaries, industry benchmarks, and a server-rendered dashboard, over
 //! the same SQLite store as the `ssi` CLI.
 //!
-//! [`app`] builds the whole HTTP application from the route table ([`routes::ROUTES`]),
-//! so tests drive it without a socket:
+//! [`app`] builds the whole HTTP application from the route table ([`ROUTES`]), so tests
+//! drive it without a socket:
 //!
 //! ```no_run
-//! use ssi_server::{app, config::Config, state::AppState};
+//! use ssi_server::{AppState, Config, app};
 //! use tower::ServiceExt;
 //!
 //! # async fn demo() -> anyhow::Result<()> {
@@ -19,35 +19,49 @@
 //! # }
 //! ```
 //!
-//! Architecture: handlers (one file per resource in [`handlers`]) do HTTP only and call
-//! the store from the blocking pool ([`state::AppState::db`]); all SQL lives in
-//! `ssi-store`. Errors become responses in one place ([`error::ApiError`]); access rules
-//! live in one place ([`auth`]).
+//! Architecture: handlers (one file per resource in `handlers/`) do HTTP only and call
+//! the store from the blocking pool ([`AppState::db`]); all SQL lives in `ssi-store`.
+//! Errors become responses in one place ([`ApiError`]); access rules live in one place
+//! (`auth.rs`, whose vocabulary is [`Access`]).
+//!
+//! The crate's public surface is what the `ssi-server` binary and the integration tests
+//! use, re-exported below; every module is private.
 
-pub mod alerts;
-pub mod auth;
-pub mod cache;
-pub mod chart;
-pub mod config;
-pub mod error;
-pub mod extract;
-pub mod handlers;
-pub mod jobs;
-pub mod metrics;
-pub mod openapi;
-pub mod render;
-pub mod routes;
-pub mod scheduler;
-pub mod security;
-pub mod server;
-pub mod session;
-pub mod state;
-pub mod throttle;
-pub mod web;
-pub mod wire;
+mod alerts;
+mod auth;
+mod cache;
+mod chart;
+mod config;
+mod error;
+mod extract;
+mod handlers;
+mod jobs;
+mod metrics;
+mod openapi;
+mod render;
+mod routes;
+mod scheduler;
+mod security;
+mod server;
+mod session;
+mod state;
+mod throttle;
+mod web;
+mod wire;
 
-use crate::error::ApiError;
-use crate::state::AppState;
+pub use alerts::check_members;
+pub use auth::Access;
+pub use config::{AlertSettings, CONFIG_ENV, Config, LogFormat, Overrides, WebhookUrl};
+pub use error::ApiError;
+pub use handlers::exports::import as import_export;
+pub use routes::{Also, ROUTES, RequestBody, ResponseBody, RouteSpec, Tag, Verb};
+pub use scheduler::run_once as run_daily_job;
+pub use security::CONTENT_SECURITY_POLICY;
+pub use server::{serve, serve_until};
+pub use session::COOKIE_NAME;
+pub use state::AppState;
+pub use throttle::ThrottleSettings;
+
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::{self, Next};
@@ -57,7 +71,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-/// Builds the application: every route of [`routes::ROUTES`] with its body limit and time
+/// Builds the application: every route of [`ROUTES`] with its body limit and time
 /// limit, then metrics, request tracing, security headers and panic containment.
 pub fn app(state: AppState) -> Router {
     let config = state.config.clone();

@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use ssi_server::config::{CONFIG_ENV, Config, LogFormat, Overrides};
+use ssi_server::{CONFIG_ENV, Config, LogFormat, Overrides};
 use ssi_store::{MemberId, Role, Store, TeamId, TokenId};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -134,7 +134,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let config = load_config(cli.config, flags)?;
             init_logging(config.log_format, "info");
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            runtime.block_on(ssi_server::server::serve(config))
+            runtime.block_on(ssi_server::serve(config))
         }
         Command::Token { database, action } => {
             let flags = Overrides { database, ..Overrides::default() };

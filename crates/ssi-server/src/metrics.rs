@@ -217,7 +217,7 @@ impl Drop for ImportGuard {
 
 /// Middleware recording every request under its route template (not its concrete path,
 /// which would carry identifiers and explode the label space).
-pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
+pub(crate) async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().as_str().to_string();
     let route = request

@@ -1,217 +1,28 @@
 //! The OpenAPI 3.1 document at `/api/v1/openapi.json`, generated from the one route table
-//! ([`crate::routes::ROUTES`]) and the JSON Schemas of the wire types (schemars), so every
-//! route is documented by construction.
+//! ([`crate::routes::ROUTES`]) and the JSON Schemas schemars derives from the wire types
+//! themselves (`wire.rs`, and ssi-core and ssi-api with their `schema` feature), so every
+//! route is documented by construction and no type is described twice.
 
-use crate::routes::{Access, Also, RequestBody, ResponseBody, RouteSpec};
+use crate::auth::Access;
+use crate::routes::{Also, RequestBody, ResponseBody, RouteSpec};
 use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
 /// Makes the schema of a type, registering its definitions in the generator.
-pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
+pub(crate) type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
 
 /// The [`SchemaFn`] of `T`, for the route table.
-pub fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+pub(crate) fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
     generator.subschema_for::<T>()
 }
 
-pub mod advice_schemas;
-
-/// JSON Schemas of the ssi-core and ssi-api types that travel on the wire.
-///
-/// Those crates do not depend on schemars, so their serde shape is described here; a
-/// test serialises real values and checks every key against these descriptions, so a
-/// change in ssi-core that is not reflected here fails.
-pub mod core_schemas {
-    #![allow(missing_docs, dead_code)]
-
-    use chrono::NaiveDate;
-    use schemars::JsonSchema;
-    use serde::{Deserialize, Serialize};
-
-    /// The four pillars, 0–25 each.
-    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-    pub struct PillarScores {
-        #[schemars(range(min = 0.0, max = 25.0))]
-        pub brand: f64,
-        #[schemars(range(min = 0.0, max = 25.0))]
-        pub people: f64,
-        #[schemars(range(min = 0.0, max = 25.0))]
-        pub insights: f64,
-        #[schemars(range(min = 0.0, max = 25.0))]
-        pub relationships: f64,
-    }
-
-    /// A pillar's value, 0–25, or unknown.
-    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-    pub struct PillarValue(#[schemars(range(min = 0.0, max = 25.0))] pub Option<f64>);
-
-    /// An average total, 0–100, or unknown.
-    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-    pub struct AverageValue(#[schemars(range(min = 0.0, max = 100.0))] pub Option<f64>);
-
-    /// A pillar by LinkedIn's API name.
-    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-    pub enum Pillar {
-        ProfessionalBrand,
-        FindRightPeople,
-        InsightEngagement,
-        StrongRelationship,
-    }
-
-    /// A score band.
-    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-    #[serde(rename_all = "snake_case")]
-    pub enum Band {
-        Beginner,
-        Average,
-        AboveAverage,
-        Strong,
-        Excellent,
-        Outstanding,
-    }
-
-    /// Where a reading came from.
-    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-    #[serde(rename_all = "snake_case")]
-    pub enum ReadingSource {
-        Json,
-        Csv,
-        Manual,
-        Push,
-    }
-
-    /// A comparison group's figures ("Top N%" rank, averages).
-    #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-    pub struct GroupStats {
-        /// "Top N%": 1–100, lower is better.
-        #[schemars(range(min = 1, max = 100))]
-        pub rank: Option<u8>,
-        #[schemars(range(min = 0.0, max = 100.0))]
-        pub average: Option<f64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(with = "Option<[AverageValue; 4]>")]
-        pub pillar_averages: Option<[Option<f64>; 4]>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub size: Option<u64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
-    }
-
-    /// An official SSI reading; `pillars` in the order brand, people, insights, relationships.
-    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-    pub struct OfficialReading {
-        pub date: NaiveDate,
-        /// 0–100; when all four pillars are known, their sum (within rounding).
-        #[schemars(range(min = 0.0, max = 100.0))]
-        pub total: f64,
-        #[schemars(with = "[PillarValue; 4]")]
-        pub pillars: [Option<f64>; 4],
-        /// The industry group; omitted when nothing is known.
-        #[serde(default)]
-        pub industry: GroupStats,
-        /// The network group (first-degree connections).
-        #[serde(default)]
-        pub network: GroupStats,
-        /// The Sales Navigator team group.
-        #[serde(default)]
-        pub team: GroupStats,
-        pub source: ReadingSource,
-    }
-
-    /// One component's part of a daily score.
-    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-    pub struct ComponentScore {
-        pub id: String,
-        pub pillar: Pillar,
-        pub label: String,
-        pub metric: String,
-        pub value: f64,
-        pub unit: String,
-        pub points: f64,
-        pub possible: f64,
-        /// The action that would earn the missing points.
-        pub action: String,
-        /// False when the value cannot be known (messages, for an export that does not tell which are the member's).
-        pub known: bool,
-        /// True when the component has no data (no creator analytics workbook covers its window):
-        /// value -1, no points possible, its weight shared out over the pillar's other components.
-        #[serde(default)]
-        pub no_data: bool,
-    }
-
-    /// One pushed day (ssi-api).
-    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-    #[serde(deny_unknown_fields)]
-    pub struct PushedScore {
-        pub date: NaiveDate,
-        pub pillars: PillarScores,
-        #[schemars(range(min = 0.0, max = 100.0))]
-        pub total: f64,
-    }
-
-    /// Body of `POST /api/v1/push` (ssi-api): scores and readings, never raw activity.
-    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-    #[serde(deny_unknown_fields)]
-    pub struct PushRequest {
-        /// The model the scores were computed with, 1–100 characters, not blank.
-        #[schemars(length(min = 1, max = 100), regex(pattern = r"\S"))]
-        pub model_version: String,
-        #[serde(default)]
-        #[schemars(length(max = crate::handlers::push::MAX_PUSHED_DAYS))]
-        pub scores: Vec<PushedScore>,
-        #[serde(default)]
-        #[schemars(length(max = crate::handlers::push::MAX_PUSHED_DAYS))]
-        pub readings: Vec<OfficialReading>,
-    }
-
-    /// Answer to a push (ssi-api).
-    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-    pub struct PushResponse {
-        pub scores_stored: usize,
-        pub readings_stored: usize,
-    }
-
-    /// The stable kind of an error ([`crate::error::ApiError::kind`]).
-    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-    #[serde(rename_all = "snake_case")]
-    pub enum ErrorKind {
-        BadRequest,
-        Unauthorized,
-        Forbidden,
-        NotFound,
-        MethodNotAllowed,
-        Conflict,
-        PayloadTooLarge,
-        UnsupportedMediaType,
-        Unprocessable,
-        Timeout,
-        TooManyRequests,
-        Unavailable,
-        Internal,
-    }
-
-    /// The body of every error response (ssi-api).
-    #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-    pub struct ErrorBody {
-        /// A stable kind, for programs.
-        #[schemars(with = "ErrorKind")]
-        pub error: String,
-        /// What went wrong, for people.
-        pub message: String,
-    }
-
-    /// LinkedIn's raw `salesApiSsi` JSON as saved from the SSI page (possibly under `data`).
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-    #[serde(rename_all = "camelCase")]
-    pub struct SalesApiSsi {
-        #[serde(default)]
-        pub member_score: Option<serde_json::Value>,
-        #[serde(default)]
-        pub group_score: Option<Vec<serde_json::Value>>,
-        #[serde(default)]
-        pub data: Option<serde_json::Value>,
+/// Descriptions come from the types' doc comments, written for rustdoc: an intra-doc link
+/// (`` [`SHOWN_GAIN`] ``) reads as plain code (`` `SHOWN_GAIN` ``) in the document.
+fn plain_descriptions(schema: &mut Schema) {
+    if let Some(Value::String(description)) = schema.get_mut("description") {
+        *description = description.replace("[`", "`").replace("`]", "`");
     }
 }
 
@@ -400,7 +211,7 @@ fn operation(generator: &mut SchemaGenerator, route: &RouteSpec) -> Value {
         "operationId": route.operation_id(),
         "summary": route.summary,
         "description": format!("{}\n\nAccess: {}.", route.summary, route.access.describe()),
-        "tags": [route.tag()],
+        "tags": [route.tag.name()],
         "parameters": parameters,
     });
     let reads_body = !matches!(route.body, RequestBody::None);
@@ -461,13 +272,15 @@ fn operation(generator: &mut SchemaGenerator, route: &RouteSpec) -> Value {
 }
 
 /// Builds the OpenAPI document of the given routes.
-pub fn document(routes: &[RouteSpec]) -> Value {
-    let settings = SchemaSettings::draft2020_12().with(|s| {
-        s.definitions_path = "/components/schemas".into();
-        s.meta_schema = None;
-    });
+pub(crate) fn document(routes: &[RouteSpec]) -> Value {
+    let settings = SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.definitions_path = "/components/schemas".into();
+            s.meta_schema = None;
+        })
+        .with_transform(RecursiveTransform(plain_descriptions));
     let mut generator = settings.into_generator();
-    let error_schema = generator.subschema_for::<core_schemas::ErrorBody>();
+    let error_schema = generator.subschema_for::<ssi_api::ErrorBody>();
     debug_assert!(error_schema.as_value().get("$ref").is_some());
     let mut paths = Map::new();
     for route in routes {
@@ -516,117 +329,7 @@ pub fn document(routes: &[RouteSpec]) -> Value {
 mod tests {
     use super::*;
     use crate::routes::ROUTES;
-    use chrono::NaiveDate;
-    use ssi_core::{Band, ComponentScore, GroupStats, OfficialReading, Pillar, PillarScores, ReadingSource};
     use std::collections::BTreeSet;
-
-    fn keys(value: &Value) -> BTreeSet<String> {
-        value.as_object().expect("an object").keys().cloned().collect()
-    }
-
-    fn schema_keys<T: JsonSchema>() -> BTreeSet<String> {
-        let schema = schemars::schema_for!(T);
-        keys(schema.as_value().get("properties").expect("properties"))
-    }
-
-    fn enum_values<T: JsonSchema>() -> BTreeSet<String> {
-        let schema = schemars::schema_for!(T).as_value().to_string();
-        let value: Value = serde_json::from_str(&schema).unwrap();
-        let mut found = BTreeSet::new();
-        let mut stack = vec![value];
-        while let Some(v) = stack.pop() {
-            match v {
-                Value::String(s) => {
-                    found.insert(s);
-                }
-                Value::Array(items) => stack.extend(items),
-                Value::Object(map) => stack.extend(
-                    map.into_iter()
-                        .filter(|(k, _)| k == "enum" || k == "oneOf" || k == "const")
-                        .map(|(_, v)| v),
-                ),
-                _ => {}
-            }
-        }
-        found
-    }
-
-    #[test]
-    fn core_schemas_match_the_serde_shape_of_the_real_types() {
-        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-        let group = GroupStats {
-            rank: Some(10),
-            average: Some(30.0),
-            pillar_averages: Some([Some(1.0); 4]),
-            size: Some(5),
-            name: Some("Software".into()),
-        };
-        let mut reading = OfficialReading::new(day, 20.0, ReadingSource::Manual);
-        reading.industry = group.clone();
-        reading.network = group.clone();
-        reading.team = group.clone();
-        let component = ComponentScore {
-            id: "c".into(),
-            pillar: Pillar::ProfessionalBrand,
-            label: "l".into(),
-            metric: "m".into(),
-            value: 1.0,
-            unit: "u".into(),
-            points: 1.0,
-            possible: 2.0,
-            action: "a".into(),
-            known: true,
-            no_data: false,
-        };
-        let pushed = ssi_api::PushedScore { date: day, pillars: PillarScores::default(), total: 0.0 };
-        let push = ssi_api::PushRequest {
-            model_version: "v".into(),
-            scores: vec![pushed.clone()],
-            readings: vec![],
-        };
-        let answer = ssi_api::PushResponse { scores_stored: 1, readings_stored: 0 };
-        let error = ssi_api::ErrorBody { error: "e".into(), message: "m".into() };
-        let cases: Vec<(Value, BTreeSet<String>)> = vec![
-            (
-                serde_json::to_value(PillarScores::default()).unwrap(),
-                schema_keys::<core_schemas::PillarScores>(),
-            ),
-            (serde_json::to_value(&group).unwrap(), schema_keys::<core_schemas::GroupStats>()),
-            (serde_json::to_value(&reading).unwrap(), schema_keys::<core_schemas::OfficialReading>()),
-            (serde_json::to_value(&component).unwrap(), schema_keys::<core_schemas::ComponentScore>()),
-            (serde_json::to_value(&pushed).unwrap(), schema_keys::<core_schemas::PushedScore>()),
-            (serde_json::to_value(&push).unwrap(), schema_keys::<core_schemas::PushRequest>()),
-            (serde_json::to_value(&answer).unwrap(), schema_keys::<core_schemas::PushResponse>()),
-            (serde_json::to_value(&error).unwrap(), schema_keys::<core_schemas::ErrorBody>()),
-        ];
-        for (value, schema) in cases {
-            assert_eq!(keys(&value), schema, "serde shape {value} differs from its schema");
-        }
-        let pillars = enum_values::<core_schemas::Pillar>();
-        for pillar in Pillar::ALL {
-            assert!(pillars.contains(serde_json::to_value(pillar).unwrap().as_str().unwrap()), "{pillar:?}");
-        }
-        let bands = enum_values::<core_schemas::Band>();
-        for band in Band::ALL {
-            assert!(bands.contains(serde_json::to_value(band).unwrap().as_str().unwrap()), "{band:?}");
-        }
-        let sources = enum_values::<core_schemas::ReadingSource>();
-        for source in [ReadingSource::Json, ReadingSource::Csv, ReadingSource::Manual, ReadingSource::Push] {
-            assert!(sources.contains(source.as_str()), "{source:?}");
-        }
-        // Readings in the schema's shape parse as real readings.
-        let example = core_schemas::OfficialReading {
-            date: day,
-            total: 20.0,
-            pillars: [Some(5.0); 4],
-            industry: core_schemas::GroupStats::default(),
-            network: core_schemas::GroupStats::default(),
-            team: core_schemas::GroupStats::default(),
-            source: core_schemas::ReadingSource::Manual,
-        };
-        let parsed: OfficialReading = serde_json::from_value(serde_json::to_value(example).unwrap()).unwrap();
-        assert_eq!(parsed.total, 20.0);
-    }
 
     #[test]
     fn the_document_covers_every_route_and_every_reference_resolves() {

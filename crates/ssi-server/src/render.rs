@@ -24,7 +24,7 @@ const BYTES_PER_DAY: usize = 200;
 ///
 /// `intervals` (one per row), when given, are the calibrated estimates' 80%
 /// intervals, and the view says `"model":"calibrated"`.
-pub fn history_json(
+pub(crate) fn history_json(
     member: i64,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,

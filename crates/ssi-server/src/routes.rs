@@ -3,11 +3,12 @@
 //! the authorisation matrix test, so a route cannot exist without being documented and
 //! tested.
 
+use crate::auth::Access;
 use crate::handlers::{
     advice, benchmarks, exports, health, jobs, me, members, pages, push, readings, scores, session, teams,
     tokens,
 };
-use crate::openapi::{SchemaFn, advice_schemas, core_schemas, schema};
+use crate::openapi::{SchemaFn, schema};
 use crate::state::AppState;
 use crate::wire;
 use axum::routing::{MethodFilter, MethodRouter, on};
@@ -57,62 +58,46 @@ impl Verb {
     }
 }
 
-/// Who may call a route, as declared for documentation. The handlers enforce it (through
-/// [`crate::auth::Principal`]); the authorisation matrix test checks that they do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Anyone, without credentials.
-    Public,
-    /// Any valid token.
-    AnyToken,
-    /// Admin tokens.
-    Admin,
-    /// Admins, and managers within their team.
-    TokenManager,
-    /// Admins and anyone of the team.
-    TeamMember,
-    /// Admins and the team's manager.
-    TeamManager,
-    /// Admins, the member's team manager and the member.
-    MemberReader,
-    /// Admins and the member.
-    MemberWriter,
-    /// Admins and the member's team manager.
-    MemberManager,
-    /// Member tokens (their own data).
-    MemberToken,
-    /// A signed-in dashboard session.
-    Session,
-    /// A dashboard session of anyone of the team.
-    SessionTeamMember,
-    /// A dashboard session of an admin, the member's team manager or the member.
-    SessionMemberReader,
+/// The OpenAPI tag of a route: the resource it belongs to, `dashboard` for the web pages or
+/// `operations` for probes, metrics and the document itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tag {
+    /// Health, readiness, metrics and the OpenAPI document.
+    Operations,
+    /// API tokens and the caller's identity.
+    Tokens,
+    /// Teams, their leaderboards and summaries.
+    Teams,
+    /// Members.
+    Members,
+    /// A member's scores, history, explanation and benchmark.
+    Scores,
+    /// Next best actions, plans and activity impact.
+    Advice,
+    /// Official readings.
+    Readings,
+    /// Export uploads and their jobs.
+    Imports,
+    /// Scores pushed from a member's CLI.
+    Push,
+    /// The web dashboard.
+    Dashboard,
 }
 
-impl Access {
-    /// Whether the route is a dashboard page (cookie session, HTML errors).
-    pub fn is_page(self) -> bool {
-        matches!(self, Access::Session | Access::SessionTeamMember | Access::SessionMemberReader)
-    }
-
-    /// The rule in words.
-    pub fn describe(self) -> &'static str {
+impl Tag {
+    /// The tag's name in the OpenAPI document.
+    pub fn name(self) -> &'static str {
         match self {
-            Access::Public => "public",
-            Access::AnyToken => "any valid token",
-            Access::Admin => "admin",
-            Access::TokenManager => "admin (any token), manager (member tokens of their team)",
-            Access::TeamMember => "admin, or the team's manager and members",
-            Access::TeamManager => "admin, or the team's manager",
-            Access::MemberReader => "admin, the member's team manager, or the member",
-            Access::MemberWriter => "admin, or the member",
-            Access::MemberManager => "admin, or the member's team manager",
-            Access::MemberToken => "a member token (the member's own data)",
-            Access::Session => "a signed-in dashboard session",
-            Access::SessionTeamMember => "a dashboard session of an admin or anyone of the team",
-            Access::SessionMemberReader => {
-                "a dashboard session of an admin, the member's team manager, or the member"
-            }
+            Tag::Operations => "operations",
+            Tag::Tokens => "tokens",
+            Tag::Teams => "teams",
+            Tag::Members => "members",
+            Tag::Scores => "scores",
+            Tag::Advice => "advice",
+            Tag::Readings => "readings",
+            Tag::Imports => "imports",
+            Tag::Push => "push",
+            Tag::Dashboard => "dashboard",
         }
     }
 }
@@ -171,6 +156,8 @@ pub struct RouteSpec {
     pub path: &'static str,
     /// One line saying what it does.
     pub summary: &'static str,
+    /// The OpenAPI tag: the resource the route belongs to.
+    pub tag: Tag,
     /// Who may call it.
     pub access: Access,
     /// Query parameters, as the schema of a struct.
@@ -197,37 +184,6 @@ impl RouteSpec {
         format!("{}_{}", self.method.as_lower(), if path.is_empty() { "root" } else { &path })
     }
 
-    /// The OpenAPI tag: the resource (`teams`, `members`, `advice`, …), `dashboard` or
-    /// `operations`.
-    pub fn tag(&self) -> &'static str {
-        if self.access.is_page() || matches!(self.path, "/login" | "/assets/style.css") {
-            return "dashboard";
-        }
-        match self.path.strip_prefix("/api/v1/") {
-            Some(rest) if rest.starts_with("teams") && rest.contains("/members") => "members",
-            Some(rest) if rest.starts_with("teams") => "teams",
-            Some(rest) if rest.starts_with("members") && rest.contains("/readings") => "readings",
-            Some(rest) if rest.starts_with("members") && rest.contains("/exports") => "imports",
-            Some(rest)
-                if rest.starts_with("members")
-                    && ["/advice", "/plan", "/impact"].iter().any(|r| rest.ends_with(r)) =>
-            {
-                "advice"
-            }
-            Some(rest)
-                if rest.starts_with("members") && !rest.trim_start_matches("members/{member}").is_empty() =>
-            {
-                "scores"
-            }
-            Some(rest) if rest.starts_with("members") => "members",
-            Some(rest) if rest.starts_with("jobs") => "imports",
-            Some(rest) if rest.starts_with("tokens") || rest == "me" => "tokens",
-            Some("push") => "push",
-            Some(_) => "operations",
-            None => "operations",
-        }
-    }
-
     /// Whether the route streams a large upload (longer timeout, no JSON body limit).
     pub fn is_upload(&self) -> bool {
         matches!(self.body, RequestBody::Zip)
@@ -246,6 +202,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/healthz",
         summary: "Liveness: the process answers",
+        tag: Tag::Operations,
         access: Access::Public,
         query: None,
         body: RequestBody::None,
@@ -257,6 +214,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/readyz",
         summary: "Readiness: the database answers and the server is not shutting down",
+        tag: Tag::Operations,
         access: Access::Public,
         query: None,
         body: RequestBody::None,
@@ -268,6 +226,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/metrics",
         summary: "Prometheus metrics: requests by route and status, latency, imports, daily runs",
+        tag: Tag::Operations,
         access: Access::Public,
         query: None,
         body: RequestBody::None,
@@ -279,6 +238,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/openapi.json",
         summary: "This API's OpenAPI 3.1 document, generated from the route table",
+        tag: Tag::Operations,
         access: Access::Public,
         query: None,
         body: RequestBody::None,
@@ -291,6 +251,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/me",
         summary: "Who the token belongs to",
+        tag: Tag::Tokens,
         access: Access::AnyToken,
         query: None,
         body: RequestBody::None,
@@ -302,6 +263,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/tokens",
         summary: "List tokens (never their secrets)",
+        tag: Tag::Tokens,
         access: Access::TokenManager,
         query: None,
         body: RequestBody::None,
@@ -313,6 +275,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Post,
         path: "/api/v1/tokens",
         summary: "Create a token; its secret is shown once, in the answer",
+        tag: Tag::Tokens,
         access: Access::TokenManager,
         query: None,
         body: RequestBody::Json(schema::<wire::CreateTokenShape>),
@@ -324,6 +287,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Delete,
         path: "/api/v1/tokens/{token}",
         summary: "Revoke a token and end its dashboard sessions",
+        tag: Tag::Tokens,
         access: Access::TokenManager,
         query: None,
         body: RequestBody::None,
@@ -336,6 +300,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/teams",
         summary: "List the teams the caller may see",
+        tag: Tag::Teams,
         access: Access::AnyToken,
         query: None,
         body: RequestBody::None,
@@ -347,6 +312,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Post,
         path: "/api/v1/teams",
         summary: "Create a team",
+        tag: Tag::Teams,
         access: Access::Admin,
         query: None,
         body: RequestBody::Json(schema::<wire::TeamBody>),
@@ -358,6 +324,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/teams/{team}",
         summary: "Get a team",
+        tag: Tag::Teams,
         access: Access::TeamMember,
         query: None,
         body: RequestBody::None,
@@ -369,6 +336,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Patch,
         path: "/api/v1/teams/{team}",
         summary: "Rename a team",
+        tag: Tag::Teams,
         access: Access::Admin,
         query: None,
         body: RequestBody::Json(schema::<wire::TeamBody>),
@@ -380,6 +348,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Delete,
         path: "/api/v1/teams/{team}",
         summary: "Delete a team (its members stay, without a team)",
+        tag: Tag::Teams,
         access: Access::Admin,
         query: None,
         body: RequestBody::None,
@@ -391,6 +360,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/teams/{team}/leaderboard",
         summary: "The team's leaderboard: total, pillars, 7- and 30-day change, rank",
+        tag: Tag::Teams,
         access: Access::TeamMember,
         query: Some(schema::<wire::DateQuery>),
         body: RequestBody::None,
@@ -402,6 +372,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/teams/{team}/summary",
         summary: "The team at a glance: averages, bands, movers, members below a threshold",
+        tag: Tag::Teams,
         access: Access::TeamManager,
         query: Some(schema::<wire::SummaryQuery>),
         body: RequestBody::None,
@@ -414,6 +385,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/teams/{team}/members",
         summary: "List the team's members",
+        tag: Tag::Members,
         access: Access::TeamManager,
         query: None,
         body: RequestBody::None,
@@ -425,6 +397,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Post,
         path: "/api/v1/teams/{team}/members",
         summary: "Add a member to the team",
+        tag: Tag::Members,
         access: Access::TeamManager,
         query: None,
         body: RequestBody::Json(schema::<wire::CreateMember>),
@@ -436,6 +409,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/members/{member}",
         summary: "Get a member",
+        tag: Tag::Members,
         access: Access::MemberReader,
         query: None,
         body: RequestBody::None,
@@ -447,6 +421,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Patch,
         path: "/api/v1/members/{member}",
         summary: "Rename a member, set their industry, or move them (admin) to another team",
+        tag: Tag::Members,
         access: Access::MemberManager,
         query: None,
         body: RequestBody::Json(schema::<wire::UpdateMember>),
@@ -458,6 +433,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Delete,
         path: "/api/v1/members/{member}",
         summary: "Delete a member and all their data",
+        tag: Tag::Members,
         access: Access::MemberManager,
         query: None,
         body: RequestBody::None,
@@ -470,6 +446,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/members/{member}/score",
         summary: "The member's score as of a day",
+        tag: Tag::Scores,
         access: Access::MemberReader,
         query: Some(schema::<wire::DateQuery>),
         body: RequestBody::None,
@@ -481,6 +458,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/members/{member}/history",
         summary: "The member's daily estimates beside official readings",
+        tag: Tag::Scores,
         access: Access::MemberReader,
         query: Some(schema::<wire::RangeQuery>),
         body: RequestBody::None,
@@ -492,6 +470,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/members/{member}/explanation",
         summary: "Every component of the score, biggest gap first, with the action that earns the rest",
+        tag: Tag::Scores,
         access: Access::MemberReader,
         query: Some(schema::<wire::ExplanationQuery>),
         body: RequestBody::None,
@@ -503,6 +482,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/members/{member}/benchmark",
         summary: "Industry and team standing (\"Top N%\") beside LinkedIn's own ranks",
+        tag: Tag::Scores,
         access: Access::MemberReader,
         query: Some(schema::<wire::DateQuery>),
         body: RequestBody::None,
@@ -515,6 +495,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/members/{member}/advice",
         summary: "Next best actions ranked by points per minute, and mistake warnings with their evidence",
+        tag: Tag::Advice,
         access: Access::MemberReader,
         query: Some(schema::<wire::DateQuery>),
         body: RequestBody::None,
@@ -526,9 +507,10 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Post,
         path: "/api/v1/members/{member}/plan",
         summary: "Project a weekly plan forward: the daily series and when each band threshold is reached",
+        tag: Tag::Advice,
         access: Access::MemberReader,
         query: Some(schema::<wire::PlanQuery>),
-        body: RequestBody::Json(schema::<advice_schemas::PlanBody>),
+        body: RequestBody::Json(schema::<wire::PlanBody>),
         response: json::<wire::PlanView>(200),
         also: &[],
         handler: |m| on(m, advice::plan),
@@ -537,6 +519,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/members/{member}/impact",
         summary: "Which activities go together with later pillar changes (association, not cause)",
+        tag: Tag::Advice,
         access: Access::MemberReader,
         query: Some(schema::<wire::RangeQuery>),
         body: RequestBody::None,
@@ -549,6 +532,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/members/{member}/readings",
         summary: "The member's official readings",
+        tag: Tag::Readings,
         access: Access::MemberReader,
         query: Some(schema::<wire::RangeQuery>),
         body: RequestBody::None,
@@ -560,6 +544,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Post,
         path: "/api/v1/members/{member}/readings",
         summary: "Add official readings: ssi's shape, or LinkedIn's raw salesApiSsi JSON",
+        tag: Tag::Readings,
         access: Access::MemberWriter,
         query: Some(schema::<wire::ReadingQuery>),
         body: RequestBody::Json(schema::<wire::ReadingUpload>),
@@ -572,6 +557,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Post,
         path: "/api/v1/members/{member}/exports",
         summary: "Upload a LinkedIn data export; it is imported in the background",
+        tag: Tag::Imports,
         access: Access::MemberWriter,
         query: Some(schema::<wire::UploadQuery>),
         body: RequestBody::Zip,
@@ -583,6 +569,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/api/v1/jobs/{job}",
         summary: "Progress and result of an import",
+        tag: Tag::Imports,
         access: Access::MemberReader,
         query: None,
         body: RequestBody::None,
@@ -595,10 +582,11 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Post,
         path: ssi_api::PUSH_PATH,
         summary: "Store daily scores and readings pushed from the member's CLI (`ssi push`)",
+        tag: Tag::Push,
         access: Access::MemberToken,
         query: None,
-        body: RequestBody::Json(schema::<core_schemas::PushRequest>),
-        response: json::<core_schemas::PushResponse>(200),
+        body: RequestBody::Json(schema::<ssi_api::PushRequest>),
+        response: json::<ssi_api::PushResponse>(200),
         also: &[],
         handler: |m| on(m, push::create),
     },
@@ -607,6 +595,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/login",
         summary: "The sign-in form",
+        tag: Tag::Dashboard,
         access: Access::Public,
         query: None,
         body: RequestBody::None,
@@ -618,6 +607,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Post,
         path: "/login",
         summary: "Exchange a token for a session cookie",
+        tag: Tag::Dashboard,
         access: Access::Public,
         query: None,
         body: RequestBody::Form(schema::<wire::LoginForm>),
@@ -629,6 +619,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Post,
         path: "/logout",
         summary: "End the session",
+        tag: Tag::Dashboard,
         access: Access::Session,
         query: None,
         body: RequestBody::None,
@@ -640,6 +631,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/",
         summary: "Start page: the teams the viewer may open",
+        tag: Tag::Dashboard,
         access: Access::Session,
         query: None,
         body: RequestBody::None,
@@ -651,6 +643,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/teams/{team}",
         summary: "Team page: leaderboard, pillars against the industry, band distribution",
+        tag: Tag::Dashboard,
         access: Access::SessionTeamMember,
         query: Some(schema::<wire::DateQuery>),
         body: RequestBody::None,
@@ -662,6 +655,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/members/{member}",
         summary: "Member page: score, pillars, history chart, benchmarks, explanation",
+        tag: Tag::Dashboard,
         access: Access::SessionMemberReader,
         query: None,
         body: RequestBody::None,
@@ -673,6 +667,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: Verb::Get,
         path: "/assets/style.css",
         summary: "The dashboard stylesheet",
+        tag: Tag::Dashboard,
         access: Access::Public,
         query: None,
         body: RequestBody::None,

@@ -16,7 +16,7 @@ use std::time::Duration;
 const STEP: Duration = Duration::from_secs(300);
 
 /// The first moment strictly after `now` whose UTC time of day is `at`.
-pub fn next_run(now: DateTime<Utc>, at: NaiveTime) -> DateTime<Utc> {
+pub(crate) fn next_run(now: DateTime<Utc>, at: NaiveTime) -> DateTime<Utc> {
     let today = now.date_naive().and_time(at).and_utc();
     if today > now {
         today
@@ -50,7 +50,7 @@ pub async fn run_once(state: &AppState) -> Result<usize, crate::error::ApiError>
 }
 
 /// Runs the daily job until shutdown: once now (catching up), then at every `daily_job_at`.
-pub async fn run(state: AppState) {
+pub(crate) async fn run(state: AppState) {
     let at = state.config.daily_job_at;
     loop {
         // A failure is logged and counted; the next run retries (the job is idempotent).

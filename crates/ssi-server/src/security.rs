@@ -12,7 +12,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self';
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The headers set on every response, as (name, value) pairs.
-pub const SECURITY_HEADERS: [(HeaderName, &str); 5] = [
+pub(crate) const SECURITY_HEADERS: [(HeaderName, &str); 5] = [
     (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
     (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     (header::X_FRAME_OPTIONS, "DENY"),
@@ -22,7 +22,7 @@ pub const SECURITY_HEADERS: [(HeaderName, &str); 5] = [
 
 /// Middleware adding [`SECURITY_HEADERS`], and `Cache-Control: no-store` unless the handler
 /// chose a caching policy itself (pages and API answers carry personal data).
-pub async fn headers(request: Request, next: Next) -> Response {
+pub(crate) async fn headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     for (name, value) in SECURITY_HEADERS {

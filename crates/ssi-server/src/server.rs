@@ -22,7 +22,7 @@ use tokio::sync::Semaphore;
 
 /// What the first start did about tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Bootstrap {
+pub(crate) enum Bootstrap {
     /// The database already had tokens (a configured admin token is then ignored).
     HadTokens,
     /// The operator's `SSI_ADMIN_TOKEN` was installed as the first admin token.
@@ -33,7 +33,7 @@ pub enum Bootstrap {
 
 /// On a database without any token, installs the operator's admin token
 /// (`SSI_ADMIN_TOKEN`) or mints one.
-pub fn bootstrap(store: &Store, admin_token: Option<&str>) -> anyhow::Result<Bootstrap> {
+pub(crate) fn bootstrap(store: &Store, admin_token: Option<&str>) -> anyhow::Result<Bootstrap> {
     if !store.list_tokens().context("cannot list tokens")?.is_empty() {
         if admin_token.is_some() {
             tracing::info!("the database already has tokens; SSI_ADMIN_TOKEN is not installed again");
@@ -55,7 +55,7 @@ pub fn bootstrap(store: &Store, admin_token: Option<&str>) -> anyhow::Result<Boo
 }
 
 /// Resolves when SIGINT (Ctrl-C) or, on Unix, SIGTERM arrives.
-pub async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let interrupt = async {
         if let Err(error) = tokio::signal::ctrl_c().await {
             tracing::error!(%error, "cannot listen for Ctrl-C");

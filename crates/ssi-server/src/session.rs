@@ -19,12 +19,12 @@ pub const COOKIE_NAME: &str = "ssi_session";
 pub struct RandomError(String);
 
 /// Fills `bytes` from the operating system's random source.
-pub fn random_bytes(bytes: &mut [u8]) -> Result<(), RandomError> {
+pub(crate) fn random_bytes(bytes: &mut [u8]) -> Result<(), RandomError> {
     getrandom::fill(bytes).map_err(|e| RandomError(e.to_string()))
 }
 
 /// Lower-case hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -110,7 +110,7 @@ impl<T: Clone> Sessions<T> {
 }
 
 /// Finds the session cookie's value in a `Cookie` header.
-pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
     cookie_header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
@@ -118,7 +118,7 @@ pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// The `Set-Cookie` value starting a session.
-pub fn set_cookie(session_id: &str, ttl: Duration, secure: bool) -> String {
+pub(crate) fn set_cookie(session_id: &str, ttl: Duration, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
     format!(
         "{COOKIE_NAME}={session_id}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{secure}",
@@ -127,7 +127,7 @@ pub fn set_cookie(session_id: &str, ttl: Duration, secure: bool) -> String {
 }
 
 /// The `Set-Cookie` value ending a session.
-pub fn clear_cookie(secure: bool) -> String {
+pub(crate) fn clear_cookie(secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
     format!("{COOKIE_NAME}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}")
 }

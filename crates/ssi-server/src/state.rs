@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 /// What "today" is; replaceable so tests can pin the day.
-pub type Clock = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
+pub(crate) type Clock = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
 
 /// Shared state of the server (cheap to clone: everything is behind an `Arc` or is a handle).
 #[derive(Clone)]

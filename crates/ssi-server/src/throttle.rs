@@ -176,17 +176,17 @@ fn make_room(clients: &mut HashMap<u64, Client>, now: Instant, window: Duration)
 }
 
 /// The `Retry-After` value for a wait: whole seconds, rounded up, at least 1.
-pub fn retry_after_secs(wait: Duration) -> u64 {
+pub(crate) fn retry_after_secs(wait: Duration) -> u64 {
     (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
 /// The `Retry-After` header value for a wait.
-pub fn retry_after_value(wait: Duration) -> axum::http::HeaderValue {
+pub(crate) fn retry_after_value(wait: Duration) -> axum::http::HeaderValue {
     axum::http::HeaderValue::from(retry_after_secs(wait))
 }
 
 /// The peer address of a request the server accepted itself (`None` otherwise).
-pub fn peer(parts: &axum::http::request::Parts) -> Option<IpAddr> {
+pub(crate) fn peer(parts: &axum::http::request::Parts) -> Option<IpAddr> {
     parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -195,7 +195,7 @@ pub fn peer(parts: &axum::http::request::Parts) -> Option<IpAddr> {
 
 /// Extracts the client address of a request the server accepted itself, for the throttle.
 #[derive(Debug, Clone, Copy)]
-pub struct Peer(pub Option<IpAddr>);
+pub(crate) struct Peer(pub Option<IpAddr>);
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
     type Rejection = std::convert::Infallible;

@@ -20,7 +20,7 @@ const TEMPLATES: [(&str, &str); 6] = [
 ];
 
 /// The dashboard stylesheet, served at `/assets/style.css`.
-pub const STYLESHEET: &str = include_str!("../assets/style.css");
+pub(crate) const STYLESHEET: &str = include_str!("../assets/style.css");
 
 /// The template environment.
 pub struct Templates {
@@ -109,7 +109,7 @@ pub struct ViewerContext {
 
 /// Context of the sign-in page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LoginContext<'a> {
+pub(crate) struct LoginContext<'a> {
     /// Always absent (nobody is signed in).
     pub viewer: Option<&'a ViewerContext>,
     /// Why the last attempt failed.
@@ -118,7 +118,7 @@ pub struct LoginContext<'a> {
 
 /// Context of the error page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ErrorContext<'a> {
+pub(crate) struct ErrorContext<'a> {
     /// The signed-in viewer, if any.
     pub viewer: Option<&'a ViewerContext>,
     /// "403 Forbidden".
@@ -129,7 +129,7 @@ pub struct ErrorContext<'a> {
 
 /// A team reference.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TeamRef {
+pub(crate) struct TeamRef {
     /// Id.
     pub id: i64,
     /// Name.
@@ -138,7 +138,7 @@ pub struct TeamRef {
 
 /// Context of the start page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct IndexContext<'a> {
+pub(crate) struct IndexContext<'a> {
     /// The viewer.
     pub viewer: Option<&'a ViewerContext>,
     /// Teams the viewer may open but does not manage.
@@ -150,7 +150,7 @@ pub struct IndexContext<'a> {
 /// A managed team on the start page: its average, the average's trend and who needs
 /// attention.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TeamOverview {
+pub(crate) struct TeamOverview {
     /// The team.
     pub team: TeamRef,
     /// "4 scored members".
@@ -167,7 +167,7 @@ pub struct TeamOverview {
 
 /// A member who needs attention and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AttentionLine {
+pub(crate) struct AttentionLine {
     /// Member id.
     pub member: i64,
     /// Name.
@@ -178,7 +178,7 @@ pub struct AttentionLine {
 
 /// One leaderboard row, formatted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RowContext {
+pub(crate) struct RowContext {
     /// "no data for 23 days" when the member's data is stale; empty otherwise.
     pub stale_note: String,
     /// Rank.
@@ -220,7 +220,7 @@ pub struct RowContext {
 
 /// A mover, formatted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MoverContext {
+pub(crate) struct MoverContext {
     /// Name.
     pub name: String,
     /// Signed change.
@@ -231,7 +231,7 @@ pub struct MoverContext {
 
 /// An industry comparison, formatted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct IndustryContext {
+pub(crate) struct IndustryContext {
     /// Industry name.
     pub name: String,
     /// Scored members in it.
@@ -242,7 +242,7 @@ pub struct IndustryContext {
 
 /// Context of the team page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TeamContext<'a> {
+pub(crate) struct TeamContext<'a> {
     /// The viewer.
     pub viewer: Option<&'a ViewerContext>,
     /// The team.
@@ -275,7 +275,7 @@ pub struct TeamContext<'a> {
 
 /// A member reference on the member page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MemberRef {
+pub(crate) struct MemberRef {
     /// Id.
     pub id: i64,
     /// Name.
@@ -286,7 +286,7 @@ pub struct MemberRef {
 
 /// The score block of the member page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ScoreContext {
+pub(crate) struct ScoreContext {
     /// Total as shown.
     pub shown_total: u32,
     /// Band CSS class.
@@ -315,7 +315,7 @@ pub struct ScoreContext {
 
 /// One benchmark line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BenchmarkLine {
+pub(crate) struct BenchmarkLine {
     /// The group.
     pub group: String,
     /// "Top 12% · rank 3 of 25 · average 41.0".
@@ -324,7 +324,7 @@ pub struct BenchmarkLine {
 
 /// One explanation row, formatted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ComponentContext {
+pub(crate) struct ComponentContext {
     /// Pillar label.
     pub pillar: String,
     /// Component label.
@@ -339,7 +339,7 @@ pub struct ComponentContext {
 
 /// Context of the member page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MemberContext<'a> {
+pub(crate) struct MemberContext<'a> {
     /// The viewer.
     pub viewer: Option<&'a ViewerContext>,
     /// The member.
@@ -370,11 +370,11 @@ pub struct MemberContext<'a> {
 }
 
 /// How many posts the member page lists.
-pub const TOP_POSTS: usize = 10;
+pub(crate) const TOP_POSTS: usize = 10;
 
 /// The member's creator analytics, formatted for the member page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CreatorContext {
+pub(crate) struct CreatorContext {
     /// "781 followers" or "followers unknown".
     pub followers: String,
     /// "+91 followers, 714 engagements received, 28063 impressions in 90 days".
@@ -389,7 +389,7 @@ pub struct CreatorContext {
 
 /// One post on the member page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PostLine {
+pub(crate) struct PostLine {
     /// Its day, or "-".
     pub published: String,
     /// text, article, link, media or "?" (not in the export).
@@ -402,7 +402,7 @@ pub struct PostLine {
 
 impl CreatorContext {
     /// The member's creator analytics up to `day`, read from the store; `None` without a workbook.
-    pub fn load(
+    pub(crate) fn load(
         store: &ssi_store::Store,
         member: ssi_store::MemberId,
         day: chrono::NaiveDate,
@@ -446,11 +446,11 @@ impl CreatorContext {
 }
 
 /// How many next best actions the member page shows.
-pub const TOP_ACTIONS: usize = 3;
+pub(crate) const TOP_ACTIONS: usize = 3;
 
 /// One piece of evidence of a warning, formatted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct EvidenceLine {
+pub(crate) struct EvidenceLine {
     /// "pending requests".
     pub name: String,
     /// "12", "40%", "2026-11-02".
@@ -459,7 +459,7 @@ pub struct EvidenceLine {
 
 /// One mistake warning, formatted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct WarningContext {
+pub(crate) struct WarningContext {
     /// Severity as a CSS class: `info`, `warning` or `critical`.
     pub severity: String,
     /// "Note", "Warning" or "Critical".
@@ -472,7 +472,7 @@ pub struct WarningContext {
 
 /// One next best action, formatted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ActionContext {
+pub(crate) struct ActionContext {
     /// What to do.
     pub description: String,
     /// "+1.8 points" (in the advice's 30 days).
@@ -485,7 +485,7 @@ pub struct ActionContext {
 
 impl WarningContext {
     /// The view of a warning: evidence names in words, shares as percentages.
-    pub fn new(warning: &Warning) -> WarningContext {
+    pub(crate) fn new(warning: &Warning) -> WarningContext {
         let (severity, severity_label) = match warning.severity {
             Severity::Info => ("info", "Note"),
             Severity::Warning => ("warning", "Warning"),
@@ -529,7 +529,7 @@ fn evidence_value(name: &str, value: &EvidenceValue) -> String {
 
 impl ActionContext {
     /// The view of an action's expected gain.
-    pub fn new(gain: &ActionGain) -> ActionContext {
+    pub(crate) fn new(gain: &ActionGain) -> ActionContext {
         let effort = match gain.minutes_per_week {
             Some(minutes) => format!("{} a week", duration_words(minutes)),
             None => format!("{} once", duration_words(gain.minutes_total)),
@@ -558,7 +558,7 @@ fn duration_words(minutes: f64) -> String {
 }
 
 /// Formats a change of the total: "+1.2", "−0.4", "0.0" or "—" when unknown.
-pub fn signed(change: Option<f64>) -> String {
+pub(crate) fn signed(change: Option<f64>) -> String {
     match change {
         Some(c) if c > 0.0 => format!("+{c:.1}"),
         Some(c) if c < 0.0 => format!("−{:.1}", c.abs()),
@@ -569,7 +569,7 @@ pub fn signed(change: Option<f64>) -> String {
 
 /// The CSS class colouring a change: `up`, `down`, or empty when it is unknown or shows as
 /// 0.0.
-pub fn change_class(change: Option<f64>) -> String {
+pub(crate) fn change_class(change: Option<f64>) -> String {
     match change {
         Some(c) if c >= 0.05 => "up".into(),
         Some(c) if c <= -0.05 => "down".into(),
@@ -579,13 +579,13 @@ pub fn change_class(change: Option<f64>) -> String {
 
 /// "3.6 of 8", "0.5 of 2.5": points earned out of the points possible, without trailing
 /// zeros on the possible.
-pub fn points_of(points: f64, possible: f64) -> String {
+pub(crate) fn points_of(points: f64, possible: f64) -> String {
     let possible = format!("{possible:.1}");
     format!("{points:.1} of {}", possible.strip_suffix(".0").unwrap_or(&possible))
 }
 
 /// Formats a value with one decimal.
-pub fn one_decimal(value: f64) -> String {
+pub(crate) fn one_decimal(value: f64) -> String {
     format!("{value:.1}")
 }
 

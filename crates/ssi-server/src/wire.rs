@@ -2,15 +2,14 @@
 //! answers and query parameters, each with a JSON Schema for the OpenAPI document.
 //!
 //! Answers are built from store and core types here, so handlers stay thin and the wire
-//! shape is decided in one file. Fields holding ssi-core types name the schema of their
-//! serde shape (see [`crate::openapi::core_schemas`]).
+//! shape is decided in one file. Fields holding ssi-core and ssi-api types carry those very
+//! types, whose JSON Schemas are derived from them (their `schema` feature): no type has a
+//! second, hand-written description.
 
-use crate::openapi::advice_schemas;
-use crate::openapi::core_schemas as core;
 use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
-use ssi_core::advice::{Advice, ImpactReport, Projection, Warning};
+use ssi_core::advice::{Advice, ImpactReport, Projection, Warning, WeeklyPlan};
 use ssi_core::{
     Band, ComponentScore, DailyScore, Freshness, GroupStats, Horizon, OfficialReading, Pillar, PillarScores,
 };
@@ -32,7 +31,7 @@ where
 /// the data behind them. Days after a member's horizon (the last day their
 /// data covers) are unknown: no estimate is made for them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct FreshnessView {
+pub(crate) struct FreshnessView {
     /// The day the figures describe: the day asked for, or the member's
     /// horizon when that is earlier; `null` for a member without data.
     pub as_of: Option<NaiveDate>,
@@ -48,7 +47,7 @@ pub struct FreshnessView {
 impl FreshnessView {
     /// The freshness of a member whose data ends at `horizon`, for figures
     /// asked for `requested`, with data older than `stale_after_days` stale.
-    pub fn new(horizon: Option<Horizon>, requested: NaiveDate, stale_after_days: u32) -> Self {
+    pub(crate) fn new(horizon: Option<Horizon>, requested: NaiveDate, stale_after_days: u32) -> Self {
         match horizon {
             Some(h) => {
                 let f = Freshness::new(h, requested, requested, stale_after_days);
@@ -98,7 +97,7 @@ impl From<RoleName> for Role {
 
 /// A team.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct TeamView {
+pub(crate) struct TeamView {
     /// Its id.
     pub id: i64,
     /// Its name.
@@ -116,7 +115,7 @@ impl From<Team> for TeamView {
 /// Body of `POST /api/v1/teams` and `PATCH /api/v1/teams/{team}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TeamBody {
+pub(crate) struct TeamBody {
     /// The team's name, unique ignoring case; not blank.
     #[schemars(regex(pattern = r"\S"))]
     pub name: String,
@@ -124,7 +123,7 @@ pub struct TeamBody {
 
 /// A member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct MemberView {
+pub(crate) struct MemberView {
     /// Its id.
     pub id: i64,
     /// Display name.
@@ -158,7 +157,7 @@ impl From<Member> for MemberView {
 /// Body of `POST /api/v1/teams/{team}/members`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreateMember {
+pub(crate) struct CreateMember {
     /// Display name, unique ignoring case; not blank.
     #[schemars(regex(pattern = r"\S"))]
     pub name: String,
@@ -170,7 +169,7 @@ pub struct CreateMember {
 /// Body of `PATCH /api/v1/members/{member}`: only the fields present change.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct UpdateMember {
+pub(crate) struct UpdateMember {
     /// New display name; not blank.
     #[serde(default)]
     #[schemars(regex(pattern = r"\S"))]
@@ -185,7 +184,7 @@ pub struct UpdateMember {
 
 /// An API token's record (never its secret).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct TokenView {
+pub(crate) struct TokenView {
     /// Its id.
     pub id: i64,
     /// What it may do.
@@ -222,7 +221,7 @@ impl From<TokenInfo> for TokenView {
 /// Body of `POST /api/v1/tokens`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreateToken {
+pub(crate) struct CreateToken {
     /// The role: a manager token needs `team`, a member token needs `member`.
     pub role: RoleName,
     /// The member a member token is scoped to.
@@ -240,7 +239,7 @@ pub struct CreateToken {
 /// generated from the OpenAPI document cannot ask for an admin token scoped to a team.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(tag = "role", rename_all = "snake_case", deny_unknown_fields)]
-pub enum CreateTokenShape {
+pub(crate) enum CreateTokenShape {
     /// An admin token: no scope.
     Admin {
         /// A label to recognise it by.
@@ -267,7 +266,7 @@ pub enum CreateTokenShape {
 
 /// Answer to `POST /api/v1/tokens`: the secret, shown this once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct CreatedToken {
+pub(crate) struct CreatedToken {
     /// The bearer token; the server keeps only its hash.
     pub token: String,
     /// Its record.
@@ -276,7 +275,7 @@ pub struct CreatedToken {
 
 /// Answer to `GET /api/v1/me`: who the token belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct MeView {
+pub(crate) struct MeView {
     /// The token's record.
     pub token: TokenView,
     /// The member the token is scoped to.
@@ -287,7 +286,7 @@ pub struct MeView {
 
 /// A member's score on one day, without the explanation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ScoreView {
+pub(crate) struct ScoreView {
     /// The member.
     pub member: i64,
     /// The day scored.
@@ -299,13 +298,10 @@ pub struct ScoreView {
     /// The total as LinkedIn would show it.
     pub shown_total: u32,
     /// The band of the total.
-    #[schemars(with = "core::Band")]
     pub band: Band,
     /// The four pillars, 0–25 each.
-    #[schemars(with = "core::PillarScores")]
     pub pillars: PillarScores,
     /// The pillar with the fewest points.
-    #[schemars(with = "core::Pillar")]
     pub weakest: Pillar,
     /// The day the score answers for and the data's age.
     #[serde(flatten)]
@@ -314,7 +310,7 @@ pub struct ScoreView {
 
 impl ScoreView {
     /// The view of a daily score of a member (see [`ScoreView::with_freshness`]).
-    pub fn new(member: i64, score: &DailyScore) -> Self {
+    pub(crate) fn new(member: i64, score: &DailyScore) -> Self {
         ScoreView {
             freshness: FreshnessView::default(),
             member,
@@ -329,7 +325,7 @@ impl ScoreView {
     }
 
     /// The same view saying how fresh the member's data is.
-    pub fn with_freshness(mut self, freshness: FreshnessView) -> Self {
+    pub(crate) fn with_freshness(mut self, freshness: FreshnessView) -> Self {
         self.freshness = freshness;
         self
     }
@@ -337,21 +333,19 @@ impl ScoreView {
 
 /// A member's score on one day with every component's contribution, biggest gap first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ExplanationView {
+pub(crate) struct ExplanationView {
     /// The score.
     pub score: ScoreView,
     /// The pillar the explanation is limited to, if one was asked for.
-    #[schemars(with = "Option<core::Pillar>")]
     pub pillar: Option<Pillar>,
     /// Components, biggest gap (points still to earn) first. Empty for pushed scores
     /// whose model the server does not know.
-    #[schemars(with = "Vec<core::ComponentScore>")]
     pub components: Vec<ComponentScore>,
 }
 
 impl ExplanationView {
     /// The explanation of a score, optionally for one pillar.
-    pub fn new(member: i64, score: &DailyScore, pillar: Option<Pillar>) -> Self {
+    pub(crate) fn new(member: i64, score: &DailyScore, pillar: Option<Pillar>) -> Self {
         ExplanationView {
             score: ScoreView::new(member, score),
             pillar,
@@ -362,7 +356,7 @@ impl ExplanationView {
 
 /// A stored daily estimate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct PointView {
+pub(crate) struct PointView {
     /// The day.
     pub date: NaiveDate,
     /// The model version that scored it.
@@ -370,10 +364,8 @@ pub struct PointView {
     /// The unrounded total.
     pub total: f64,
     /// The band of the total.
-    #[schemars(with = "core::Band")]
     pub band: Band,
     /// The four pillars.
-    #[schemars(with = "core::PillarScores")]
     pub pillars: PillarScores,
     /// A calibrated estimate (the member ran `ssi calibrate`): the low end of the total's 80% interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -399,13 +391,12 @@ impl From<ScorePoint> for PointView {
 
 /// One day of history: the estimate, the official reading, or both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct HistoryDay {
+pub(crate) struct HistoryDay {
     /// The day.
     pub date: NaiveDate,
     /// ssi's estimate.
     pub estimate: Option<PointView>,
     /// LinkedIn's reading.
-    #[schemars(with = "Option<core::OfficialReading>")]
     pub official: Option<OfficialReading>,
 }
 
@@ -417,7 +408,7 @@ impl From<HistoryRow> for HistoryDay {
 
 /// Answer to `GET /api/v1/members/{member}/history`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct HistoryView {
+pub(crate) struct HistoryView {
     /// The member.
     pub member: i64,
     /// First day asked for, if any.
@@ -436,17 +427,16 @@ pub struct HistoryView {
 
 /// Answer to `GET /api/v1/members/{member}/readings` and to a POST of readings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ReadingsView {
+pub(crate) struct ReadingsView {
     /// The member.
     pub member: i64,
     /// The readings, oldest first.
-    #[schemars(with = "Vec<core::OfficialReading>")]
     pub readings: Vec<OfficialReading>,
 }
 
 /// One leaderboard line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct LeaderboardEntry {
+pub(crate) struct LeaderboardEntry {
     /// 1 for the highest total; equal totals share a rank.
     pub rank: u32,
     /// The member.
@@ -460,10 +450,8 @@ pub struct LeaderboardEntry {
     /// The total as LinkedIn would show it.
     pub shown_total: u32,
     /// The band.
-    #[schemars(with = "core::Band")]
     pub band: Band,
     /// The four pillars.
-    #[schemars(with = "core::PillarScores")]
     pub pillars: PillarScores,
     /// Change of the total over 7 days.
     pub change_7d: Option<f64>,
@@ -476,7 +464,7 @@ pub struct LeaderboardEntry {
 
 impl LeaderboardEntry {
     /// The line of a store row on the day asked for `on`.
-    pub fn new(row: LeaderboardRow, on: NaiveDate, stale_after_days: u32) -> Self {
+    pub(crate) fn new(row: LeaderboardRow, on: NaiveDate, stale_after_days: u32) -> Self {
         LeaderboardEntry {
             freshness: FreshnessView::new(row.horizon, on, stale_after_days),
             rank: row.rank,
@@ -495,7 +483,7 @@ impl LeaderboardEntry {
 
 /// Answer to `GET /api/v1/teams/{team}/leaderboard`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct LeaderboardView {
+pub(crate) struct LeaderboardView {
     /// The team.
     pub team: TeamView,
     /// The day asked for.
@@ -506,9 +494,8 @@ pub struct LeaderboardView {
 
 /// Members in one band.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct BandCountView {
+pub(crate) struct BandCountView {
     /// The band.
-    #[schemars(with = "core::Band")]
     pub band: Band,
     /// Members in it.
     pub members: usize,
@@ -516,7 +503,7 @@ pub struct BandCountView {
 
 /// A member whose total moved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct MoverView {
+pub(crate) struct MoverView {
     /// The member.
     pub member: i64,
     /// The member's name.
@@ -533,7 +520,7 @@ impl From<Mover> for MoverView {
 
 /// Answer to `GET /api/v1/teams/{team}/summary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct SummaryView {
+pub(crate) struct SummaryView {
     /// The team.
     pub team: TeamView,
     /// The day summarised.
@@ -543,7 +530,6 @@ pub struct SummaryView {
     /// Average total of the scored members.
     pub average_total: Option<f64>,
     /// Average of each pillar over the scored members.
-    #[schemars(with = "Option<core::PillarScores>")]
     pub average_pillars: Option<PillarScores>,
     /// Average of each pillar over every member on this server sharing the team's most
     /// common industry, and that industry's name.
@@ -567,7 +553,7 @@ pub struct SummaryView {
 
 /// A member whose data is stale, in a team summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct StaleMemberView {
+pub(crate) struct StaleMemberView {
     /// The member.
     pub member: i64,
     /// The member's name.
@@ -584,7 +570,7 @@ pub struct StaleMemberView {
 
 impl SummaryView {
     /// The view of a store summary.
-    pub fn new(
+    pub(crate) fn new(
         summary: TeamSummary,
         threshold: f64,
         industry: Option<IndustryAverage>,
@@ -635,7 +621,7 @@ impl SummaryView {
 
 /// An industry's average on this server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct IndustryAverage {
+pub(crate) struct IndustryAverage {
     /// The industry.
     pub name: String,
     /// Scored members of the industry on this server.
@@ -643,13 +629,12 @@ pub struct IndustryAverage {
     /// Their average total.
     pub average_total: f64,
     /// Their average per pillar.
-    #[schemars(with = "core::PillarScores")]
     pub average_pillars: PillarScores,
 }
 
 /// Where a member stands in a group, like LinkedIn's "Top N%".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Standing {
+pub(crate) struct Standing {
     /// "Top N%": 1–100, lower is better.
     pub top_percent: u8,
     /// 1 for the highest total in the group.
@@ -673,25 +658,22 @@ impl From<Percentile> for Standing {
 
 /// LinkedIn's own figures from the member's latest official reading.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct OfficialStanding {
+pub(crate) struct OfficialStanding {
     /// The day of the reading.
     pub date: NaiveDate,
     /// The official total.
     pub total: f64,
     /// The industry group as LinkedIn reported it (rank is "Top N%").
-    #[schemars(with = "core::GroupStats")]
     pub industry: GroupStats,
     /// The network group (first-degree connections).
-    #[schemars(with = "core::GroupStats")]
     pub network: GroupStats,
     /// The Sales Navigator team group.
-    #[schemars(with = "core::GroupStats")]
     pub team: GroupStats,
 }
 
 /// Answer to `GET /api/v1/members/{member}/benchmark`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct BenchmarkView {
+pub(crate) struct BenchmarkView {
     /// The member.
     pub member: i64,
     /// The day asked for.
@@ -786,7 +768,7 @@ pub struct JobView {
 /// Query of a day (`?date=YYYY-MM-DD`), today (UTC) when absent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DateQuery {
+pub(crate) struct DateQuery {
     /// The day, YYYY-MM-DD; today (UTC) when absent.
     #[serde(default)]
     pub date: Option<NaiveDate>,
@@ -795,7 +777,7 @@ pub struct DateQuery {
 /// Query of a range of days.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RangeQuery {
+pub(crate) struct RangeQuery {
     /// First day, inclusive.
     #[serde(default)]
     pub from: Option<NaiveDate>,
@@ -807,7 +789,7 @@ pub struct RangeQuery {
 /// Query of an explanation.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ExplanationQuery {
+pub(crate) struct ExplanationQuery {
     /// The day; the latest scored day when absent.
     #[serde(default)]
     pub date: Option<NaiveDate>,
@@ -821,7 +803,7 @@ pub struct ExplanationQuery {
 /// Query of a team summary.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SummaryQuery {
+pub(crate) struct SummaryQuery {
     /// The day; today (UTC) when absent.
     #[serde(default)]
     pub date: Option<NaiveDate>,
@@ -834,7 +816,7 @@ pub struct SummaryQuery {
 /// Query of an export upload.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct UploadQuery {
+pub(crate) struct UploadQuery {
     /// The export's file name as the member knows it (for the import record).
     #[serde(default)]
     pub name: Option<String>,
@@ -843,7 +825,7 @@ pub struct UploadQuery {
 /// Query of a reading upload: the day of a raw `salesApiSsi` snapshot, which has no date.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReadingQuery {
+pub(crate) struct ReadingQuery {
     /// The day the snapshot was saved; today (UTC) when absent.
     #[serde(default)]
     pub date: Option<NaiveDate>,
@@ -853,25 +835,60 @@ pub struct ReadingQuery {
 /// LinkedIn's raw `salesApiSsi` JSON as saved from the SSI page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
-pub enum ReadingUpload {
+pub(crate) enum ReadingUpload {
     /// One reading in ssi's own shape.
-    One(#[schemars(with = "core::OfficialReading")] Box<OfficialReading>),
+    One(Box<OfficialReading>),
     /// Several readings in ssi's own shape.
-    Many(#[schemars(with = "Vec<core::OfficialReading>")] Vec<OfficialReading>),
+    Many(Vec<OfficialReading>),
     /// LinkedIn's raw JSON (`memberScore`, `groupScore`, optionally wrapped in `data`).
-    SalesApiSsi(core::SalesApiSsi),
+    SalesApiSsi(SalesApiSsi),
+}
+
+/// LinkedIn's raw `salesApiSsi` JSON as saved from the SSI page (possibly under `data`);
+/// the importer's parser (`ssi_import::parse_readings_json`) reads it field by field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SalesApiSsi {
+    /// The member's own scores: `overall` and `subScores` per pillar.
+    #[serde(default)]
+    pub member_score: Option<serde_json::Value>,
+    /// The comparison groups (industry, network, team), each with its rank and scores.
+    #[serde(default)]
+    pub group_score: Option<Vec<serde_json::Value>>,
+    /// The same object, wrapped as the SSI page's API answers it.
+    #[serde(default)]
+    pub data: Option<serde_json::Value>,
+}
+
+/// Body of `POST /api/v1/members/{member}/plan`: a weekly plan (every field optional, unknown
+/// fields refused; at most 200 units of anything a week, `active_days` at most 7) and,
+/// optionally, the days to project.
+///
+/// The handler reads it with `handlers::advice::parse_plan`, which this type documents (a
+/// test holds the two together); serde cannot refuse unknown fields of a flattened struct,
+/// so the schema says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(extend("additionalProperties" = false))]
+pub(crate) struct PlanBody {
+    /// The weekly plan.
+    #[serde(flatten)]
+    pub plan: WeeklyPlan,
+    /// Days to project (1–365); the `days` query parameter may say it instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = crate::handlers::advice::MAX_PLAN_DAYS))]
+    pub days: Option<u32>,
 }
 
 /// Form of `POST /login`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct LoginForm {
+pub(crate) struct LoginForm {
     /// An API token.
     pub token: String,
 }
 
 /// Answer to `GET /healthz` and `GET /readyz`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Health {
+pub(crate) struct Health {
     /// `ok`, or what is wrong.
     pub status: String,
 }
@@ -879,30 +896,27 @@ pub struct Health {
 /// Answer to `GET /api/v1/members/{member}/advice`: the next best actions and the mistake
 /// warnings, both as of the same day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct AdviceView {
+pub(crate) struct AdviceView {
     /// The member.
     pub member: i64,
     /// Every candidate action ranked by points per minute, with the summary.
-    #[schemars(with = "advice_schemas::Advice")]
     pub advice: Advice,
     /// Habits that hold the score back, most severe first, each with its evidence.
-    #[schemars(with = "Vec<advice_schemas::Warning>")]
     pub warnings: Vec<Warning>,
 }
 
 /// Answer to `POST /api/v1/members/{member}/plan`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct PlanView {
+pub(crate) struct PlanView {
     /// The member.
     pub member: i64,
     /// The daily series from today and the first day each threshold (45, 70, 75, 80) is reached.
-    #[schemars(with = "advice_schemas::Projection")]
     pub projection: Projection,
 }
 
 /// Answer to `GET /api/v1/members/{member}/impact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ImpactView {
+pub(crate) struct ImpactView {
     /// The member.
     pub member: i64,
     /// Day-to-day changes the official readings (with all four pillars) give in the range.
@@ -910,16 +924,46 @@ pub struct ImpactView {
     /// Why the report uses the series it uses.
     pub source_note: String,
     /// How each activity's weekly count goes together with later pillar changes.
-    #[schemars(with = "advice_schemas::ImpactReport")]
     pub report: ImpactReport,
 }
 
 /// Query of a plan projection.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PlanQuery {
+pub(crate) struct PlanQuery {
     /// Days to project, 1–365 (90 when neither this nor the body's `days` is given).
     #[serde(default)]
     #[schemars(range(min = 1, max = crate::handlers::advice::MAX_PLAN_DAYS))]
     pub days: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handlers::advice::parse_plan;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn the_plan_body_documents_what_the_plan_handler_reads() {
+        let plan = WeeklyPlan { posts: 2, comments: 3, reply_to_all: true, only: true, ..Default::default() };
+        let body = serde_json::to_value(PlanBody { plan, days: Some(45) }).unwrap();
+        assert_eq!(parse_plan(body, None).unwrap(), (plan, 45));
+
+        // Every property the schema names is one the handler reads, and no other.
+        let schema = schemars::schema_for!(PlanBody);
+        let documented: BTreeSet<String> =
+            schema.as_value()["properties"].as_object().unwrap().keys().cloned().collect();
+        let mut read: BTreeSet<String> = serde_json::to_value(WeeklyPlan::default())
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        read.insert("days".into());
+        assert_eq!(documented, read);
+        assert_eq!(schema.as_value()["additionalProperties"], false);
+        let unknown = serde_json::json!({"posts": 1, "tweets": 4});
+        assert!(parse_plan(unknown, None).is_err(), "the handler refuses what the schema refuses");
+    }
 }

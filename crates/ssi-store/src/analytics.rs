@@ -10,7 +10,8 @@
 use crate::Store;
 use crate::db::{cached_row, check_day, instant, now_seconds};
 use crate::error::StoreError;
-use crate::imports::{event_key, rescore_after_import};
+use crate::events::event_key;
+use crate::imports::rescore_after_import;
 use crate::members::ensure_member;
 use crate::types::MemberId;
 use chrono::{DateTime, NaiveDate, Utc};

@@ -6,12 +6,12 @@ use crate::error::StoreError;
 use crate::members::ensure_member;
 use crate::models::active_model_in;
 use crate::readings::reading_from_row;
-use crate::scores::{chosen_version, parse_components};
+use crate::series::{chosen_version, parse_components};
 use crate::types::{HistoryRow, MemberId};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use ssi_core::Band;
-use ssi_core::advice::{MemberCalibration, StoredReading};
+use ssi_core::advice::{CalibrationError, MemberCalibration, StoredReading, calibrate};
 
 /// A member's history as calibration sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +29,50 @@ pub struct CalibratedHistory {
     pub calibration: Option<MemberCalibration>,
 }
 
+/// What refitting a member's calibration did after the member's readings changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CalibrationRefit {
+    /// The member has no calibration, so there was nothing to bring up to date.
+    NotCalibrated,
+    /// The calibration was refitted to the member's readings and stored.
+    Updated(Box<MemberCalibration>),
+    /// The readings no longer give a calibration, so the stored one was removed; the
+    /// text says why.
+    Removed(String),
+}
+
 impl Store {
+    /// The calibration the member's stored readings give under the active model (not
+    /// stored); the inner error says why the readings give none.
+    pub fn fit_calibration(
+        &self,
+        member: MemberId,
+    ) -> Result<Result<MemberCalibration, CalibrationError>, StoreError> {
+        let inputs = self.scoring_inputs(member)?;
+        let readings = self.stored_readings(member)?;
+        Ok(calibrate(&inputs.model, &inputs.profiles, &inputs.events, &readings))
+    }
+
+    /// After the member's readings changed: refits the member's calibration, if the member
+    /// has one, so that new readings count without a manual step. A calibration the
+    /// readings no longer support is removed rather than kept stale. The CLI and the
+    /// server both call this one rule.
+    pub fn refit_calibration(&self, member: MemberId) -> Result<CalibrationRefit, StoreError> {
+        if self.calibration(member)?.is_none() {
+            return Ok(CalibrationRefit::NotCalibrated);
+        }
+        match self.fit_calibration(member)? {
+            Ok(calibration) => {
+                self.save_calibration(member, &calibration)?;
+                Ok(CalibrationRefit::Updated(Box::new(calibration)))
+            }
+            Err(why) => {
+                self.delete_calibration(member)?;
+                Ok(CalibrationRefit::Removed(why.to_string()))
+            }
+        }
+    }
+
     /// Stores the member's calibration, replacing any earlier one. Returns
     /// whether the stored calibration changed (a calibration of the same
     /// readings is the same, and is not written again).

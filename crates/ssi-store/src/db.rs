@@ -35,12 +35,29 @@ pub(crate) struct Pool {
     /// A read connection kept only to ask `PRAGMA data_version`, opened on
     /// first use (the CLI never asks).
     watcher: OnceLock<Mutex<Connection>>,
+    /// SQL statements run on the read connections (tests count them: an
+    /// answer must take a fixed number of queries, whatever the data).
+    #[cfg(test)]
+    statements_read: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Pool {
     /// Wraps an opened, migrated writer connection.
     pub(crate) fn new(path: PathBuf, writer: Connection) -> Self {
-        Pool { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), watcher: OnceLock::new() }
+        Pool {
+            path,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+            watcher: OnceLock::new(),
+            #[cfg(test)]
+            statements_read: Default::default(),
+        }
+    }
+
+    /// SQL statements run on read connections so far (BEGIN and COMMIT included).
+    #[cfg(test)]
+    pub(crate) fn statements_read(&self) -> u64 {
+        self.statements_read.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// SQLite's `PRAGMA data_version` on a connection that never writes: it
@@ -103,6 +120,16 @@ impl Pool {
         work: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut conn = self.reader()?;
+        #[cfg(test)]
+        {
+            let counter = std::sync::Arc::clone(&self.statements_read);
+            conn.trace_v2(
+                rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
+                Some(move |_: rusqlite::trace::TraceEvent<'_>| {
+                    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }),
+            )?;
+        }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
         let value = work(&tx)?;
         // Ending a read-only transaction writes nothing.

@@ -45,6 +45,15 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    /// PostgreSQL reported an error, or could not be reached.
+    #[cfg(feature = "postgres")]
+    #[error("PostgreSQL: {}", describe_postgres(.0))]
+    Postgres(#[from] tokio_postgres::Error),
+    /// No PostgreSQL connection could be had from the pool (the database is
+    /// unreachable, or every connection stayed busy past the pool's timeout).
+    #[cfg(feature = "postgres")]
+    #[error("PostgreSQL connection pool: {0}")]
+    PostgresPool(String),
     /// A file or directory could not be created or read.
     #[error("{}: {source}", path.display())]
     Io {
@@ -110,4 +119,24 @@ pub(crate) fn unique_conflict(e: rusqlite::Error, what: impl FnOnce() -> String)
         return StoreError::conflict(what());
     }
     StoreError::Sqlite(e)
+}
+
+/// A PostgreSQL error on one line: the server's message with its detail and hint
+/// when the server sent one, else the driver's description (and its cause).
+#[cfg(feature = "postgres")]
+pub(crate) fn describe_postgres(error: &tokio_postgres::Error) -> String {
+    if let Some(db) = error.as_db_error() {
+        let mut text = format!("{}: {}", db.severity(), db.message());
+        if let Some(detail) = db.detail() {
+            text.push_str(&format!(" ({detail})"));
+        }
+        if let Some(hint) = db.hint() {
+            text.push_str(&format!("; hint: {hint}"));
+        }
+        return text;
+    }
+    match std::error::Error::source(error) {
+        Some(cause) => format!("{error}: {cause}"),
+        None => error.to_string(),
+    }
 }

@@ -1,30 +1,18 @@
-//! Imports of exports: events and profile snapshots stored in one transaction, then re-scored.
+//! Imports of exports: events and profile snapshots stored in one transaction, then re-scored; the import records.
 
 use crate::Store;
-use crate::db::{cached_row, check_day, day_in_range, instant, now_seconds, row_text, run_write};
+use crate::db::{cached_row, check_day, day_in_range, instant, now_seconds, run_write};
 use crate::error::{ImportFailure, StoreError};
+use crate::events::{event_key, history_start, load_snapshots, parse_snapshot, pseudonym_value};
 use crate::members::{ensure_member, find_or_create_member, member_by_id, refresh_horizon};
 use crate::models::active_model_in;
-use crate::scores::{history_start, next_unscored_day, rescore_in};
-use crate::types::{
-    ActivitySpan, ImportMeta, ImportOutcome, ImportRecord, ImportTarget, MemberId, TargetedImport,
-};
-use chrono::{Days, NaiveDate, NaiveTime};
-use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{Connection, OptionalExtension, Row, params};
-use sha2::{Digest, Sha256};
-use ssi_core::engine::EventView;
-use ssi_core::event::digest_from_hex;
-use ssi_core::{ActivityEvent, ActivityKind, HorizonSource, ProfileSnapshot, PseudonymKey};
+use crate::rescore::{next_unscored_day, rescore_in};
+use crate::types::{ImportMeta, ImportOutcome, ImportRecord, ImportTarget, MemberId, TargetedImport};
+use chrono::NaiveDate;
+use rusqlite::types::ToSqlOutput;
+use rusqlite::{Connection, OptionalExtension, params};
+use ssi_core::{ActivityEvent, HorizonSource, ProfileSnapshot, PseudonymKey};
 use std::sync::mpsc;
-
-/// The event columns the scoring sweep needs, in [`event_from_row`] order.
-macro_rules! scoring_event_columns {
-    () => {
-        "at, kind, counterpart, conversation, counterpart_title, counterpart_company, personalised"
-    };
-}
-pub(crate) use scoring_event_columns;
 
 /// The columns of an import's staged events, in [`move_staged_events`]'s order.
 macro_rules! import_event_columns {
@@ -165,32 +153,6 @@ impl Store {
         })
     }
 
-    /// Every stored event of the member, in time order.
-    pub fn load_events(&self, member: MemberId) -> Result<Vec<ActivityEvent>, StoreError> {
-        self.pool.read(|tx| {
-            ensure_member(tx, member)?;
-            let mut stmt = tx.prepare_cached(concat!(
-                "SELECT ",
-                scoring_event_columns!(),
-                ", key FROM events WHERE member_id = ?1 ORDER BY at, key"
-            ))?;
-            let mut rows = stmt.query([member.0])?;
-            let mut events = Vec::new();
-            while let Some(row) = rows.next()? {
-                events.push(event_from_row(row, true)?);
-            }
-            Ok(events)
-        })
-    }
-
-    /// The member's profile snapshots, oldest first.
-    pub fn profile_snapshots(&self, member: MemberId) -> Result<Vec<ProfileSnapshot>, StoreError> {
-        self.pool.read(|tx| {
-            ensure_member(tx, member)?;
-            load_snapshots(tx, member)
-        })
-    }
-
     /// The member's imports, oldest first.
     pub fn imports(&self, member: MemberId) -> Result<Vec<ImportRecord>, StoreError> {
         self.pool.read(|tx| {
@@ -217,67 +179,6 @@ impl Store {
                 });
             }
             Ok(imports)
-        })
-    }
-
-    /// How fresh the member's data is: first and last event days, the latest
-    /// export date and the latest import time.
-    pub fn activity_span(&self, member: MemberId) -> Result<ActivitySpan, StoreError> {
-        self.pool.read(|tx| {
-            ensure_member(tx, member)?;
-            // Two queries, not one: SQLite answers a lone min() or max() with
-            // one index seek, but scans every row for both in one statement.
-            let first: Option<i64> = tx
-                .prepare_cached("SELECT min(at) FROM events WHERE member_id = ?1")?
-                .query_row([member.0], |r| r.get(0))?;
-            let last: Option<i64> = tx
-                .prepare_cached("SELECT max(at) FROM events WHERE member_id = ?1")?
-                .query_row([member.0], |r| r.get(0))?;
-            let (last_export, last_import): (Option<NaiveDate>, Option<i64>) = tx
-                .prepare_cached(
-                    "SELECT max(export_date), max(imported_at) FROM imports WHERE member_id = ?1",
-                )?
-                .query_row([member.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            let day = |t: Option<i64>| -> Result<Option<NaiveDate>, StoreError> {
-                Ok(t.map(instant).transpose()?.map(|t| t.date_naive()))
-            };
-            Ok(ActivitySpan {
-                first_event: day(first)?,
-                last_event: day(last)?,
-                last_export,
-                last_import: last_import.map(instant).transpose()?,
-            })
-        })
-    }
-
-    /// Events per UTC day and kind between `from` and `to` inclusive, by day
-    /// then kind (in [`ActivityKind::ALL`] order).
-    pub fn daily_activity_counts(
-        &self,
-        member: MemberId,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-    ) -> Result<Vec<(NaiveDate, ActivityKind, u32)>, StoreError> {
-        let start = from.map_or(i64::MIN, |d| d.and_time(NaiveTime::MIN).and_utc().timestamp());
-        let end = to
-            .and_then(|d| d.checked_add_days(Days::new(1)))
-            .map_or(i64::MAX, |d| d.and_time(NaiveTime::MIN).and_utc().timestamp());
-        self.pool.read(|tx| {
-            ensure_member(tx, member)?;
-            let mut stmt = tx.prepare_cached(
-                "SELECT date(at, 'unixepoch') AS day, kind, count(*) FROM events
-                 WHERE member_id = ?1 AND at >= ?2 AND at < ?3
-                 GROUP BY day, kind",
-            )?;
-            let mut rows = stmt.query(params![member.0, start, end])?;
-            let mut counts = Vec::new();
-            while let Some(row) = rows.next()? {
-                let kind = parse_kind(row_text(row, 1)?)?;
-                let n: i64 = row.get(2)?;
-                counts.push((row.get(0)?, kind, u32::try_from(n).unwrap_or(u32::MAX)));
-            }
-            counts.sort_by_key(|&(day, kind, _)| (day, kind));
-            Ok(counts)
         })
     }
 }
@@ -545,30 +446,6 @@ fn move_staged_events(tx: &Connection, member: MemberId) -> Result<(u64, Option<
     Ok((added as u64, first_new_day))
 }
 
-/// The 64-bit key an event is stored under, from its natural key: the
-/// importer's natural keys are 32 hex digits of a keyed digest, whose first
-/// 16 digits are taken as they are; any other natural key (tests, other
-/// sources) is hashed with SHA-256 and its first 8 bytes taken. Migration 2
-/// computes the same keys for events stored before it.
-pub(crate) fn event_key(natural_key: &str) -> i64 {
-    let prefix = match digest_from_hex(natural_key) {
-        // The first 64 of the 128 bits: the first 16 hex digits.
-        Some(digest) => (digest >> 64) as u64,
-        None => {
-            let mut first = [0u8; 8];
-            first.copy_from_slice(&Sha256::digest(natural_key.as_bytes())[..8]);
-            u64::from_be_bytes(first)
-        }
-    };
-    prefix as i64
-}
-
-/// A stored event key as the natural key events are loaded with: 16 hex
-/// digits (for the importer's keys, the first 16 digits of the original).
-fn key_text(key: i64) -> String {
-    format!("{:016x}", key as u64)
-}
-
 /// Stores a snapshot for its day unless an identical one is there. Returns the
 /// first day whose profile input changed: its own day, or the member's first
 /// day when it is (or replaces) the earliest snapshot, which also stands for
@@ -603,115 +480,4 @@ fn store_snapshot(
         return history_start(conn, member, &profiles);
     }
     Ok(Some(profile.taken_on))
-}
-
-/// The member's snapshots, oldest first.
-pub(crate) fn load_snapshots(
-    conn: &Connection,
-    member: MemberId,
-) -> Result<Vec<ProfileSnapshot>, StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT profile FROM profile_snapshots WHERE member_id = ?1 ORDER BY taken_on")?;
-    let mut rows = stmt.query([member.0])?;
-    let mut snapshots = Vec::new();
-    while let Some(row) = rows.next()? {
-        snapshots.push(parse_snapshot(row_text(row, 0)?)?);
-    }
-    Ok(snapshots)
-}
-
-fn parse_snapshot(text: &str) -> Result<ProfileSnapshot, StoreError> {
-    serde_json::from_str(text)
-        .map_err(|e| StoreError::invalid(format!("stored profile snapshot does not load: {e}")))
-}
-
-fn parse_kind(text: &str) -> Result<ActivityKind, StoreError> {
-    text.parse().map_err(|e| StoreError::invalid(format!("stored event: {e}")))
-}
-
-/// Room to spell out the two pseudonym keys of one event row.
-pub(crate) type KeyBuffers = ([u8; 32], [u8; 32]);
-
-/// The sweep's view of a row of `scoring_event_columns!()`, borrowing its
-/// text (pseudonym keys stored as bytes are spelt out into `keys`).
-pub(crate) fn view_from_row<'r>(
-    row: &'r Row<'_>,
-    keys: &'r mut KeyBuffers,
-) -> Result<EventView<'r>, StoreError> {
-    let (counterpart, conversation) = (&mut keys.0, &mut keys.1);
-    Ok(EventView {
-        at: instant(row.get(0)?)?,
-        kind: parse_kind(row_text(row, 1)?)?,
-        counterpart: pseudonym_text(row, 2, counterpart)?,
-        conversation: pseudonym_text(row, 3, conversation)?,
-        counterpart_title: optional_text(row, 4)?,
-        counterpart_company: optional_text(row, 5)?,
-    })
-}
-
-/// A pseudonym key as stored: its 16 bytes when it is 32 lowercase hex
-/// digits (every key the importer makes), else its text as it is. Half the
-/// size of the hex text, in a table where most rows carry two keys. `bytes`
-/// holds the decoded key.
-pub(crate) fn pseudonym_value<'k>(key: Option<&'k str>, bytes: &'k mut [u8; 16]) -> ValueRef<'k> {
-    let Some(key) = key else { return ValueRef::Null };
-    match digest_from_hex(key) {
-        Some(digest) => {
-            *bytes = digest.to_be_bytes();
-            ValueRef::Blob(&bytes[..])
-        }
-        None => ValueRef::Text(key.as_bytes()),
-    }
-}
-
-/// Column `index` of `row` as a pseudonym key's text: stored bytes are
-/// spelt out in lowercase hex into `spelt`; text is borrowed; NULL is `None`.
-fn pseudonym_text<'r>(
-    row: &'r Row<'_>,
-    index: usize,
-    spelt: &'r mut [u8; 32],
-) -> Result<Option<&'r str>, StoreError> {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    match row.get_ref(index)? {
-        ValueRef::Null => Ok(None),
-        ValueRef::Blob(bytes) if bytes.len() == 16 => {
-            for (pair, byte) in spelt.chunks_exact_mut(2).zip(bytes) {
-                pair[0] = DIGITS[usize::from(byte >> 4)];
-                pair[1] = DIGITS[usize::from(byte & 0xf)];
-            }
-            let text = std::str::from_utf8(&spelt[..])
-                .map_err(|_| StoreError::invalid("a stored pseudonym key did not spell out as hex"))?;
-            Ok(Some(text))
-        }
-        _ => row_text(row, index).map(Some),
-    }
-}
-
-/// Column `index` of `row` as borrowed text, `None` for NULL.
-fn optional_text<'r>(row: &'r Row<'_>, index: usize) -> Result<Option<&'r str>, StoreError> {
-    match row.get_ref(index)? {
-        rusqlite::types::ValueRef::Null => Ok(None),
-        _ => row_text(row, index).map(Some),
-    }
-}
-
-/// An event from a row of `scoring_event_columns!()` (plus the stored `key`
-/// when `with_key`, as [`key_text`]; the sweep does not need it).
-pub(crate) fn event_from_row(row: &Row<'_>, with_key: bool) -> Result<ActivityEvent, StoreError> {
-    let at = instant(row.get(0)?)?;
-    let kind = parse_kind(row_text(row, 1)?)?;
-    let key = |i: usize| -> Result<Option<PseudonymKey>, StoreError> {
-        let mut spelt = [0u8; 32];
-        Ok(pseudonym_text(row, i, &mut spelt)?.map(|key| PseudonymKey(key.to_string())))
-    };
-    Ok(ActivityEvent {
-        at,
-        kind,
-        counterpart: key(2)?,
-        conversation: key(3)?,
-        counterpart_title: row.get(4)?,
-        counterpart_company: row.get(5)?,
-        personalised: row.get(6)?,
-        natural_key: if with_key { key_text(row.get(7)?) } else { String::new() },
-    })
 }

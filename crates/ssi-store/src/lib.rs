@@ -29,25 +29,32 @@ mod analytics;
 mod calibrations;
 mod db;
 mod error;
+mod events;
 mod groups;
 mod imports;
 mod members;
 pub mod migrations;
 mod models;
+#[cfg(feature = "postgres")]
+pub mod pg;
+mod pushed;
 mod readings;
-mod scores;
+mod rescore;
+mod score_reads;
+mod series;
 mod tokens;
 mod types;
 
 pub use analytics::{WorkbookImport, WorkbookOutcome};
-pub use calibrations::CalibratedHistory;
+pub use calibrations::{CalibratedHistory, CalibrationRefit};
 pub use error::{ImportFailure, StoreError};
-pub use scores::PUSH_PREFIX;
+pub use series::PUSH_PREFIX;
 pub use tokens::{MIN_INSTALLED_TOKEN_LEN, TOKEN_PREFIX};
 pub use types::{
-    ActivitySpan, BandCount, HistoryRow, ImportMeta, ImportOutcome, ImportRecord, ImportTarget,
-    LeaderboardRow, Member, MemberId, ModelInfo, Mover, Percentile, PushedScore, Role, ScorePoint,
-    TargetedImport, Team, TeamId, TeamSummary, TokenId, TokenInfo, UnknownRole,
+    ActivitySpan, BandCount, HistoryRow, ImpactInputs, ImportMeta, ImportOutcome, ImportRecord, ImportTarget,
+    IndustryAverage, LeaderboardRow, Member, MemberId, MemberOverview, ModelInfo, Mover, Percentile,
+    PushedScore, Role, ScorePoint, ScoringInputs, TargetedImport, Team, TeamId, TeamSummary, TokenId,
+    TokenInfo, UnknownRole,
 };
 
 use db::{Pool, cached_row};

@@ -126,12 +126,7 @@ impl Store {
 
     /// Every member, by name.
     pub fn list_members(&self) -> Result<Vec<Member>, StoreError> {
-        self.pool.read(|tx| {
-            let mut stmt =
-                tx.prepare_cached(concat!("SELECT ", member_columns!(), " FROM members ORDER BY name, id"))?;
-            let rows = stmt.query_map([], member_from_row)?;
-            rows.map(|r| r?).collect()
-        })
+        self.pool.read(|tx| all_members(tx))
     }
 
     /// The members of one team, by name.
@@ -283,6 +278,14 @@ pub(crate) fn find_or_create_member(
         params![name, clean_optional(industry), now_seconds()],
     )?;
     Ok((member_by_id(conn, MemberId(conn.last_insert_rowid()))?, true))
+}
+
+/// Every member, by name.
+pub(crate) fn all_members(conn: &Connection) -> Result<Vec<Member>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached(concat!("SELECT ", member_columns!(), " FROM members ORDER BY name, id"))?;
+    let rows = stmt.query_map([], member_from_row)?;
+    rows.map(|r| r?).collect()
 }
 
 pub(crate) fn team_members(conn: &Connection, team: TeamId) -> Result<Vec<Member>, StoreError> {

@@ -7,7 +7,7 @@
 
 use crate::db::BUSY_TIMEOUT;
 use crate::error::StoreError;
-use crate::imports::{event_key, pseudonym_value};
+use crate::events::{event_key, pseudonym_value};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, TransactionBehavior};
@@ -133,8 +133,8 @@ fn apply_in_transaction(
 
 /// The SQL functions migrations may call, so that rows a migration rewrites
 /// get exactly what the store writes for new ones: `ssi_event_key(natural_key)`,
-/// the 64-bit event key ([`crate::imports::event_key`]), and
-/// `ssi_pseudonym(key)`, a pseudonym key as stored ([`crate::imports::pseudonym_value`]).
+/// the 64-bit event key ([`crate::events::event_key`]), and
+/// `ssi_pseudonym(key)`, a pseudonym key as stored ([`crate::events::pseudonym_value`]).
 fn register_functions(conn: &Connection) -> Result<(), StoreError> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("ssi_event_key", 1, flags, |ctx| {
@@ -157,7 +157,7 @@ fn register_functions(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn newer_database(version: u32, known: u32) -> StoreError {
+pub(crate) fn newer_database(version: u32, known: u32) -> StoreError {
     StoreError::Migration {
         version,
         message: format!(

@@ -1,12 +1,9 @@
-//! Scoring models: stored by version, one active, switching re-scores every member.
+//! Scoring models: stored by version, one of them active (switching models re-scores: `rescore.rs`).
 
 use crate::Store;
 use crate::db::{instant, now_seconds, row_text};
 use crate::error::StoreError;
-use crate::members::all_member_ids;
-use crate::scores::rescore_in;
 use crate::types::ModelInfo;
-use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use ssi_core::ScoringModel;
 
@@ -43,44 +40,6 @@ impl Store {
                 });
             }
             Ok(models)
-        })
-    }
-
-    /// Makes `model` the active model and re-scores every member's whole
-    /// history under it up to `today`, all in one transaction.
-    ///
-    /// The model is validated and stored under its version; a version already
-    /// stored is reused when the stored model is identical, and refused with
-    /// [`StoreError::Conflict`] when it differs (change the version label).
-    /// Rows of other versions stay, queryable with [`Store::score_points`].
-    /// Returns the number of days scored.
-    pub fn use_model(&self, model: &ScoringModel, today: NaiveDate) -> Result<usize, StoreError> {
-        model.validate().map_err(|e| StoreError::invalid(e.to_string()))?;
-        if model.version.starts_with(crate::scores::PUSH_PREFIX) {
-            return Err(StoreError::invalid(format!(
-                "model version {:?} must not start with {:?}, which marks pushed scores",
-                model.version,
-                crate::scores::PUSH_PREFIX
-            )));
-        }
-        self.pool.write(|tx| {
-            match stored_model(tx, &model.version)? {
-                Some(stored) if stored == *model => {}
-                Some(_) => {
-                    return Err(StoreError::conflict(format!(
-                        "a different model is already stored as version {:?}; give the new one its own version",
-                        model.version
-                    )));
-                }
-                None => insert_model(tx, model)?,
-            }
-            activate(tx, &model.version)?;
-            let mut written = 0;
-            for member in all_member_ids(tx)? {
-                written += rescore_in(tx, model, member, None, today)?;
-            }
-            tracing::info!(version = %model.version, rows = written, "activated scoring model");
-            Ok(written)
         })
     }
 }

@@ -4,8 +4,7 @@ use crate::Store;
 use crate::db::{check_day, range_end, range_start};
 use crate::error::StoreError;
 use crate::members::ensure_member;
-use crate::scores::{push_scores_in, validate_pushed_all};
-use crate::types::{MemberId, PushedScore};
+use crate::types::MemberId;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
@@ -39,22 +38,6 @@ impl Store {
         self.pool.write(|tx| add_readings_in(tx, member, readings))
     }
 
-    /// Stores a push of a member's CLI in ONE transaction: the scores as
-    /// [`Store::push_scores`] does and the readings as [`Store::add_readings`] does.
-    /// Everything is checked first; all of it is stored or none of it, even when the
-    /// process dies half-way. Returns (scores stored, readings stored).
-    pub fn push_scores_and_readings(
-        &self,
-        member: MemberId,
-        scores: &[PushedScore],
-        readings: &[OfficialReading],
-    ) -> Result<(usize, usize), StoreError> {
-        validate_pushed_all(scores)?;
-        validate_readings(readings)?;
-        self.pool
-            .write(|tx| Ok((push_scores_in(tx, member, scores)?, add_readings_in(tx, member, readings)?)))
-    }
-
     /// The member's readings between `from` and `to` inclusive, by day (and
     /// for one day, in the order they were first stored).
     pub fn readings(
@@ -82,6 +65,14 @@ impl Store {
             stmt.query_row([member.0], reading_from_row).optional()?.transpose()
         })
     }
+}
+
+/// How many readings the member has (every day and source).
+pub(crate) fn reading_count_in(conn: &Connection, member: MemberId) -> Result<usize, StoreError> {
+    let count: i64 = conn
+        .prepare_cached("SELECT count(*) FROM official_readings WHERE member_id = ?1")?
+        .query_row([member.0], |r| r.get(0))?;
+    Ok(usize::try_from(count).unwrap_or_default())
 }
 
 pub(crate) fn readings_in(
@@ -128,7 +119,7 @@ pub(crate) fn reading_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Officia
 }
 
 /// Checks every reading, before anything is written.
-fn validate_readings(readings: &[OfficialReading]) -> Result<(), StoreError> {
+pub(crate) fn validate_readings(readings: &[OfficialReading]) -> Result<(), StoreError> {
     for reading in readings {
         check_day(reading.date, "reading")?;
         reading.validate().map_err(|e| {
@@ -139,7 +130,7 @@ fn validate_readings(readings: &[OfficialReading]) -> Result<(), StoreError> {
 }
 
 /// Upserts readings (already validated) in the caller's transaction.
-fn add_readings_in(
+pub(crate) fn add_readings_in(
     tx: &Connection,
     member: MemberId,
     readings: &[OfficialReading],

@@ -201,6 +201,22 @@ impl Store {
         })
     }
 
+    /// The member tokens of the team's members (what its manager manages),
+    /// revoked ones included, oldest first.
+    pub fn team_member_tokens(&self, team: TeamId) -> Result<Vec<TokenInfo>, StoreError> {
+        self.pool.read(|tx| {
+            let mut stmt = tx.prepare_cached(concat!(
+                "SELECT ",
+                token_columns!(),
+                " FROM api_tokens
+                 WHERE role = ?1 AND member_id IN (SELECT id FROM members WHERE team_id = ?2)
+                 ORDER BY id"
+            ))?;
+            let rows = stmt.query_map(params![Role::Member.as_str(), team.0], token_from_row)?;
+            rows.map(|r| r?).collect()
+        })
+    }
+
     /// Revokes a token; it never authenticates again. Revoking twice keeps the first time.
     pub fn revoke_token(&self, id: TokenId) -> Result<TokenInfo, StoreError> {
         self.pool.write(|tx| {
@@ -268,5 +284,31 @@ mod tests {
     #[test]
     fn hex_is_lower_case_two_digits_per_byte() {
         assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+    }
+
+    #[test]
+    fn a_team_s_member_tokens_are_those_of_its_members_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("ssi.db")).unwrap();
+        let sales = store.create_team("Sales").unwrap().id;
+        let other = store.create_team("Other").unwrap().id;
+        let ann = store.create_member("Ann", None, Some(sales)).unwrap().id;
+        let bob = store.create_member("Bob", None, Some(other)).unwrap().id;
+        let cy = store.create_member("Cy", None, None).unwrap().id;
+        let (_, first) = store.create_token(Role::Member, Some(ann), None, "ann 1").unwrap();
+        store.create_token(Role::Manager, None, Some(sales), "manager").unwrap();
+        store.create_token(Role::Admin, None, None, "admin").unwrap();
+        store.create_token(Role::Member, Some(bob), None, "bob").unwrap();
+        store.create_token(Role::Member, Some(cy), None, "cy").unwrap();
+        let (_, second) = store.create_token(Role::Member, Some(ann), None, "ann 2").unwrap();
+        store.revoke_token(second.id).unwrap();
+        let labels = |team| -> Vec<String> {
+            store.team_member_tokens(team).unwrap().into_iter().map(|t| t.label).collect()
+        };
+        assert_eq!(labels(sales), ["ann 1", "ann 2"], "revoked ones too, oldest first");
+        assert_eq!(labels(other), ["bob"]);
+        assert_eq!(store.team_member_tokens(sales).unwrap()[0], first);
+        store.set_member_team(ann, Some(other)).unwrap();
+        assert!(labels(sales).is_empty(), "they follow the member to the new team");
     }
 }

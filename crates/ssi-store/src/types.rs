@@ -344,6 +344,63 @@ pub struct TeamSummary {
     pub stale: Vec<LeaderboardRow>,
     /// Members of the team with no score yet.
     pub unscored: Vec<Member>,
+    /// The leaderboard the summary is made from ([`Store::team_leaderboard`](crate::Store::team_leaderboard)).
+    pub leaderboard: Vec<LeaderboardRow>,
+}
+
+/// Everything that scores one member ([`Store::scoring_inputs`](crate::Store::scoring_inputs)):
+/// what the advice, plans and calibration of `ssi_core::advice` simulate from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoringInputs {
+    /// The active scoring model.
+    pub model: ssi_core::ScoringModel,
+    /// The member's profile snapshots, oldest first.
+    pub profiles: Vec<ssi_core::ProfileSnapshot>,
+    /// Every stored event of the member, in time order.
+    pub events: Vec<ssi_core::ActivityEvent>,
+}
+
+impl ScoringInputs {
+    /// Whether the store holds any activity of the member (events or a
+    /// profile): a member whose scores were only pushed from a CLI has none.
+    pub fn has_activity(&self) -> bool {
+        !self.events.is_empty() || !self.profiles.is_empty()
+    }
+}
+
+/// What an activity impact analysis reads of a member ([`Store::impact_inputs`](crate::Store::impact_inputs)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImpactInputs {
+    /// The pillar series chosen, and why.
+    pub series: ssi_core::advice::ImpactSeries,
+    /// Events per day and kind over the days the analysis of the series needs.
+    pub counts: Vec<(NaiveDate, ssi_core::ActivityKind, u32)>,
+}
+
+/// A member at a glance ([`Store::member_overviews`](crate::Store::member_overviews)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberOverview {
+    /// The member.
+    pub member: Member,
+    /// Their latest score on or before the day asked, explained.
+    pub latest_score: Option<ssi_core::DailyScore>,
+    /// How many official readings they have.
+    pub readings: usize,
+    /// How far their activity and exports go.
+    pub activity: ActivitySpan,
+}
+
+/// The average score of the members of one industry on this server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndustryAverage {
+    /// The industry, as the first of the team's members in it (by name) spells it.
+    pub name: String,
+    /// Members of the industry with a score on or before the day asked.
+    pub members: usize,
+    /// Their average total.
+    pub average_total: f64,
+    /// Their average per pillar.
+    pub average_pillars: PillarScores,
 }
 
 /// Where a member stands in a group, shaped like LinkedIn's "Top N%".

@@ -425,3 +425,52 @@ fn data_version_changes_with_every_commit_from_any_process_and_only_then() {
     cli.create_member("Bob", None, None).unwrap();
     assert_ne!(server.data_version().unwrap(), after_own);
 }
+
+#[test]
+fn refitting_a_calibration_follows_the_readings_and_drops_one_they_no_longer_support() {
+    use ssi_core::{OfficialReading, ReadingSource};
+    use ssi_store::CalibrationRefit;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("ssi.db")).unwrap();
+    let alice = store.create_member("Alice", None, None).unwrap();
+    let today = day(2026, 2, 28);
+    store
+        .import_export(
+            alice.id,
+            &meta("a"),
+            Some(&ssi_core::ProfileSnapshot::empty(today)),
+            ok(synthetic_events(1, day(2026, 1, 1), 30)),
+            today,
+        )
+        .unwrap();
+
+    // Without a calibration there is nothing to refit, and none is made.
+    store
+        .add_reading(alice.id, &OfficialReading::new(day(2026, 2, 20), 20.0, ReadingSource::Manual))
+        .unwrap();
+    assert_eq!(store.refit_calibration(alice.id).unwrap(), CalibrationRefit::NotCalibrated);
+    assert_eq!(store.calibration(alice.id).unwrap(), None);
+
+    // With one, a new reading refits it to exactly what the readings now give.
+    let first = store.fit_calibration(alice.id).unwrap().unwrap();
+    assert!(store.save_calibration(alice.id, &first).unwrap());
+    store
+        .add_reading(alice.id, &OfficialReading::new(day(2026, 2, 27), 31.0, ReadingSource::Manual))
+        .unwrap();
+    let expected = store.fit_calibration(alice.id).unwrap().unwrap();
+    assert_ne!(expected, first, "a second, different reading changes the fit");
+    assert_eq!(
+        store.refit_calibration(alice.id).unwrap(),
+        CalibrationRefit::Updated(Box::new(expected.clone()))
+    );
+    assert_eq!(store.calibration(alice.id).unwrap(), Some(expected));
+
+    // Without readings there is no calibration to keep: it is removed, with the reason.
+    store.delete_readings(alice.id, day(2026, 2, 20), None).unwrap();
+    store.delete_readings(alice.id, day(2026, 2, 27), None).unwrap();
+    let CalibrationRefit::Removed(why) = store.refit_calibration(alice.id).unwrap() else {
+        panic!("a calibration without readings is removed")
+    };
+    assert!(!why.is_empty());
+    assert_eq!(store.calibration(alice.id).unwrap(), None);
+}

@@ -945,3 +945,45 @@ fn history_interleaves_estimates_and_readings_by_day() {
     let cut = store.history(alice.id, Some(day(2026, 4, 2)), Some(day(2026, 4, 5))).unwrap();
     assert_eq!(cut.iter().map(|r| r.date.day()).collect::<Vec<_>>(), [2, 3, 5]);
 }
+
+#[test]
+fn scoring_inputs_are_the_model_profiles_and_events_of_one_member_in_one_read() {
+    let (_dir, store) = temp_store();
+    let today = day(2026, 6, 1);
+    let alice = store.create_member("Alice", None, None).unwrap();
+    let bob = store.create_member("Bob", None, None).unwrap();
+    let profile = ProfileSnapshot::empty(day(2026, 1, 5));
+    let events = synthetic_events(4, day(2026, 1, 1), 60);
+    store.import_export(alice.id, &meta_on("alice", today), Some(&profile), ok(events), today).unwrap();
+    store
+        .import_export(
+            bob.id,
+            &meta_on("bob", today),
+            None,
+            ok(synthetic_events(5, day(2026, 2, 1), 9)),
+            today,
+        )
+        .unwrap();
+
+    let inputs = store.scoring_inputs(alice.id).unwrap();
+    assert_eq!(inputs.model, store.active_model().unwrap());
+    assert_eq!(inputs.profiles, store.profile_snapshots(alice.id).unwrap());
+    assert_eq!(inputs.events, store.load_events(alice.id).unwrap(), "Alice's events only, keys and all");
+    assert!(inputs.has_activity());
+
+    // Pushed scores carry no activity.
+    let carol = store.create_member("Carol", None, None).unwrap();
+    let pushed = PushedScore {
+        date: today,
+        model_version: "cli-1".into(),
+        pillars: PillarScores::from_array([5.0; 4]),
+        total: 20.0,
+        components: Vec::new(),
+    };
+    store.push_scores(carol.id, &[pushed]).unwrap();
+    let carol_inputs = store.scoring_inputs(carol.id).unwrap();
+    assert!(
+        carol_inputs.events.is_empty() && carol_inputs.profiles.is_empty() && !carol_inputs.has_activity()
+    );
+    assert!(matches!(store.scoring_inputs(MemberId(999)), Err(StoreError::NotFound { .. })));
+}

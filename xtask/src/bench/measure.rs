@@ -58,16 +58,20 @@ pub(crate) fn probed(what: &str, cmd: &Command, log: &Path) -> Result<Sample> {
     })
 }
 
+/// Options of `xtask bench-probe -- PROGRAM ARGS…`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct ProbeArgs {
+    /// The program to run and its arguments
+    #[arg(value_name = "PROGRAM", required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+    command: Vec<OsString>,
+}
+
 /// `xtask bench-probe -- PROGRAM ARGS…`: runs the program (stdout discarded,
 /// stderr inherited), then prints its wall time in nanoseconds and its peak
 /// resident set in KiB; exits non-zero when the program did.
-pub(crate) fn probe_main(args: &[String]) -> Result<()> {
-    let rest: Vec<OsString> = match args.split_first() {
-        Some((dashes, rest)) if dashes == "--" => rest.iter().map(OsString::from).collect(),
-        _ => args.iter().map(OsString::from).collect(),
-    };
-    let Some((program, program_args)) = rest.split_first() else {
-        bail!("usage: xtask bench-probe -- PROGRAM [ARGS…]");
+pub(crate) fn probe_main(args: ProbeArgs) -> Result<()> {
+    let Some((program, program_args)) = args.command.split_first() else {
+        bail!("bench-probe needs a program to run");
     };
     let started = Instant::now();
     let status = Command::new(program)
@@ -119,6 +123,17 @@ pub(crate) fn timed<T>(work: impl FnOnce() -> Result<T>) -> Result<(Duration, T)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_probe_takes_everything_after_the_dashes_as_the_command() {
+        let crate::Task::BenchProbe(probe) =
+            crate::parse_task("bench-probe -- ssi --db x.db -q import").unwrap()
+        else {
+            panic!("not the probe");
+        };
+        assert_eq!(probe.command, ["ssi", "--db", "x.db", "-q", "import"].map(OsString::from));
+        assert!(crate::parse_task("bench-probe").is_err(), "a program is required");
+    }
 
     #[test]
     fn medians_take_the_middle() {

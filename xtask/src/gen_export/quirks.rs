@@ -23,7 +23,8 @@ pub(crate) struct Quirks {
 }
 
 impl Quirks {
-    /// Parses `no-profile,spreadsheet,edited-skills` (any of them, comma-separated).
+    /// Parses `no-profile,spreadsheet,edited-skills` (any of them, comma-separated): the value
+    /// parser of `--quirks`.
     pub(crate) fn parse(text: &str) -> Result<Quirks> {
         let mut quirks = Quirks::default();
         for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
@@ -31,7 +32,7 @@ impl Quirks {
                 "no-profile" => quirks.no_profile = true,
                 "spreadsheet" => quirks.spreadsheet = true,
                 "edited-skills" => quirks.edited_skills = true,
-                other => bail!("--quirks {other:?}: expected no-profile, spreadsheet or edited-skills"),
+                other => bail!("unknown quirk {other:?}: expected no-profile, spreadsheet or edited-skills"),
             }
         }
         Ok(quirks)

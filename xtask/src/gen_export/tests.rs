@@ -3,6 +3,7 @@
 
 use super::*;
 use chrono::{Datelike, NaiveDateTime, Weekday};
+use clap::error::ErrorKind;
 use std::collections::{BTreeMap, HashSet};
 use std::io::{Cursor, Read};
 
@@ -439,30 +440,34 @@ fn quirks_edit_only_the_files_they_name() {
 fn cli_writes_the_requested_file_and_names_folders_like_linkedin() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("nested/out.zip");
-    let args: Vec<String> = ["--size", "small", "--seed", "9", "--out", out.to_str().expect("utf-8 path")]
-        .map(String::from)
-        .into();
-    run(&args).expect("gen-export runs");
+    run(crate::parse_args::<Args>(&format!("--size small --seed 9 --out {}", out.display())).expect("parses"))
+        .expect("gen-export runs");
     let written = std::fs::read(&out).expect("written");
     assert!(written == generate(&options(Size::Small.volume(), 9, Style::Current)));
 
-    let args: Vec<String> = ["--size=small", "--export-date=2025-03-01", "--out"]
-        .map(String::from)
-        .into_iter()
-        .chain([dir.path().to_str().expect("utf-8 path").to_string()])
-        .collect();
-    run(&args).expect("gen-export runs into a folder");
+    let line = format!("--size=small --export-date=2025-03-01 --out {}", dir.path().display());
+    run(crate::parse_args::<Args>(&line).expect("parses")).expect("gen-export runs into a folder");
     assert!(dir.path().join("Complete_LinkedInDataExport_03-01-2025.zip").is_file());
 
-    let bad = run(&["--size".to_string(), "huge".to_string()]).expect_err("unknown size");
-    assert!(format!("{bad:#}").contains("small, typical or heavy"), "{bad:#}");
-    let bad = run(&["--export-date".to_string(), "20-11-2026".to_string()]).expect_err("bad date");
-    assert!(format!("{bad:#}").contains("YYYY-MM-DD"), "{bad:#}");
-    let too_early = dir.path().join("early.zip");
-    let args: Vec<String> = ["--export-date", "1979-05-01", "--out", too_early.to_str().expect("utf-8 path")]
-        .map(String::from)
-        .into();
-    let bad = run(&args).expect_err("a date zip cannot store");
-    assert!(format!("{bad:#}").contains("1980 to 2107"), "{bad:#}");
-    assert!(!too_early.exists(), "no file is left behind");
+    let defaults = crate::parse_args::<Args>("").expect("no option is required").options();
+    assert_eq!(defaults, options(Size::Typical.volume(), 42, Style::Current));
+    let legacy = crate::parse_args::<Args>("--style 2021 --seed 7").expect("parses").options();
+    assert_eq!(legacy.export_date, NaiveDate::from_ymd_opt(2021, 11, 20).expect("a date"));
+    assert_eq!(crate::parse_args::<Args>("--style 2026").expect("an alias").options().style, Style::Current);
+
+    for (line, expected) in [
+        ("--size huge", "typical"),
+        ("--style 2019", "2021"),
+        ("--export-date 20-11-2026", "YYYY-MM-DD"),
+        ("--export-date 1979-05-01", "1980 to 2107"),
+        ("--quirks tidy", "edited-skills"),
+        ("--seed many", "--seed"),
+    ] {
+        let bad = crate::parse_args::<Args>(line).expect_err(line);
+        let kind = bad.kind();
+        assert!(matches!(kind, ErrorKind::InvalidValue | ErrorKind::ValueValidation), "{line}: {kind:?}");
+        assert!(bad.to_string().contains(expected), "{line}: {bad}");
+    }
+    let unknown = crate::parse_args::<Args>("--colour blue").expect_err("unknown option");
+    assert_eq!(unknown.kind(), ErrorKind::UnknownArgument);
 }

@@ -1,7 +1,7 @@
 //! How much each archive size holds: the row counts and the length of the activity window.
 
-/// The three archive sizes `gen-export` knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The three archive sizes `gen-export` knows (`--size`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Size {
     /// About 200 connections and 1k messages over four months: quick tests.
     Small,
@@ -12,16 +12,6 @@ pub(crate) enum Size {
 }
 
 impl Size {
-    /// Parses `small`, `typical` or `heavy`.
-    pub(crate) fn parse(text: &str) -> Option<Size> {
-        match text {
-            "small" => Some(Size::Small),
-            "typical" => Some(Size::Typical),
-            "heavy" => Some(Size::Heavy),
-            _ => None,
-        }
-    }
-
     /// The row counts of this size.
     pub(crate) fn volume(self) -> Volume {
         match self {
@@ -227,14 +217,12 @@ mod tests {
     }
 
     #[test]
-    fn sizes_grow_and_parse() {
+    fn sizes_grow() {
         let (small, typical, heavy) = (Size::Small.volume(), Size::Typical.volume(), Size::Heavy.volume());
         assert!(small.connections < typical.connections && typical.connections < heavy.connections);
         assert!(small.activity_days < typical.activity_days && typical.activity_days < heavy.activity_days);
         assert_eq!(typical.messages, 8_000);
         assert_eq!(typical.conversations, 800);
-        assert_eq!(Size::parse("heavy"), Some(Size::Heavy));
-        assert_eq!(Size::parse("huge"), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 
 use super::GenOptions;
 use super::rng::Rng;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 use std::collections::BTreeMap;
@@ -26,14 +26,24 @@ pub(crate) enum WorkbookLayout {
     Aggregate,
 }
 
-impl WorkbookLayout {
-    /// `content`, `aggregate`, or `none` (no workbook).
-    pub(crate) fn parse(text: &str) -> Result<Option<WorkbookLayout>> {
-        match text {
-            "content" => Ok(Some(WorkbookLayout::Content)),
-            "aggregate" => Ok(Some(WorkbookLayout::Aggregate)),
-            "none" => Ok(None),
-            other => bail!("--workbook {other:?}: expected content, aggregate or none"),
+/// `--workbook`: which layout to write, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum WorkbookChoice {
+    /// No workbook (the default).
+    None,
+    /// `Content_*.xlsx`, LinkedIn's layout up to 2025.
+    Content,
+    /// `AggregateAnalytics_*.xlsx`, LinkedIn's layout from 2026.
+    Aggregate,
+}
+
+impl WorkbookChoice {
+    /// The layout to write, or `None` for no workbook.
+    pub(crate) fn layout(self) -> Option<WorkbookLayout> {
+        match self {
+            WorkbookChoice::None => None,
+            WorkbookChoice::Content => Some(WorkbookLayout::Content),
+            WorkbookChoice::Aggregate => Some(WorkbookLayout::Aggregate),
         }
     }
 }

@@ -24,16 +24,14 @@ pub(crate) fn run(ctx: &Context, _args: &Args) -> Result<()> {
     let store = ctx.open_existing_store()?;
     super::catch_up(&store, ctx.today);
     let member = ctx.member(&store)?;
-    let model = store.active_model()?;
-    let profiles = store.profile_snapshots(member.id)?;
-    let events = store.load_events(member.id)?;
+    let inputs = store.scoring_inputs(member.id)?;
     // Advice starts at the last day the member's data covers: the days after
     // it are unknown, not idle, so "nothing from you since" speaks only of
     // gaps inside the data.
     let fresh = ctx.freshness(&member, ctx.today);
     let start = ctx.as_of(&member, ctx.today);
-    let advice = next_best_actions(&model, &profiles, &events, start);
-    let warnings = mistakes(&model, &profiles, &events, start);
+    let advice = next_best_actions(&inputs.model, &inputs.profiles, &inputs.events, start);
+    let warnings = mistakes(&inputs.model, &inputs.profiles, &inputs.events, start);
     let horizon_end = start.checked_add_days(Days::new(u64::from(advice.horizon_days))).unwrap_or(start);
     let json = AdviseJson {
         member: member.name,

@@ -4,8 +4,8 @@ use crate::context::Context;
 use crate::output::{CalibrateJson, print_json, print_text};
 use crate::render;
 use anyhow::{Result, anyhow};
-use ssi_core::advice::{MemberCalibration, calibrate};
-use ssi_store::{MemberId, Store};
+use ssi_core::advice::MemberCalibration;
+use ssi_store::{CalibrationRefit, MemberId, Store};
 
 /// Arguments of `ssi calibrate`.
 #[derive(Debug, clap::Args)]
@@ -58,28 +58,18 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
 
 /// The calibration the member's readings give under the active model.
 pub(crate) fn fit(store: &Store, member: MemberId) -> Result<MemberCalibration> {
-    let model = store.active_model()?;
-    let profiles = store.profile_snapshots(member)?;
-    let events = store.load_events(member)?;
-    let readings = store.stored_readings(member)?;
-    Ok(calibrate(&model, &profiles, &events, &readings)?)
+    Ok(store.fit_calibration(member)??)
 }
 
 /// After readings change: brings the member's calibration up to date when
 /// the member has one (so that new readings count without a manual step).
 /// Returns the new calibration's summary, or why it could not be made.
 pub(crate) fn refresh(store: &Store, member: MemberId) -> Result<Option<String>> {
-    if store.calibration(member)?.is_none() {
-        return Ok(None);
-    }
-    match fit(store, member) {
-        Ok(calibration) => {
-            store.save_calibration(member, &calibration)?;
-            Ok(Some(format!("Calibration updated: {}", calibration.summary)))
+    Ok(match store.refit_calibration(member)? {
+        CalibrationRefit::NotCalibrated => None,
+        CalibrationRefit::Updated(calibration) => {
+            Some(format!("Calibration updated: {}", calibration.summary))
         }
-        Err(e) => {
-            store.delete_calibration(member)?;
-            Ok(Some(format!("Calibration removed: {e}")))
-        }
-    }
+        CalibrationRefit::Removed(why) => Some(format!("Calibration removed: {why}")),
+    })
 }

@@ -76,21 +76,18 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
 fn list(ctx: &Context) -> Result<()> {
     let store = ctx.open_existing_store()?;
     super::catch_up(&store, ctx.today);
-    let members = store
-        .list_members()?
+    let members: Vec<MemberJson> = store
+        .member_overviews(ctx.today)?
         .into_iter()
-        .map(|m| {
-            let span = store.activity_span(m.id)?;
-            Ok(MemberJson {
-                latest_estimate: store.latest_score(m.id, Some(ctx.today))?.as_ref().map(EstimateJson::of),
-                readings: store.readings(m.id, None, None)?.len(),
-                activity_known_to: span.last_export.or(span.last_event),
-                name: m.name,
-                industry: m.industry,
-                created: m.created,
-            })
+        .map(|m| MemberJson {
+            latest_estimate: m.latest_score.as_ref().map(EstimateJson::of),
+            readings: m.readings,
+            activity_known_to: m.activity.last_export.or(m.activity.last_event),
+            name: m.member.name,
+            industry: m.member.industry,
+            created: m.member.created,
         })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .collect();
     if ctx.json {
         return print_json(&MemberListJson { members });
     }

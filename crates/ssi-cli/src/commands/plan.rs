@@ -106,13 +106,12 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
     let store = ctx.open_existing_store()?;
     super::catch_up(&store, ctx.today);
     let member = ctx.member(&store)?;
-    let model = store.active_model()?;
-    let profiles = store.profile_snapshots(member.id)?;
-    let events = store.load_events(member.id)?;
+    let inputs = store.scoring_inputs(member.id)?;
     // The plan starts from the last day the member's data covers.
     let start = ctx.as_of(&member, ctx.today);
-    let projection = project_plan(&model, &profiles, &events, start, &args.weekly_plan(), args.days)
-        .map_err(|e| plan_usage_error(&e))?;
+    let projection =
+        project_plan(&inputs.model, &inputs.profiles, &inputs.events, start, &args.weekly_plan(), args.days)
+            .map_err(|e| plan_usage_error(&e))?;
     let json = PlanJson::of(&member.name, &projection, AsOfJson::of(ctx.freshness(&member, ctx.today)));
     if ctx.json { print_json(&json) } else { print_text(&render::plan::render(&json, &ctx.painter)) }
 }

@@ -1,9 +1,9 @@
 //! The advice as text: today and the baseline, the summary, the ranked actions with their gains and effort, and the warnings with their evidence.
 
 use super::{pad_right, points, wrap};
-use crate::output::{ActionJson, AdviseJson};
+use crate::output::AdviseJson;
 use crate::term::{DIM, GAIN, LOSS, Painter, STRONG};
-use ssi_core::advice::{EvidenceValue, Severity, Warning};
+use ssi_core::advice::{ActionGain, EvidenceValue, Severity, Warning};
 use ssi_core::{PILLAR_MAX, Pillar, TOTAL_MAX};
 use std::fmt::Write;
 
@@ -56,14 +56,14 @@ pub(crate) fn render(a: &AdviseJson, painter: &Painter) -> String {
     );
     let rank_width = a.actions.len().to_string().len();
     for action in &a.actions {
-        let _ = writeln!(out, "  {:>rank_width$}. {}", action.rank, action.description);
+        let _ = writeln!(out, "  {:>rank_width$}. {}", action.rank, action.gain.description);
         let _ = writeln!(
             out,
             "  {:rank_width$}  {} · {} · {}",
             "",
-            gain_text(action, painter),
-            effort_text(action),
-            painter.paint(DIM, format!("{:.3} points a minute", action.points_per_minute)),
+            gain_text(&action.gain, painter),
+            effort_text(&action.gain),
+            painter.paint(DIM, format!("{:.3} points a minute", action.gain.points_per_minute)),
         );
     }
     if a.actions.is_empty() {
@@ -102,20 +102,20 @@ pub(crate) fn render(a: &AdviseJson, painter: &Painter) -> String {
 }
 
 /// `+1.24 points: people +1.10, relationships +0.14`, or that there is no visible gain.
-fn gain_text(action: &ActionJson, painter: &Painter) -> String {
+fn gain_text(action: &ActionGain, painter: &Painter) -> String {
     if action.total_gain < VISIBLE_GAIN {
         return painter.paint(DIM, "no visible gain");
     }
     let pillars: Vec<String> = Pillar::ALL
         .into_iter()
-        .filter(|p| action.gain.get(*p) >= VISIBLE_GAIN)
-        .map(|p| format!("{} +{:.2}", p.short_name(), action.gain.get(p)))
+        .filter(|p| action.gain[*p] >= VISIBLE_GAIN)
+        .map(|p| format!("{} +{:.2}", p.short_name(), action.gain[p]))
         .collect();
     format!("{}: {}", painter.paint(GAIN, format!("+{:.2} points", action.total_gain)), pillars.join(", "))
 }
 
 /// `5 minutes a week`, or `about 15 minutes, once`; `(assumed)` when the minutes are a convention.
-fn effort_text(action: &ActionJson) -> String {
+fn effort_text(action: &ActionGain) -> String {
     let assumed = if action.effort_is_convention { " (assumed)" } else { "" };
     match action.minutes_per_week {
         Some(minutes) => format!("{} a week{assumed}", minutes_text(minutes)),

@@ -55,13 +55,19 @@ fn advise_json_ranks_every_action_by_points_per_minute() {
 
     let actions = json["actions"].as_array().unwrap();
     assert_eq!(actions.len(), 11, "ten weekly actions and the missing profile section worth most");
-    let names: Vec<&str> = actions.iter().map(|a| a["action"].as_str().unwrap()).collect();
+    let names: Vec<&str> = actions.iter().map(|a| a["action"]["type"].as_str().unwrap()).collect();
     for name in ACTIONS {
         assert_eq!(names.iter().filter(|n| **n == name).count(), 1, "{name} in {names:?}");
     }
     let mut previous = f64::INFINITY;
     for (i, action) in actions.iter().enumerate() {
         assert_eq!(action["rank"], i + 1);
+        // Beside its rank, an action is the library's ActionGain in its own serde shape: the
+        // shape the team server's advice answer (and its OpenAPI document) gives it.
+        let mut gain = action.clone();
+        gain.as_object_mut().unwrap().remove("rank");
+        let parsed: ssi_core::advice::ActionGain = serde_json::from_value(gain.clone()).unwrap();
+        assert_eq!(serde_json::to_value(parsed).unwrap(), gain, "one shape for an action");
         let per_minute = number(action, "points_per_minute");
         assert!(per_minute <= previous + 1e-12, "ranked by points per minute: {action}");
         previous = per_minute;
@@ -74,20 +80,24 @@ fn advise_json_ranks_every_action_by_points_per_minute() {
         assert!((per_minute - total_gain / minutes_total).abs() < 1e-12, "{action}");
         assert!(action["description"].as_str().unwrap().len() > 10);
         assert!(action["message"].as_str().unwrap().starts_with(action["description"].as_str().unwrap()));
-        if action["action"] == "complete_profile_section" {
-            assert_eq!(action["section"], "photo", "the fixture's missing section worth most");
+        if action["action"]["type"] == "complete_profile_section" {
+            assert_eq!(action["action"]["section"], "photo", "the fixture's missing section worth most");
             assert!(action["minutes_per_week"].is_null());
             assert!(action["simulated_as"].is_null());
             assert_eq!(action["units"], 1);
             assert_eq!(action["effort_is_convention"], true);
         } else {
-            assert!(action["section"].is_null());
+            assert_eq!(
+                action["action"].as_object().unwrap().len(),
+                1,
+                "only a section carries more: {action}"
+            );
             assert_eq!(action["units"], 4, "one a week for 30 days");
             assert_eq!(number(action, "minutes_per_week"), number(action, "minutes_per_unit"));
             assert!(action["simulated_as"].is_string());
         }
     }
-    let connection = actions.iter().find(|a| a["action"] == "connection_request").unwrap();
+    let connection = actions.iter().find(|a| a["action"]["type"] == "connection_request").unwrap();
     assert_eq!(connection["simulated_as"], "connection_made");
     assert!(number(&connection["gain"], "people") > 0.5, "a decision maker raises Find the right people");
 
@@ -185,19 +195,24 @@ fn being_active_is_counted_once_so_the_ranking_is_each_actions_own_value() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|a| a["action"].as_str().unwrap().to_string())
+            .map(|a| a["action"]["type"].as_str().unwrap().to_string())
             .filter(|a| a != "day_active")
             .collect()
     };
     assert_eq!(order(&sparse), order(&daily), "the same member's own values rank the same");
-    assert_ne!(sparse["actions"][0]["action"], "reaction", "a reaction is not first for a side effect");
-    for action in sparse["actions"].as_array().unwrap().iter().filter(|a| a["action"] != "day_active") {
+    assert_ne!(
+        sparse["actions"][0]["action"]["type"], "reaction",
+        "a reaction is not first for a side effect"
+    );
+    for action in sparse["actions"].as_array().unwrap().iter().filter(|a| a["action"]["type"] != "day_active")
+    {
         let people = number(&action["gain"], "people");
-        if action["action"] != "connection_request" && action["action"] != "people_search" {
+        if action["action"]["type"] != "connection_request" && action["action"]["type"] != "people_search" {
             assert_eq!(people, 0.0, "only its own value counts: {action}");
         }
     }
-    let day_active = sparse["actions"].as_array().unwrap().iter().find(|a| a["action"] == "day_active");
+    let day_active =
+        sparse["actions"].as_array().unwrap().iter().find(|a| a["action"]["type"] == "day_active");
     assert!(day_active.is_some(), "being active is its own step for the sparse member");
     let text = TestEnv::new().imported().stdout(&["advise"]);
     assert!(text.contains("counted once, as its own step"), "{text}");
@@ -211,7 +226,7 @@ fn steps_worth_less_than_a_tenth_of_a_point_are_left_out() {
     let json = env.json(&["advise"]);
     let actions = json["actions"].as_array().unwrap();
     assert!(actions.iter().all(|a| number(a, "total_gain") >= 0.1), "{json}");
-    assert!(actions.iter().all(|a| a["action"] != "day_active"), "active every day: nothing to gain");
+    assert!(actions.iter().all(|a| a["action"]["type"] != "day_active"), "active every day: nothing to gain");
     let hidden = json["actions_not_shown"].as_u64().unwrap();
     assert!(hidden >= 1, "{json}");
     assert_eq!(actions.len() as u64 + hidden, 11, "every candidate is shown or counted");

@@ -117,9 +117,7 @@ fn enough_official_readings_are_analysed_instead_of_the_estimate() {
     assert_eq!(json["transitions"], 39);
     assert_eq!(json["first_date"], "2026-10-12");
     assert_eq!(json["last_date"], "2026-11-20");
-    assert!(
-        json["source_reason"].as_str().unwrap().starts_with("your official readings: 39 day-to-day changes")
-    );
+    assert!(json["source_reason"].as_str().unwrap().starts_with("official readings: 39 day-to-day changes"));
     let fdr = json["false_discovery_rate"].as_f64().unwrap();
     for t in json["tests"].as_array().unwrap() {
         assert_test_is_sound(t, fdr);
@@ -154,4 +152,32 @@ fn a_short_history_is_refused() {
          least 30 day-to-day pillar changes (pairs of consecutive days), but there are 10\n"
     );
     env.fails(&["impact", "--json"], 1);
+}
+
+#[test]
+fn the_cli_reports_the_series_and_findings_of_the_one_impact_rule() {
+    // The server's impact endpoint runs `Store::impact_inputs` and `activity_impact` too
+    // (its test checks the same): for the same data both front ends give the same answer.
+    let env = TestEnv::new().imported();
+    let json = env.json(&["impact"]);
+    let store = ssi_store::Store::open(&env.default_db()).unwrap();
+    let member = store.member_by_name(crate::support::MEMBER).unwrap();
+    let today = chrono::NaiveDate::parse_from_str(crate::support::TODAY, "%Y-%m-%d").unwrap();
+    let inputs = store.impact_inputs(member.id, None, Some(today)).unwrap();
+    let series = &inputs.series;
+    let report = ssi_core::advice::activity_impact(&series.series, &inputs.counts, series.source).unwrap();
+    assert_eq!(json["source"], serde_json::to_value(series.source).unwrap());
+    assert_eq!(json["source_reason"], series.reason.as_str());
+    assert_eq!(json["official_transitions"], series.official_transitions);
+    assert_eq!(json["transitions"], report.transitions);
+    assert_eq!(json["first_date"], report.first_date.to_string());
+    let tests = json["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), report.tests.len());
+    for (shown, test) in tests.iter().zip(&report.tests) {
+        assert_eq!(shown["kind"], test.kind.as_str());
+        assert_eq!(shown["lag_days"].as_u64(), Some(u64::from(test.lag_days)));
+        // serde_json's parser is not correctly rounded in the last bit.
+        assert!((shown["r"].as_f64().unwrap() - test.r).abs() < 1e-12, "{shown} vs {test:?}");
+    }
+    assert_eq!(json["skipped"].as_array().unwrap().len(), report.skipped.len());
 }

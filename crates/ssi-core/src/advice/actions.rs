@@ -34,6 +34,7 @@ pub const SHOWN_GAIN: f64 = 0.1;
 
 /// One candidate step the member could take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AdviceAction {
     /// One more post a week.
@@ -124,6 +125,7 @@ impl AdviceAction {
 
 /// The expected effect of one candidate action.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ActionGain {
     /// The action.
     pub action: AdviceAction,
@@ -154,6 +156,7 @@ pub struct ActionGain {
 
 /// Next-best-action advice for one member on one day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Advice {
     /// The model version that scored the simulation.
     pub model_version: String,

@@ -3,6 +3,7 @@
 use super::stats::{Z_95, is_constant, pearson, two_sided_p};
 use crate::event::ActivityKind;
 use crate::pillar::{Pillar, PillarScores};
+use crate::reading::OfficialReading;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,6 +21,7 @@ pub const MIN_PAIRS: usize = 4;
 
 /// Where a daily pillar series comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SeriesSource {
     /// ssi's own estimate, which is computed from the very activities analysed.
@@ -30,6 +32,7 @@ pub enum SeriesSource {
 
 /// One test: an activity's weekly count on day t against a pillar's change on day t + lag.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AssociationTest {
     /// The activity.
     pub kind: ActivityKind,
@@ -55,6 +58,7 @@ pub struct AssociationTest {
 
 /// A test that could not be computed, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SkippedTest {
     /// The activity.
     pub kind: ActivityKind,
@@ -71,6 +75,7 @@ pub struct SkippedTest {
 
 /// The association of activities with later pillar changes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ImpactReport {
     /// Where the pillar series came from.
     pub source: SeriesSource,
@@ -287,6 +292,89 @@ pub fn activity_impact(
 /// Sets `p_adjusted` and `significant` by the Benjamini–Hochberg step-up
 /// procedure: the i-th smallest of m p-values is adjusted to
 /// `min over j ≥ i of p_(j) · m / j`.
+/// The pillar series an impact analysis runs on, with why it was chosen
+/// ([`choose_impact_series`]): the one rule behind `ssi impact` and the
+/// server's impact endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImpactSeries {
+    /// Where the series comes from.
+    pub source: SeriesSource,
+    /// The daily pillars, by day.
+    pub series: Vec<(NaiveDate, PillarScores)>,
+    /// Day-to-day changes the official readings with all four pillars give.
+    pub official_transitions: usize,
+    /// Why this series was chosen, in words.
+    pub reason: String,
+}
+
+impl SeriesSource {
+    /// The series named in a sentence: "official readings" or "estimate".
+    pub fn label(self) -> &'static str {
+        match self {
+            SeriesSource::Official => "official readings",
+            SeriesSource::Estimate => "estimate",
+        }
+    }
+}
+
+/// The official readings that carry all four pillars as a daily series, one
+/// per day (of several on a day, the last in `readings`' order).
+pub fn official_pillar_series(readings: &[OfficialReading]) -> Vec<(NaiveDate, PillarScores)> {
+    let mut by_day = BTreeMap::new();
+    for reading in readings {
+        if let [Some(brand), Some(people), Some(insights), Some(relationships)] = reading.pillars {
+            by_day.insert(reading.date, PillarScores { brand, people, insights, relationships });
+        }
+    }
+    by_day.into_iter().collect()
+}
+
+/// Pairs of consecutive days in a series sorted by day.
+pub fn day_to_day_changes(series: &[(NaiveDate, PillarScores)]) -> usize {
+    series.windows(2).filter(|w| w[0].0.succ_opt() == Some(w[1].0)).count()
+}
+
+/// Chooses the series to analyse: the official readings (`readings`, by day)
+/// when their complete days give at least [`MIN_TRANSITIONS`] day-to-day
+/// changes, else ssi's daily estimate, which `estimate` gives when asked
+/// (only then: reading it may cost a query).
+pub fn choose_impact_series<E>(
+    readings: &[OfficialReading],
+    estimate: impl FnOnce() -> Result<Vec<(NaiveDate, PillarScores)>, E>,
+) -> Result<ImpactSeries, E> {
+    let official = official_pillar_series(readings);
+    let official_transitions = day_to_day_changes(&official);
+    if official_transitions >= MIN_TRANSITIONS {
+        return Ok(ImpactSeries {
+            source: SeriesSource::Official,
+            series: official,
+            official_transitions,
+            reason: format!(
+                "official readings: {official_transitions} day-to-day changes of all four pillars \
+                 (at least {MIN_TRANSITIONS} needed)"
+            ),
+        });
+    }
+    Ok(ImpactSeries {
+        source: SeriesSource::Estimate,
+        series: estimate()?,
+        official_transitions,
+        reason: format!(
+            "ssi's estimate: the official readings with all four pillars give only {official_transitions} \
+             day-to-day changes, and at least {MIN_TRANSITIONS} are needed to use them"
+        ),
+    })
+}
+
+/// The days of activity counts the analysis of `series` reads: weekly counts
+/// reach back [`COUNT_WINDOW_DAYS`] before a change, and lags look
+/// [`MAX_LAG_DAYS`] further back, up to the series' last day. `(None, None)`
+/// (every day) for an empty series, which the analysis refuses anyway.
+pub fn counts_window(series: &[(NaiveDate, PillarScores)]) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let lead = chrono::Days::new(u64::from(COUNT_WINDOW_DAYS + MAX_LAG_DAYS));
+    (series.first().and_then(|(d, _)| d.checked_sub_days(lead)), series.last().map(|(d, _)| *d))
+}
+
 fn benjamini_hochberg(tests: &mut [AssociationTest]) {
     let m = tests.len();
     let mut order: Vec<usize> = (0..m).collect();
@@ -327,5 +415,48 @@ mod tests {
             assert!((a - e).abs() < 1e-12, "{adjusted:?}");
         }
         assert_eq!(tests.iter().filter(|t| t.significant).count(), 1);
+    }
+
+    fn reading_on(date: NaiveDate, pillars: [Option<f64>; 4]) -> OfficialReading {
+        let mut reading = OfficialReading::new(date, 40.0, crate::ReadingSource::Manual);
+        reading.pillars = pillars;
+        reading
+    }
+
+    #[test]
+    fn official_readings_are_chosen_from_30_changes_on_else_the_estimate_is_read() {
+        let first = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let days = |n: u64| (0..n).map(move |i| first + chrono::Days::new(i));
+        // 31 consecutive complete days: 30 changes. A day missing a pillar breaks the run.
+        let mut readings: Vec<OfficialReading> = days(31).map(|d| reading_on(d, [Some(10.0); 4])).collect();
+        let chosen =
+            choose_impact_series(&readings, || -> Result<_, ()> { panic!("the estimate is not read") })
+                .unwrap();
+        assert_eq!(
+            (chosen.source, chosen.official_transitions, chosen.series.len()),
+            (SeriesSource::Official, 30, 31)
+        );
+        assert!(chosen.reason.starts_with("official readings: 30 day-to-day changes"), "{}", chosen.reason);
+
+        readings[15].pillars[2] = None;
+        let estimate: Vec<(NaiveDate, PillarScores)> =
+            days(5).map(|d| (d, PillarScores::default())).collect();
+        let chosen = choose_impact_series(&readings, || Ok::<_, ()>(estimate.clone())).unwrap();
+        assert_eq!((chosen.source, chosen.official_transitions), (SeriesSource::Estimate, 28));
+        assert_eq!(chosen.series, estimate);
+        assert!(chosen.reason.starts_with("ssi's estimate: "), "{}", chosen.reason);
+        assert_eq!(choose_impact_series(&readings, || Err::<Vec<_>, _>("no estimate")), Err("no estimate"));
+
+        // Of two readings of a day, the later one counts.
+        let twice = [reading_on(first, [Some(1.0); 4]), reading_on(first, [Some(2.0); 4])];
+        assert_eq!(official_pillar_series(&twice), vec![(first, PillarScores::from_array([2.0; 4]))]);
+    }
+
+    #[test]
+    fn activity_counts_are_read_from_three_weeks_before_the_series_to_its_end() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        let series = [(day(22), PillarScores::default()), (day(30), PillarScores::default())];
+        assert_eq!(counts_window(&series), (Some(day(1)), Some(day(30))));
+        assert_eq!(counts_window(&[]), (None, None));
     }
 }

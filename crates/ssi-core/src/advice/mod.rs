@@ -37,7 +37,10 @@ pub use calibrate::{
     CalibratedDay, CalibrationError, MemberCalibration, Method, ReadingStatus, StoredReading, WalkForward,
     WeightChange, calibrate, review_readings,
 };
-pub use impact::{AssociationTest, ImpactError, ImpactReport, SeriesSource, SkippedTest, activity_impact};
+pub use impact::{
+    AssociationTest, ImpactError, ImpactReport, ImpactSeries, SeriesSource, SkippedTest, activity_impact,
+    choose_impact_series,
+};
 pub use mistakes::{EvidenceValue, Severity, Warning, WarningKind, mistakes};
 pub use plan::{PlanError, ProjectedDay, Projection, ThresholdDate, WeeklyPlan, project_plan};
 pub use rhythm::{WeeklyRhythm, recent_rhythm};

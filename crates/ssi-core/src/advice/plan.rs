@@ -35,6 +35,7 @@ pub const MAX_PROJECTION_DAYS: u32 = 3660;
 /// Every field defaults to zero (or false), so a plan file or request only
 /// names what it plans.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct WeeklyPlan {
     /// Posts published a week.
@@ -111,6 +112,7 @@ pub enum PlanError {
 
 /// One projected day.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProjectedDay {
     /// The day.
     pub date: NaiveDate,
@@ -122,6 +124,7 @@ pub struct ProjectedDay {
 
 /// When a total threshold is first reached.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ThresholdDate {
     /// The total (unrounded) to reach.
     pub threshold: f64,
@@ -132,6 +135,7 @@ pub struct ThresholdDate {
 
 /// A plan projected forward, beside the member's habits alone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Projection {
     /// The model version that scored it.
     pub model_version: String,

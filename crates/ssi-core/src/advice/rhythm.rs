@@ -18,6 +18,7 @@ pub const RHYTHM_WINDOW_DAYS: u32 = 28;
 /// answered which, whether a connection is on target), so they are also broken
 /// down in the other fields, and projections simulate them from those.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WeeklyRhythm {
     /// First day measured.
     pub from: NaiveDate,

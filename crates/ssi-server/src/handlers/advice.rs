@@ -8,59 +8,41 @@
 //! until anything is written (an import, a push, a reading, a model change, the daily job,
 //! by this server or another process), and the member page reads it from there too.
 
-use super::{JsonBody, MemberAccess, member_for};
-use crate::auth::Principal;
+use super::{JsonBody, member_for};
+use crate::auth::{Access, Principal};
 use crate::cache::{Answer, AnswerKey, DataVersion};
 use crate::error::ApiError;
 use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
 use crate::wire::{AdviceView, DateQuery, ImpactView, PlanQuery, PlanView, RangeQuery};
 use axum::extract::State;
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::Value;
 use ssi_core::advice::{
-    Advice, ImpactReport, SeriesSource, Warning, WeeklyPlan, activity_impact, impact, mistakes,
-    next_best_actions, project_plan,
+    Advice, Warning, WeeklyPlan, activity_impact, mistakes, next_best_actions, project_plan,
 };
-use ssi_core::{ActivityEvent, OfficialReading, PillarScores, ProfileSnapshot, ScoringModel};
-use ssi_store::{HistoryRow, Member, MemberId, Store, StoreError};
-use std::collections::BTreeMap;
+use ssi_store::{ImpactInputs, Member, MemberId, ScoringInputs, Store, StoreError};
 
 /// Days a plan is projected when the request does not say.
-pub const DEFAULT_PLAN_DAYS: u32 = 90;
+pub(crate) const DEFAULT_PLAN_DAYS: u32 = 90;
 
 /// Longest projection the server computes, in days.
-pub const MAX_PLAN_DAYS: u32 = 365;
+pub(crate) const MAX_PLAN_DAYS: u32 = 365;
 
-/// What the advice functions read of a member.
-#[derive(Debug, Clone)]
-pub struct Activity {
-    /// The active scoring model.
-    pub model: ScoringModel,
-    /// Profile snapshots, oldest first.
-    pub profiles: Vec<ProfileSnapshot>,
-    /// Every stored event, in time order.
-    pub events: Vec<ActivityEvent>,
-}
-
-/// Loads the member's activity; `None` when the server holds neither events nor a profile
-/// (a member whose scores were only pushed from a CLI: pushes carry numbers, not activity).
-pub fn load_activity(store: &Store, member: MemberId) -> Result<Option<Activity>, StoreError> {
-    let events = store.load_events(member)?;
-    let profiles = store.profile_snapshots(member)?;
-    if events.is_empty() && profiles.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(Activity { model: store.active_model()?, profiles, events }))
+/// The member's scoring inputs from the store; `None` when the server holds neither events
+/// nor a profile (a member whose scores were only pushed from a CLI: pushes carry numbers,
+/// not activity).
+fn activity_of(store: &Store, member: MemberId) -> Result<Option<ScoringInputs>, StoreError> {
+    Ok(Some(store.scoring_inputs(member)?).filter(ScoringInputs::has_activity))
 }
 
 /// The next best actions and the mistake warnings as of `today`; `None` without activity.
-pub fn advice_for(
+pub(crate) fn advice_for(
     store: &Store,
     member: MemberId,
     today: NaiveDate,
 ) -> Result<Option<(Advice, Vec<Warning>)>, StoreError> {
-    Ok(load_activity(store, member)?.map(|a| {
+    Ok(activity_of(store, member)?.map(|a| {
         let advice = next_best_actions(&a.model, &a.profiles, &a.events, today);
         let warnings = mistakes(&a.model, &a.profiles, &a.events, today);
         (advice, warnings)
@@ -68,7 +50,7 @@ pub fn advice_for(
 }
 
 /// The day advice asked for `day` starts from: the member's horizon when that is earlier.
-pub fn as_of(member: &ssi_store::Member, day: NaiveDate) -> NaiveDate {
+pub(crate) fn as_of(member: &ssi_store::Member, day: NaiveDate) -> NaiveDate {
     member.horizon.map_or(day, |h| day.min(h.day))
 }
 
@@ -88,7 +70,7 @@ const ADVICE_SIZE_HINT: usize = 12 * 1024;
 /// that is earlier) at database `version`: from the answer cache, or computed on the
 /// blocking pool and cached. `None` when the server holds no activity of the member. The
 /// caller has checked the access to `member`.
-pub async fn advice_view(
+pub(crate) async fn advice_view(
     state: &AppState,
     version: i64,
     member: Member,
@@ -134,7 +116,7 @@ async fn compute_advice(
 /// Served from the answer cache while the database has not changed since the advice was
 /// computed; the caller's access to the member is checked first either way, against the
 /// member as stored at that version.
-pub async fn get(
+pub(crate) async fn get(
     State(state): State<AppState>,
     principal: Principal,
     DataVersion(version): DataVersion,
@@ -146,17 +128,17 @@ pub async fn get(
     if let Some(answer) = state.caches.answer(version, &key)
         && let Some(member) = &answer.member
     {
-        principal.check_member(member, principal.reads_member(member), "read")?;
+        principal.check_member(member, Access::MemberReader)?;
         return Ok(JsonBody(answer.body));
     }
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let (_, body) = compute_advice(&state, version, member, asked).await?.ok_or_else(no_activity)?;
     Ok(body)
 }
 
 /// Reads a plan body: a [`WeeklyPlan`] that may also carry `days`, with the `days` query
 /// parameter as the alternative. Returns the plan and the days to project (checked 1–365).
-pub fn parse_plan(body: Value, query_days: Option<u32>) -> Result<(WeeklyPlan, u32), ApiError> {
+pub(crate) fn parse_plan(body: Value, query_days: Option<u32>) -> Result<(WeeklyPlan, u32), ApiError> {
     let Value::Object(mut fields) = body else {
         return Err(ApiError::Unprocessable("the plan must be a JSON object of weekly counts".into()));
     };
@@ -185,19 +167,19 @@ pub fn parse_plan(body: Value, query_days: Option<u32>) -> Result<(WeeklyPlan, u
 /// `POST /api/v1/members/{member}/plan?days=`: the member, the team's manager or an admin.
 /// A plan the library refuses (more than 7 active days, more than 200 of anything a week)
 /// is answered 422 with its message.
-pub async fn plan(
+pub(crate) async fn plan(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
     Query(query): Query<PlanQuery>,
     Json(body): Json<Value>,
 ) -> Result<axum::Json<PlanView>, ApiError> {
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let (plan, days) = parse_plan(body, query.days)?;
     let today = as_of(&member, state.today());
     let projection = state
         .db(move |store| {
-            Ok(load_activity(store, member.id)?
+            Ok(activity_of(store, member.id)?
                 .map(|a| project_plan(&a.model, &a.profiles, &a.events, today, &plan, days)))
         })
         .await?
@@ -206,28 +188,11 @@ pub async fn plan(
     Ok(axum::Json(PlanView { member: member.id.0, projection }))
 }
 
-/// The official pillar series: readings with all four pillars, one per day (of several on a
-/// day, the one stored last), and the number of day-to-day changes it gives.
-pub fn official_series(readings: &[OfficialReading]) -> (Vec<(NaiveDate, PillarScores)>, usize) {
-    let mut days: BTreeMap<NaiveDate, PillarScores> = BTreeMap::new();
-    for reading in readings {
-        if let [Some(brand), Some(people), Some(insights), Some(relationships)] = reading.pillars {
-            days.insert(reading.date, PillarScores { brand, people, insights, relationships });
-        }
-    }
-    let transitions = days.keys().filter(|d| d.pred_opt().is_some_and(|p| days.contains_key(&p))).count();
-    (days.into_iter().collect(), transitions)
-}
-
-/// ssi's daily estimates as a pillar series.
-fn estimate_series(history: &[HistoryRow]) -> Vec<(NaiveDate, PillarScores)> {
-    history.iter().filter_map(|day| day.estimate.as_ref().map(|e| (e.date, e.pillars))).collect()
-}
-
 /// `GET /api/v1/members/{member}/impact?from=&to=`: the member, the team's manager or an
-/// admin. Uses official readings when they give at least `impact::MIN_TRANSITIONS`
-/// day-to-day changes, else ssi's estimate; a series too short for either is answered 422.
-pub async fn get_impact(
+/// admin. The series is the one [`ssi_core::advice::choose_impact_series`] picks (official
+/// readings when they give at least `ssi_core::advice::impact::MIN_TRANSITIONS` day-to-day changes, else
+/// ssi's estimate), as `ssi impact` does; a series too short for either is answered 422.
+pub(crate) async fn get_impact(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -238,60 +203,23 @@ pub async fn get_impact(
     {
         return Err(ApiError::BadRequest(format!("from={from} is after to={to}")));
     }
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let (from, to) = (query.from, query.to);
-    // A weekly count on day t needs the 7 days before it, and a change at t + lag pairs
-    // with the count at t: read counts that far before the first day.
-    let lead = u64::from(impact::COUNT_WINDOW_DAYS + impact::MAX_LAG_DAYS);
-    let counts_from = from.map(|d| d.checked_sub_days(Days::new(lead)).unwrap_or(d));
-    let (official, transitions, estimate, counts) = state
-        .db(move |store| {
-            let (official, transitions) = official_series(&store.readings(member.id, from, to)?);
-            let estimate = estimate_series(&store.history(member.id, from, to)?);
-            let counts = store.daily_activity_counts(member.id, counts_from, to)?;
-            Ok((official, transitions, estimate, counts))
-        })
-        .await?;
-    let needed = impact::MIN_TRANSITIONS;
-    let (report, source_note): (ImpactReport, String) = if transitions >= needed {
-        let report =
-            tokio::task::spawn_blocking(move || activity_impact(&official, &counts, SeriesSource::Official))
-                .await?
-                .map_err(|e| ApiError::Unprocessable(format!("{e} (official readings)")))?;
-        (
-            report,
-            format!(
-                "official readings with all four pillars give {transitions} day-to-day changes (at least {needed} needed): LinkedIn's own pillars are used"
-            ),
-        )
-    } else {
-        let report =
-            tokio::task::spawn_blocking(move || activity_impact(&estimate, &counts, SeriesSource::Estimate))
-                .await?
-                .map_err(|e| {
-                    ApiError::Unprocessable(format!(
-                        "{e} (ssi's estimate; official readings with all four pillars give {transitions})"
-                    ))
-                })?;
-        (
-            report,
-            format!(
-                "official readings with all four pillars give {transitions} day-to-day changes, fewer than the {needed} needed: ssi's estimate is used, which is computed from these very activities"
-            ),
-        )
-    };
-    Ok(axum::Json(ImpactView { member: member.id.0, official_transitions: transitions, source_note, report }))
+    let ImpactInputs { series, counts } =
+        state.db(move |store| store.impact_inputs(member.id, from, to)).await?;
+    let (source, official_transitions, source_note) =
+        (series.source, series.official_transitions, series.reason);
+    let refusal_context = source_note.clone();
+    let report = tokio::task::spawn_blocking(move || activity_impact(&series.series, &counts, source))
+        .await?
+        .map_err(|e| ApiError::Unprocessable(format!("{e} ({refusal_context})")))?;
+    Ok(axum::Json(ImpactView { member: member.id.0, official_transitions, source_note, report }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-    use ssi_core::ReadingSource;
-
-    fn day(d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
-    }
 
     fn message(error: ApiError) -> String {
         match error {
@@ -314,27 +242,5 @@ mod tests {
         assert!(message(parse_plan(json!({"colour": 1}), None).unwrap_err()).contains("colour"));
         assert!(message(parse_plan(json!({"posts": -1}), None).unwrap_err()).contains("plan"));
         assert!(message(parse_plan(json!([1, 2]), None).unwrap_err()).contains("object"));
-    }
-
-    #[test]
-    fn the_official_series_keeps_complete_readings_and_counts_consecutive_days() {
-        let reading = |d: u32, pillars: [Option<f64>; 4]| {
-            let mut r = OfficialReading::new(day(d), 40.0, ReadingSource::Manual);
-            r.pillars = pillars;
-            r
-        };
-        let full = [Some(10.0); 4];
-        let readings = [
-            reading(1, full),
-            reading(2, full),
-            reading(3, [Some(10.0), None, Some(10.0), Some(10.0)]),
-            reading(4, full),
-            reading(5, [Some(12.0); 4]),
-            reading(5, [Some(11.0); 4]),
-        ];
-        let (series, transitions) = official_series(&readings);
-        assert_eq!(series.iter().map(|(d, _)| *d).collect::<Vec<_>>(), [day(1), day(2), day(4), day(5)]);
-        assert_eq!(transitions, 2, "1→2 and 4→5; day 3 lacks a pillar");
-        assert_eq!(series[3].1.brand, 11.0, "the reading stored last wins");
     }
 }

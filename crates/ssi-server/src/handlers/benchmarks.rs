@@ -1,8 +1,8 @@
 //! `/api/v1/members/{member}/benchmark`: the member against their industry and team on this
 //! server ("Top N%"), beside LinkedIn's own industry, network and team ranks.
 
-use super::{MemberAccess, member_for};
-use crate::auth::Principal;
+use super::member_for;
+use crate::auth::{Access, Principal};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::state::AppState;
@@ -10,13 +10,13 @@ use crate::wire::{BenchmarkView, DateQuery, OfficialStanding, ScoreView, Standin
 use axum::extract::State;
 
 /// `GET /api/v1/members/{member}/benchmark?date=`.
-pub async fn get(
+pub(crate) async fn get(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
     Query(query): Query<DateQuery>,
 ) -> Result<axum::Json<BenchmarkView>, ApiError> {
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let date = state.day_asked(query.date)?;
     let member_id = member.id;
     let (score, industry, team, reading) = state

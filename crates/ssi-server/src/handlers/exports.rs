@@ -10,8 +10,8 @@
 //! contents, it goes through the CLI's importer entry point ([`ssi_import::read_workbook`],
 //! then [`Store::import_workbook`]).
 
-use super::{MemberAccess, member_for};
-use crate::auth::Principal;
+use super::member_for;
+use crate::auth::{Access, Principal};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::metrics::Outcome;
@@ -28,7 +28,7 @@ use std::path::{Path as FsPath, PathBuf};
 use tokio::io::AsyncWriteExt;
 
 /// Content types accepted for an export upload (a creator analytics workbook is a ZIP too).
-pub const ZIP_CONTENT_TYPES: [&str; 4] = [
+pub(crate) const ZIP_CONTENT_TYPES: [&str; 4] = [
     "application/zip",
     "application/x-zip-compressed",
     "application/octet-stream",
@@ -38,7 +38,7 @@ pub const ZIP_CONTENT_TYPES: [&str; 4] = [
 /// A safe file name for the spooled upload: the member's name for it when it is plain
 /// (the importer reads the export date from names like `…_LinkedInDataExport_11-20-2026.zip`),
 /// else `export.zip`.
-pub fn spool_name(given: Option<&str>) -> String {
+pub(crate) fn spool_name(given: Option<&str>) -> String {
     let base = given.map(|n| n.rsplit(['/', '\\']).next().unwrap_or("")).unwrap_or("");
     let clean: String = base
         .chars()
@@ -101,7 +101,7 @@ fn check_zip(path: &FsPath) -> Result<(), ApiError> {
 }
 
 /// `POST /api/v1/members/{member}/exports?name=`: the member or an admin.
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -109,7 +109,7 @@ pub async fn create(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, [(header::HeaderName, String); 1], axum::Json<JobView>), ApiError> {
-    let member = member_for(&state, &principal, id, MemberAccess::Write).await?;
+    let member = member_for(&state, &principal, id, Access::MemberWriter).await?;
     check_content_type(&headers)?;
     let limit = state.config.max_upload_bytes;
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());

@@ -10,12 +10,12 @@ use axum::response::{IntoResponse, Response};
 use std::sync::OnceLock;
 
 /// `GET /healthz`: always 200 while the process serves requests.
-pub async fn live() -> axum::Json<Health> {
+pub(crate) async fn live() -> axum::Json<Health> {
     axum::Json(Health { status: "ok".into() })
 }
 
 /// `GET /readyz`: 200 when the database answers, 503 otherwise or while shutting down.
-pub async fn ready(State(state): State<AppState>) -> Result<axum::Json<Health>, ApiError> {
+pub(crate) async fn ready(State(state): State<AppState>) -> Result<axum::Json<Health>, ApiError> {
     if state.shutdown.is_cancelled() {
         return Err(ApiError::Unavailable("shutting down".into()));
     }
@@ -31,10 +31,10 @@ pub async fn ready(State(state): State<AppState>) -> Result<axum::Json<Health>, 
 }
 
 /// The content type of the OpenMetrics text format the registry encodes.
-pub const METRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+pub(crate) const METRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 /// `GET /metrics`: Prometheus metrics.
-pub async fn metrics(State(state): State<AppState>) -> Response {
+pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, METRICS_CONTENT_TYPE)], state.metrics.render()).into_response()
 }
 
@@ -42,7 +42,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
 ///
 /// A plain function returning a ready future: this handler reads the route table that
 /// names it, and an `async fn`'s opaque return type would make that a type cycle.
-pub fn openapi() -> std::future::Ready<Response> {
+pub(crate) fn openapi() -> std::future::Ready<Response> {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
     let text = DOCUMENT.get_or_init(|| crate::openapi::document(crate::routes::ROUTES).to_string());
     std::future::ready(

@@ -10,7 +10,7 @@ use ssi_store::MemberId;
 
 /// `GET /api/v1/jobs/{job}`: whoever may read the member the export belongs to. Anyone
 /// else gets 404, as for a job that does not exist.
-pub async fn get(
+pub(crate) async fn get(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<u64>,

@@ -7,7 +7,7 @@ use crate::wire::{MeView, MemberView, TeamView};
 use axum::extract::State;
 
 /// `GET /api/v1/me`: any valid token.
-pub async fn get(
+pub(crate) async fn get(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<axum::Json<MeView>, ApiError> {

@@ -1,8 +1,8 @@
 //! `/api/v1/teams/{team}/members` and `/api/v1/members/{member}`: list, create, get,
 //! update and delete members.
 
-use super::{MemberAccess, managed_team, member_for};
-use crate::auth::Principal;
+use super::{managed_team, member_for};
+use crate::auth::{Access, Principal};
 use crate::error::ApiError;
 use crate::extract::{JsonObject, Path};
 use crate::state::AppState;
@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use ssi_store::TeamId;
 
 /// `GET /api/v1/teams/{team}/members`: the team's manager or an admin.
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     principal: Principal,
     Path(team): Path<i64>,
@@ -23,7 +23,7 @@ pub async fn list(
 }
 
 /// `POST /api/v1/teams/{team}/members`: the team's manager or an admin.
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     principal: Principal,
     Path(team): Path<i64>,
@@ -37,24 +37,24 @@ pub async fn create(
 }
 
 /// `GET /api/v1/members/{member}`: the member, the team's manager or an admin.
-pub async fn get(
+pub(crate) async fn get(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<MemberView>, ApiError> {
-    Ok(axum::Json(member_for(&state, &principal, id, MemberAccess::Read).await?.into()))
+    Ok(axum::Json(member_for(&state, &principal, id, Access::MemberReader).await?.into()))
 }
 
 /// `PATCH /api/v1/members/{member}`: rename or set the industry (the team's manager or an
 /// admin); move to another team (admin only). All or nothing is not promised across
 /// fields: each present field is applied in turn, and the first failure is answered.
-pub async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
     JsonObject(body): JsonObject<UpdateMember>,
 ) -> Result<axum::Json<MemberView>, ApiError> {
-    let member = member_for(&state, &principal, id, MemberAccess::Manage).await?;
+    let member = member_for(&state, &principal, id, Access::MemberManager).await?;
     if body.team.is_some() && !principal.is_admin() {
         return Err(ApiError::Forbidden("only an admin may move a member to another team".into()));
     }
@@ -88,12 +88,12 @@ pub async fn update(
 
 /// `DELETE /api/v1/members/{member}`: the team's manager or an admin. Deletes the member's
 /// data and tokens.
-pub async fn delete(
+pub(crate) async fn delete(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    let member = member_for(&state, &principal, id, MemberAccess::Manage).await?;
+    let member = member_for(&state, &principal, id, Access::MemberManager).await?;
     state.db(move |store| store.delete_member(member.id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

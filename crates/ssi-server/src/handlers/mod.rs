@@ -1,22 +1,22 @@
 //! Request handlers, one file per resource, verbs as function names; the route table in
 //! [`crate::routes`] wires them up.
 
-pub mod advice;
-pub mod benchmarks;
-pub mod exports;
-pub mod health;
-pub mod jobs;
-pub mod me;
-pub mod members;
-pub mod pages;
-pub mod push;
-pub mod readings;
-pub mod scores;
-pub mod session;
-pub mod teams;
-pub mod tokens;
+pub(crate) mod advice;
+pub(crate) mod benchmarks;
+pub(crate) mod exports;
+pub(crate) mod health;
+pub(crate) mod jobs;
+pub(crate) mod me;
+pub(crate) mod members;
+pub(crate) mod pages;
+pub(crate) mod push;
+pub(crate) mod readings;
+pub(crate) mod scores;
+pub(crate) mod session;
+pub(crate) mod teams;
+pub(crate) mod tokens;
 
-use crate::auth::{Principal, hidden};
+use crate::auth::{Access, Principal, hidden};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -28,11 +28,11 @@ use ssi_store::{Member, MemberId, Team, TeamId};
 /// A JSON answer already rendered (possibly shared with the answer cache): the same bytes
 /// and content type `axum::Json` of the same value would send.
 #[derive(Debug, Clone)]
-pub struct JsonBody(pub Bytes);
+pub(crate) struct JsonBody(pub Bytes);
 
 impl JsonBody {
     /// Renders a value, reserving `size_hint` bytes up front.
-    pub fn render<T: Serialize>(value: &T, size_hint: usize) -> Result<JsonBody, ApiError> {
+    pub(crate) fn render<T: Serialize>(value: &T, size_hint: usize) -> Result<JsonBody, ApiError> {
         let mut buffer = Vec::with_capacity(size_hint);
         serde_json::to_writer(&mut buffer, value).map_err(ApiError::internal)?;
         Ok(JsonBody(Bytes::from(buffer)))
@@ -45,37 +45,21 @@ impl IntoResponse for JsonBody {
     }
 }
 
-/// What a handler wants to do with a member.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MemberAccess {
-    /// Read scores, history, readings (admin, the team's manager, the member).
-    Read,
-    /// Write the member's own data (admin, the member).
-    Write,
-    /// Rename, move or delete the member (admin, the team's manager).
-    Manage,
-}
-
-/// Loads a member the caller may act on: 404 when missing or hidden, 403 when visible
-/// but not allowed.
-pub async fn member_for(
+/// Loads a member the caller may act on under a rule about one member (see
+/// [`Principal::check_member`]): 404 when missing or hidden, 403 when visible but not allowed.
+pub(crate) async fn member_for(
     state: &AppState,
     principal: &Principal,
     id: i64,
-    access: MemberAccess,
+    access: Access,
 ) -> Result<Member, ApiError> {
     let member = state.db(move |store| store.get_member(MemberId(id))).await.map_err(hidden("member"))?;
-    let (allowed, verb) = match access {
-        MemberAccess::Read => (principal.reads_member(&member), "read"),
-        MemberAccess::Write => (principal.writes_member(&member), "write the data of"),
-        MemberAccess::Manage => (principal.manages_member(&member), "manage"),
-    };
-    principal.check_member(&member, allowed, verb)?;
+    principal.check_member(&member, access)?;
     Ok(member)
 }
 
 /// Loads a team the caller may see: 404 when missing or hidden.
-pub async fn visible_team(state: &AppState, principal: &Principal, id: i64) -> Result<Team, ApiError> {
+pub(crate) async fn visible_team(state: &AppState, principal: &Principal, id: i64) -> Result<Team, ApiError> {
     if !principal.sees_team(TeamId(id)) {
         return Err(ApiError::not_found("team"));
     }
@@ -83,7 +67,7 @@ pub async fn visible_team(state: &AppState, principal: &Principal, id: i64) -> R
 }
 
 /// Loads a team the caller manages: 404 when hidden, 403 when visible but not managed.
-pub async fn managed_team(state: &AppState, principal: &Principal, id: i64) -> Result<Team, ApiError> {
+pub(crate) async fn managed_team(state: &AppState, principal: &Principal, id: i64) -> Result<Team, ApiError> {
     let team = visible_team(state, principal, id).await?;
     if principal.manages_team(team.id) {
         Ok(team)
@@ -93,6 +77,6 @@ pub async fn managed_team(state: &AppState, principal: &Principal, id: i64) -> R
 }
 
 /// Checks the caller is an admin.
-pub fn require_admin(principal: &Principal) -> Result<(), ApiError> {
+pub(crate) fn require_admin(principal: &Principal) -> Result<(), ApiError> {
     if principal.is_admin() { Ok(()) } else { Err(ApiError::Forbidden("only an admin may do this".into())) }
 }

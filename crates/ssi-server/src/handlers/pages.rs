@@ -4,9 +4,8 @@
 //! mistake warnings and the best next actions).
 
 use super::session::PageViewer;
-use super::teams::team_industry_average;
-use super::{MemberAccess, member_for, visible_team};
-use crate::auth::Principal;
+use super::{member_for, visible_team};
+use crate::auth::{Access, Principal};
 use crate::cache::{Answer, AnswerKey, DataVersion};
 use crate::chart::{self, Point};
 use crate::error::ApiError;
@@ -22,11 +21,11 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{Days, NaiveDate};
-use ssi_core::{Band, Pillar, PillarScores};
+use ssi_core::Band;
 use ssi_store::{LeaderboardRow, MemberId, Role, TeamId, TeamSummary};
 
 /// Days of history the member page charts.
-pub const HISTORY_DAYS: u64 = 180;
+pub(crate) const HISTORY_DAYS: u64 = 180;
 
 /// The header context of a viewer: who they are and where they can go.
 async fn viewer_context(state: &AppState, principal: &Principal) -> ViewerContext {
@@ -70,7 +69,7 @@ const TREND_DAYS: u64 = 7;
 /// `GET /`: the teams the viewer manages, each with its average, the average's 7-day trend
 /// and the members who need attention (falling, below the threshold, stale data), then the
 /// other teams the viewer may open.
-pub async fn index(State(state): State<AppState>, PageViewer(viewer): PageViewer) -> Response {
+pub(crate) async fn index(State(state): State<AppState>, PageViewer(viewer): PageViewer) -> Response {
     let context = viewer_context(&state, &viewer.principal).await;
     let principal = viewer.principal.clone();
     let today = state.today();
@@ -79,27 +78,27 @@ pub async fn index(State(state): State<AppState>, PageViewer(viewer): PageViewer
     let stale_after_days = state.config.stale_after_days;
     let loaded = state
         .db(move |store| {
-            let mut managed = Vec::new();
-            let mut others = Vec::new();
-            for team in store.list_teams()? {
-                if principal.manages_team(team.id) {
-                    let now = store.team_summary(team.id, today, threshold, stale_after_days)?;
-                    let before = store.team_summary(team.id, week_ago, threshold, stale_after_days)?;
-                    managed.push((now, before.average_total));
-                } else if principal.sees_team(team.id) {
-                    others.push(TeamRef { id: team.id.0, name: team.name });
-                }
-            }
-            Ok((managed, others))
+            let (managed, others): (Vec<_>, Vec<_>) =
+                store.list_teams()?.into_iter().partition(|team| principal.manages_team(team.id));
+            let managed: Vec<TeamId> = managed.iter().map(|team| team.id).collect();
+            let now = store.team_summaries(&managed, today, threshold, stale_after_days)?;
+            let before = store.team_summaries(&managed, week_ago, threshold, stale_after_days)?;
+            let others: Vec<TeamRef> = others
+                .into_iter()
+                .filter(|team| principal.sees_team(team.id))
+                .map(|team| TeamRef { id: team.id.0, name: team.name })
+                .collect();
+            Ok((now, before, others))
         })
         .await;
-    let (managed, teams) = match loaded {
+    let (now, before, teams) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return error(&state, &context, e),
     };
-    let managed = managed
+    let managed = now
         .iter()
-        .map(|(summary, before)| team_overview(summary, *before, threshold, stale_after_days))
+        .zip(&before)
+        .map(|(summary, before)| team_overview(summary, before.average_total, threshold, stale_after_days))
         .collect();
     state.templates.page(
         StatusCode::OK,
@@ -194,7 +193,7 @@ fn band_class(band: Band) -> String {
 
 /// `GET /teams/{team}?date=`: anyone of the team; managers and admins also see who is below
 /// the threshold, the biggest movers and who has no score yet.
-pub async fn team(
+pub(crate) async fn team(
     State(state): State<AppState>,
     PageViewer(viewer): PageViewer,
     DataVersion(version): DataVersion,
@@ -217,43 +216,28 @@ pub async fn team(
     let team_id: TeamId = team.id;
     let loaded = state
         .db(move |store| {
-            let rows = store.team_leaderboard(team_id, date)?;
-            let industry = team_industry_average(store, team_id, date)?;
-            let (summary, members) = if manages {
-                let members =
-                    rows.iter().map(|r| store.get_member(r.member)).collect::<Result<Vec<_>, _>>()?;
-                (Some(store.team_summary(team_id, date, threshold, stale_after_days)?), members)
-            } else {
-                (None, Vec::new())
-            };
-            Ok((rows, industry, summary, members))
+            let summary = store.team_summary(team_id, date, threshold, stale_after_days)?;
+            let industry = store.team_industry_average(team_id, date)?;
+            // A manager sees each scored member's best next step.
+            let members = if manages { store.list_team_members(team_id)? } else { Vec::new() };
+            Ok((summary, industry, members))
         })
         .await;
-    let (rows, industry, summary, members) = match loaded {
+    let (summary, industry, members) = match loaded {
         Ok(loaded) => loaded,
         Err(e) => return error(&state, &context, e),
     };
-    // Averages and bands come from the leaderboard rows, which every viewer of the team may
-    // see; the summary adds only what is for managers.
+    // The leaderboard, averages and bands are for every viewer of the team; the rest of the
+    // summary only for managers.
     let readable = |member: MemberId| manages || principal.member() == Some(member);
-    let scored = rows.len();
-    let average = (scored > 0).then(|| {
-        let mut sum = PillarScores::default();
-        for row in &rows {
-            for pillar in Pillar::ALL {
-                sum[pillar] += row.score.pillars[pillar];
-            }
-        }
-        PillarScores::from_array(sum.to_array().map(|v| v / scored as f64))
-    });
-    let counts: Vec<(Band, usize)> =
-        Band::ALL.into_iter().map(|b| (b, rows.iter().filter(|r| r.score.band == b).count())).collect();
-    let pillar_chart = average.map(|avg| {
+    let rows = &summary.leaderboard;
+    let counts: Vec<(Band, usize)> = summary.bands.iter().map(|b| (b.band, b.members)).collect();
+    let pillar_chart = summary.average_pillars.map(|avg| {
         let comparison = industry.as_ref().map(|i| i.average_pillars.to_array().map(Some));
         let industry_label = industry.as_ref().map_or_else(String::new, |i| format!("{} average", i.name));
         chart::pillar_bars("team-pillars", &avg, "team average", comparison.as_ref(), &industry_label)
     });
-    let (below, stale, movers, unscored) = match &summary {
+    let (below, stale, movers, unscored) = match manages.then_some(&summary) {
         Some(summary) => (
             summary.below.iter().map(|r| row_context(r, true, date, stale_after_days)).collect(),
             summary.stale.iter().map(|r| row_context(r, true, date, stale_after_days)).collect(),
@@ -273,7 +257,8 @@ pub async fn team(
     // A manager sees each member's best next step: the member's cached advice (computed
     // once per member and change of the data, as for the member page).
     let mut best_steps = std::collections::HashMap::new();
-    for member in members {
+    let scored_members = members.into_iter().filter(|m| rows.iter().any(|r| r.member == m.id));
+    for member in scored_members {
         let id = member.id;
         match super::advice::advice_view(&state, version, member, date).await {
             Ok(Some(view)) => {
@@ -287,15 +272,14 @@ pub async fn team(
     }
     let mut rows_shown: Vec<RowContext> =
         rows.iter().map(|r| row_context(r, readable(r.member), date, stale_after_days)).collect();
-    for (shown, row) in rows_shown.iter_mut().zip(&rows) {
+    for (shown, row) in rows_shown.iter_mut().zip(rows) {
         shown.best_step = best_steps.remove(&row.member).unwrap_or_default();
     }
     let page = TeamContext {
         viewer: Some(&context),
         team: TeamRef { id: team.id.0, name: team.name.clone() },
         date: date.to_string(),
-        average_total: (scored > 0)
-            .then(|| one_decimal(rows.iter().map(|r| r.score.total).sum::<f64>() / scored as f64)),
+        average_total: summary.average_total.map(one_decimal),
         rows: rows_shown,
         pillar_chart,
         industry: industry.map(|i| IndustryContext {
@@ -321,7 +305,7 @@ pub async fn team(
 /// the answer cache (see [`crate::cache`]), after the viewer's access to the member is
 /// checked against the member as stored at that version; the advice on it is the advice
 /// endpoint's cached answer, computed once for every viewer.
-pub async fn member(
+pub(crate) async fn member(
     State(state): State<AppState>,
     PageViewer(viewer): PageViewer,
     DataVersion(version): DataVersion,
@@ -333,13 +317,13 @@ pub async fn member(
         && let Some(cached) = &answer.member
     {
         let principal = &viewer.principal;
-        return match principal.check_member(cached, principal.reads_member(cached), "read") {
+        return match principal.check_member(cached, Access::SessionMemberReader) {
             Ok(()) => html(answer.body),
             Err(e) => error(&state, &viewer_context(&state, principal).await, e),
         };
     }
     let context = viewer_context(&state, &viewer.principal).await;
-    let member = match member_for(&state, &viewer.principal, id, MemberAccess::Read).await {
+    let member = match member_for(&state, &viewer.principal, id, Access::SessionMemberReader).await {
         Ok(member) => member,
         Err(e) => return error(&state, &context, e),
     };
@@ -557,7 +541,7 @@ fn as_of_text(freshness: &FreshnessView, scored: NaiveDate) -> String {
 }
 
 /// `GET /assets/style.css`: the dashboard's stylesheet (public, cacheable).
-pub async fn stylesheet() -> Response {
+pub(crate) async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         crate::web::STYLESHEET,

@@ -6,17 +6,14 @@ use crate::error::ApiError;
 use crate::extract::JsonObject;
 use crate::state::AppState;
 use axum::extract::State;
-use ssi_api::{PushRequest, PushResponse};
+use ssi_api::{MAX_PUSHED_DAYS, PushRequest, PushResponse};
 use ssi_core::{ReadingSource, TOTAL_MAX};
 use ssi_store::PushedScore;
-
-/// Most days one push may carry (ten years), so one request cannot hold the writer long.
-pub const MAX_PUSHED_DAYS: usize = 3660;
 
 /// `POST /api/v1/push` (member tokens): scores are stored under `push:<model_version>`,
 /// readings with source `push`. Everything is checked before anything is stored. New scores
 /// are judged against the alert rule after the answer, in the background.
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     principal: Principal,
     body: Result<JsonObject<PushRequest>, ApiError>,

@@ -1,8 +1,8 @@
 //! `/api/v1/members/{member}/readings`: official SSI readings, listed and added — in ssi's
 //! own shape or as LinkedIn's raw `salesApiSsi` JSON.
 
-use super::{MemberAccess, member_for};
-use crate::auth::Principal;
+use super::member_for;
+use crate::auth::{Access, Principal};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::state::AppState;
@@ -12,16 +12,15 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use chrono::NaiveDate;
 use ssi_core::OfficialReading;
-use ssi_store::{MemberId, Store, StoreError};
 
 /// `GET /api/v1/members/{member}/readings?from=&to=`.
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
     Query(query): Query<RangeQuery>,
 ) -> Result<axum::Json<ReadingsView>, ApiError> {
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let (from, to) = (query.from, query.to);
     let readings = state.db(move |store| store.readings(member.id, from, to)).await?;
     Ok(axum::Json(ReadingsView { member: member.id.0, readings }))
@@ -30,7 +29,7 @@ pub async fn list(
 /// Reads the body as readings through the importer's one JSON parser (the
 /// CLI's too): LinkedIn's raw JSON (dated `date`), one reading or a list; a
 /// byte-order mark is skipped.
-pub fn parse_body(body: &[u8], date: NaiveDate) -> Result<Vec<OfficialReading>, ApiError> {
+pub(crate) fn parse_body(body: &[u8], date: NaiveDate) -> Result<Vec<OfficialReading>, ApiError> {
     let text = std::str::from_utf8(body).map_err(|_| {
         ApiError::Unprocessable("the body is not UTF-8 text; send the JSON as it was saved".into())
     })?;
@@ -39,7 +38,7 @@ pub fn parse_body(body: &[u8], date: NaiveDate) -> Result<Vec<OfficialReading>, 
 }
 
 /// `POST /api/v1/members/{member}/readings?date=`: the member or an admin. All or nothing.
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -55,30 +54,16 @@ pub async fn create(
             "expected a body with content type application/json".into(),
         ));
     }
-    let member = member_for(&state, &principal, id, MemberAccess::Write).await?;
+    let member = member_for(&state, &principal, id, Access::MemberWriter).await?;
     let readings = parse_body(&body, query.date.unwrap_or_else(|| state.today()))?;
     let stored = readings.clone();
     state
         .db(move |store| {
             store.add_readings(member.id, &stored)?;
-            refresh_calibration(store, member.id)
+            // New readings update the member's calibration, when the member has one (as
+            // `ssi reading add` does), so that no manual step is needed.
+            store.refit_calibration(member.id).map(|_| ())
         })
         .await?;
     Ok((StatusCode::CREATED, axum::Json(ReadingsView { member: member.id.0, readings })))
-}
-
-/// New readings update the member's calibration, when the member has one
-/// (as `ssi reading add` does), so that no manual step is needed.
-fn refresh_calibration(store: &Store, member: MemberId) -> Result<(), StoreError> {
-    if store.calibration(member)?.is_none() {
-        return Ok(());
-    }
-    let model = store.active_model()?;
-    let profiles = store.profile_snapshots(member)?;
-    let events = store.load_events(member)?;
-    let readings = store.stored_readings(member)?;
-    match ssi_core::advice::calibrate(&model, &profiles, &events, &readings) {
-        Ok(calibration) => store.save_calibration(member, &calibration).map(|_| ()),
-        Err(_) => store.delete_calibration(member).map(|_| ()),
-    }
 }

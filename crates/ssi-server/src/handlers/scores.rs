@@ -1,8 +1,8 @@
 //! `/api/v1/members/{member}/score`, `/history` and `/explanation`: a member's estimate, its
 //! daily history beside official readings, and where every point came from.
 
-use super::{JsonBody, MemberAccess, member_for};
-use crate::auth::{Principal, hidden};
+use super::{JsonBody, member_for};
+use crate::auth::{Access, Principal, hidden};
 use crate::cache::{Answer, AnswerKey, DataVersion};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
@@ -25,14 +25,14 @@ async fn score_of(
 }
 
 /// `GET /api/v1/members/{member}/score?date=`: the score as of the day (latest when absent).
-pub async fn get(
+pub(crate) async fn get(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
     Query(query): Query<DateQuery>,
 ) -> Result<axum::Json<ScoreView>, ApiError> {
     state.day_asked(query.date)?;
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let score = score_of(&state, member.id, query.date).await?;
     let freshness = freshness_of(&state, &member, query.date);
     Ok(axum::Json(ScoreView::new(member.id.0, &score).with_freshness(freshness)))
@@ -43,7 +43,7 @@ pub async fn get(
 /// Served from the answer cache when the database has not changed since it was rendered
 /// (see [`crate::cache`]); the caller's access to the member is checked first either way,
 /// against the member as stored at that version.
-pub async fn history(
+pub(crate) async fn history(
     State(state): State<AppState>,
     principal: Principal,
     DataVersion(version): DataVersion,
@@ -62,14 +62,14 @@ pub async fn history(
     if let Some(answer) = state.caches.answer(version, &key)
         && let Some(member) = &answer.member
     {
-        principal.check_member(member, principal.reads_member(member), "read")?;
+        principal.check_member(member, Access::MemberReader)?;
         return Ok(JsonBody(answer.body));
     }
     // One trip to the blocking pool: the member, the access check, the days, the JSON.
     let (body, member) = state
         .blocking(move |store| {
             let member = store.get_member(MemberId(id)).map_err(ApiError::from).map_err(hidden("member"))?;
-            principal.check_member(&member, principal.reads_member(&member), "read")?;
+            principal.check_member(&member, Access::MemberReader)?;
             // The member's calibrated estimate when there is one (`ssi calibrate`), with intervals.
             let history = store.calibrated_history(member.id, from, to, true)?;
             let intervals = history.calibrated.then_some(history.intervals.as_slice());
@@ -88,7 +88,7 @@ pub async fn history(
 
 /// `GET /api/v1/members/{member}/explanation?date=&pillar=`: every component's points,
 /// biggest gap first, with the action that would earn the rest.
-pub async fn explanation(
+pub(crate) async fn explanation(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -100,7 +100,7 @@ pub async fn explanation(
         .map(str::parse::<Pillar>)
         .transpose()
         .map_err(|e| ApiError::BadRequest(format!("pillar: {e}")))?;
-    let member = member_for(&state, &principal, id, MemberAccess::Read).await?;
+    let member = member_for(&state, &principal, id, Access::MemberReader).await?;
     let score = score_of(&state, member.id, query.date).await?;
     let mut view = ExplanationView::new(member.id.0, &score, pillar);
     view.score.freshness = freshness_of(&state, &member, query.date);
@@ -108,6 +108,6 @@ pub async fn explanation(
 }
 
 /// How fresh the member's figures asked for `date` (today when absent) are.
-pub fn freshness_of(state: &AppState, member: &Member, date: Option<NaiveDate>) -> FreshnessView {
+pub(crate) fn freshness_of(state: &AppState, member: &Member, date: Option<NaiveDate>) -> FreshnessView {
     FreshnessView::new(member.horizon, date.unwrap_or_else(|| state.today()), state.config.stale_after_days)
 }

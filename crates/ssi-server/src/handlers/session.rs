@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 /// A signed-in dashboard viewer; a request without a live session gets the sign-in page
 /// with status 401.
 #[derive(Debug, Clone)]
-pub struct PageViewer(pub Viewer);
+pub(crate) struct PageViewer(pub Viewer);
 
 impl FromRequestParts<AppState> for PageViewer {
     type Rejection = Response;
@@ -53,7 +53,7 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
 }
 
 /// `GET /login`: the sign-in form.
-pub async fn form(State(state): State<AppState>) -> Response {
+pub(crate) async fn form(State(state): State<AppState>) -> Response {
     state.templates.page(StatusCode::OK, "login.html", LoginContext { viewer: None, message: None })
 }
 
@@ -67,7 +67,7 @@ fn login_failed(state: &AppState, status: StatusCode, message: &str) -> Response
 
 /// `POST /login`: checks the token and starts a session; the token itself is not kept.
 /// A client address with too many failed sign-ins (or API authentications) gets 429.
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     peer: Peer,
     headers: HeaderMap,
@@ -115,7 +115,7 @@ pub async fn create(
 }
 
 /// `POST /logout`: ends the session and clears the cookie.
-pub async fn delete(State(state): State<AppState>, PageViewer(viewer): PageViewer) -> Response {
+pub(crate) async fn delete(State(state): State<AppState>, PageViewer(viewer): PageViewer) -> Response {
     state.sessions.remove(&viewer.session);
     let mut response = Redirect::to("/login").into_response();
     if let Ok(value) = HeaderValue::from_str(&clear_cookie(state.config.secure_cookies)) {

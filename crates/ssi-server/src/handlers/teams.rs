@@ -13,13 +13,10 @@ use crate::wire::{
 };
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::NaiveDate;
-use ssi_core::{Pillar, PillarScores};
-use ssi_store::{Store, StoreError, TeamId};
-use std::collections::HashMap;
+use ssi_store::TeamId;
 
 /// `GET /api/v1/teams`: every team for an admin, the caller's own team otherwise.
-pub async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<axum::Json<Vec<TeamView>>, ApiError> {
@@ -29,7 +26,7 @@ pub async fn list(
 }
 
 /// `POST /api/v1/teams` (admin).
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     principal: Principal,
     JsonObject(body): JsonObject<TeamBody>,
@@ -40,7 +37,7 @@ pub async fn create(
 }
 
 /// `GET /api/v1/teams/{team}`.
-pub async fn get(
+pub(crate) async fn get(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -49,7 +46,7 @@ pub async fn get(
 }
 
 /// `PATCH /api/v1/teams/{team}` (admin): rename.
-pub async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -62,7 +59,7 @@ pub async fn update(
 }
 
 /// `DELETE /api/v1/teams/{team}` (admin): the members stay, without a team.
-pub async fn delete(
+pub(crate) async fn delete(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -77,7 +74,7 @@ pub async fn delete(
 ///
 /// Served from the answer cache when the database has not changed since it was rendered
 /// (see [`crate::cache`]); the caller's access to the team is checked first either way.
-pub async fn leaderboard(
+pub(crate) async fn leaderboard(
     State(state): State<AppState>,
     principal: Principal,
     DataVersion(version): DataVersion,
@@ -113,7 +110,7 @@ pub async fn leaderboard(
 }
 
 /// `GET /api/v1/teams/{team}/summary`: the team's manager or an admin.
-pub async fn summary(
+pub(crate) async fn summary(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
@@ -130,58 +127,21 @@ pub async fn summary(
     let (summary, industry) = state
         .db(move |store| {
             let summary = store.team_summary(team_id, date, threshold, stale_after_days)?;
-            let industry = team_industry_average(store, team_id, date)?;
+            let industry = store.team_industry_average(team_id, date)?.map(industry_average_view);
             Ok((summary, industry))
         })
         .await?;
     Ok(axum::Json(SummaryView::new(summary, threshold, industry, stale_after_days)))
 }
 
-/// The average per pillar over every scored member on the server sharing the team's most
-/// common industry (ties: the alphabetically first), as of `on`.
-///
-/// Built from existing store calls (members, then each member's latest score); fine for
-/// the team sizes a server holds, and it keeps all SQL in the store.
-pub fn team_industry_average(
-    store: &Store,
-    team: TeamId,
-    on: NaiveDate,
-) -> Result<Option<IndustryAverage>, StoreError> {
-    let mut counts: HashMap<String, (usize, String)> = HashMap::new();
-    for member in store.list_team_members(team)? {
-        if let Some(industry) = member.industry.filter(|i| !i.trim().is_empty()) {
-            let entry = counts.entry(industry.to_ascii_lowercase()).or_insert((0, industry));
-            entry.0 += 1;
-        }
+/// The store's answer as the wire's: the average per pillar over every scored member on
+/// the server sharing the team's most common industry ([`ssi_store::Store::team_industry_average`],
+/// one store call whatever the number of members).
+fn industry_average_view(average: ssi_store::IndustryAverage) -> IndustryAverage {
+    IndustryAverage {
+        name: average.name,
+        members: average.members,
+        average_total: average.average_total,
+        average_pillars: average.average_pillars,
     }
-    let Some((key, (_, name))) =
-        counts.into_iter().max_by(|(ka, (na, _)), (kb, (nb, _))| na.cmp(nb).then_with(|| kb.cmp(ka)))
-    else {
-        return Ok(None);
-    };
-    let mut sum = PillarScores::default();
-    let mut total = 0.0;
-    let mut members = 0usize;
-    for member in store.list_members()? {
-        if member.industry.as_deref().is_none_or(|i| i.to_ascii_lowercase() != key) {
-            continue;
-        }
-        if let Some(score) = store.latest_score(member.id, Some(on))? {
-            for pillar in Pillar::ALL {
-                sum[pillar] += score.pillars[pillar];
-            }
-            total += score.total;
-            members += 1;
-        }
-    }
-    if members == 0 {
-        return Ok(None);
-    }
-    let n = members as f64;
-    Ok(Some(IndustryAverage {
-        name,
-        members,
-        average_total: total / n,
-        average_pillars: PillarScores::from_array(sum.to_array().map(|v| v / n)),
-    }))
 }

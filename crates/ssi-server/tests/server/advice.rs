@@ -205,6 +205,52 @@ async fn impact_uses_official_readings_when_there_are_enough_else_the_estimate()
 }
 
 #[tokio::test]
+async fn impact_answers_with_the_series_and_report_of_the_one_impact_rule() {
+    // `ssi impact` runs `Store::impact_inputs` and `activity_impact` too (its test checks
+    // the same): for the same data both front ends give the same series and report.
+    let f = Fixture::new();
+    let readings: Vec<OfficialReading> =
+        (0..35u64).map(|i| full_reading(today() - Days::new(34 - i), i)).collect();
+    f.store().add_readings(f.bob, &readings).unwrap();
+    f.import_small_export(f.bob);
+    for (member, token) in [(f.alice, &f.alice_token), (f.bob, &f.bob_token)] {
+        let route = format!("{}?to={}", uri(member, "impact"), today());
+        let body = f.json("GET", &route, Some(&token.secret), None).await.expect(200).json();
+        let inputs = f.store().impact_inputs(member, None, Some(today())).unwrap();
+        let report =
+            ssi_core::advice::activity_impact(&inputs.series.series, &inputs.counts, inputs.series.source)
+                .unwrap();
+        assert_eq!(body["source_note"], inputs.series.reason.as_str());
+        assert_eq!(body["official_transitions"], inputs.series.official_transitions);
+        assert_same_json(&body["report"], &serde_json::to_value(&report).unwrap(), "report");
+    }
+}
+
+/// Equal JSON, numbers within a rounding error (serde_json's parser is not correctly
+/// rounded in the last bit).
+fn assert_same_json(answer: &Value, expected: &Value, at: &str) {
+    match (answer, expected) {
+        (Value::Number(a), Value::Number(e)) => {
+            let (a, e) = (a.as_f64().unwrap(), e.as_f64().unwrap());
+            assert!((a - e).abs() <= 1e-12 * e.abs().max(1.0), "{at}: {a} vs {e}");
+        }
+        (Value::Array(a), Value::Array(e)) => {
+            assert_eq!(a.len(), e.len(), "{at}");
+            for (i, (a, e)) in a.iter().zip(e).enumerate() {
+                assert_same_json(a, e, &format!("{at}[{i}]"));
+            }
+        }
+        (Value::Object(a), Value::Object(e)) => {
+            assert_eq!(a.keys().collect::<Vec<_>>(), e.keys().collect::<Vec<_>>(), "{at}");
+            for (key, a) in a {
+                assert_same_json(a, &e[key], &format!("{at}.{key}"));
+            }
+        }
+        (a, e) => assert_eq!(a, e, "{at}"),
+    }
+}
+
+#[tokio::test]
 async fn the_member_page_shows_warnings_with_evidence_and_the_top_three_actions() {
     let f = Fixture::new();
     f.import_small_export(f.alice);

@@ -7,8 +7,8 @@ use axum::body::Body;
 use axum::http::{Request, header};
 use serde_json::{Value, json};
 use ssi_core::advice::AlertRule;
-use ssi_server::alerts::check_members;
-use ssi_server::config::{AlertSettings, WebhookUrl};
+use ssi_server::check_members;
+use ssi_server::{AlertSettings, WebhookUrl};
 use std::time::Duration;
 
 /// The standard fixture alerting below 50 to the receiver, retrying quickly.
@@ -54,7 +54,7 @@ async fn a_failing_receiver_is_retried_until_it_accepts_and_each_alert_is_sent_o
     // Every member's first two deliveries get 503.
     let receiver = Receiver::start(2, false).await;
     let f = fixture(&receiver, 5);
-    ssi_server::scheduler::run_once(&f.state).await.unwrap();
+    ssi_server::run_daily_job(&f.state).await.unwrap();
     // Alice (48.6) and Bob (21.8) are below 50; Carol (80) is not. Three attempts each.
     let bodies = receiver.wait_for_requests(6).await;
     f.wait_for_metric(r#"ssi_alert_deliveries_total{outcome="succeeded"} 2"#).await;
@@ -78,7 +78,7 @@ async fn a_failing_receiver_is_retried_until_it_accepts_and_each_alert_is_sent_o
 
     // Judged again (the next daily run, a push): the same alerts are not sent again.
     assert_eq!(check_members(&f.state, None).await.unwrap(), 0);
-    ssi_server::scheduler::run_once(&f.state).await.unwrap();
+    ssi_server::run_daily_job(&f.state).await.unwrap();
     wait_until_idle(&f).await;
     assert_eq!(receiver.requests().len(), 6);
 }

@@ -1,12 +1,12 @@
 //! The authorisation matrix: every route of the route table × every kind of caller, with
 //! the expected status. The table below must have exactly one row per route of
-//! `ssi_server::routes::ROUTES`, so a new route without a row fails this test.
+//! `ssi_server::ROUTES`, so a new route without a row fails this test.
 
 use crate::support::{Fixture, Token, small_export_zip};
 use axum::body::Body;
 use axum::http::{Request, header};
 use serde_json::json;
-use ssi_server::routes::{Access, ROUTES};
+use ssi_server::{Access, ROUTES};
 use std::collections::BTreeSet;
 
 /// Who calls.
@@ -128,9 +128,7 @@ fn request(fixture: &Fixture, row: &Row, access: Access, caller: Caller) -> Requ
     if access.is_page() {
         let cookie = match (caller, &token) {
             (Caller::Nobody, _) => None,
-            (Caller::BadToken, _) => {
-                Some(format!("{}={}", ssi_server::session::COOKIE_NAME, "ab".repeat(32)))
-            }
+            (Caller::BadToken, _) => Some(format!("{}={}", ssi_server::COOKIE_NAME, "ab".repeat(32))),
             (_, Some(token)) => Some(fixture.session_cookie(token)),
             (_, None) => None,
         };

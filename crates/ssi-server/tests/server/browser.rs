@@ -96,7 +96,7 @@ async fn a_browser_reads_home_team_and_member_pages_at_desktop_and_phone_width()
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(ssi_server::server::serve_until(listener, fixture.state.clone(), async move {
+    let server = tokio::spawn(ssi_server::serve_until(listener, fixture.state.clone(), async move {
         let _ = stopped.await;
     }));
 

@@ -4,7 +4,7 @@ use crate::support::{Fixture, json_request, small_export_zip, today, wait_for_jo
 use axum::body::Body;
 use axum::http::{Request, header};
 use serde_json::{Value, json};
-use ssi_server::routes::ROUTES;
+use ssi_server::ROUTES;
 
 fn path_of(template: &str, fixture: &Fixture) -> String {
     template
@@ -571,7 +571,7 @@ async fn the_daily_job_materialises_new_days_once_up_to_each_horizon() {
     let path = f.dir.path().join("export.zip");
     std::fs::write(&path, small_export_zip()).unwrap();
     let three_days_ago = today() - chrono::Days::new(3);
-    ssi_server::handlers::exports::import(
+    ssi_server::import_export(
         f.store(),
         &|_| {},
         f.alice,
@@ -581,12 +581,12 @@ async fn the_daily_job_materialises_new_days_once_up_to_each_horizon() {
     )
     .unwrap();
     let now = f.state.clone().with_today(today());
-    let written = ssi_server::scheduler::run_once(&now).await.unwrap();
+    let written = ssi_server::run_daily_job(&now).await.unwrap();
     assert_eq!(written, 3, "three new days for the one member with data");
-    assert_eq!(ssi_server::scheduler::run_once(&now).await.unwrap(), 0, "idempotent");
+    assert_eq!(ssi_server::run_daily_job(&now).await.unwrap(), 0, "idempotent");
     // Days past the member's horizon (the export's date) are never scored.
     let later = f.state.clone().with_today(today() + chrono::Days::new(30));
-    assert_eq!(ssi_server::scheduler::run_once(&later).await.unwrap(), 0);
+    assert_eq!(ssi_server::run_daily_job(&later).await.unwrap(), 0);
     let history = f.store().history(f.alice, Some(today()), None).unwrap();
     let scored: Vec<_> = history.iter().filter(|d| d.estimate.is_some()).map(|d| d.date).collect();
     assert_eq!(scored, [today()], "{history:?}");

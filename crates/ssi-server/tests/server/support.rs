@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, Request, StatusCode, header};
 use chrono::{Days, NaiveDate};
 use serde_json::Value;
 use ssi_core::PillarScores;
-use ssi_server::config::Config;
-use ssi_server::state::AppState;
+use ssi_server::AppState;
+use ssi_server::Config;
 use ssi_store::{MemberId, PushedScore, Role, Store, TeamId, TokenId};
 use std::collections::HashMap;
 use std::io::Write;
@@ -151,7 +151,7 @@ impl Fixture {
     /// A session cookie for a token, as POST /login would set.
     pub(crate) fn session_cookie(&self, token: &Token) -> String {
         let id = self.state.sessions.create(token.id).unwrap();
-        format!("{}={id}", ssi_server::session::COOKIE_NAME)
+        format!("{}={id}", ssi_server::COOKIE_NAME)
     }
 }
 
@@ -292,7 +292,7 @@ impl Fixture {
     pub(crate) fn import_small_export(&self, member: MemberId) {
         let path = self.dir.path().join(format!("export-{}.zip", member.0));
         std::fs::write(&path, small_export_zip()).unwrap();
-        ssi_server::handlers::exports::import(
+        ssi_server::import_export(
             self.store(),
             &|_| {},
             member,
