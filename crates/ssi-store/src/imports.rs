@@ -346,17 +346,7 @@ fn write_import(
     )?;
 
     let first_changed_day = earlier_day(first_new_day, snapshot_changed);
-    // The horizon first: re-scoring stops at it.
-    refresh_horizon(tx, member)?;
-    let model = active_model_in(tx)?;
-    let days_rescored = match import_rescore_start(
-        first_changed_day,
-        next_unscored_day(tx, member, &model.version)?,
-        today,
-    ) {
-        Some(from) => rescore_in(tx, &model, member, from, today)?,
-        None => 0,
-    };
+    let days_rescored = rescore_after_import(tx, member, first_changed_day, today)?;
     tracing::info!(member = member.0, seen, added, ?first_changed_day, days_rescored, "imported export");
     // Read again: the import moved the member's horizon.
     Ok(TargetedImport {
@@ -369,6 +359,25 @@ fn write_import(
             days_rescored,
         },
     })
+}
+
+/// After an import changed the member's inputs from `first_changed_day`
+/// (if any): refreshes the horizon first (re-scoring stops at it), then
+/// re-scores from that day, or from the day after the last scored one if
+/// earlier, up to `today`. Returns the days scored.
+pub(crate) fn rescore_after_import(
+    tx: &Connection,
+    member: MemberId,
+    first_changed_day: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<usize, StoreError> {
+    // The horizon first: re-scoring stops at it.
+    refresh_horizon(tx, member)?;
+    let model = active_model_in(tx)?;
+    match import_rescore_start(first_changed_day, next_unscored_day(tx, member, &model.version)?, today) {
+        Some(from) => rescore_in(tx, &model, member, from, today),
+        None => Ok(0),
+    }
 }
 
 /// Staged events per multi-row INSERT (9 parameters each).

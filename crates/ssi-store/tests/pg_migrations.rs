@@ -18,6 +18,7 @@ use std::sync::{Arc, Barrier};
 const PINNED: &[(&str, &str)] = &[
     ("0001_initial.sql", "32e58f40a4b08f0e4a3f4bdf1c97b4308661d07bef5377a5da1e0675a8d89150"),
     ("0002_replicas.sql", "946bfd894409c6bdcfa8a48b87bf3a1f637da2ae72b488d14d074311fd81c536"),
+    ("0003_creator_analytics.sql", "e6c9b363943278f5d0ec0fb8b6e065e3fae13792fe251f5a909d41696badf679"),
 ];
 
 /// (version, name, sha256, applied_at as text) of every recorded migration.
