@@ -28,7 +28,7 @@ use chrono::{Days, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ssi_core::advice::{AlertReason, AlertRule, check};
-use ssi_store::{Member, MemberId, Store, StoreError, Team, TeamId};
+use ssi_store::{Backend, Member, MemberId, StoreError, Team, TeamId};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -272,7 +272,7 @@ struct Candidate {
 /// Loads what the rule needs: the estimates from `drop_days` days before each member's latest
 /// scored day (on or before `today`) up to it.
 fn candidates(
-    store: &Store,
+    store: &dyn Backend,
     only: Option<MemberId>,
     rule: &AlertRule,
     today: NaiveDate,

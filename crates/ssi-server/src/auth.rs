@@ -17,7 +17,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use chrono::Utc;
-use ssi_store::{Member, MemberId, Role, Store, StoreError, Team, TeamId, TokenId, TokenInfo};
+use ssi_store::{Backend, Member, MemberId, Role, StoreError, Team, TeamId, TokenId, TokenInfo};
 
 /// Who may call a route: the one vocabulary of the access rule. Each row of the route table
 /// declares it (for the OpenAPI document and the authorisation matrix test), and handlers
@@ -183,7 +183,7 @@ pub(crate) async fn principal_of(state: &AppState, token: TokenInfo) -> Result<P
 }
 
 /// [`principal_of`] on the calling thread (a blocking one).
-fn principal_in(store: &Store, token: TokenInfo) -> Result<Principal, ApiError> {
+fn principal_in(store: &dyn Backend, token: TokenInfo) -> Result<Principal, ApiError> {
     let team = match (token.role, token.member) {
         (Role::Member, Some(member)) => match store.get_member(member) {
             Ok(member) => member.team,

@@ -43,7 +43,7 @@ impl FromRequestParts<AppState> for DataVersion {
         match parts.extensions.get::<DataVersion>() {
             Some(version) => Ok(*version),
             None => {
-                let version = DataVersion(state.data_version()?);
+                let version = DataVersion(state.data_version().await?);
                 parts.extensions.insert(version);
                 Ok(version)
             }

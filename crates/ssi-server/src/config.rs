@@ -5,6 +5,7 @@
 //! precedence rule lives in one place ([`Config::resolve`]) and each layer is testable
 //! without touching the process environment.
 
+use crate::database::DatabaseUrl;
 use axum::http::Uri;
 use chrono::NaiveTime;
 use serde::Deserialize;
@@ -28,9 +29,9 @@ pub enum LogFormat {
 pub struct Config {
     /// Address to listen on.
     pub bind: SocketAddr,
-    /// The SQLite database shared with the CLI (default: the CLI's, see
-    /// `ssi_store::default_db_path`; `SSI_DB` names it in the environment).
-    pub database: PathBuf,
+    /// The database: an SQLite file shared with the CLI (default: the CLI's, see
+    /// `ssi_store::default_db_path`) or a PostgreSQL URL; `SSI_DB` names it in the environment.
+    pub database: DatabaseUrl,
     /// Where uploads are spooled before import; `None` means the system's temporary directory.
     pub upload_dir: Option<PathBuf>,
     /// Largest JSON or form body accepted, in bytes.
@@ -155,7 +156,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            database: PathBuf::from("ssi.db"),
+            database: DatabaseUrl::Sqlite(PathBuf::from("ssi.db")),
             upload_dir: None,
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 200 * 1024 * 1024,
@@ -190,9 +191,10 @@ pub struct Overrides {
     /// Address to listen on, e.g. 127.0.0.1:8080.
     #[arg(long)]
     pub bind: Option<SocketAddr>,
-    /// The SQLite database file (shared with the `ssi` CLI).
+    /// The database: an SQLite file (a path or `sqlite:PATH`, shared with the `ssi` CLI) or
+    /// a PostgreSQL server (`postgres://user@host/db`).
     #[arg(long)]
-    pub database: Option<PathBuf>,
+    pub database: Option<DatabaseUrl>,
     /// Directory where uploads are spooled before import.
     #[arg(long)]
     pub upload_dir: Option<PathBuf>,
@@ -436,7 +438,13 @@ impl Overrides {
             match key {
                 "BIND" => layer.bind = Some(parse(&name, &value, "an address like 127.0.0.1:8080")?),
                 // The same variable the CLI reads, so both open the same database.
-                "DB" => layer.database = Some(PathBuf::from(value)),
+                "DB" => {
+                    layer.database = Some(value.parse().map_err(|message| ConfigError::Env {
+                        name: name.clone(),
+                        value: crate::database::redact(&value),
+                        message,
+                    })?)
+                }
                 "UPLOAD_DIR" => layer.upload_dir = Some(PathBuf::from(value)),
                 "MAX_BODY_BYTES" => layer.max_body_bytes = Some(parse(&name, &value, "a byte count")?),
                 "MAX_UPLOAD_BYTES" => layer.max_upload_bytes = Some(parse(&name, &value, "a byte count")?),
@@ -543,7 +551,9 @@ impl Config {
             bind: merged.bind.unwrap_or(defaults.bind),
             database: match merged.database {
                 Some(path) => path,
-                None => ssi_store::default_db_path().map_err(|e| ConfigError::Invalid(e.to_string()))?,
+                None => DatabaseUrl::Sqlite(
+                    ssi_store::default_db_path().map_err(|e| ConfigError::Invalid(e.to_string()))?,
+                ),
             },
             upload_dir: merged.upload_dir.or(defaults.upload_dir),
             max_body_bytes: merged.max_body_bytes.unwrap_or(defaults.max_body_bytes),
@@ -644,7 +654,7 @@ mod tests {
         assert_eq!(config.answer_cache_bytes, 1_048_576, "env sets the answer cache");
         assert_eq!(Config::default().answer_cache_bytes, 64 * 1024 * 1024);
         assert_eq!(config.bind, "0.0.0.0:9000".parse().unwrap(), "file value survives");
-        assert_eq!(config.database, PathBuf::from("/srv/env.db"), "env beats file");
+        assert_eq!(config.database, DatabaseUrl::Sqlite(PathBuf::from("/srv/env.db")), "env beats file");
         assert_eq!(config.max_body_bytes, 8192, "flag beats env");
         assert_eq!(config.daily_job_at, NaiveTime::from_hms_opt(3, 30, 0).unwrap());
         assert_eq!(config.request_timeout, Config::default().request_timeout, "default fills the rest");

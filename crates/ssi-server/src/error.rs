@@ -134,11 +134,16 @@ impl IntoResponse for ApiError {
 
 impl From<ssi_store::StoreError> for ApiError {
     /// The one mapping of store errors to HTTP: missing → 404, clash → 409, invalid → 422,
-    /// database busy → 503 (worth a retry), anything else → 500 (logged, not shown).
+    /// database busy or unreachable → 503 (worth a retry), anything else → 500 (logged,
+    /// not shown).
     fn from(error: ssi_store::StoreError) -> Self {
         use ssi_store::StoreError;
         if error.is_busy() {
             return ApiError::Unavailable("the database is busy; retry shortly".into());
+        }
+        if error.is_unavailable() {
+            tracing::warn!(%error, "the database cannot be reached");
+            return ApiError::Unavailable("the database cannot be reached; retry shortly".into());
         }
         match error {
             StoreError::NotFound { what } => ApiError::NotFound(format!("{what} not found")),

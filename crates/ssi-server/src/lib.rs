@@ -1,6 +1,6 @@
 //! ssi-server: the ssi team server. Members' scores and history in one place, team
 //! leaderboards and summaries, industry benchmarks, and a server-rendered dashboard, over
-//! the same SQLite store as the `ssi` CLI.
+//! the same SQLite store as the `ssi` CLI, or over PostgreSQL (`--database postgres://…`).
 //!
 //! [`app`] builds the whole HTTP application from the route table ([`ROUTES`]), so tests
 //! drive it without a socket:
@@ -11,7 +11,7 @@
 //!
 //! # async fn demo() -> anyhow::Result<()> {
 //! let store = ssi_store::Store::open("ssi.db".as_ref())?;
-//! let state = AppState::new(store, Config::default());
+//! let state = AppState::new(std::sync::Arc::new(store), Config::default());
 //! let request = axum::http::Request::get("/healthz").body(axum::body::Body::empty())?;
 //! let response = app(state).oneshot(request).await?;
 //! assert_eq!(response.status(), 200);
@@ -20,7 +20,8 @@
 //! ```
 //!
 //! Architecture: handlers (one file per resource in `handlers/`) do HTTP only and call
-//! the store from the blocking pool ([`AppState::db`]); all SQL lives in `ssi-store`.
+//! the store from the blocking pool ([`AppState::db`]) through the store interface
+//! ([`ssi_store::Backend`], SQLite or PostgreSQL); all SQL lives in `ssi-store`.
 //! Errors become responses in one place ([`ApiError`]); access rules live in one place
 //! (`auth.rs`, whose vocabulary is [`Access`]).
 //!
@@ -32,6 +33,7 @@ mod auth;
 mod cache;
 mod chart;
 mod config;
+mod database;
 mod error;
 mod extract;
 mod handlers;
@@ -52,6 +54,7 @@ mod wire;
 pub use alerts::check_members;
 pub use auth::Access;
 pub use config::{AlertSettings, CONFIG_ENV, Config, LogFormat, Overrides, WebhookUrl};
+pub use database::DatabaseUrl;
 pub use error::ApiError;
 pub use handlers::exports::import as import_export;
 pub use routes::{Also, ROUTES, RequestBody, ResponseBody, RouteSpec, Tag, Verb};

@@ -1,10 +1,10 @@
-//! The `ssi-server` binary: `serve` runs the team server; `token create|list|revoke`
-//! manages API tokens offline, directly in the database.
+//! The `ssi-server` binary: `serve` runs the team server; `migrate` applies pending schema
+//! migrations and exits; `token create|list|revoke` manages API tokens offline, directly in
+//! the database (SQLite or PostgreSQL).
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
-use ssi_server::{CONFIG_ENV, Config, LogFormat, Overrides};
-use ssi_store::{MemberId, Role, Store, TeamId, TokenId};
+use ssi_server::{CONFIG_ENV, Config, DatabaseUrl, LogFormat, Overrides};
+use ssi_store::{MemberId, Role, TeamId, TokenId};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -27,11 +27,18 @@ struct Cli {
 enum Command {
     /// Run the server.
     Serve(Overrides),
+    /// Apply pending schema migrations to the database and exit (replicas started
+    /// together never race: PostgreSQL migrations run under an advisory lock).
+    Migrate {
+        /// An SQLite file or a postgres:// URL (else from the configuration).
+        #[arg(long)]
+        database: Option<DatabaseUrl>,
+    },
     /// Manage API tokens offline (the server may be running).
     Token {
-        /// The SQLite database (else from the configuration).
+        /// An SQLite file or a postgres:// URL (else from the configuration).
         #[arg(long)]
-        database: Option<PathBuf>,
+        database: Option<DatabaseUrl>,
         #[command(subcommand)]
         action: TokenAction,
     },
@@ -93,8 +100,8 @@ fn init_logging(format: LogFormat, default_level: &str) {
     }
 }
 
-fn token_command(database: PathBuf, action: TokenAction) -> anyhow::Result<()> {
-    let store = Store::open(&database).with_context(|| format!("cannot open {}", database.display()))?;
+fn token_command(database: &DatabaseUrl, action: TokenAction) -> anyhow::Result<()> {
+    let store = database.open(1)?;
     match action {
         TokenAction::Create { role, team, member, label } => {
             let (secret, info) = store.create_token(role, member.map(MemberId), team.map(TeamId), &label)?;
@@ -140,7 +147,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let flags = Overrides { database, ..Overrides::default() };
             let config = load_config(cli.config, flags)?;
             init_logging(config.log_format, "warn");
-            token_command(config.database, action)
+            token_command(&config.database, action)
+        }
+        Command::Migrate { database } => {
+            let flags = Overrides { database, ..Overrides::default() };
+            let config = load_config(cli.config, flags)?;
+            init_logging(config.log_format, "warn");
+            let version = config.database.migrate()?;
+            println!("{} is at schema version {version}", config.database);
+            Ok(())
         }
     }
 }

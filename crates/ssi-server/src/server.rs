@@ -14,7 +14,7 @@ use anyhow::Context;
 use axum::extract::ConnectInfo;
 use axum::http::Request;
 use hyper::body::Incoming;
-use ssi_store::{Role, Store};
+use ssi_store::{Backend, Role};
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -33,7 +33,7 @@ pub(crate) enum Bootstrap {
 
 /// On a database without any token, installs the operator's admin token
 /// (`SSI_ADMIN_TOKEN`) or mints one.
-pub(crate) fn bootstrap(store: &Store, admin_token: Option<&str>) -> anyhow::Result<Bootstrap> {
+pub(crate) fn bootstrap(store: &dyn Backend, admin_token: Option<&str>) -> anyhow::Result<Bootstrap> {
     if !store.list_tokens().context("cannot list tokens")?.is_empty() {
         if admin_token.is_some() {
             tracing::info!("the database already has tokens; SSI_ADMIN_TOKEN is not installed again");
@@ -213,9 +213,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let database = config.database.clone();
     let admin_token = config.admin_token.clone();
-    let store = tokio::task::spawn_blocking(move || -> anyhow::Result<(Store, Bootstrap)> {
-        let store = Store::open(&database).with_context(|| format!("cannot open {}", database.display()))?;
-        let bootstrap = bootstrap(&store, admin_token.as_deref())?;
+    let store = tokio::task::spawn_blocking(move || -> anyhow::Result<(Arc<dyn Backend>, Bootstrap)> {
+        let store = database.open(ssi_store::pg::DEFAULT_POOL_SIZE)?;
+        let bootstrap = bootstrap(store.as_ref(), admin_token.as_deref())?;
         Ok((store, bootstrap))
     })
     .await
@@ -228,7 +228,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let address = listener.local_addr().context("no local address")?;
     println!("ssi-server listening on http://{address}");
-    tracing::info!(%address, database = %config.database.display(), "listening");
+    tracing::info!(%address, database = %config.database, "listening");
     let state = AppState::new(store, config);
     serve_until(listener, state, shutdown_signal()).await
 }

@@ -12,7 +12,7 @@ use crate::session::Sessions;
 use crate::throttle::AuthThrottle;
 use crate::web::Templates;
 use chrono::{NaiveDate, Utc};
-use ssi_store::{Store, StoreError, TokenId};
+use ssi_store::{Backend, StoreError, TokenId};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -23,8 +23,9 @@ pub(crate) type Clock = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
 /// Shared state of the server (cheap to clone: everything is behind an `Arc` or is a handle).
 #[derive(Clone)]
 pub struct AppState {
-    /// The store, shared with the CLI.
-    pub store: Store,
+    /// The store, through the interface both backends implement (SQLite, shared with the
+    /// CLI, or PostgreSQL).
+    pub store: Arc<dyn Backend>,
     /// The resolved configuration.
     pub config: Arc<Config>,
     /// Prometheus metrics.
@@ -60,7 +61,7 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     /// State over an open store with a configuration; "today" is the current UTC day.
-    pub fn new(store: Store, config: Config) -> AppState {
+    pub fn new(store: Arc<dyn Backend>, config: Config) -> AppState {
         let sessions = Arc::new(Sessions::new(config.session_ttl));
         let jobs = Arc::new(Jobs::new(config.max_concurrent_imports));
         let alerts = Arc::new(Alerts::new(config.alerts.clone()));
@@ -106,13 +107,20 @@ impl AppState {
         }
     }
 
-    /// The database's current version ([`Store::data_version`]): what the caches compare.
+    /// The database's current version ([`Backend::data_version`]): what the caches compare,
+    /// asked afresh on every request so that a write by another process (or replica) is
+    /// never hidden by a cached answer.
     ///
-    /// Asked on the async thread itself, not the blocking pool: it reads SQLite's
-    /// shared-memory index and touches no disk, so a hop to another thread would cost
-    /// more than the question.
-    pub fn data_version(&self) -> Result<i64, ApiError> {
-        self.store.data_version().map_err(ApiError::from)
+    /// On SQLite it is asked on the async thread itself, not the blocking pool: it reads
+    /// SQLite's shared-memory index and touches no disk, so a hop to another thread would
+    /// cost more than the question. On PostgreSQL it is a round trip to the database (the
+    /// version row), which blocks, so it goes to the blocking pool.
+    pub async fn data_version(&self) -> Result<i64, ApiError> {
+        if self.config.database.is_postgres() {
+            self.db(|store| store.data_version()).await
+        } else {
+            self.store.data_version().map_err(ApiError::from)
+        }
     }
 
     /// Runs blocking work that answers with an API error of its own (a store call and
@@ -120,19 +128,19 @@ impl AppState {
     pub async fn blocking<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&dyn Backend) -> Result<T, ApiError> + Send + 'static,
     {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || work(&store)).await?
+        tokio::task::spawn_blocking(move || work(store.as_ref())).await?
     }
 
     /// Runs a blocking store call on the blocking thread pool and maps its error.
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&dyn Backend) -> Result<T, StoreError> + Send + 'static,
     {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || work(&store)).await?.map_err(ApiError::from)
+        tokio::task::spawn_blocking(move || work(store.as_ref())).await?.map_err(ApiError::from)
     }
 }

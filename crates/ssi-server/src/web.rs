@@ -403,7 +403,7 @@ pub(crate) struct PostLine {
 impl CreatorContext {
     /// The member's creator analytics up to `day`, read from the store; `None` without a workbook.
     pub(crate) fn load(
-        store: &ssi_store::Store,
+        store: &dyn ssi_store::Backend,
         member: ssi_store::MemberId,
         day: chrono::NaiveDate,
     ) -> Result<Option<CreatorContext>, ssi_store::StoreError> {

@@ -54,6 +54,13 @@ pub enum StoreError {
     #[cfg(feature = "postgres")]
     #[error("PostgreSQL connection pool: {0}")]
     PostgresPool(String),
+    /// The store interface's method has no PostgreSQL implementation yet (docs/store.md,
+    /// "The store interface" lists them).
+    #[error("{what} is not available on PostgreSQL yet")]
+    NotOnPostgres {
+        /// The method's name.
+        what: &'static str,
+    },
     /// A file or directory could not be created or read.
     #[error("{}: {source}", path.display())]
     Io {
@@ -86,6 +93,39 @@ impl StoreError {
             StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
                 if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
         )
+    }
+}
+
+impl StoreError {
+    /// Whether the database could not be reached: no PostgreSQL connection could be had
+    /// (the pool timed out), or the connection broke or was refused. The caller may retry
+    /// once the database is back (the server answers 503); SQLite never reports this.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            #[cfg(feature = "postgres")]
+            StoreError::PostgresPool(_) => true,
+            #[cfg(feature = "postgres")]
+            StoreError::Postgres(error) => postgres_unreachable(error),
+            _ => false,
+        }
+    }
+}
+
+/// Whether a PostgreSQL error says the server is gone rather than that a statement failed:
+/// a closed connection, an I/O error on the socket, or the server's
+/// own connection-exception, shutdown or "cannot connect now" codes (SQLSTATE classes 08
+/// and 57P).
+#[cfg(feature = "postgres")]
+fn postgres_unreachable(error: &tokio_postgres::Error) -> bool {
+    if error.is_closed() {
+        return true;
+    }
+    match error.as_db_error() {
+        Some(db) => {
+            let code = db.code().code();
+            code.starts_with("08") || code.starts_with("57P")
+        }
+        None => std::error::Error::source(error).is_some_and(|source| source.is::<std::io::Error>()),
     }
 }
 

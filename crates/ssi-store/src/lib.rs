@@ -26,6 +26,7 @@
 //! block, so async code calls them from `spawn_blocking`.
 
 mod analytics;
+mod backend;
 mod calibrations;
 mod db;
 mod error;
@@ -46,6 +47,7 @@ mod tokens;
 mod types;
 
 pub use analytics::{WorkbookImport, WorkbookOutcome};
+pub use backend::{Backend, EventSource, SourceError};
 pub use calibrations::{CalibratedHistory, CalibrationRefit};
 pub use error::{ImportFailure, StoreError};
 pub use series::PUSH_PREFIX;

@@ -21,7 +21,7 @@ use serde_json::Value;
 use ssi_core::advice::{
     Advice, Warning, WeeklyPlan, activity_impact, mistakes, next_best_actions, project_plan,
 };
-use ssi_store::{ImpactInputs, Member, MemberId, ScoringInputs, Store, StoreError};
+use ssi_store::{Backend, ImpactInputs, Member, MemberId, ScoringInputs, StoreError};
 
 /// Days a plan is projected when the request does not say.
 pub(crate) const DEFAULT_PLAN_DAYS: u32 = 90;
@@ -32,13 +32,13 @@ pub(crate) const MAX_PLAN_DAYS: u32 = 365;
 /// The member's scoring inputs from the store; `None` when the server holds neither events
 /// nor a profile (a member whose scores were only pushed from a CLI: pushes carry numbers,
 /// not activity).
-fn activity_of(store: &Store, member: MemberId) -> Result<Option<ScoringInputs>, StoreError> {
+fn activity_of(store: &dyn Backend, member: MemberId) -> Result<Option<ScoringInputs>, StoreError> {
     Ok(Some(store.scoring_inputs(member)?).filter(ScoringInputs::has_activity))
 }
 
 /// The next best actions and the mistake warnings as of `today`; `None` without activity.
 pub(crate) fn advice_for(
-    store: &Store,
+    store: &dyn Backend,
     member: MemberId,
     today: NaiveDate,
 ) -> Result<Option<(Advice, Vec<Warning>)>, StoreError> {

@@ -8,7 +8,7 @@
 //!
 //! The same route takes LinkedIn's creator analytics workbook (`.xlsx`): told by its
 //! contents, it goes through the CLI's importer entry point ([`ssi_import::read_workbook`],
-//! then [`Store::import_workbook`]).
+//! then [`Backend::import_workbook`]).
 
 use super::member_for;
 use crate::auth::{Access, Principal};
@@ -23,7 +23,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use chrono::NaiveDate;
 use http_body_util::BodyExt;
 use ssi_import::{AccountMatch, ImportError, ImportOptions, compare_accounts, open_export};
-use ssi_store::{ImportFailure, ImportMeta, MemberId, Store, StoreError};
+use ssi_store::{Backend, EventSource, ImportFailure, ImportMeta, MemberId, SourceError, StoreError};
 use std::path::{Path as FsPath, PathBuf};
 use tokio::io::AsyncWriteExt;
 
@@ -169,7 +169,7 @@ async fn run_import(state: AppState, job: u64, member: MemberId, path: PathBuf, 
     let jobs = state.jobs.clone();
     let today = state.today();
     let result = tokio::task::spawn_blocking(move || {
-        import(&store, &|stage| jobs.stage(job, stage), member, &path, &name, today)
+        import(store.as_ref(), &|stage| jobs.stage(job, stage), member, &path, &name, today)
     })
     .await;
     match result {
@@ -210,7 +210,7 @@ fn store_message(error: StoreError) -> String {
 /// Reads the export and imports it in one store transaction. Returns what was stored and
 /// the number of rows skipped, or a message for the member.
 pub fn import(
-    store: &Store,
+    store: &dyn Backend,
     stage: &dyn Fn(&str),
     member: MemberId,
     path: &FsPath,
@@ -245,24 +245,38 @@ pub fn import(
     // The report recorded is the one the events leave behind, as the CLI records it: it
     // lists the member's posts (id, day, form), which the creator analytics join to.
     let outcome = store
-        .import_export_reporting(
-            member,
-            &meta,
-            Some(&profile),
-            export.events(),
-            |events| serde_json::to_value(events.report()).unwrap_or_default(),
-            today,
-        )
+        .import_events(member, &meta, Some(&profile), &mut ExportEvents(export.events()), today)
         .map_err(|e| match e {
-            ImportFailure::Source(e) => import_message(&e, path, name),
+            ImportFailure::Source(e) => match e.downcast::<ImportError>() {
+                Ok(e) => import_message(&e, path, name),
+                Err(e) => format!("the export could not be read: {e}"),
+            },
             ImportFailure::Store(e) => store_message(e),
         })?;
     Ok((outcome.into(), export.report().total_skipped()))
 }
 
+/// An export's events as the store interface takes them: the reader's errors boxed, and
+/// the report the reading leaves behind.
+struct ExportEvents<'a>(ssi_import::Events<'a>);
+
+impl Iterator for ExportEvents<'_> {
+    type Item = Result<ssi_core::ActivityEvent, SourceError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|event| event.map_err(SourceError::from))
+    }
+}
+
+impl EventSource for ExportEvents<'_> {
+    fn final_report(&self) -> serde_json::Value {
+        serde_json::to_value(self.0.report()).unwrap_or_default()
+    }
+}
+
 /// Reads a creator analytics workbook and merges it in one store transaction.
 fn import_workbook(
-    store: &Store,
+    store: &dyn Backend,
     stage: &dyn Fn(&str),
     member: MemberId,
     path: &FsPath,

@@ -9,10 +9,10 @@ use crate::state::AppState;
 use crate::wire::{CreateToken, CreatedToken, TokenView};
 use axum::extract::State;
 use axum::http::StatusCode;
-use ssi_store::{MemberId, Role, Store, StoreError, TeamId, TokenId, TokenInfo};
+use ssi_store::{Backend, MemberId, Role, StoreError, TeamId, TokenId, TokenInfo};
 
 /// Whether the principal may see and revoke this token.
-fn manages_token(store: &Store, principal: &Principal, token: &TokenInfo) -> Result<bool, StoreError> {
+fn manages_token(store: &dyn Backend, principal: &Principal, token: &TokenInfo) -> Result<bool, StoreError> {
     if principal.is_admin() {
         return Ok(true);
     }

@@ -34,6 +34,8 @@ pub(crate) struct Token {
 /// A populated temporary server state.
 pub(crate) struct Fixture {
     pub(crate) dir: TempDir,
+    /// The same database as the state's, for setting up and inspecting.
+    store: Store,
     pub(crate) state: AppState,
     pub(crate) team_a: TeamId,
     pub(crate) team_b: TeamId,
@@ -75,7 +77,7 @@ pub(crate) fn push_series(store: &Store, member: MemberId, start: [f64; 4], step
 
 /// The configuration tests run with: the fixture's database, no daily job.
 pub(crate) fn test_config(database: &Path) -> Config {
-    Config { database: database.to_path_buf(), daily_job_enabled: false, ..Config::default() }
+    Config { database: database.to_path_buf().into(), daily_job_enabled: false, ..Config::default() }
 }
 
 impl Fixture {
@@ -105,9 +107,10 @@ impl Fixture {
         let mut config = test_config(&database);
         config.upload_dir = Some(dir.path().to_path_buf());
         adjust(&mut config);
-        let state = AppState::new(store, config).with_today(today());
+        let state = AppState::new(Arc::new(store.clone()), config).with_today(today());
         Fixture {
             dir,
+            store,
             state,
             team_a,
             team_b,
@@ -124,7 +127,7 @@ impl Fixture {
 
     /// The store.
     pub(crate) fn store(&self) -> &Store {
-        &self.state.store
+        &self.store
     }
 
     /// The application.

@@ -1,0 +1,278 @@
+//! The store interface the team server talks to: [`Backend`], implemented by the SQLite
+//! [`Store`] and (feature `postgres`) by [`crate::pg::PgStore`].
+//!
+//! The method list is written once, in the [`backend!`] invocation below: it declares the
+//! trait and emits both delegating impls, each method calling the backend's inherent method
+//! of the same name. A method PostgreSQL does not answer yet is listed under
+//! `not_on_postgres`: on [`crate::pg::PgStore`] it fails with
+//! [`StoreError::NotOnPostgres`] naming it, never with made-up data (docs/store.md, "The
+//! store interface").
+
+use crate::Store;
+use crate::analytics::{WorkbookImport, WorkbookOutcome};
+use crate::calibrations::{CalibratedHistory, CalibrationRefit};
+use crate::error::{ImportFailure, StoreError};
+use crate::types::{
+    HistoryRow, ImpactInputs, ImportMeta, ImportOutcome, IndustryAverage, LeaderboardRow, Member, MemberId,
+    MemberOverview, Percentile, PushedScore, Role, ScoringInputs, Team, TeamId, TeamSummary, TokenId,
+    TokenInfo,
+};
+use chrono::NaiveDate;
+use ssi_core::analytics::{DayFigures, ExportPost, FollowerTotal, PostFigures};
+use ssi_core::{ActivityEvent, DailyScore, OfficialReading, ProfileSnapshot};
+
+/// Why reading an export's events failed, as the store interface carries it: the reader's
+/// own error, boxed (callers downcast it back to their type).
+pub type SourceError = Box<dyn std::error::Error + Send + Sync>;
+
+/// An export's events being read, and the report the reading leaves behind once they are
+/// consumed: what [`Backend::import_events`] stores in one transaction.
+pub trait EventSource: Iterator<Item = Result<ActivityEvent, SourceError>> {
+    /// The reader's report after the events were read (recorded with the import).
+    fn final_report(&self) -> serde_json::Value;
+}
+
+/// Declares [`Backend`] from one list of signatures and implements it for each store by
+/// delegating to the inherent method of the same name (or, after `=>`, to the call given).
+macro_rules! backend {
+    (
+        ported {
+            $(
+                $(#[$doc:meta])*
+                fn $name:ident(&self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty
+                    $(=> $target:ident($($call:expr),* $(,)?))?;
+            )*
+        }
+        not_on_postgres {
+            $(
+                $(#[$sdoc:meta])*
+                fn $sname:ident(&self $(, $sarg:ident: $sty:ty)* $(,)?) -> $sret:ty;
+            )*
+        }
+    ) => {
+        /// Every store question and change the team server asks of its database, answered
+        /// alike by SQLite ([`Store`]) and PostgreSQL ([`crate::pg::PgStore`]). Methods block;
+        /// async code calls them from `spawn_blocking`. Each is documented on [`Store`]'s
+        /// method of the same name.
+        pub trait Backend: Send + Sync + std::fmt::Debug {
+            $( $(#[$doc])* fn $name(&self $(, $arg: $ty)*) -> $ret; )*
+            $( $(#[$sdoc])* fn $sname(&self $(, $sarg: $sty)*) -> $sret; )*
+        }
+
+        // A method missing from a store would resolve to the trait's own and recurse: refused.
+        #[deny(unconditional_recursion)]
+        impl Backend for Store {
+            $(
+                fn $name(&self $(, $arg: $ty)*) -> $ret {
+                    delegate!(Store, self, $name, ($($arg),*) $(, $target($($call),*))?)
+                }
+            )*
+            $(
+                fn $sname(&self $(, $sarg: $sty)*) -> $sret {
+                    Store::$sname(self $(, $sarg)*)
+                }
+            )*
+        }
+
+        #[cfg(feature = "postgres")]
+        #[deny(unconditional_recursion)]
+        impl Backend for crate::pg::PgStore {
+            $(
+                fn $name(&self $(, $arg: $ty)*) -> $ret {
+                    delegate!(crate::pg::PgStore, self, $name, ($($arg),*) $(, $target($($call),*))?)
+                }
+            )*
+            $(
+                fn $sname(&self $(, $sarg: $sty)*) -> $sret {
+                    $(let _ = $sarg;)*
+                    Err(StoreError::NotOnPostgres { what: stringify!($sname) })
+                }
+            )*
+        }
+    };
+}
+
+/// One delegating call: to the method of the same name with the same arguments, or to the
+/// call given.
+macro_rules! delegate {
+    ($store:ty, $self_:expr, $name:ident, ($($arg:ident),*)) => {
+        <$store>::$name($self_ $(, $arg)*)
+    };
+    ($store:ty, $self_:expr, $name:ident, ($($arg:ident),*), $target:ident($($call:expr),*)) => {
+        <$store>::$target($self_ $(, $call)*)
+    };
+}
+
+backend! {
+    ported {
+        /// [`Store::data_version`]: what the caches compare before answering from memory.
+        fn data_version(&self) -> Result<i64, StoreError>;
+        /// [`Store::schema_version`].
+        fn schema_version(&self) -> Result<u32, StoreError>;
+        /// [`Store::import_export_reporting`] over an [`EventSource`].
+        fn import_events(
+            &self,
+            member: MemberId,
+            meta: &ImportMeta,
+            profile: Option<&ProfileSnapshot>,
+            events: &mut dyn EventSource,
+            today: NaiveDate,
+        ) -> Result<ImportOutcome, ImportFailure<SourceError>>
+            => import_export_reporting(member, meta, profile, events, |events| events.final_report(), today);
+        /// [`Store::scoring_inputs`].
+        fn scoring_inputs(&self, member: MemberId) -> Result<ScoringInputs, StoreError>;
+        /// [`Store::materialise_all`].
+        fn materialise_all(&self, today: NaiveDate) -> Result<usize, StoreError>;
+        /// [`Store::latest_score`].
+        fn latest_score(&self, member: MemberId, on: Option<NaiveDate>) -> Result<Option<DailyScore>, StoreError>;
+        /// [`Store::history`].
+        fn history(
+            &self,
+            member: MemberId,
+            from: Option<NaiveDate>,
+            to: Option<NaiveDate>,
+        ) -> Result<Vec<HistoryRow>, StoreError>;
+        /// [`Store::impact_inputs`].
+        fn impact_inputs(
+            &self,
+            member: MemberId,
+            from: Option<NaiveDate>,
+            to: Option<NaiveDate>,
+        ) -> Result<ImpactInputs, StoreError>;
+        /// [`Store::team_leaderboard`].
+        fn team_leaderboard(&self, team: TeamId, on: NaiveDate) -> Result<Vec<LeaderboardRow>, StoreError>;
+        /// [`Store::team_summary`].
+        fn team_summary(
+            &self,
+            team: TeamId,
+            on: NaiveDate,
+            below: f64,
+            stale_after_days: u32,
+        ) -> Result<TeamSummary, StoreError>;
+        /// [`Store::team_summaries`].
+        fn team_summaries(
+            &self,
+            teams: &[TeamId],
+            on: NaiveDate,
+            below: f64,
+            stale_after_days: u32,
+        ) -> Result<Vec<TeamSummary>, StoreError>;
+        /// [`Store::team_industry_average`].
+        fn team_industry_average(&self, team: TeamId, on: NaiveDate) -> Result<Option<IndustryAverage>, StoreError>;
+        /// [`Store::member_overviews`].
+        fn member_overviews(&self, on: NaiveDate) -> Result<Vec<MemberOverview>, StoreError>;
+        /// [`Store::percentile_in_team`].
+        fn percentile_in_team(&self, member: MemberId, on: NaiveDate) -> Result<Option<Percentile>, StoreError>;
+        /// [`Store::percentile_in_industry`].
+        fn percentile_in_industry(&self, member: MemberId, on: NaiveDate) -> Result<Option<Percentile>, StoreError>;
+    }
+    not_on_postgres {
+        /// [`Store::pseudonym_key`].
+        fn pseudonym_key(&self) -> Result<[u8; 32], StoreError>;
+        /// [`Store::create_team`].
+        fn create_team(&self, name: &str) -> Result<Team, StoreError>;
+        /// [`Store::list_teams`].
+        fn list_teams(&self) -> Result<Vec<Team>, StoreError>;
+        /// [`Store::get_team`].
+        fn get_team(&self, id: TeamId) -> Result<Team, StoreError>;
+        /// [`Store::rename_team`].
+        fn rename_team(&self, id: TeamId, name: &str) -> Result<Team, StoreError>;
+        /// [`Store::delete_team`].
+        fn delete_team(&self, id: TeamId) -> Result<(), StoreError>;
+        /// [`Store::create_member`].
+        fn create_member(&self, name: &str, industry: Option<&str>, team: Option<TeamId>) -> Result<Member, StoreError>;
+        /// [`Store::get_member`].
+        fn get_member(&self, id: MemberId) -> Result<Member, StoreError>;
+        /// [`Store::list_members`].
+        fn list_members(&self) -> Result<Vec<Member>, StoreError>;
+        /// [`Store::list_team_members`].
+        fn list_team_members(&self, team: TeamId) -> Result<Vec<Member>, StoreError>;
+        /// [`Store::member_account_keys`].
+        fn member_account_keys(&self, id: MemberId) -> Result<Vec<String>, StoreError>;
+        /// [`Store::rename_member`].
+        fn rename_member(&self, id: MemberId, name: &str) -> Result<Member, StoreError>;
+        /// [`Store::set_member_industry`].
+        fn set_member_industry(&self, id: MemberId, industry: Option<&str>) -> Result<Member, StoreError>;
+        /// [`Store::set_member_team`].
+        fn set_member_team(&self, id: MemberId, team: Option<TeamId>) -> Result<Member, StoreError>;
+        /// [`Store::delete_member`].
+        fn delete_member(&self, id: MemberId) -> Result<(), StoreError>;
+        /// [`Store::create_token`].
+        fn create_token(
+            &self,
+            role: Role,
+            member: Option<MemberId>,
+            team: Option<TeamId>,
+            label: &str,
+        ) -> Result<(String, TokenInfo), StoreError>;
+        /// [`Store::install_token`].
+        fn install_token(
+            &self,
+            plaintext: &str,
+            role: Role,
+            member: Option<MemberId>,
+            team: Option<TeamId>,
+            label: &str,
+        ) -> Result<TokenInfo, StoreError>;
+        /// [`Store::get_token`].
+        fn get_token(&self, id: TokenId) -> Result<TokenInfo, StoreError>;
+        /// [`Store::authenticate`].
+        fn authenticate(&self, plaintext: &str) -> Result<Option<TokenInfo>, StoreError>;
+        /// [`Store::record_token_use`].
+        fn record_token_use(&self, id: TokenId) -> Result<bool, StoreError>;
+        /// [`Store::list_tokens`].
+        fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError>;
+        /// [`Store::team_member_tokens`].
+        fn team_member_tokens(&self, team: TeamId) -> Result<Vec<TokenInfo>, StoreError>;
+        /// [`Store::revoke_token`].
+        fn revoke_token(&self, id: TokenId) -> Result<TokenInfo, StoreError>;
+        /// [`Store::add_readings`].
+        fn add_readings(&self, member: MemberId, readings: &[OfficialReading]) -> Result<usize, StoreError>;
+        /// [`Store::readings`].
+        fn readings(
+            &self,
+            member: MemberId,
+            from: Option<NaiveDate>,
+            to: Option<NaiveDate>,
+        ) -> Result<Vec<OfficialReading>, StoreError>;
+        /// [`Store::latest_reading`].
+        fn latest_reading(&self, member: MemberId) -> Result<Option<OfficialReading>, StoreError>;
+        /// [`Store::push_scores_and_readings`].
+        fn push_scores_and_readings(
+            &self,
+            member: MemberId,
+            scores: &[PushedScore],
+            readings: &[OfficialReading],
+        ) -> Result<(usize, usize), StoreError>;
+        /// [`Store::calibrated_history`].
+        fn calibrated_history(
+            &self,
+            member: MemberId,
+            from: Option<NaiveDate>,
+            to: Option<NaiveDate>,
+            calibrated: bool,
+        ) -> Result<CalibratedHistory, StoreError>;
+        /// [`Store::refit_calibration`].
+        fn refit_calibration(&self, member: MemberId) -> Result<CalibrationRefit, StoreError>;
+        /// [`Store::import_workbook`].
+        fn import_workbook(
+            &self,
+            member: MemberId,
+            workbook: &WorkbookImport<'_>,
+            today: NaiveDate,
+        ) -> Result<WorkbookOutcome, StoreError>;
+        /// [`Store::analytics_days`].
+        fn analytics_days(
+            &self,
+            member: MemberId,
+            from: Option<NaiveDate>,
+            to: Option<NaiveDate>,
+        ) -> Result<Vec<DayFigures>, StoreError>;
+        /// [`Store::follower_totals`].
+        fn follower_totals(&self, member: MemberId) -> Result<Vec<FollowerTotal>, StoreError>;
+        /// [`Store::post_analytics`].
+        fn post_analytics(&self, member: MemberId) -> Result<Vec<PostFigures>, StoreError>;
+        /// [`Store::export_posts`].
+        fn export_posts(&self, member: MemberId) -> Result<Vec<ExportPost>, StoreError>;
+    }
+}
