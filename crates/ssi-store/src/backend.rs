@@ -13,13 +13,14 @@ use crate::analytics::{WorkbookImport, WorkbookOutcome};
 use crate::calibrations::{CalibratedHistory, CalibrationRefit};
 use crate::error::{ImportFailure, StoreError};
 use crate::types::{
-    HistoryRow, ImpactInputs, ImportMeta, ImportOutcome, IndustryAverage, LeaderboardRow, Member, MemberId,
-    MemberOverview, Percentile, PushedScore, Role, ScoringInputs, Team, TeamId, TeamSummary, TokenId,
-    TokenInfo,
+    HistoryRow, ImpactInputs, ImportMeta, ImportOutcome, ImportRecord, IndustryAverage, LeaderboardRow,
+    Member, MemberId, MemberOverview, Percentile, PushedScore, Role, ScoringInputs, Team, TeamId,
+    TeamSummary, TokenId, TokenInfo,
 };
 use chrono::NaiveDate;
+use ssi_core::advice::{CalibrationError, MemberCalibration};
 use ssi_core::analytics::{DayFigures, ExportPost, FollowerTotal, PostFigures};
-use ssi_core::{ActivityEvent, DailyScore, OfficialReading, ProfileSnapshot};
+use ssi_core::{ActivityEvent, DailyScore, OfficialReading, ProfileSnapshot, ScoringModel};
 
 /// Why reading an export's events failed, as the store interface carries it: the reader's
 /// own error, boxed (callers downcast it back to their type).
@@ -50,7 +51,8 @@ macro_rules! backend {
             )*
         }
     ) => {
-        /// Every store question and change the team server asks of its database, answered
+        /// Every store question and change the team server asks of its database (and the
+        /// few more its tests set up and inspect with), answered
         /// alike by SQLite ([`Store`]) and PostgreSQL ([`crate::pg::PgStore`]). Methods block;
         /// async code calls them from `spawn_blocking`. Each is documented on [`Store`]'s
         /// method of the same name.
@@ -119,8 +121,12 @@ backend! {
             today: NaiveDate,
         ) -> Result<ImportOutcome, ImportFailure<SourceError>>
             => import_export_reporting(member, meta, profile, events, |events| events.final_report(), today);
+        /// [`Store::imports`].
+        fn imports(&self, member: MemberId) -> Result<Vec<ImportRecord>, StoreError>;
         /// [`Store::scoring_inputs`].
         fn scoring_inputs(&self, member: MemberId) -> Result<ScoringInputs, StoreError>;
+        /// [`Store::use_model`].
+        fn use_model(&self, model: &ScoringModel, today: NaiveDate) -> Result<usize, StoreError>;
         /// [`Store::materialise_all`].
         fn materialise_all(&self, today: NaiveDate) -> Result<usize, StoreError>;
         /// [`Store::latest_score`].
@@ -252,6 +258,15 @@ backend! {
             to: Option<NaiveDate>,
             calibrated: bool,
         ) -> Result<CalibratedHistory, StoreError>;
+        /// [`Store::fit_calibration`].
+        fn fit_calibration(
+            &self,
+            member: MemberId,
+        ) -> Result<Result<MemberCalibration, CalibrationError>, StoreError>;
+        /// [`Store::save_calibration`].
+        fn save_calibration(&self, member: MemberId, calibration: &MemberCalibration) -> Result<bool, StoreError>;
+        /// [`Store::calibration`].
+        fn calibration(&self, member: MemberId) -> Result<Option<MemberCalibration>, StoreError>;
         /// [`Store::refit_calibration`].
         fn refit_calibration(&self, member: MemberId) -> Result<CalibrationRefit, StoreError>;
         /// [`Store::import_workbook`].

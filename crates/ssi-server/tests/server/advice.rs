@@ -175,7 +175,7 @@ async fn impact_uses_official_readings_when_there_are_enough_else_the_estimate()
     // Bob: 35 consecutive days of official readings with every pillar: LinkedIn's series.
     let readings: Vec<OfficialReading> =
         (0..35u64).map(|i| full_reading(today() - Days::new(34 - i), i)).collect();
-    f.store().add_readings(f.bob, &readings).unwrap();
+    f.with_store(|s| s.add_readings(f.bob, &readings)).unwrap();
     f.import_small_export(f.bob);
     let bob = Some(f.bob_token.secret.as_str());
     let body = f.json("GET", &uri(f.bob, "impact"), bob, None).await.expect(200).json();
@@ -211,12 +211,12 @@ async fn impact_answers_with_the_series_and_report_of_the_one_impact_rule() {
     let f = Fixture::new();
     let readings: Vec<OfficialReading> =
         (0..35u64).map(|i| full_reading(today() - Days::new(34 - i), i)).collect();
-    f.store().add_readings(f.bob, &readings).unwrap();
+    f.with_store(|s| s.add_readings(f.bob, &readings)).unwrap();
     f.import_small_export(f.bob);
     for (member, token) in [(f.alice, &f.alice_token), (f.bob, &f.bob_token)] {
         let route = format!("{}?to={}", uri(member, "impact"), today());
         let body = f.json("GET", &route, Some(&token.secret), None).await.expect(200).json();
-        let inputs = f.store().impact_inputs(member, None, Some(today())).unwrap();
+        let inputs = f.with_store(|s| s.impact_inputs(member, None, Some(today()))).unwrap();
         let report =
             ssi_core::advice::activity_impact(&inputs.series.series, &inputs.counts, inputs.series.source)
                 .unwrap();

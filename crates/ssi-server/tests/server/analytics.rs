@@ -37,12 +37,12 @@ async fn an_uploaded_workbook_is_merged_once_and_shown_on_the_member_page() {
     let added = result["events_added"].as_u64().unwrap();
     assert!(added > 365 * 2, "{done}");
     assert_eq!(result["events_seen"], added, "a first import adds every event it reads");
-    let stored = f.store().analytics_days(f.alice, None, None).unwrap();
+    let stored = f.with_store(|s| s.analytics_days(f.alice, None, None)).unwrap();
     assert_eq!(stored.len(), 365);
 
     let page = f.page(&f.alice_token, &format!("/members/{}", f.alice.0)).await;
     assert!(page.contains("id=\"creator-analytics\""), "{page}");
-    let totals = f.store().follower_totals(f.alice).unwrap();
+    let totals = f.with_store(|s| s.follower_totals(f.alice)).unwrap();
     let followers = format!("<span id=\"followers\">{} followers</span>", totals[0].followers);
     assert!(page.contains(&followers), "the follower count on its last day: {followers}");
     assert!(page.contains("id=\"posts\""), "{page}");
@@ -58,7 +58,7 @@ async fn an_uploaded_workbook_is_merged_once_and_shown_on_the_member_page() {
 async fn a_workbook_that_is_not_creator_analytics_fails_its_job_and_stores_nothing() {
     let f = Fixture::new();
     f.import_small_export(f.alice);
-    let imports = f.store().imports(f.alice).unwrap().len();
+    let imports = f.with_store(|s| s.imports(f.alice)).unwrap().len();
     let done =
         upload(&f, workspace_file("tests/fixtures/hostile/xlsx_not_analytics.xlsx"), "budget.xlsx").await;
     assert_eq!(done["state"], "failed", "{done}");
@@ -68,10 +68,7 @@ async fn a_workbook_that_is_not_creator_analytics_fails_its_job_and_stores_nothi
             && error.contains("is a workbook but not LinkedIn's creator analytics: its sheets are Budget"),
         "{error}"
     );
-    assert!(
-        !error.contains(&f.store().path().parent().unwrap().display().to_string()),
-        "no server path: {error}"
-    );
-    assert_eq!(f.store().imports(f.alice).unwrap().len(), imports, "nothing was recorded");
-    assert!(f.store().analytics_days(f.alice, None, None).unwrap().is_empty());
+    assert!(!error.contains(&f.dir.path().display().to_string()), "no server path: {error}");
+    assert_eq!(f.with_store(|s| s.imports(f.alice)).unwrap().len(), imports, "nothing was recorded");
+    assert!(f.with_store(|s| s.analytics_days(f.alice, None, None)).unwrap().is_empty());
 }

@@ -90,8 +90,10 @@ async fn a_browser_reads_home_team_and_member_pages_at_desktop_and_phone_width()
 
     let fixture = Fixture::new();
     // A member whose export the server holds: advice, warnings and the explanation.
-    let erin =
-        fixture.store().create_member("Erin Export", Some("Software"), Some(fixture.team_a)).unwrap().id;
+    let erin = fixture
+        .with_store(|s| s.create_member("Erin Export", Some("Software"), Some(fixture.team_a)))
+        .unwrap()
+        .id;
     fixture.import_small_export(erin);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

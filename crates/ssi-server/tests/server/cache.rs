@@ -1,11 +1,14 @@
 //! The token and answer caches: a cached leaderboard or history changes after any write
-//! (through the API, or by another `Store` on the same file as the CLI would), a revoked
+//! (through the API, or by another store on the same database, as the CLI or a second
+//! replica would write), a revoked
 //! token stops at once, cached bytes equal fresh ones, and every request is still checked
 //! for access before a cached answer is served.
 
-use crate::support::{Fixture, push_series};
+use crate::support::{Fixture, off_runtime, push_series};
 use serde_json::{Value, json};
-use ssi_store::{MemberId, Store, TeamId};
+use ssi_store::Backend;
+use ssi_store::{MemberId, TeamId};
+use std::sync::Arc;
 
 fn leaderboard_uri(team: TeamId) -> String {
     format!("/api/v1/teams/{}/leaderboard", team.0)
@@ -28,9 +31,10 @@ async fn use_tokens(fixture: &Fixture, secrets: &[&str]) {
     }
 }
 
-/// Opens the fixture's database a second time, as another process (the CLI) would.
-fn other_process(fixture: &Fixture) -> Store {
-    Store::open(&fixture.dir.path().join("ssi.db")).unwrap()
+/// Opens the fixture's database a second time, as another process (the CLI, or a second
+/// server replica on PostgreSQL) would.
+fn other_process(fixture: &Fixture) -> Arc<dyn Backend> {
+    off_runtime(|| fixture.database.open(2)).unwrap()
 }
 
 #[tokio::test]
@@ -64,13 +68,15 @@ async fn a_cached_leaderboard_changes_after_a_write_by_another_process() {
 
     // Another process pushes Bob far ahead of Alice.
     let cli = other_process(&fixture);
-    push_series(&cli, fixture.bob, [25.0, 25.0, 25.0, 25.0], 0.0, 40);
+    off_runtime(|| push_series(cli.as_ref(), fixture.bob, [25.0, 25.0, 25.0, 25.0], 0.0, 40));
     let after = fixture.json("GET", &uri, Some(admin), None).await.expect(200).json();
     assert_eq!(names(&after), ["Bob Baker", "Alice Archer"], "{after}");
 
     // And a new member of the team, scored, appears.
-    let dana = cli.create_member("Dana Drake", None, Some(fixture.team_a)).unwrap().id;
-    push_series(&cli, dana, [1.0, 1.0, 1.0, 1.0], 0.0, 3);
+    off_runtime(|| {
+        let dana = cli.create_member("Dana Drake", None, Some(fixture.team_a)).unwrap().id;
+        push_series(cli.as_ref(), dana, [1.0, 1.0, 1.0, 1.0], 0.0, 3);
+    });
     let later = fixture.json("GET", &uri, Some(admin), None).await.expect(200).json();
     assert_eq!(names(&later), ["Bob Baker", "Alice Archer", "Dana Drake"], "{later}");
 }
@@ -86,7 +92,8 @@ async fn a_cached_history_changes_after_a_write_by_another_process() {
     fixture.json("GET", &uri, Some(admin), None).await.expect(200);
     assert_eq!(fixture.state.caches.answer_count(), 1);
 
-    push_series(&other_process(&fixture), fixture.carol, [20.0, 20.0, 20.0, 20.0], 0.0, 25);
+    let cli = other_process(&fixture);
+    off_runtime(|| push_series(cli.as_ref(), fixture.carol, [20.0, 20.0, 20.0, 20.0], 0.0, 25));
     let after = fixture.json("GET", &uri, Some(admin), None).await.expect(200).json();
     assert_eq!(after["days"].as_array().unwrap().len(), 25, "the pushed days show at once");
 }
@@ -180,14 +187,14 @@ async fn a_revoked_token_or_a_moved_member_takes_effect_at_once() {
 
     // Another process moves Alice to team B: her token's team scope follows.
     let cli = other_process(&fixture);
-    cli.set_member_team(fixture.alice, Some(fixture.team_b)).unwrap();
+    off_runtime(|| cli.set_member_team(fixture.alice, Some(fixture.team_b))).unwrap();
     fixture.json("GET", &uri, Some(alice), None).await.expect_error(404, "not_found");
     fixture.json("GET", &leaderboard_uri(fixture.team_b), Some(alice), None).await.expect(200);
 
     // Another process revokes the admin token after it was used (and remembered).
     let admin = fixture.admin.secret.as_str();
     fixture.json("GET", &uri, Some(admin), None).await.expect(200);
-    cli.revoke_token(fixture.admin.id).unwrap();
+    off_runtime(|| cli.revoke_token(fixture.admin.id)).unwrap();
     fixture.json("GET", &uri, Some(admin), None).await.expect(401);
 
     // Revoking through the API works the same for a token remembered a moment ago.
@@ -203,7 +210,8 @@ async fn a_revoked_token_or_a_moved_member_takes_effect_at_once() {
 #[tokio::test]
 async fn token_uses_are_still_recorded() {
     let fixture = Fixture::new();
-    let last_used = |fixture: &Fixture| fixture.store().get_token(fixture.carol_token.id).unwrap().last_used;
+    let last_used =
+        |fixture: &Fixture| fixture.with_store(|s| s.get_token(fixture.carol_token.id)).unwrap().last_used;
     assert!(last_used(&fixture).is_none());
     let uri = leaderboard_uri(fixture.team_b);
     for _ in 0..3 {
@@ -211,15 +219,15 @@ async fn token_uses_are_still_recorded() {
     }
     assert!(last_used(&fixture).is_some(), "the first use is written");
     assert!(
-        !fixture.store().record_token_use(fixture.carol_token.id).unwrap(),
+        !fixture.with_store(|s| s.record_token_use(fixture.carol_token.id)).unwrap(),
         "not again within the minute"
     );
     let never_used = fixture.alice_token.id;
-    assert!(fixture.store().record_token_use(never_used).unwrap());
-    assert!(fixture.store().get_token(never_used).unwrap().last_used.is_some());
+    assert!(fixture.with_store(|s| s.record_token_use(never_used)).unwrap());
+    assert!(fixture.with_store(|s| s.get_token(never_used)).unwrap().last_used.is_some());
     let revoked = fixture.bob_token.id;
-    fixture.store().revoke_token(revoked).unwrap();
-    assert!(!fixture.store().record_token_use(revoked).unwrap(), "a revoked token is not touched");
+    fixture.with_store(|s| s.revoke_token(revoked)).unwrap();
+    assert!(!fixture.with_store(|s| s.record_token_use(revoked)).unwrap(), "a revoked token is not touched");
 }
 
 /// `ssi_advice_computations_total` from the metrics text.
@@ -296,7 +304,7 @@ async fn the_advice_is_computed_once_per_change_of_the_data_and_never_served_sta
     let cli = other_process(&fixture);
     let mut model = ssi_core::ScoringModel::default_model();
     model.version = "ssi-cache-test-2".into();
-    cli.use_model(&model, crate::support::today()).unwrap();
+    off_runtime(|| cli.use_model(&model, crate::support::today())).unwrap();
     let after = fixture.json("GET", &uri, Some(admin), None).await.expect(200).json();
     assert_eq!(after["advice"]["model_version"], "ssi-cache-test-2", "never staler than the data");
     assert!(page(&fixture, &alice_cookie, fixture.alice).await.contains("ssi-cache-test-2"));

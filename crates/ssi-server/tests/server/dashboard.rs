@@ -8,8 +8,8 @@ use crate::support::{Fixture, push_series};
 /// Team A with a third member whose score falls 0.4 a day.
 fn fixture_with_a_faller() -> (Fixture, ssi_store::MemberId) {
     let f = Fixture::new();
-    let dan = f.store().create_member("Dan Down", Some("Software"), Some(f.team_a)).unwrap().id;
-    push_series(f.store(), dan, [15.0, 15.0, 15.0, 15.0], -0.1, 40);
+    let dan = f.with_store(|s| s.create_member("Dan Down", Some("Software"), Some(f.team_a))).unwrap().id;
+    f.with_store(|s| push_series(s, dan, [15.0, 15.0, 15.0, 15.0], -0.1, 40));
     (f, dan)
 }
 
@@ -63,7 +63,7 @@ async fn the_team_page_colours_falls_and_names_each_members_weakest_pillar() {
 #[tokio::test]
 async fn a_manager_sees_each_members_best_next_step_on_the_team_page() {
     let f = Fixture::new();
-    let erin = f.store().create_member("Erin Export", Some("Software"), Some(f.team_a)).unwrap().id;
+    let erin = f.with_store(|s| s.create_member("Erin Export", Some("Software"), Some(f.team_a))).unwrap().id;
     f.import_small_export(erin);
     let html = f.page(&f.manager_a, &format!("/teams/{}", f.team_a.0)).await;
     let uri = format!("/api/v1/members/{}/advice", erin.0);
@@ -88,7 +88,7 @@ async fn a_manager_sees_each_members_best_next_step_on_the_team_page() {
 #[tokio::test]
 async fn the_member_page_leads_with_score_change_and_actions_and_folds_the_explanation() {
     let f = Fixture::new();
-    let erin = f.store().create_member("Erin Export", Some("Software"), Some(f.team_a)).unwrap().id;
+    let erin = f.with_store(|s| s.create_member("Erin Export", Some("Software"), Some(f.team_a))).unwrap().id;
     f.import_small_export(erin);
     let html = f.page(&f.manager_a, &format!("/members/{}", erin.0)).await;
     let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("{needle} missing: {html}"));

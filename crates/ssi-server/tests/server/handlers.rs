@@ -14,7 +14,7 @@ fn path_of(template: &str, fixture: &Fixture) -> String {
 
 /// Everything a failed request must leave alone, as one comparable value.
 fn snapshot(fixture: &Fixture) -> Value {
-    let store = fixture.store();
+    fixture.with_store(|store| {
     let members: Vec<Value> = store
         .list_members()
         .unwrap()
@@ -28,6 +28,7 @@ fn snapshot(fixture: &Fixture) -> Value {
         })
         .collect();
     json!({"teams": store.list_teams().unwrap(), "members": members, "tokens": store.list_tokens().unwrap().len()})
+    })
 }
 
 #[tokio::test]
@@ -309,15 +310,10 @@ async fn a_calibrated_members_history_carries_the_interval_and_new_readings_upda
     let reading =
         json!({"date": day(10), "total": 40.0, "pillars": [10.0, 10.0, 10.0, 10.0], "source": "manual"});
     f.json("POST", &readings, alice, Some(reading)).await.expect(201);
-    let store = f.store();
-    let calibration = ssi_core::advice::calibrate(
-        &store.active_model().unwrap(),
-        &store.profile_snapshots(f.alice).unwrap(),
-        &store.load_events(f.alice).unwrap(),
-        &store.stored_readings(f.alice).unwrap(),
-    )
-    .unwrap();
-    store.save_calibration(f.alice, &calibration).unwrap();
+    f.with_store(|store| {
+        let calibration = store.fit_calibration(f.alice).unwrap().unwrap();
+        store.save_calibration(f.alice, &calibration).unwrap();
+    });
 
     let history = format!("/api/v1/members/{}/history?from={}&to={}", f.alice.0, day(5), day(1));
     let answer = f.json("GET", &history, alice, None).await.expect(200).json();
@@ -335,7 +331,7 @@ async fn a_calibrated_members_history_carries_the_interval_and_new_readings_upda
     let later =
         json!({"date": day(6), "total": 44.0, "pillars": [11.0, 11.0, 11.0, 11.0], "source": "manual"});
     f.json("POST", &readings, alice, Some(later)).await.expect(201);
-    let updated = store.calibration(f.alice).unwrap().unwrap();
+    let updated = f.with_store(|s| s.calibration(f.alice)).unwrap().unwrap();
     assert_eq!((updated.readings_used, updated.last_date.to_string()), (2, day(6)));
     // Bob, without a calibration, keeps the plain series.
     let bob = format!("/api/v1/members/{}/history?from={}&to={}", f.bob.0, day(5), day(1));
@@ -381,7 +377,7 @@ async fn a_push_stores_scores_and_readings_and_a_bad_push_stores_nothing() {
     });
     let answer = f.json("POST", ssi_api::PUSH_PATH, alice, Some(good)).await.expect(200).json();
     assert_eq!(answer, json!({"scores_stored": 1, "readings_stored": 1}));
-    let readings = f.store().readings(f.alice, None, None).unwrap();
+    let readings = f.with_store(|s| s.readings(f.alice, None, None)).unwrap();
     assert_eq!(readings.last().unwrap().source, ssi_core::ReadingSource::Push);
 
     let before = snapshot(&f);
@@ -550,7 +546,7 @@ async fn an_upload_is_imported_in_the_background_and_readable_as_a_job() {
     assert_eq!(done["state"], "succeeded", "{done}");
     assert_eq!(done["result"]["outcome"], "imported", "{done}");
     assert!(done["result"]["events_added"].as_u64().unwrap() >= 4, "{done}");
-    let imports = f.store().imports(f.alice).unwrap();
+    let imports = f.with_store(|s| s.imports(f.alice)).unwrap();
     assert_eq!(imports.len(), 1);
     assert_eq!(imports[0].export_date, Some(today()));
     // The same export again changes nothing.
@@ -571,14 +567,10 @@ async fn the_daily_job_materialises_new_days_once_up_to_each_horizon() {
     let path = f.dir.path().join("export.zip");
     std::fs::write(&path, small_export_zip()).unwrap();
     let three_days_ago = today() - chrono::Days::new(3);
-    ssi_server::import_export(
-        f.store(),
-        &|_| {},
-        f.alice,
-        &path,
-        "Basic_LinkedInDataExport_11-20-2026.zip",
-        three_days_ago,
-    )
+    f.with_store(|store| {
+        let name = "Basic_LinkedInDataExport_11-20-2026.zip";
+        ssi_server::import_export(store, &|_| {}, f.alice, &path, name, three_days_ago)
+    })
     .unwrap();
     let now = f.state.clone().with_today(today());
     let written = ssi_server::run_daily_job(&now).await.unwrap();
@@ -587,7 +579,7 @@ async fn the_daily_job_materialises_new_days_once_up_to_each_horizon() {
     // Days past the member's horizon (the export's date) are never scored.
     let later = f.state.clone().with_today(today() + chrono::Days::new(30));
     assert_eq!(ssi_server::run_daily_job(&later).await.unwrap(), 0);
-    let history = f.store().history(f.alice, Some(today()), None).unwrap();
+    let history = f.with_store(|s| s.history(f.alice, Some(today()), None)).unwrap();
     let scored: Vec<_> = history.iter().filter(|d| d.estimate.is_some()).map(|d| d.date).collect();
     assert_eq!(scored, [today()], "{history:?}");
 }

@@ -24,7 +24,7 @@ fn forty_days_on() -> Fixture {
             }
         })
         .collect();
-    f.store().push_scores(f.bob, &scores).unwrap();
+    f.with_store(|s| s.push_scores_and_readings(f.bob, &scores, &[])).unwrap();
     f.state = f.state.clone().with_today(later);
     f
 }

@@ -43,7 +43,7 @@ async fn every_answer_the_server_gives_is_declared_in_its_document() {
     let own = &doc["paths"]["/api/v1/openapi.json"]["get"]["responses"]["200"]["content"]["application/json"];
     assert_eq!(own["schema"]["type"], "object", "{own}");
 
-    let taken_name = f.store().list_teams().unwrap()[0].name.to_uppercase();
+    let taken_name = f.with_store(|s| s.list_teams()).unwrap()[0].name.to_uppercase();
     let reply = f.json("POST", "/api/v1/teams", admin, Some(json!({"name": taken_name}))).await;
     assert_eq!(reply.status.as_u16(), 409, "{}", reply.text());
     assert_declared(&doc, "POST", "/api/v1/teams", &reply, &[]);

@@ -4,6 +4,7 @@
 //! from the database files, and no secret in the logs of the real binary at trace level.
 
 use crate::process::{ADMIN, ServerProcess, agent, call, member_with_token, push_body, upload, wait_for_job};
+use crate::support::sqlite_only;
 use crate::support::{Fixture, json_request, small_export_zip};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -199,6 +200,7 @@ fn found_in_database_files(database: &Path, needle: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn token_plaintexts_never_reach_the_database_files() {
+    sqlite_only!("scans the SQLite file and its WAL byte by byte");
     let f = Fixture::new();
     // Tokens minted through the API, and one used to sign in to the dashboard.
     let mut secrets = vec![f.admin.secret.clone(), f.alice_token.secret.clone(), f.manager_a.secret.clone()];
@@ -216,7 +218,7 @@ async fn token_plaintexts_never_reach_the_database_files() {
     for secret in &secrets {
         f.json("GET", "/api/v1/me", Some(secret), None).await.expect(200);
     }
-    let database = f.store().path().to_path_buf();
+    let database = f.sqlite_file().to_path_buf();
     assert!(Path::new(&format!("{}-wal", database.display())).exists(), "the WAL is scanned too");
     for secret in &secrets {
         // The whole plaintext, and its random part on its own.

@@ -1,5 +1,10 @@
 //! Test fixtures: a temporary store with two teams, members with pushed scores, a token per
 //! role, helpers to call the app in-process, and a webhook receiver for alerts.
+//!
+//! The store is an SQLite file in a temp dir, or, with `SSI_TEST_BACKEND=postgres`, a
+//! fresh database on a throwaway PostgreSQL cluster (one cluster per test binary, shared
+//! by the tests running at once): one suite, both backends. Tests about SQLite's file
+//! itself skip on PostgreSQL with [`sqlite_only!`] and say why.
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -7,17 +12,78 @@ use axum::http::{HeaderMap, Request, StatusCode, header};
 use chrono::{Days, NaiveDate};
 use serde_json::Value;
 use ssi_core::PillarScores;
+use ssi_pg_harness::PgCluster;
 use ssi_server::AppState;
-use ssi_server::Config;
-use ssi_store::{MemberId, PushedScore, Role, Store, TeamId, TokenId};
+use ssi_server::{Config, DatabaseUrl};
+use ssi_store::{Backend, MemberId, PushedScore, Role, TeamId, TokenId};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use tempfile::TempDir;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
+
+/// The variable that picks the suite's backend: `postgres`, else SQLite.
+pub(crate) const BACKEND_ENV: &str = "SSI_TEST_BACKEND";
+
+/// Whether the suite runs on PostgreSQL (`SSI_TEST_BACKEND=postgres`).
+pub(crate) fn on_postgres() -> bool {
+    std::env::var(BACKEND_ENV).is_ok_and(|backend| backend == "postgres")
+}
+
+/// Ends a test that is about SQLite's file itself (its bytes, its pragmas, crashes on it)
+/// when the suite runs on PostgreSQL, saying why.
+macro_rules! sqlite_only {
+    ($reason:literal) => {
+        if crate::support::on_postgres() {
+            eprintln!("skipped on PostgreSQL: {}", $reason);
+            return;
+        }
+    };
+}
+pub(crate) use sqlite_only;
+
+/// The cluster the tests of this binary running at the same time share; stopped and
+/// deleted when the last of them drops it.
+static CLUSTER: Mutex<Weak<PgCluster>> = Mutex::new(Weak::new());
+
+/// Numbers the databases of the cluster.
+static DATABASES: AtomicUsize = AtomicUsize::new(0);
+
+fn shared_cluster() -> Arc<PgCluster> {
+    let mut shared = CLUSTER.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(cluster) = shared.upgrade() {
+        return cluster;
+    }
+    let cluster = Arc::new(PgCluster::for_test());
+    *shared = Arc::downgrade(&cluster);
+    cluster
+}
+
+/// Runs blocking store work on a thread of its own: a PostgreSQL store's calls may not
+/// block a thread that drives the test's async runtime.
+pub(crate) fn off_runtime<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        scope.spawn(work).join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// A fresh store for one fixture: an SQLite file in `dir`, or a new database on the
+/// shared cluster; opened as the server opens it.
+fn fresh_database(dir: &Path) -> (Arc<dyn Backend>, DatabaseUrl, Option<Arc<PgCluster>>) {
+    let (database, cluster) = if on_postgres() {
+        let cluster = shared_cluster();
+        let name = format!("server_{}", DATABASES.fetch_add(1, Ordering::Relaxed));
+        let url = cluster.create_database(&name).unwrap();
+        (url.parse().unwrap(), Some(cluster))
+    } else {
+        (DatabaseUrl::Sqlite(dir.join("ssi.db")), None)
+    };
+    let store = off_runtime(|| database.open(4)).unwrap();
+    (store, database, cluster)
+}
 
 /// The day the fixtures live on.
 pub(crate) fn today() -> NaiveDate {
@@ -34,8 +100,10 @@ pub(crate) struct Token {
 /// A populated temporary server state.
 pub(crate) struct Fixture {
     pub(crate) dir: TempDir,
-    /// The same database as the state's, for setting up and inspecting.
-    store: Store,
+    /// The state's store, for setting up and inspecting ([`Fixture::with_store`]).
+    store: Arc<dyn Backend>,
+    /// Where the store is.
+    pub(crate) database: DatabaseUrl,
     pub(crate) state: AppState,
     pub(crate) team_a: TeamId,
     pub(crate) team_b: TeamId,
@@ -50,15 +118,23 @@ pub(crate) struct Fixture {
     pub(crate) alice_token: Token,
     pub(crate) bob_token: Token,
     pub(crate) carol_token: Token,
+    /// Dropped last: the stores close before their cluster stops.
+    _cluster: Option<Arc<PgCluster>>,
 }
 
-fn token(store: &Store, role: Role, member: Option<MemberId>, team: Option<TeamId>, label: &str) -> Token {
+fn token(
+    store: &dyn Backend,
+    role: Role,
+    member: Option<MemberId>,
+    team: Option<TeamId>,
+    label: &str,
+) -> Token {
     let (secret, info) = store.create_token(role, member, team, label).unwrap();
     Token { secret, id: info.id }
 }
 
 /// Pushed scores for `days` days up to today, rising linearly from `start` by `step` a day.
-pub(crate) fn push_series(store: &Store, member: MemberId, start: [f64; 4], step: f64, days: u64) {
+pub(crate) fn push_series(store: &dyn Backend, member: MemberId, start: [f64; 4], step: f64, days: u64) {
     let scores: Vec<PushedScore> = (0..days)
         .map(|i| {
             let date = today().checked_sub_days(Days::new(days - 1 - i)).unwrap();
@@ -72,12 +148,12 @@ pub(crate) fn push_series(store: &Store, member: MemberId, start: [f64; 4], step
             }
         })
         .collect();
-    store.push_scores(member, &scores).unwrap();
+    store.push_scores_and_readings(member, &scores, &[]).unwrap();
 }
 
 /// The configuration tests run with: the fixture's database, no daily job.
-pub(crate) fn test_config(database: &Path) -> Config {
-    Config { database: database.to_path_buf().into(), daily_job_enabled: false, ..Config::default() }
+pub(crate) fn test_config(database: impl Into<DatabaseUrl>) -> Config {
+    Config { database: database.into(), daily_job_enabled: false, ..Config::default() }
 }
 
 impl Fixture {
@@ -89,28 +165,36 @@ impl Fixture {
     /// The standard fixture with an adjusted configuration.
     pub(crate) fn with_config(adjust: impl FnOnce(&mut Config)) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
-        let database = dir.path().join("ssi.db");
-        let store = Store::open(&database).unwrap();
-        let team_a = store.create_team("Alpha Sales").unwrap().id;
-        let team_b = store.create_team("Beta Sales").unwrap().id;
-        let alice = store.create_member("Alice Archer", Some("Software"), Some(team_a)).unwrap().id;
-        let bob = store.create_member("Bob Baker", Some("Software"), Some(team_a)).unwrap().id;
-        let carol = store.create_member("Carol Chen", Some("Software"), Some(team_b)).unwrap().id;
-        push_series(&store, alice, [10.0, 8.0, 6.0, 9.0], 0.1, 40);
-        push_series(&store, bob, [5.0, 4.0, 3.0, 2.0], 0.05, 40);
-        push_series(&store, carol, [20.0, 20.0, 20.0, 20.0], 0.0, 10);
-        let admin = token(&store, Role::Admin, None, None, "admin");
-        let manager_a = token(&store, Role::Manager, None, Some(team_a), "manager A");
-        let alice_token = token(&store, Role::Member, Some(alice), None, "alice");
-        let bob_token = token(&store, Role::Member, Some(bob), None, "bob");
-        let carol_token = token(&store, Role::Member, Some(carol), None, "carol");
-        let mut config = test_config(&database);
+        let (store, database, cluster) = fresh_database(dir.path());
+        let seeded = off_runtime(|| {
+            let store = store.as_ref();
+            let team_a = store.create_team("Alpha Sales").unwrap().id;
+            let team_b = store.create_team("Beta Sales").unwrap().id;
+            let alice = store.create_member("Alice Archer", Some("Software"), Some(team_a)).unwrap().id;
+            let bob = store.create_member("Bob Baker", Some("Software"), Some(team_a)).unwrap().id;
+            let carol = store.create_member("Carol Chen", Some("Software"), Some(team_b)).unwrap().id;
+            push_series(store, alice, [10.0, 8.0, 6.0, 9.0], 0.1, 40);
+            push_series(store, bob, [5.0, 4.0, 3.0, 2.0], 0.05, 40);
+            push_series(store, carol, [20.0, 20.0, 20.0, 20.0], 0.0, 10);
+            let tokens = [
+                token(store, Role::Admin, None, None, "admin"),
+                token(store, Role::Manager, None, Some(team_a), "manager A"),
+                token(store, Role::Member, Some(alice), None, "alice"),
+                token(store, Role::Member, Some(bob), None, "bob"),
+                token(store, Role::Member, Some(carol), None, "carol"),
+            ];
+            (team_a, team_b, alice, bob, carol, tokens)
+        });
+        let (team_a, team_b, alice, bob, carol, [admin, manager_a, alice_token, bob_token, carol_token]) =
+            seeded;
+        let mut config = test_config(database.clone());
         config.upload_dir = Some(dir.path().to_path_buf());
         adjust(&mut config);
-        let state = AppState::new(Arc::new(store.clone()), config).with_today(today());
+        let state = AppState::new(store.clone(), config).with_today(today());
         Fixture {
             dir,
             store,
+            database,
             state,
             team_a,
             team_b,
@@ -122,12 +206,20 @@ impl Fixture {
             alice_token,
             bob_token,
             carol_token,
+            _cluster: cluster,
         }
     }
 
-    /// The store.
-    pub(crate) fn store(&self) -> &Store {
-        &self.store
+    /// Runs store work (setting up, inspecting) on the state's store, off the test's
+    /// async runtime (see [`off_runtime`]).
+    pub(crate) fn with_store<T: Send>(&self, work: impl FnOnce(&dyn Backend) -> T + Send) -> T {
+        let store = self.store.as_ref();
+        off_runtime(|| work(store))
+    }
+
+    /// The SQLite file: only for tests that skipped on PostgreSQL ([`sqlite_only!`]).
+    pub(crate) fn sqlite_file(&self) -> &Path {
+        self.database.sqlite_path().expect("a test about SQLite's file skips on PostgreSQL")
     }
 
     /// The application.
@@ -295,14 +387,16 @@ impl Fixture {
     pub(crate) fn import_small_export(&self, member: MemberId) {
         let path = self.dir.path().join(format!("export-{}.zip", member.0));
         std::fs::write(&path, small_export_zip()).unwrap();
-        ssi_server::import_export(
-            self.store(),
-            &|_| {},
-            member,
-            &path,
-            "Basic_LinkedInDataExport_11-20-2026.zip",
-            today(),
-        )
+        self.with_store(|store| {
+            ssi_server::import_export(
+                store,
+                &|_| {},
+                member,
+                &path,
+                "Basic_LinkedInDataExport_11-20-2026.zip",
+                today(),
+            )
+        })
         .unwrap();
     }
 
