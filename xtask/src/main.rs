@@ -158,6 +158,12 @@ fn ci() -> Result<()> {
     let mut test = cargo();
     test.args(["test", "-p", "ssi-store", "--features", "postgres"]);
     run("cargo test (ssi-store, postgres)", test)?;
+    // The server's suite once more, on PostgreSQL: one suite, both backends (a fresh
+    // database per test on one throwaway cluster per test binary; the browser test too,
+    // it costs a few seconds). Tests about SQLite's file skip themselves there.
+    let mut test = cargo();
+    test.args(["test", "-p", "ssi-server", "--test", "server"]).env("SSI_TEST_BACKEND", "postgres");
+    run("cargo test (ssi-server on PostgreSQL)", test)?;
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use crate::process::{
     ADMIN, ServerProcess, agent, call, member_with_token, push_body, sample_export_bytes, upload,
     wait_for_job,
 };
-use crate::support::small_export_zip;
+use crate::support::{small_export_zip, sqlite_only};
 use chrono::{Days, NaiveDate};
 use serde_json::{Value, json};
 use ssi_store::{MemberId, Store};
@@ -41,6 +41,7 @@ fn checked_store(database: &Path) -> Store {
 
 #[test]
 fn sigkill_during_upload_imports_leaves_each_whole_or_absent_and_reupload_works() {
+    sqlite_only!("checks the SQLite file (integrity_check, rows) after killing the server on it");
     const KILLS: usize = 3;
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("ssi.db");
@@ -122,6 +123,7 @@ fn push_until_refused(agent: &ureq::Agent, base: &str, token: &str, first: Naive
 
 #[test]
 fn sigkill_during_pushes_keeps_every_acknowledged_push_and_never_half_of_one() {
+    sqlite_only!("checks the SQLite file (integrity_check, rows) after killing the server on it");
     const KILLS: usize = 3;
     const PUSHERS: usize = 3;
     let dir = tempfile::tempdir().unwrap();
@@ -232,6 +234,7 @@ impl Tally {
 
 #[test]
 fn a_short_load_across_a_sigterm_and_a_sigkill_restart_loses_no_acknowledged_write() {
+    sqlite_only!("checks the SQLite file (integrity_check, rows) after killing the server on it");
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("ssi.db");
     let agent = agent();

@@ -3,8 +3,9 @@
 //! webhook configured by flag and variable, time limits, and graceful shutdown on SIGTERM
 //! with an import in flight.
 
-use crate::support::{Receiver, sample_export, small_export_zip};
+use crate::support::{Receiver, sample_export, server_database, small_export_zip, sqlite_only};
 use serde_json::{Value, json};
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -22,12 +23,17 @@ struct Server {
 
 impl Server {
     /// Starts the binary on an ephemeral port over `database`; waits until it listens.
-    fn start(dir: &Path, database: &Path, extra: &[&str]) -> Server {
+    fn start(dir: &Path, database: impl AsRef<OsStr>, extra: &[&str]) -> Server {
         Server::start_with_env(dir, database, extra, &[])
     }
 
     /// [`Server::start`] with extra environment variables.
-    fn start_with_env(dir: &Path, database: &Path, extra: &[&str], vars: &[(&str, &str)]) -> Server {
+    fn start_with_env(
+        dir: &Path,
+        database: impl AsRef<OsStr>,
+        extra: &[&str],
+        vars: &[(&str, &str)],
+    ) -> Server {
         static STARTS: AtomicUsize = AtomicUsize::new(0);
         let log = dir.join(format!("server-{}.log", STARTS.fetch_add(1, Ordering::Relaxed)));
         let mut child = Command::new(env!("CARGO_BIN_EXE_ssi-server"))
@@ -209,7 +215,7 @@ async fn wait_for_job(client: &reqwest::Client, server: &Server, job: &Value, to
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_real_server_bootstraps_imports_an_export_and_takes_a_push() {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("ssi.db");
+    let database = server_database(dir.path());
     let server = Server::start(dir.path(), &database, &[]);
     let admin = server.admin.clone().expect("the first start prints an admin token");
     let client = client();
@@ -271,7 +277,7 @@ async fn the_real_server_posts_an_alert_to_the_configured_webhook_and_retries() 
     // The receiver answers 503 once, then 200: the real binary must retry.
     let receiver = Receiver::start(1, false).await;
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("ssi.db");
+    let database = server_database(dir.path());
     let server = Server::start_with_env(
         dir.path(),
         &database,
@@ -312,7 +318,8 @@ async fn the_real_server_posts_an_alert_to_the_configured_webhook_and_retries() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stalled_upload_times_out_with_408() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &dir.path().join("ssi.db"), &["--upload-timeout-secs", "1"]);
+    let database = server_database(dir.path());
+    let server = Server::start(dir.path(), &database, &["--upload-timeout-secs", "1"]);
     let admin = server.admin.clone().unwrap();
     let client = client();
     let (member, token) = member_with_token(&client, &server, &admin, "Slow Sam").await;
@@ -342,7 +349,7 @@ async fn a_stalled_upload_times_out_with_408() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_lets_an_accepted_import_finish_and_the_next_start_keeps_it() {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("ssi.db");
+    let database = server_database(dir.path());
     let mut server = Server::start(dir.path(), &database, &[]);
     let admin = server.admin.clone().unwrap();
     let client = client();
@@ -390,7 +397,8 @@ fn cli_binary() -> PathBuf {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ssi_push_from_the_real_cli_lands_on_the_server() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &dir.path().join("server.db"), &[]);
+    let database = server_database(dir.path());
+    let server = Server::start(dir.path(), &database, &[]);
     let admin = server.admin.clone().unwrap();
     let client = client();
     let (member, token) = member_with_token(&client, &server, &admin, "Pia Pusher").await;
@@ -455,11 +463,12 @@ async fn ssi_push_from_the_real_cli_lands_on_the_server() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_chosen_admin_token_is_installed_on_first_start() {
+    sqlite_only!("reads the SQLite file's bytes to find no plaintext of the installed token");
     let dir = tempfile::tempdir().unwrap();
     let chosen = format!("ssi_{}", "5e".repeat(20));
     let server = Server::start_with_env(
         dir.path(),
-        &dir.path().join("ssi.db"),
+        dir.path().join("ssi.db"),
         &[],
         &[("SSI_ADMIN_TOKEN", chosen.as_str())],
     );

@@ -1,7 +1,7 @@
 //! Hardening of the team server: one Authorization header, no login CSRF, quiet logs, nothing minted before the bind, the upload folder, and a visible shutdown drain.
 
 use crate::process::{ADMIN, ServerProcess, agent, call, member_with_token};
-use crate::support::{Fixture, small_export_zip};
+use crate::support::{Fixture, server_database, small_export_zip, sqlite_only};
 use axum::body::Body;
 use axum::http::{Request, header};
 use std::time::{Duration, Instant};
@@ -61,8 +61,8 @@ async fn a_sign_in_posted_from_another_site_is_refused() {
 #[test]
 fn text_logs_to_a_file_have_no_colour_codes_and_no_client_address() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server =
-        ServerProcess::start(dir.path(), &dir.path().join("ssi.db"), &[], &[("SSI_LOG", "trace")]);
+    let database = server_database(dir.path());
+    let mut server = ServerProcess::start(dir.path(), &database, &[], &[("SSI_LOG", "trace")]);
     let agent = agent();
     for _ in 0..3 {
         let (status, _) = call(&agent, "GET", &server.url("/api/v1/teams"), Some(ADMIN), None).unwrap();
@@ -85,6 +85,7 @@ fn text_logs_to_a_file_have_no_colour_codes_and_no_client_address() {
 
 #[test]
 fn a_server_that_cannot_bind_mints_no_token_and_touches_no_database() {
+    sqlite_only!("checks that no SQLite file is created before the bind");
     let dir = tempfile::tempdir().unwrap();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = taken.local_addr().unwrap().to_string();
@@ -107,12 +108,9 @@ fn a_server_that_cannot_bind_mints_no_token_and_touches_no_database() {
 fn the_upload_folder_is_created_at_start_and_readiness_fails_without_it() {
     let dir = tempfile::tempdir().unwrap();
     let uploads = dir.path().join("spool").join("uploads");
-    let server = ServerProcess::start(
-        dir.path(),
-        &dir.path().join("ssi.db"),
-        &[],
-        &[("SSI_UPLOAD_DIR", uploads.to_str().unwrap())],
-    );
+    let database = server_database(dir.path());
+    let server =
+        ServerProcess::start(dir.path(), &database, &[], &[("SSI_UPLOAD_DIR", uploads.to_str().unwrap())]);
     assert!(uploads.is_dir(), "created at start");
     let agent = agent();
     let (status, _) = call(&agent, "GET", &server.url("/readyz"), None, None).unwrap();
@@ -127,12 +125,8 @@ fn the_upload_folder_is_created_at_start_and_readiness_fails_without_it() {
 #[test]
 fn after_sigterm_the_server_drains_with_503s_while_still_accepting() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = ServerProcess::start(
-        dir.path(),
-        &dir.path().join("ssi.db"),
-        &[],
-        &[("SSI_SHUTDOWN_DRAIN_SECS", "3")],
-    );
+    let database = server_database(dir.path());
+    let mut server = ServerProcess::start(dir.path(), &database, &[], &[("SSI_SHUTDOWN_DRAIN_SECS", "3")]);
     let agent = agent();
     let (status, _) = call(&agent, "GET", &server.url("/readyz"), None, None).unwrap();
     assert_eq!(status, 200);
@@ -169,9 +163,10 @@ fn stalled_clients_cannot_exhaust_a_server_with_few_open_files() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
     // 256 open files, as a small container might allow; 300 clients that stall mid-header.
+    let database = server_database(dir.path());
     let server = ServerProcess::start_with_open_files(
         dir.path(),
-        &dir.path().join("ssi.db"),
+        &database,
         &[],
         &[("SSI_HEADER_TIMEOUT_SECS", "2"), ("SSI_MAX_CONNECTIONS", "200")],
         Some(256),
@@ -266,7 +261,7 @@ async fn job_errors_name_the_upload_never_a_server_path() {
 #[test]
 fn job_ids_are_never_reused_across_restarts() {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("ssi.db");
+    let database = server_database(dir.path());
     let agent = agent();
     let mut ids = Vec::new();
     for run in 0..2 {

@@ -19,5 +19,6 @@ mod hardening;
 mod horizon;
 mod openapi;
 mod process;
+mod replicas;
 mod security;
 mod support;

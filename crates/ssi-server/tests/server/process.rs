@@ -4,6 +4,7 @@
 //! to it from plain threads.
 
 use serde_json::{Value, json};
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -27,7 +28,12 @@ pub(crate) struct ServerProcess {
 impl ServerProcess {
     /// Starts the binary over `database` and waits until it listens. `vars` are extra
     /// environment variables; the log (standard error) goes to a file in `dir`.
-    pub(crate) fn start(dir: &Path, database: &Path, extra: &[&str], vars: &[(&str, &str)]) -> ServerProcess {
+    pub(crate) fn start(
+        dir: &Path,
+        database: impl AsRef<OsStr>,
+        extra: &[&str],
+        vars: &[(&str, &str)],
+    ) -> ServerProcess {
         Self::start_with_open_files(dir, database, extra, vars, None)
     }
 
@@ -35,7 +41,7 @@ impl ServerProcess {
     /// `open_files` (through util-linux `prlimit`) when given.
     pub(crate) fn start_with_open_files(
         dir: &Path,
-        database: &Path,
+        database: impl AsRef<OsStr>,
         extra: &[&str],
         vars: &[(&str, &str)],
         open_files: Option<u32>,

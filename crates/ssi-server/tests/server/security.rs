@@ -4,8 +4,7 @@
 //! from the database files, and no secret in the logs of the real binary at trace level.
 
 use crate::process::{ADMIN, ServerProcess, agent, call, member_with_token, push_body, upload, wait_for_job};
-use crate::support::sqlite_only;
-use crate::support::{Fixture, json_request, small_export_zip};
+use crate::support::{Fixture, json_request, server_database, small_export_zip, sqlite_only};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, header};
@@ -147,7 +146,7 @@ async fn failed_authentications_are_throttled_per_address_and_never_lock_out_oth
 #[test]
 fn the_real_server_throttles_by_the_tcp_peer_address() {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("ssi.db");
+    let database = server_database(dir.path());
     let server = ServerProcess::start(
         dir.path(),
         &database,
@@ -232,7 +231,7 @@ async fn token_plaintexts_never_reach_the_database_files() {
 #[test]
 fn no_secret_reaches_the_logs_even_at_trace_level() {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("ssi.db");
+    let database = server_database(dir.path());
     let mut server = ServerProcess::start(
         dir.path(),
         &database,

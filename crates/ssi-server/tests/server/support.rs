@@ -85,6 +85,31 @@ fn fresh_database(dir: &Path) -> (Arc<dyn Backend>, DatabaseUrl, Option<Arc<PgCl
     (store, database, cluster)
 }
 
+/// The database a test starts the real `ssi-server` binary on (`--database`): an SQLite
+/// file in the test's dir, or a fresh database on the shared cluster.
+pub(crate) struct ServerDatabase {
+    argument: std::ffi::OsString,
+    _cluster: Option<Arc<PgCluster>>,
+}
+
+impl AsRef<std::ffi::OsStr> for ServerDatabase {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        &self.argument
+    }
+}
+
+/// A fresh database for a real server process, on the suite's backend.
+pub(crate) fn server_database(dir: &Path) -> ServerDatabase {
+    if on_postgres() {
+        let cluster = shared_cluster();
+        let name = format!("process_{}", DATABASES.fetch_add(1, Ordering::Relaxed));
+        let url = cluster.create_database(&name).unwrap();
+        ServerDatabase { argument: url.into(), _cluster: Some(cluster) }
+    } else {
+        ServerDatabase { argument: dir.join("ssi.db").into(), _cluster: None }
+    }
+}
+
 /// The day the fixtures live on.
 pub(crate) fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
