@@ -84,12 +84,15 @@ fn init_logging(format: LogFormat, default_level: &str) {
     let filter = EnvFilter::try_from_env("SSI_LOG")
         .or_else(|_| EnvFilter::try_from_default_env())
         .unwrap_or_else(|_| EnvFilter::new(default_level));
-    // axum's accept loop names the client's address at trace level; client addresses are
-    // never recorded, so that target stays silent whatever the filter asks.
-    let filter = match "axum::serve=off".parse() {
-        Ok(directive) => filter.add_directive(directive),
-        Err(_) => filter,
-    };
+    // axum's accept loop names the client's address at trace level, and tokio-postgres
+    // logs every statement's parameters (names, token hashes, stored rows) at debug level;
+    // neither is ever recorded, so those targets stay quiet whatever the filter asks.
+    let filter = ["axum::serve=off", "tokio_postgres=info"].into_iter().fold(filter, |filter, quiet| {
+        match quiet.parse() {
+            Ok(directive) => filter.add_directive(directive),
+            Err(_) => filter,
+        }
+    });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
