@@ -217,7 +217,7 @@ impl Store {
 }
 
 /// A trimmed, non-empty name.
-fn clean_name(name: &str, what: &str) -> Result<String, StoreError> {
+pub(crate) fn clean_name(name: &str, what: &str) -> Result<String, StoreError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(StoreError::invalid(format!("a {what} name must not be empty")));
@@ -226,7 +226,7 @@ fn clean_name(name: &str, what: &str) -> Result<String, StoreError> {
 }
 
 /// A trimmed optional text; blank means none.
-fn clean_optional(text: Option<&str>) -> Option<String> {
+pub(crate) fn clean_optional(text: Option<&str>) -> Option<String> {
     text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
 }
 
@@ -331,7 +331,7 @@ fn member_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Member, StoreError>
 
 /// A stored horizon day and source; a source this build does not know reads
 /// as stored activity (the day is what counts).
-fn horizon_from(day: Option<NaiveDate>, source: Option<String>) -> Option<Horizon> {
+pub(crate) fn horizon_from(day: Option<NaiveDate>, source: Option<String>) -> Option<Horizon> {
     let source = source.as_deref().and_then(HorizonSource::parse).unwrap_or(HorizonSource::StoredActivity);
     day.map(|day| Horizon { day, source })
 }

@@ -12,7 +12,12 @@
 //! Only the lifecycle exists so far: connecting, migrating, the schema and data versions.
 //! The queries of [`crate::Store`] are not ported yet.
 
+mod members;
 mod migrations;
+mod models;
+mod settings;
+mod tokens;
+mod transactions;
 
 pub use migrations::{LATEST_VERSION, MIGRATION_LOCK, MIGRATIONS, SQLITE_SCHEMA_MIRRORED};
 

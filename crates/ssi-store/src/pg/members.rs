@@ -1,0 +1,325 @@
+//! Teams and members on PostgreSQL: [`crate::Store`]'s methods of `members.rs`, with the
+//! same names, errors and ordering (names compared and sorted ignoring ASCII case, as
+//! SQLite's `NOCASE`, through the schema's `ssi_nocase`).
+
+use super::PgStore;
+use super::transactions::{Tx, execute, now, one_row, optional_row, rows, unique_conflict};
+use crate::error::StoreError;
+use crate::members::{clean_name, clean_optional, horizon_from};
+use crate::types::{Member, MemberId, Team, TeamId};
+use ssi_core::Horizon;
+use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
+
+macro_rules! team_columns {
+    () => {
+        "id, name, created"
+    };
+}
+macro_rules! member_columns {
+    () => {
+        "id, name, industry, team_id, created, horizon, horizon_source"
+    };
+}
+
+/// Names sort as SQLite's `NOCASE` sorts them: ASCII case folded, then byte order.
+macro_rules! by_name {
+    () => {
+        " ORDER BY ssi_nocase(name) COLLATE \"C\", id"
+    };
+}
+
+impl PgStore {
+    /// Creates a team (as [`crate::Store::create_team`]).
+    pub fn create_team(&self, name: &str) -> Result<Team, StoreError> {
+        let name = clean_name(name, "team")?;
+        self.write(async |tx| {
+            let row = one_row(
+                tx,
+                concat!("INSERT INTO teams (name, created) VALUES ($1, $2) RETURNING ", team_columns!()),
+                &[&name, &now()?],
+            )
+            .await
+            .map_err(|e| unique_conflict(e, || format!("a team named {name:?} already exists")))?;
+            team_from_row(&row)
+        })
+    }
+
+    /// Every team, by name (as [`crate::Store::list_teams`]).
+    pub fn list_teams(&self) -> Result<Vec<Team>, StoreError> {
+        self.read(async |tx| {
+            rows(tx, concat!("SELECT ", team_columns!(), " FROM teams", by_name!()), &[])
+                .await?
+                .iter()
+                .map(team_from_row)
+                .collect()
+        })
+    }
+
+    /// The team with this id (as [`crate::Store::get_team`]).
+    pub fn get_team(&self, id: TeamId) -> Result<Team, StoreError> {
+        self.read(async |tx| team_by_id(tx, id).await)
+    }
+
+    /// The team with this name, ignoring ASCII case (as [`crate::Store::team_by_name`]).
+    pub fn team_by_name(&self, name: &str) -> Result<Team, StoreError> {
+        self.read(async |tx| {
+            optional_row(
+                tx,
+                concat!("SELECT ", team_columns!(), " FROM teams WHERE ssi_nocase(name) = ssi_nocase($1)"),
+                &[&name.trim()],
+            )
+            .await?
+            .map(|row| team_from_row(&row))
+            .ok_or_else(|| StoreError::not_found(format!("team {name:?}")))?
+        })
+    }
+
+    /// Renames a team (as [`crate::Store::rename_team`]).
+    pub fn rename_team(&self, id: TeamId, name: &str) -> Result<Team, StoreError> {
+        let name = clean_name(name, "team")?;
+        self.write(async |tx| {
+            optional_row(
+                tx,
+                concat!("UPDATE teams SET name = $1 WHERE id = $2 RETURNING ", team_columns!()),
+                &[&name, &id.0],
+            )
+            .await
+            .map_err(|e| unique_conflict(e, || format!("a team named {name:?} already exists")))?
+            .map(|row| team_from_row(&row))
+            .ok_or_else(|| StoreError::not_found(format!("team {id}")))?
+        })
+    }
+
+    /// Deletes a team; its members stay, without a team, and tokens scoped to it are
+    /// deleted (as [`crate::Store::delete_team`]).
+    pub fn delete_team(&self, id: TeamId) -> Result<(), StoreError> {
+        self.write(async |tx| {
+            if execute(tx, "DELETE FROM teams WHERE id = $1", &[&id.0]).await? == 0 {
+                return Err(StoreError::not_found(format!("team {id}")));
+            }
+            Ok(())
+        })
+    }
+
+    /// Creates a member (as [`crate::Store::create_member`]).
+    pub fn create_member(
+        &self,
+        name: &str,
+        industry: Option<&str>,
+        team: Option<TeamId>,
+    ) -> Result<Member, StoreError> {
+        let name = clean_name(name, "member")?;
+        let industry = clean_optional(industry);
+        self.write(async |tx| {
+            if let Some(team) = team {
+                team_by_id(tx, team).await?;
+            }
+            let row = one_row(
+                tx,
+                concat!(
+                    "INSERT INTO members (name, industry, team_id, created) VALUES ($1, $2, $3, $4) RETURNING ",
+                    member_columns!()
+                ),
+                &[&name, &industry, &team.map(|t| t.0), &now()?],
+            )
+            .await
+            .map_err(|e| unique_conflict(e, || format!("a member named {name:?} already exists")))?;
+            member_from_row(&row)
+        })
+    }
+
+    /// The member with this name, ignoring ASCII case (as [`crate::Store::member_by_name`]).
+    pub fn member_by_name(&self, name: &str) -> Result<Member, StoreError> {
+        self.read(async |tx| {
+            optional_row(
+                tx,
+                concat!(
+                    "SELECT ",
+                    member_columns!(),
+                    " FROM members WHERE ssi_nocase(name) = ssi_nocase($1)"
+                ),
+                &[&name.trim()],
+            )
+            .await?
+            .map(|row| member_from_row(&row))
+            .ok_or_else(|| StoreError::not_found(format!("member {name:?}")))?
+        })
+    }
+
+    /// The member with this id (as [`crate::Store::get_member`]).
+    pub fn get_member(&self, id: MemberId) -> Result<Member, StoreError> {
+        self.read(async |tx| member_by_id(tx, id).await)
+    }
+
+    /// Every member, by name (as [`crate::Store::list_members`]).
+    pub fn list_members(&self) -> Result<Vec<Member>, StoreError> {
+        self.read(async |tx| members_where(tx, "true", &[]).await)
+    }
+
+    /// The members of one team, by name (as [`crate::Store::list_team_members`]).
+    pub fn list_team_members(&self, team: TeamId) -> Result<Vec<Member>, StoreError> {
+        self.read(async |tx| {
+            team_by_id(tx, team).await?;
+            members_where(tx, "team_id = $1", &[&team.0]).await
+        })
+    }
+
+    /// The account keys recorded in the member's import reports, sorted, without
+    /// repeats (as [`crate::Store::member_account_keys`]).
+    pub fn member_account_keys(&self, id: MemberId) -> Result<Vec<String>, StoreError> {
+        self.read(async |tx| {
+            ensure_member(tx, id).await?;
+            let keys = rows(
+                tx,
+                "SELECT account_key FROM (
+                     SELECT DISTINCT element #>> '{}' AS account_key
+                     FROM imports CROSS JOIN LATERAL jsonb_array_elements(
+                         -- What SQLite's json_each walks: an array's elements, an object's
+                         -- values, a scalar itself.
+                         CASE jsonb_typeof(report #> '{member,account_keys}')
+                             WHEN 'array' THEN report #> '{member,account_keys}'
+                             WHEN 'object' THEN jsonb_path_query_array(report #> '{member,account_keys}', '$.*')
+                             ELSE jsonb_build_array(report #> '{member,account_keys}')
+                         END) AS elements (element)
+                     WHERE member_id = $1 AND jsonb_typeof(element) = 'string'
+                 ) AS account_keys ORDER BY account_key COLLATE \"C\"",
+                &[&id.0],
+            )
+            .await?;
+            keys.iter().map(|row| Ok(row.try_get(0)?)).collect()
+        })
+    }
+
+    /// Renames a member (as [`crate::Store::rename_member`]).
+    pub fn rename_member(&self, id: MemberId, name: &str) -> Result<Member, StoreError> {
+        let name = clean_name(name, "member")?;
+        self.update_member_field(id, "name", &name)
+            .map_err(|e| unique_conflict(e, || format!("a member named {name:?} already exists")))
+    }
+
+    /// Sets (or clears, with `None`) a member's industry (as [`crate::Store::set_member_industry`]).
+    pub fn set_member_industry(&self, id: MemberId, industry: Option<&str>) -> Result<Member, StoreError> {
+        self.update_member_field(id, "industry", &clean_optional(industry))
+    }
+
+    /// Moves a member to a team, or out of any (as [`crate::Store::set_member_team`]).
+    pub fn set_member_team(&self, id: MemberId, team: Option<TeamId>) -> Result<Member, StoreError> {
+        self.write(async |tx| {
+            if let Some(team) = team {
+                team_by_id(tx, team).await?;
+            }
+            update_member(tx, id, "team_id", &team.map(|t| t.0)).await
+        })
+    }
+
+    /// Deletes a member and everything of theirs (as [`crate::Store::delete_member`]).
+    pub fn delete_member(&self, id: MemberId) -> Result<(), StoreError> {
+        self.write(async |tx| {
+            if execute(tx, "DELETE FROM members WHERE id = $1", &[&id.0]).await? == 0 {
+                return Err(StoreError::not_found(format!("member {id}")));
+            }
+            Ok(())
+        })
+    }
+
+    fn update_member_field(
+        &self,
+        id: MemberId,
+        column: &'static str,
+        value: &(dyn ToSql + Sync),
+    ) -> Result<Member, StoreError> {
+        self.write(async |tx| update_member(tx, id, column, value).await)
+    }
+}
+
+/// Sets one column of the member's row (`column` is one of this module's literals,
+/// never input) and returns the member; [`StoreError::NotFound`] when there is none.
+async fn update_member(
+    tx: &Tx<'_>,
+    id: MemberId,
+    column: &'static str,
+    value: &(dyn ToSql + Sync),
+) -> Result<Member, StoreError> {
+    let sql = format!("UPDATE members SET {column} = $1 WHERE id = $2 RETURNING {}", member_columns!());
+    optional_row(tx, &sql, &[value, &id.0])
+        .await?
+        .map(|row| member_from_row(&row))
+        .ok_or_else(|| StoreError::not_found(format!("member {id}")))?
+}
+
+/// The members matching `condition` (a literal of this module), by name.
+async fn members_where(
+    tx: &Tx<'_>,
+    condition: &'static str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Vec<Member>, StoreError> {
+    let sql = format!(concat!("SELECT ", member_columns!(), " FROM members WHERE {}", by_name!()), condition);
+    rows(tx, &sql, params).await?.iter().map(member_from_row).collect()
+}
+
+pub(super) async fn team_by_id(tx: &Tx<'_>, id: TeamId) -> Result<Team, StoreError> {
+    optional_row(tx, concat!("SELECT ", team_columns!(), " FROM teams WHERE id = $1"), &[&id.0])
+        .await?
+        .map(|row| team_from_row(&row))
+        .ok_or_else(|| StoreError::not_found(format!("team {id}")))?
+}
+
+pub(super) async fn member_by_id(tx: &Tx<'_>, id: MemberId) -> Result<Member, StoreError> {
+    optional_row(tx, concat!("SELECT ", member_columns!(), " FROM members WHERE id = $1"), &[&id.0])
+        .await?
+        .map(|row| member_from_row(&row))
+        .ok_or_else(|| StoreError::not_found(format!("member {id}")))?
+}
+
+/// Fails with [`StoreError::NotFound`] unless the member exists.
+pub(super) async fn ensure_member(tx: &Tx<'_>, id: MemberId) -> Result<(), StoreError> {
+    let exists: bool =
+        one_row(tx, "SELECT EXISTS (SELECT 1 FROM members WHERE id = $1)", &[&id.0]).await?.try_get(0)?;
+    if exists { Ok(()) } else { Err(StoreError::not_found(format!("member {id}"))) }
+}
+
+/// Recomputes the member's horizon after their data changed, in the caller's
+/// transaction, by SQLite's rule (`members::refresh_horizon`): the latest of their
+/// imports' dates, their last pushed day and their newest event or profile day; on a
+/// tie the import's own source first.
+pub(super) async fn refresh_horizon(tx: &Tx<'_>, member: MemberId) -> Result<Option<Horizon>, StoreError> {
+    let row = one_row(
+        tx,
+        "UPDATE members SET (horizon, horizon_source) = (
+             SELECT day, source FROM (
+                 SELECT i.export_date AS day, 0 AS rank, coalesce(i.horizon_source, 'file_name') AS source
+                   FROM imports AS i WHERE i.member_id = $1 AND i.export_date IS NOT NULL
+                 UNION ALL
+                 SELECT max(d.date), 1, 'pushed_scores' FROM daily_scores AS d
+                  WHERE d.member_id = $1
+                    AND d.model_version COLLATE \"C\" > 'push:' AND d.model_version COLLATE \"C\" < 'push;'
+                 UNION ALL
+                 SELECT (max(e.at) AT TIME ZONE 'UTC')::date, 2, 'stored_activity' FROM events AS e
+                  WHERE e.member_id = $1
+                 UNION ALL
+                 SELECT max(p.taken_on), 2, 'stored_activity' FROM profile_snapshots AS p
+                  WHERE p.member_id = $1
+             ) AS candidates WHERE day IS NOT NULL ORDER BY day DESC, rank LIMIT 1)
+         WHERE id = $1
+         RETURNING horizon, horizon_source",
+        &[&member.0],
+    )
+    .await?;
+    Ok(horizon_from(row.try_get(0)?, row.try_get(1)?))
+}
+
+fn team_from_row(row: &Row) -> Result<Team, StoreError> {
+    Ok(Team { id: TeamId(row.try_get(0)?), name: row.try_get(1)?, created: row.try_get(2)? })
+}
+
+fn member_from_row(row: &Row) -> Result<Member, StoreError> {
+    Ok(Member {
+        id: MemberId(row.try_get(0)?),
+        name: row.try_get(1)?,
+        industry: row.try_get(2)?,
+        team: row.try_get::<_, Option<i64>>(3)?.map(TeamId),
+        created: row.try_get(4)?,
+        horizon: horizon_from(row.try_get(5)?, row.try_get(6)?),
+    })
+}
