@@ -1,0 +1,266 @@
+//! Parity of the PostgreSQL store with SQLite for API tokens: scope rules, minting and
+//! installing, authentication (hashes only, revocation, `last_used` to the minute and
+//! never waited for), listing and revoking (`tests/parity/mod.rs`).
+
+mod parity;
+
+use parity::{Both, pg_batch, pg_rows};
+use sha2::{Digest, Sha256};
+use ssi_store::{MemberId, Role, StoreError, TeamId, TokenId};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+fn main() -> ExitCode {
+    parity::run(&[
+        ("scope_rules_and_unknown_scopes_fail_alike", scope_rules_and_unknown_scopes_fail_alike),
+        ("installed_tokens_authenticate_alike", installed_tokens_authenticate_alike),
+        ("minted_tokens_are_kept_as_hashes_only", minted_tokens_are_kept_as_hashes_only),
+        (
+            "revoking_keeps_the_first_time_and_ends_authentication",
+            revoking_keeps_the_first_time_and_ends_authentication,
+        ),
+        (
+            "tokens_are_listed_alike_and_go_with_their_member",
+            tokens_are_listed_alike_and_go_with_their_member,
+        ),
+        ("last_use_is_written_once_a_minute", last_use_is_written_once_a_minute),
+        ("authenticating_never_waits_for_a_writer", authenticating_never_waits_for_a_writer),
+    ])
+}
+
+const ADMIN: &str = "ssi_admin_token_chosen_by_the_operator";
+
+/// A team "Sales" with member "Ann" on both stores.
+fn sales_and_ann(both: &Both) -> (TeamId, MemberId) {
+    let team = both.same("team", |s| s.create_team("Sales"), |p| p.create_team("Sales")).unwrap().id;
+    let ann = both.same(
+        "ann",
+        |s| s.create_member("Ann", None, Some(team)),
+        |p| p.create_member("Ann", None, Some(team)),
+    );
+    (team, ann.unwrap().id)
+}
+
+fn scope_rules_and_unknown_scopes_fail_alike(both: &Both) {
+    let (team, ann) = sales_and_ann(both);
+    let cases = [
+        (Role::Admin, Some(ann), None),
+        (Role::Admin, None, Some(team)),
+        (Role::Manager, None, None),
+        (Role::Manager, Some(ann), Some(team)),
+        (Role::Member, None, Some(team)),
+        (Role::Member, Some(MemberId(99)), None),
+        (Role::Manager, None, Some(TeamId(99))),
+    ];
+    for (role, member, team) in cases {
+        let what = format!("{role:?} {member:?} {team:?}");
+        let created = both.same(
+            &what,
+            |s| s.create_token(role, member, team, "x").map(|(_, info)| info),
+            |p| p.create_token(role, member, team, "x").map(|(_, info)| info),
+        );
+        assert!(
+            matches!(created, Err(StoreError::InvalidData { .. } | StoreError::NotFound { .. })),
+            "{what}"
+        );
+        let installed = both.same(
+            &what,
+            |s| s.install_token(ADMIN, role, member, team, "x"),
+            |p| p.install_token(ADMIN, role, member, team, "x"),
+        );
+        assert!(installed.is_err(), "{what}");
+    }
+    let tokens = both.same("nothing stored", |s| s.list_tokens(), |p| p.list_tokens()).unwrap();
+    assert!(tokens.is_empty());
+}
+
+fn installed_tokens_authenticate_alike(both: &Both) {
+    let (_, ann) = sales_and_ann(both);
+    let admin = both
+        .same(
+            "install",
+            |s| s.install_token(ADMIN, Role::Admin, None, None, " ops "),
+            |p| p.install_token(ADMIN, Role::Admin, None, None, " ops "),
+        )
+        .unwrap();
+    assert_eq!(admin.label, "ops");
+    let err = both
+        .same(
+            "again",
+            |s| s.install_token(ADMIN, Role::Member, Some(ann), None, "x"),
+            |p| p.install_token(ADMIN, Role::Member, Some(ann), None, "x"),
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
+    for bad in ["ssi_short", "no_prefix_but_long_enough_to_pass", ""] {
+        let err = both
+            .same(
+                bad,
+                |s| s.install_token(bad, Role::Admin, None, None, "x"),
+                |p| p.install_token(bad, Role::Admin, None, None, "x"),
+            )
+            .unwrap_err();
+        assert!(matches!(err, StoreError::InvalidData { .. }), "{err}");
+    }
+    let padded = format!("  {ADMIN}\n");
+    for presented in [ADMIN, padded.as_str()] {
+        let found = both.same("authenticate", |s| s.authenticate(presented), |p| p.authenticate(presented));
+        assert_eq!(found.unwrap().map(|t| t.id), Some(admin.id));
+    }
+    for unknown in ["ssi_admin_token_chosen_by_the_operatoR", "admin_token", "", "ssi_"] {
+        let found = both.same(unknown, |s| s.authenticate(unknown), |p| p.authenticate(unknown)).unwrap();
+        assert_eq!(found, None);
+    }
+    both.same("get", |s| s.get_token(admin.id), |p| p.get_token(admin.id)).unwrap();
+    both.same("get unknown", |s| s.get_token(TokenId(99)), |p| p.get_token(TokenId(99))).unwrap_err();
+}
+
+fn minted_tokens_are_kept_as_hashes_only(both: &Both) {
+    let (_, ann) = sales_and_ann(both);
+    let (plaintext, info) = both.pg.create_token(Role::Member, Some(ann), None, "laptop").unwrap();
+    let (sqlite_plaintext, sqlite_info) =
+        both.sqlite.create_token(Role::Member, Some(ann), None, "laptop").unwrap();
+    assert_eq!(parity::same("minted", Ok(sqlite_info), Ok(info.clone())).unwrap().id, info.id);
+    for minted in [&plaintext, &sqlite_plaintext] {
+        let secret = minted.strip_prefix("ssi_").expect("prefixed");
+        assert!(
+            secret.len() == 64 && secret.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
+    }
+    assert_ne!(plaintext, sqlite_plaintext, "drawn at random");
+    assert_eq!(both.pg.authenticate(&plaintext).unwrap().map(|t| t.id), Some(info.id));
+    assert_eq!(both.pg.authenticate(&sqlite_plaintext).unwrap(), None);
+
+    // The database holds the SHA-256 of the plaintext, and the plaintext nowhere.
+    let stored = pg_rows(&both.url, "SELECT hash FROM api_tokens");
+    let hash: Vec<u8> = stored[0].get(0);
+    assert_eq!(hash, Sha256::digest(plaintext.as_bytes()).to_vec());
+    let dump = pg_rows(&both.url, "SELECT string_agg(t::text, ' ') FROM api_tokens AS t");
+    let dump: String = dump[0].get(0);
+    assert!(!dump.contains(plaintext.strip_prefix("ssi_").unwrap()), "{dump}");
+}
+
+fn revoking_keeps_the_first_time_and_ends_authentication(both: &Both) {
+    let admin = both
+        .same(
+            "install",
+            |s| s.install_token(ADMIN, Role::Admin, None, None, "ops"),
+            |p| p.install_token(ADMIN, Role::Admin, None, None, "ops"),
+        )
+        .unwrap();
+    let revoked = both.same("revoke", |s| s.revoke_token(admin.id), |p| p.revoke_token(admin.id)).unwrap();
+    assert!(revoked.revoked.is_some());
+    let first = both.pg.get_token(admin.id).unwrap().revoked;
+    pg_batch(&both.url, "SELECT pg_sleep(1.1)");
+    both.same("revoke again", |s| s.revoke_token(admin.id), |p| p.revoke_token(admin.id)).unwrap();
+    assert_eq!(both.pg.get_token(admin.id).unwrap().revoked, first, "the first time stays");
+    let found = both.same("refused", |s| s.authenticate(ADMIN), |p| p.authenticate(ADMIN)).unwrap();
+    assert_eq!(found, None);
+    both.same("revoke unknown", |s| s.revoke_token(TokenId(99)), |p| p.revoke_token(TokenId(99)))
+        .unwrap_err();
+    let used = both.same(
+        "use of a revoked token",
+        |s| s.record_token_use(admin.id),
+        |p| p.record_token_use(admin.id),
+    );
+    assert!(!used.unwrap());
+}
+
+fn tokens_are_listed_alike_and_go_with_their_member(both: &Both) {
+    let (sales, ann) = sales_and_ann(both);
+    let other = both.same("other", |s| s.create_team("Other"), |p| p.create_team("Other")).unwrap().id;
+    let bob = both.same(
+        "bob",
+        |s| s.create_member("Bob", None, Some(other)),
+        |p| p.create_member("Bob", None, Some(other)),
+    );
+    let bob = bob.unwrap().id;
+    let install = |plaintext: &str, role, member, team, label: &str| {
+        both.same(
+            label,
+            |s| s.install_token(plaintext, role, member, team, label),
+            |p| p.install_token(plaintext, role, member, team, label),
+        )
+        .unwrap()
+    };
+    install("ssi_ann_first_token_0000000", Role::Member, Some(ann), None, "ann 1");
+    install("ssi_sales_manager_token_0000", Role::Manager, None, Some(sales), "manager");
+    install("ssi_bob_token_0000000000000", Role::Member, Some(bob), Some(other), "bob");
+    let second = install("ssi_ann_second_token_000000", Role::Member, Some(ann), None, "ann 2");
+    both.same("revoke", |s| s.revoke_token(second.id), |p| p.revoke_token(second.id)).unwrap();
+
+    let all = both.same("all", |s| s.list_tokens(), |p| p.list_tokens()).unwrap();
+    assert_eq!(all.len(), 4);
+    let managed =
+        both.same("sales", |s| s.team_member_tokens(sales), |p| p.team_member_tokens(sales)).unwrap();
+    assert_eq!(managed.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(), ["ann 1", "ann 2"]);
+    both.same("other", |s| s.team_member_tokens(other), |p| p.team_member_tokens(other)).unwrap();
+    both.same("no team", |s| s.team_member_tokens(TeamId(99)), |p| p.team_member_tokens(TeamId(99))).unwrap();
+
+    both.same("delete ann", |s| s.delete_member(ann), |p| p.delete_member(ann)).unwrap();
+    both.same("delete sales", |s| s.delete_team(sales), |p| p.delete_team(sales)).unwrap();
+    let left = both.same("left", |s| s.list_tokens(), |p| p.list_tokens()).unwrap();
+    assert_eq!(left.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(), ["bob"]);
+}
+
+fn last_use_is_written_once_a_minute(both: &Both) {
+    let admin = both
+        .same(
+            "install",
+            |s| s.install_token(ADMIN, Role::Admin, None, None, "ops"),
+            |p| p.install_token(ADMIN, Role::Admin, None, None, "ops"),
+        )
+        .unwrap();
+    let first = both.pg.authenticate(ADMIN).unwrap().unwrap();
+    assert_eq!(first.last_used, None, "the answer is the token as it was found");
+    let used = both.pg.get_token(admin.id).unwrap().last_used.expect("recorded");
+    assert_eq!(used.timestamp_subsec_nanos(), 0);
+    let version = both.pg.data_version().unwrap();
+    both.pg.authenticate(ADMIN).unwrap().unwrap();
+    assert!(!both.pg.record_token_use(admin.id).unwrap(), "within the minute");
+    assert_eq!(both.pg.data_version().unwrap(), version, "nothing written within the minute");
+
+    // A minute later (the stored time set back), a use is written again, on both.
+    both.execute_sql(
+        "UPDATE api_tokens SET last_used = last_used - 61",
+        "UPDATE api_tokens SET last_used = last_used - interval '61 seconds'",
+    );
+    let before = chrono::Utc::now().timestamp();
+    let used =
+        both.same("a minute later", |s| s.record_token_use(admin.id), |p| p.record_token_use(admin.id));
+    assert!(used.unwrap());
+    let recorded = both.pg.get_token(admin.id).unwrap().last_used.unwrap();
+    assert!(recorded.timestamp() >= before, "now, not the minute-old time: {recorded}");
+    let again =
+        both.same("at once again", |s| s.record_token_use(admin.id), |p| p.record_token_use(admin.id));
+    assert!(!again.unwrap());
+    let unknown =
+        both.same("unknown", |s| s.record_token_use(TokenId(99)), |p| p.record_token_use(TokenId(99)));
+    assert!(!unknown.unwrap());
+}
+
+fn authenticating_never_waits_for_a_writer(both: &Both) {
+    let admin = both.pg.install_token(ADMIN, Role::Admin, None, None, "ops").unwrap();
+    // Another transaction writes and stays open (a long import, say): it holds the
+    // data_version row until it ends.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let writer = runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(&both.url, tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        client
+            .batch_execute("BEGIN; INSERT INTO teams (name, created) VALUES ('Busy', now())")
+            .await
+            .unwrap();
+        client
+    });
+    let started = Instant::now();
+    let found = both.pg.authenticate(ADMIN).unwrap();
+    assert_eq!(found.map(|t| t.id), Some(admin.id));
+    assert!(!both.pg.record_token_use(admin.id).unwrap(), "skipped while another transaction writes");
+    assert!(started.elapsed() < Duration::from_secs(2), "answered without waiting: {:?}", started.elapsed());
+    assert_eq!(both.pg.get_token(admin.id).unwrap().last_used, None, "the use was not recorded");
+
+    runtime.block_on(writer.batch_execute("COMMIT")).unwrap();
+    both.pg.authenticate(ADMIN).unwrap().unwrap();
+    assert!(both.pg.get_token(admin.id).unwrap().last_used.is_some(), "recorded once the writer is done");
+}
