@@ -81,9 +81,7 @@ impl Store {
         member: MemberId,
         calibration: &MemberCalibration,
     ) -> Result<bool, StoreError> {
-        let text = serde_json::to_string(calibration).map_err(|e| {
-            StoreError::invalid(format!("calibration of member {member} cannot be stored: {e}"))
-        })?;
+        let text = calibration_text(member, calibration)?;
         self.pool.write(|tx| {
             ensure_member(tx, member)?;
             let stored: Option<String> = tx
@@ -214,12 +212,23 @@ fn calibration_in(conn: &Connection, member: MemberId) -> Result<Option<MemberCa
         .prepare_cached("SELECT calibration FROM member_calibrations WHERE member_id = ?1")?
         .query_row([member.0], |r| r.get(0))
         .optional()?;
-    text.map(|text| {
-        serde_json::from_str(&text).map_err(|e| {
-            StoreError::invalid(format!("the stored calibration of member {member} does not load: {e}"))
-        })
+    text.map(|text| parse_calibration(member, &text)).transpose()
+}
+
+/// A calibration as stored: its JSON.
+pub(crate) fn calibration_text(
+    member: MemberId,
+    calibration: &MemberCalibration,
+) -> Result<String, StoreError> {
+    serde_json::to_string(calibration)
+        .map_err(|e| StoreError::invalid(format!("calibration of member {member} cannot be stored: {e}")))
+}
+
+/// A stored calibration's JSON back as a calibration.
+pub(crate) fn parse_calibration(member: MemberId, text: &str) -> Result<MemberCalibration, StoreError> {
+    serde_json::from_str(text).map_err(|e| {
+        StoreError::invalid(format!("the stored calibration of member {member} does not load: {e}"))
     })
-    .transpose()
 }
 
 /// The stored metric values of each day of one series, in date order.

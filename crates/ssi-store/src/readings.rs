@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use ssi_core::{GroupStats, OfficialReading, ReadingSource};
 
+/// The columns of a reading, in [`stored_reading`]'s order.
 macro_rules! reading_columns {
     () => {
         "date, source, total, brand, people, insights, relationships, groups"
@@ -97,25 +98,45 @@ pub(crate) fn reading_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Officia
     let total: f64 = row.get(2)?;
     let pillars = [row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?];
     let groups: String = row.get(7)?;
-    Ok((|| {
-        let source = [ReadingSource::Json, ReadingSource::Csv, ReadingSource::Manual, ReadingSource::Push]
-            .into_iter()
-            .find(|s| s.as_str() == source)
-            .ok_or_else(|| {
-                StoreError::invalid(format!("stored reading of {date} has unknown source {source:?}"))
-            })?;
-        let groups: Groups = serde_json::from_str(&groups)
-            .map_err(|e| StoreError::invalid(format!("stored reading of {date}: groups do not load: {e}")))?;
-        Ok(OfficialReading {
-            date,
-            total,
-            pillars,
-            industry: groups.industry,
-            network: groups.network,
-            team: groups.team,
-            source,
-        })
-    })())
+    Ok(stored_reading(date, &source, total, pillars, &groups))
+}
+
+/// A reading from its stored columns ([`reading_columns`] order; `groups` as JSON text).
+pub(crate) fn stored_reading(
+    date: NaiveDate,
+    source: &str,
+    total: f64,
+    pillars: [Option<f64>; 4],
+    groups: &str,
+) -> Result<OfficialReading, StoreError> {
+    let source = [ReadingSource::Json, ReadingSource::Csv, ReadingSource::Manual, ReadingSource::Push]
+        .into_iter()
+        .find(|s| s.as_str() == source)
+        .ok_or_else(|| {
+            StoreError::invalid(format!("stored reading of {date} has unknown source {source:?}"))
+        })?;
+    let groups: Groups = serde_json::from_str(groups)
+        .map_err(|e| StoreError::invalid(format!("stored reading of {date}: groups do not load: {e}")))?;
+    Ok(OfficialReading {
+        date,
+        total,
+        pillars,
+        industry: groups.industry,
+        network: groups.network,
+        team: groups.team,
+        source,
+    })
+}
+
+/// The reading's three comparison groups as the JSON text they are stored as.
+pub(crate) fn groups_json(reading: &OfficialReading) -> Result<String, StoreError> {
+    let groups = Groups {
+        industry: reading.industry.clone(),
+        network: reading.network.clone(),
+        team: reading.team.clone(),
+    };
+    serde_json::to_string(&groups)
+        .map_err(|e| StoreError::invalid(format!("reading of {}: {e}", reading.date)))
 }
 
 /// Checks every reading, before anything is written.
@@ -154,10 +175,7 @@ pub(crate) fn add_readings_in(
                  AND relationships IS excluded.relationships THEN confirmed ELSE 0 END",
     )?;
     for r in readings {
-        let groups =
-            Groups { industry: r.industry.clone(), network: r.network.clone(), team: r.team.clone() };
-        let groups = serde_json::to_string(&groups)
-            .map_err(|e| StoreError::invalid(format!("reading of {}: {e}", r.date)))?;
+        let groups = groups_json(r)?;
         let [brand, people, insights, relationships] = r.pillars;
         upsert.execute(params![
             member.0,

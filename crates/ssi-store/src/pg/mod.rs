@@ -12,9 +12,12 @@
 //! Only the lifecycle exists so far: connecting, migrating, the schema and data versions.
 //! The queries of [`crate::Store`] are not ported yet.
 
+mod calibrations;
 mod members;
 mod migrations;
 mod models;
+mod pushed;
+mod readings;
 mod settings;
 mod tokens;
 mod transactions;

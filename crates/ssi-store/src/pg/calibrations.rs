@@ -1,0 +1,129 @@
+//! Per-member calibrations and reading confirmations on PostgreSQL: [`crate::Store`]'s
+//! methods of `calibrations.rs` that store, read and delete them. The ones that score
+//! (`fit_calibration`, `refit_calibration`, `calibrated_history`) need the scoring
+//! inputs and history reads, which are not ported yet (docs/store.md, "PostgreSQL").
+
+use super::PgStore;
+use super::members::ensure_member;
+use super::readings::{reading_columns, reading_from_row};
+use super::transactions::{execute, now, optional_row, rows};
+use crate::calibrations::{calibration_text, parse_calibration};
+use crate::error::StoreError;
+use crate::types::MemberId;
+use chrono::NaiveDate;
+use ssi_core::ReadingSource;
+use ssi_core::advice::{MemberCalibration, StoredReading};
+
+impl PgStore {
+    /// Stores the member's calibration, replacing any earlier one; returns whether the
+    /// stored calibration changed (as [`crate::Store::save_calibration`]).
+    pub fn save_calibration(
+        &self,
+        member: MemberId,
+        calibration: &MemberCalibration,
+    ) -> Result<bool, StoreError> {
+        let text = calibration_text(member, calibration)?;
+        self.write(async |tx| {
+            ensure_member(tx, member).await?;
+            // Compared as JSON values: jsonb keeps neither the key order nor the spacing
+            // of the text, so equal text is equal jsonb and the other way round.
+            let unchanged = optional_row(
+                tx,
+                "SELECT 1 FROM member_calibrations WHERE member_id = $1 AND calibration = $2::text::jsonb",
+                &[&member.0, &text],
+            )
+            .await?
+            .is_some();
+            if unchanged {
+                return Ok(false);
+            }
+            execute(
+                tx,
+                "INSERT INTO member_calibrations (member_id, model_version, fingerprint, calibration, created)
+                 VALUES ($1, $2, $3, $4::text::jsonb, $5)
+                 ON CONFLICT (member_id) DO UPDATE SET model_version = excluded.model_version,
+                     fingerprint = excluded.fingerprint, calibration = excluded.calibration,
+                     created = excluded.created",
+                &[&member.0, &calibration.model_version, &calibration.fingerprint, &text, &now()?],
+            )
+            .await?;
+            Ok(true)
+        })
+    }
+
+    /// The member's stored calibration, if any (as [`crate::Store::calibration`]).
+    pub fn calibration(&self, member: MemberId) -> Result<Option<MemberCalibration>, StoreError> {
+        self.read(async |tx| {
+            ensure_member(tx, member).await?;
+            optional_row(
+                tx,
+                "SELECT calibration::text FROM member_calibrations WHERE member_id = $1",
+                &[&member.0],
+            )
+            .await?
+            .map(|row| parse_calibration(member, row.try_get(0)?))
+            .transpose()
+        })
+    }
+
+    /// Forgets the member's calibration; returns whether there was one (as
+    /// [`crate::Store::delete_calibration`]).
+    pub fn delete_calibration(&self, member: MemberId) -> Result<bool, StoreError> {
+        self.write(async |tx| {
+            ensure_member(tx, member).await?;
+            Ok(execute(tx, "DELETE FROM member_calibrations WHERE member_id = $1", &[&member.0]).await? > 0)
+        })
+    }
+
+    /// Every reading of the member with whether the user confirmed it, by day and then
+    /// as stored (as [`crate::Store::stored_readings`]).
+    pub fn stored_readings(&self, member: MemberId) -> Result<Vec<StoredReading>, StoreError> {
+        self.read(async |tx| {
+            ensure_member(tx, member).await?;
+            rows(
+                tx,
+                concat!(
+                    "SELECT ",
+                    reading_columns!(),
+                    ", confirmed FROM official_readings WHERE member_id = $1 ORDER BY date, id"
+                ),
+                &[&member.0],
+            )
+            .await?
+            .iter()
+            .map(|row| Ok(StoredReading { reading: reading_from_row(row)?, confirmed: row.try_get(8)? }))
+            .collect()
+        })
+    }
+
+    /// Marks the member's readings of `date` as confirmed; returns how many readings
+    /// that day has (as [`crate::Store::confirm_readings`]).
+    pub fn confirm_readings(&self, member: MemberId, date: NaiveDate) -> Result<usize, StoreError> {
+        self.write(async |tx| {
+            ensure_member(tx, member).await?;
+            let sql = "UPDATE official_readings SET confirmed = true WHERE member_id = $1 AND date = $2";
+            Ok(usize::try_from(execute(tx, sql, &[&member.0, &date]).await?).unwrap_or(usize::MAX))
+        })
+    }
+
+    /// Deletes the member's readings of `date`, of one source or all; returns how many
+    /// (as [`crate::Store::delete_readings`]).
+    pub fn delete_readings(
+        &self,
+        member: MemberId,
+        date: NaiveDate,
+        source: Option<ReadingSource>,
+    ) -> Result<usize, StoreError> {
+        self.write(async |tx| {
+            ensure_member(tx, member).await?;
+            let deleted = execute(
+                tx,
+                "DELETE FROM official_readings
+                 WHERE member_id = $1 AND date = $2 AND ($3::text IS NULL OR source = $3)",
+                &[&member.0, &date, &source.map(|s| s.as_str())],
+            )
+            .await?;
+            Ok(usize::try_from(deleted).unwrap_or(usize::MAX))
+        })
+    }
+}

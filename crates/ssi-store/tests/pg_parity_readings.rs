@@ -1,0 +1,379 @@
+//! Parity of the PostgreSQL store with SQLite for official readings (validated,
+//! upserted, confirmed, deleted), scores pushed from a CLI (validated, all or nothing,
+//! the member's horizon) and stored calibrations (`tests/parity/mod.rs`).
+
+mod parity;
+
+use chrono::NaiveDate;
+use parity::{Both, pg_rows};
+use ssi_core::advice::calibrate::{CandidateError, LevelPoint};
+use ssi_core::advice::{MemberCalibration, Method, ReadingStatus, WalkForward, WeightChange};
+use ssi_core::{GroupStats, OfficialReading, PillarScores, ReadingSource};
+use ssi_store::{MemberId, PushedScore, StoreError};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    parity::run(&[
+        ("readings_are_validated_and_upserted_alike", readings_are_validated_and_upserted_alike),
+        ("confirmations_hold_for_the_figures_confirmed", confirmations_hold_for_the_figures_confirmed),
+        ("readings_are_deleted_by_day_and_source", readings_are_deleted_by_day_and_source),
+        ("pushed_scores_are_checked_and_stored_alike", pushed_scores_are_checked_and_stored_alike),
+        ("a_push_is_one_transaction_with_its_readings", a_push_is_one_transaction_with_its_readings),
+        ("the_horizon_follows_pushes_and_imports", the_horizon_follows_pushes_and_imports),
+        (
+            "calibrations_are_stored_once_and_read_back_alike",
+            calibrations_are_stored_once_and_read_back_alike,
+        ),
+    ])
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn ann(both: &Both) -> MemberId {
+    both.same("ann", |s| s.create_member("Ann", None, None), |p| p.create_member("Ann", None, None))
+        .unwrap()
+        .id
+}
+
+fn reading(date: NaiveDate, source: ReadingSource, total: f64) -> OfficialReading {
+    let quarter = total / 4.0;
+    OfficialReading {
+        date,
+        total,
+        pillars: [Some(quarter); 4],
+        industry: GroupStats {
+            rank: Some(12),
+            average: Some(0.1 + 0.2),
+            name: Some("Software".into()),
+            ..Default::default()
+        },
+        network: GroupStats {
+            rank: None,
+            average: None,
+            pillar_averages: Some([Some(5.5), None, Some(1e-7), None]),
+            ..Default::default()
+        },
+        team: GroupStats::default(),
+        source,
+    }
+}
+
+fn readings_are_validated_and_upserted_alike(both: &Both) {
+    let ann = ann(both);
+    let first = reading(day(2026, 3, 1), ReadingSource::Json, 60.0);
+    let mut bad = reading(day(2026, 3, 2), ReadingSource::Csv, 50.0);
+    bad.pillars[0] = Some(30.0);
+    let err = both
+        .same(
+            "one invalid",
+            |s| s.add_readings(ann, &[first.clone(), bad.clone()]),
+            |p| p.add_readings(ann, &[first.clone(), bad.clone()]),
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::InvalidData { .. }), "{err}");
+    let far = reading(day(10000, 1, 1), ReadingSource::Manual, 10.0);
+    both.same("out of range", |s| s.add_reading(ann, &far), |p| p.add_reading(ann, &far)).unwrap_err();
+    let none = both.same("none stored", |s| s.readings(ann, None, None), |p| p.readings(ann, None, None));
+    assert!(none.unwrap().is_empty());
+
+    let batch = [
+        reading(day(2026, 3, 5), ReadingSource::Csv, 40.0),
+        first.clone(),
+        reading(day(2026, 3, 5), ReadingSource::Json, 44.0),
+        reading(day(2026, 3, 9), ReadingSource::Manual, 48.0),
+    ];
+    let stored = both.same("store", |s| s.add_readings(ann, &batch), |p| p.add_readings(ann, &batch));
+    assert_eq!(stored.unwrap(), 4);
+    // An upsert of the day's first source keeps its place among the day's readings.
+    let replaced = reading(day(2026, 3, 5), ReadingSource::Csv, 41.0);
+    both.same("upsert", |s| s.add_reading(ann, &replaced), |p| p.add_reading(ann, &replaced)).unwrap();
+    let all = both.same("all", |s| s.readings(ann, None, None), |p| p.readings(ann, None, None)).unwrap();
+    assert_eq!(all.iter().map(|r| r.total).collect::<Vec<_>>(), [60.0, 41.0, 44.0, 48.0]);
+    assert_eq!(all[0], first, "read back as given, groups included");
+    let some = both.same(
+        "range",
+        |s| s.readings(ann, Some(day(2026, 3, 2)), Some(day(2026, 3, 5))),
+        |p| p.readings(ann, Some(day(2026, 3, 2)), Some(day(2026, 3, 5))),
+    );
+    assert_eq!(some.unwrap().len(), 2);
+    let latest = both.same("latest", |s| s.latest_reading(ann), |p| p.latest_reading(ann)).unwrap();
+    assert_eq!(latest.map(|r| r.total), Some(48.0));
+    let same_day = reading(day(2026, 3, 9), ReadingSource::Json, 52.0);
+    both.same("second source", |s| s.add_reading(ann, &same_day), |p| p.add_reading(ann, &same_day)).unwrap();
+    let latest =
+        both.same("latest of the day", |s| s.latest_reading(ann), |p| p.latest_reading(ann)).unwrap();
+    assert_eq!(latest.map(|r| r.total), Some(52.0), "the one stored last");
+
+    let nobody = MemberId(99);
+    both.same("unknown", |s| s.add_reading(nobody, &first), |p| p.add_reading(nobody, &first)).unwrap_err();
+    both.same("unknown", |s| s.readings(nobody, None, None), |p| p.readings(nobody, None, None)).unwrap_err();
+    both.same("unknown", |s| s.latest_reading(nobody), |p| p.latest_reading(nobody)).unwrap_err();
+    let bob =
+        both.same("bob", |s| s.create_member("Bob", None, None), |p| p.create_member("Bob", None, None));
+    let bob = bob.unwrap().id;
+    let latest = both.same("no readings", |s| s.latest_reading(bob), |p| p.latest_reading(bob)).unwrap();
+    assert_eq!(latest, None);
+}
+
+fn confirmations_hold_for_the_figures_confirmed(both: &Both) {
+    let ann = ann(both);
+    let date = day(2026, 4, 1);
+    let readings = [reading(date, ReadingSource::Json, 80.0), reading(date, ReadingSource::Csv, 20.0)];
+    both.same("store", |s| s.add_readings(ann, &readings), |p| p.add_readings(ann, &readings)).unwrap();
+    let confirmed =
+        both.same("confirm", |s| s.confirm_readings(ann, date), |p| p.confirm_readings(ann, date));
+    assert_eq!(confirmed.unwrap(), 2);
+    let other_day = day(2026, 4, 2);
+    let none = both.same(
+        "no readings",
+        |s| s.confirm_readings(ann, other_day),
+        |p| p.confirm_readings(ann, other_day),
+    );
+    assert_eq!(none.unwrap(), 0);
+    both.same("same figures", |s| s.add_reading(ann, &readings[0]), |p| p.add_reading(ann, &readings[0]))
+        .unwrap();
+    let changed = reading(date, ReadingSource::Csv, 24.0);
+    both.same("new figures", |s| s.add_reading(ann, &changed), |p| p.add_reading(ann, &changed)).unwrap();
+    let stored = both.same("stored", |s| s.stored_readings(ann), |p| p.stored_readings(ann)).unwrap();
+    assert_eq!(stored.iter().map(|r| r.confirmed).collect::<Vec<_>>(), [true, false]);
+    let nobody = MemberId(99);
+    both.same("unknown", |s| s.confirm_readings(nobody, date), |p| p.confirm_readings(nobody, date))
+        .unwrap_err();
+    both.same("unknown", |s| s.stored_readings(nobody), |p| p.stored_readings(nobody)).unwrap_err();
+}
+
+fn readings_are_deleted_by_day_and_source(both: &Both) {
+    let ann = ann(both);
+    let (d1, d2) = (day(2026, 5, 1), day(2026, 5, 2));
+    let readings = [
+        reading(d1, ReadingSource::Json, 30.0),
+        reading(d1, ReadingSource::Csv, 31.0),
+        reading(d1, ReadingSource::Manual, 32.0),
+        reading(d2, ReadingSource::Json, 33.0),
+    ];
+    both.same("store", |s| s.add_readings(ann, &readings), |p| p.add_readings(ann, &readings)).unwrap();
+    let csv = Some(ReadingSource::Csv);
+    let one =
+        both.same("one source", |s| s.delete_readings(ann, d1, csv), |p| p.delete_readings(ann, d1, csv));
+    assert_eq!(one.unwrap(), 1);
+    let again = both.same("again", |s| s.delete_readings(ann, d1, csv), |p| p.delete_readings(ann, d1, csv));
+    assert_eq!(again.unwrap(), 0);
+    let rest =
+        both.same("the day", |s| s.delete_readings(ann, d1, None), |p| p.delete_readings(ann, d1, None));
+    assert_eq!(rest.unwrap(), 2);
+    let left = both.same("left", |s| s.readings(ann, None, None), |p| p.readings(ann, None, None)).unwrap();
+    assert_eq!(left.iter().map(|r| r.total).collect::<Vec<_>>(), [33.0]);
+    let nobody = MemberId(99);
+    both.same("unknown", |s| s.delete_readings(nobody, d1, None), |p| p.delete_readings(nobody, d1, None))
+        .unwrap_err();
+}
+
+fn pushed(date: NaiveDate, version: &str, total: f64, components: Vec<f64>) -> PushedScore {
+    let quarter = total / 4.0;
+    PushedScore {
+        date,
+        model_version: version.to_string(),
+        pillars: PillarScores { brand: quarter, people: quarter, insights: quarter, relationships: quarter },
+        total,
+        components,
+    }
+}
+
+/// Every stored score row, as (member, version, day, pillars and total, components).
+type ScoreRow = (i64, String, String, [f64; 5], String);
+
+fn score_rows(both: &Both) -> Vec<ScoreRow> {
+    let query =
+        "SELECT member_id, model_version, date, brand, people, insights, relationships, total, components
+                 FROM daily_scores ORDER BY member_id, model_version, date";
+    let conn = rusqlite::Connection::open(both.sqlite.path()).unwrap();
+    let mut stmt = conn.prepare(query).unwrap();
+    let sqlite: Vec<ScoreRow> = stmt
+        .query_map([], |r| {
+            let figures = [r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?];
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, figures, r.get(8)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let pg: Vec<ScoreRow> = pg_rows(&both.url, &query.replace("date,", "date::text,"))
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), [r.get(3), r.get(4), r.get(5), r.get(6), r.get(7)], r.get(8)))
+        .collect();
+    assert_eq!(sqlite, pg, "the stored score rows differ");
+    sqlite
+}
+
+fn pushed_scores_are_checked_and_stored_alike(both: &Both) {
+    let ann = ann(both);
+    let good = pushed(day(2026, 6, 1), "v3", 40.0, vec![0.1 + 0.2, 29.0, 5.263256894485079, 1e-7]);
+    let mut off_sum = pushed(day(2026, 6, 2), "v3", 40.0, vec![]);
+    off_sum.total = 41.0;
+    let mut big_pillar = pushed(day(2026, 6, 2), "v3", 40.0, vec![]);
+    big_pillar.pillars.brand = 26.0;
+    let bad = [
+        off_sum,
+        big_pillar,
+        pushed(day(2026, 6, 2), "push:v3", 40.0, vec![]),
+        pushed(day(2026, 6, 2), "  ", 40.0, vec![]),
+        pushed(day(2026, 6, 2), "v3", 40.0, vec![f64::NAN]),
+        pushed(day(2026, 6, 2), "v3", 101.0, vec![]),
+        pushed(day(10000, 1, 1), "v3", 40.0, vec![]),
+    ];
+    for bad in bad {
+        let scores = [good.clone(), bad];
+        let err =
+            both.same("bad", |s| s.push_scores(ann, &scores), |p| p.push_scores(ann, &scores)).unwrap_err();
+        assert!(matches!(err, StoreError::InvalidData { .. }), "{err}");
+    }
+    assert!(score_rows(both).is_empty(), "all or nothing");
+
+    let scores = [
+        good.clone(),
+        pushed(day(2026, 6, 2), "v3", 42.0, vec![]),
+        pushed(day(2026, 6, 2), "v2", 8.0, vec![1.0]),
+    ];
+    let stored = both.same("push", |s| s.push_scores(ann, &scores), |p| p.push_scores(ann, &scores));
+    assert_eq!(stored.unwrap(), 3);
+    let again = [pushed(day(2026, 6, 2), "v3", 44.0, vec![2.5])];
+    both.same("replace", |s| s.push_scores(ann, &again), |p| p.push_scores(ann, &again)).unwrap();
+    let rows = score_rows(both);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[1].4, "[0.3,29,5.263257,0]", "the same compact encoding");
+    assert_eq!(rows[2].3[4], 44.0, "replaced");
+    both.same("unknown", |s| s.push_scores(MemberId(99), &again), |p| p.push_scores(MemberId(99), &again))
+        .unwrap_err();
+}
+
+fn a_push_is_one_transaction_with_its_readings(both: &Both) {
+    let ann = ann(both);
+    let scores = [pushed(day(2026, 7, 1), "v3", 40.0, vec![1.0])];
+    let mut bad = reading(day(2026, 7, 1), ReadingSource::Push, 50.0);
+    bad.industry.rank = Some(0);
+    let err = both
+        .same(
+            "bad reading",
+            |s| s.push_scores_and_readings(ann, &scores, &[bad.clone()]),
+            |p| p.push_scores_and_readings(ann, &scores, &[bad.clone()]),
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::InvalidData { .. }), "{err}");
+    assert!(score_rows(both).is_empty());
+    let readings = [reading(day(2026, 7, 1), ReadingSource::Push, 50.0)];
+    let stored = both.same(
+        "push",
+        |s| s.push_scores_and_readings(ann, &scores, &readings),
+        |p| p.push_scores_and_readings(ann, &scores, &readings),
+    );
+    assert_eq!(stored.unwrap(), (1, 1));
+    both.same("readings", |s| s.stored_readings(ann), |p| p.stored_readings(ann)).unwrap();
+    let nobody = MemberId(99);
+    both.same(
+        "unknown",
+        |s| s.push_scores_and_readings(nobody, &scores, &readings),
+        |p| p.push_scores_and_readings(nobody, &scores, &readings),
+    )
+    .unwrap_err();
+    assert_eq!(score_rows(both).len(), 1);
+}
+
+fn the_horizon_follows_pushes_and_imports(both: &Both) {
+    let ann = ann(both);
+    let member = both.same("no horizon", |s| s.get_member(ann), |p| p.get_member(ann)).unwrap();
+    assert_eq!(member.horizon, None);
+    let scores = [pushed(day(2026, 8, 10), "v3", 40.0, vec![]), pushed(day(2026, 8, 3), "v2", 40.0, vec![])];
+    both.same("push", |s| s.push_scores(ann, &scores), |p| p.push_scores(ann, &scores)).unwrap();
+    let member = both.same("pushed", |s| s.get_member(ann), |p| p.get_member(ann)).unwrap();
+    assert_eq!(member.horizon.map(|h| (h.day, h.source.as_str())), Some((day(2026, 8, 10), "pushed_scores")));
+
+    // An import (another area writes them; its row is all that counts) of the same
+    // day names its own source first; a later one wins by its day.
+    both.execute_sql(
+        "INSERT INTO imports (member_id, fingerprint, imported_at, export_date, source_name, horizon_source)
+         VALUES (1, 'a', 0, '2026-08-10', 'a.zip', 'newest_row'), (1, 'b', 0, '2026-08-01', 'b.zip', NULL)",
+        "INSERT INTO imports (member_id, fingerprint, imported_at, export_date, source_name, horizon_source)
+         VALUES (1, 'a', now(), '2026-08-10', 'a.zip', 'newest_row'), (1, 'b', now(), '2026-08-01', 'b.zip', NULL)",
+    );
+    let earlier = [pushed(day(2026, 8, 9), "v3", 40.0, vec![])];
+    both.same("push", |s| s.push_scores(ann, &earlier), |p| p.push_scores(ann, &earlier)).unwrap();
+    let member = both.same("tie", |s| s.get_member(ann), |p| p.get_member(ann)).unwrap();
+    assert_eq!(member.horizon.map(|h| h.source.as_str()), Some("newest_row"));
+    both.execute_sql(
+        "INSERT INTO events (member_id, at, key, kind) VALUES (1, 1787616000, 7, 'message_sent')",
+        "INSERT INTO events (member_id, at, key, kind) VALUES (1, to_timestamp(1787616000), 7, 'message_sent')",
+    );
+    both.same("push", |s| s.push_scores(ann, &earlier), |p| p.push_scores(ann, &earlier)).unwrap();
+    let member = both.same("activity", |s| s.get_member(ann), |p| p.get_member(ann)).unwrap();
+    assert_eq!(
+        member.horizon.map(|h| (h.day, h.source.as_str())),
+        Some((day(2026, 8, 25), "stored_activity"))
+    );
+}
+
+fn calibration(version: &str, drift: f64) -> MemberCalibration {
+    MemberCalibration {
+        model_version: version.to_string(),
+        method: Method::LevelAndWeights,
+        drift,
+        weights: vec![WeightChange { component: "posts".into(), before: 1.0, after: 0.1 + 0.2 }],
+        refitted_weights: vec![],
+        levels: vec![LevelPoint { date: day(2026, 3, 1), levels: [1e-7, -2.5, 0.0, 3.25] }],
+        interval: [-4.5, 4.5],
+        walk_forward: WalkForward {
+            predictions: 3,
+            readings_predicted: 2,
+            total: Some(2.25),
+            pillars: [Some(1.0), None, Some(0.5), None],
+            default_total: None,
+            candidates: vec![CandidateError { method: Method::Level, drift: 0.01, total: Some(3.0) }],
+        },
+        readings_stored: 4,
+        readings_used: 3,
+        first_date: day(2026, 3, 1),
+        last_date: day(2026, 3, 20),
+        statuses: vec![
+            (day(2026, 3, 1), ReadingSource::Json, ReadingStatus::Used),
+            (day(2026, 3, 2), ReadingSource::Csv, ReadingStatus::Superseded { by: ReadingSource::Json }),
+            (day(2026, 3, 3), ReadingSource::Manual, ReadingStatus::Outlier { reason: "a \"typo\"".into() }),
+        ],
+        fingerprint: "abc123".into(),
+        summary: "Level and weights: 2.3 points off on average.".into(),
+    }
+}
+
+fn calibrations_are_stored_once_and_read_back_alike(both: &Both) {
+    let ann = ann(both);
+    let none = both.same("none", |s| s.calibration(ann), |p| p.calibration(ann)).unwrap();
+    assert_eq!(none, None);
+    let first = calibration("v3", 0.1 + 0.2);
+    let changed = both.same("save", |s| s.save_calibration(ann, &first), |p| p.save_calibration(ann, &first));
+    assert!(changed.unwrap());
+    let version = both.pg.data_version().unwrap();
+    let changed =
+        both.same("same again", |s| s.save_calibration(ann, &first), |p| p.save_calibration(ann, &first));
+    assert!(!changed.unwrap(), "the same calibration is not written again");
+    assert_eq!(both.pg.data_version().unwrap(), version, "nothing was written");
+    let read = both.same("read", |s| s.calibration(ann), |p| p.calibration(ann)).unwrap();
+    assert_eq!(read, Some(first.clone()), "read back exactly, floats included");
+    let second = calibration("v4", 1e-9);
+    let changed =
+        both.same("other", |s| s.save_calibration(ann, &second), |p| p.save_calibration(ann, &second));
+    assert!(changed.unwrap());
+    both.same("read", |s| s.calibration(ann), |p| p.calibration(ann)).unwrap();
+    let deleted = both.same("delete", |s| s.delete_calibration(ann), |p| p.delete_calibration(ann));
+    assert!(deleted.unwrap());
+    let deleted = both.same("delete again", |s| s.delete_calibration(ann), |p| p.delete_calibration(ann));
+    assert!(!deleted.unwrap());
+
+    let nobody = MemberId(99);
+    both.same("unknown", |s| s.save_calibration(nobody, &first), |p| p.save_calibration(nobody, &first))
+        .unwrap_err();
+    both.same("unknown", |s| s.calibration(nobody), |p| p.calibration(nobody)).unwrap_err();
+    both.same("unknown", |s| s.delete_calibration(nobody), |p| p.delete_calibration(nobody)).unwrap_err();
+    both.same("save", |s| s.save_calibration(ann, &first), |p| p.save_calibration(ann, &first)).unwrap();
+    both.same("delete member", |s| s.delete_member(ann), |p| p.delete_member(ann)).unwrap();
+    let left = pg_rows(&both.url, "SELECT count(*) FROM member_calibrations");
+    assert_eq!(left[0].get::<_, i64>(0), 0, "gone with the member");
+}
