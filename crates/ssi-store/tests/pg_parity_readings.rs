@@ -32,9 +32,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn ann(both: &Both) -> MemberId {
-    both.same("ann", |s| s.create_member("Ann", None, None), |p| p.create_member("Ann", None, None))
-        .unwrap()
-        .id
+    same!(both, "ann", create_member("Ann", None, None)).unwrap().id
 }
 
 fn reading(date: NaiveDate, source: ReadingSource, total: f64) -> OfficialReading {
@@ -65,17 +63,11 @@ fn readings_are_validated_and_upserted_alike(both: &Both) {
     let first = reading(day(2026, 3, 1), ReadingSource::Json, 60.0);
     let mut bad = reading(day(2026, 3, 2), ReadingSource::Csv, 50.0);
     bad.pillars[0] = Some(30.0);
-    let err = both
-        .same(
-            "one invalid",
-            |s| s.add_readings(ann, &[first.clone(), bad.clone()]),
-            |p| p.add_readings(ann, &[first.clone(), bad.clone()]),
-        )
-        .unwrap_err();
+    let err = same!(both, "one invalid", add_readings(ann, &[first.clone(), bad.clone()])).unwrap_err();
     assert!(matches!(err, StoreError::InvalidData { .. }), "{err}");
     let far = reading(day(10000, 1, 1), ReadingSource::Manual, 10.0);
-    both.same("out of range", |s| s.add_reading(ann, &far), |p| p.add_reading(ann, &far)).unwrap_err();
-    let none = both.same("none stored", |s| s.readings(ann, None, None), |p| p.readings(ann, None, None));
+    same!(both, "out of range", add_reading(ann, &far)).unwrap_err();
+    let none = same!(both, "none stored", readings(ann, None, None));
     assert!(none.unwrap().is_empty());
 
     let batch = [
@@ -84,36 +76,30 @@ fn readings_are_validated_and_upserted_alike(both: &Both) {
         reading(day(2026, 3, 5), ReadingSource::Json, 44.0),
         reading(day(2026, 3, 9), ReadingSource::Manual, 48.0),
     ];
-    let stored = both.same("store", |s| s.add_readings(ann, &batch), |p| p.add_readings(ann, &batch));
+    let stored = same!(both, "store", add_readings(ann, &batch));
     assert_eq!(stored.unwrap(), 4);
     // An upsert of the day's first source keeps its place among the day's readings.
     let replaced = reading(day(2026, 3, 5), ReadingSource::Csv, 41.0);
-    both.same("upsert", |s| s.add_reading(ann, &replaced), |p| p.add_reading(ann, &replaced)).unwrap();
-    let all = both.same("all", |s| s.readings(ann, None, None), |p| p.readings(ann, None, None)).unwrap();
+    same!(both, "upsert", add_reading(ann, &replaced)).unwrap();
+    let all = same!(both, "all", readings(ann, None, None)).unwrap();
     assert_eq!(all.iter().map(|r| r.total).collect::<Vec<_>>(), [60.0, 41.0, 44.0, 48.0]);
     assert_eq!(all[0], first, "read back as given, groups included");
-    let some = both.same(
-        "range",
-        |s| s.readings(ann, Some(day(2026, 3, 2)), Some(day(2026, 3, 5))),
-        |p| p.readings(ann, Some(day(2026, 3, 2)), Some(day(2026, 3, 5))),
-    );
+    let some = same!(both, "range", readings(ann, Some(day(2026, 3, 2)), Some(day(2026, 3, 5))));
     assert_eq!(some.unwrap().len(), 2);
-    let latest = both.same("latest", |s| s.latest_reading(ann), |p| p.latest_reading(ann)).unwrap();
+    let latest = same!(both, "latest", latest_reading(ann)).unwrap();
     assert_eq!(latest.map(|r| r.total), Some(48.0));
     let same_day = reading(day(2026, 3, 9), ReadingSource::Json, 52.0);
-    both.same("second source", |s| s.add_reading(ann, &same_day), |p| p.add_reading(ann, &same_day)).unwrap();
-    let latest =
-        both.same("latest of the day", |s| s.latest_reading(ann), |p| p.latest_reading(ann)).unwrap();
+    same!(both, "second source", add_reading(ann, &same_day)).unwrap();
+    let latest = same!(both, "latest of the day", latest_reading(ann)).unwrap();
     assert_eq!(latest.map(|r| r.total), Some(52.0), "the one stored last");
 
     let nobody = MemberId(99);
-    both.same("unknown", |s| s.add_reading(nobody, &first), |p| p.add_reading(nobody, &first)).unwrap_err();
-    both.same("unknown", |s| s.readings(nobody, None, None), |p| p.readings(nobody, None, None)).unwrap_err();
-    both.same("unknown", |s| s.latest_reading(nobody), |p| p.latest_reading(nobody)).unwrap_err();
-    let bob =
-        both.same("bob", |s| s.create_member("Bob", None, None), |p| p.create_member("Bob", None, None));
+    same!(both, "unknown", add_reading(nobody, &first)).unwrap_err();
+    same!(both, "unknown", readings(nobody, None, None)).unwrap_err();
+    same!(both, "unknown", latest_reading(nobody)).unwrap_err();
+    let bob = same!(both, "bob", create_member("Bob", None, None));
     let bob = bob.unwrap().id;
-    let latest = both.same("no readings", |s| s.latest_reading(bob), |p| p.latest_reading(bob)).unwrap();
+    let latest = same!(both, "no readings", latest_reading(bob)).unwrap();
     assert_eq!(latest, None);
 }
 
@@ -121,27 +107,20 @@ fn confirmations_hold_for_the_figures_confirmed(both: &Both) {
     let ann = ann(both);
     let date = day(2026, 4, 1);
     let readings = [reading(date, ReadingSource::Json, 80.0), reading(date, ReadingSource::Csv, 20.0)];
-    both.same("store", |s| s.add_readings(ann, &readings), |p| p.add_readings(ann, &readings)).unwrap();
-    let confirmed =
-        both.same("confirm", |s| s.confirm_readings(ann, date), |p| p.confirm_readings(ann, date));
+    same!(both, "store", add_readings(ann, &readings)).unwrap();
+    let confirmed = same!(both, "confirm", confirm_readings(ann, date));
     assert_eq!(confirmed.unwrap(), 2);
     let other_day = day(2026, 4, 2);
-    let none = both.same(
-        "no readings",
-        |s| s.confirm_readings(ann, other_day),
-        |p| p.confirm_readings(ann, other_day),
-    );
+    let none = same!(both, "no readings", confirm_readings(ann, other_day));
     assert_eq!(none.unwrap(), 0);
-    both.same("same figures", |s| s.add_reading(ann, &readings[0]), |p| p.add_reading(ann, &readings[0]))
-        .unwrap();
+    same!(both, "same figures", add_reading(ann, &readings[0])).unwrap();
     let changed = reading(date, ReadingSource::Csv, 24.0);
-    both.same("new figures", |s| s.add_reading(ann, &changed), |p| p.add_reading(ann, &changed)).unwrap();
-    let stored = both.same("stored", |s| s.stored_readings(ann), |p| p.stored_readings(ann)).unwrap();
+    same!(both, "new figures", add_reading(ann, &changed)).unwrap();
+    let stored = same!(both, "stored", stored_readings(ann)).unwrap();
     assert_eq!(stored.iter().map(|r| r.confirmed).collect::<Vec<_>>(), [true, false]);
     let nobody = MemberId(99);
-    both.same("unknown", |s| s.confirm_readings(nobody, date), |p| p.confirm_readings(nobody, date))
-        .unwrap_err();
-    both.same("unknown", |s| s.stored_readings(nobody), |p| p.stored_readings(nobody)).unwrap_err();
+    same!(both, "unknown", confirm_readings(nobody, date)).unwrap_err();
+    same!(both, "unknown", stored_readings(nobody)).unwrap_err();
 }
 
 fn readings_are_deleted_by_day_and_source(both: &Both) {
@@ -153,21 +132,18 @@ fn readings_are_deleted_by_day_and_source(both: &Both) {
         reading(d1, ReadingSource::Manual, 32.0),
         reading(d2, ReadingSource::Json, 33.0),
     ];
-    both.same("store", |s| s.add_readings(ann, &readings), |p| p.add_readings(ann, &readings)).unwrap();
+    same!(both, "store", add_readings(ann, &readings)).unwrap();
     let csv = Some(ReadingSource::Csv);
-    let one =
-        both.same("one source", |s| s.delete_readings(ann, d1, csv), |p| p.delete_readings(ann, d1, csv));
+    let one = same!(both, "one source", delete_readings(ann, d1, csv));
     assert_eq!(one.unwrap(), 1);
-    let again = both.same("again", |s| s.delete_readings(ann, d1, csv), |p| p.delete_readings(ann, d1, csv));
+    let again = same!(both, "again", delete_readings(ann, d1, csv));
     assert_eq!(again.unwrap(), 0);
-    let rest =
-        both.same("the day", |s| s.delete_readings(ann, d1, None), |p| p.delete_readings(ann, d1, None));
+    let rest = same!(both, "the day", delete_readings(ann, d1, None));
     assert_eq!(rest.unwrap(), 2);
-    let left = both.same("left", |s| s.readings(ann, None, None), |p| p.readings(ann, None, None)).unwrap();
+    let left = same!(both, "left", readings(ann, None, None)).unwrap();
     assert_eq!(left.iter().map(|r| r.total).collect::<Vec<_>>(), [33.0]);
     let nobody = MemberId(99);
-    both.same("unknown", |s| s.delete_readings(nobody, d1, None), |p| p.delete_readings(nobody, d1, None))
-        .unwrap_err();
+    same!(both, "unknown", delete_readings(nobody, d1, None)).unwrap_err();
 }
 
 fn pushed(date: NaiveDate, version: &str, total: f64, components: Vec<f64>) -> PushedScore {
@@ -224,8 +200,7 @@ fn pushed_scores_are_checked_and_stored_alike(both: &Both) {
     ];
     for bad in bad {
         let scores = [good.clone(), bad];
-        let err =
-            both.same("bad", |s| s.push_scores(ann, &scores), |p| p.push_scores(ann, &scores)).unwrap_err();
+        let err = same!(both, "bad", push_scores(ann, &scores)).unwrap_err();
         assert!(matches!(err, StoreError::InvalidData { .. }), "{err}");
     }
     assert!(score_rows(both).is_empty(), "all or nothing");
@@ -235,16 +210,15 @@ fn pushed_scores_are_checked_and_stored_alike(both: &Both) {
         pushed(day(2026, 6, 2), "v3", 42.0, vec![]),
         pushed(day(2026, 6, 2), "v2", 8.0, vec![1.0]),
     ];
-    let stored = both.same("push", |s| s.push_scores(ann, &scores), |p| p.push_scores(ann, &scores));
+    let stored = same!(both, "push", push_scores(ann, &scores));
     assert_eq!(stored.unwrap(), 3);
     let again = [pushed(day(2026, 6, 2), "v3", 44.0, vec![2.5])];
-    both.same("replace", |s| s.push_scores(ann, &again), |p| p.push_scores(ann, &again)).unwrap();
+    same!(both, "replace", push_scores(ann, &again)).unwrap();
     let rows = score_rows(both);
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[1].4, "[0.3,29,5.263257,0]", "the same compact encoding");
     assert_eq!(rows[2].3[4], 44.0, "replaced");
-    both.same("unknown", |s| s.push_scores(MemberId(99), &again), |p| p.push_scores(MemberId(99), &again))
-        .unwrap_err();
+    same!(both, "unknown", push_scores(MemberId(99), &again)).unwrap_err();
 }
 
 fn a_push_is_one_transaction_with_its_readings(both: &Both) {
@@ -252,40 +226,25 @@ fn a_push_is_one_transaction_with_its_readings(both: &Both) {
     let scores = [pushed(day(2026, 7, 1), "v3", 40.0, vec![1.0])];
     let mut bad = reading(day(2026, 7, 1), ReadingSource::Push, 50.0);
     bad.industry.rank = Some(0);
-    let err = both
-        .same(
-            "bad reading",
-            |s| s.push_scores_and_readings(ann, &scores, &[bad.clone()]),
-            |p| p.push_scores_and_readings(ann, &scores, &[bad.clone()]),
-        )
-        .unwrap_err();
+    let err = same!(both, "bad reading", push_scores_and_readings(ann, &scores, &[bad.clone()])).unwrap_err();
     assert!(matches!(err, StoreError::InvalidData { .. }), "{err}");
     assert!(score_rows(both).is_empty());
     let readings = [reading(day(2026, 7, 1), ReadingSource::Push, 50.0)];
-    let stored = both.same(
-        "push",
-        |s| s.push_scores_and_readings(ann, &scores, &readings),
-        |p| p.push_scores_and_readings(ann, &scores, &readings),
-    );
+    let stored = same!(both, "push", push_scores_and_readings(ann, &scores, &readings));
     assert_eq!(stored.unwrap(), (1, 1));
-    both.same("readings", |s| s.stored_readings(ann), |p| p.stored_readings(ann)).unwrap();
+    same!(both, "readings", stored_readings(ann)).unwrap();
     let nobody = MemberId(99);
-    both.same(
-        "unknown",
-        |s| s.push_scores_and_readings(nobody, &scores, &readings),
-        |p| p.push_scores_and_readings(nobody, &scores, &readings),
-    )
-    .unwrap_err();
+    same!(both, "unknown", push_scores_and_readings(nobody, &scores, &readings)).unwrap_err();
     assert_eq!(score_rows(both).len(), 1);
 }
 
 fn the_horizon_follows_pushes_and_imports(both: &Both) {
     let ann = ann(both);
-    let member = both.same("no horizon", |s| s.get_member(ann), |p| p.get_member(ann)).unwrap();
+    let member = same!(both, "no horizon", get_member(ann)).unwrap();
     assert_eq!(member.horizon, None);
     let scores = [pushed(day(2026, 8, 10), "v3", 40.0, vec![]), pushed(day(2026, 8, 3), "v2", 40.0, vec![])];
-    both.same("push", |s| s.push_scores(ann, &scores), |p| p.push_scores(ann, &scores)).unwrap();
-    let member = both.same("pushed", |s| s.get_member(ann), |p| p.get_member(ann)).unwrap();
+    same!(both, "push", push_scores(ann, &scores)).unwrap();
+    let member = same!(both, "pushed", get_member(ann)).unwrap();
     assert_eq!(member.horizon.map(|h| (h.day, h.source.as_str())), Some((day(2026, 8, 10), "pushed_scores")));
 
     // An import (another area writes them; its row is all that counts) of the same
@@ -297,15 +256,15 @@ fn the_horizon_follows_pushes_and_imports(both: &Both) {
          VALUES (1, 'a', now(), '2026-08-10', 'a.zip', 'newest_row'), (1, 'b', now(), '2026-08-01', 'b.zip', NULL)",
     );
     let earlier = [pushed(day(2026, 8, 9), "v3", 40.0, vec![])];
-    both.same("push", |s| s.push_scores(ann, &earlier), |p| p.push_scores(ann, &earlier)).unwrap();
-    let member = both.same("tie", |s| s.get_member(ann), |p| p.get_member(ann)).unwrap();
+    same!(both, "push", push_scores(ann, &earlier)).unwrap();
+    let member = same!(both, "tie", get_member(ann)).unwrap();
     assert_eq!(member.horizon.map(|h| h.source.as_str()), Some("newest_row"));
     both.execute_sql(
         "INSERT INTO events (member_id, at, key, kind) VALUES (1, 1787616000, 7, 'message_sent')",
         "INSERT INTO events (member_id, at, key, kind) VALUES (1, to_timestamp(1787616000), 7, 'message_sent')",
     );
-    both.same("push", |s| s.push_scores(ann, &earlier), |p| p.push_scores(ann, &earlier)).unwrap();
-    let member = both.same("activity", |s| s.get_member(ann), |p| p.get_member(ann)).unwrap();
+    same!(both, "push", push_scores(ann, &earlier)).unwrap();
+    let member = same!(both, "activity", get_member(ann)).unwrap();
     assert_eq!(
         member.horizon.map(|h| (h.day, h.source.as_str())),
         Some((day(2026, 8, 25), "stored_activity"))
@@ -345,35 +304,32 @@ fn calibration(version: &str, drift: f64) -> MemberCalibration {
 
 fn calibrations_are_stored_once_and_read_back_alike(both: &Both) {
     let ann = ann(both);
-    let none = both.same("none", |s| s.calibration(ann), |p| p.calibration(ann)).unwrap();
+    let none = same!(both, "none", calibration(ann)).unwrap();
     assert_eq!(none, None);
     let first = calibration("v3", 0.1 + 0.2);
-    let changed = both.same("save", |s| s.save_calibration(ann, &first), |p| p.save_calibration(ann, &first));
+    let changed = same!(both, "save", save_calibration(ann, &first));
     assert!(changed.unwrap());
     let version = both.pg.data_version().unwrap();
-    let changed =
-        both.same("same again", |s| s.save_calibration(ann, &first), |p| p.save_calibration(ann, &first));
+    let changed = same!(both, "same again", save_calibration(ann, &first));
     assert!(!changed.unwrap(), "the same calibration is not written again");
     assert_eq!(both.pg.data_version().unwrap(), version, "nothing was written");
-    let read = both.same("read", |s| s.calibration(ann), |p| p.calibration(ann)).unwrap();
+    let read = same!(both, "read", calibration(ann)).unwrap();
     assert_eq!(read, Some(first.clone()), "read back exactly, floats included");
     let second = calibration("v4", 1e-9);
-    let changed =
-        both.same("other", |s| s.save_calibration(ann, &second), |p| p.save_calibration(ann, &second));
+    let changed = same!(both, "other", save_calibration(ann, &second));
     assert!(changed.unwrap());
-    both.same("read", |s| s.calibration(ann), |p| p.calibration(ann)).unwrap();
-    let deleted = both.same("delete", |s| s.delete_calibration(ann), |p| p.delete_calibration(ann));
+    same!(both, "read", calibration(ann)).unwrap();
+    let deleted = same!(both, "delete", delete_calibration(ann));
     assert!(deleted.unwrap());
-    let deleted = both.same("delete again", |s| s.delete_calibration(ann), |p| p.delete_calibration(ann));
+    let deleted = same!(both, "delete again", delete_calibration(ann));
     assert!(!deleted.unwrap());
 
     let nobody = MemberId(99);
-    both.same("unknown", |s| s.save_calibration(nobody, &first), |p| p.save_calibration(nobody, &first))
-        .unwrap_err();
-    both.same("unknown", |s| s.calibration(nobody), |p| p.calibration(nobody)).unwrap_err();
-    both.same("unknown", |s| s.delete_calibration(nobody), |p| p.delete_calibration(nobody)).unwrap_err();
-    both.same("save", |s| s.save_calibration(ann, &first), |p| p.save_calibration(ann, &first)).unwrap();
-    both.same("delete member", |s| s.delete_member(ann), |p| p.delete_member(ann)).unwrap();
+    same!(both, "unknown", save_calibration(nobody, &first)).unwrap_err();
+    same!(both, "unknown", calibration(nobody)).unwrap_err();
+    same!(both, "unknown", delete_calibration(nobody)).unwrap_err();
+    same!(both, "save", save_calibration(ann, &first)).unwrap();
+    same!(both, "delete member", delete_member(ann)).unwrap();
     let left = pg_rows(&both.url, "SELECT count(*) FROM member_calibrations");
     assert_eq!(left[0].get::<_, i64>(0), 0, "gone with the member");
 }

@@ -32,12 +32,8 @@ const ADMIN: &str = "ssi_admin_token_chosen_by_the_operator";
 
 /// A team "Sales" with member "Ann" on both stores.
 fn sales_and_ann(both: &Both) -> (TeamId, MemberId) {
-    let team = both.same("team", |s| s.create_team("Sales"), |p| p.create_team("Sales")).unwrap().id;
-    let ann = both.same(
-        "ann",
-        |s| s.create_member("Ann", None, Some(team)),
-        |p| p.create_member("Ann", None, Some(team)),
-    );
+    let team = same!(both, "team", create_team("Sales")).unwrap().id;
+    let ann = same!(both, "ann", create_member("Ann", None, Some(team)));
     (team, ann.unwrap().id)
 }
 
@@ -54,65 +50,39 @@ fn scope_rules_and_unknown_scopes_fail_alike(both: &Both) {
     ];
     for (role, member, team) in cases {
         let what = format!("{role:?} {member:?} {team:?}");
-        let created = both.same(
-            &what,
-            |s| s.create_token(role, member, team, "x").map(|(_, info)| info),
-            |p| p.create_token(role, member, team, "x").map(|(_, info)| info),
-        );
+        let created = same!(both, &what, create_token(role, member, team, "x").map(|(_, info)| info));
         assert!(
             matches!(created, Err(StoreError::InvalidData { .. } | StoreError::NotFound { .. })),
             "{what}"
         );
-        let installed = both.same(
-            &what,
-            |s| s.install_token(ADMIN, role, member, team, "x"),
-            |p| p.install_token(ADMIN, role, member, team, "x"),
-        );
+        let installed = same!(both, &what, install_token(ADMIN, role, member, team, "x"));
         assert!(installed.is_err(), "{what}");
     }
-    let tokens = both.same("nothing stored", |s| s.list_tokens(), |p| p.list_tokens()).unwrap();
+    let tokens = same!(both, "nothing stored", list_tokens()).unwrap();
     assert!(tokens.is_empty());
 }
 
 fn installed_tokens_authenticate_alike(both: &Both) {
     let (_, ann) = sales_and_ann(both);
-    let admin = both
-        .same(
-            "install",
-            |s| s.install_token(ADMIN, Role::Admin, None, None, " ops "),
-            |p| p.install_token(ADMIN, Role::Admin, None, None, " ops "),
-        )
-        .unwrap();
+    let admin = same!(both, "install", install_token(ADMIN, Role::Admin, None, None, " ops ")).unwrap();
     assert_eq!(admin.label, "ops");
-    let err = both
-        .same(
-            "again",
-            |s| s.install_token(ADMIN, Role::Member, Some(ann), None, "x"),
-            |p| p.install_token(ADMIN, Role::Member, Some(ann), None, "x"),
-        )
-        .unwrap_err();
+    let err = same!(both, "again", install_token(ADMIN, Role::Member, Some(ann), None, "x")).unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
     for bad in ["ssi_short", "no_prefix_but_long_enough_to_pass", ""] {
-        let err = both
-            .same(
-                bad,
-                |s| s.install_token(bad, Role::Admin, None, None, "x"),
-                |p| p.install_token(bad, Role::Admin, None, None, "x"),
-            )
-            .unwrap_err();
+        let err = same!(both, bad, install_token(bad, Role::Admin, None, None, "x")).unwrap_err();
         assert!(matches!(err, StoreError::InvalidData { .. }), "{err}");
     }
     let padded = format!("  {ADMIN}\n");
     for presented in [ADMIN, padded.as_str()] {
-        let found = both.same("authenticate", |s| s.authenticate(presented), |p| p.authenticate(presented));
+        let found = same!(both, "authenticate", authenticate(presented));
         assert_eq!(found.unwrap().map(|t| t.id), Some(admin.id));
     }
     for unknown in ["ssi_admin_token_chosen_by_the_operatoR", "admin_token", "", "ssi_"] {
-        let found = both.same(unknown, |s| s.authenticate(unknown), |p| p.authenticate(unknown)).unwrap();
+        let found = same!(both, unknown, authenticate(unknown)).unwrap();
         assert_eq!(found, None);
     }
-    both.same("get", |s| s.get_token(admin.id), |p| p.get_token(admin.id)).unwrap();
-    both.same("get unknown", |s| s.get_token(TokenId(99)), |p| p.get_token(TokenId(99))).unwrap_err();
+    same!(both, "get", get_token(admin.id)).unwrap();
+    same!(both, "get unknown", get_token(TokenId(99))).unwrap_err();
 }
 
 fn minted_tokens_are_kept_as_hashes_only(both: &Both) {
@@ -141,76 +111,49 @@ fn minted_tokens_are_kept_as_hashes_only(both: &Both) {
 }
 
 fn revoking_keeps_the_first_time_and_ends_authentication(both: &Both) {
-    let admin = both
-        .same(
-            "install",
-            |s| s.install_token(ADMIN, Role::Admin, None, None, "ops"),
-            |p| p.install_token(ADMIN, Role::Admin, None, None, "ops"),
-        )
-        .unwrap();
-    let revoked = both.same("revoke", |s| s.revoke_token(admin.id), |p| p.revoke_token(admin.id)).unwrap();
+    let admin = same!(both, "install", install_token(ADMIN, Role::Admin, None, None, "ops")).unwrap();
+    let revoked = same!(both, "revoke", revoke_token(admin.id)).unwrap();
     assert!(revoked.revoked.is_some());
     let first = both.pg.get_token(admin.id).unwrap().revoked;
     pg_batch(&both.url, "SELECT pg_sleep(1.1)");
-    both.same("revoke again", |s| s.revoke_token(admin.id), |p| p.revoke_token(admin.id)).unwrap();
+    same!(both, "revoke again", revoke_token(admin.id)).unwrap();
     assert_eq!(both.pg.get_token(admin.id).unwrap().revoked, first, "the first time stays");
-    let found = both.same("refused", |s| s.authenticate(ADMIN), |p| p.authenticate(ADMIN)).unwrap();
+    let found = same!(both, "refused", authenticate(ADMIN)).unwrap();
     assert_eq!(found, None);
-    both.same("revoke unknown", |s| s.revoke_token(TokenId(99)), |p| p.revoke_token(TokenId(99)))
-        .unwrap_err();
-    let used = both.same(
-        "use of a revoked token",
-        |s| s.record_token_use(admin.id),
-        |p| p.record_token_use(admin.id),
-    );
+    same!(both, "revoke unknown", revoke_token(TokenId(99))).unwrap_err();
+    let used = same!(both, "use of a revoked token", record_token_use(admin.id));
     assert!(!used.unwrap());
 }
 
 fn tokens_are_listed_alike_and_go_with_their_member(both: &Both) {
     let (sales, ann) = sales_and_ann(both);
-    let other = both.same("other", |s| s.create_team("Other"), |p| p.create_team("Other")).unwrap().id;
-    let bob = both.same(
-        "bob",
-        |s| s.create_member("Bob", None, Some(other)),
-        |p| p.create_member("Bob", None, Some(other)),
-    );
+    let other = same!(both, "other", create_team("Other")).unwrap().id;
+    let bob = same!(both, "bob", create_member("Bob", None, Some(other)));
     let bob = bob.unwrap().id;
     let install = |plaintext: &str, role, member, team, label: &str| {
-        both.same(
-            label,
-            |s| s.install_token(plaintext, role, member, team, label),
-            |p| p.install_token(plaintext, role, member, team, label),
-        )
-        .unwrap()
+        same!(both, label, install_token(plaintext, role, member, team, label)).unwrap()
     };
     install("ssi_ann_first_token_0000000", Role::Member, Some(ann), None, "ann 1");
     install("ssi_sales_manager_token_0000", Role::Manager, None, Some(sales), "manager");
     install("ssi_bob_token_0000000000000", Role::Member, Some(bob), Some(other), "bob");
     let second = install("ssi_ann_second_token_000000", Role::Member, Some(ann), None, "ann 2");
-    both.same("revoke", |s| s.revoke_token(second.id), |p| p.revoke_token(second.id)).unwrap();
+    same!(both, "revoke", revoke_token(second.id)).unwrap();
 
-    let all = both.same("all", |s| s.list_tokens(), |p| p.list_tokens()).unwrap();
+    let all = same!(both, "all", list_tokens()).unwrap();
     assert_eq!(all.len(), 4);
-    let managed =
-        both.same("sales", |s| s.team_member_tokens(sales), |p| p.team_member_tokens(sales)).unwrap();
+    let managed = same!(both, "sales", team_member_tokens(sales)).unwrap();
     assert_eq!(managed.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(), ["ann 1", "ann 2"]);
-    both.same("other", |s| s.team_member_tokens(other), |p| p.team_member_tokens(other)).unwrap();
-    both.same("no team", |s| s.team_member_tokens(TeamId(99)), |p| p.team_member_tokens(TeamId(99))).unwrap();
+    same!(both, "other", team_member_tokens(other)).unwrap();
+    same!(both, "no team", team_member_tokens(TeamId(99))).unwrap();
 
-    both.same("delete ann", |s| s.delete_member(ann), |p| p.delete_member(ann)).unwrap();
-    both.same("delete sales", |s| s.delete_team(sales), |p| p.delete_team(sales)).unwrap();
-    let left = both.same("left", |s| s.list_tokens(), |p| p.list_tokens()).unwrap();
+    same!(both, "delete ann", delete_member(ann)).unwrap();
+    same!(both, "delete sales", delete_team(sales)).unwrap();
+    let left = same!(both, "left", list_tokens()).unwrap();
     assert_eq!(left.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(), ["bob"]);
 }
 
 fn last_use_is_written_once_a_minute(both: &Both) {
-    let admin = both
-        .same(
-            "install",
-            |s| s.install_token(ADMIN, Role::Admin, None, None, "ops"),
-            |p| p.install_token(ADMIN, Role::Admin, None, None, "ops"),
-        )
-        .unwrap();
+    let admin = same!(both, "install", install_token(ADMIN, Role::Admin, None, None, "ops")).unwrap();
     let first = both.pg.authenticate(ADMIN).unwrap().unwrap();
     assert_eq!(first.last_used, None, "the answer is the token as it was found");
     let used = both.pg.get_token(admin.id).unwrap().last_used.expect("recorded");
@@ -226,16 +169,13 @@ fn last_use_is_written_once_a_minute(both: &Both) {
         "UPDATE api_tokens SET last_used = last_used - interval '61 seconds'",
     );
     let before = chrono::Utc::now().timestamp();
-    let used =
-        both.same("a minute later", |s| s.record_token_use(admin.id), |p| p.record_token_use(admin.id));
+    let used = same!(both, "a minute later", record_token_use(admin.id));
     assert!(used.unwrap());
     let recorded = both.pg.get_token(admin.id).unwrap().last_used.unwrap();
     assert!(recorded.timestamp() >= before, "now, not the minute-old time: {recorded}");
-    let again =
-        both.same("at once again", |s| s.record_token_use(admin.id), |p| p.record_token_use(admin.id));
+    let again = same!(both, "at once again", record_token_use(admin.id));
     assert!(!again.unwrap());
-    let unknown =
-        both.same("unknown", |s| s.record_token_use(TokenId(99)), |p| p.record_token_use(TokenId(99)));
+    let unknown = same!(both, "unknown", record_token_use(TokenId(99)));
     assert!(!unknown.unwrap());
 }
 

@@ -13,6 +13,13 @@ use tokio_postgres::{IsolationLevel, Row};
 /// A transaction of the store's pool (its statement cache is the connection's).
 pub(super) type Tx<'a> = deadpool_postgres::Transaction<'a>;
 
+/// What a transaction may do.
+#[derive(Clone, Copy)]
+enum Access {
+    Read,
+    Write,
+}
+
 /// Query parameters.
 pub(super) type Params<'a> = [&'a (dyn ToSql + Sync)];
 
@@ -23,18 +30,7 @@ impl PgStore {
         &self,
         work: impl AsyncFnOnce(&Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.block_on(async {
-            let mut client = self.client().await?;
-            let tx = client
-                .build_transaction()
-                .isolation_level(IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()
-                .await?;
-            let value = work(&tx).await?;
-            tx.commit().await?;
-            Ok(value)
-        })
+        self.transaction(Access::Read, work)
     }
 
     /// Runs `work` in one read-write transaction, committed when it returns `Ok` and
@@ -43,9 +39,22 @@ impl PgStore {
         &self,
         work: impl AsyncFnOnce(&Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.transaction(Access::Write, work)
+    }
+
+    fn transaction<T>(
+        &self,
+        access: Access,
+        work: impl AsyncFnOnce(&Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         self.block_on(async {
             let mut client = self.client().await?;
-            let tx = client.transaction().await?;
+            let begin = client.build_transaction();
+            let begin = match access {
+                Access::Read => begin.isolation_level(IsolationLevel::RepeatableRead).read_only(true),
+                Access::Write => begin,
+            };
+            let tx = begin.start().await?;
             let value = work(&tx).await?;
             tx.commit().await?;
             Ok(value)

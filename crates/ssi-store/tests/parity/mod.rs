@@ -15,6 +15,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use tempfile::TempDir;
 
+/// `same!(both, "what", method(args…))`: calls the method with the same arguments on
+/// both stores (and what follows the call, such as `.map(…)`, on both answers) and asserts that they answer alike ([`Both::same`]); gives SQLite's answer.
+#[macro_export]
+macro_rules! same {
+    ($both:expr, $what:expr, $method:ident($($arg:expr),* $(,)?) $($then:tt)*) => {
+        $both.same($what, |s| s.$method($($arg),*) $($then)*, |p| p.$method($($arg),*) $($then)*)
+    };
+}
+
 /// A parity test: a scenario run against both backends.
 pub type Scenario = fn(&Both);
 
