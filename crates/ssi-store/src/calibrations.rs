@@ -10,8 +10,8 @@ use crate::series::{chosen_version, parse_components};
 use crate::types::{HistoryRow, MemberId};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
-use ssi_core::Band;
 use ssi_core::advice::{CalibrationError, MemberCalibration, StoredReading, calibrate};
+use ssi_core::{Band, ScoringModel};
 
 /// A member's history as calibration sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -179,32 +179,44 @@ impl Store {
         self.pool.read(|tx| {
             let calibration = calibration_in(tx, member)?;
             let version = chosen_version(tx, member)?;
-            let applicable = matches!((&calibration, &version), (Some(c), Some(v)) if c.applies_to(v));
-            let applied = match (&calibration, version) {
-                (Some(c), Some(version)) if calibrated && applicable => Some((c, version)),
-                _ => None,
-            };
-            let mut intervals = vec![None; rows.len()];
+            let applicable =
+                calibration.as_ref().zip(version.as_deref()).is_some_and(|(c, v)| c.applies_to(v));
+            let applied = calibration.as_ref().zip(version).filter(|_| calibrated && applicable);
             let is_applied = applied.is_some();
-            if let Some((calibration, version)) = applied {
-                let model = active_model_in(tx)?;
-                let values = component_values(tx, member, &version, from, to)?;
-                for (row, interval) in rows.iter_mut().zip(&mut intervals) {
-                    let Some(estimate) = row.estimate.as_mut() else { continue };
-                    let day_values = values
-                        .binary_search_by_key(&estimate.date, |(d, _)| *d)
-                        .ok()
-                        .map(|i| values[i].1.as_slice());
-                    let day = calibration.apply(&model, estimate.date, estimate.pillars, day_values);
-                    estimate.pillars = day.pillars;
-                    estimate.total = day.total;
-                    estimate.band = Band::of_total(day.total);
-                    *interval = Some((day.low, day.high));
+            let intervals = match applied {
+                Some((calibration, version)) => {
+                    let model = active_model_in(tx)?;
+                    let values = component_values(tx, member, &version, from, to)?;
+                    lay_over(&mut rows, calibration, &model, &values)
                 }
-            }
+                None => vec![None; rows.len()],
+            };
             Ok(CalibratedHistory { rows, intervals, calibrated: is_applied, applicable, calibration })
         })
     }
+}
+
+/// Lays a calibration over the estimates of history `rows` (scored under `model`, with
+/// each day's stored component `values` in date order); returns each row's interval of
+/// the total (`None` for a row without an estimate). The rule both backends apply.
+pub(crate) fn lay_over(
+    rows: &mut [HistoryRow],
+    calibration: &MemberCalibration,
+    model: &ScoringModel,
+    values: &[(NaiveDate, Vec<f64>)],
+) -> Vec<Option<(f64, f64)>> {
+    rows.iter_mut()
+        .map(|row| {
+            let estimate = row.estimate.as_mut()?;
+            let day_values =
+                values.binary_search_by_key(&estimate.date, |(d, _)| *d).ok().map(|i| values[i].1.as_slice());
+            let day = calibration.apply(model, estimate.date, estimate.pillars, day_values);
+            estimate.pillars = day.pillars;
+            estimate.total = day.total;
+            estimate.band = Band::of_total(day.total);
+            Some((day.low, day.high))
+        })
+        .collect()
 }
 
 fn calibration_in(conn: &Connection, member: MemberId) -> Result<Option<MemberCalibration>, StoreError> {
