@@ -154,14 +154,17 @@ impl PgStore {
 
     /// Every member, by name (as [`crate::Store::list_members`]).
     pub fn list_members(&self) -> Result<Vec<Member>, StoreError> {
-        self.read(async |tx| members_where(tx, "true", &[]).await)
+        self.read(async |tx| {
+            members_of(tx, concat!("SELECT ", member_columns!(), " FROM members", by_name!()), &[]).await
+        })
     }
 
     /// The members of one team, by name (as [`crate::Store::list_team_members`]).
     pub fn list_team_members(&self, team: TeamId) -> Result<Vec<Member>, StoreError> {
         self.read(async |tx| {
             team_by_id(tx, team).await?;
-            members_where(tx, "team_id = $1", &[&team.0]).await
+            let sql = concat!("SELECT ", member_columns!(), " FROM members WHERE team_id = $1", by_name!());
+            members_of(tx, sql, &[&team.0]).await
         })
     }
 
@@ -194,13 +197,13 @@ impl PgStore {
     /// Renames a member (as [`crate::Store::rename_member`]).
     pub fn rename_member(&self, id: MemberId, name: &str) -> Result<Member, StoreError> {
         let name = clean_name(name, "member")?;
-        self.update_member_field(id, "name", &name)
+        self.update_member_field(id, MemberField::Name, &name)
             .map_err(|e| unique_conflict(e, || format!("a member named {name:?} already exists")))
     }
 
     /// Sets (or clears, with `None`) a member's industry (as [`crate::Store::set_member_industry`]).
     pub fn set_member_industry(&self, id: MemberId, industry: Option<&str>) -> Result<Member, StoreError> {
-        self.update_member_field(id, "industry", &clean_optional(industry))
+        self.update_member_field(id, MemberField::Industry, &clean_optional(industry))
     }
 
     /// Moves a member to a team, or out of any (as [`crate::Store::set_member_team`]).
@@ -209,7 +212,7 @@ impl PgStore {
             if let Some(team) = team {
                 team_by_id(tx, team).await?;
             }
-            update_member(tx, id, "team_id", &team.map(|t| t.0)).await
+            update_member(tx, id, MemberField::Team, &team.map(|t| t.0)).await
         })
     }
 
@@ -226,36 +229,58 @@ impl PgStore {
     fn update_member_field(
         &self,
         id: MemberId,
-        column: &'static str,
+        field: MemberField,
         value: &(dyn ToSql + Sync),
     ) -> Result<Member, StoreError> {
-        self.write(async |tx| update_member(tx, id, column, value).await)
+        self.write(async |tx| update_member(tx, id, field, value).await)
     }
 }
 
-/// Sets one column of the member's row (`column` is one of this module's literals,
-/// never input) and returns the member; [`StoreError::NotFound`] when there is none.
+/// A column of a member's row that a method sets.
+#[derive(Clone, Copy)]
+enum MemberField {
+    Name,
+    Industry,
+    Team,
+}
+
+impl MemberField {
+    /// The statement setting the column to `$1` for member `$2`, returning the member.
+    fn update(self) -> &'static str {
+        macro_rules! update {
+            ($column:literal) => {
+                concat!("UPDATE members SET ", $column, " = $1 WHERE id = $2 RETURNING ", member_columns!())
+            };
+        }
+        match self {
+            MemberField::Name => update!("name"),
+            MemberField::Industry => update!("industry"),
+            MemberField::Team => update!("team_id"),
+        }
+    }
+}
+
+/// Sets one field of the member's row and returns the member; [`StoreError::NotFound`]
+/// when there is none.
 async fn update_member(
     tx: &Tx<'_>,
     id: MemberId,
-    column: &'static str,
+    field: MemberField,
     value: &(dyn ToSql + Sync),
 ) -> Result<Member, StoreError> {
-    let sql = format!("UPDATE members SET {column} = $1 WHERE id = $2 RETURNING {}", member_columns!());
-    optional_row(tx, &sql, &[value, &id.0])
+    optional_row(tx, field.update(), &[value, &id.0])
         .await?
         .map(|row| member_from_row(&row))
         .ok_or_else(|| StoreError::not_found(format!("member {id}")))?
 }
 
-/// The members matching `condition` (a literal of this module), by name.
-async fn members_where(
+/// The members a query of [`member_columns`] gives.
+async fn members_of(
     tx: &Tx<'_>,
-    condition: &'static str,
+    sql: &str,
     params: &[&(dyn ToSql + Sync)],
 ) -> Result<Vec<Member>, StoreError> {
-    let sql = format!(concat!("SELECT ", member_columns!(), " FROM members WHERE {}", by_name!()), condition);
-    rows(tx, &sql, params).await?.iter().map(member_from_row).collect()
+    rows(tx, sql, params).await?.iter().map(member_from_row).collect()
 }
 
 pub(super) async fn team_by_id(tx: &Tx<'_>, id: TeamId) -> Result<Team, StoreError> {
