@@ -149,16 +149,12 @@ impl Store {
             }
         })?;
         let Some(info) = found else { return Ok(None) };
-        let now = now_seconds();
-        if last_use_is_stale(&info, now)
-            && let Some(result) = self.pool.try_write(|tx| {
+        record_use_if_stale(&info, |now| {
+            self.pool.try_write(|tx| {
                 tx.execute("UPDATE api_tokens SET last_used = ?1 WHERE id = ?2", params![now, info.id.0])?;
                 Ok(())
             })
-            && let Err(e) = result
-        {
-            tracing::warn!(token = info.id.0, error = %e, "could not record a token's last use");
-        }
+        });
         Ok(Some(info))
     }
 
@@ -248,10 +244,19 @@ pub(crate) fn hashes_match(stored: &[u8], presented: &[u8; 32]) -> bool {
     bool::from(stored.ct_eq(presented.as_slice()))
 }
 
-/// Whether the token's `last_used` is old enough (or unset) to be written again at `now`
-/// (Unix seconds).
-pub(crate) fn last_use_is_stale(info: &TokenInfo, now: i64) -> bool {
-    info.last_used.is_none_or(|t| now - t.timestamp() >= LAST_USED_RESOLUTION_SECONDS)
+/// After a token authenticated: when its `last_used` is a minute old or more (or unset),
+/// records the use at `now` (Unix seconds) with `record`, best effort: `record` returns
+/// `None` when it skipped (another writer was busy), and a failure is logged, never
+/// returned, so that authenticating does not fail on bookkeeping.
+pub(crate) fn record_use_if_stale(
+    info: &TokenInfo,
+    record: impl FnOnce(i64) -> Option<Result<(), StoreError>>,
+) {
+    let now = now_seconds();
+    let stale = info.last_used.is_none_or(|t| now - t.timestamp() >= LAST_USED_RESOLUTION_SECONDS);
+    if stale && let Some(Err(e)) = record(now) {
+        tracing::warn!(token = info.id.0, error = %e, "could not record a token's last use");
+    }
 }
 
 /// A stored role.

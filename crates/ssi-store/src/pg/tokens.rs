@@ -10,7 +10,7 @@ use crate::db::{instant, now_seconds};
 use crate::error::StoreError;
 use crate::tokens::{
     ALREADY_INSTALLED, LAST_USED_RESOLUTION_SECONDS, check_installed_plaintext, check_scope, hashes_match,
-    last_use_is_stale, mint_plaintext, presented_hash, stored_role, token_hash,
+    mint_plaintext, presented_hash, record_use_if_stale, stored_role, token_hash,
 };
 use crate::types::{MemberId, Role, TeamId, TokenId, TokenInfo};
 use std::path::Path;
@@ -132,19 +132,12 @@ impl PgStore {
             }
         })?;
         let Some(info) = found else { return Ok(None) };
-        let now = now_seconds();
-        if last_use_is_stale(&info, now)
-            && let Some(Err(e)) = self.try_write(async |tx| {
-                execute(
-                    tx,
-                    "UPDATE api_tokens SET last_used = $1 WHERE id = $2",
-                    &[&instant(now)?, &info.id.0],
-                )
-                .await
+        record_use_if_stale(&info, |now| {
+            self.try_write(async |tx| {
+                let sql = "UPDATE api_tokens SET last_used = $1 WHERE id = $2";
+                execute(tx, sql, &[&instant(now)?, &info.id.0]).await.map(drop)
             })
-        {
-            tracing::warn!(token = info.id.0, error = %e, "could not record a token's last use");
-        }
+        });
         Ok(Some(info))
     }
 
