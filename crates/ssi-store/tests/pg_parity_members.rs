@@ -12,25 +12,16 @@ use std::process::ExitCode;
 use std::sync::{Arc, Barrier};
 
 fn main() -> ExitCode {
-    parity::run(&[
-        (
-            "teams_are_created_found_renamed_and_deleted_alike",
-            teams_are_created_found_renamed_and_deleted_alike,
-        ),
-        ("members_are_created_found_and_changed_alike", members_are_created_found_and_changed_alike),
-        ("names_sort_and_match_ignoring_ascii_case_only", names_sort_and_match_ignoring_ascii_case_only),
-        (
-            "deleting_a_team_keeps_its_members_without_a_team",
-            deleting_a_team_keeps_its_members_without_a_team,
-        ),
-        ("account_keys_come_from_the_import_reports", account_keys_come_from_the_import_reports),
-        ("creation_times_are_whole_seconds_of_now", creation_times_are_whole_seconds_of_now),
-        ("models_and_the_active_one_read_alike", models_and_the_active_one_read_alike),
-        ("opening_again_keeps_the_key_and_writes_nothing", opening_again_keeps_the_key_and_writes_nothing),
-        (
-            "replicas_opening_at_once_share_one_key_and_one_model",
-            replicas_opening_at_once_share_one_key_and_one_model,
-        ),
+    parity::run(scenarios![
+        teams_are_created_found_renamed_and_deleted_alike,
+        members_are_created_found_and_changed_alike,
+        names_sort_and_match_ignoring_ascii_case_only,
+        deleting_a_team_keeps_its_members_without_a_team,
+        account_keys_come_from_the_import_reports,
+        creation_times_are_whole_seconds_of_now,
+        models_and_the_active_one_read_alike,
+        opening_again_keeps_the_key_and_writes_nothing,
+        replicas_opening_at_once_share_one_key_and_one_model,
     ])
 }
 

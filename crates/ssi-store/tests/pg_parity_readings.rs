@@ -5,7 +5,7 @@
 mod parity;
 
 use chrono::NaiveDate;
-use parity::{Both, pg_rows};
+use parity::{Both, HeldTransaction, pg_rows, within};
 use ssi_core::advice::calibrate::{CandidateError, LevelPoint};
 use ssi_core::advice::{MemberCalibration, Method, ReadingStatus, WalkForward, WeightChange};
 use ssi_core::{GroupStats, OfficialReading, PillarScores, ReadingSource};
@@ -13,17 +13,15 @@ use ssi_store::{MemberId, PushedScore, StoreError};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    parity::run(&[
-        ("readings_are_validated_and_upserted_alike", readings_are_validated_and_upserted_alike),
-        ("confirmations_hold_for_the_figures_confirmed", confirmations_hold_for_the_figures_confirmed),
-        ("readings_are_deleted_by_day_and_source", readings_are_deleted_by_day_and_source),
-        ("pushed_scores_are_checked_and_stored_alike", pushed_scores_are_checked_and_stored_alike),
-        ("a_push_is_one_transaction_with_its_readings", a_push_is_one_transaction_with_its_readings),
-        ("the_horizon_follows_pushes_and_imports", the_horizon_follows_pushes_and_imports),
-        (
-            "calibrations_are_stored_once_and_read_back_alike",
-            calibrations_are_stored_once_and_read_back_alike,
-        ),
+    parity::run(scenarios![
+        readings_are_validated_and_upserted_alike,
+        confirmations_hold_for_the_figures_confirmed,
+        readings_are_deleted_by_day_and_source,
+        pushed_scores_are_checked_and_stored_alike,
+        a_push_is_one_transaction_with_its_readings,
+        the_horizon_follows_pushes_and_imports,
+        calibrations_are_stored_once_and_read_back_alike,
+        a_member_deleted_meanwhile_is_not_found,
     ])
 }
 
@@ -332,4 +330,38 @@ fn calibrations_are_stored_once_and_read_back_alike(both: &Both) {
     same!(both, "delete member", delete_member(ann)).unwrap();
     let left = pg_rows(&both.url, "SELECT count(*) FROM member_calibrations");
     assert_eq!(left[0].get::<_, i64>(0), 0, "gone with the member");
+}
+
+fn a_member_deleted_meanwhile_is_not_found(both: &Both) {
+    // Another replica deletes the member while a push (a calibration, readings) for
+    // them is on its way: the write finds no member, as it would after the delete in
+    // SQLite, instead of failing on the foreign key.
+    let ann = ann(both);
+    let scores = vec![pushed(day(2026, 9, 1), "v3", 40.0, vec![])];
+    let readings = vec![reading(day(2026, 9, 1), ReadingSource::Push, 40.0)];
+    let first = calibration("v3", 0.5);
+    both.sqlite.delete_member(ann).unwrap();
+    let sqlite = (
+        both.sqlite.push_scores(ann, &scores),
+        both.sqlite.add_readings(ann, &readings),
+        both.sqlite.save_calibration(ann, &first),
+    );
+    let deleting = HeldTransaction::begin(&both.url, &format!("DELETE FROM members WHERE id = {}", ann.0));
+    let store = both.pg.clone();
+    let (pg_scores, pg_readings, pg_calibration) = {
+        let (scores, readings, first) = (scores.clone(), readings.clone(), first.clone());
+        let answer = std::thread::spawn(move || {
+            (
+                store.push_scores(ann, &scores),
+                store.add_readings(ann, &readings),
+                store.save_calibration(ann, &first),
+            )
+        });
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        deleting.commit();
+        within(5, move || answer.join().unwrap())
+    };
+    parity::same("push", sqlite.0, pg_scores).unwrap_err();
+    parity::same("readings", sqlite.1, pg_readings).unwrap_err();
+    parity::same("calibration", sqlite.2, pg_calibration).unwrap_err();
 }

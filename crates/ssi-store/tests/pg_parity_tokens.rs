@@ -4,27 +4,20 @@
 
 mod parity;
 
-use parity::{Both, pg_batch, pg_rows};
+use parity::{Both, HeldTransaction, pg_batch, pg_rows, within};
 use sha2::{Digest, Sha256};
 use ssi_store::{MemberId, Role, StoreError, TeamId, TokenId};
 use std::process::ExitCode;
-use std::time::Duration;
 
 fn main() -> ExitCode {
-    parity::run(&[
-        ("scope_rules_and_unknown_scopes_fail_alike", scope_rules_and_unknown_scopes_fail_alike),
-        ("installed_tokens_authenticate_alike", installed_tokens_authenticate_alike),
-        ("minted_tokens_are_kept_as_hashes_only", minted_tokens_are_kept_as_hashes_only),
-        (
-            "revoking_keeps_the_first_time_and_ends_authentication",
-            revoking_keeps_the_first_time_and_ends_authentication,
-        ),
-        (
-            "tokens_are_listed_alike_and_go_with_their_member",
-            tokens_are_listed_alike_and_go_with_their_member,
-        ),
-        ("last_use_is_written_once_a_minute", last_use_is_written_once_a_minute),
-        ("authenticating_never_waits_for_a_writer", authenticating_never_waits_for_a_writer),
+    parity::run(scenarios![
+        scope_rules_and_unknown_scopes_fail_alike,
+        installed_tokens_authenticate_alike,
+        minted_tokens_are_kept_as_hashes_only,
+        revoking_keeps_the_first_time_and_ends_authentication,
+        tokens_are_listed_alike_and_go_with_their_member,
+        last_use_is_written_once_a_minute,
+        authenticating_never_waits_for_a_writer,
     ])
 }
 
@@ -182,31 +175,18 @@ fn last_use_is_written_once_a_minute(both: &Both) {
 fn authenticating_never_waits_for_a_writer(both: &Both) {
     let admin = both.pg.install_token(ADMIN, Role::Admin, None, None, "ops").unwrap();
     // Another transaction writes and stays open (a long import, say): it holds the
-    // data_version row until it ends.
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let writer = runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(&both.url, tokio_postgres::NoTls).await.unwrap();
-        tokio::spawn(connection);
-        client
-            .batch_execute("BEGIN; INSERT INTO teams (name, created) VALUES ('Busy', now())")
-            .await
-            .unwrap();
-        client
+    // data_version row until it ends. A store that waited for it fails the test.
+    let writer =
+        HeldTransaction::begin(&both.url, "INSERT INTO teams (name, created) VALUES ('Busy', now())");
+    let store = both.pg.clone();
+    let (found, used) = within(5, move || {
+        (store.authenticate(ADMIN).map(|t| t.map(|t| t.id)), store.record_token_use(admin.id))
     });
-    // Asked on a thread of its own, so that a store that waited fails this test
-    // instead of hanging it (the writer is rolled back when the test fails).
-    let (store, (answered, answers)) = (both.pg.clone(), std::sync::mpsc::channel());
-    std::thread::spawn(move || {
-        let found = store.authenticate(ADMIN).map(|t| t.map(|t| t.id));
-        let _ = answered.send((found, store.record_token_use(admin.id)));
-    });
-    let (found, used) =
-        answers.recv_timeout(Duration::from_secs(5)).expect("authenticating waited for a writer");
     assert_eq!(found.unwrap(), Some(admin.id));
     assert!(!used.unwrap(), "skipped while another transaction writes");
     assert_eq!(both.pg.get_token(admin.id).unwrap().last_used, None, "the use was not recorded");
 
-    runtime.block_on(writer.batch_execute("COMMIT")).unwrap();
+    writer.commit();
     both.pg.authenticate(ADMIN).unwrap().unwrap();
     assert!(both.pg.get_token(admin.id).unwrap().last_used.is_some(), "recorded once the writer is done");
 }

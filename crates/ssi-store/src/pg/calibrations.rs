@@ -4,7 +4,7 @@
 //! inputs and history reads, which are not ported yet (docs/store.md, "PostgreSQL").
 
 use super::PgStore;
-use super::members::ensure_member;
+use super::members::{ensure_member, lock_member};
 use super::readings::{reading_columns, reading_from_row};
 use super::transactions::{execute, now, optional_row, rows};
 use crate::calibrations::{calibration_text, parse_calibration};
@@ -24,7 +24,7 @@ impl PgStore {
     ) -> Result<bool, StoreError> {
         let text = calibration_text(member, calibration)?;
         self.write(async |tx| {
-            ensure_member(tx, member).await?;
+            lock_member(tx, member).await?;
             // Compared as JSON values: jsonb keeps neither the key order nor the spacing
             // of the text, so equal text is equal jsonb and the other way round.
             let unchanged = optional_row(

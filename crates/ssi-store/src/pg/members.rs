@@ -113,7 +113,7 @@ impl PgStore {
         let industry = clean_optional(industry);
         self.write(async |tx| {
             if let Some(team) = team {
-                team_by_id(tx, team).await?;
+                lock_team(tx, team).await?;
             }
             let row = one_row(
                 tx,
@@ -210,7 +210,7 @@ impl PgStore {
     pub fn set_member_team(&self, id: MemberId, team: Option<TeamId>) -> Result<Member, StoreError> {
         self.write(async |tx| {
             if let Some(team) = team {
-                team_by_id(tx, team).await?;
+                lock_team(tx, team).await?;
             }
             update_member(tx, id, MemberField::Team, &team.map(|t| t.0)).await
         })
@@ -302,6 +302,21 @@ pub(super) async fn ensure_member(tx: &Tx<'_>, id: MemberId) -> Result<(), Store
     let exists: bool =
         one_row(tx, "SELECT EXISTS (SELECT 1 FROM members WHERE id = $1)", &[&id.0]).await?.try_get(0)?;
     if exists { Ok(()) } else { Err(StoreError::not_found(format!("member {id}"))) }
+}
+
+/// Fails with [`StoreError::NotFound`] unless the member exists, and keeps it from being
+/// deleted until the caller's transaction ends (`FOR KEY SHARE`): for writes that add
+/// rows referring to the member, which would otherwise fail on the foreign key when
+/// another replica deletes the member meanwhile (SQLite's one writer rules that out).
+pub(super) async fn lock_member(tx: &Tx<'_>, id: MemberId) -> Result<(), StoreError> {
+    let found = optional_row(tx, "SELECT FROM members WHERE id = $1 FOR KEY SHARE", &[&id.0]).await?;
+    found.map(drop).ok_or_else(|| StoreError::not_found(format!("member {id}")))
+}
+
+/// [`lock_member`] for a team.
+pub(super) async fn lock_team(tx: &Tx<'_>, id: TeamId) -> Result<(), StoreError> {
+    let found = optional_row(tx, "SELECT FROM teams WHERE id = $1 FOR KEY SHARE", &[&id.0]).await?;
+    found.map(drop).ok_or_else(|| StoreError::not_found(format!("team {id}")))
 }
 
 /// Recomputes the member's horizon after their data changed, in the caller's

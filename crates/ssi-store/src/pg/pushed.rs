@@ -3,7 +3,7 @@
 //! row format, replacing earlier pushes of the same days; all or nothing.
 
 use super::PgStore;
-use super::members::{ensure_member, refresh_horizon};
+use super::members::{lock_member, refresh_horizon};
 use super::readings::add_readings_in;
 use super::transactions::Tx;
 use crate::error::StoreError;
@@ -38,7 +38,7 @@ impl PgStore {
 /// Writes pushed scores (already validated) in the caller's transaction, then the
 /// member's horizon.
 async fn push_scores_in(tx: &Tx<'_>, member: MemberId, scores: &[PushedScore]) -> Result<usize, StoreError> {
-    ensure_member(tx, member).await?;
+    lock_member(tx, member).await?;
     let upsert = tx
         .prepare_cached(
             "INSERT INTO daily_scores

@@ -3,7 +3,7 @@
 //! day and source, read back by day and then in the order first stored.
 
 use super::PgStore;
-use super::members::ensure_member;
+use super::members::{ensure_member, lock_member};
 use super::transactions::{Tx, optional_row, rows};
 use crate::db::{range_end, range_start};
 use crate::error::StoreError;
@@ -87,7 +87,7 @@ pub(super) async fn add_readings_in(
     member: MemberId,
     readings: &[OfficialReading],
 ) -> Result<usize, StoreError> {
-    ensure_member(tx, member).await?;
+    lock_member(tx, member).await?;
     let upsert = tx
         .prepare_cached(
             "INSERT INTO official_readings AS stored (member_id, date, source, total, brand, people, insights,

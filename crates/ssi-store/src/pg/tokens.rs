@@ -3,7 +3,7 @@
 //! which live in `tokens.rs` and serve both backends.
 
 use super::PgStore;
-use super::members::{ensure_member, team_by_id};
+use super::members::{lock_member, lock_team};
 use super::settings::STORE_NAME;
 use super::transactions::{Tx, execute, now, one_row, optional_row, rows};
 use crate::db::{instant, now_seconds};
@@ -83,10 +83,10 @@ impl PgStore {
         let hash = token_hash(plaintext);
         self.write(async |tx| {
             if let Some(member) = member {
-                ensure_member(tx, member).await?;
+                lock_member(tx, member).await?;
             }
             if let Some(team) = team {
-                team_by_id(tx, team).await?;
+                lock_team(tx, team).await?;
             }
             let row = one_row(
                 tx,

@@ -24,6 +24,14 @@ macro_rules! same {
     };
 }
 
+/// `scenarios![a, b, …]`: the scenario functions, each under its own name, for [`run`].
+#[macro_export]
+macro_rules! scenarios {
+    ($($scenario:ident),* $(,)?) => {
+        &[$((stringify!($scenario), $scenario as parity::Scenario)),*]
+    };
+}
+
 /// A parity test: a scenario run against both backends.
 pub type Scenario = fn(&Both);
 
@@ -96,6 +104,43 @@ fn pg_client<T>(url: &str, work: impl AsyncFnOnce(&tokio_postgres::Client) -> T)
         tokio::spawn(connection);
         work(&client).await
     })
+}
+
+/// A transaction held open on a connection of its own (another replica's, say) until it
+/// is committed; dropped, it is rolled back.
+pub struct HeldTransaction {
+    client: tokio_postgres::Client,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl HeldTransaction {
+    /// Begins a transaction on the database at `url` and runs `sql` in it.
+    pub fn begin(url: &str, sql: &str) -> HeldTransaction {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let client = runtime.block_on(async {
+            let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+            tokio::spawn(connection);
+            client.batch_execute(&format!("BEGIN; {sql}")).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+            client
+        });
+        HeldTransaction { client, runtime }
+    }
+
+    /// Commits the transaction.
+    pub fn commit(self) {
+        self.runtime.block_on(self.client.batch_execute("COMMIT")).unwrap();
+    }
+}
+
+/// Runs `call` on a thread of its own and waits for its answer at most `seconds`:
+/// a call that waits too long fails the test instead of hanging it.
+#[track_caller]
+pub fn within<T: Send + 'static>(seconds: u64, call: impl FnOnce() -> T + Send + 'static) -> T {
+    let (answered, answer) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = answered.send(call());
+    });
+    answer.recv_timeout(std::time::Duration::from_secs(seconds)).expect("the call waited too long")
 }
 
 impl Both {
