@@ -3,7 +3,7 @@
 //! SQLite's `NOCASE`, through the schema's `ssi_nocase`).
 
 use super::PgStore;
-use super::transactions::{Tx, execute, now, one_row, optional_row, rows, unique_conflict};
+use super::transactions::{Db, execute, now, one_row, optional_row, rows, unique_conflict};
 use crate::error::StoreError;
 use crate::members::{clean_name, clean_optional, horizon_from};
 use crate::types::{Member, MemberId, Team, TeamId};
@@ -47,7 +47,7 @@ impl PgStore {
 
     /// Every team, by name (as [`crate::Store::list_teams`]).
     pub fn list_teams(&self) -> Result<Vec<Team>, StoreError> {
-        self.read(async |tx| {
+        self.statement(async |tx| {
             rows(tx, concat!("SELECT ", team_columns!(), " FROM teams", by_name!()), &[])
                 .await?
                 .iter()
@@ -58,12 +58,12 @@ impl PgStore {
 
     /// The team with this id (as [`crate::Store::get_team`]).
     pub fn get_team(&self, id: TeamId) -> Result<Team, StoreError> {
-        self.read(async |tx| team_by_id(tx, id).await)
+        self.statement(async |tx| team_by_id(tx, id).await)
     }
 
     /// The team with this name, ignoring ASCII case (as [`crate::Store::team_by_name`]).
     pub fn team_by_name(&self, name: &str) -> Result<Team, StoreError> {
-        self.read(async |tx| {
+        self.statement(async |tx| {
             optional_row(
                 tx,
                 concat!("SELECT ", team_columns!(), " FROM teams WHERE ssi_nocase(name) = ssi_nocase($1)"),
@@ -131,7 +131,7 @@ impl PgStore {
 
     /// The member with this name, ignoring ASCII case (as [`crate::Store::member_by_name`]).
     pub fn member_by_name(&self, name: &str) -> Result<Member, StoreError> {
-        self.read(async |tx| {
+        self.statement(async |tx| {
             optional_row(
                 tx,
                 concat!(
@@ -149,12 +149,12 @@ impl PgStore {
 
     /// The member with this id (as [`crate::Store::get_member`]).
     pub fn get_member(&self, id: MemberId) -> Result<Member, StoreError> {
-        self.read(async |tx| member_by_id(tx, id).await)
+        self.statement(async |tx| member_by_id(tx, id).await)
     }
 
     /// Every member, by name (as [`crate::Store::list_members`]).
     pub fn list_members(&self) -> Result<Vec<Member>, StoreError> {
-        self.read(async |tx| {
+        self.statement(async |tx| {
             members_of(tx, concat!("SELECT ", member_columns!(), " FROM members", by_name!()), &[]).await
         })
     }
@@ -263,7 +263,7 @@ impl MemberField {
 /// Sets one field of the member's row and returns the member; [`StoreError::NotFound`]
 /// when there is none.
 async fn update_member(
-    tx: &Tx<'_>,
+    tx: &impl Db,
     id: MemberId,
     field: MemberField,
     value: &(dyn ToSql + Sync),
@@ -276,21 +276,21 @@ async fn update_member(
 
 /// The members a query of [`member_columns`] gives.
 async fn members_of(
-    tx: &Tx<'_>,
+    tx: &impl Db,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
 ) -> Result<Vec<Member>, StoreError> {
     rows(tx, sql, params).await?.iter().map(member_from_row).collect()
 }
 
-pub(super) async fn team_by_id(tx: &Tx<'_>, id: TeamId) -> Result<Team, StoreError> {
+pub(super) async fn team_by_id(tx: &impl Db, id: TeamId) -> Result<Team, StoreError> {
     optional_row(tx, concat!("SELECT ", team_columns!(), " FROM teams WHERE id = $1"), &[&id.0])
         .await?
         .map(|row| team_from_row(&row))
         .ok_or_else(|| StoreError::not_found(format!("team {id}")))?
 }
 
-pub(super) async fn member_by_id(tx: &Tx<'_>, id: MemberId) -> Result<Member, StoreError> {
+pub(super) async fn member_by_id(tx: &impl Db, id: MemberId) -> Result<Member, StoreError> {
     optional_row(tx, concat!("SELECT ", member_columns!(), " FROM members WHERE id = $1"), &[&id.0])
         .await?
         .map(|row| member_from_row(&row))
@@ -298,7 +298,7 @@ pub(super) async fn member_by_id(tx: &Tx<'_>, id: MemberId) -> Result<Member, St
 }
 
 /// Fails with [`StoreError::NotFound`] unless the member exists.
-pub(super) async fn ensure_member(tx: &Tx<'_>, id: MemberId) -> Result<(), StoreError> {
+pub(super) async fn ensure_member(tx: &impl Db, id: MemberId) -> Result<(), StoreError> {
     let exists: bool =
         one_row(tx, "SELECT EXISTS (SELECT 1 FROM members WHERE id = $1)", &[&id.0]).await?.try_get(0)?;
     if exists { Ok(()) } else { Err(StoreError::not_found(format!("member {id}"))) }
@@ -308,13 +308,13 @@ pub(super) async fn ensure_member(tx: &Tx<'_>, id: MemberId) -> Result<(), Store
 /// deleted until the caller's transaction ends (`FOR KEY SHARE`): for writes that add
 /// rows referring to the member, which would otherwise fail on the foreign key when
 /// another replica deletes the member meanwhile (SQLite's one writer rules that out).
-pub(super) async fn lock_member(tx: &Tx<'_>, id: MemberId) -> Result<(), StoreError> {
+pub(super) async fn lock_member(tx: &impl Db, id: MemberId) -> Result<(), StoreError> {
     let found = optional_row(tx, "SELECT FROM members WHERE id = $1 FOR KEY SHARE", &[&id.0]).await?;
     found.map(drop).ok_or_else(|| StoreError::not_found(format!("member {id}")))
 }
 
 /// [`lock_member`] for a team.
-pub(super) async fn lock_team(tx: &Tx<'_>, id: TeamId) -> Result<(), StoreError> {
+pub(super) async fn lock_team(tx: &impl Db, id: TeamId) -> Result<(), StoreError> {
     let found = optional_row(tx, "SELECT FROM teams WHERE id = $1 FOR KEY SHARE", &[&id.0]).await?;
     found.map(drop).ok_or_else(|| StoreError::not_found(format!("team {id}")))
 }
@@ -323,7 +323,7 @@ pub(super) async fn lock_team(tx: &Tx<'_>, id: TeamId) -> Result<(), StoreError>
 /// transaction, by SQLite's rule (`members::refresh_horizon`): the latest of their
 /// imports' dates, their last pushed day and their newest event or profile day; on a
 /// tie the import's own source first.
-pub(super) async fn refresh_horizon(tx: &Tx<'_>, member: MemberId) -> Result<Option<Horizon>, StoreError> {
+pub(super) async fn refresh_horizon(tx: &impl Db, member: MemberId) -> Result<Option<Horizon>, StoreError> {
     let row = one_row(
         tx,
         "UPDATE members SET (horizon, horizon_source) = (

@@ -5,7 +5,7 @@
 use super::PgStore;
 use super::members::{lock_member, refresh_horizon};
 use super::readings::add_readings_in;
-use super::transactions::Tx;
+use super::transactions::Db;
 use crate::error::StoreError;
 use crate::pushed::{pushed_row, validate_pushed_all};
 use crate::readings::validate_readings;
@@ -37,7 +37,7 @@ impl PgStore {
 
 /// Writes pushed scores (already validated) in the caller's transaction, then the
 /// member's horizon.
-async fn push_scores_in(tx: &Tx<'_>, member: MemberId, scores: &[PushedScore]) -> Result<usize, StoreError> {
+async fn push_scores_in(tx: &impl Db, member: MemberId, scores: &[PushedScore]) -> Result<usize, StoreError> {
     lock_member(tx, member).await?;
     let upsert = tx
         .prepare_cached(

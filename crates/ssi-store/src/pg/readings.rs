@@ -4,7 +4,7 @@
 
 use super::PgStore;
 use super::members::{ensure_member, lock_member};
-use super::transactions::{Tx, optional_row, rows};
+use super::transactions::{Db, optional_row, rows};
 use crate::db::{range_end, range_start};
 use crate::error::StoreError;
 use crate::readings::{groups_json, stored_reading, validate_readings};
@@ -83,7 +83,7 @@ impl PgStore {
 /// Upserts readings (already validated) in the caller's transaction. A confirmation
 /// holds for the figures confirmed, not for new ones (as SQLite's `add_readings_in`).
 pub(super) async fn add_readings_in(
-    tx: &Tx<'_>,
+    tx: &impl Db,
     member: MemberId,
     readings: &[OfficialReading],
 ) -> Result<usize, StoreError> {

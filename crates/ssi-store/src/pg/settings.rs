@@ -28,7 +28,7 @@ impl PgStore {
     /// The 32-byte key this database pseudonymises counterparts and conversations with
     /// (as [`crate::Store::pseudonym_key`]).
     pub fn pseudonym_key(&self) -> Result<[u8; 32], StoreError> {
-        self.read(async |tx| {
+        self.statement(async |tx| {
             let row =
                 optional_row(tx, "SELECT value FROM settings WHERE key = $1", &[&PSEUDONYM_KEY]).await?;
             pseudonym_key_from(row.map(|row| row.try_get(0)).transpose()?)
@@ -39,7 +39,7 @@ impl PgStore {
     /// something is missing; replicas opening at once take turns (the migrations'
     /// advisory lock), so the key is generated once.
     fn seed(&self) -> Result<(), StoreError> {
-        let complete = self.read(async |tx| {
+        let complete = self.statement(async |tx| {
             let row = one_row(
                 tx,
                 "SELECT EXISTS (SELECT 1 FROM settings WHERE key = $1),

@@ -5,7 +5,7 @@
 use super::PgStore;
 use super::members::{lock_member, lock_team};
 use super::settings::STORE_NAME;
-use super::transactions::{Tx, execute, now, one_row, optional_row, rows};
+use super::transactions::{Db, execute, now, one_row, optional_row, rows};
 use crate::db::{instant, now_seconds};
 use crate::error::StoreError;
 use crate::tokens::{
@@ -69,7 +69,7 @@ impl PgStore {
 
     /// The token with this id, revoked or not (as [`crate::Store::get_token`]).
     pub fn get_token(&self, id: TokenId) -> Result<TokenInfo, StoreError> {
-        self.read(async |tx| token_by_id(tx, id).await)
+        self.statement(async |tx| token_by_id(tx, id).await)
     }
 
     fn insert_token(
@@ -115,7 +115,7 @@ impl PgStore {
     /// transaction is writing.
     pub fn authenticate(&self, plaintext: &str) -> Result<Option<TokenInfo>, StoreError> {
         let Some(hash) = presented_hash(plaintext) else { return Ok(None) };
-        let found = self.read(async |tx| {
+        let found = self.statement(async |tx| {
             let row = optional_row(
                 tx,
                 concat!(
@@ -149,7 +149,7 @@ impl PgStore {
         // Asked first, without a write: a statement that writes moves the data version
         // even when it changes no row (migration 0002's statement triggers), and this
         // is asked on every request authenticated from memory.
-        let due = self.read(async |tx| {
+        let due = self.statement(async |tx| {
             let row = one_row(
                 tx,
                 concat!("SELECT EXISTS (SELECT 1 FROM api_tokens WHERE ", use_due!(), ")"),
@@ -170,7 +170,7 @@ impl PgStore {
 
     /// Every token, revoked ones included, oldest first (as [`crate::Store::list_tokens`]).
     pub fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
-        self.read(async |tx| {
+        self.statement(async |tx| {
             rows(tx, concat!("SELECT ", token_columns!(), " FROM api_tokens ORDER BY id"), &[])
                 .await?
                 .iter()
@@ -182,7 +182,7 @@ impl PgStore {
     /// The member tokens of the team's members, revoked ones included, oldest first (as
     /// [`crate::Store::team_member_tokens`]).
     pub fn team_member_tokens(&self, team: TeamId) -> Result<Vec<TokenInfo>, StoreError> {
-        self.read(async |tx| {
+        self.statement(async |tx| {
             rows(
                 tx,
                 concat!(
@@ -217,7 +217,7 @@ impl PgStore {
     }
 }
 
-async fn token_by_id(tx: &Tx<'_>, id: TokenId) -> Result<TokenInfo, StoreError> {
+async fn token_by_id(tx: &impl Db, id: TokenId) -> Result<TokenInfo, StoreError> {
     optional_row(tx, concat!("SELECT ", token_columns!(), " FROM api_tokens WHERE id = $1"), &[&id.0])
         .await?
         .map(|row| token_from_row(&row))

@@ -13,6 +13,9 @@ use tokio_postgres::{IsolationLevel, Row};
 /// A transaction of the store's pool (its statement cache is the connection's).
 pub(super) type Tx<'a> = deadpool_postgres::Transaction<'a>;
 
+/// What statements run on: a transaction, or a pooled connection for one statement.
+pub(super) use deadpool_postgres::GenericClient as Db;
+
 /// What a transaction may do.
 #[derive(Clone, Copy)]
 enum Access {
@@ -31,6 +34,19 @@ impl PgStore {
         work: impl AsyncFnOnce(&Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         self.transaction(Access::Read, work)
+    }
+
+    /// Runs `work`, which runs ONE statement that only reads, on a pooled connection:
+    /// a statement is a transaction and a snapshot of its own, so the answer is the
+    /// same as [`PgStore::read`]'s, without the round trips of `BEGIN` and `COMMIT`.
+    pub(super) fn statement<T>(
+        &self,
+        work: impl AsyncFnOnce(&deadpool_postgres::Client) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.block_on(async {
+            let client = self.client().await?;
+            work(&client).await
+        })
     }
 
     /// Runs `work` in one read-write transaction, committed when it returns `Ok` and
@@ -91,14 +107,14 @@ impl PgStore {
 }
 
 /// Every row `sql` gives.
-pub(super) async fn rows(tx: &Tx<'_>, sql: &str, params: &Params<'_>) -> Result<Vec<Row>, StoreError> {
+pub(super) async fn rows(tx: &impl Db, sql: &str, params: &Params<'_>) -> Result<Vec<Row>, StoreError> {
     let statement = tx.prepare_cached(sql).await?;
     Ok(tx.query(&statement, params).await?)
 }
 
 /// The row `sql` gives, if any.
 pub(super) async fn optional_row(
-    tx: &Tx<'_>,
+    tx: &impl Db,
     sql: &str,
     params: &Params<'_>,
 ) -> Result<Option<Row>, StoreError> {
@@ -107,13 +123,13 @@ pub(super) async fn optional_row(
 }
 
 /// The one row `sql` gives.
-pub(super) async fn one_row(tx: &Tx<'_>, sql: &str, params: &Params<'_>) -> Result<Row, StoreError> {
+pub(super) async fn one_row(tx: &impl Db, sql: &str, params: &Params<'_>) -> Result<Row, StoreError> {
     let statement = tx.prepare_cached(sql).await?;
     Ok(tx.query_one(&statement, params).await?)
 }
 
 /// Runs `sql`; returns how many rows it changed.
-pub(super) async fn execute(tx: &Tx<'_>, sql: &str, params: &Params<'_>) -> Result<u64, StoreError> {
+pub(super) async fn execute(tx: &impl Db, sql: &str, params: &Params<'_>) -> Result<u64, StoreError> {
     let statement = tx.prepare_cached(sql).await?;
     Ok(tx.execute(&statement, params).await?)
 }
