@@ -9,8 +9,9 @@
 //! runtime owns a small one. The driver is tokio-postgres, pooled by deadpool-postgres;
 //! connections are plain TCP or a Unix socket for now (docs/store.md, "PostgreSQL").
 //!
-//! Only the lifecycle exists so far: connecting, migrating, the schema and data versions.
-//! The queries of [`crate::Store`] are not ported yet.
+//! Beside the lifecycle (connecting, migrating, the schema and data versions), the
+//! queries of [`crate::Store`] are being ported module by module, each in
+//! `pg/<module>.rs` with the same methods (docs/store.md, "What is ported").
 
 mod calibrations;
 mod members;
