@@ -71,6 +71,33 @@ pub fn archive_walker(data: &[u8]) {
     import_and_check(&path);
 }
 
+/// The creator analytics workbook reader: the bytes as an `.xlsx`, read
+/// under the default limits. A workbook that reads must be consistent:
+/// days in strictly increasing order, every daily figure within the daily
+/// limit, posts with non-empty numeric ids, and exactly one event per
+/// engagement and follower plus one marker per reported figure.
+pub fn workbook(data: &[u8]) {
+    let Ok(dir) = tempfile::tempdir() else { return };
+    let path = dir.path().join("analytics.xlsx");
+    if std::fs::write(&path, data).is_err() {
+        return;
+    }
+    let limits = ssi_import::WorkbookLimits::default();
+    let Ok(workbook) = ssi_import::read_workbook(&path, &limits) else { return };
+    assert!(workbook.days.windows(2).all(|w| w[0].date < w[1].date), "days out of order");
+    let mut expected = 0u64;
+    for day in &workbook.days {
+        for figure in [day.engagements, day.new_followers].into_iter().flatten() {
+            assert!(figure <= limits.max_daily_count, "a daily figure past the limit");
+            expected += 1 + figure;
+        }
+    }
+    assert_eq!(workbook.events().count() as u64, expected, "events do not match the days");
+    for post in &workbook.posts {
+        assert!(!post.activity_id.is_empty() && post.activity_id.bytes().all(|b| b.is_ascii_digit()));
+    }
+}
+
 /// Every public parser of `ssi_import::dates` on the bytes as text (lossy
 /// UTF-8), with the relations between them checked.
 pub fn dates(data: &[u8]) {

@@ -75,7 +75,7 @@ type Counts = BTreeMap<&'static str, i64>;
 
 /// Every table of the schema with its count query (static SQL: identifiers cannot be bound,
 /// and no SQL of this project is built with `format!`).
-const TABLES: [(&str, &str); 11] = [
+const TABLES: [(&str, &str); 14] = [
     ("settings", "SELECT count(*) FROM settings"),
     ("teams", "SELECT count(*) FROM teams"),
     ("members", "SELECT count(*) FROM members"),
@@ -87,6 +87,9 @@ const TABLES: [(&str, &str); 11] = [
     ("scoring_models", "SELECT count(*) FROM scoring_models"),
     ("daily_scores", "SELECT count(*) FROM daily_scores"),
     ("member_calibrations", "SELECT count(*) FROM member_calibrations"),
+    ("analytics_days", "SELECT count(*) FROM analytics_days"),
+    ("follower_totals", "SELECT count(*) FROM follower_totals"),
+    ("post_analytics", "SELECT count(*) FROM post_analytics"),
 ];
 
 /// Checks a database with a connection of its own (recovering the WAL a killed writer

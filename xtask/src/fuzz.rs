@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 /// Every target in `fuzz/fuzz_targets/`, in the order they run.
-const TARGETS: [&str; 5] = ["archive_walker", "csv_layer", "dates", "readings_json", "readings_csv"];
+const TARGETS: [&str; 6] =
+    ["archive_walker", "csv_layer", "dates", "readings_json", "readings_csv", "workbook"];
 
 /// What one target's run came to.
 struct Outcome {

@@ -19,6 +19,7 @@ mod quirks;
 mod rng;
 mod text;
 mod volume;
+pub(crate) mod workbook;
 
 use anyhow::{Context, Result, bail};
 use archive::{Archive, FileReport};
@@ -165,6 +166,10 @@ pub(crate) struct Args {
     /// (Skills.csv without header, ';' at each line's end)
     #[arg(long, value_name = "LIST", value_parser = quirks::Quirks::parse)]
     quirks: Option<quirks::Quirks>,
+    /// Also write the matching creator analytics workbook beside the zip: content
+    /// (Content_*.xlsx, to 2025), aggregate (AggregateAnalytics_*.xlsx, 2026) or none
+    #[arg(long, value_enum, default_value_t = workbook::WorkbookChoice::None)]
+    workbook: workbook::WorkbookChoice,
 }
 
 impl Args {
@@ -214,6 +219,9 @@ pub(crate) fn run(args: Args) -> Result<()> {
         let plain = std::fs::read(&path).with_context(|| format!("could not read {}", path.display()))?;
         let edited = quirks::apply(&plain, &quirks)?;
         std::fs::write(&path, edited).with_context(|| format!("could not write {}", path.display()))?;
+    }
+    if let Some(layout) = args.workbook.layout() {
+        workbook::write_beside(&path, &options, layout)?;
     }
     let elapsed = started.elapsed();
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);

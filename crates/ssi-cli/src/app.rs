@@ -83,6 +83,7 @@ fn execute(cli: Cli) -> Result<()> {
         Some(Command::Dashboard(args)) => commands::dashboard::run(&context, &args),
         Some(Command::Explain(args)) => commands::explain::run(&context, &args),
         Some(Command::History(args)) => commands::history::run(&context, &args),
+        Some(Command::Posts(args)) => commands::posts::run(&context, &args),
         Some(Command::Advise(args)) => commands::advise::run(&context, &args),
         Some(Command::Plan(args)) => commands::plan::run(&context, &args),
         Some(Command::Reading(args)) => commands::reading::run(&context, &args),

@@ -2,7 +2,7 @@
 
 use crate::commands::{
     advise, calibrate, check, completions, dashboard, explain, history, impact, import, man, member, model,
-    plan, push, reading,
+    plan, posts, push, reading,
 };
 use crate::config::ColorChoice;
 use clap::{Args, Parser, Subcommand};
@@ -67,7 +67,7 @@ pub(crate) struct GlobalArgs {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Import a LinkedIn data export (the .zip or its unpacked folder), then show the dashboard
+    /// Import a LinkedIn data export (the .zip or its unpacked folder) or creator analytics workbook (.xlsx), then show the dashboard
     Import(import::Args),
     /// Show the estimated SSI: total, pillars, changes, trend and the latest official reading
     Dashboard(dashboard::Args),
@@ -75,6 +75,8 @@ pub(crate) enum Command {
     Explain(explain::Args),
     /// Show the daily estimate and official readings over a period
     History(history::Args),
+    /// List your posts with the engagements and impressions they earned, best first, and which kind earns most
+    Posts(posts::Args),
     /// Next best actions: the gain of one more of each activity a week, ranked by gain per minute, and the mistakes to avoid
     Advise(advise::Args),
     /// Project a weekly plan forward: the daily estimate and when 45, 70, 75 and 80 are reached

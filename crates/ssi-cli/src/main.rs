@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod config;
 mod context;
+mod creator;
 mod output;
 mod render;
 mod term;

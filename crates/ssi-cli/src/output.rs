@@ -290,6 +290,10 @@ pub(crate) struct DashboardJson {
     /// The member's calibrated estimate of the day, when `ssi calibrate` was run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) calibrated: Option<DashboardCalibrationJson>,
+    /// Engagement received and followers, from the creator analytics
+    /// workbook; absent for a member who never imported one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) creator_analytics: Option<ssi_core::analytics::AudienceSummary>,
 }
 
 /// An official reading beside the estimate of the same day.
@@ -351,6 +355,14 @@ pub(crate) struct ComponentJson {
     /// `false` when the value cannot be known (messages, for an export that
     /// does not tell which are the member's): the text shows "unknown".
     pub(crate) known: bool,
+    /// `true` when the component has no data (no creator analytics
+    /// workbook covers its window): it earns and can earn nothing, and its
+    /// weight is shared out over the pillar's other components.
+    pub(crate) no_data: bool,
+    /// For a component read from the creator analytics workbook: the
+    /// workbook days its value comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) workbook_days: Option<crate::creator::WorkbookDaysJson>,
 }
 
 /// `ssi explain --json`.
@@ -387,6 +399,8 @@ impl ExplainJson {
                 gap: c.gap(),
                 action: c.action.clone(),
                 known: c.known,
+                no_data: c.no_data,
+                workbook_days: None,
             })
             .collect();
         ExplainJson {
@@ -408,6 +422,9 @@ pub(crate) struct HistoryDayJson {
     pub(crate) estimate: Option<EstimateJson>,
     /// The official reading of that day, if one was recorded.
     pub(crate) official: Option<ReadingJson>,
+    /// The follower count that day, where a creator analytics workbook tells it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) followers: Option<u64>,
 }
 
 /// `ssi history --json`.

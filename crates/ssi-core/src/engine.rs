@@ -11,7 +11,7 @@
 //! ([`score_day`], [`pillar_points`]).
 
 use crate::event::{ActivityEvent, ActivityKind, digest_from_hex};
-use crate::model::{ChecklistItem, Component, Metric, ProfileSection, ScoringModel};
+use crate::model::{ChecklistItem, Component, Metric, NO_DATA, ProfileSection, ScoringModel, is_no_data};
 use crate::pillar::{Pillar, PillarScores};
 use crate::profile::ProfileSnapshot;
 use crate::score::{ComponentScore, DailyScore};
@@ -141,15 +141,77 @@ impl<'m> MetricSweep<'m> {
 }
 
 /// Points per pillar and the total for one day's metric values.
+///
+/// A component with no data ([`NO_DATA`]) earns nothing, and its weight is
+/// shared out over the pillar's components with data in proportion to
+/// theirs ([`pillar_scales`]): a member who never imported a source is
+/// neither penalised nor rewarded for it.
 pub fn pillar_points(model: &ScoringModel, values: &[f64]) -> (PillarScores, f64) {
+    let scales = pillar_scales(model, values);
     let mut pillars = PillarScores::default();
     for (component, value) in model.components.iter().zip(values) {
-        pillars[component.pillar] += component.weight * component.curve.share(*value);
+        if !is_no_data(*value) {
+            pillars[component.pillar] += component.weight * component.curve.share(*value);
+        }
     }
     for pillar in Pillar::ALL {
-        pillars[pillar] = pillars[pillar].clamp(0.0, crate::pillar::PILLAR_MAX);
+        pillars[pillar] = (pillars[pillar] * scales[pillar.index()]).clamp(0.0, crate::pillar::PILLAR_MAX);
     }
     (pillars, pillars.total())
+}
+
+/// Per pillar (in [`Pillar::ALL`] order), the factor every component's
+/// weight is multiplied by on a day: the pillar's weight over the weight of
+/// its components with data (1 when every component has data, 0 when none has).
+pub fn pillar_scales(model: &ScoringModel, values: &[f64]) -> [f64; 4] {
+    let mut all = [0.0; 4];
+    let mut with_data = [0.0; 4];
+    for (component, value) in model.components.iter().zip(values) {
+        let index = component.pillar.index();
+        all[index] += component.weight;
+        if !is_no_data(*value) {
+            with_data[index] += component.weight;
+        }
+    }
+    std::array::from_fn(|i| {
+        if with_data[i] <= 0.0 {
+            0.0
+        } else if with_data[i] == all[i] {
+            1.0
+        } else {
+            all[i] / with_data[i]
+        }
+    })
+}
+
+/// Each component's share (0–1) of its weight on a day, a component with no
+/// data given its pillar's mean share over the components with data
+/// (weighted by `weights`, one per component in model order). Summing
+/// `weight × share` then gives exactly the renormalised points of
+/// [`pillar_points`], which is what lets calibration fit weights over days
+/// with and without data alike.
+pub fn component_shares(model: &ScoringModel, weights: &[f64], values: &[f64]) -> Vec<f64> {
+    let mut earned = [0.0; 4];
+    let mut with_data = [0.0; 4];
+    for ((c, w), v) in model.components.iter().zip(weights).zip(values) {
+        if !is_no_data(*v) {
+            earned[c.pillar.index()] += w * c.curve.share(*v);
+            with_data[c.pillar.index()] += w;
+        }
+    }
+    model
+        .components
+        .iter()
+        .zip(values)
+        .map(|(c, v)| {
+            let pillar = c.pillar.index();
+            match (is_no_data(*v), with_data[pillar] > 0.0) {
+                (false, _) => c.curve.share(*v),
+                (true, true) => earned[pillar] / with_data[pillar],
+                (true, false) => 0.0,
+            }
+        })
+        .collect()
 }
 
 /// Builds the full score, with explanation, of one day from its metric values.
@@ -158,11 +220,12 @@ pub fn pillar_points(model: &ScoringModel, values: &[f64]) -> (PillarScores, f64
 /// sections in the completeness component's action.
 pub fn score_day(model: &ScoringModel, profile: Option<&ProfileSnapshot>, day: &DayValues) -> DailyScore {
     let (pillars, total) = pillar_points(model, &day.values);
+    let scales = pillar_scales(model, &day.values);
     let components = model
         .components
         .iter()
         .zip(&day.values)
-        .map(|(c, &value)| explain_component(model, c, value, profile))
+        .map(|(c, &value)| explain_component(model, c, value, scales[c.pillar.index()], profile))
         .collect();
     DailyScore { date: day.date, model_version: model.version.clone(), pillars, total, components }
 }
@@ -219,16 +282,40 @@ fn profile_on<'a>(sorted: &[&'a ProfileSnapshot], date: NaiveDate) -> Option<&'a
     if after == 0 { sorted.first().copied() } else { Some(sorted[after - 1]) }
 }
 
-/// Writes the explanation of one component's value.
+/// Writes the explanation of one component's value; `scale` is the
+/// pillar's factor of the day ([`pillar_scales`]).
 fn explain_component(
     model: &ScoringModel,
     c: &Component,
     value: f64,
+    scale: f64,
     profile: Option<&ProfileSnapshot>,
 ) -> ComponentScore {
+    if is_no_data(value) {
+        return ComponentScore {
+            id: c.id.clone(),
+            pillar: c.pillar,
+            label: c.label.clone(),
+            metric: c.metric.name().to_string(),
+            value: NO_DATA,
+            unit: c.unit.clone(),
+            points: 0.0,
+            possible: 0.0,
+            action: format!(
+                "No data: import your LinkedIn creator analytics workbook (.xlsx) to measure this; \
+                 until then its {:.1} points are shared out over the other {} components, \
+                 so you are neither penalised nor rewarded",
+                c.weight,
+                c.pillar.short_name()
+            ),
+            known: false,
+            no_data: true,
+        };
+    }
+    let weight = c.weight * scale;
     let share = c.curve.share(value);
-    let points = c.weight * share;
-    let gap = c.weight - points;
+    let points = weight * share;
+    let gap = weight - points;
     let known = !(c.metric.reads_messages() && profile.is_some_and(|p| p.messages_unknown));
     let action = if !known {
         "Unknown: the export does not tell which messages are yours, so messages count for nothing here; \
@@ -256,7 +343,7 @@ fn explain_component(
             crate::model::Curve::Linear { .. } => 1.0,
             crate::model::Curve::Saturating { .. } => (share + (1.0 - share) / 2.0).max(0.9),
         };
-        let gain = c.weight * (target - share);
+        let gain = weight * (target - share);
         match c.curve.value_for_share(target) {
             // A step worth less than a tenth of a point is not worth a person's time.
             _ if gain < 0.1 => format!("Nearly full marks: keep it up ({})", lowercase_first(&c.action)),
@@ -286,9 +373,10 @@ fn explain_component(
         value,
         unit: c.unit.clone(),
         points,
-        possible: c.weight,
+        possible: weight,
         action,
         known,
+        no_data: false,
     }
 }
 
@@ -300,23 +388,13 @@ fn lowercase_first(s: &str) -> String {
     }
 }
 
-/// Whether the member did something (as opposed to having something done to them).
-fn is_by_member(kind: ActivityKind) -> bool {
-    !matches!(
-        kind,
-        ActivityKind::MessageReceived
-            | ActivityKind::InvitationReceived
-            | ActivityKind::EndorsementReceived
-            | ActivityKind::RecommendationReceived
-    )
-}
-
 /// Per-day inputs of one component, gathered before the walk over the days.
 enum Input {
     /// Nothing to gather: the value comes from the profile.
     Profile,
-    /// Weighted amounts entering the window on a day (decayed counts).
-    Decayed { add: Vec<f64> },
+    /// Weighted amounts entering the window on a day (decayed counts), and
+    /// for a count that can lack data, the days its source covers.
+    Decayed { add: Vec<f64>, reported: Option<Vec<bool>> },
     /// Days with activity.
     ActiveDays { active: Vec<bool> },
     /// Two spans (numerator and denominator) of days during which something counts.
@@ -441,7 +519,10 @@ impl<'m> Sweep<'m> {
             .iter()
             .map(|c| match &c.metric {
                 Metric::ProfileCompleteness => Input::Profile,
-                Metric::Count { .. } | Metric::TargetConnections => Input::Decayed { add: vec![0.0; days] },
+                Metric::Count { reported_by, .. } => {
+                    Input::Decayed { add: vec![0.0; days], reported: reported_by.map(|_| vec![false; days]) }
+                }
+                Metric::TargetConnections => Input::Decayed { add: vec![0.0; days], reported: None },
                 Metric::ActiveDays => Input::ActiveDays { active: vec![false; days] },
                 Metric::ResponseRate { .. } | Metric::AcceptanceRate { .. } => {
                     Input::Rate { num: Spans::new(days), den: Spans::new(days) }
@@ -545,15 +626,23 @@ impl<'m> Sweep<'m> {
         for (c, input) in self.model.components.iter().zip(self.inputs.iter_mut()) {
             let window = i64::from(c.window_days);
             match (input, &c.metric) {
-                (Input::Decayed { add }, Metric::Count { kinds }) => {
+                (Input::Decayed { add, reported }, Metric::Count { kinds, reported_by }) => {
                     if in_range && let Some(w) = kinds.get(&e.kind) {
                         add[slot] += w;
                     }
+                    if in_range
+                        && *reported_by == Some(e.kind)
+                        && let Some(days) = reported
+                    {
+                        days[slot] = true;
+                    }
                 }
-                (Input::Decayed { add }, Metric::TargetConnections) if in_range && is_target_connection => {
+                (Input::Decayed { add, .. }, Metric::TargetConnections)
+                    if in_range && is_target_connection =>
+                {
                     add[slot] += 1.0;
                 }
-                (Input::ActiveDays { active }, _) if in_range && is_by_member(e.kind) => {
+                (Input::ActiveDays { active }, _) if in_range && e.kind.is_by_member() => {
                     active[slot] = true;
                 }
                 (Input::Rate { num, den }, Metric::ResponseRate { .. }) => {
@@ -629,18 +718,19 @@ impl<'m> Sweep<'m> {
                         })
                         .collect()
                 }
-                Input::Decayed { add } => decayed_window(add, window, c.half_life_days),
-                Input::ActiveDays { active } => {
-                    let mut count = 0usize;
-                    (0..n)
-                        .map(|i| {
-                            count += usize::from(active[i]);
-                            if i >= window {
-                                count -= usize::from(active[i - window]);
+                Input::Decayed { add, reported } => {
+                    let mut values = decayed_window(add, window, c.half_life_days);
+                    if let Some(reported) = reported {
+                        for (value, days) in values.iter_mut().zip(days_in_window(reported, window)) {
+                            if days == 0 {
+                                *value = NO_DATA;
                             }
-                            count as f64
-                        })
-                        .collect()
+                        }
+                    }
+                    values
+                }
+                Input::ActiveDays { active } => {
+                    days_in_window(active, window).into_iter().map(|count| count as f64).collect()
                 }
                 Input::Rate { num, den } => {
                     let smoothing = match c.metric {
@@ -676,6 +766,20 @@ impl<'m> Sweep<'m> {
             })
             .collect()
     }
+}
+
+/// For each day, how many of the `window` days ending on it are marked.
+fn days_in_window(marked: &[bool], window: usize) -> Vec<usize> {
+    let mut count = 0usize;
+    (0..marked.len())
+        .map(|i| {
+            count += usize::from(marked[i]);
+            if i >= window {
+                count -= usize::from(marked[i - window]);
+            }
+            count
+        })
+        .collect()
 }
 
 /// Sums `add` over a trailing window of `window` days, each day's amount

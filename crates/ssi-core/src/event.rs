@@ -50,11 +50,23 @@ pub enum ActivityKind {
     MemberFollow,
     /// An event attended (or registered for).
     EventAttended,
+    /// One engagement (reaction, comment, repost) that someone gave to one of
+    /// the member's posts, from the creator analytics workbook.
+    EngagementReceived,
+    /// One new follower, from the creator analytics workbook.
+    FollowerGained,
+    /// A day for which the creator analytics workbook reports engagement
+    /// (zero included): the engagement components have data in a window
+    /// that holds one.
+    EngagementReported,
+    /// A day for which the creator analytics workbook reports new followers
+    /// (zero included).
+    FollowersReported,
 }
 
 impl ActivityKind {
     /// Every kind, in a stable order.
-    pub const ALL: [ActivityKind; 20] = [
+    pub const ALL: [ActivityKind; 24] = [
         ActivityKind::Post,
         ActivityKind::Article,
         ActivityKind::Repost,
@@ -75,6 +87,10 @@ impl ActivityKind {
         ActivityKind::CompanyFollow,
         ActivityKind::MemberFollow,
         ActivityKind::EventAttended,
+        ActivityKind::EngagementReceived,
+        ActivityKind::FollowerGained,
+        ActivityKind::EngagementReported,
+        ActivityKind::FollowersReported,
     ];
 
     /// The stable snake_case name used in storage and JSON.
@@ -100,6 +116,10 @@ impl ActivityKind {
             ActivityKind::CompanyFollow => "company_follow",
             ActivityKind::MemberFollow => "member_follow",
             ActivityKind::EventAttended => "event_attended",
+            ActivityKind::EngagementReceived => "engagement_received",
+            ActivityKind::FollowerGained => "follower_gained",
+            ActivityKind::EngagementReported => "engagement_reported",
+            ActivityKind::FollowersReported => "followers_reported",
         }
     }
 
@@ -110,6 +130,46 @@ impl ActivityKind {
     /// other kind can only raise the score.
     pub fn is_rate_denominator(self) -> bool {
         matches!(self, ActivityKind::MessageReceived | ActivityKind::InvitationSent)
+    }
+
+    /// Whether this kind only says that data exists for its day (a day the
+    /// creator analytics workbook covers). Such an event can turn a component
+    /// from "no data" into a measured zero, which takes back the points the
+    /// pillar's other components were lent, so it is not positive activity either.
+    pub fn is_data_coverage(self) -> bool {
+        matches!(self, ActivityKind::EngagementReported | ActivityKind::FollowersReported)
+    }
+
+    /// Whether an event of this kind can lower a pillar: a rate denominator
+    /// or a data-coverage marker. Every other kind can only raise the score.
+    pub fn can_lower_a_pillar(self) -> bool {
+        self.is_rate_denominator() || self.is_data_coverage()
+    }
+
+    /// Whether the member did something (as opposed to having something
+    /// done to them, or a day a source covers): what makes an active day.
+    pub fn is_by_member(self) -> bool {
+        !(self.is_creator_analytics()
+            || matches!(
+                self,
+                ActivityKind::MessageReceived
+                    | ActivityKind::InvitationReceived
+                    | ActivityKind::EndorsementReceived
+                    | ActivityKind::RecommendationReceived
+            ))
+    }
+
+    /// Whether the kind comes from the creator analytics workbook rather
+    /// than the data export. These say nothing of the member's own activity,
+    /// so they never move the member's data horizon.
+    pub fn is_creator_analytics(self) -> bool {
+        matches!(
+            self,
+            ActivityKind::EngagementReceived
+                | ActivityKind::FollowerGained
+                | ActivityKind::EngagementReported
+                | ActivityKind::FollowersReported
+        )
     }
 }
 

@@ -23,6 +23,7 @@
 //! SQL, HTTP or async runtimes.
 
 pub mod advice;
+pub mod analytics;
 pub mod engine;
 pub mod event;
 pub mod freshness;
@@ -36,7 +37,7 @@ pub mod seniority;
 pub use engine::score_series;
 pub use event::{ActivityEvent, ActivityKind, PseudonymKey};
 pub use freshness::{Freshness, Horizon, HorizonSource};
-pub use model::{Component, Curve, Metric, ModelError, ScoringModel, TargetProfile};
+pub use model::{Component, Curve, Metric, ModelError, NO_DATA, ScoringModel, TargetProfile, is_no_data};
 pub use pillar::{Band, PILLAR_MAX, Pillar, PillarScores, TOTAL_MAX, round_display};
 pub use profile::{Position, ProfileSnapshot};
 pub use reading::{GroupStats, OfficialReading, ReadingError, ReadingSource};

@@ -134,6 +134,14 @@ pub enum Metric {
     Count {
         /// Weight of each counted kind.
         kinds: BTreeMap<ActivityKind, f64>,
+        /// For counts from a source the member may never have imported (the
+        /// creator analytics workbook): the kind of event that marks a day
+        /// that source covers. On a day whose window holds no such event the
+        /// component has no data ([`NO_DATA`]): it earns nothing and possibly
+        /// nothing, and its weight is shared out over the pillar's other
+        /// components in proportion to theirs.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reported_by: Option<ActivityKind>,
     },
     /// Connections made with on-target counterparts in the window (decayed).
     TargetConnections,
@@ -185,10 +193,19 @@ impl Metric {
     pub fn reads_messages(&self) -> bool {
         match self {
             Metric::ResponseRate { .. } | Metric::TwoWayConversations => true,
-            Metric::Count { kinds } => {
+            Metric::Count { kinds, .. } => {
                 kinds.keys().any(|k| matches!(k, ActivityKind::MessageSent | ActivityKind::MessageReceived))
             }
             _ => false,
+        }
+    }
+
+    /// The kind of event marking the days the metric's source covers, for a
+    /// metric that can have no data.
+    pub fn reported_by(&self) -> Option<ActivityKind> {
+        match self {
+            Metric::Count { reported_by, .. } => *reported_by,
+            _ => None,
         }
     }
 
@@ -199,6 +216,15 @@ impl Metric {
             Metric::ProfileCompleteness | Metric::ResponseRate { .. } | Metric::AcceptanceRate { .. }
         )
     }
+}
+
+/// The metric value of a component that has no data on a day (see
+/// [`Metric::Count`]'s `reported_by`). Every measured value is ≥ 0.
+pub const NO_DATA: f64 = -1.0;
+
+/// Whether a stored metric value means "no data".
+pub fn is_no_data(value: f64) -> bool {
+    value < 0.0
 }
 
 /// How a metric's value turns into a share (0–1) of the component's weight.
@@ -367,9 +393,15 @@ impl ScoringModel {
             }
             c.curve.validate().map_err(|e| invalid(format!("component {}: {e}", c.id)))?;
             match &c.metric {
-                Metric::Count { kinds } => {
+                Metric::Count { kinds, reported_by } => {
                     if kinds.is_empty() {
                         return Err(invalid(format!("component {}: a count needs at least one kind", c.id)));
+                    }
+                    if reported_by.is_some_and(|k| !k.is_data_coverage()) {
+                        return Err(invalid(format!(
+                            "component {}: reported_by must be a day-coverage kind (engagement_reported, followers_reported)",
+                            c.id
+                        )));
                     }
                     if kinds.values().any(|w| !(w.is_finite() && *w >= 0.0)) {
                         return Err(invalid(format!("component {}: kind weights must be ≥ 0", c.id)));
@@ -387,6 +419,12 @@ impl ScoringModel {
             let sum: f64 = self.components_of(pillar).map(|c| c.weight).sum();
             if (sum - PILLAR_MAX).abs() > 1e-6 {
                 return Err(invalid(format!("the weights of {} add up to {sum}, not 25", pillar.api_name())));
+            }
+            if self.components_of(pillar).all(|c| c.metric.reported_by().is_some()) {
+                return Err(invalid(format!(
+                    "{} needs a component that always has data (one without reported_by)",
+                    pillar.api_name()
+                )));
             }
         }
         let checklist: f64 = self.profile_checklist.iter().map(|i| i.weight).sum();

@@ -32,6 +32,13 @@ pub struct ComponentScore {
     /// member's (its value and points then count no message at all).
     #[serde(default = "known_by_default")]
     pub known: bool,
+    /// `true` when the component has no data on the day (a source the
+    /// member never imported, such as the creator analytics workbook): its
+    /// value is [`crate::model::NO_DATA`], it earns and can earn nothing, and
+    /// its weight is shared out over the pillar's other components, whose
+    /// `possible` points grow to match.
+    #[serde(default)]
+    pub no_data: bool,
 }
 
 fn known_by_default() -> bool {
@@ -43,6 +50,9 @@ impl ComponentScore {
     /// and profile completeness ("98% of the checklist"), a whole count bare,
     /// a count that decay made fractional with one decimal ("14.5 reactions").
     pub fn value_text(&self) -> String {
+        if self.no_data {
+            return "no data".to_string();
+        }
         const RATES: [&str; 3] = ["profile_completeness", "response_rate", "acceptance_rate"];
         if RATES.contains(&self.metric.as_str()) {
             format!("{:.0}% {}", self.value * 100.0, self.unit)

@@ -240,10 +240,14 @@ fn components_that_read_messages_are_unknown_when_the_export_cannot_tell_whose_t
     let today = day(2026, 11, 20);
     let mut profile = complete_profile(today);
     let known = score_on(std::slice::from_ref(&profile), &[], today);
-    assert!(known.components.iter().all(|c| c.known), "every component is known by default");
+    assert!(
+        known.components.iter().all(|c| c.known || c.no_data),
+        "every component with data is known by default"
+    );
     profile.messages_unknown = true;
     let unknown = score_on(&[profile], &[], today);
-    let mut ids: Vec<&str> = unknown.components.iter().filter(|c| !c.known).map(|c| c.id.as_str()).collect();
+    let mut ids: Vec<&str> =
+        unknown.components.iter().filter(|c| !c.known && !c.no_data).map(|c| c.id.as_str()).collect();
     ids.sort_unstable();
     assert_eq!(ids, ["insights.messaging", "insights.response_rate", "relationships.conversations"]);
     let response = unknown.components.iter().find(|c| c.id == "insights.response_rate").unwrap();
@@ -368,13 +372,14 @@ fn naive_day(
     let upto: Vec<&ActivityEvent> = events.iter().filter(|e| e.day() <= date).collect();
     let age = |e: &ActivityEvent| (date - e.day()).num_days();
     let by_member = |k: ActivityKind| {
-        !matches!(
-            k,
-            ActivityKind::MessageReceived
-                | ActivityKind::InvitationReceived
-                | ActivityKind::EndorsementReceived
-                | ActivityKind::RecommendationReceived
-        )
+        !k.is_creator_analytics()
+            && !matches!(
+                k,
+                ActivityKind::MessageReceived
+                    | ActivityKind::InvitationReceived
+                    | ActivityKind::EndorsementReceived
+                    | ActivityKind::RecommendationReceived
+            )
     };
     let on_target = |e: &ActivityEvent| {
         e.kind == ActivityKind::ConnectionMade
@@ -392,11 +397,18 @@ fn naive_day(
             };
             match &c.metric {
                 Metric::ProfileCompleteness => profile_completeness(&model.profile_checklist, profile),
-                Metric::Count { kinds } => upto
-                    .iter()
-                    .filter(in_window)
-                    .filter_map(|e| kinds.get(&e.kind).map(|w| w * decay(e)))
-                    .sum(),
+                Metric::Count { kinds, reported_by } => {
+                    let reported = reported_by
+                        .is_none_or(|marker| upto.iter().filter(in_window).any(|e| e.kind == marker));
+                    if reported {
+                        upto.iter()
+                            .filter(in_window)
+                            .filter_map(|e| kinds.get(&e.kind).map(|w| w * decay(e)))
+                            .sum()
+                    } else {
+                        ssi_core::NO_DATA
+                    }
+                }
                 Metric::TargetConnections => {
                     upto.iter().filter(in_window).filter(|e| on_target(e)).map(|e| decay(e)).sum()
                 }
@@ -463,6 +475,56 @@ fn naive_day(
         .collect()
 }
 
+/// The default model as it was before the creator analytics components
+/// (`ssi-default-1`): brand weights 9, 8, 3 and 5.
+fn model_without_creator_analytics() -> ScoringModel {
+    let mut m = model();
+    m.components.retain(|c| c.metric.reported_by().is_none());
+    for (id, weight) in [
+        ("brand.profile", 9.0),
+        ("brand.publishing", 8.0),
+        ("brand.articles", 3.0),
+        ("brand.endorsements", 5.0),
+    ] {
+        m.components.iter_mut().find(|c| c.id == id).unwrap().weight = weight;
+    }
+    m.version = "ssi-default-1".into();
+    m.validate().unwrap();
+    m
+}
+
+#[test]
+fn a_workbook_day_turns_no_data_into_a_measured_value_for_the_window() {
+    let m = model();
+    let today = day(2026, 11, 20);
+    let index = |id: &str| m.components.iter().position(|c| c.id == id).unwrap();
+    let (engagement, followers) = (index("brand.engagement_received"), index("brand.follower_growth"));
+    let none = metric_series(&m, &[], Vec::<ActivityEvent>::new(), today, today);
+    assert_eq!(
+        (none[0].values[engagement], none[0].values[followers]),
+        (ssi_core::NO_DATA, ssi_core::NO_DATA)
+    );
+    // A day reporting no engagement at all: a measured zero, and the brand pillar's
+    // other components lose the points they were lent.
+    let reported = ssi_core::analytics::DayFigures {
+        date: day(2026, 9, 1),
+        impressions: Some(0),
+        engagements: Some(0),
+        new_followers: None,
+    };
+    let events: Vec<ActivityEvent> = ssi_core::analytics::day_events(&[reported]).collect();
+    let series = metric_series(&m, &[], &events, day(2026, 9, 1), day(2026, 11, 29));
+    let on = |date| &series.iter().find(|d| d.date == date).unwrap().values;
+    assert_eq!(on(day(2026, 9, 1))[engagement], 0.0);
+    assert_eq!(on(day(2026, 9, 1))[followers], ssi_core::NO_DATA, "the followers were not reported");
+    assert_eq!(on(today)[engagement], 0.0, "day 81 of the window");
+    assert_eq!(on(day(2026, 11, 29))[engagement], 0.0, "day 90, the window's last");
+    let later = metric_series(&m, &[], &events, day(2026, 11, 30), day(2026, 11, 30));
+    assert_eq!(later[0].values[engagement], ssi_core::NO_DATA, "the day has left the 90-day window");
+    let scales = ssi_core::engine::pillar_scales(&m, &on(day(2026, 9, 1))[..]);
+    assert!((scales[0] - 25.0 / 23.0).abs() < 1e-12, "2 of 25 brand points without data: {scales:?}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -479,10 +541,29 @@ proptest! {
     }
 
     #[test]
+    fn without_a_workbook_every_pillar_is_what_the_model_without_creator_analytics_gives(
+        profile in profile_strategy(),
+        events in events_strategy(300),
+    ) {
+        let events: Vec<ActivityEvent> = events.into_iter().filter(|e| !e.kind.is_creator_analytics()).collect();
+        let (new, old) = (model(), model_without_creator_analytics());
+        let with = metric_series(&new, std::slice::from_ref(&profile), &events, day(2025, 10, 1), day(2026, 12, 31));
+        let without = metric_series(&old, std::slice::from_ref(&profile), &events, day(2025, 10, 1), day(2026, 12, 31));
+        for (a, b) in with.iter().zip(&without) {
+            let (pa, ta) = pillar_points(&new, &a.values);
+            let (pb, tb) = pillar_points(&old, &b.values);
+            for pillar in Pillar::ALL {
+                prop_assert!((pa[pillar] - pb[pillar]).abs() < 1e-9, "{} on {}: {} vs {}", pillar, a.date, pa[pillar], pb[pillar]);
+            }
+            prop_assert!((ta - tb).abs() < 1e-9);
+        }
+    }
+
+    #[test]
     fn positive_activity_never_lowers_a_pillar(
         profile in profile_strategy(),
         events in events_strategy(200),
-        extra in event_strategy().prop_filter("positive activity", |e| !e.kind.is_rate_denominator()),
+        extra in event_strategy().prop_filter("positive activity", |e| !e.kind.can_lower_a_pillar()),
     ) {
         let m = model();
         let mut more = events.clone();
@@ -511,7 +592,12 @@ proptest! {
         let settled = last + chrono::Days::new(u64::from(m.longest_window_days()));
         let series = metric_series(&m, std::slice::from_ref(&profile), &events, last, settled + chrono::Days::new(30));
         let floor: Vec<f64> = m.components.iter().zip(&series.last().unwrap().values)
-            .map(|(c, v)| if c.metric.is_windowed() { 0.0 } else { *v })
+            .map(|(c, v)| match (c.metric.is_windowed(), c.metric.reported_by()) {
+                // A source's days leave the window too: no data again.
+                (true, Some(_)) => ssi_core::NO_DATA,
+                (true, None) => 0.0,
+                (false, _) => *v,
+            })
             .collect();
         for d in series.iter().filter(|d| d.date >= settled) {
             prop_assert_eq!(&d.values, &floor, "windowed components have decayed to zero by {}", d.date);

@@ -11,6 +11,7 @@ use crate::pseudonym::{Pseudonymizer, RowDigest, normalise_profile_url};
 use crate::report::{EncodingFallback, ImportReport};
 use crate::table::{RowRead, Table};
 use chrono::{DateTime, NaiveDateTime, Utc};
+use ssi_core::analytics::{ExportPost, PostForm, activity_id};
 use ssi_core::{ActivityEvent, ActivityKind};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -280,6 +281,15 @@ impl<'a> Events<'a> {
                             let seen = self.occurrences.next(digest);
                             event.natural_key = self.pseudo.natural_key(digest, seen);
                             file.produced(event.kind);
+                            if event.kind == ActivityKind::Post
+                                && let Some(activity_id) = activity_id(row.get("ShareLink"))
+                            {
+                                self.report.posts.push(ExportPost {
+                                    activity_id,
+                                    date: event.day(),
+                                    form: PostForm::of_share(row.get("SharedUrl"), row.get("MediaUrl")),
+                                });
+                            }
                             return Ok(Some(event));
                         }
                         Err(skip) => file.skip(

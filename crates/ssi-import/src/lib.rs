@@ -26,6 +26,9 @@
 //! # }
 //! ```
 //!
+//! LinkedIn's creator analytics workbook (`.xlsx`: engagement received,
+//! followers, top posts) is read by the [`workbook`] module.
+//!
 //! Official readings (LinkedIn's `salesApiSsi` JSON and trackers' CSV files)
 //! are parsed by the [`readings`] module. Every date format of the export is
 //! parsed by a public function of [`dates`].
@@ -54,6 +57,7 @@ mod pseudonym;
 pub mod readings;
 mod report;
 mod table;
+pub mod workbook;
 
 pub use catalog::FileKind;
 pub use error::{ImportError, SkipReason};
@@ -66,3 +70,4 @@ pub use readings::{ReadingParseError, parse_readings_csv, parse_readings_json, p
 pub use report::{
     EncodingFallback, FileReport, ImportReport, MemberReport, SkipCause, SkippedRow, UnusedFile,
 };
+pub use workbook::{AnalyticsWorkbook, WorkbookError, WorkbookLimits, is_workbook, read_workbook};

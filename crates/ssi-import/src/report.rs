@@ -38,6 +38,11 @@ pub struct ImportReport {
     pub events_complete: bool,
     /// Other remarks (empty files, the date `taken_on` came from, …).
     pub notes: Vec<String>,
+    /// The member's own posts (`Shares` rows with commentary): activity id,
+    /// day and form (text, article, link, media), so that the creator
+    /// analytics workbook's figures can be joined to them. No text is kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub posts: Vec<ssi_core::analytics::ExportPost>,
 }
 
 impl ImportReport {

@@ -29,6 +29,10 @@ use zip::{CompressionMethod, ZipWriter};
 #[path = "../../../fuzz/src/lib.rs"]
 mod fuzz_targets;
 
+/// The hostile creator analytics workbooks, made and tested in their own file.
+#[path = "hostile_workbooks/mod.rs"]
+mod workbooks;
+
 // ---------------------------------------------------------------------------
 // Where things are
 // ---------------------------------------------------------------------------
@@ -253,7 +257,7 @@ fn reading_json(total: &str) -> String {
 
 /// Every file of the hostile corpus, by name.
 fn corpus() -> Vec<(&'static str, Vec<u8>)> {
-    let mut files: Vec<(&'static str, Vec<u8>)> = Vec::new();
+    let mut files: Vec<(&'static str, Vec<u8>)> = workbooks::corpus();
 
     // --- Containers: bombs, paths, links, broken archives --------------------
     // A valid file followed by 32 MiB of blank lines: deflates about 1000 times.
@@ -1248,7 +1252,7 @@ fn readings_unbalanced_quote() {
 fn every_corpus_file_has_a_test_and_a_line_in_the_docs() {
     let names = corpus_names();
     assert!(names.len() >= 40, "the corpus is too small: {}", names.len());
-    let this_file = include_str!("hostile.rs");
+    let this_file = [include_str!("hostile.rs"), include_str!("hostile_workbooks/mod.rs")].concat();
     let docs = std::fs::read_to_string(workspace_root().join("docs/reliability.md")).unwrap();
     for name in &names {
         let stem = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem);
@@ -1275,12 +1279,13 @@ type FuzzBody = fn(&[u8]);
 #[test]
 fn fuzz_corpora_replay_without_a_finding() {
     let corpus = workspace_root().join("fuzz/corpus");
-    let targets: [(&str, FuzzBody); 5] = [
+    let targets: [(&str, FuzzBody); 6] = [
         ("archive_walker", fuzz_targets::archive_walker),
         ("csv_layer", fuzz_targets::csv_layer),
         ("dates", fuzz_targets::dates),
         ("readings_json", fuzz_targets::readings_json),
         ("readings_csv", fuzz_targets::readings_csv),
+        ("workbook", fuzz_targets::workbook),
     ];
     for (target, body) in targets {
         let mut replayed = 0;

@@ -364,6 +364,85 @@ pub(crate) struct MemberContext<'a> {
     pub advice_summary: Option<String>,
     /// The best next actions (at most [`TOP_ACTIONS`]).
     pub actions: Vec<ActionContext>,
+    /// Engagement received, followers and top posts, from the creator
+    /// analytics workbook; `None` for a member who never uploaded one.
+    pub creator: Option<CreatorContext>,
+}
+
+/// How many posts the member page lists.
+pub(crate) const TOP_POSTS: usize = 10;
+
+/// The member's creator analytics, formatted for the member page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct CreatorContext {
+    /// "781 followers" or "followers unknown".
+    pub followers: String,
+    /// "+91 followers, 714 engagements received, 28063 impressions in 90 days".
+    pub recent: String,
+    /// The last day the workbooks report.
+    pub last_day: String,
+    /// The posts with most engagements (at most [`TOP_POSTS`]).
+    pub posts: Vec<PostLine>,
+    /// "Text posts earn most: 84.7 engagements per post (6 posts)".
+    pub best_form: Option<String>,
+}
+
+/// One post on the member page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct PostLine {
+    /// Its day, or "-".
+    pub published: String,
+    /// text, article, link, media or "?" (not in the export).
+    pub kind: String,
+    /// Engagements, or "-".
+    pub engagements: String,
+    /// Impressions, or "-".
+    pub impressions: String,
+}
+
+impl CreatorContext {
+    /// The member's creator analytics up to `day`, read from the store; `None` without a workbook.
+    pub(crate) fn load(
+        store: &ssi_store::Store,
+        member: ssi_store::MemberId,
+        day: chrono::NaiveDate,
+    ) -> Result<Option<CreatorContext>, ssi_store::StoreError> {
+        use ssi_core::analytics::{audience_summary, earnings_by_form, join_posts};
+        let days = store.analytics_days(member, None, Some(day))?;
+        let Some(summary) = audience_summary(&days, &store.follower_totals(member)?, day) else {
+            return Ok(None);
+        };
+        let posts = join_posts(store.post_analytics(member)?, &store.export_posts(member)?);
+        let figure = |n: Option<u64>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
+        Ok(Some(CreatorContext {
+            followers: summary
+                .followers
+                .map_or_else(|| "followers unknown".into(), |n| format!("{n} followers")),
+            recent: format!(
+                "+{} followers, {} engagements received, {} impressions in 90 days",
+                summary.followers_gained_90_days, summary.engagements_90_days, summary.impressions_90_days
+            ),
+            last_day: summary.last_reported_day.to_string(),
+            best_form: earnings_by_form(&posts).first().map(|best| {
+                format!(
+                    "{} posts earn most: {} engagements per post ({} posts)",
+                    best.form.as_str(),
+                    one_decimal(best.mean_engagements),
+                    best.posts
+                )
+            }),
+            posts: posts
+                .iter()
+                .take(TOP_POSTS)
+                .map(|p| PostLine {
+                    published: p.figures.published.map_or_else(|| "-".into(), |d| d.to_string()),
+                    kind: p.form.map_or("?", |f| f.as_str()).to_string(),
+                    engagements: figure(p.figures.engagements),
+                    impressions: figure(p.figures.impressions),
+                })
+                .collect(),
+        }))
+    }
 }
 
 /// How many next best actions the member page shows.
@@ -608,6 +687,7 @@ mod tests {
                 effort: "30 seconds a week".into(),
                 message: String::new(),
             }],
+            creator: None,
         };
         let html = Templates::new().render("member.html", page).unwrap();
         assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"), "{html}");

@@ -152,7 +152,7 @@ pub(crate) fn event_key(natural_key: &str) -> i64 {
 
 /// A stored event key as the natural key events are loaded with: 16 hex
 /// digits (for the importer's keys, the first 16 digits of the original).
-fn key_text(key: i64) -> String {
+pub(crate) fn key_text(key: i64) -> String {
     format!("{:016x}", key as u64)
 }
 
@@ -181,11 +181,20 @@ pub(crate) fn history_start(
         .prepare_cached("SELECT min(at) FROM events WHERE member_id = ?1")?
         .query_row([member.0], |r| r.get(0))?;
     let first_event = first_at.map(instant).transpose()?.map(|t| t.date_naive());
-    let first_snapshot = profiles.iter().map(|p| p.taken_on).min();
-    Ok(match (first_event, first_snapshot) {
+    Ok(first_day(first_event, profiles))
+}
+
+/// The member's first day, from their first event's day and their snapshots.
+pub(crate) fn first_day(first_event: Option<NaiveDate>, profiles: &[ProfileSnapshot]) -> Option<NaiveDate> {
+    earlier_day(first_event, profiles.iter().map(|p| p.taken_on).min())
+}
+
+/// The earlier of two optional days.
+pub(crate) fn earlier_day(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
-    })
+    }
 }
 
 /// The member's snapshots, oldest first.
@@ -208,7 +217,7 @@ pub(crate) fn parse_snapshot(text: &str) -> Result<ProfileSnapshot, StoreError> 
         .map_err(|e| StoreError::invalid(format!("stored profile snapshot does not load: {e}")))
 }
 
-fn parse_kind(text: &str) -> Result<ActivityKind, StoreError> {
+pub(crate) fn parse_kind(text: &str) -> Result<ActivityKind, StoreError> {
     text.parse().map_err(|e| StoreError::invalid(format!("stored event: {e}")))
 }
 

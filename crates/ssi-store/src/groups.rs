@@ -11,11 +11,11 @@ use crate::events::activity_span_in;
 use crate::members::{all_members, industry_members, member_by_id, team_by_id, team_members};
 use crate::models::active_version;
 use crate::readings::reading_count_in;
-use crate::score_reads::{latest_score_in, point_with_changes};
+use crate::score_reads::{PointWithChanges, latest_score_in, point_with_changes};
 use crate::series::chosen_version_given;
 use crate::types::{
     BandCount, IndustryAverage, LeaderboardRow, Member, MemberId, MemberOverview, Mover, Percentile,
-    ScorePoint, TeamId, TeamSummary,
+    ScorePoint, Team, TeamId, TeamSummary,
 };
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
@@ -26,11 +26,11 @@ use std::collections::HashMap;
 const MOVERS_LISTED: usize = 5;
 
 /// A member with a score as of the day asked.
-struct Scored {
-    member: Member,
-    point: ScorePoint,
+pub(crate) struct Scored {
+    pub(crate) member: Member,
+    pub(crate) point: ScorePoint,
     /// Change of the total over 7 and over 30 days up to the point's day.
-    changes: (Option<f64>, Option<f64>),
+    pub(crate) changes: (Option<f64>, Option<f64>),
 }
 
 impl Store {
@@ -89,25 +89,11 @@ impl Store {
             let Some(name) = main_industry(tx, team)? else { return Ok(None) };
             let mut stmt = tx.prepare_cached(INDUSTRY_SCORES_AS_OF)?;
             let mut rows = stmt.query(params![name, active_version(tx)?, range_end(Some(on))])?;
-            let (mut sum, mut total, mut members) = (PillarScores::default(), 0.0, 0usize);
+            let mut scores = Vec::new();
             while let Some(row) = rows.next()? {
-                let pillars = PillarScores::from_array([row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?]);
-                for pillar in Pillar::ALL {
-                    sum[pillar] += pillars[pillar];
-                }
-                total += row.get::<_, f64>(4)?;
-                members += 1;
+                scores.push(([row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?], row.get(4)?));
             }
-            if members == 0 {
-                return Ok(None);
-            }
-            let n = members as f64;
-            Ok(Some(IndustryAverage {
-                name,
-                members,
-                average_total: total / n,
-                average_pillars: PillarScores::from_array(sum.to_array().map(|v| v / n)),
-            }))
+            Ok(industry_average(name, scores))
         })
     }
 
@@ -167,6 +153,41 @@ fn summary_in(
 ) -> Result<TeamSummary, StoreError> {
     let team = team_by_id(tx, team)?;
     let (scored, unscored) = score_members(tx, team_members(tx, team.id)?, on)?;
+    Ok(summarise(team, on, below, stale_after_days, scored, unscored))
+}
+
+/// The average of the industry's scores (pillars, total), `None` without any.
+pub(crate) fn industry_average(name: String, scores: Vec<([f64; 4], f64)>) -> Option<IndustryAverage> {
+    let (mut sum, mut total) = (PillarScores::default(), 0.0);
+    for (pillars, score_total) in &scores {
+        let pillars = PillarScores::from_array(*pillars);
+        for pillar in Pillar::ALL {
+            sum[pillar] += pillars[pillar];
+        }
+        total += score_total;
+    }
+    let members = scores.len();
+    if members == 0 {
+        return None;
+    }
+    let n = members as f64;
+    Some(IndustryAverage {
+        name,
+        members,
+        average_total: total / n,
+        average_pillars: PillarScores::from_array(sum.to_array().map(|v| v / n)),
+    })
+}
+
+/// The team summary from its members split into scored and unscored ones.
+pub(crate) fn summarise(
+    team: Team,
+    on: NaiveDate,
+    below: f64,
+    stale_after_days: u32,
+    scored: Vec<Scored>,
+    unscored: Vec<Member>,
+) -> TeamSummary {
     let rows = leaderboard(scored);
     let n = rows.len();
     let (average_pillars, average_total) = if n == 0 {
@@ -205,7 +226,7 @@ fn summary_in(
     below_rows.reverse();
     let mut stale: Vec<LeaderboardRow> = rows.iter().filter(|r| is_stale(r)).cloned().collect();
     stale.sort_by(|a, b| a.horizon.map(|h| h.day).cmp(&b.horizon.map(|h| h.day)).then(a.name.cmp(&b.name)));
-    Ok(TeamSummary {
+    TeamSummary {
         team,
         on,
         scored_members: n,
@@ -218,7 +239,7 @@ fn summary_in(
         stale,
         unscored,
         leaderboard: rows,
-    })
+    }
 }
 
 /// The most common industry among the team's members, ignoring ASCII case
@@ -227,16 +248,20 @@ fn main_industry(conn: &Connection, team: TeamId) -> Result<Option<String>, Stor
     let mut stmt =
         conn.prepare_cached("SELECT industry FROM members WHERE team_id = ?1 ORDER BY name, id")?;
     let industries = stmt.query_map([team.0], |row| row.get::<_, Option<String>>(0))?;
+    Ok(most_common_industry(industries.collect::<Result<Vec<_>, _>>()?))
+}
+
+/// The most common of the industries (of members by name), ignoring ASCII case (ties:
+/// the alphabetically first), spelt as the first of them spells it.
+pub(crate) fn most_common_industry(industries: Vec<Option<String>>) -> Option<String> {
     let mut counts: HashMap<String, (usize, String)> = HashMap::new();
-    for industry in industries {
-        if let Some(industry) = industry?.filter(|i| !i.trim().is_empty()) {
-            counts.entry(industry.to_ascii_lowercase()).or_insert((0, industry)).0 += 1;
-        }
+    for industry in industries.into_iter().flatten().filter(|i| !i.trim().is_empty()) {
+        counts.entry(industry.to_ascii_lowercase()).or_insert((0, industry)).0 += 1;
     }
-    Ok(counts
+    counts
         .into_iter()
         .max_by(|(ka, (na, _)), (kb, (nb, _))| na.cmp(nb).then_with(|| kb.cmp(ka)))
-        .map(|(_, (_, name))| name))
+        .map(|(_, (_, name))| name)
 }
 
 /// The stored pillars and total, as of `?3`, of every member whose industry
@@ -276,12 +301,22 @@ fn score_members(
             Some(version) => point_with_changes(conn, member.id, &version, on)?,
             None => None,
         };
-        match point {
-            Some((point, week, month)) => scored.push(Scored { member, point, changes: (week, month) }),
-            None => unscored.push(member),
-        }
+        place(member, point, &mut scored, &mut unscored);
     }
     Ok((scored, unscored))
+}
+
+/// Puts a member with their score as of the day asked (if any) among the scored or the unscored.
+pub(crate) fn place(
+    member: Member,
+    point: Option<PointWithChanges>,
+    scored: &mut Vec<Scored>,
+    unscored: &mut Vec<Member>,
+) {
+    match point {
+        Some((point, week, month)) => scored.push(Scored { member, point, changes: (week, month) }),
+        None => unscored.push(member),
+    }
 }
 
 /// 1 + the number of strictly higher totals.
@@ -289,7 +324,7 @@ fn rank_of(total: f64, all: impl Iterator<Item = f64>) -> u32 {
     1 + all.filter(|t| *t > total).count() as u32
 }
 
-fn leaderboard(mut scored: Vec<Scored>) -> Vec<LeaderboardRow> {
+pub(crate) fn leaderboard(mut scored: Vec<Scored>) -> Vec<LeaderboardRow> {
     scored.sort_by(|a, b| {
         b.point.total.total_cmp(&a.point.total).then_with(|| a.member.name.cmp(&b.member.name))
     });
@@ -326,12 +361,17 @@ fn percentile(
     on: NaiveDate,
 ) -> Result<Option<Percentile>, StoreError> {
     let (scored, _) = score_members(conn, group, on)?;
-    let Some(own) = scored.iter().find(|s| s.member.id == member) else { return Ok(None) };
+    Ok(percentile_of(member, &scored))
+}
+
+/// Where `member` stands among the scored members of a group; `None` without a score.
+pub(crate) fn percentile_of(member: MemberId, scored: &[Scored]) -> Option<Percentile> {
+    let own = scored.iter().find(|s| s.member.id == member)?;
     let size = scored.len() as u32;
     let rank = rank_of(own.point.total, scored.iter().map(|s| s.point.total));
     let top_percent = (u64::from(rank) * 100).div_ceil(u64::from(size)).clamp(1, 100) as u8;
     let group_average = scored.iter().map(|s| s.point.total).sum::<f64>() / f64::from(size);
-    Ok(Some(Percentile { top_percent, rank, group_size: size, group_average }))
+    Some(Percentile { top_percent, rank, group_size: size, group_average })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use crate::Store;
 use crate::db::{cached_row, check_day, day_in_range, instant, now_seconds, run_write};
 use crate::error::{ImportFailure, StoreError};
-use crate::events::{event_key, history_start, load_snapshots, parse_snapshot, pseudonym_value};
+use crate::events::{earlier_day, event_key, history_start, load_snapshots, parse_snapshot, pseudonym_value};
 use crate::members::{ensure_member, find_or_create_member, member_by_id, refresh_horizon};
 use crate::models::active_model_in;
 use crate::rescore::{next_unscored_day, rescore_in};
@@ -174,8 +174,7 @@ impl Store {
                     source_name: row.get(4)?,
                     events_seen: row.get::<_, i64>(5)?.max(0) as u64,
                     events_added: row.get::<_, i64>(6)?.max(0) as u64,
-                    report: serde_json::from_str(&report)
-                        .map_err(|e| StoreError::invalid(format!("stored import report does not load: {e}")))?,
+                    report: parse_report(&report)?,
                 });
             }
             Ok(imports)
@@ -184,7 +183,7 @@ impl Store {
 }
 
 /// Events per batch handed from the reading thread to the writing one.
-const BATCH: usize = 512;
+pub(crate) const BATCH: usize = 512;
 /// Batches queued between the two threads.
 const BATCHES_IN_FLIGHT: usize = 8;
 
@@ -208,8 +207,45 @@ impl From<rusqlite::Error> for WriterEnd {
     }
 }
 
+/// The horizon source an import records: where its export date comes from (the file
+/// name unless the importer said otherwise), none without an export date.
+pub(crate) fn recorded_horizon_source(meta: &ImportMeta) -> Option<&'static str> {
+    meta.export_date.map(|_| meta.horizon_source.unwrap_or(HorizonSource::FileName).as_str())
+}
+
+/// The import report as stored text.
+pub(crate) fn report_text(report: &serde_json::Value) -> Result<String, StoreError> {
+    serde_json::to_string(report)
+        .map_err(|e| StoreError::invalid(format!("the import report cannot be stored: {e}")))
+}
+
+/// A stored import report read back.
+pub(crate) fn parse_report(text: &str) -> Result<serde_json::Value, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::invalid(format!("stored import report does not load: {e}")))
+}
+
+/// Where an import's re-score starts, given the first day whose inputs changed and the
+/// day after the member's last stored score (`None`: nothing stored, so from the member's
+/// first day): `Some(from)` to re-score (`Some(None)`: from the first day), `None` when
+/// that start lies after `today`.
+pub(crate) fn import_rescore_start(
+    first_changed_day: Option<NaiveDate>,
+    next_unscored: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<Option<NaiveDate>> {
+    let from = match (first_changed_day, next_unscored) {
+        (_, None) => None,
+        (changed, Some(pending)) => earlier_day(changed, Some(pending)),
+    };
+    match from {
+        Some(from) if from > today => None,
+        from => Some(from),
+    }
+}
+
 /// Refuses an event the store cannot keep; `seen` numbers it from 1.
-fn check_event(event: &ActivityEvent, seen: u64) -> Result<(), StoreError> {
+pub(crate) fn check_event(event: &ActivityEvent, seen: u64) -> Result<(), StoreError> {
     if !day_in_range(event.day()) {
         return Err(StoreError::invalid(format!(
             "event {seen} of the export ({} at {}) lies outside years 1–9999",
@@ -263,7 +299,7 @@ fn write_import(
             meta.fingerprint,
             now_seconds(),
             meta.export_date,
-            meta.export_date.map(|_| meta.horizon_source.unwrap_or(HorizonSource::FileName).as_str()),
+            recorded_horizon_source(meta),
             meta.source_name
         ],
     )?;
@@ -303,29 +339,14 @@ fn write_import(
         Some(profile) => store_snapshot(tx, member, profile)?,
         None => None,
     };
-    let report = serde_json::to_string(&report)
-        .map_err(|e| StoreError::invalid(format!("the import report cannot be stored: {e}")))?;
+    let report = report_text(&report)?;
     tx.execute(
         "UPDATE imports SET events_seen = ?1, events_added = ?2, report = ?3 WHERE id = ?4",
         params![seen as i64, added as i64, report, import_id],
     )?;
 
-    let first_changed_day = match (first_new_day, snapshot_changed) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
-    // The horizon first: re-scoring stops at it.
-    refresh_horizon(tx, member)?;
-    let model = active_model_in(tx)?;
-    let from = match (first_changed_day, next_unscored_day(tx, member, &model.version)?) {
-        (_, None) => None,
-        (Some(changed), Some(pending)) => Some(changed.min(pending)),
-        (None, Some(pending)) => Some(pending),
-    };
-    let days_rescored = match from {
-        Some(from) if from > today => 0,
-        from => rescore_in(tx, &model, member, from, today)?,
-    };
+    let first_changed_day = earlier_day(first_new_day, snapshot_changed);
+    let days_rescored = rescore_after_import(tx, member, first_changed_day, today)?;
     tracing::info!(member = member.0, seen, added, ?first_changed_day, days_rescored, "imported export");
     // Read again: the import moved the member's horizon.
     Ok(TargetedImport {
@@ -338,6 +359,25 @@ fn write_import(
             days_rescored,
         },
     })
+}
+
+/// After an import changed the member's inputs from `first_changed_day`
+/// (if any): refreshes the horizon first (re-scoring stops at it), then
+/// re-scores from that day, or from the day after the last scored one if
+/// earlier, up to `today`. Returns the days scored.
+pub(crate) fn rescore_after_import(
+    tx: &Connection,
+    member: MemberId,
+    first_changed_day: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<usize, StoreError> {
+    // The horizon first: re-scoring stops at it.
+    refresh_horizon(tx, member)?;
+    let model = active_model_in(tx)?;
+    match import_rescore_start(first_changed_day, next_unscored_day(tx, member, &model.version)?, today) {
+        Some(from) => rescore_in(tx, &model, member, from, today),
+        None => Ok(0),
+    }
 }
 
 /// Staged events per multi-row INSERT (9 parameters each).
@@ -434,6 +474,19 @@ fn move_staged_events(tx: &Connection, member: MemberId) -> Result<(u64, Option<
     Ok((added as u64, first_new_day))
 }
 
+/// A profile snapshot as stored text.
+pub(crate) fn snapshot_text(profile: &ProfileSnapshot) -> Result<String, StoreError> {
+    serde_json::to_string(profile)
+        .map_err(|e| StoreError::invalid(format!("the profile snapshot cannot be stored: {e}")))
+}
+
+/// Whether a snapshot just stored is (or replaces) the member's earliest, given the
+/// earliest day stored before it: it then stands for every day before it too, so the
+/// member's inputs changed from their first day.
+pub(crate) fn stands_for_earlier_days(profile: &ProfileSnapshot, earliest: Option<NaiveDate>) -> bool {
+    earliest.is_none_or(|earliest| profile.taken_on <= earliest)
+}
+
 /// Stores a snapshot for its day unless an identical one is there. Returns the
 /// first day whose profile input changed: its own day, or the member's first
 /// day when it is (or replaces) the earliest snapshot, which also stands for
@@ -456,14 +509,13 @@ fn store_snapshot(
     let earliest: Option<NaiveDate> = conn
         .prepare_cached("SELECT min(taken_on) FROM profile_snapshots WHERE member_id = ?1")?
         .query_row([member.0], |r| r.get(0))?;
-    let json = serde_json::to_string(profile)
-        .map_err(|e| StoreError::invalid(format!("the profile snapshot cannot be stored: {e}")))?;
+    let json = snapshot_text(profile)?;
     conn.prepare_cached(
         "INSERT INTO profile_snapshots (member_id, taken_on, profile) VALUES (?1, ?2, ?3)
          ON CONFLICT (member_id, taken_on) DO UPDATE SET profile = excluded.profile",
     )?
     .execute(params![member.0, profile.taken_on, json])?;
-    if earliest.is_none_or(|earliest| profile.taken_on <= earliest) {
+    if stands_for_earlier_days(profile, earliest) {
         let profiles = load_snapshots(conn, member)?;
         return history_start(conn, member, &profiles);
     }

@@ -25,6 +25,7 @@
 //! one transaction on open. [`Store`] is `Send + Sync + Clone`; its methods
 //! block, so async code calls them from `spawn_blocking`.
 
+mod analytics;
 mod calibrations;
 mod db;
 mod error;
@@ -44,6 +45,7 @@ mod series;
 mod tokens;
 mod types;
 
+pub use analytics::{WorkbookImport, WorkbookOutcome};
 pub use calibrations::{CalibratedHistory, CalibrationRefit};
 pub use error::{ImportFailure, StoreError};
 pub use series::PUSH_PREFIX;

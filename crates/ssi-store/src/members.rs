@@ -353,6 +353,9 @@ pub(crate) fn refresh_horizon(conn: &Connection, member: MemberId) -> Result<Opt
                  UNION ALL
                  SELECT date(max(e.at), 'unixepoch'), 2, 'stored_activity' FROM events AS e
                   WHERE e.member_id = ?1
+                    -- Creator analytics say nothing of the member's own activity.
+                    AND e.kind NOT IN ('engagement_received', 'follower_gained',
+                                       'engagement_reported', 'followers_reported')
                  UNION ALL
                  SELECT max(p.taken_on), 2, 'stored_activity' FROM profile_snapshots AS p
                   WHERE p.member_id = ?1

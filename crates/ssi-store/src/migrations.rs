@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_member_calibrations.sql",
         sql: include_str!("../migrations/0004_member_calibrations.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_creator_analytics.sql",
+        sql: include_str!("../migrations/0005_creator_analytics.sql"),
+    },
 ];
 
 /// The schema version this build writes.

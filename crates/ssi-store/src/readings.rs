@@ -93,16 +93,19 @@ pub(crate) fn readings_in(
 }
 
 pub(crate) fn reading_from_row(row: &Row<'_>) -> rusqlite::Result<Result<OfficialReading, StoreError>> {
-    let date: NaiveDate = row.get(0)?;
-    let source: String = row.get(1)?;
-    let total: f64 = row.get(2)?;
     let pillars = [row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?];
-    let groups: String = row.get(7)?;
-    Ok(stored_reading(date, &source, total, pillars, &groups))
+    Ok(reading_from_parts(
+        row.get(0)?,
+        row.get_ref(1)?.as_str()?,
+        row.get(2)?,
+        pillars,
+        row.get_ref(7)?.as_str()?,
+    ))
 }
 
-/// A reading from its stored columns ([`reading_columns`] order; `groups` as JSON text).
-pub(crate) fn stored_reading(
+/// A stored reading from its columns (`reading_columns!()`), whatever the backend
+/// that read them: the source named, the groups' JSON loaded.
+pub(crate) fn reading_from_parts(
     date: NaiveDate,
     source: &str,
     total: f64,

@@ -14,7 +14,7 @@ use crate::series::{INSERT_SCORE, PUSH_PREFIX, encode_components};
 use crate::types::MemberId;
 use chrono::{Days, NaiveDate};
 use rusqlite::{Connection, params};
-use ssi_core::engine::{MetricSweep, pillar_points};
+use ssi_core::engine::{DayValues, MetricSweep, pillar_points};
 use ssi_core::{PillarScores, ScoringModel};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -86,23 +86,10 @@ impl Store {
     /// Rows of other versions stay, queryable with [`Store::score_points`].
     /// Returns the number of days scored.
     pub fn use_model(&self, model: &ScoringModel, today: NaiveDate) -> Result<usize, StoreError> {
-        model.validate().map_err(|e| StoreError::invalid(e.to_string()))?;
-        if model.version.starts_with(PUSH_PREFIX) {
-            return Err(StoreError::invalid(format!(
-                "model version {:?} must not start with {:?}, which marks pushed scores",
-                model.version, PUSH_PREFIX
-            )));
-        }
+        check_new_model(model)?;
         self.pool.write(|tx| {
-            match stored_model(tx, &model.version)? {
-                Some(stored) if stored == *model => {}
-                Some(_) => {
-                    return Err(StoreError::conflict(format!(
-                        "a different model is already stored as version {:?}; give the new one its own version",
-                        model.version
-                    )));
-                }
-                None => insert_model(tx, model)?,
+            if must_store_model(model, stored_model(tx, &model.version)?)? {
+                insert_model(tx, model)?;
             }
             activate(tx, &model.version)?;
             let mut written = 0;
@@ -190,6 +177,35 @@ impl Store {
     }
 }
 
+/// Refuses a model [`Store::use_model`] cannot store: an invalid one, or one whose
+/// version marks pushed scores.
+pub(crate) fn check_new_model(model: &ScoringModel) -> Result<(), StoreError> {
+    model.validate().map_err(|e| StoreError::invalid(e.to_string()))?;
+    if model.version.starts_with(PUSH_PREFIX) {
+        return Err(StoreError::invalid(format!(
+            "model version {:?} must not start with {:?}, which marks pushed scores",
+            model.version, PUSH_PREFIX
+        )));
+    }
+    Ok(())
+}
+
+/// Whether `model` must be stored before it is activated, given the model already
+/// stored under its version: not when it is identical, a conflict when it differs.
+pub(crate) fn must_store_model(
+    model: &ScoringModel,
+    stored: Option<ScoringModel>,
+) -> Result<bool, StoreError> {
+    match stored {
+        Some(stored) if stored == *model => Ok(false),
+        Some(_) => Err(StoreError::conflict(format!(
+            "a different model is already stored as version {:?}; give the new one its own version",
+            model.version
+        ))),
+        None => Ok(true),
+    }
+}
+
 /// Rows per multi-row INSERT when materialising (9 parameters each).
 const INSERT_BATCH: usize = 64;
 
@@ -206,11 +222,11 @@ static INSERT_SCORES_BATCH: std::sync::LazyLock<String> = std::sync::LazyLock::n
 });
 
 /// One daily score row to write.
-struct ScoreRow {
-    date: NaiveDate,
-    pillars: PillarScores,
-    total: f64,
-    components: String,
+pub(crate) struct ScoreRow {
+    pub(crate) date: NaiveDate,
+    pub(crate) pillars: PillarScores,
+    pub(crate) total: f64,
+    pub(crate) components: String,
 }
 
 /// Inserts rows (whose days must be free) with one prepared multi-row
@@ -277,16 +293,16 @@ pub(crate) fn rescore_in(
 /// What re-scoring one member changes: found by [`plan_rescore`] (reads
 /// only), written by [`apply_rescore`].
 pub(crate) struct RescorePlan {
-    from: NaiveDate,
-    today: NaiveDate,
+    pub(crate) from: NaiveDate,
+    pub(crate) today: NaiveDate,
     /// Days scored.
-    days: usize,
+    pub(crate) days: usize,
     /// Stored days whose figures changed.
-    stale: Vec<NaiveDate>,
+    pub(crate) stale: Vec<NaiveDate>,
     /// Whether every stored day of the range changed (one range delete).
-    all_stale: bool,
+    pub(crate) all_stale: bool,
     /// The rows to insert: the changed days and the days not stored yet.
-    changed: Vec<ScoreRow>,
+    pub(crate) changed: Vec<ScoreRow>,
 }
 
 /// Scores the member under `model` from `from` (clamped to the member's
@@ -311,11 +327,7 @@ pub(crate) fn plan_rescore(
     let Some(horizon) = member_horizon(conn, member)? else { return Ok(None) };
     let profiles = load_snapshots(conn, member)?;
     let Some(start) = history_start(conn, member, &profiles)? else { return Ok(None) };
-    let from = from.map_or(start, |from| from.max(start));
-    let today = today.min(horizon.day).min(LAST_DAY);
-    if from > today {
-        return Ok(None);
-    }
+    let Some((from, today)) = scoring_range(start, horizon.day, from, today) else { return Ok(None) };
     let mut sweep = MetricSweep::new(model, from, today);
     {
         let mut select = conn.prepare_cached(concat!(
@@ -329,47 +341,125 @@ pub(crate) fn plan_rescore(
             sweep.add_view(view_from_row(row, &mut keys)?);
         }
     }
-    let days = sweep.finish(&profiles);
-
+    let mut plan = PlanBuilder::new(model, from, today, &sweep.finish(&profiles))?;
     let mut stored = conn.prepare_cached(
         "SELECT date, brand, people, insights, relationships, total, components FROM daily_scores
          WHERE member_id = ?1 AND model_version = ?2 AND date >= ?3 AND date <= ?4 ORDER BY date",
     )?;
     let mut stored_rows = stored.query(params![member.0, model.version, from, today])?;
-    let mut next_stored = stored_rows.next()?;
-    let (mut stored_count, mut stale) = (0usize, Vec::new());
-    let mut changed = Vec::new();
-    let mut components = String::new();
-    for day in &days {
-        let (pillars, total) = pillar_points(model, &day.values);
-        encode_components(&day.values, &mut components)?;
-        let mut same = false;
-        // Stored days before this one were not scored now: impossible, as the
-        // sweep yields every day of the range, but skip them safely.
-        while let Some(row) = next_stored {
-            let date: NaiveDate = row.get(0)?;
-            if date > day.date {
-                break;
-            }
-            stored_count += 1;
-            if date == day.date {
-                same = [pillars.brand, pillars.people, pillars.insights, pillars.relationships, total]
-                    .iter()
-                    .enumerate()
-                    .all(|(i, v)| row.get::<_, f64>(i + 1).is_ok_and(|stored| stored == *v))
-                    && row_text(row, 6)? == components;
-                if !same {
-                    stale.push(date);
-                }
-            }
-            next_stored = stored_rows.next()?;
+    while let Some(row) = stored_rows.next()? {
+        let figures = std::array::from_fn(|i| row.get::<_, f64>(i + 1).ok());
+        plan.observe_stored(row.get(0)?, figures, row_text(row, 6)?);
+    }
+    Ok(Some(plan.finish()))
+}
+
+/// The days a re-score computes: from `from` (never before the member's first day,
+/// `start`) to `today` (never past the member's horizon nor the last storable day);
+/// `None` when that range is empty. Both backends clamp with it.
+pub(crate) fn scoring_range(
+    start: NaiveDate,
+    horizon: NaiveDate,
+    from: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<(NaiveDate, NaiveDate)> {
+    let from = from.map_or(start, |from| from.max(start));
+    let today = today.min(horizon).min(LAST_DAY);
+    (from <= today).then_some((from, today))
+}
+
+/// Builds a [`RescorePlan`] from a fresh sweep's days and the stored rows of the same
+/// range, whatever the backend that read them: each day is encoded once, the stored
+/// rows are then observed in date order, and the plan keeps the days whose figures
+/// changed or were not stored.
+pub(crate) struct PlanBuilder {
+    from: NaiveDate,
+    today: NaiveDate,
+    /// Every day scored, in date order.
+    computed: Vec<ComputedDay>,
+    /// The components of every computed day, one after the other.
+    components: String,
+    stored_count: usize,
+    stale: Vec<NaiveDate>,
+}
+
+/// One day of a sweep, encoded as a stored row would be.
+struct ComputedDay {
+    date: NaiveDate,
+    figures: [f64; 5],
+    components: std::ops::Range<usize>,
+    /// Whether the stored row of the day has the same figures.
+    unchanged: bool,
+}
+
+impl PlanBuilder {
+    /// Encodes the sweep's `days` (consecutive, from `from`) under `model`.
+    pub(crate) fn new(
+        model: &ScoringModel,
+        from: NaiveDate,
+        today: NaiveDate,
+        days: &[DayValues],
+    ) -> Result<PlanBuilder, StoreError> {
+        let mut text = String::new();
+        let mut components = String::new();
+        let mut computed = Vec::with_capacity(days.len());
+        for day in days {
+            let (pillars, total) = pillar_points(model, &day.values);
+            encode_components(&day.values, &mut text)?;
+            let start = components.len();
+            components.push_str(&text);
+            computed.push(ComputedDay {
+                date: day.date,
+                figures: [pillars.brand, pillars.people, pillars.insights, pillars.relationships, total],
+                components: start..components.len(),
+                unchanged: false,
+            });
         }
-        if !same {
-            changed.push(ScoreRow { date: day.date, pillars, total, components: components.clone() });
+        Ok(PlanBuilder { from, today, computed, components, stored_count: 0, stale: Vec::new() })
+    }
+
+    /// One stored row of the range: its day, its pillars and total (`None` for a value
+    /// that does not read as a number) and its components' text.
+    pub(crate) fn observe_stored(&mut self, date: NaiveDate, figures: [Option<f64>; 5], components: &str) {
+        let Some(first) = self.computed.first() else { return };
+        let Ok(index) = usize::try_from((date - first.date).num_days()) else { return };
+        let Some(day) = self.computed.get_mut(index) else { return };
+        self.stored_count += 1;
+        day.unchanged = figures.iter().zip(&day.figures).all(|(stored, fresh)| *stored == Some(*fresh))
+            && self.components[day.components.clone()] == *components;
+        if !day.unchanged {
+            self.stale.push(date);
         }
     }
-    let all_stale = !stale.is_empty() && stale.len() == stored_count;
-    Ok(Some(RescorePlan { from, today, days: days.len(), stale, all_stale, changed }))
+
+    /// The plan: the stale stored days and the rows to insert.
+    pub(crate) fn finish(self) -> RescorePlan {
+        let all_stale = !self.stale.is_empty() && self.stale.len() == self.stored_count;
+        let changed = self
+            .computed
+            .iter()
+            .filter(|day| !day.unchanged)
+            .map(|day| ScoreRow {
+                date: day.date,
+                pillars: PillarScores::from_array([
+                    day.figures[0],
+                    day.figures[1],
+                    day.figures[2],
+                    day.figures[3],
+                ]),
+                total: day.figures[4],
+                components: self.components[day.components.clone()].to_string(),
+            })
+            .collect();
+        RescorePlan {
+            from: self.from,
+            today: self.today,
+            days: self.computed.len(),
+            stale: self.stale,
+            all_stale,
+            changed,
+        }
+    }
 }
 
 /// Writes what [`plan_rescore`] found: deletes the stale days (one range
@@ -400,18 +490,36 @@ pub(crate) fn apply_rescore(
 }
 
 /// Members re-scored per write transaction by [`Store::rescore_members`].
-const MEMBERS_PER_TRANSACTION: usize = 64;
+pub(crate) const MEMBERS_PER_TRANSACTION: usize = 64;
 
 /// Reader threads of a re-score, at most (one per core up to this).
 const MAX_RESCORE_WORKERS: usize = 8;
 
 /// Which days a group re-score computes.
 #[derive(Debug, Clone, Copy)]
-enum RescoreFrom {
+pub(crate) enum RescoreFrom {
     /// Every day from the member's first.
     Start,
     /// The days after the member's last stored day under the model.
     NextUnscored,
+}
+
+impl RescoreFrom {
+    /// The day a member's re-score starts from (`None`: the member's first day), given
+    /// how to read the day after their last stored one; `Ok(None)` when nothing is due.
+    pub(crate) fn start(
+        self,
+        today: NaiveDate,
+        next_unscored: impl FnOnce() -> Result<Option<NaiveDate>, StoreError>,
+    ) -> Result<Option<Option<NaiveDate>>, StoreError> {
+        Ok(match self {
+            RescoreFrom::Start => Some(None),
+            RescoreFrom::NextUnscored => match next_unscored()? {
+                Some(day) if day > today => None,
+                day => Some(day),
+            },
+        })
+    }
 }
 
 /// [`plan_rescore`] for one member of a group: `None` for a member deleted
@@ -426,14 +534,10 @@ fn plan_member(
     if ensure_member(conn, member).is_err() {
         return Ok(None);
     }
-    let from = match from {
-        RescoreFrom::Start => None,
-        RescoreFrom::NextUnscored => match next_unscored_day(conn, member, &model.version)? {
-            Some(day) if day > today => return Ok(None),
-            day => day,
-        },
-    };
-    plan_rescore(conn, model, member, from, today)
+    match from.start(today, || next_unscored_day(conn, member, &model.version))? {
+        Some(from) => plan_rescore(conn, model, member, from, today),
+        None => Ok(None),
+    }
 }
 
 /// Members with something to score under `version` up to `today` or their
@@ -465,5 +569,10 @@ pub(crate) fn next_unscored_day(
     let last: Option<NaiveDate> = conn
         .prepare_cached("SELECT max(date) FROM daily_scores WHERE member_id = ?1 AND model_version = ?2")?
         .query_row(params![member.0, version], |r| r.get(0))?;
-    Ok(last.map(|d| d.checked_add_days(Days::new(1)).unwrap_or(d)))
+    Ok(day_after(last))
+}
+
+/// The day after the last stored day, if any (the last storable day stays itself).
+pub(crate) fn day_after(last: Option<NaiveDate>) -> Option<NaiveDate> {
+    last.map(|d| d.checked_add_days(Days::new(1)).unwrap_or(d))
 }

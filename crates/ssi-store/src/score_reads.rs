@@ -17,7 +17,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use ssi_core::advice::choose_impact_series;
 use ssi_core::advice::impact::counts_window;
 use ssi_core::engine::{DayValues, score_day};
-use ssi_core::{DailyScore, ProfileSnapshot};
+use ssi_core::{DailyScore, OfficialReading, ProfileSnapshot, ScoringModel};
 
 impl Store {
     /// The member's score on `on` (or the latest day scored), from the latest
@@ -73,38 +73,9 @@ impl Store {
             // the server's history route (cargo xtask bench, row 5b).
             let mut rows: Vec<HistoryRow> = Vec::new();
             if let Some(version) = chosen_version(tx, member)? {
-                for_each_point(tx, member, &version, from, to, |point| {
-                    rows.push(HistoryRow { date: point.date, estimate: Some(point), official: None })
-                })?;
+                for_each_point(tx, member, &version, from, to, |point| rows.push(estimate_row(point)))?;
             }
-            // Several sources on one day: the one stored last wins.
-            let mut only_official: Vec<HistoryRow> = Vec::new();
-            for reading in readings_in(tx, member, from, to)? {
-                let date = reading.date;
-                match rows.binary_search_by_key(&date, |r| r.date) {
-                    Ok(i) => rows[i].official = Some(reading),
-                    Err(_) => match only_official.last_mut() {
-                        Some(last) if last.date == date => last.official = Some(reading),
-                        _ => only_official.push(HistoryRow { date, estimate: None, official: Some(reading) }),
-                    },
-                }
-            }
-            if only_official.is_empty() {
-                return Ok(rows);
-            }
-            let mut merged = Vec::with_capacity(rows.len() + only_official.len());
-            let (mut estimates, mut officials) =
-                (rows.into_iter().peekable(), only_official.into_iter().peekable());
-            loop {
-                let take_estimate = match (estimates.peek(), officials.peek()) {
-                    (Some(e), Some(o)) => e.date < o.date,
-                    (Some(_), None) => true,
-                    (None, Some(_)) => false,
-                    (None, None) => break,
-                };
-                merged.extend(if take_estimate { estimates.next() } else { officials.next() });
-            }
-            Ok(merged)
+            Ok(merge_history(rows, readings_in(tx, member, from, to)?))
         })
     }
 
@@ -178,28 +149,89 @@ pub(crate) fn latest_score_in(
     let Some(version) = chosen_version(conn, member)? else { return Ok(None) };
     let Some((point, components)) = score_as_of(conn, member, &version, on)? else { return Ok(None) };
     let values = parse_components(member, point.date, &components)?;
-    let base = version.strip_prefix(PUSH_PREFIX).unwrap_or(&version);
-    let model = stored_model(conn, base)?;
+    let model = stored_model(conn, scored_by(&version))?;
+    let profiles = match &model {
+        Some(model) if explains(model, &values) => load_snapshots(conn, member)?,
+        _ => Vec::new(),
+    };
+    Ok(Some(explained_score(version, point, values, model.as_ref(), &profiles)))
+}
+
+/// The model version that scored a series: a pushed series' own version without its prefix.
+pub(crate) fn scored_by(version: &str) -> &str {
+    version.strip_prefix(PUSH_PREFIX).unwrap_or(version)
+}
+
+/// Whether `model` can explain stored component `values`: one value per component.
+pub(crate) fn explains(model: &ScoringModel, values: &[f64]) -> bool {
+    values.len() == model.components.len()
+}
+
+/// A stored score explained: rebuilt under `model` (the one that scored it, when the
+/// store knows it and [`explains`] the values) with the profile in force that day, but
+/// with the stored pillars and total; else the stored figures without components.
+pub(crate) fn explained_score(
+    version: String,
+    point: ScorePoint,
+    values: Vec<f64>,
+    model: Option<&ScoringModel>,
+    profiles: &[ProfileSnapshot],
+) -> DailyScore {
     match model {
-        Some(model) if values.len() == model.components.len() => {
-            let profiles = load_snapshots(conn, member)?;
+        Some(model) if explains(model, &values) => {
             let day = DayValues { date: point.date, values };
-            let mut score = score_day(&model, profile_on(&profiles, point.date), &day);
+            let mut score = score_day(model, profile_on(profiles, point.date), &day);
             // The stored figures are the ones every other query shows;
             // the explanation's points come from the rounded values.
             score.model_version = version;
             score.pillars = point.pillars;
             score.total = point.total;
-            Ok(Some(score))
+            score
         }
-        _ => Ok(Some(DailyScore {
+        _ => DailyScore {
             date: point.date,
             model_version: version,
             pillars: point.pillars,
             total: point.total,
             components: Vec::new(),
-        })),
+        },
     }
+}
+
+/// A history row of an estimate alone.
+pub(crate) fn estimate_row(point: ScorePoint) -> HistoryRow {
+    HistoryRow { date: point.date, estimate: Some(point), official: None }
+}
+
+/// A history: the estimate rows (in date order) with the official readings (in date
+/// order) merged in beside them; of several readings on one day, the one stored last.
+pub(crate) fn merge_history(mut rows: Vec<HistoryRow>, readings: Vec<OfficialReading>) -> Vec<HistoryRow> {
+    let mut only_official: Vec<HistoryRow> = Vec::new();
+    for reading in readings {
+        let date = reading.date;
+        match rows.binary_search_by_key(&date, |r| r.date) {
+            Ok(i) => rows[i].official = Some(reading),
+            Err(_) => match only_official.last_mut() {
+                Some(last) if last.date == date => last.official = Some(reading),
+                _ => only_official.push(HistoryRow { date, estimate: None, official: Some(reading) }),
+            },
+        }
+    }
+    if only_official.is_empty() {
+        return rows;
+    }
+    let mut merged = Vec::with_capacity(rows.len() + only_official.len());
+    let (mut estimates, mut officials) = (rows.into_iter().peekable(), only_official.into_iter().peekable());
+    loop {
+        let take_estimate = match (estimates.peek(), officials.peek()) {
+            (Some(e), Some(o)) => e.date < o.date,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        merged.extend(if take_estimate { estimates.next() } else { officials.next() });
+    }
+    merged
 }
 
 /// A score with the changes of its total over 7 and over 30 days.
@@ -232,12 +264,15 @@ pub(crate) fn point_with_changes(
     ))?;
     Ok(stmt
         .query_row(params![member.0, version, range_end(Some(on))], |row| {
-            let point = point_from_row(row)?;
-            let week: Option<f64> = row.get(7)?;
-            let month: Option<f64> = row.get(8)?;
-            Ok((point.clone(), week.map(|w| point.total - w), month.map(|m| point.total - m)))
+            Ok(changes_of(point_from_row(row)?, row.get(7)?, row.get(8)?))
         })
         .optional()?)
+}
+
+/// A score with the changes of its total since the totals `week` and `month` before it.
+pub(crate) fn changes_of(point: ScorePoint, week: Option<f64>, month: Option<f64>) -> PointWithChanges {
+    let total = point.total;
+    (point, week.map(|w| total - w), month.map(|m| total - m))
 }
 
 /// The stored score on the latest day on or before `on` (or the latest day),
@@ -284,7 +319,7 @@ pub(crate) fn change_since(
     now: &ScorePoint,
     days: u32,
 ) -> Result<Option<f64>, StoreError> {
-    let Some(before_day) = now.date.checked_sub_days(Days::new(u64::from(days))) else { return Ok(None) };
+    let Some(before_day) = days_before(now, days) else { return Ok(None) };
     let mut stmt = conn.prepare_cached(
         "SELECT total FROM daily_scores
          WHERE member_id = ?1 AND model_version = ?2 AND date <= ?3
@@ -293,6 +328,11 @@ pub(crate) fn change_since(
     let before: Option<f64> =
         stmt.query_row(params![member.0, version, before_day], |r| r.get(0)).optional()?;
     Ok(before.map(|before| now.total - before))
+}
+
+/// The day a change over `days` days up to `now` starts from, if the calendar has it.
+pub(crate) fn days_before(now: &ScorePoint, days: u32) -> Option<NaiveDate> {
+    now.date.checked_sub_days(Days::new(u64::from(days)))
 }
 
 fn points_in(
@@ -332,7 +372,7 @@ fn for_each_point(
 
 /// The snapshot in force on `date`: the latest taken on or before it, else the
 /// earliest (the rule of [`ssi_core::engine::score_series`]). `profiles` are sorted by day.
-fn profile_on(profiles: &[ProfileSnapshot], date: NaiveDate) -> Option<&ProfileSnapshot> {
+pub(crate) fn profile_on(profiles: &[ProfileSnapshot], date: NaiveDate) -> Option<&ProfileSnapshot> {
     let after = profiles.partition_point(|p| p.taken_on <= date);
     if after == 0 { profiles.first() } else { profiles.get(after - 1) }
 }

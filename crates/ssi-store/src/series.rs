@@ -54,13 +54,9 @@ pub(crate) fn chosen_version_given(
                 ORDER BY model_version DESC LIMIT 1)",
         )?
         .query_row(params![member.0, active], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    if has_active {
-        return Ok(Some(active.to_string()));
-    }
-    match (first, last) {
-        (Some(first), Some(last)) if first == last => Ok(Some(first)),
-        (None, _) => Ok(None),
-        _ => latest_pushed_version(conn, member),
+    match choose_version(active, has_active, first, last) {
+        Choice::Version(version) => Ok(version),
+        Choice::LatestPushed => latest_pushed_version(conn, member),
     }
 }
 
@@ -117,15 +113,51 @@ pub(crate) fn stored_day(row: &Row<'_>, index: usize) -> rusqlite::Result<NaiveD
 }
 
 pub(crate) fn point_from_row(row: &Row<'_>) -> rusqlite::Result<ScorePoint> {
-    let pillars = PillarScores::from_array([row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?]);
-    let total: f64 = row.get(6)?;
-    Ok(ScorePoint {
-        date: stored_day(row, 0)?,
-        model_version: row.get(1)?,
-        pillars,
+    let pillars = [row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?];
+    Ok(score_point(stored_day(row, 0)?, row.get(1)?, pillars, row.get(6)?))
+}
+
+/// A [`ScorePoint`] from the columns of `point_columns!()`, whatever the backend.
+pub(crate) fn score_point(
+    date: NaiveDate,
+    model_version: String,
+    pillars: [f64; 4],
+    total: f64,
+) -> ScorePoint {
+    ScorePoint {
+        date,
+        model_version,
+        pillars: PillarScores::from_array(pillars),
         total,
         band: Band::of_total(total),
-    })
+    }
+}
+
+/// The series [`chosen_version`] picks, from what it read: the active version when the
+/// member has rows under it, else the one pushed version there is, else (several
+/// pushed versions) the one `latest_pushed` finds.
+pub(crate) fn choose_version(
+    active: &str,
+    has_active: bool,
+    first_pushed: Option<String>,
+    last_pushed: Option<String>,
+) -> Choice {
+    if has_active {
+        return Choice::Version(Some(active.to_string()));
+    }
+    match (first_pushed, last_pushed) {
+        (Some(first), Some(last)) if first == last => Choice::Version(Some(first)),
+        (None, _) => Choice::Version(None),
+        _ => Choice::LatestPushed,
+    }
+}
+
+/// What [`choose_version`] decided.
+pub(crate) enum Choice {
+    /// This series (`None`: the member has no scores).
+    Version(Option<String>),
+    /// The pushed series whose latest row is the latest.
+    LatestPushed,
 }
 
 /// Decimal places kept of a component value: far below anything the curves

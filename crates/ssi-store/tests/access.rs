@@ -182,7 +182,7 @@ type BoardLine<'a> = (u32, &'a str, f64, Option<f64>, Option<f64>);
 fn push_total(store: &Store, member: MemberId, date: NaiveDate, total: f64) {
     let score = PushedScore {
         date,
-        model_version: "ssi-default-1".into(),
+        model_version: "ssi-default-2".into(),
         pillars: PillarScores::from_array([total / 4.0; 4]),
         total,
         components: vec![],

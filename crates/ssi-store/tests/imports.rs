@@ -12,7 +12,7 @@ use ssi_store::{ImportFailure, ImportOutcome, MemberId, PushedScore, StoreError}
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const DEFAULT_VERSION: &str = "ssi-default-1";
+const DEFAULT_VERSION: &str = "ssi-default-2";
 
 /// Totals of every stored score of the member under `version`, by day.
 fn totals(path: &Path, member: MemberId, version: &str) -> BTreeMap<NaiveDate, f64> {
@@ -540,7 +540,7 @@ fn pushed_scores_are_kept_apart_and_read_when_nothing_is_computed() {
         .collect();
     assert_eq!(store.push_scores(bob.id, &pushes).unwrap(), 10);
     let latest = store.latest_score(bob.id, None).unwrap().unwrap();
-    assert_eq!(latest.model_version, "push:ssi-default-1");
+    assert_eq!(latest.model_version, "push:ssi-default-2");
     assert_eq!(latest.date, day(2026, 3, 10));
     assert_eq!(latest.components.len(), model.components.len());
     assert_eq!(latest.pillars, pillars);
@@ -893,7 +893,7 @@ fn history_interleaves_estimates_and_readings_by_day() {
         .into_iter()
         .map(|d| ssi_store::PushedScore {
             date: day(2026, 4, d),
-            model_version: "ssi-default-1".into(),
+            model_version: "ssi-default-2".into(),
             pillars: ssi_core::PillarScores::from_array([5.0, 5.0, 5.0, f64::from(d)]),
             total: 15.0 + f64::from(d),
             components: vec![],
@@ -939,7 +939,7 @@ fn history_interleaves_estimates_and_readings_by_day() {
         ]
     );
     assert!(
-        history.iter().filter_map(|r| r.estimate.as_ref()).all(|e| e.model_version == "push:ssi-default-1")
+        history.iter().filter_map(|r| r.estimate.as_ref()).all(|e| e.model_version == "push:ssi-default-2")
     );
     // A range cuts both series.
     let cut = store.history(alice.id, Some(day(2026, 4, 2)), Some(day(2026, 4, 5))).unwrap();

@@ -2,6 +2,9 @@
 //! safe when replicas migrate at the same moment, pinned by hash, the same tables and
 //! columns as SQLite's schema, and the data version moved by every write transaction.
 
+mod pg_pair;
+
+use pg_pair::Direct;
 use sha2::{Digest, Sha256};
 use ssi_pg_harness::PgCluster;
 use ssi_store::StoreError;
@@ -15,40 +18,16 @@ use std::sync::{Arc, Barrier};
 const PINNED: &[(&str, &str)] = &[
     ("0001_initial.sql", "32e58f40a4b08f0e4a3f4bdf1c97b4308661d07bef5377a5da1e0675a8d89150"),
     ("0002_replicas.sql", "946bfd894409c6bdcfa8a48b87bf3a1f637da2ae72b488d14d074311fd81c536"),
+    ("0003_creator_analytics.sql", "e6c9b363943278f5d0ec0fb8b6e065e3fae13792fe251f5a909d41696badf679"),
 ];
 
-/// A direct connection (no pool) for looking at what the store did.
-struct Direct {
-    runtime: tokio::runtime::Runtime,
-    client: tokio_postgres::Client,
-}
-
-impl Direct {
-    fn connect(url: &str) -> Direct {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let client = runtime.block_on(async {
-            let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
-            tokio::spawn(connection);
-            client
-        });
-        Direct { runtime, client }
-    }
-
-    fn rows(&self, sql: &str) -> Vec<tokio_postgres::Row> {
-        self.runtime.block_on(self.client.query(sql, &[])).unwrap_or_else(|e| panic!("{sql}: {e}"))
-    }
-
-    fn batch(&self, sql: &str) {
-        self.runtime.block_on(self.client.batch_execute(sql)).unwrap_or_else(|e| panic!("{sql}: {e}"));
-    }
-
-    /// (version, name, sha256, applied_at as text) of every recorded migration.
-    fn ledger(&self) -> Vec<(i32, String, String, String)> {
-        self.rows("SELECT version, name, sha256, applied_at::text FROM schema_migrations ORDER BY version")
-            .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
-            .collect()
-    }
+/// (version, name, sha256, applied_at as text) of every recorded migration.
+fn ledger(direct: &Direct) -> Vec<(i32, String, String, String)> {
+    direct
+        .rows("SELECT version, name, sha256, applied_at::text FROM schema_migrations ORDER BY version")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect()
 }
 
 fn fresh_database(cluster: &PgCluster, name: &str) -> String {
@@ -79,9 +58,9 @@ fn migrate_applies_every_migration_once_and_a_second_run_changes_nothing() {
     assert_eq!(store.migrate().unwrap(), LATEST_VERSION);
     assert_eq!(store.schema_version().unwrap(), LATEST_VERSION);
     let direct = Direct::connect(&url);
-    let ledger = direct.ledger();
+    let first_ledger = ledger(&direct);
     let recorded: Vec<(i32, &str, String)> =
-        ledger.iter().map(|(v, name, sha, _)| (*v, name.as_str(), sha.clone())).collect();
+        first_ledger.iter().map(|(v, name, sha, _)| (*v, name.as_str(), sha.clone())).collect();
     let expected: Vec<(i32, &str, String)> = MIGRATIONS
         .iter()
         .map(|m| (m.version as i32, m.name, format!("{:x}", Sha256::digest(m.sql.as_bytes()))))
@@ -91,7 +70,7 @@ fn migrate_applies_every_migration_once_and_a_second_run_changes_nothing() {
     // Again, from another store: nothing is applied or recorded twice.
     let again = PgStore::connect(&url, 2).unwrap();
     assert_eq!(again.migrate().unwrap(), LATEST_VERSION);
-    assert_eq!(direct.ledger(), ledger);
+    assert_eq!(ledger(&direct), first_ledger);
 }
 
 #[test]
@@ -113,7 +92,7 @@ fn replicas_migrating_at_the_same_moment_never_race() {
     for thread in threads {
         assert_eq!(thread.join().unwrap().unwrap(), LATEST_VERSION);
     }
-    let versions: Vec<i32> = Direct::connect(&url).ledger().into_iter().map(|(v, ..)| v).collect();
+    let versions: Vec<i32> = ledger(&Direct::connect(&url)).into_iter().map(|(v, ..)| v).collect();
     assert_eq!(versions, (1..=LATEST_VERSION as i32).collect::<Vec<_>>(), "each migration applied once");
 }
 
@@ -319,9 +298,7 @@ fn every_write_transaction_moves_the_data_version_once_and_nothing_else_does() {
     direct.batch("BEGIN; DELETE FROM members; ROLLBACK;");
     assert_eq!(store.data_version().unwrap(), start + 3);
     // Names are unique ignoring ASCII case, as SQLite's NOCASE has them.
-    let clash = direct
-        .runtime
-        .block_on(direct.client.batch_execute("INSERT INTO members (name, created) VALUES ('ALICE', now())"));
+    let clash = direct.try_batch("INSERT INTO members (name, created) VALUES ('ALICE', now())");
     assert!(clash.is_err_and(|e| e.as_db_error().is_some_and(|db| db.constraint() == Some("members_name"))));
     direct.batch("INSERT INTO members (name, created) VALUES ('Ålice', now()), ('ålice', now())");
 
@@ -364,7 +341,7 @@ fn the_replica_tables_keep_their_rules() {
     let url = fresh_database(&cluster, "replicas");
     PgStore::connect(&url, 1).unwrap().migrate().unwrap();
     let direct = Direct::connect(&url);
-    let fails = |sql: &str| direct.runtime.block_on(direct.client.batch_execute(sql)).is_err();
+    let fails = |sql: &str| direct.try_batch(sql).is_err();
     direct.batch(
         "INSERT INTO members (id, name, created) VALUES (1, 'Alice', now());
          INSERT INTO api_tokens (id, hash, role, member_id, label, created)

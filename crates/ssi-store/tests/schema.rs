@@ -18,6 +18,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0002_events_by_time.sql", "ea2ee45298a5aacddb6dae2548bc60d4c9b9420a250e4eb8313c160d0a523465"),
     ("0003_data_horizon.sql", "4dfc61b69cb04165c35c311e5335f75f92cdb948f6084d5e8c4f2fb1326ab26c"),
     ("0004_member_calibrations.sql", "99507d7e8a492a318d18116d38a6de3b58dcff3ce5ce7d03be8204da59bba4cd"),
+    ("0005_creator_analytics.sql", "3994eb48db370f234a9051dbcaafbc148428a94ea1f3ef17093511811aca6111"),
 ];
 
 fn hex(bytes: &[u8]) -> String {
@@ -190,7 +191,7 @@ fn every_table_survives_a_reopen() {
     store.use_model(&custom, today).unwrap();
     let pushed = PushedScore {
         date: day(2026, 3, 30),
-        model_version: "ssi-default-1".into(),
+        model_version: "ssi-default-2".into(),
         pillars: ssi_core::PillarScores::from_array([10.0, 5.0, 5.0, 5.0]),
         total: 25.0,
         components: vec![],
@@ -240,7 +241,7 @@ fn every_table_survives_a_reopen() {
         ]
     );
     assert_eq!(latest.components.len(), custom.components.len());
-    let bob_points = store.score_points(bob.id, "push:ssi-default-1", None, None).unwrap();
+    let bob_points = store.score_points(bob.id, "push:ssi-default-2", None, None).unwrap();
     assert_eq!(bob_points.len(), 1);
     assert_eq!(bob_points[0].pillars, pushed.pillars);
     // The event kinds stored are the ones given.

@@ -278,7 +278,7 @@ mod tests {
     #[test]
     fn pushed_series_are_valid_scores() {
         let last = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-        let series = pushed_series(1, 2, last, 365, "ssi-default-1", 12);
+        let series = pushed_series(1, 2, last, 365, "ssi-default-2", 12);
         assert_eq!(series.len(), 365);
         assert_eq!(series.last().unwrap().date, last);
         for s in &series {

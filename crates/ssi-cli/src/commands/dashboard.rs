@@ -134,6 +134,7 @@ pub(crate) fn build(ctx: &Context, store: &Store, member: &Member, date: NaiveDa
         freshness,
         as_of: AsOfJson::of(fresh),
         calibrated,
+        creator_analytics: crate::creator::creator_summary(store, member.id, day)?,
     })
 }
 

@@ -41,7 +41,14 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
         ));
     }
     let as_of = AsOfJson::of(ctx.freshness(&member, date));
-    let explanation = ExplainJson::of(&member.name, &score, args.pillar, as_of);
+    let mut explanation = ExplainJson::of(&member.name, &score, args.pillar, as_of);
+    crate::creator::trace_workbook_days(
+        &store,
+        member.id,
+        &score.model_version,
+        score.date,
+        &mut explanation.components,
+    )?;
     if ctx.json {
         print_json(&explanation)
     } else {

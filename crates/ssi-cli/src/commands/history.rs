@@ -73,6 +73,7 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
     let history =
         store.calibrated_history(member.id, Some(from), Some(to), args.model == Series::Calibrated)?;
     let (calibrated, applicable) = (history.calibrated, history.applicable);
+    let followers = crate::creator::followers_by_day(&store, member.id)?;
     let days = history
         .rows
         .into_iter()
@@ -86,6 +87,7 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
                 json
             }),
             official: row.official.as_ref().map(ReadingJson::from),
+            followers: followers.get(&row.date).copied(),
         })
         .collect();
     let calibration = history.calibration.map(|c| HistoryCalibrationJson {

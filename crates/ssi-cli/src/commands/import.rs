@@ -22,10 +22,12 @@ use std::time::Duration;
 Examples:
   ssi import ~/Downloads/Basic_LinkedInDataExport_11-20-2026.zip
   ssi import ./Complete_LinkedInDataExport_11-20-2026/ --member \"Ada Lovelace\"
+  ssi import ~/Downloads/AggregateAnalytics_AdaLovelace_2026-01-01_2026-11-20.xlsx
 
 Importing the same export twice changes nothing; a newer export adds only what is new.")]
 pub(crate) struct Args {
-    /// The export: the .zip LinkedIn sent, or the folder it unpacks to
+    /// The export: the .zip LinkedIn sent, or the folder it unpacks to; or
+    /// a creator analytics workbook (.xlsx), merged into the member's data
     #[arg(value_name = "PATH")]
     path: PathBuf,
 }
@@ -125,6 +127,11 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
             "{} does not exist; give the path of your LinkedIn data export (the .zip or its unpacked folder)",
             path.display()
         ));
+    }
+    // LinkedIn's creator analytics workbook: told by its contents (an
+    // .xlsx is a ZIP with xl/workbook.xml), its sheets checked by the reader.
+    if ssi_import::is_workbook(path) {
+        return crate::commands::import_workbook::run(ctx, path);
     }
     let store = ctx.open_store()?;
     let key = store.pseudonym_key()?;
@@ -376,6 +383,12 @@ fn summarise(
     }
 }
 
+/// The one line of an import that found the file imported already (an export or a workbook).
+pub(crate) fn already_imported(source: &str, member: &str, on: DateTime<Utc>, p: &Painter) -> String {
+    let line = format!("{source} was already imported for {member} on {}; nothing changed.", on.date_naive());
+    format!("{}\n", p.paint(STRONG, line))
+}
+
 fn render_summary(s: &SummaryJson, p: &Painter) -> String {
     let mut out = String::new();
     let export_date = match s.horizon {
@@ -384,20 +397,7 @@ fn render_summary(s: &SummaryJson, p: &Painter) -> String {
     };
     let new_member = if s.member_created { " (new member)" } else { "" };
     if let Some(on) = s.already_imported_on {
-        let _ = writeln!(
-            out,
-            "{}",
-            p.paint(
-                STRONG,
-                format!(
-                    "{} was already imported for {} on {}; nothing changed.",
-                    s.source,
-                    s.member,
-                    on.date_naive()
-                )
-            )
-        );
-        return out;
+        return already_imported(&s.source, &s.member, on, p);
     }
     let _ = writeln!(
         out,

@@ -9,10 +9,12 @@ pub(crate) mod explain;
 pub(crate) mod history;
 pub(crate) mod impact;
 pub(crate) mod import;
+pub(crate) mod import_workbook;
 pub(crate) mod man;
 pub(crate) mod member;
 pub(crate) mod model;
 pub(crate) mod plan;
+pub(crate) mod posts;
 pub(crate) mod push;
 pub(crate) mod reading;
 

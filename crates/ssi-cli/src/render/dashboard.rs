@@ -83,6 +83,17 @@ pub(crate) fn render(d: &DashboardJson, painter: &Painter) -> String {
             painter.paint(DIM, format!("{low:.0}–{high:.0}")),
         );
     }
+    if let Some(c) = &d.creator_analytics {
+        let followers = c.followers.map_or_else(String::new, |n| format!("{n} followers, "));
+        let _ = writeln!(
+            out,
+            "  Your audience   {followers}+{} in 90 days · {} engagements received · {} impressions  {}",
+            c.followers_gained_90_days,
+            c.engagements_90_days,
+            c.impressions_90_days,
+            painter.paint(DIM, format!("(creator analytics to {})", c.last_reported_day)),
+        );
+    }
     let _ = writeln!(out);
 
     match &d.official {
@@ -292,6 +303,7 @@ mod tests {
                 horizon_source: Some(HorizonSource::FileName),
             },
             calibrated: None,
+            creator_analytics: None,
         }
     }
 

@@ -22,6 +22,21 @@ pub(crate) fn render(x: &ExplainJson, painter: &Painter) -> String {
     if let Some(note) = super::as_of_note(&x.as_of) {
         let _ = writeln!(out, "{}", painter.paint(DIM, note));
     }
+    let no_data: Vec<&str> = x.components.iter().filter(|c| c.no_data).map(|c| c.id.as_str()).collect();
+    if !no_data.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            painter.paint(
+                DIM,
+                format!(
+                    "No data for {}: no creator analytics workbook covers them, so they count neither for nor against you; \
+                     each pillar is scored from its components with data, their points scaled up to fill it.",
+                    no_data.join(", ")
+                )
+            )
+        );
+    }
     for (n, c) in x.components.iter().enumerate() {
         let _ = writeln!(out);
         let pillar_label = c.pillar.parse::<Pillar>().map(Pillar::label).unwrap_or(c.pillar);
@@ -40,6 +55,13 @@ pub(crate) fn render(x: &ExplainJson, painter: &Painter) -> String {
             points(c.possible),
             points(c.gap)
         );
+        if let Some(days) = &c.workbook_days {
+            let _ = writeln!(
+                out,
+                "    from    the creator analytics workbook: {} days reported from {} to {}, {} {} before decay",
+                days.days_reported, days.first_day, days.last_day, days.total, c.unit
+            );
+        }
         let _ = writeln!(out, "    action  {}", c.action);
     }
     out
@@ -48,7 +70,9 @@ pub(crate) fn render(x: &ExplainJson, painter: &Painter) -> String {
 /// The value with its unit: a percentage for rates, a count otherwise (one
 /// decimal when decay made it fractional).
 pub(crate) fn value_text(c: &ComponentJson) -> String {
-    if !c.known {
+    if c.no_data {
+        "no data".to_string()
+    } else if !c.known {
         format!("unknown {}", c.unit)
     } else if RATE_METRICS.contains(&c.metric.as_str()) {
         format!("{:.0}% {}", c.value * 100.0, c.unit)
@@ -76,6 +100,8 @@ mod tests {
             gap: 1.0,
             action: "Do it".into(),
             known: true,
+            no_data: false,
+            workbook_days: None,
         }
     }
 

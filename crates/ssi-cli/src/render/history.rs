@@ -2,7 +2,7 @@
 
 use super::{pad_left, points};
 use crate::output::{HistoryDayJson, HistoryJson};
-use crate::term::{DIM, Painter, STRONG};
+use crate::term::{ACCENT, DIM, Painter, STRONG};
 use anyhow::Result;
 use std::fmt::Write;
 
@@ -12,6 +12,12 @@ const TABLE_HEADERS: [&str; 8] =
 
 /// The extra column of the text table when the estimate is calibrated.
 const RANGE_HEADER: &str = "80% range";
+
+/// The extra column of the text table when a creator analytics workbook tells the follower count.
+const FOLLOWERS_HEADER: &str = "followers";
+
+/// The smallest range of followers the sparkline spreads over its height.
+const FOLLOWERS_MIN_SPAN: f64 = 10.0;
 
 /// The CSV columns, in order.
 pub(crate) const CSV_HEADERS: [&str; 19] = [
@@ -52,9 +58,13 @@ pub(crate) fn table(h: &HistoryJson, painter: &Painter) -> String {
         return out;
     }
     let calibrated = h.model == "calibrated";
+    let followers = h.days.iter().any(|d| d.followers.is_some());
     let mut headers: Vec<&str> = TABLE_HEADERS.to_vec();
     if calibrated {
         headers.push(RANGE_HEADER);
+    }
+    if followers {
+        headers.push(FOLLOWERS_HEADER);
     }
     let rows: Vec<Vec<String>> = h
         .days
@@ -66,6 +76,9 @@ pub(crate) fn table(h: &HistoryJson, painter: &Painter) -> String {
                     Some((low, high)) => format!("{}–{}", points(low), points(high)),
                     None => "-".into(),
                 });
+            }
+            if followers {
+                row.push(d.followers.map_or_else(|| "-".into(), |n| n.to_string()));
             }
             row
         })
@@ -90,6 +103,18 @@ pub(crate) fn table(h: &HistoryJson, painter: &Painter) -> String {
     let _ = writeln!(out, "{}", painter.paint(DIM, line(&headers)));
     for row in &rows {
         let _ = writeln!(out, "{}", line(&row.iter().map(String::as_str).collect::<Vec<_>>()));
+    }
+    if followers {
+        let counts: Vec<Option<f64>> = h.days.iter().map(|d| d.followers.map(|n| n as f64)).collect();
+        let known: Vec<f64> = counts.iter().flatten().copied().collect();
+        if let (Some(first), Some(last)) = (known.first(), known.last()) {
+            let _ = writeln!(
+                out,
+                "Followers  {}  {first:.0} → {last:.0} ({:+.0}, creator analytics)",
+                painter.paint(ACCENT, super::sparkline(&counts, FOLLOWERS_MIN_SPAN)),
+                last - first
+            );
+        }
     }
     if let Some(c) = h.calibration.as_ref().filter(|c| calibrated && c.applies) {
         let error = c.error.map_or_else(
@@ -187,8 +212,14 @@ mod tests {
                     date: d1,
                     estimate: Some(EstimateJson::from_parts(d1, "m1", pillars, pillars.total())),
                     official: None,
+                    followers: None,
                 },
-                HistoryDayJson { date: d2, estimate: None, official: Some((&reading).into()) },
+                HistoryDayJson {
+                    date: d2,
+                    estimate: None,
+                    official: Some((&reading).into()),
+                    followers: None,
+                },
             ],
             model: "default",
             calibration: None,

@@ -35,7 +35,7 @@ fn advise_json_ranks_every_action_by_points_per_minute() {
     let dashboard = env.json(&["dashboard"]);
     assert_eq!(json["member"], MEMBER);
     assert_eq!(json["date"], TODAY);
-    assert_eq!(json["model_version"], "ssi-default-1");
+    assert_eq!(json["model_version"], "ssi-default-2");
     assert_eq!(json["horizon_days"], 30);
 
     // Today's state is the dashboard's estimate, recomputed by the same engine.

@@ -36,7 +36,7 @@ fn dashboard_json_has_the_documented_shape() {
     assert_eq!(json["date"], "2026-11-20");
     let estimate = &json["estimate"];
     assert_eq!(estimate["date"], "2026-11-20");
-    assert_eq!(estimate["model_version"], "ssi-default-1");
+    assert_eq!(estimate["model_version"], "ssi-default-2");
     let pillars = &estimate["pillars"];
     let sum: f64 = ["brand", "people", "insights", "relationships"]
         .iter()

@@ -16,7 +16,7 @@ fn explain_json_matches_the_estimate_and_is_ordered_by_gap() {
     assert_eq!(json["estimate"], dashboard["estimate"]);
     assert!(json["pillar"].is_null());
     let components = json["components"].as_array().unwrap();
-    assert_eq!(components.len(), 18, "the default model has 18 components");
+    assert_eq!(components.len(), 20, "the default model has 20 components");
     let gaps: Vec<f64> = components.iter().map(|c| c["gap"].as_f64().unwrap()).collect();
     assert!(gaps.windows(2).all(|w| w[0] >= w[1]), "biggest gap first: {gaps:?}");
     let points: f64 = components.iter().map(|c| c["points"].as_f64().unwrap()).sum();

@@ -49,7 +49,7 @@ fn csv_has_a_header_and_one_row_per_day() {
         assert!((estimate - day["estimate"]["total"].as_f64().unwrap()).abs() <= 0.005, "{row:?}");
         let pillars: f64 = (4..8).map(|i| row[i].parse::<f64>().unwrap()).sum();
         assert!((pillars - estimate).abs() <= 0.03, "pillars add up to the total: {row:?}");
-        assert_eq!(&row[8], "ssi-default-1");
+        assert_eq!(&row[8], "ssi-default-2");
     }
     let reading_day = &rows[3];
     assert_eq!((&reading_day[9], &reading_day[14], &reading_day[15]), ("19.71", "75", ""));

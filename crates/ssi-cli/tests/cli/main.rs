@@ -3,6 +3,7 @@
 //! so human output is stable enough for snapshots.
 
 mod advise;
+mod analytics;
 mod calibrate;
 mod check;
 mod completions;

@@ -7,9 +7,9 @@ fn show_lists_every_component_by_pillar() {
     let env = TestEnv::new().imported();
     insta::assert_snapshot!("model_show", env.stdout(&["model", "show"]));
     let json = env.json(&["model", "show"]);
-    assert_eq!(json["active"]["version"], "ssi-default-1");
-    assert_eq!(json["active"]["components"].as_array().unwrap().len(), 18);
-    assert_eq!(json["models"][0]["version"], "ssi-default-1");
+    assert_eq!(json["active"]["version"], "ssi-default-2");
+    assert_eq!(json["active"]["components"].as_array().unwrap().len(), 20);
+    assert_eq!(json["models"][0]["version"], "ssi-default-2");
     assert_eq!(json["models"][0]["active"], true);
 }
 
@@ -17,7 +17,7 @@ fn show_lists_every_component_by_pillar() {
 fn show_works_before_any_import_with_the_shipped_model() {
     let env = TestEnv::new();
     let json = env.json(&["model", "show"]);
-    assert_eq!(json["active"]["version"], "ssi-default-1");
+    assert_eq!(json["active"]["version"], "ssi-default-2");
     assert_eq!(json["models"].as_array().unwrap().len(), 0);
     assert!(!env.default_db().exists());
 }
@@ -28,13 +28,13 @@ fn an_edited_model_rescores_history_under_its_version() {
     let before = env.json(&["dashboard"]);
     let file = env.path("model.toml");
     let text = env.stdout(&["model", "export", file.to_str().unwrap()]);
-    assert!(text.starts_with("Wrote model ssi-default-1 to "), "{text}");
+    assert!(text.starts_with("Wrote model ssi-default-2 to "), "{text}");
     let exported = std::fs::read_to_string(&file).unwrap();
     // Move profile completeness weight onto publishing: same pillar total, different scores.
     let edited = exported
-        .replacen("version = \"ssi-default-1\"", "version = \"ada-1\"", 1)
-        .replacen("weight = 9.0", "weight = 4.0", 1)
-        .replacen("weight = 8.0", "weight = 13.0", 1);
+        .replacen("version = \"ssi-default-2\"", "version = \"ada-1\"", 1)
+        .replacen("weight = 7.2", "weight = 2.2", 1)
+        .replacen("weight = 6.4", "weight = 11.4", 1);
     assert_ne!(edited, exported);
     std::fs::write(&file, edited).unwrap();
 
@@ -64,7 +64,7 @@ fn export_refuses_to_overwrite_without_force_and_writes_to_stdout_with_a_dash() 
     env.stdout(&["model", "export", file.to_str().unwrap(), "--force"]);
     let written = std::fs::read_to_string(&file).unwrap();
     assert_eq!(env.stdout(&["model", "export", "-"]), written);
-    assert!(written.contains("version = \"ssi-default-1\""));
+    assert!(written.contains("version = \"ssi-default-2\""));
 }
 
 #[test]
@@ -76,9 +76,9 @@ fn invalid_or_clashing_models_are_refused_and_change_nothing() {
     let exported = std::fs::read_to_string(&file).unwrap();
 
     // Weights that no longer add up to 25.
-    let bad = exported.replacen("version = \"ssi-default-1\"", "version = \"bad-1\"", 1).replacen(
-        "weight = 9.0",
-        "weight = 10.0",
+    let bad = exported.replacen("version = \"ssi-default-2\"", "version = \"bad-1\"", 1).replacen(
+        "weight = 7.2",
+        "weight = 8.2",
         1,
     );
     std::fs::write(&file, bad).unwrap();
@@ -87,10 +87,10 @@ fn invalid_or_clashing_models_are_refused_and_change_nothing() {
 
     // A different model under the version already stored.
     let clash =
-        exported.replacen("weight = 9.0", "weight = 4.0", 1).replacen("weight = 8.0", "weight = 13.0", 1);
+        exported.replacen("weight = 7.2", "weight = 2.2", 1).replacen("weight = 6.4", "weight = 11.4", 1);
     std::fs::write(&file, clash).unwrap();
     let stderr = env.fails(&["model", "use", file.to_str().unwrap()], 1);
-    assert!(stderr.contains("ssi-default-1") && stderr.contains("own version"), "{stderr}");
+    assert!(stderr.contains("ssi-default-2") && stderr.contains("own version"), "{stderr}");
 
     std::fs::write(&file, "version = ").unwrap();
     let stderr = env.fails(&["model", "use", file.to_str().unwrap()], 1);

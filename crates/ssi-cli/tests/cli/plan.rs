@@ -37,7 +37,7 @@ fn plan_json_gives_the_daily_series_and_when_each_threshold_is_reached() {
     assert_eq!(json["member"], MEMBER);
     assert_eq!(json["today"], TODAY);
     assert_eq!(json["days"], 120);
-    assert_eq!(json["model_version"], "ssi-default-1");
+    assert_eq!(json["model_version"], "ssi-default-2");
     let plan = &json["plan"];
     assert_eq!(plan["posts"], 1);
     assert_eq!(plan["comments"], 3);

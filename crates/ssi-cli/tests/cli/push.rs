@@ -93,7 +93,7 @@ fn push_sends_scores_and_readings_with_the_token() {
     assert_eq!(request.request_line, "POST /api/v1/push HTTP/1.1");
     assert_eq!(request.authorization.as_deref(), Some("Bearer ssi_member_secret"));
     let body = &request.body;
-    assert_eq!(body["model_version"], "ssi-default-1");
+    assert_eq!(body["model_version"], "ssi-default-2");
     let dates: Vec<&str> =
         body["scores"].as_array().unwrap().iter().map(|s| s["date"].as_str().unwrap()).collect();
     assert_eq!(dates, ["2026-11-18", "2026-11-19", "2026-11-20"]);
@@ -118,7 +118,7 @@ fn push_json_counts_what_was_sent_and_stored() {
     let json = env.json(&["push", "--server", &url, "--token", "t", "--from", "2026-11-19"]);
     assert_eq!(json["member"], "Ada Lovelace");
     assert_eq!(json["server"], url.as_str());
-    assert_eq!(json["model_version"], "ssi-default-1");
+    assert_eq!(json["model_version"], "ssi-default-2");
     assert_eq!((json["scores_sent"].as_u64(), json["readings_sent"].as_u64()), (Some(2), Some(0)));
     assert_eq!((json["scores_stored"].as_u64(), json["readings_stored"].as_u64()), (Some(2), Some(0)));
     let received = server.join().unwrap();

@@ -21,7 +21,7 @@
 
 use super::simulate::history_until;
 use super::stats::least_squares_on_simplex;
-use crate::engine::metric_series;
+use crate::engine::{component_shares, metric_series};
 use crate::event::ActivityEvent;
 use crate::model::ScoringModel;
 use crate::pillar::{PILLAR_MAX, Pillar, PillarScores};
@@ -454,10 +454,8 @@ pub fn calibrate(
         let left_out = statuses.iter().filter(|s| matches!(s, ReadingStatus::Outlier { .. })).count();
         return Err(CalibrationError::NothingUsable(format!("{left_out} look like typos")));
     }
-    let shares: Vec<Vec<f64>> = used
-        .iter()
-        .map(|r| model.components.iter().zip(values_on(r.date)).map(|(c, v)| c.curve.share(*v)).collect())
-        .collect();
+    let shares: Vec<Vec<f64>> =
+        used.iter().map(|r| component_shares(model, &model_weights, values_on(r.date))).collect();
     let data = Data { model, readings: &used, shares: &shares };
 
     // Walk-forward: weights refitted once per origin, levels per drift rate.
@@ -791,8 +789,7 @@ fn level_on(levels: &[LevelPoint], date: NaiveDate) -> [f64; 4] {
 
 /// Each pillar's points under `weights` for one day's metric values.
 fn pillar_estimates(model: &ScoringModel, weights: &[f64], values: &[f64]) -> [f64; 4] {
-    let shares: Vec<f64> = model.components.iter().zip(values).map(|(c, v)| c.curve.share(*v)).collect();
-    pillar_estimates_from_shares(model, weights, &shares)
+    pillar_estimates_from_shares(model, weights, &component_shares(model, weights, values))
 }
 
 fn pillar_estimates_from_shares(model: &ScoringModel, weights: &[f64], shares: &[f64]) -> [f64; 4] {

@@ -116,7 +116,7 @@ pub fn mistakes(
         posting_without_engaging(&history, today),
         long_silence(&history, today),
         activity_gap(&history, lookback_from, today),
-        incomplete_profile(model, profiles, today),
+        incomplete_profile(model, profiles, &history, today),
     ]
     .into_iter()
     .flatten()
@@ -308,6 +308,7 @@ fn activity_gap(history: &[&ActivityEvent], from: NaiveDate, today: NaiveDate) -
 fn incomplete_profile(
     model: &ScoringModel,
     profiles: &[ProfileSnapshot],
+    history: &[&ActivityEvent],
     today: NaiveDate,
 ) -> Option<Warning> {
     let profile = snapshot_on(profiles, today)?;
@@ -322,11 +323,15 @@ fn incomplete_profile(
     }
     missing.sort_by(|a, b| b.0.total_cmp(&a.0));
     let completeness = profile_completeness(&model.profile_checklist, profile);
+    // A pillar's weights grow on days some of its components have no data.
+    let scales = crate::engine::metric_series(model, profiles, history.iter().copied(), today, today)
+        .first()
+        .map_or([1.0; 4], |day| crate::engine::pillar_scales(model, &day.values));
     let points: f64 = model
         .components
         .iter()
         .filter(|c| matches!(c.metric, Metric::ProfileCompleteness))
-        .map(|c| c.weight * (c.curve.share(1.0) - c.curve.share(completeness)))
+        .map(|c| c.weight * scales[c.pillar.index()] * (c.curve.share(1.0) - c.curve.share(completeness)))
         .sum();
     let sections: Vec<String> = missing
         .iter()

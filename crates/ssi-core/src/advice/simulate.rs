@@ -26,13 +26,7 @@ const REPLY_HOUR: u32 = 20;
 /// Whether the member did something (as opposed to having something done to
 /// them): the engine's definition of an active day.
 pub(crate) fn is_by_member(kind: ActivityKind) -> bool {
-    !matches!(
-        kind,
-        ActivityKind::MessageReceived
-            | ActivityKind::InvitationReceived
-            | ActivityKind::EndorsementReceived
-            | ActivityKind::RecommendationReceived
-    )
+    kind.is_by_member()
 }
 
 /// The events on or before `today`, in time order (stable for equal instants).

@@ -5,6 +5,10 @@
 //! import itself runs in the background: the answer is `202 Accepted` with a job whose
 //! progress and result `GET /api/v1/jobs/{job}` reads. The store imports an export in one
 //! transaction, so a failed or interrupted import leaves nothing behind.
+//!
+//! The same route takes LinkedIn's creator analytics workbook (`.xlsx`): told by its
+//! contents, it goes through the CLI's importer entry point ([`ssi_import::read_workbook`],
+//! then [`Store::import_workbook`]).
 
 use super::member_for;
 use crate::auth::{Access, Principal};
@@ -23,9 +27,13 @@ use ssi_store::{ImportFailure, ImportMeta, MemberId, Store, StoreError};
 use std::path::{Path as FsPath, PathBuf};
 use tokio::io::AsyncWriteExt;
 
-/// Content types accepted for an export upload.
-pub(crate) const ZIP_CONTENT_TYPES: [&str; 3] =
-    ["application/zip", "application/x-zip-compressed", "application/octet-stream"];
+/// Content types accepted for an export upload (a creator analytics workbook is a ZIP too).
+pub(crate) const ZIP_CONTENT_TYPES: [&str; 4] = [
+    "application/zip",
+    "application/x-zip-compressed",
+    "application/octet-stream",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+];
 
 /// A safe file name for the spooled upload: the member's name for it when it is plain
 /// (the importer reads the export date from names like `…_LinkedInDataExport_11-20-2026.zip`),
@@ -209,6 +217,9 @@ pub fn import(
     name: &str,
     today: NaiveDate,
 ) -> Result<(ImportResult, u64), String> {
+    if ssi_import::is_workbook(path) {
+        return import_workbook(store, stage, member, path, name, today);
+    }
     let key = store.pseudonym_key().map_err(store_message)?;
     let mut export =
         open_export(path, ImportOptions::new(key)).map_err(|e| import_message(&e, path, name))?;
@@ -231,12 +242,61 @@ pub fn import(
         report,
     };
     stage("storing events and re-scoring");
-    let outcome =
-        store.import_export(member, &meta, Some(&profile), export.events(), today).map_err(|e| match e {
+    // The report recorded is the one the events leave behind, as the CLI records it: it
+    // lists the member's posts (id, day, form), which the creator analytics join to.
+    let outcome = store
+        .import_export_reporting(
+            member,
+            &meta,
+            Some(&profile),
+            export.events(),
+            |events| serde_json::to_value(events.report()).unwrap_or_default(),
+            today,
+        )
+        .map_err(|e| match e {
             ImportFailure::Source(e) => import_message(&e, path, name),
             ImportFailure::Store(e) => store_message(e),
         })?;
     Ok((outcome.into(), export.report().total_skipped()))
+}
+
+/// Reads a creator analytics workbook and merges it in one store transaction.
+fn import_workbook(
+    store: &Store,
+    stage: &dyn Fn(&str),
+    member: MemberId,
+    path: &FsPath,
+    name: &str,
+    today: NaiveDate,
+) -> Result<(ImportResult, u64), String> {
+    let workbook = ssi_import::read_workbook(path, &ssi_import::WorkbookLimits::default()).map_err(|e| {
+        let text = e.to_string().replace(&path.display().to_string(), name);
+        format!("the workbook could not be read: {text}")
+    })?;
+    let report = serde_json::to_value(&workbook.report).map_err(|e| e.to_string())?;
+    stage("storing creator analytics and re-scoring");
+    let outcome = store
+        .import_workbook(
+            member,
+            &ssi_store::WorkbookImport {
+                fingerprint: &workbook.fingerprint,
+                source_name: name,
+                days: &workbook.days,
+                follower_total: workbook.follower_total,
+                posts: &workbook.posts,
+                report: &report,
+            },
+            today,
+        )
+        .map_err(store_message)?;
+    let result = match outcome {
+        ssi_store::WorkbookOutcome::AlreadyImported { on } => ImportResult::AlreadyImported { on },
+        ssi_store::WorkbookOutcome::Imported { events_added, first_changed_day, days_rescored, .. } => {
+            let events_seen = workbook.events().count() as u64;
+            ImportResult::Imported { events_seen, events_added, first_changed_day, days_rescored }
+        }
+    };
+    Ok((result, 0))
 }
 
 /// The member-facing message of an export that cannot be read (names file, line and

@@ -349,6 +349,11 @@ pub(crate) async fn member(
         Ok(loaded) => loaded,
         Err(e) => return error(&state, &context, e),
     };
+    let creator =
+        match state.db(move |store| crate::web::CreatorContext::load(store, member_id, shown_to)).await {
+            Ok(creator) => creator,
+            Err(e) => return error(&state, &context, e),
+        };
     let advice = match super::advice::advice_view(&state, version, member.clone(), today).await {
         Ok(view) => view.map(|v| (v.advice, v.warnings)),
         Err(e) => return error(&state, &context, e),
@@ -472,6 +477,7 @@ pub(crate) async fn member(
                     .collect()
             })
             .unwrap_or_default(),
+        creator,
     };
     match state.templates.render("member.html", page) {
         Ok(rendered) => {

@@ -7,6 +7,7 @@
 
 mod advice;
 mod alerts;
+mod analytics;
 mod authz;
 mod browser;
 mod cache;

@@ -4,9 +4,10 @@
 //! inputs and history reads, which are not ported yet (docs/store.md, "PostgreSQL").
 
 use super::PgStore;
-use super::members::{ensure_member, lock_member};
+use super::members::lock_member;
 use super::readings::{reading_columns, reading_from_row};
-use super::transactions::{execute, now, optional_row, rows};
+use super::rows::{ensure_member, now};
+use super::transactions::{execute, optional_row, rows};
 use crate::calibrations::{calibration_text, parse_calibration};
 use crate::error::StoreError;
 use crate::types::MemberId;

@@ -3,11 +3,14 @@
 //! SQLite's `NOCASE`, through the schema's `ssi_nocase`).
 
 use super::PgStore;
-use super::transactions::{Db, execute, now, one_row, optional_row, rows, unique_conflict};
+use super::rows::{
+    all_members, by_name, ensure_member, member_by_id, member_columns, member_from_row, now, team_by_id,
+    team_members,
+};
+use super::transactions::{Db, execute, one_row, optional_row, rows, unique_conflict};
 use crate::error::StoreError;
-use crate::members::{clean_name, clean_optional, horizon_from};
+use crate::members::{clean_name, clean_optional};
 use crate::types::{Member, MemberId, Team, TeamId};
-use ssi_core::Horizon;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
@@ -16,19 +19,6 @@ macro_rules! team_columns {
         "id, name, created"
     };
 }
-macro_rules! member_columns {
-    () => {
-        "id, name, industry, team_id, created, horizon, horizon_source"
-    };
-}
-
-/// Names sort as SQLite's `NOCASE` sorts them: ASCII case folded, then byte order.
-macro_rules! by_name {
-    () => {
-        " ORDER BY ssi_nocase(name) COLLATE \"C\", id"
-    };
-}
-
 impl PgStore {
     /// Creates a team (as [`crate::Store::create_team`]).
     pub fn create_team(&self, name: &str) -> Result<Team, StoreError> {
@@ -154,17 +144,14 @@ impl PgStore {
 
     /// Every member, by name (as [`crate::Store::list_members`]).
     pub fn list_members(&self) -> Result<Vec<Member>, StoreError> {
-        self.statement(async |tx| {
-            members_of(tx, concat!("SELECT ", member_columns!(), " FROM members", by_name!()), &[]).await
-        })
+        self.statement(async |tx| all_members(tx).await)
     }
 
     /// The members of one team, by name (as [`crate::Store::list_team_members`]).
     pub fn list_team_members(&self, team: TeamId) -> Result<Vec<Member>, StoreError> {
         self.read(async |tx| {
             team_by_id(tx, team).await?;
-            let sql = concat!("SELECT ", member_columns!(), " FROM members WHERE team_id = $1", by_name!());
-            members_of(tx, sql, &[&team.0]).await
+            team_members(tx, team).await
         })
     }
 
@@ -274,36 +261,6 @@ async fn update_member(
         .ok_or_else(|| StoreError::not_found(format!("member {id}")))?
 }
 
-/// The members a query of [`member_columns`] gives.
-async fn members_of(
-    tx: &impl Db,
-    sql: &str,
-    params: &[&(dyn ToSql + Sync)],
-) -> Result<Vec<Member>, StoreError> {
-    rows(tx, sql, params).await?.iter().map(member_from_row).collect()
-}
-
-pub(super) async fn team_by_id(tx: &impl Db, id: TeamId) -> Result<Team, StoreError> {
-    optional_row(tx, concat!("SELECT ", team_columns!(), " FROM teams WHERE id = $1"), &[&id.0])
-        .await?
-        .map(|row| team_from_row(&row))
-        .ok_or_else(|| StoreError::not_found(format!("team {id}")))?
-}
-
-pub(super) async fn member_by_id(tx: &impl Db, id: MemberId) -> Result<Member, StoreError> {
-    optional_row(tx, concat!("SELECT ", member_columns!(), " FROM members WHERE id = $1"), &[&id.0])
-        .await?
-        .map(|row| member_from_row(&row))
-        .ok_or_else(|| StoreError::not_found(format!("member {id}")))?
-}
-
-/// Fails with [`StoreError::NotFound`] unless the member exists.
-pub(super) async fn ensure_member(tx: &impl Db, id: MemberId) -> Result<(), StoreError> {
-    let exists: bool =
-        one_row(tx, "SELECT EXISTS (SELECT 1 FROM members WHERE id = $1)", &[&id.0]).await?.try_get(0)?;
-    if exists { Ok(()) } else { Err(StoreError::not_found(format!("member {id}"))) }
-}
-
 /// Fails with [`StoreError::NotFound`] unless the member exists, and keeps it from being
 /// deleted until the caller's transaction ends (`FOR KEY SHARE`): for writes that add
 /// rows referring to the member, which would otherwise fail on the foreign key when
@@ -319,47 +276,6 @@ pub(super) async fn lock_team(tx: &impl Db, id: TeamId) -> Result<(), StoreError
     found.map(drop).ok_or_else(|| StoreError::not_found(format!("team {id}")))
 }
 
-/// Recomputes the member's horizon after their data changed, in the caller's
-/// transaction, by SQLite's rule (`members::refresh_horizon`): the latest of their
-/// imports' dates, their last pushed day and their newest event or profile day; on a
-/// tie the import's own source first.
-pub(super) async fn refresh_horizon(tx: &impl Db, member: MemberId) -> Result<Option<Horizon>, StoreError> {
-    let row = one_row(
-        tx,
-        "UPDATE members SET (horizon, horizon_source) = (
-             SELECT day, source FROM (
-                 SELECT i.export_date AS day, 0 AS rank, coalesce(i.horizon_source, 'file_name') AS source
-                   FROM imports AS i WHERE i.member_id = $1 AND i.export_date IS NOT NULL
-                 UNION ALL
-                 SELECT max(d.date), 1, 'pushed_scores' FROM daily_scores AS d
-                  WHERE d.member_id = $1
-                    AND d.model_version COLLATE \"C\" > 'push:' AND d.model_version COLLATE \"C\" < 'push;'
-                 UNION ALL
-                 SELECT (max(e.at) AT TIME ZONE 'UTC')::date, 2, 'stored_activity' FROM events AS e
-                  WHERE e.member_id = $1
-                 UNION ALL
-                 SELECT max(p.taken_on), 2, 'stored_activity' FROM profile_snapshots AS p
-                  WHERE p.member_id = $1
-             ) AS candidates WHERE day IS NOT NULL ORDER BY day DESC, rank LIMIT 1)
-         WHERE id = $1
-         RETURNING horizon, horizon_source",
-        &[&member.0],
-    )
-    .await?;
-    Ok(horizon_from(row.try_get(0)?, row.try_get(1)?))
-}
-
 fn team_from_row(row: &Row) -> Result<Team, StoreError> {
     Ok(Team { id: TeamId(row.try_get(0)?), name: row.try_get(1)?, created: row.try_get(2)? })
-}
-
-fn member_from_row(row: &Row) -> Result<Member, StoreError> {
-    Ok(Member {
-        id: MemberId(row.try_get(0)?),
-        name: row.try_get(1)?,
-        industry: row.try_get(2)?,
-        team: row.try_get::<_, Option<i64>>(3)?.map(TeamId),
-        created: row.try_get(4)?,
-        horizon: horizon_from(row.try_get(5)?, row.try_get(6)?),
-    })
 }

@@ -22,15 +22,21 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_replicas.sql",
         sql: include_str!("../../migrations-pg/0002_replicas.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_creator_analytics.sql",
+        sql: include_str!("../../migrations-pg/0003_creator_analytics.sql"),
+    },
 ];
 
 /// The PostgreSQL schema version this build writes.
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// The SQLite schema version ([`crate::migrations::LATEST_VERSION`] when both are in
-/// step) whose tables the PostgreSQL migrations reach: 0001 reaches SQLite's 0001–0004.
+/// step) whose tables the PostgreSQL migrations reach: 0001 reaches SQLite's 0001–0004,
+/// 0003 SQLite's 0005.
 /// A new SQLite migration needs its PostgreSQL counterpart, which raises this.
-pub const SQLITE_SCHEMA_MIRRORED: u32 = 4;
+pub const SQLITE_SCHEMA_MIRRORED: u32 = 5;
 
 /// The key of the advisory lock every migration transaction takes first, so that
 /// migrators started together (replicas, `ssi-server migrate`) run one at a time.

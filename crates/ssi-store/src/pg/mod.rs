@@ -9,16 +9,25 @@
 //! runtime owns a small one. The driver is tokio-postgres, pooled by deadpool-postgres;
 //! connections are plain TCP or a Unix socket for now (docs/store.md, "PostgreSQL").
 //!
-//! Beside the lifecycle (connecting, migrating, the schema and data versions), the
-//! queries of [`crate::Store`] are being ported module by module, each in
-//! `pg/<module>.rs` with the same methods (docs/store.md, "What is ported").
+//! Besides the lifecycle (connecting, migrating, the schema and data versions), the
+//! queries of [`crate::Store`] are ported, with the same names, signatures and results:
+//! imports, events, re-scoring, score reads and group questions; members, teams, tokens,
+//! models, readings, pushes, stored calibrations and the settings (docs/store.md,
+//! "PostgreSQL").
 
 mod calibrations;
+mod events;
+mod groups;
+mod imports;
 mod members;
 mod migrations;
 mod models;
 mod pushed;
 mod readings;
+mod rescore;
+mod rows;
+mod score_reads;
+mod series;
 mod settings;
 mod tokens;
 mod transactions;

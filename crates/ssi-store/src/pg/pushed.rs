@@ -3,8 +3,9 @@
 //! row format, replacing earlier pushes of the same days; all or nothing.
 
 use super::PgStore;
-use super::members::{lock_member, refresh_horizon};
+use super::members::lock_member;
 use super::readings::add_readings_in;
+use super::rows::refresh_horizon;
 use super::transactions::Db;
 use crate::error::StoreError;
 use crate::pushed::{pushed_row, validate_pushed_all};
@@ -40,7 +41,7 @@ impl PgStore {
 async fn push_scores_in(tx: &impl Db, member: MemberId, scores: &[PushedScore]) -> Result<usize, StoreError> {
     lock_member(tx, member).await?;
     let upsert = tx
-        .prepare_cached(
+        .prepare(
             "INSERT INTO daily_scores
                  (member_id, model_version, date, brand, people, insights, relationships, total, components)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)

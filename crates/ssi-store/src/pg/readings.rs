@@ -3,11 +3,11 @@
 //! day and source, read back by day and then in the order first stored.
 
 use super::PgStore;
-use super::members::{ensure_member, lock_member};
-use super::transactions::{Db, optional_row, rows};
-use crate::db::{range_end, range_start};
+use super::members::lock_member;
+use super::score_reads::readings_in;
+use super::transactions::{Db, optional_row};
 use crate::error::StoreError;
-use crate::readings::{groups_json, stored_reading, validate_readings};
+use crate::readings::{groups_json, reading_from_parts, validate_readings};
 use crate::types::MemberId;
 use chrono::NaiveDate;
 use ssi_core::OfficialReading;
@@ -42,28 +42,12 @@ impl PgStore {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<OfficialReading>, StoreError> {
-        self.read(async |tx| {
-            ensure_member(tx, member).await?;
-            rows(
-                tx,
-                concat!(
-                    "SELECT ",
-                    reading_columns!(),
-                    " FROM official_readings WHERE member_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id"
-                ),
-                &[&member.0, &range_start(from), &range_end(to)],
-            )
-            .await?
-            .iter()
-            .map(reading_from_row)
-            .collect()
-        })
+        self.read_member(member, async |tx| readings_in(tx, member, from, to).await)
     }
 
     /// The member's most recent reading (as [`crate::Store::latest_reading`]).
     pub fn latest_reading(&self, member: MemberId) -> Result<Option<OfficialReading>, StoreError> {
-        self.read(async |tx| {
-            ensure_member(tx, member).await?;
+        self.read_member(member, async |tx| {
             optional_row(
                 tx,
                 concat!(
@@ -89,7 +73,7 @@ pub(super) async fn add_readings_in(
 ) -> Result<usize, StoreError> {
     lock_member(tx, member).await?;
     let upsert = tx
-        .prepare_cached(
+        .prepare(
             "INSERT INTO official_readings AS stored (member_id, date, source, total, brand, people, insights,
                  relationships, industry_rank, industry_average, network_rank, network_average,
                  team_rank, team_average, groups)
@@ -139,5 +123,5 @@ pub(super) async fn add_readings_in(
 /// A reading from a row of [`reading_columns`].
 pub(super) fn reading_from_row(row: &Row) -> Result<OfficialReading, StoreError> {
     let pillars = [row.try_get(3)?, row.try_get(4)?, row.try_get(5)?, row.try_get(6)?];
-    stored_reading(row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, pillars, row.try_get(7)?)
+    reading_from_parts(row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, pillars, row.try_get(7)?)
 }

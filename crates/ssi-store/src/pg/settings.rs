@@ -2,7 +2,7 @@
 //! does them for SQLite: the pseudonym key, generated once, and an active model, the
 //! default one when there is none.
 
-use super::models::{activate, active_version_opt, insert_model, stored_model};
+use super::rows::{activate, insert_model, stored_model};
 use super::transactions::{execute, one_row, optional_row};
 use super::{MIGRATION_LOCK, PgStore};
 use crate::error::StoreError;
@@ -61,7 +61,9 @@ impl PgStore {
                 &[&PSEUDONYM_KEY, &key.as_slice()],
             )
             .await?;
-            if active_version_opt(tx).await?.is_none() {
+            let active =
+                one_row(tx, "SELECT EXISTS (SELECT 1 FROM scoring_models WHERE active)", &[]).await?;
+            if !active.try_get::<_, bool>(0)? {
                 let model = ScoringModel::default_model();
                 if stored_model(tx, &model.version).await?.is_none() {
                     insert_model(tx, &model).await?;

@@ -4,8 +4,9 @@
 
 use super::PgStore;
 use super::members::{lock_member, lock_team};
+use super::rows::now;
 use super::settings::STORE_NAME;
-use super::transactions::{Db, execute, now, one_row, optional_row, rows};
+use super::transactions::{Db, execute, one_row, optional_row, rows};
 use crate::db::{instant, now_seconds};
 use crate::error::StoreError;
 use crate::tokens::{
@@ -141,7 +142,7 @@ impl PgStore {
         Ok(Some(info))
     }
 
-    /// Records a use of the token now, for a caller that authenticated it from memory
+    /// Records a use of the token for a caller that authenticated it from memory
     /// (as [`crate::Store::record_token_use`]); returns whether a row was written.
     pub fn record_token_use(&self, id: TokenId) -> Result<bool, StoreError> {
         let now = now_seconds();

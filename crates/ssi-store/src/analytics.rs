@@ -1,0 +1,317 @@
+//! Creator analytics: importing LinkedIn's analytics workbook in one transaction, and reading its days, followers and posts back.
+//!
+//! The workbook's engagements and new followers are stored as events (see
+//! `ssi_core::analytics`), so scoring, calibration and advice read them like
+//! any other; the tables of migration 0005 keep what is shown beside them.
+//! Overlapping workbooks merge: every figure keeps the larger of the values
+//! reported (LinkedIn revises recent days upward), and a workbook imported
+//! again changes nothing.
+
+use crate::Store;
+use crate::db::{cached_row, check_day, instant, now_seconds};
+use crate::error::StoreError;
+use crate::events::event_key;
+use crate::imports::rescore_after_import;
+use crate::members::ensure_member;
+use crate::types::MemberId;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use ssi_core::analytics::{DayFigures, ExportPost, FollowerTotal, PostFigures, day_events};
+
+/// A read workbook, as the store keeps it.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkbookImport<'a> {
+    /// The file's fingerprint: the same file is imported once per member.
+    pub fingerprint: &'a str,
+    /// The file's name as the member knows it.
+    pub source_name: &'a str,
+    /// The daily figures.
+    pub days: &'a [DayFigures],
+    /// The follower total on its date.
+    pub follower_total: Option<FollowerTotal>,
+    /// The posts' figures.
+    pub posts: &'a [PostFigures],
+    /// The importer's report, recorded with the import.
+    pub report: &'a serde_json::Value,
+}
+
+/// What importing a workbook did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkbookOutcome {
+    /// This member already imported this very file; nothing changed.
+    AlreadyImported {
+        /// When the earlier import happened.
+        on: DateTime<Utc>,
+    },
+    /// The workbook was merged in.
+    Imported {
+        /// Days whose stored figures it added or raised.
+        days_changed: u64,
+        /// Engagement, follower and day-marker events that were new.
+        events_added: u64,
+        /// Posts whose figures it added or raised.
+        posts_changed: u64,
+        /// Whether the follower total was new or higher.
+        follower_total_changed: bool,
+        /// The first day whose score inputs changed, if any did.
+        first_changed_day: Option<NaiveDate>,
+        /// Daily score rows written under the active model.
+        days_rescored: usize,
+    },
+}
+
+impl Store {
+    /// Imports a creator analytics workbook for `member` in ONE transaction:
+    /// records the import, merges its days, follower total and posts (the
+    /// larger value wins), adds the events its days score as, and re-scores
+    /// the member from the first day whose inputs changed up to `today`.
+    /// A file this member imported already changes nothing.
+    pub fn import_workbook(
+        &self,
+        member: MemberId,
+        workbook: &WorkbookImport<'_>,
+        today: NaiveDate,
+    ) -> Result<WorkbookOutcome, StoreError> {
+        if workbook.fingerprint.trim().is_empty() {
+            return Err(StoreError::invalid("the workbook's fingerprint must not be empty"));
+        }
+        for day in workbook.days {
+            check_day(day.date, "a workbook day")?;
+        }
+        self.pool.write(|tx| write_workbook(tx, member, workbook, today))
+    }
+
+    /// The member's daily creator analytics from `from` to `to` (inclusive; `None` = open), oldest first.
+    pub fn analytics_days(
+        &self,
+        member: MemberId,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<DayFigures>, StoreError> {
+        self.pool.read(|tx| {
+            ensure_member(tx, member)?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT date, impressions, engagements, new_followers FROM analytics_days
+                 WHERE member_id = ?1 AND (?2 IS NULL OR date >= ?2) AND (?3 IS NULL OR date <= ?3) ORDER BY date",
+            )?;
+            let rows = stmt.query_map(params![member.0, from, to], |row| {
+                Ok(DayFigures {
+                    date: row.get(0)?,
+                    impressions: count(row, 1)?,
+                    engagements: count(row, 2)?,
+                    new_followers: count(row, 3)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// The member's follower totals, oldest first.
+    pub fn follower_totals(&self, member: MemberId) -> Result<Vec<FollowerTotal>, StoreError> {
+        self.pool.read(|tx| {
+            ensure_member(tx, member)?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT date, followers FROM follower_totals WHERE member_id = ?1 ORDER BY date",
+            )?;
+            let rows = stmt.query_map([member.0], |row| {
+                Ok(FollowerTotal { date: row.get(0)?, followers: count(row, 1)?.unwrap_or(0) })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// The member's posts with their figures, most engagements first (then
+    /// most impressions, then newest).
+    pub fn post_analytics(&self, member: MemberId) -> Result<Vec<PostFigures>, StoreError> {
+        self.pool.read(|tx| {
+            ensure_member(tx, member)?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT activity_id, published, engagements, impressions FROM post_analytics WHERE member_id = ?1
+                 ORDER BY coalesce(engagements, -1) DESC, coalesce(impressions, -1) DESC, published DESC, activity_id",
+            )?;
+            let rows = stmt.query_map([member.0], |row| {
+                Ok(PostFigures {
+                    activity_id: row.get(0)?,
+                    published: row.get(1)?,
+                    engagements: count(row, 2)?,
+                    impressions: count(row, 3)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+}
+
+impl Store {
+    /// The member's own posts as their data exports list them (recorded in
+    /// the exports' import reports), one per activity id, oldest first.
+    pub fn export_posts(&self, member: MemberId) -> Result<Vec<ExportPost>, StoreError> {
+        self.pool.read(|tx| {
+            ensure_member(tx, member)?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT DISTINCT post.value FROM imports, json_each(imports.report, '$.posts') AS post
+                 WHERE imports.member_id = ?1 AND json_valid(imports.report) AND post.type = 'object'",
+            )?;
+            let rows = stmt.query_map([member.0], |row| row.get::<_, String>(0))?;
+            let mut posts: Vec<ExportPost> = Vec::new();
+            for text in rows {
+                let post: ExportPost = serde_json::from_str(&text?)
+                    .map_err(|e| StoreError::invalid(format!("a stored export post does not load: {e}")))?;
+                posts.push(post);
+            }
+            posts.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.activity_id.cmp(&b.activity_id)));
+            posts.dedup_by(|a, b| a.activity_id == b.activity_id);
+            Ok(posts)
+        })
+    }
+}
+
+/// A stored count (never negative: the tables check it).
+fn count(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<u64>> {
+    Ok(row.get::<_, Option<i64>>(index)?.map(|n| n.max(0) as u64))
+}
+
+/// A count as SQLite stores it.
+fn stored(n: Option<u64>) -> Option<i64> {
+    n.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn write_workbook(
+    tx: &Connection,
+    member: MemberId,
+    workbook: &WorkbookImport<'_>,
+    today: NaiveDate,
+) -> Result<WorkbookOutcome, StoreError> {
+    ensure_member(tx, member)?;
+    let earlier: Option<i64> = cached_row(
+        tx,
+        "SELECT imported_at FROM imports WHERE member_id = ?1 AND fingerprint = ?2",
+        params![member.0, workbook.fingerprint],
+        |row| row.get(0),
+    )
+    .optional()?;
+    if let Some(on) = earlier {
+        return Ok(WorkbookOutcome::AlreadyImported { on: instant(on)? });
+    }
+    let report = serde_json::to_string(workbook.report)
+        .map_err(|e| StoreError::invalid(format!("the workbook report cannot be stored: {e}")))?;
+
+    let mut days_changed = 0u64;
+    {
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO analytics_days (member_id, date, impressions, engagements, new_followers)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (member_id, date) DO UPDATE SET
+                 impressions = max(coalesce(impressions, excluded.impressions), coalesce(excluded.impressions, impressions)),
+                 engagements = max(coalesce(engagements, excluded.engagements), coalesce(excluded.engagements, engagements)),
+                 new_followers = max(coalesce(new_followers, excluded.new_followers), coalesce(excluded.new_followers, new_followers))
+             WHERE excluded.impressions > coalesce(impressions, -1)
+                OR excluded.engagements > coalesce(engagements, -1)
+                OR excluded.new_followers > coalesce(new_followers, -1)",
+        )?;
+        for day in workbook.days {
+            days_changed += upsert.execute(params![
+                member.0,
+                day.date,
+                stored(day.impressions),
+                stored(day.engagements),
+                stored(day.new_followers)
+            ])? as u64;
+        }
+    }
+
+    let follower_total_changed = match workbook.follower_total {
+        Some(total) => {
+            check_day(total.date, "the follower total's day")?;
+            tx.prepare_cached(
+                "INSERT INTO follower_totals (member_id, date, followers) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (member_id, date) DO UPDATE SET followers = excluded.followers
+                 WHERE excluded.followers > followers",
+            )?
+            .execute(params![member.0, total.date, stored(Some(total.followers))])?
+                > 0
+        }
+        None => false,
+    };
+
+    let mut posts_changed = 0u64;
+    {
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO post_analytics (member_id, activity_id, published, engagements, impressions)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (member_id, activity_id) DO UPDATE SET
+                 published = coalesce(published, excluded.published),
+                 engagements = max(coalesce(engagements, excluded.engagements), coalesce(excluded.engagements, engagements)),
+                 impressions = max(coalesce(impressions, excluded.impressions), coalesce(excluded.impressions, impressions))
+             WHERE excluded.engagements > coalesce(engagements, -1)
+                OR excluded.impressions > coalesce(impressions, -1)
+                OR (published IS NULL AND excluded.published IS NOT NULL)",
+        )?;
+        for post in workbook.posts {
+            posts_changed += upsert.execute(params![
+                member.0,
+                post.activity_id,
+                post.published,
+                stored(post.engagements),
+                stored(post.impressions)
+            ])? as u64;
+        }
+    }
+
+    // One event per engagement and follower, keyed by day and ordinal: a
+    // raised figure adds exactly the difference (see ssi_core::analytics).
+    let mut events_seen = 0u64;
+    let mut events_added = 0u64;
+    let mut first_changed_day: Option<NaiveDate> = None;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT OR IGNORE INTO events (member_id, at, key, kind, personalised) VALUES (?1, ?2, ?3, ?4, 0)",
+        )?;
+        for event in day_events(workbook.days) {
+            events_seen += 1;
+            let added = insert.execute(params![
+                member.0,
+                event.at.timestamp(),
+                event_key(&event.natural_key),
+                event.kind.as_str()
+            ])?;
+            if added > 0 {
+                events_added += 1;
+                first_changed_day = Some(first_changed_day.map_or(event.day(), |d| d.min(event.day())));
+            }
+        }
+    }
+
+    tx.execute(
+        "INSERT INTO imports (member_id, fingerprint, imported_at, export_date, horizon_source, source_name,
+                              events_seen, events_added, report)
+         VALUES (?1, ?2, ?3, NULL, NULL, ?4, ?5, ?6, ?7)",
+        params![
+            member.0,
+            workbook.fingerprint,
+            now_seconds(),
+            workbook.source_name,
+            events_seen as i64,
+            events_added as i64,
+            report
+        ],
+    )?;
+
+    let days_rescored = rescore_after_import(tx, member, first_changed_day, today)?;
+    tracing::info!(
+        member = member.0,
+        days_changed,
+        events_added,
+        posts_changed,
+        days_rescored,
+        "imported workbook"
+    );
+    Ok(WorkbookOutcome::Imported {
+        days_changed,
+        events_added,
+        posts_changed,
+        follower_total_changed,
+        first_changed_day,
+        days_rescored,
+    })
+}
