@@ -58,19 +58,12 @@ impl Store {
     /// readings no longer support is removed rather than kept stale. The CLI and the
     /// server both call this one rule.
     pub fn refit_calibration(&self, member: MemberId) -> Result<CalibrationRefit, StoreError> {
-        if self.calibration(member)?.is_none() {
-            return Ok(CalibrationRefit::NotCalibrated);
-        }
-        match self.fit_calibration(member)? {
-            Ok(calibration) => {
-                self.save_calibration(member, &calibration)?;
-                Ok(CalibrationRefit::Updated(Box::new(calibration)))
-            }
-            Err(why) => {
-                self.delete_calibration(member)?;
-                Ok(CalibrationRefit::Removed(why.to_string()))
-            }
-        }
+        refit(
+            self.calibration(member)?.is_some(),
+            || self.fit_calibration(member),
+            |calibration| self.save_calibration(member, calibration),
+            || self.delete_calibration(member),
+        )
     }
 
     /// Stores the member's calibration, replacing any earlier one. Returns
@@ -179,9 +172,7 @@ impl Store {
         self.pool.read(|tx| {
             let calibration = calibration_in(tx, member)?;
             let version = chosen_version(tx, member)?;
-            let applicable =
-                calibration.as_ref().zip(version.as_deref()).is_some_and(|(c, v)| c.applies_to(v));
-            let applied = calibration.as_ref().zip(version).filter(|_| calibrated && applicable);
+            let (applicable, applied) = applied_calibration(calibration.as_ref(), version, calibrated);
             let is_applied = applied.is_some();
             let intervals = match applied {
                 Some((calibration, version)) => {
@@ -194,6 +185,42 @@ impl Store {
             Ok(CalibratedHistory { rows, intervals, calibrated: is_applied, applicable, calibration })
         })
     }
+}
+
+/// The rule of [`Store::refit_calibration`], which both backends follow: nothing to do
+/// without a calibration; else the fit replaces it, or it is removed when the readings
+/// no longer give one.
+pub(crate) fn refit(
+    calibrated: bool,
+    fit: impl FnOnce() -> Result<Result<MemberCalibration, CalibrationError>, StoreError>,
+    save: impl FnOnce(&MemberCalibration) -> Result<bool, StoreError>,
+    delete: impl FnOnce() -> Result<bool, StoreError>,
+) -> Result<CalibrationRefit, StoreError> {
+    if !calibrated {
+        return Ok(CalibrationRefit::NotCalibrated);
+    }
+    match fit()? {
+        Ok(calibration) => {
+            save(&calibration)?;
+            Ok(CalibrationRefit::Updated(Box::new(calibration)))
+        }
+        Err(why) => {
+            delete()?;
+            Ok(CalibrationRefit::Removed(why.to_string()))
+        }
+    }
+}
+
+/// Whether the member's stored `calibration` applies to the series `version` their
+/// history is read from, and, when it applies and `calibrated` is asked for, the
+/// calibration to lay over that series.
+pub(crate) fn applied_calibration(
+    calibration: Option<&MemberCalibration>,
+    version: Option<String>,
+    calibrated: bool,
+) -> (bool, Option<(&MemberCalibration, String)>) {
+    let applicable = calibration.zip(version.as_deref()).is_some_and(|(c, v)| c.applies_to(v));
+    (applicable, calibration.zip(version).filter(|_| calibrated && applicable))
 }
 
 /// Lays a calibration over the estimates of history `rows` (scored under `model`, with

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         the_horizon_follows_pushes_and_imports,
         calibrations_are_stored_once_and_read_back_alike,
         a_member_deleted_meanwhile_is_not_found,
+        calibrations_are_fitted_and_laid_over_alike,
     ])
 }
 
@@ -364,4 +365,60 @@ fn a_member_deleted_meanwhile_is_not_found(both: &Both) {
     parity::same("push", sqlite.0, pg_scores).unwrap_err();
     parity::same("readings", sqlite.1, pg_readings).unwrap_err();
     parity::same("calibration", sqlite.2, pg_calibration).unwrap_err();
+}
+
+fn calibrations_are_fitted_and_laid_over_alike(both: &Both) {
+    // A member with a pushed series of the default model (its components included) and
+    // readings: fitted, refitted and laid over their history by the same rules.
+    let ann = ann(both);
+    let model = ssi_core::ScoringModel::default_model();
+    let scores: Vec<PushedScore> = (0..40u64)
+        .map(|i| {
+            let values = (0..model.components.len()).map(|c| (i as f64 + c as f64) / 10.0).collect();
+            pushed(day(2026, 1, 1) + chrono::Days::new(i), &model.version, 20.0 + i as f64 / 4.0, values)
+        })
+        .collect();
+    both.same("push", |s| s.push_scores(ann, &scores), |p| p.push_scores(ann, &scores)).unwrap();
+    let fit = |store_fit: Result<
+        Result<MemberCalibration, ssi_core::advice::CalibrationError>,
+        StoreError,
+    >| { store_fit.map(|fit| fit.map_err(|why| why.to_string())) };
+    let fitted = parity::same(
+        "fit without readings",
+        fit(both.sqlite.fit_calibration(ann)),
+        fit(both.pg.fit_calibration(ann)),
+    );
+    assert!(fitted.unwrap().is_err(), "no readings, no calibration");
+    let refit = same!(both, "refit of none", refit_calibration(ann)).unwrap();
+    assert_eq!(refit, ssi_store::CalibrationRefit::NotCalibrated);
+
+    let readings: Vec<OfficialReading> = (0..8u64)
+        .map(|i| reading(day(2026, 1, 3) + chrono::Days::new(i * 4), ReadingSource::Csv, 30.0 + i as f64))
+        .collect();
+    same!(both, "readings", add_readings(ann, &readings)).unwrap();
+    let fitted =
+        parity::same("fit", fit(both.sqlite.fit_calibration(ann)), fit(both.pg.fit_calibration(ann)));
+    let fitted = fitted.unwrap();
+
+    let mut laid = calibration(&format!("push:{}", model.version), 0.5);
+    laid.weights = vec![WeightChange { component: model.components[0].id.clone(), before: 1.0, after: 2.5 }];
+    same!(both, "save", save_calibration(ann, &laid)).unwrap();
+    for calibrated in [false, true] {
+        let range = [None, Some(day(2026, 1, 10))];
+        for (from, to) in range.iter().zip(range.iter().rev()) {
+            let history = same!(both, "history", calibrated_history(ann, *from, *to, calibrated)).unwrap();
+            assert!(history.applicable);
+            assert_eq!(history.calibrated, calibrated);
+            assert_eq!(history.intervals.iter().any(Option::is_some), calibrated);
+        }
+    }
+    let refit = same!(both, "refit", refit_calibration(ann)).unwrap();
+    match (&fitted, &refit) {
+        (Ok(_), ssi_store::CalibrationRefit::Updated(_))
+        | (Err(_), ssi_store::CalibrationRefit::Removed(_)) => {}
+        other => panic!("a refit follows the fit: {other:?}"),
+    }
+    same!(both, "history after the refit", calibrated_history(ann, None, None, true)).unwrap();
+    same!(both, "unknown", calibrated_history(MemberId(99), None, None, true)).unwrap_err();
+    same!(both, "unknown", refit_calibration(MemberId(99))).unwrap_err();
 }

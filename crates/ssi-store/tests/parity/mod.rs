@@ -219,7 +219,15 @@ comparable_as_is!(
     ssi_core::OfficialReading,
     ssi_core::advice::StoredReading,
     ssi_core::advice::MemberCalibration,
+    ssi_store::CalibrationRefit,
+    ssi_store::CalibratedHistory,
 );
+
+impl<T: Comparable> Comparable for Result<T, String> {
+    fn without_clock(self) -> Self {
+        self.map(Comparable::without_clock)
+    }
+}
 
 impl<T: Comparable> Comparable for Vec<T> {
     fn without_clock(self) -> Self {
