@@ -43,17 +43,16 @@ impl DatabaseUrl {
 
     /// Opens the store: an SQLite file is opened (and migrated) as the CLI opens it; a
     /// PostgreSQL database is connected to with a pool of `pool_size`, its pending
-    /// migrations applied under the advisory lock, and the default model seeded when none
-    /// is active. Blocks: call it from a blocking thread.
+    /// migrations applied under the advisory lock, and the pseudonym key and the default
+    /// model seeded when missing ([`PgStore::open`]). Blocks: call it from a blocking thread.
     pub fn open(&self, pool_size: usize) -> anyhow::Result<Arc<dyn Backend>> {
         match self {
             DatabaseUrl::Sqlite(path) => {
                 let store = Store::open(path).with_context(|| format!("cannot open {}", path.display()))?;
                 Ok(Arc::new(store))
             }
-            DatabaseUrl::Postgres(_) => {
-                let store = self.connect(pool_size)?;
-                store.migrate().with_context(|| format!("cannot migrate {self}"))?;
+            DatabaseUrl::Postgres(url) => {
+                let store = PgStore::open(url, pool_size).map_err(|error| self.redacted(error))?;
                 Ok(Arc::new(store))
             }
         }
@@ -78,12 +77,17 @@ impl DatabaseUrl {
         let DatabaseUrl::Postgres(url) = self else {
             anyhow::bail!("{self} is not a PostgreSQL database");
         };
-        // The driver's error may quote the URL it was given: it is replaced by the redacted one.
-        PgStore::connect(url, pool_size)
-            .map_err(|error| {
-                anyhow::anyhow!("{}", error.to_string().replace(url.as_str(), &self.to_string()))
-            })
-            .with_context(|| format!("cannot connect to {self}"))
+        PgStore::connect(url, pool_size).map_err(|error| self.redacted(error))
+    }
+
+    /// A store error with this database named, without its password: the driver's error
+    /// may quote the URL it was given, so that is replaced by the redacted one.
+    fn redacted(&self, error: ssi_store::StoreError) -> anyhow::Error {
+        let text = match self {
+            DatabaseUrl::Postgres(url) => error.to_string().replace(url.as_str(), &self.to_string()),
+            DatabaseUrl::Sqlite(_) => error.to_string(),
+        };
+        anyhow::anyhow!("cannot open {self}: {text}")
     }
 }
 
@@ -220,7 +224,7 @@ mod tests {
         let unreachable: DatabaseUrl =
             "postgres://ssi:hunter2@127.0.0.1:1/ssi?connect_timeout=1".parse().unwrap();
         let error = format!("{:#}", unreachable.open(1).expect_err("nothing listens on port 1"));
-        assert!(error.contains("cannot connect to postgres://ssi:***@127.0.0.1:1/ssi"), "{error}");
+        assert!(error.contains("cannot open postgres://ssi:***@127.0.0.1:1/ssi"), "{error}");
         assert!(!error.contains("hunter2"), "{error}");
     }
 }

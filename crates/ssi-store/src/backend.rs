@@ -171,8 +171,6 @@ backend! {
         fn percentile_in_team(&self, member: MemberId, on: NaiveDate) -> Result<Option<Percentile>, StoreError>;
         /// [`Store::percentile_in_industry`].
         fn percentile_in_industry(&self, member: MemberId, on: NaiveDate) -> Result<Option<Percentile>, StoreError>;
-    }
-    not_on_postgres {
         /// [`Store::pseudonym_key`].
         fn pseudonym_key(&self) -> Result<[u8; 32], StoreError>;
         /// [`Store::create_team`].
@@ -269,6 +267,8 @@ backend! {
         fn calibration(&self, member: MemberId) -> Result<Option<MemberCalibration>, StoreError>;
         /// [`Store::refit_calibration`].
         fn refit_calibration(&self, member: MemberId) -> Result<CalibrationRefit, StoreError>;
+    }
+    not_on_postgres {
         /// [`Store::import_workbook`].
         fn import_workbook(
             &self,
