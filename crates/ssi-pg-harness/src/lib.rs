@@ -23,6 +23,7 @@ use std::net::TcpListener;
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
@@ -216,6 +217,20 @@ impl PgCluster {
     /// (naming what to install when PostgreSQL is missing).
     pub fn for_test() -> PgCluster {
         PgCluster::start().unwrap_or_else(|e| panic!("cannot start a throwaway PostgreSQL: {e}"))
+    }
+
+    /// The cluster the tests of one test binary running at the same time share (started
+    /// by the first, as [`PgCluster::for_test`]); stopped and deleted when the last of them
+    /// drops its handle. Each test makes a database of its own on it.
+    pub fn shared_for_tests() -> Arc<PgCluster> {
+        static SHARED: Mutex<Weak<PgCluster>> = Mutex::new(Weak::new());
+        let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(cluster) = shared.upgrade() {
+            return cluster;
+        }
+        let cluster = Arc::new(PgCluster::for_test());
+        *shared = Arc::downgrade(&cluster);
+        cluster
     }
 
     /// The loopback port the server listens on.

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::{Arc, Mutex};
 use tempfile::TempDir;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
@@ -45,22 +45,8 @@ macro_rules! sqlite_only {
 }
 pub(crate) use sqlite_only;
 
-/// The cluster the tests of this binary running at the same time share; stopped and
-/// deleted when the last of them drops it.
-static CLUSTER: Mutex<Weak<PgCluster>> = Mutex::new(Weak::new());
-
 /// Numbers the databases of the cluster.
 static DATABASES: AtomicUsize = AtomicUsize::new(0);
-
-fn shared_cluster() -> Arc<PgCluster> {
-    let mut shared = CLUSTER.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(cluster) = shared.upgrade() {
-        return cluster;
-    }
-    let cluster = Arc::new(PgCluster::for_test());
-    *shared = Arc::downgrade(&cluster);
-    cluster
-}
 
 /// Runs blocking store work on a thread of its own: a PostgreSQL store's calls may not
 /// block a thread that drives the test's async runtime.
@@ -74,7 +60,7 @@ pub(crate) fn off_runtime<T: Send>(work: impl FnOnce() -> T + Send) -> T {
 /// shared cluster; opened as the server opens it.
 fn fresh_database(dir: &Path) -> (Arc<dyn Backend>, DatabaseUrl, Option<Arc<PgCluster>>) {
     let (database, cluster) = if on_postgres() {
-        let cluster = shared_cluster();
+        let cluster = PgCluster::shared_for_tests();
         let name = format!("server_{}", DATABASES.fetch_add(1, Ordering::Relaxed));
         let url = cluster.create_database(&name).unwrap();
         (url.parse().unwrap(), Some(cluster))
@@ -98,10 +84,20 @@ impl AsRef<std::ffi::OsStr> for ServerDatabase {
     }
 }
 
+impl ServerDatabase {
+    /// The PostgreSQL server's port (on loopback, as a log may name it), if the database
+    /// is one.
+    pub(crate) fn postgres_port(&self) -> Option<String> {
+        let url = self.argument.to_str()?.strip_prefix("postgres://")?;
+        let host = url.split('/').next()?.rsplit('@').next()?;
+        Some(host.rsplit(':').next()?.to_string())
+    }
+}
+
 /// A fresh database for a real server process, on the suite's backend.
 pub(crate) fn server_database(dir: &Path) -> ServerDatabase {
     if on_postgres() {
-        let cluster = shared_cluster();
+        let cluster = PgCluster::shared_for_tests();
         let name = format!("process_{}", DATABASES.fetch_add(1, Ordering::Relaxed));
         let url = cluster.create_database(&name).unwrap();
         ServerDatabase { argument: url.into(), _cluster: Some(cluster) }

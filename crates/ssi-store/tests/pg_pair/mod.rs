@@ -8,26 +8,12 @@ use ssi_core::ScoringModel;
 use ssi_pg_harness::PgCluster;
 use ssi_store::pg::PgStore;
 use ssi_store::{MemberId, Store, StoreError, TeamId};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
 use tempfile::TempDir;
-
-/// The cluster the tests of this binary running at the same time share; stopped and
-/// deleted when the last of them drops it.
-static CLUSTER: Mutex<Weak<PgCluster>> = Mutex::new(Weak::new());
 
 /// Numbers the databases of one cluster.
 static DATABASES: AtomicUsize = AtomicUsize::new(0);
-
-fn shared_cluster() -> Arc<PgCluster> {
-    let mut shared = CLUSTER.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(cluster) = shared.upgrade() {
-        return cluster;
-    }
-    let cluster = Arc::new(PgCluster::for_test());
-    *shared = Arc::downgrade(&cluster);
-    cluster
-}
 
 /// One row of `daily_scores`: member, version, day, the four pillars and the total,
 /// and the components' text.
@@ -46,7 +32,7 @@ pub struct Pair {
 
 impl Pair {
     pub fn new() -> Pair {
-        let cluster = shared_cluster();
+        let cluster = PgCluster::shared_for_tests();
         let name = format!("parity_{}", DATABASES.fetch_add(1, Ordering::Relaxed));
         let url = cluster.create_database(&name).unwrap();
         let pg = PgStore::connect(&url, 4).unwrap();
