@@ -1,10 +1,10 @@
 //! The store interface the team server talks to: [`Backend`], implemented by the SQLite
-//! [`Store`] and (feature `postgres`) by [`crate::pg::PgStore`].
+//! [`Store`] and (feature `postgres`) by `pg::PgStore`.
 //!
 //! The method list is written once, in the [`backend!`] invocation below: it declares the
 //! trait and emits both delegating impls, each method calling the backend's inherent method
 //! of the same name. A method PostgreSQL does not answer yet is listed under
-//! `not_on_postgres`: on [`crate::pg::PgStore`] it fails with
+//! `not_on_postgres`: on `pg::PgStore` it fails with
 //! [`StoreError::NotOnPostgres`] naming it, never with made-up data (docs/store.md, "The
 //! store interface").
 
@@ -53,7 +53,7 @@ macro_rules! backend {
     ) => {
         /// Every store question and change the team server asks of its database (and the
         /// few more its tests set up and inspect with), answered
-        /// alike by SQLite ([`Store`]) and PostgreSQL ([`crate::pg::PgStore`]). Methods block;
+        /// alike by SQLite ([`Store`]) and PostgreSQL (`pg::PgStore`, feature `postgres`). Methods block;
         /// async code calls them from `spawn_blocking`. Each is documented on [`Store`]'s
         /// method of the same name.
         pub trait Backend: Send + Sync + std::fmt::Debug {
