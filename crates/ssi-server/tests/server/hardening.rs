@@ -289,3 +289,39 @@ async fn the_only_member_of_a_team_is_not_top_100_percent_of_it() {
     assert!(page.contains("<dt>Team</dt><dd>the only scored member so far</dd>"), "{page}");
     assert!(!page.contains("Top 100%"), "{page}");
 }
+
+#[test]
+fn migrate_and_token_take_the_database_and_never_echo_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = server_database(dir.path());
+    let run = |args: &[&std::ffi::OsStr]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ssi-server"))
+            .args(args)
+            .env_remove("SSI_CONFIG")
+            .env_remove("SSI_DB")
+            .output()
+            .unwrap()
+    };
+    let migrated = run(&["migrate".as_ref(), "--database".as_ref(), database.as_ref()]);
+    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
+    assert!(String::from_utf8_lossy(&migrated.stdout).contains("is at schema version"));
+    let created = run(&[
+        "token".as_ref(),
+        "--database".as_ref(),
+        database.as_ref(),
+        "create".as_ref(),
+        "--role".as_ref(),
+        "admin".as_ref(),
+    ]);
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let listed = run(&["token".as_ref(), "--database".as_ref(), database.as_ref(), "list".as_ref()]);
+    let listed = String::from_utf8_lossy(&listed.stdout).to_string();
+    assert!(listed.contains("admin") && listed.contains("active"), "{listed}");
+
+    let unreachable = "postgres://ssi:hunter2@127.0.0.1:1/ssi?connect_timeout=2";
+    let refused = run(&["migrate".as_ref(), "--database".as_ref(), unreachable.as_ref()]);
+    let error = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(error.contains("postgres://ssi:***@127.0.0.1:1/ssi"), "{error}");
+    assert!(!error.contains("hunter2"), "{error}");
+}
