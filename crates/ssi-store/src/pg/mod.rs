@@ -13,6 +13,7 @@
 //! import, event, re-scoring, score-read and group queries of [`crate::Store`] are
 //! ported, with the same names, signatures and results (docs/store.md, "PostgreSQL").
 
+mod copy;
 mod events;
 mod groups;
 mod imports;
@@ -22,6 +23,7 @@ mod rows;
 mod score_reads;
 mod series;
 
+pub use copy::{BATCH_ROWS, CopyReport, SAMPLED_MEMBERS, TableCopied};
 pub use migrations::{LATEST_VERSION, MIGRATION_LOCK, MIGRATIONS, SQLITE_SCHEMA_MIRRORED};
 
 use crate::error::StoreError;

@@ -55,15 +55,7 @@ impl PgStore {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<HistoryRow>, StoreError> {
-        self.read_member(member, async |tx| {
-            let rows = match chosen_version(tx, member).await? {
-                Some(version) => {
-                    points_in(tx, member, &version, from, to).await?.into_iter().map(estimate_row).collect()
-                }
-                None => Vec::new(),
-            };
-            Ok(merge_history(rows, readings_in(tx, member, from, to).await?))
-        })
+        self.read_member(member, async |tx| history_in(tx, member, from, to).await)
     }
 
     /// [`crate::Store::first_score`]: the member's earliest estimate on or before `to`.
@@ -123,6 +115,22 @@ impl PgStore {
             change_since(tx, member, &version, &now, days).await
         })
     }
+}
+
+/// [`PgStore::history`] in the caller's transaction.
+pub(crate) async fn history_in(
+    tx: &Transaction<'_>,
+    member: MemberId,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<HistoryRow>, StoreError> {
+    let rows = match chosen_version(tx, member).await? {
+        Some(version) => {
+            points_in(tx, member, &version, from, to).await?.into_iter().map(estimate_row).collect()
+        }
+        None => Vec::new(),
+    };
+    Ok(merge_history(rows, readings_in(tx, member, from, to).await?))
 }
 
 /// [`PgStore::latest_score`] in the caller's transaction.
