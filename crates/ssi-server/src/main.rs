@@ -1,11 +1,13 @@
 //! The `ssi-server` binary: `serve` runs the team server; `token create|list|revoke`
-//! manages API tokens offline, directly in the database.
+//! manages API tokens offline, directly in the database; `migrate-from-sqlite` moves a
+//! single-node server's SQLite database into PostgreSQL.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use ssi_server::{CONFIG_ENV, Config, LogFormat, Overrides};
+use ssi_store::pg::PgStore;
 use ssi_store::{MemberId, Role, Store, TeamId, TokenId};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -34,6 +36,16 @@ enum Command {
         database: Option<PathBuf>,
         #[command(subcommand)]
         action: TokenAction,
+    },
+    /// Copy a single-node server's SQLite database into a fresh PostgreSQL database, in
+    /// one transaction, verified by row counts and a sample of scores (docs/deploy.md).
+    MigrateFromSqlite {
+        /// The SQLite database file (the server may keep running: it is read in one snapshot).
+        file: PathBuf,
+        /// The PostgreSQL database to fill, e.g. postgres://user:password@host:5432/ssi;
+        /// migrated first, and refused unless it holds no data.
+        #[arg(long, value_name = "URL")]
+        database: String,
     },
 }
 
@@ -128,6 +140,39 @@ fn token_command(database: PathBuf, action: TokenAction) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `migrate-from-sqlite`: copies `file` into the PostgreSQL database at `url` and prints
+/// what was copied and verified. No message names the URL: its password stays unprinted.
+fn migrate_from_sqlite(file: &Path, url: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(file.is_file(), "{}: no such SQLite database", file.display());
+    let source = Store::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let target = PgStore::connect(url, 2).context("cannot connect to the PostgreSQL database")?;
+    target.migrate().context("cannot migrate the PostgreSQL database")?;
+    let on = chrono::Utc::now().date_naive();
+    let report = target
+        .copy_from_sqlite(&source, on)
+        .with_context(|| format!("nothing was copied from {}", file.display()))?;
+    println!("Copied {} to PostgreSQL in {:.2} s:", file.display(), report.elapsed.as_secs_f64());
+    for table in &report.tables {
+        println!("  {:<20} {:>10}", table.table, table.rows);
+    }
+    println!(
+        "Verified: the row count of every table, {} teams' leaderboards on {}, and the latest score \
+         and history of {} members are the same on both.",
+        report.teams_compared, report.compared_on, report.members_sampled
+    );
+    Ok(())
+}
+
+/// `text` with the password of the PostgreSQL URL `url` (if it has one) masked.
+fn without_password(text: &str, url: &str) -> String {
+    let authority = url.split_once("://").map_or("", |(_, rest)| rest.split('/').next().unwrap_or(""));
+    let password = authority.rsplit_once('@').and_then(|(user, _)| user.split_once(':')).map(|(_, p)| p);
+    match password {
+        Some(password) if !password.is_empty() => text.replace(password, "***"),
+        _ => text.to_string(),
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(flags) => {
@@ -141,6 +186,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let config = load_config(cli.config, flags)?;
             init_logging(config.log_format, "warn");
             token_command(config.database, action)
+        }
+        Command::MigrateFromSqlite { file, database } => {
+            init_logging(LogFormat::Text, "warn");
+            migrate_from_sqlite(&file, &database)
+                .map_err(|error| anyhow::anyhow!(without_password(&format!("{error:#}"), &database)))
         }
     }
 }
