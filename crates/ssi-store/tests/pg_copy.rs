@@ -296,3 +296,37 @@ fn a_value_sqlite_cannot_read_as_its_type_is_named_by_table_row_and_column() {
     assert!(error.to_string().contains("SQLite table members, row 3, column horizon"), "{error}");
     assert_eq!(pg.data_version().unwrap(), 0);
 }
+
+/// The figure in docs/deploy.md: the time to copy and verify 1,000 members with 180
+/// days of synthetic activity each, in five teams (`cargo test -p ssi-store --features
+/// postgres --test pg_copy -- --ignored --nocapture`; slow to set up, so not run by
+/// default).
+#[test]
+#[ignore = "a measurement: run with --ignored"]
+fn copying_a_thousand_members_takes_seconds() {
+    let (_dir, store) = temp_store();
+    let teams: Vec<_> = (0..5).map(|t| store.create_team(&format!("Team {t}")).unwrap().id).collect();
+    let setup = std::time::Instant::now();
+    for i in 0..1000u64 {
+        let member =
+            store.create_member(&format!("Rep {i:04}"), Some("Staffing"), Some(teams[i as usize % 5]));
+        let events = synthetic_events(i, day(2025, 4, 1), 180);
+        let meta = meta_on(&format!("export-{i}"), EXPORT_DAY);
+        store.import_export(member.unwrap().id, &meta, None, ok(events), TODAY).unwrap();
+    }
+    eprintln!("set up 1,000 members in {:.1} s", setup.elapsed().as_secs_f64());
+    let (_cluster, url) = pg_pair::fresh_database();
+    let pg = PgStore::connect(&url, 2).unwrap();
+    let report = pg.copy_from_sqlite(&store, TODAY).unwrap();
+    for table in &report.tables {
+        eprintln!("{:<20} {:>10}", table.table, table.rows);
+    }
+    eprintln!(
+        "copied and verified ({} members sampled, {} teams) in {:.2} s",
+        report.members_sampled,
+        report.teams_compared,
+        report.elapsed.as_secs_f64()
+    );
+    assert_eq!(report.tables.iter().find(|t| t.table == "members").unwrap().rows, 1000);
+    assert_eq!(report.members_sampled, ssi_store::pg::SAMPLED_MEMBERS);
+}

@@ -62,6 +62,8 @@ fn a_single_node_database_moves_to_postgresql_and_reads_the_same() {
     let output = migrate(&file, &url);
     let (stdout, stderr) = text(&output);
     assert!(output.status.success(), "{stdout}\n{stderr}");
+    // The report, for docs/deploy.md's figure (`-- --nocapture`).
+    println!("{stdout}");
     assert!(stdout.starts_with(&format!("Copied {} to PostgreSQL in ", file.display())), "{stdout}");
     for table in ["members", "events", "daily_scores", "api_tokens", "analytics_days", "post_analytics"] {
         let line = stdout.lines().find(|l| l.split_whitespace().next() == Some(table)).expect(table);
