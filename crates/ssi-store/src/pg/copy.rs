@@ -206,8 +206,9 @@ const LEADING_TABLES: &[TableCopy] = &[
 /// The columns of `daily_scores`, read in two parts (estimates, then pushed rows).
 const SCORE_KINDS: &[Kind] = &[Int, Text, Day, Real, Real, Real, Real, Real, Text];
 
-/// Estimated daily scores: every row not pushed from a CLI.
-const ESTIMATES: TableCopy = TableCopy {
+/// `daily_scores`, whose SELECT reads the estimates (every row not pushed from a CLI;
+/// the pushed ones are [`PUSHED_SCORES`]); its INSERT and count serve both.
+const DAILY_SCORES: TableCopy = TableCopy {
     name: "daily_scores",
     select: "SELECT member_id, model_version, date, brand, people, insights, relationships, total, components
              FROM daily_scores WHERE NOT (model_version > 'push:' AND model_version < 'push;')
@@ -334,7 +335,7 @@ impl PgStore {
 
 /// Fails with [`StoreError::Conflict`] when any table of the target holds a row.
 async fn refuse_occupied(tx: &Transaction<'_>) -> Result<(), StoreError> {
-    let copied = LEADING_TABLES.iter().chain([&ESTIMATES]).chain(TRAILING_TABLES).map(|t| (t.name, t.count));
+    let copied = LEADING_TABLES.iter().chain([&DAILY_SCORES]).chain(TRAILING_TABLES).map(|t| (t.name, t.count));
     for (name, count) in copied.chain(REPLICA_TABLE_COUNTS.iter().copied()) {
         let rows: i64 = tx.query_one(count, &[]).await?.try_get(0)?;
         if rows > 0 {
@@ -347,12 +348,22 @@ async fn refuse_occupied(tx: &Transaction<'_>) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Copies one table in batches and checks that both sides then count the same rows.
+/// Copies one table and checks that both sides then count the same rows.
 async fn copy_table(
     sqlite: &rusqlite::Connection,
     tx: &Transaction<'_>,
     table: &TableCopy,
 ) -> Result<TableCopied, StoreError> {
+    insert_rows(sqlite, tx, table).await?;
+    same_count(sqlite, tx, table).await
+}
+
+/// Reads every row of `table.select` and inserts them in batches of [`BATCH_ROWS`].
+async fn insert_rows(
+    sqlite: &rusqlite::Connection,
+    tx: &Transaction<'_>,
+    table: &TableCopy,
+) -> Result<(), StoreError> {
     let mut statement = sqlite.prepare(table.select)?;
     let mut rows = statement.query([])?;
     let mut batch = Batch::new(table.kinds);
@@ -364,8 +375,7 @@ async fn copy_table(
             batch.flush(tx, table).await?;
         }
     }
-    batch.flush(tx, table).await?;
-    same_count(sqlite, tx, table).await
+    batch.flush(tx, table).await
 }
 
 /// Copies `daily_scores`: the estimates in one run, then the pushed rows in the order
@@ -377,20 +387,8 @@ async fn copy_daily_scores(
     sqlite: &rusqlite::Connection,
     tx: &Transaction<'_>,
 ) -> Result<TableCopied, StoreError> {
+    insert_rows(sqlite, tx, &DAILY_SCORES).await?;
     let mut read = 0u64;
-    {
-        let mut statement = sqlite.prepare(ESTIMATES.select)?;
-        let mut rows = statement.query([])?;
-        let mut batch = Batch::new(SCORE_KINDS);
-        while let Some(row) = rows.next()? {
-            read += 1;
-            batch.push(row, ESTIMATES.name, read)?;
-            if batch.len() == BATCH_ROWS {
-                batch.flush(tx, &ESTIMATES).await?;
-            }
-        }
-        batch.flush(tx, &ESTIMATES).await?;
-    }
     let mut statement = sqlite.prepare(PUSHED_SCORES)?;
     let mut rows = statement.query([])?;
     let mut batch = Batch::new(SCORE_KINDS);
@@ -399,23 +397,23 @@ async fn copy_daily_scores(
         read += 1;
         let stored: i64 = row.get(SCORE_KINDS.len())?;
         if stored != rank {
-            batch.flush(tx, &ESTIMATES).await?;
+            batch.flush(tx, &DAILY_SCORES).await?;
             if rank > 1 {
                 tx.batch_execute("RELEASE SAVEPOINT stored_later").await?;
             }
             tx.batch_execute("SAVEPOINT stored_later").await?;
             rank = stored;
         }
-        batch.push(row, ESTIMATES.name, read)?;
+        batch.push(row, "daily_scores (pushed rows)", read)?;
         if batch.len() == BATCH_ROWS {
-            batch.flush(tx, &ESTIMATES).await?;
+            batch.flush(tx, &DAILY_SCORES).await?;
         }
     }
-    batch.flush(tx, &ESTIMATES).await?;
+    batch.flush(tx, &DAILY_SCORES).await?;
     if rank > 1 {
         tx.batch_execute("RELEASE SAVEPOINT stored_later").await?;
     }
-    same_count(sqlite, tx, &ESTIMATES).await
+    same_count(sqlite, tx, &DAILY_SCORES).await
 }
 
 /// The table's row count, the same on both sides (else an error naming the table).
