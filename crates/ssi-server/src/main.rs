@@ -204,3 +204,19 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn a_urls_password_is_masked_wherever_a_message_quotes_it() {
+        let url = "postgres://ssi:s3cr%3Et@db.internal:5432/ssi";
+        assert_eq!(
+            without_password("cannot connect to postgres://ssi:s3cr%3Et@db.internal (s3cr%3Et)", url),
+            "cannot connect to postgres://ssi:***@db.internal (***)"
+        );
+        assert_eq!(without_password("refused", "postgres://ssi@db.internal/ssi"), "refused");
+        assert_eq!(without_password("a:b", "host=db user=ssi"), "a:b");
+    }
+}

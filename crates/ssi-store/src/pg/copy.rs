@@ -335,7 +335,8 @@ impl PgStore {
 
 /// Fails with [`StoreError::Conflict`] when any table of the target holds a row.
 async fn refuse_occupied(tx: &Transaction<'_>) -> Result<(), StoreError> {
-    let copied = LEADING_TABLES.iter().chain([&DAILY_SCORES]).chain(TRAILING_TABLES).map(|t| (t.name, t.count));
+    let copied =
+        LEADING_TABLES.iter().chain([&DAILY_SCORES]).chain(TRAILING_TABLES).map(|t| (t.name, t.count));
     for (name, count) in copied.chain(REPLICA_TABLE_COUNTS.iter().copied()) {
         let rows: i64 = tx.query_one(count, &[]).await?.try_get(0)?;
         if rows > 0 {
