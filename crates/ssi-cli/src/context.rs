@@ -66,6 +66,18 @@ impl Context {
         Store::open(&path).map_err(|e| open_error(&path, e))
     }
 
+    /// This context with `member` chosen, as `--member` would: for the files
+    /// after the first of one `ssi import`, which join the first one's member.
+    pub(crate) fn for_member(&self, member: &str) -> Context {
+        Context {
+            settings: Settings { member: Some(member.to_string()), ..self.settings.clone() },
+            today: self.today,
+            painter: self.painter,
+            json: self.json,
+            quiet: self.quiet,
+        }
+    }
+
     /// The member the command is about: the one named (flag, `SSI_MEMBER` or
     /// config), else the only one; an error lists them when there are several.
     pub(crate) fn member(&self, store: &Store) -> Result<Member> {

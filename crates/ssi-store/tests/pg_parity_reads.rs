@@ -46,7 +46,8 @@ fn same_reads(pair: &Pair, member: MemberId) {
         for to in days {
             assert_same(s.history(member, on, to), p.history(member, on, to));
             assert_same(s.impact_inputs(member, on, to), p.impact_inputs(member, on, to));
-            for version in ["ssi-default-1", "push:zeta", "push:alpha", "missing"] {
+            let default = ScoringModel::default_model().version;
+            for version in [default.as_str(), "push:zeta", "push:alpha", "missing"] {
                 assert_same(s.score_points(member, version, on, to), p.score_points(member, version, on, to));
             }
         }
@@ -114,8 +115,9 @@ fn pushed_series_read_back_alike_the_one_stored_last_winning_a_tie() {
     pair.sqlite.push_scores(bob, &pushed("zeta", day(2026, 1, 10), 40, Vec::new())).unwrap();
     pair.sqlite.push_scores(bob, &pushed("alpha", day(2026, 1, 19), 31, Vec::new())).unwrap();
     // A pushed series of a model the store knows, with its components: explained.
-    let components = vec![0.5; ScoringModel::default_model().components.len()];
-    pair.sqlite.push_scores(carol, &pushed("ssi-default-1", day(2026, 2, 1), 20, components)).unwrap();
+    let known = ScoringModel::default_model();
+    let components = vec![0.5; known.components.len()];
+    pair.sqlite.push_scores(carol, &pushed(&known.version, day(2026, 2, 1), 20, components)).unwrap();
     pair.copy_readings_and_pushes();
 
     let latest =
@@ -125,7 +127,7 @@ fn pushed_series_read_back_alike_the_one_stored_last_winning_a_tie() {
     let latest = assert_same(pair.sqlite.latest_score(carol, None), pair.pg.latest_score(carol, None))
         .unwrap()
         .unwrap();
-    assert_eq!(latest.model_version, "push:ssi-default-1");
+    assert_eq!(latest.model_version, format!("push:{}", known.version));
     assert!(!latest.components.is_empty());
     same_reads(&pair, bob);
     same_reads(&pair, carol);
@@ -141,9 +143,10 @@ fn reads_of_a_missing_member_fail_alike_and_a_member_without_scores_reads_empty(
         assert_same(s.first_score(member, None), p.first_score(member, None));
         assert_same(s.history(member, None, None), p.history(member, None, None));
         assert_same(s.impact_inputs(member, None, None), p.impact_inputs(member, None, None));
+        let default = ScoringModel::default_model().version;
         assert_same(
-            s.score_points(member, "ssi-default-1", None, None),
-            p.score_points(member, "ssi-default-1", None, None),
+            s.score_points(member, &default, None, None),
+            p.score_points(member, &default, None, None),
         );
         assert_same(s.change_over(member, 7, day(2026, 1, 1)), p.change_over(member, 7, day(2026, 1, 1)));
     }

@@ -27,9 +27,11 @@ Examples:
 Importing the same export twice changes nothing; a newer export adds only what is new.")]
 pub(crate) struct Args {
     /// The export: the .zip LinkedIn sent, or the folder it unpacks to; or
-    /// a creator analytics workbook (.xlsx), merged into the member's data
-    #[arg(value_name = "PATH")]
-    path: PathBuf,
+    /// a creator analytics workbook (.xlsx), merged into the member's data.
+    /// Several are imported in the order given, each in its own transaction,
+    /// for the same member
+    #[arg(value_name = "PATH", required = true, num_args = 1..)]
+    paths: Vec<PathBuf>,
 }
 
 /// A file read from the export.
@@ -121,17 +123,51 @@ struct ImportJson {
 
 /// Imports the export, prints the summary and the dashboard.
 pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
-    let path = &args.path;
+    // Every path must exist before anything is imported, so a typo in the
+    // second name does not leave the first imported alone.
+    if let Some(missing) = args.paths.iter().find(|p| !p.exists()) {
+        return Err(missing_path(missing));
+    }
+    let Some((last, earlier)) = args.paths.split_last() else {
+        return Err(UsageError("give the path of your LinkedIn data export".into()).into());
+    };
+    // Files after the first are imported for the member the first one was
+    // (a workbook does not say whose it is); the dashboard is shown once, at the end.
+    let mut member_ctx = None;
+    for path in earlier {
+        let member = import_one(member_ctx.as_ref().unwrap_or(ctx), path, Shown::SummaryOnly)?;
+        member_ctx = Some(ctx.for_member(&member));
+    }
+    import_one(member_ctx.as_ref().unwrap_or(ctx), last, Shown::WithDashboard).map(|_| ())
+}
+
+/// What an import prints besides its own summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shown {
+    /// Only the summary: another file follows.
+    SummaryOnly,
+    /// The summary and the member's dashboard after it.
+    WithDashboard,
+}
+
+/// The error for a path that is not there.
+fn missing_path(path: &Path) -> anyhow::Error {
+    anyhow!(
+        "{} does not exist; give the path of your LinkedIn data export (the .zip or its unpacked folder)",
+        path.display()
+    )
+}
+
+/// Imports one export or workbook and prints what happened; returns the
+/// name of the member it was imported for.
+fn import_one(ctx: &Context, path: &Path, shown: Shown) -> Result<String> {
     if !path.exists() {
-        return Err(anyhow!(
-            "{} does not exist; give the path of your LinkedIn data export (the .zip or its unpacked folder)",
-            path.display()
-        ));
+        return Err(missing_path(path));
     }
     // LinkedIn's creator analytics workbook: told by its contents (an
     // .xlsx is a ZIP with xl/workbook.xml), its sheets checked by the reader.
     if ssi_import::is_workbook(path) {
-        return crate::commands::import_workbook::run(ctx, path);
+        return crate::commands::import_workbook::run(ctx, path, shown);
     }
     let store = ctx.open_store()?;
     let key = store.pseudonym_key()?;
@@ -183,28 +219,35 @@ pub(crate) fn run(ctx: &Context, args: &Args) -> Result<()> {
         }
     };
     let summary = summarise(&done.member, done.created, &meta, &done.outcome, export.report());
-    let dashboard = match dashboard::build(ctx, &store, &done.member, ctx.today) {
-        Ok(d) => Some(d),
-        Err(e) => {
-            tracing::info!("no dashboard after import: {e:#}");
-            None
-        }
+    let member = done.member.name.clone();
+    let dashboard = match shown {
+        Shown::SummaryOnly => None,
+        Shown::WithDashboard => match dashboard::build(ctx, &store, &done.member, ctx.today) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                tracing::info!("no dashboard after import: {e:#}");
+                None
+            }
+        },
     };
     if ctx.json {
-        return print_json(&ImportJson { import: summary, dashboard });
+        print_json(&ImportJson { import: summary, dashboard })?;
+        return Ok(member);
     }
     let mut text = render_summary(&summary, &ctx.painter);
-    match &dashboard {
-        Some(d) => {
+    match (&dashboard, shown) {
+        (Some(d), _) => {
             text.push('\n');
             text.push_str(&render::dashboard::render(d, &ctx.painter));
         }
-        None => {
+        (None, Shown::WithDashboard) => {
             let _ =
                 writeln!(text, "\nNothing to score yet: the export holds no activity up to {}.", ctx.today);
         }
+        (None, Shown::SummaryOnly) => {}
     }
-    print_text(&text)
+    print_text(&text)?;
+    Ok(member)
 }
 
 /// Whom an export is imported for.

@@ -1,6 +1,7 @@
 //! `ssi import FILE.xlsx`: merges LinkedIn's creator analytics workbook into the store, then shows what each sheet gave and the dashboard.
 
 use crate::commands::dashboard;
+use crate::commands::import::Shown;
 use crate::context::Context;
 use crate::output::{DashboardJson, print_json, print_text};
 use crate::render;
@@ -53,8 +54,9 @@ struct WorkbookImportJson {
     dashboard: Option<DashboardJson>,
 }
 
-/// Imports the workbook at `path` for the member the command is about.
-pub(crate) fn run(ctx: &Context, path: &Path) -> Result<()> {
+/// Imports the workbook at `path` for the member the command is about,
+/// prints what happened and returns the name of the member it joined.
+pub(crate) fn run(ctx: &Context, path: &Path, shown: Shown) -> Result<String> {
     let cannot =
         |e: &dyn std::fmt::Display| anyhow!("cannot import {}: {e}; nothing was stored", path.display());
     let workbook =
@@ -132,16 +134,21 @@ pub(crate) fn run(ctx: &Context, path: &Path) -> Result<()> {
         demographics: workbook.demographics,
     };
     let member = store.get_member(member.id)?;
-    let dashboard = dashboard::build(ctx, &store, &member, ctx.today).ok();
+    let dashboard = match shown {
+        Shown::WithDashboard => dashboard::build(ctx, &store, &member, ctx.today).ok(),
+        Shown::SummaryOnly => None,
+    };
     if ctx.json {
-        return print_json(&WorkbookImportJson { import: summary, dashboard });
+        print_json(&WorkbookImportJson { import: summary, dashboard })?;
+        return Ok(member.name);
     }
     let mut text = render_summary(&summary, &ctx.painter);
     if let Some(d) = &dashboard {
         text.push('\n');
         text.push_str(&render::dashboard::render(d, &ctx.painter));
     }
-    print_text(&text)
+    print_text(&text)?;
+    Ok(member.name)
 }
 
 fn render_summary(s: &WorkbookSummaryJson, p: &crate::term::Painter) -> String {

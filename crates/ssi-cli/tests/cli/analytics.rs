@@ -335,3 +335,53 @@ fn a_bad_workbook_is_refused_with_its_place_and_the_database_is_unchanged() {
     let explain = env.json(&["explain"]);
     assert_eq!(component(&explain, "brand.engagement_received")["no_data"], true);
 }
+
+#[test]
+fn one_import_of_an_export_and_its_workbook_joins_one_member_and_shows_one_dashboard() {
+    let env = TestEnv::new();
+    // Another member first: once the export adds a second one, the workbook alone could
+    // not tell whose it is; after the export in one command it joins the export's member.
+    let folder = env.export_folder();
+    env.stdout(&["--member", "Grace Hopper", "import", folder.to_str().unwrap()]);
+    let book = env.path("Content_2026-11-01_2026-11-10_AdaLovelace.xlsx");
+    write_workbook(&book, &Sheets { engagement: &borrowed(&days(1, 10, 5)), ..Sheets::default() });
+    let zip = env.export_zip();
+    let text = env.stdout(&["import", zip.to_str().unwrap(), book.to_str().unwrap()]);
+    let export_line = text.find(&format!("for {MEMBER} (new member)")).expect(&text);
+    let workbook_line = text
+        .find(&format!(
+            "Imported creator analytics Content_2026-11-01_2026-11-10_AdaLovelace.xlsx for {MEMBER}"
+        ))
+        .expect(&text);
+    assert!(export_line < workbook_line, "in the order given: {text}");
+    assert_eq!(text.matches("SSI estimate for ").count(), 1, "one dashboard: {text}");
+    assert!(text.rfind("SSI estimate for ").unwrap() > workbook_line, "the dashboard comes last: {text}");
+
+    // With --json, one document per file, in order; the dashboard only in the last.
+    let again =
+        env.ssi().args(["--json", "import", zip.to_str().unwrap(), book.to_str().unwrap()]).output().unwrap();
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    let documents: Vec<Value> = serde_json::Deserializer::from_slice(&again.stdout)
+        .into_iter::<Value>()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(documents.len(), 2, "{documents:?}");
+    assert!(documents[0]["dashboard"].is_null(), "{}", documents[0]);
+    assert_eq!(documents[1]["import"]["kind"], "creator_analytics");
+    assert_eq!(documents[1]["import"]["member"], MEMBER);
+    assert_eq!(documents[1]["import"]["outcome"], "already_imported");
+    assert_eq!(documents[1]["dashboard"]["member"], MEMBER);
+}
+
+#[test]
+fn a_missing_file_among_several_imports_none_of_them() {
+    let env = TestEnv::new();
+    let zip = env.export_zip();
+    let missing = env.path("AggregateAnalytics_nowhere.xlsx");
+    let output =
+        env.ssi().args(["import", zip.to_str().unwrap(), missing.to_str().unwrap()]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("AggregateAnalytics_nowhere.xlsx does not exist"), "{stderr}");
+    assert!(!env.default_db().exists(), "nothing was imported, not even the export before it");
+}

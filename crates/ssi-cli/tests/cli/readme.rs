@@ -15,29 +15,31 @@ fn the_readme_command_works_on_a_fresh_machine() {
     let env = TestEnv::new();
     // As the README says it, from the workspace root with a relative path.
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let output =
-        env.ssi().current_dir(&root).args(["import", "examples/sample-export.zip"]).output().unwrap();
+    // One command imports the export and then its creator analytics workbook.
+    let output = env
+        .ssi()
+        .current_dir(&root)
+        .args(["import", "examples/sample-export.zip", "examples/sample-analytics.xlsx"])
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let import = String::from_utf8(output.stdout).unwrap();
     assert!(import.starts_with("Imported sample-export.zip for "), "{import}");
     assert!(import.contains(" events added of ") && import.contains("Files used ("), "the summary: {import}");
-    assert!(import.contains("SSI estimate for "), "the import ends with the dashboard: {import}");
+    let workbook = import.find("Imported creator analytics sample-analytics.xlsx for ").expect(&import);
+    assert!(import.contains("aggregate layout, days 2025-11-20 to 2026-11-19"), "{import}");
+    assert_eq!(import.matches("SSI estimate for ").count(), 1, "one dashboard: {import}");
+    let dashboard_at = import.find("SSI estimate for ").unwrap();
+    assert!(dashboard_at > workbook, "the import ends with the dashboard: {import}");
+    assert!(
+        import[dashboard_at..].contains("Your audience   ") && import[dashboard_at..].contains("followers"),
+        "the dashboard shows the workbook's figures: {import}"
+    );
     assert!(env.default_db().is_file(), "the database is in the platform data directory");
     let dashboard = env.stdout(&[]);
     assert!(dashboard.starts_with("SSI estimate for "), "{dashboard}");
     assert!(dashboard.contains(" / 100  "), "{dashboard}");
 
-    // The README's command goes on with the sample's creator analytics workbook.
-    let output =
-        env.ssi().current_dir(&root).args(["import", "examples/sample-analytics.xlsx"]).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let import = String::from_utf8(output.stdout).unwrap();
-    assert!(import.starts_with("Imported creator analytics sample-analytics.xlsx for "), "{import}");
-    assert!(import.contains("aggregate layout, days 2025-11-20 to 2026-11-19"), "{import}");
-    assert!(
-        import.contains("Your audience   ") && import.contains("followers"),
-        "the dashboard shows it: {import}"
-    );
     // Explain traces the two new components' points to the workbook's days.
     let explain: serde_json::Value =
         serde_json::from_str(&env.stdout(&["explain", "--pillar", "brand", "--json"])).unwrap();
