@@ -330,3 +330,24 @@ fn copying_a_thousand_members_takes_seconds() {
     assert_eq!(report.tables.iter().find(|t| t.table == "members").unwrap().rows, 1000);
     assert_eq!(report.members_sampled, ssi_store::pg::SAMPLED_MEMBERS);
 }
+
+#[test]
+fn a_writer_holding_the_sqlite_database_neither_blocks_the_copy_nor_leaks_into_it() {
+    let source = populated_source();
+    // Another process's write transaction, open for the whole copy (as a running
+    // single-node server's could be): the copy reads its snapshot beside it.
+    let writer = rusqlite::Connection::open(source.store.path()).unwrap();
+    writer
+        .execute_batch("BEGIN IMMEDIATE; INSERT INTO teams (name, created) VALUES ('Uncommitted', 0);")
+        .unwrap();
+    let (_cluster, url) = pg_pair::fresh_database();
+    let pg = PgStore::connect(&url, 1).unwrap();
+    let started = std::time::Instant::now();
+    let report = pg.copy_from_sqlite(&source.store, TODAY).unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "the copy did not wait for the writer's lock"
+    );
+    assert_eq!(report.teams_compared, 3, "the uncommitted team is not part of the snapshot");
+    writer.execute_batch("ROLLBACK").unwrap();
+}
