@@ -10,8 +10,8 @@ use crate::series::{chosen_version, parse_components};
 use crate::types::{HistoryRow, MemberId};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
-use ssi_core::Band;
 use ssi_core::advice::{CalibrationError, MemberCalibration, StoredReading, calibrate};
+use ssi_core::{Band, ScoringModel};
 
 /// A member's history as calibration sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,19 +58,12 @@ impl Store {
     /// readings no longer support is removed rather than kept stale. The CLI and the
     /// server both call this one rule.
     pub fn refit_calibration(&self, member: MemberId) -> Result<CalibrationRefit, StoreError> {
-        if self.calibration(member)?.is_none() {
-            return Ok(CalibrationRefit::NotCalibrated);
-        }
-        match self.fit_calibration(member)? {
-            Ok(calibration) => {
-                self.save_calibration(member, &calibration)?;
-                Ok(CalibrationRefit::Updated(Box::new(calibration)))
-            }
-            Err(why) => {
-                self.delete_calibration(member)?;
-                Ok(CalibrationRefit::Removed(why.to_string()))
-            }
-        }
+        refit(
+            self.calibration(member)?.is_some(),
+            || self.fit_calibration(member),
+            |calibration| self.save_calibration(member, calibration),
+            || self.delete_calibration(member),
+        )
     }
 
     /// Stores the member's calibration, replacing any earlier one. Returns
@@ -81,9 +74,7 @@ impl Store {
         member: MemberId,
         calibration: &MemberCalibration,
     ) -> Result<bool, StoreError> {
-        let text = serde_json::to_string(calibration).map_err(|e| {
-            StoreError::invalid(format!("calibration of member {member} cannot be stored: {e}"))
-        })?;
+        let text = calibration_text(member, calibration)?;
         self.pool.write(|tx| {
             ensure_member(tx, member)?;
             let stored: Option<String> = tx
@@ -181,32 +172,78 @@ impl Store {
         self.pool.read(|tx| {
             let calibration = calibration_in(tx, member)?;
             let version = chosen_version(tx, member)?;
-            let applicable = matches!((&calibration, &version), (Some(c), Some(v)) if c.applies_to(v));
-            let applied = match (&calibration, version) {
-                (Some(c), Some(version)) if calibrated && applicable => Some((c, version)),
-                _ => None,
-            };
-            let mut intervals = vec![None; rows.len()];
+            let (applicable, applied) = applied_calibration(calibration.as_ref(), version, calibrated);
             let is_applied = applied.is_some();
-            if let Some((calibration, version)) = applied {
-                let model = active_model_in(tx)?;
-                let values = component_values(tx, member, &version, from, to)?;
-                for (row, interval) in rows.iter_mut().zip(&mut intervals) {
-                    let Some(estimate) = row.estimate.as_mut() else { continue };
-                    let day_values = values
-                        .binary_search_by_key(&estimate.date, |(d, _)| *d)
-                        .ok()
-                        .map(|i| values[i].1.as_slice());
-                    let day = calibration.apply(&model, estimate.date, estimate.pillars, day_values);
-                    estimate.pillars = day.pillars;
-                    estimate.total = day.total;
-                    estimate.band = Band::of_total(day.total);
-                    *interval = Some((day.low, day.high));
+            let intervals = match applied {
+                Some((calibration, version)) => {
+                    let model = active_model_in(tx)?;
+                    let values = component_values(tx, member, &version, from, to)?;
+                    lay_over(&mut rows, calibration, &model, &values)
                 }
-            }
+                None => vec![None; rows.len()],
+            };
             Ok(CalibratedHistory { rows, intervals, calibrated: is_applied, applicable, calibration })
         })
     }
+}
+
+/// The rule of [`Store::refit_calibration`], which both backends follow: nothing to do
+/// without a calibration; else the fit replaces it, or it is removed when the readings
+/// no longer give one.
+pub(crate) fn refit(
+    calibrated: bool,
+    fit: impl FnOnce() -> Result<Result<MemberCalibration, CalibrationError>, StoreError>,
+    save: impl FnOnce(&MemberCalibration) -> Result<bool, StoreError>,
+    delete: impl FnOnce() -> Result<bool, StoreError>,
+) -> Result<CalibrationRefit, StoreError> {
+    if !calibrated {
+        return Ok(CalibrationRefit::NotCalibrated);
+    }
+    match fit()? {
+        Ok(calibration) => {
+            save(&calibration)?;
+            Ok(CalibrationRefit::Updated(Box::new(calibration)))
+        }
+        Err(why) => {
+            delete()?;
+            Ok(CalibrationRefit::Removed(why.to_string()))
+        }
+    }
+}
+
+/// Whether the member's stored `calibration` applies to the series `version` their
+/// history is read from, and, when it applies and `calibrated` is asked for, the
+/// calibration to lay over that series.
+pub(crate) fn applied_calibration(
+    calibration: Option<&MemberCalibration>,
+    version: Option<String>,
+    calibrated: bool,
+) -> (bool, Option<(&MemberCalibration, String)>) {
+    let applicable = calibration.zip(version.as_deref()).is_some_and(|(c, v)| c.applies_to(v));
+    (applicable, calibration.zip(version).filter(|_| calibrated && applicable))
+}
+
+/// Lays a calibration over the estimates of history `rows` (scored under `model`, with
+/// each day's stored component `values` in date order); returns each row's interval of
+/// the total (`None` for a row without an estimate). The rule both backends apply.
+pub(crate) fn lay_over(
+    rows: &mut [HistoryRow],
+    calibration: &MemberCalibration,
+    model: &ScoringModel,
+    values: &[(NaiveDate, Vec<f64>)],
+) -> Vec<Option<(f64, f64)>> {
+    rows.iter_mut()
+        .map(|row| {
+            let estimate = row.estimate.as_mut()?;
+            let day_values =
+                values.binary_search_by_key(&estimate.date, |(d, _)| *d).ok().map(|i| values[i].1.as_slice());
+            let day = calibration.apply(model, estimate.date, estimate.pillars, day_values);
+            estimate.pillars = day.pillars;
+            estimate.total = day.total;
+            estimate.band = Band::of_total(day.total);
+            Some((day.low, day.high))
+        })
+        .collect()
 }
 
 fn calibration_in(conn: &Connection, member: MemberId) -> Result<Option<MemberCalibration>, StoreError> {
@@ -214,12 +251,23 @@ fn calibration_in(conn: &Connection, member: MemberId) -> Result<Option<MemberCa
         .prepare_cached("SELECT calibration FROM member_calibrations WHERE member_id = ?1")?
         .query_row([member.0], |r| r.get(0))
         .optional()?;
-    text.map(|text| {
-        serde_json::from_str(&text).map_err(|e| {
-            StoreError::invalid(format!("the stored calibration of member {member} does not load: {e}"))
-        })
+    text.map(|text| parse_calibration(member, &text)).transpose()
+}
+
+/// A calibration as stored: its JSON.
+pub(crate) fn calibration_text(
+    member: MemberId,
+    calibration: &MemberCalibration,
+) -> Result<String, StoreError> {
+    serde_json::to_string(calibration)
+        .map_err(|e| StoreError::invalid(format!("calibration of member {member} cannot be stored: {e}")))
+}
+
+/// A stored calibration's JSON back as a calibration.
+pub(crate) fn parse_calibration(member: MemberId, text: &str) -> Result<MemberCalibration, StoreError> {
+    serde_json::from_str(text).map_err(|e| {
+        StoreError::invalid(format!("the stored calibration of member {member} does not load: {e}"))
     })
-    .transpose()
 }
 
 /// The stored metric values of each day of one series, in date order.

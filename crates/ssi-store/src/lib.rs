@@ -67,7 +67,7 @@ use std::sync::Arc;
 pub const DB_PATH_ENV: &str = "SSI_DB";
 
 /// Settings key of the per-database pseudonym key.
-const PSEUDONYM_KEY: &str = "pseudonym_key";
+pub(crate) const PSEUDONYM_KEY: &str = "pseudonym_key";
 
 /// The database file used when none is named: `$SSI_DB` if set, else
 /// `ssi.db` in the platform's data directory for ssi (on Linux
@@ -143,13 +143,12 @@ impl Store {
     /// conversations with (generated from the OS's CSPRNG on first open).
     pub fn pseudonym_key(&self) -> Result<[u8; 32], StoreError> {
         self.pool.read(|tx| {
-            let bytes: Vec<u8> =
+            let bytes: Option<Vec<u8>> =
                 cached_row(tx, "SELECT value FROM settings WHERE key = ?1", [PSEUDONYM_KEY], |row| {
                     row.get(0)
                 })
-                .optional()?
-                .ok_or_else(|| StoreError::not_found("the pseudonym key"))?;
-            bytes.try_into().map_err(|_| StoreError::invalid("the stored pseudonym key is not 32 bytes long"))
+                .optional()?;
+            pseudonym_key_from(bytes)
         })
     }
 
@@ -203,11 +202,7 @@ impl Store {
         }
         self.pool.write(|tx| {
             if !has_key {
-                let mut key = [0u8; 32];
-                getrandom::fill(&mut key).map_err(|e| StoreError::Io {
-                    path: self.path().to_path_buf(),
-                    source: std::io::Error::other(format!("no random bytes for the pseudonym key: {e}")),
-                })?;
+                let key = random_secret(self.path(), "the pseudonym key")?;
                 tx.execute(
                     "INSERT OR IGNORE INTO settings (key, value) VALUES (?1, ?2)",
                     rusqlite::params![PSEUDONYM_KEY, key.as_slice()],
@@ -223,6 +218,25 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// 32 random bytes from the OS's CSPRNG, for `purpose` (a key, a token); `store`
+/// names the store in the error.
+pub(crate) fn random_secret(store: &Path, purpose: &str) -> Result<[u8; 32], StoreError> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| StoreError::Io {
+        path: store.to_path_buf(),
+        source: std::io::Error::other(format!("no random bytes for {purpose}: {e}")),
+    })?;
+    Ok(secret)
+}
+
+/// The pseudonym key from its stored bytes (none stored: [`StoreError::NotFound`]).
+pub(crate) fn pseudonym_key_from(bytes: Option<Vec<u8>>) -> Result<[u8; 32], StoreError> {
+    bytes
+        .ok_or_else(|| StoreError::not_found("the pseudonym key"))?
+        .try_into()
+        .map_err(|_| StoreError::invalid("the stored pseudonym key is not 32 bytes long"))
 }
 
 /// Creates the database's directory and, on Unix, the file itself with mode

@@ -15,10 +15,7 @@ impl Store {
 
     /// The stored model with this version.
     pub fn model(&self, version: &str) -> Result<ScoringModel, StoreError> {
-        self.pool.read(|tx| {
-            stored_model(tx, version)?
-                .ok_or_else(|| StoreError::not_found(format!("scoring model {version:?}")))
-        })
+        self.pool.read(|tx| stored_model(tx, version)?.ok_or_else(|| no_model(version)))
     }
 
     /// Every stored model, oldest first.
@@ -54,13 +51,13 @@ pub(crate) fn active_version_opt(conn: &Connection) -> Result<Option<String>, St
 
 /// The version of the active model.
 pub(crate) fn active_version(conn: &Connection) -> Result<String, StoreError> {
-    active_version_opt(conn)?.ok_or_else(|| StoreError::not_found("an active scoring model"))
+    active_version_opt(conn)?.ok_or_else(no_active_model)
 }
 
 /// The active model.
 pub(crate) fn active_model_in(conn: &Connection) -> Result<ScoringModel, StoreError> {
     let version = active_version(conn)?;
-    stored_model(conn, &version)?.ok_or_else(|| StoreError::not_found(format!("scoring model {version:?}")))
+    stored_model(conn, &version)?.ok_or_else(|| no_model(&version))
 }
 
 /// The stored model with this version, if any.
@@ -74,11 +71,9 @@ pub(crate) fn stored_model(conn: &Connection, version: &str) -> Result<Option<Sc
 
 /// Stores a model (inactive) under its version.
 pub(crate) fn insert_model(conn: &Connection, model: &ScoringModel) -> Result<(), StoreError> {
-    let definition = serde_json::to_string(model)
-        .map_err(|e| StoreError::invalid(format!("model {:?} cannot be stored: {e}", model.version)))?;
     conn.execute(
         "INSERT INTO scoring_models (version, definition, created, active) VALUES (?1, ?2, ?3, 0)",
-        params![model.version, definition, now_seconds()],
+        params![model.version, model_definition(model)?, now_seconds()],
     )?;
     Ok(())
 }
@@ -87,12 +82,29 @@ pub(crate) fn insert_model(conn: &Connection, model: &ScoringModel) -> Result<()
 pub(crate) fn activate(conn: &Connection, version: &str) -> Result<(), StoreError> {
     conn.execute("UPDATE scoring_models SET active = 0 WHERE active = 1 AND version <> ?1", [version])?;
     if conn.execute("UPDATE scoring_models SET active = 1 WHERE version = ?1", [version])? == 0 {
-        return Err(StoreError::not_found(format!("scoring model {version:?}")));
+        return Err(no_model(version));
     }
     Ok(())
 }
 
+/// A model as stored: its JSON.
+pub(crate) fn model_definition(model: &ScoringModel) -> Result<String, StoreError> {
+    serde_json::to_string(model)
+        .map_err(|e| StoreError::invalid(format!("model {:?} cannot be stored: {e}", model.version)))
+}
+
+/// A stored model's JSON back as a model.
 pub(crate) fn parse_model(version: &str, text: &str) -> Result<ScoringModel, StoreError> {
     ScoringModel::from_json(text)
         .map_err(|e| StoreError::invalid(format!("stored scoring model {version:?} does not load: {e}")))
+}
+
+/// The error for a model version not stored.
+pub(crate) fn no_model(version: &str) -> StoreError {
+    StoreError::not_found(format!("scoring model {version:?}"))
+}
+
+/// The error for a store without an active model.
+pub(crate) fn no_active_model() -> StoreError {
+    StoreError::not_found("an active scoring model")
 }

@@ -19,9 +19,7 @@ impl Store {
     /// computes), replacing earlier pushes of the same days. All or nothing.
     /// Returns the number of rows stored.
     pub fn push_scores(&self, member: MemberId, scores: &[PushedScore]) -> Result<usize, StoreError> {
-        for score in scores {
-            validate_pushed(score)?;
-        }
+        validate_pushed_all(scores)?;
         self.pool.write(|tx| push_scores_in(tx, member, scores))
     }
 
@@ -51,12 +49,11 @@ pub(crate) fn push_scores_in(
     ensure_member(tx, member)?;
     let mut insert = tx.prepare_cached(INSERT_SCORE)?;
     for score in scores {
-        let mut components = String::new();
-        encode_components(&score.components, &mut components)?;
+        let (version, components) = pushed_row(score)?;
         let p = score.pillars;
         insert.execute(params![
             member.0,
-            format!("{PUSH_PREFIX}{}", score.model_version),
+            version,
             score.date,
             p.brand,
             p.people,
@@ -68,6 +65,13 @@ pub(crate) fn push_scores_in(
     }
     refresh_horizon(tx, member)?;
     Ok(scores.len())
+}
+
+/// The series version and the encoded component values a pushed score is stored with.
+pub(crate) fn pushed_row(score: &PushedScore) -> Result<(String, String), StoreError> {
+    let mut components = String::new();
+    encode_components(&score.components, &mut components)?;
+    Ok((format!("{PUSH_PREFIX}{}", score.model_version), components))
 }
 
 /// Checks every pushed score, before anything is written.

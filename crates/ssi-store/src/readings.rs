@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use ssi_core::{GroupStats, OfficialReading, ReadingSource};
 
+/// The columns of a reading, in [`stored_reading`]'s order.
 macro_rules! reading_columns {
     () => {
         "date, source, total, brand, people, insights, relationships, groups"
@@ -130,6 +131,17 @@ pub(crate) fn reading_from_parts(
     })
 }
 
+/// The reading's three comparison groups as the JSON text they are stored as.
+pub(crate) fn groups_json(reading: &OfficialReading) -> Result<String, StoreError> {
+    let groups = Groups {
+        industry: reading.industry.clone(),
+        network: reading.network.clone(),
+        team: reading.team.clone(),
+    };
+    serde_json::to_string(&groups)
+        .map_err(|e| StoreError::invalid(format!("reading of {}: {e}", reading.date)))
+}
+
 /// Checks every reading, before anything is written.
 pub(crate) fn validate_readings(readings: &[OfficialReading]) -> Result<(), StoreError> {
     for reading in readings {
@@ -166,10 +178,7 @@ pub(crate) fn add_readings_in(
                  AND relationships IS excluded.relationships THEN confirmed ELSE 0 END",
     )?;
     for r in readings {
-        let groups =
-            Groups { industry: r.industry.clone(), network: r.network.clone(), team: r.team.clone() };
-        let groups = serde_json::to_string(&groups)
-            .map_err(|e| StoreError::invalid(format!("reading of {}: {e}", r.date)))?;
+        let groups = groups_json(r)?;
         let [brand, people, insights, relationships] = r.pillars;
         upsert.execute(params![
             member.0,

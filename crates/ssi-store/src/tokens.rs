@@ -1,12 +1,13 @@
 //! API tokens of the team server: minted once, stored only as SHA-256 hashes, revocable.
 
-use crate::Store;
 use crate::db::{cached_row, instant, now_seconds, optional_instant};
 use crate::error::StoreError;
 use crate::members::{ensure_member, team_by_id};
 use crate::types::{MemberId, Role, TeamId, TokenId, TokenInfo};
+use crate::{Store, random_secret};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use sha2::{Digest, Sha256};
+use std::path::Path;
 use subtle::ConstantTimeEq;
 
 /// Every token's plaintext starts with this, so that it is recognisable in a
@@ -15,14 +16,18 @@ pub const TOKEN_PREFIX: &str = "ssi_";
 
 /// `last_used` is written at most this often per token, so authenticating is
 /// not a write on every request.
-const LAST_USED_RESOLUTION_SECONDS: i64 = 60;
+pub(crate) const LAST_USED_RESOLUTION_SECONDS: i64 = 60;
 
 /// The shortest plaintext [`Store::install_token`] accepts.
 pub const MIN_INSTALLED_TOKEN_LEN: usize = 24;
 
 /// Scope rules: an admin token is scoped to nothing, a manager token to a
 /// team, a member token to a member (and optionally that member's team).
-fn check_scope(role: Role, member: Option<MemberId>, team: Option<TeamId>) -> Result<(), StoreError> {
+pub(crate) fn check_scope(
+    role: Role,
+    member: Option<MemberId>,
+    team: Option<TeamId>,
+) -> Result<(), StoreError> {
     match (role, member, team) {
         (Role::Admin, None, None) | (Role::Manager, None, Some(_)) | (Role::Member, Some(_), _) => Ok(()),
         (Role::Admin, ..) => Err(StoreError::invalid("an admin token is scoped to no member or team")),
@@ -52,12 +57,7 @@ impl Store {
         label: &str,
     ) -> Result<(String, TokenInfo), StoreError> {
         check_scope(role, member, team)?;
-        let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).map_err(|e| StoreError::Io {
-            path: self.path().to_path_buf(),
-            source: std::io::Error::other(format!("no random bytes for a token: {e}")),
-        })?;
-        let plaintext = format!("{TOKEN_PREFIX}{}", hex(&secret));
+        let plaintext = mint_plaintext(self.path())?;
         let info = self.insert_token(&plaintext, role, member, team, label)?;
         Ok((plaintext, info))
     }
@@ -78,17 +78,12 @@ impl Store {
         label: &str,
     ) -> Result<TokenInfo, StoreError> {
         check_scope(role, member, team)?;
-        let plaintext = plaintext.trim();
-        if !plaintext.starts_with(TOKEN_PREFIX) || plaintext.chars().count() < MIN_INSTALLED_TOKEN_LEN {
-            return Err(StoreError::invalid(format!(
-                "a token must start with {TOKEN_PREFIX:?} and be at least {MIN_INSTALLED_TOKEN_LEN} characters long"
-            )));
-        }
+        let plaintext = check_installed_plaintext(plaintext)?;
         self.insert_token(plaintext, role, member, team, label).map_err(|e| match e {
             StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
                 if f.code == rusqlite::ErrorCode::ConstraintViolation =>
             {
-                StoreError::Conflict { what: "that token is already installed".into() }
+                StoreError::conflict(ALREADY_INSTALLED)
             }
             other => other,
         })
@@ -139,11 +134,7 @@ impl Store {
     /// another thread of this process is writing, so that authenticating
     /// never queues behind a long write).
     pub fn authenticate(&self, plaintext: &str) -> Result<Option<TokenInfo>, StoreError> {
-        let plaintext = plaintext.trim();
-        if !plaintext.starts_with(TOKEN_PREFIX) {
-            return Ok(None);
-        }
-        let hash = token_hash(plaintext);
+        let Some(hash) = presented_hash(plaintext) else { return Ok(None) };
         let found = self.pool.read(|tx| {
             let row: Option<(Vec<u8>, i64)> = cached_row(
                 tx,
@@ -153,24 +144,17 @@ impl Store {
             )
             .optional()?;
             match row {
-                Some((stored, id)) if bool::from(stored.as_slice().ct_eq(hash.as_slice())) => {
-                    token_by_id(tx, TokenId(id)).map(Some)
-                }
+                Some((stored, id)) if hashes_match(&stored, &hash) => token_by_id(tx, TokenId(id)).map(Some),
                 _ => Ok(None),
             }
         })?;
         let Some(info) = found else { return Ok(None) };
-        let now = now_seconds();
-        let stale = info.last_used.is_none_or(|t| now - t.timestamp() >= LAST_USED_RESOLUTION_SECONDS);
-        if stale
-            && let Some(result) = self.pool.try_write(|tx| {
+        record_use_if_stale(&info, |now| {
+            self.pool.try_write(|tx| {
                 tx.execute("UPDATE api_tokens SET last_used = ?1 WHERE id = ?2", params![now, info.id.0])?;
                 Ok(())
             })
-            && let Err(e) = result
-        {
-            tracing::warn!(token = info.id.0, error = %e, "could not record a token's last use");
-        }
+        });
         Ok(Some(info))
     }
 
@@ -230,8 +214,58 @@ impl Store {
     }
 }
 
+/// The conflict [`Store::install_token`] reports for a plaintext already installed.
+pub(crate) const ALREADY_INSTALLED: &str = "that token is already installed";
+
+/// A new token's plaintext: 32 random bytes as hex, prefixed `ssi_`.
+pub(crate) fn mint_plaintext(store: &Path) -> Result<String, StoreError> {
+    Ok(format!("{TOKEN_PREFIX}{}", hex(&random_secret(store, "a token")?)))
+}
+
+/// The trimmed plaintext of a token the operator chose, if it may be installed.
+pub(crate) fn check_installed_plaintext(plaintext: &str) -> Result<&str, StoreError> {
+    let plaintext = plaintext.trim();
+    if !plaintext.starts_with(TOKEN_PREFIX) || plaintext.chars().count() < MIN_INSTALLED_TOKEN_LEN {
+        return Err(StoreError::invalid(format!(
+            "a token must start with {TOKEN_PREFIX:?} and be at least {MIN_INSTALLED_TOKEN_LEN} characters long"
+        )));
+    }
+    Ok(plaintext)
+}
+
+/// The hash to look a presented token up by; `None` when it cannot be a token.
+pub(crate) fn presented_hash(plaintext: &str) -> Option<[u8; 32]> {
+    let plaintext = plaintext.trim();
+    plaintext.starts_with(TOKEN_PREFIX).then(|| token_hash(plaintext))
+}
+
+/// Whether a stored hash is the presented one, compared in constant time.
+pub(crate) fn hashes_match(stored: &[u8], presented: &[u8; 32]) -> bool {
+    bool::from(stored.ct_eq(presented.as_slice()))
+}
+
+/// After a token authenticated: when its `last_used` is a minute old or more (or unset),
+/// records the use at `now` (Unix seconds) with `record`, best effort: `record` returns
+/// `None` when it skipped (another writer was busy), and a failure is logged, never
+/// returned, so that authenticating does not fail on bookkeeping.
+pub(crate) fn record_use_if_stale(
+    info: &TokenInfo,
+    record: impl FnOnce(i64) -> Option<Result<(), StoreError>>,
+) {
+    let now = now_seconds();
+    let stale = info.last_used.is_none_or(|t| now - t.timestamp() >= LAST_USED_RESOLUTION_SECONDS);
+    if stale && let Some(Err(e)) = record(now) {
+        tracing::warn!(token = info.id.0, error = %e, "could not record a token's last use");
+    }
+}
+
+/// A stored role.
+pub(crate) fn stored_role(id: TokenId, role: &str) -> Result<Role, StoreError> {
+    role.parse().map_err(|e| StoreError::invalid(format!("token {id}: {e}")))
+}
+
 /// SHA-256 of the token's full plaintext.
-fn token_hash(plaintext: &str) -> [u8; 32] {
+pub(crate) fn token_hash(plaintext: &str) -> [u8; 32] {
     Sha256::digest(plaintext.as_bytes()).into()
 }
 
@@ -266,7 +300,7 @@ fn token_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TokenInfo, StoreErro
     Ok((|| {
         Ok(TokenInfo {
             id,
-            role: role.parse().map_err(|e| StoreError::invalid(format!("token {id}: {e}")))?,
+            role: stored_role(id, &role)?,
             member,
             team,
             label,

@@ -187,16 +187,18 @@ fn a_copy_keeps_every_row_and_id_and_answers_alike() {
         "the pseudonym key moves, so a re-import finds the same counterparts"
     );
 
-    // A token made on SQLite is known on PostgreSQL by the hash of its secret.
+    // A token made on SQLite authenticates on PostgreSQL, as the same token; a revoked
+    // one stays refused.
     for (secret, role, revoked) in &source.tokens {
-        let rows = direct.query(
-            "SELECT role, revoked IS NOT NULL FROM api_tokens WHERE hash = sha256(convert_to($1, 'UTF8'))",
-            &[secret],
+        let on_sqlite = source.store.authenticate(secret).unwrap();
+        let on_pg = pg.authenticate(secret).unwrap();
+        assert_eq!(on_pg.is_none(), *revoked, "{role:?} token");
+        assert_eq!(
+            on_pg.as_ref().map(|t| (t.id, t.role, t.team, t.member)),
+            on_sqlite.map(|t| (t.id, t.role, t.team, t.member))
         );
-        assert_eq!(rows.len(), 1, "{role:?} token found by its secret");
-        assert_eq!(rows[0].get::<_, String>(0), role.as_str());
-        assert_eq!(rows[0].get::<_, bool>(1), *revoked);
     }
+    assert_eq!(pg.list_tokens().unwrap().len(), source.tokens.len());
 
     // New rows are numbered past the copied ones.
     let newcomer = pg
@@ -215,11 +217,12 @@ fn a_copy_keeps_every_row_and_id_and_answers_alike() {
     let import_ids: Vec<i64> =
         direct.rows("SELECT id FROM imports ORDER BY id").iter().map(|r| r.get(0)).collect();
     assert_eq!(import_ids.last().unwrap(), &(sqlite_count(&source.store, "imports") + 1));
-    let token_id: i64 = direct.rows(
-        "INSERT INTO api_tokens (hash, role, label, created) VALUES (sha256('x'), 'admin', 'new', now()) RETURNING id",
-    )[0]
-    .get(0);
-    assert_eq!(token_id, sqlite_count(&source.store, "api_tokens") + 1);
+    let member = pg.create_member("Created After", None, None).unwrap();
+    assert_eq!(member.id.0, highest + 2, "and again through create_member");
+    let (_, token) = pg.create_token(Role::Admin, None, None, "new").unwrap();
+    assert_eq!(token.id.0, sqlite_count(&source.store, "api_tokens") + 1);
+    let team = pg.create_team("West").unwrap();
+    assert_eq!(team.id.0, 4);
 }
 
 #[test]

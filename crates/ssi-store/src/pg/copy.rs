@@ -11,14 +11,14 @@
 //! found by the verification) rolls all of it back.
 //!
 //! Verification compares, in the same two transactions, the row count of every table and
-//! a sample of scores read with the functions behind the public reads of both backends:
-//! every team's leaderboard and, for up to [`SAMPLED_MEMBERS`] members spread over the
-//! ids, the latest score and the whole history (docs/store.md, "Moving from SQLite to
-//! PostgreSQL").
+//! what the functions behind both backends' public reads answer: every team's
+//! leaderboard, the member list and, for up to [`SAMPLED_MEMBERS`] members spread over
+//! the ids, the latest score and the whole history (docs/store.md, "Moving from SQLite
+//! to PostgreSQL").
 
 use super::PgStore;
 use super::groups::leaderboard_in;
-use super::rows::begin_write;
+use super::rows::{all_members, begin_write};
 use super::score_reads::{history_in, latest_score_in};
 use crate::Store;
 use crate::db::instant;
@@ -434,8 +434,8 @@ async fn same_count(
     Ok(TableCopied { table: table.name, rows: u64::try_from(on_sqlite).unwrap_or_default() })
 }
 
-/// Compares every team's leaderboard on `on` and the latest score and history of a
-/// sample of members, read with the functions behind `Store`'s and `PgStore`'s public
+/// Compares every team's leaderboard on `on`, the member list (names, teams,
+/// industries, horizons) and the latest score and history of a sample of members, read with the functions behind `Store`'s and `PgStore`'s public
 /// reads; returns how many members and teams were compared.
 async fn verify_scores(
     sqlite: &rusqlite::Connection,
@@ -453,11 +453,11 @@ async fn verify_scores(
             leaderboard_in(tx, team, on).await?,
         )?;
     }
-    let members = sqlite
-        .prepare("SELECT id FROM members ORDER BY id")?
-        .query_map([], |row| row.get(0).map(MemberId))?
-        .collect::<Result<Vec<_>, _>>()?;
-    let sample = spread(&members, SAMPLED_MEMBERS);
+    let members = crate::members::all_members(sqlite)?;
+    same_rows("the member list".to_string(), members.clone(), all_members(tx).await?)?;
+    let mut ids: Vec<MemberId> = members.iter().map(|m| m.id).collect();
+    ids.sort_unstable();
+    let sample = spread(&ids, SAMPLED_MEMBERS);
     for &member in &sample {
         same(
             format!("member {member}'s latest score"),

@@ -10,18 +10,28 @@
 //! connections are plain TCP or a Unix socket for now (docs/store.md, "PostgreSQL").
 //!
 //! Besides the lifecycle (connecting, migrating, the schema and data versions), the
-//! import, event, re-scoring, score-read and group queries of [`crate::Store`] are
-//! ported, with the same names, signatures and results (docs/store.md, "PostgreSQL").
+//! queries of [`crate::Store`] are ported, with the same names, signatures and results:
+//! imports, events, re-scoring, score reads and group questions; members, teams, tokens,
+//! models, readings, pushes, stored calibrations and the settings (docs/store.md,
+//! "PostgreSQL").
 
+mod calibrations;
 mod copy;
 mod events;
 mod groups;
 mod imports;
+mod members;
 mod migrations;
+mod models;
+mod pushed;
+mod readings;
 mod rescore;
 mod rows;
 mod score_reads;
 mod series;
+mod settings;
+mod tokens;
+mod transactions;
 
 pub use copy::{BATCH_ROWS, CopyReport, SAMPLED_MEMBERS, TableCopied};
 pub use migrations::{LATEST_VERSION, MIGRATION_LOCK, MIGRATIONS, SQLITE_SCHEMA_MIRRORED};

@@ -8,12 +8,12 @@ use super::PgStore;
 use crate::db::{instant, now_seconds};
 use crate::error::StoreError;
 use crate::members::{clean_name, clean_optional, horizon_from};
-use crate::models::parse_model;
+use crate::models::{model_definition, no_active_model, no_model, parse_model};
 use crate::types::{Member, MemberId, Team, TeamId};
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Client;
 use ssi_core::{Horizon, ScoringModel};
-use tokio_postgres::{IsolationLevel, Row, Transaction};
+use tokio_postgres::{GenericClient, IsolationLevel, Row, Transaction};
 
 impl PgStore {
     /// Runs `work` in one read-only REPEATABLE READ transaction: every statement of it
@@ -95,7 +95,7 @@ macro_rules! member_columns {
     };
 }
 
-fn member_from_row(row: &Row) -> Result<Member, StoreError> {
+pub(super) fn member_from_row(row: &Row) -> Result<Member, StoreError> {
     Ok(Member {
         id: MemberId(row.try_get(0)?),
         name: row.try_get(1)?,
@@ -107,13 +107,13 @@ fn member_from_row(row: &Row) -> Result<Member, StoreError> {
 }
 
 /// Fails with [`StoreError::NotFound`] unless the member exists.
-pub(crate) async fn ensure_member(tx: &Transaction<'_>, id: MemberId) -> Result<(), StoreError> {
+pub(crate) async fn ensure_member(tx: &impl GenericClient, id: MemberId) -> Result<(), StoreError> {
     let row = tx.query_one("SELECT EXISTS (SELECT 1 FROM members WHERE id = $1)", &[&id.0]).await?;
     if row.try_get(0)? { Ok(()) } else { Err(StoreError::not_found(format!("member {id}"))) }
 }
 
 /// The member with this id.
-pub(crate) async fn member_by_id(tx: &Transaction<'_>, id: MemberId) -> Result<Member, StoreError> {
+pub(crate) async fn member_by_id(tx: &impl GenericClient, id: MemberId) -> Result<Member, StoreError> {
     let row = tx
         .query_opt(concat!("SELECT ", member_columns!(), " FROM members WHERE id = $1"), &[&id.0])
         .await?
@@ -159,7 +159,7 @@ pub(crate) async fn all_member_ids(tx: &Transaction<'_>) -> Result<Vec<MemberId>
 /// Recomputes the member's horizon after their data changed, by SQLite's rule
 /// (`members::refresh_horizon`): the latest of their imports' dates, their last pushed
 /// day and their newest event or profile day; on a tie the import's source first.
-pub(crate) async fn refresh_horizon(tx: &Transaction<'_>, member: MemberId) -> Result<(), StoreError> {
+pub(crate) async fn refresh_horizon(tx: &impl GenericClient, member: MemberId) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE members SET (horizon, horizon_source) = (
              SELECT day, source FROM (
@@ -167,7 +167,8 @@ pub(crate) async fn refresh_horizon(tx: &Transaction<'_>, member: MemberId) -> R
                    FROM imports AS i WHERE i.member_id = $1 AND i.export_date IS NOT NULL
                  UNION ALL
                  SELECT max(d.date), 1, 'pushed_scores' FROM daily_scores AS d
-                  WHERE d.member_id = $1 AND d.model_version > 'push:' AND d.model_version < 'push;'
+                  WHERE d.member_id = $1
+                    AND d.model_version COLLATE \"C\" > 'push:' AND d.model_version COLLATE \"C\" < 'push;'
                  UNION ALL
                  SELECT (max(e.at) AT TIME ZONE 'UTC')::date, 2, 'stored_activity' FROM events AS e
                   WHERE e.member_id = $1
@@ -199,21 +200,19 @@ pub(crate) async fn active_version(tx: &Transaction<'_>) -> Result<String, Store
     let row = tx.query_opt("SELECT version FROM scoring_models WHERE active", &[]).await?;
     match row {
         Some(row) => Ok(row.try_get(0)?),
-        None => Err(StoreError::not_found("an active scoring model")),
+        None => Err(no_active_model()),
     }
 }
 
 /// The active model.
 pub(crate) async fn active_model(tx: &Transaction<'_>) -> Result<ScoringModel, StoreError> {
     let version = active_version(tx).await?;
-    stored_model(tx, &version)
-        .await?
-        .ok_or_else(|| StoreError::not_found(format!("scoring model {version:?}")))
+    stored_model(tx, &version).await?.ok_or_else(|| no_model(&version))
 }
 
 /// The stored model with this version, if any.
 pub(crate) async fn stored_model(
-    tx: &Transaction<'_>,
+    tx: &impl GenericClient,
     version: &str,
 ) -> Result<Option<ScoringModel>, StoreError> {
     let row =
@@ -223,11 +222,9 @@ pub(crate) async fn stored_model(
 
 /// Stores a model (inactive) under its version.
 pub(crate) async fn insert_model(tx: &Transaction<'_>, model: &ScoringModel) -> Result<(), StoreError> {
-    let definition = serde_json::to_string(model)
-        .map_err(|e| StoreError::invalid(format!("model {:?} cannot be stored: {e}", model.version)))?;
     tx.execute(
         "INSERT INTO scoring_models (version, definition, created, active) VALUES ($1, $2::text::jsonb, $3, false)",
-        &[&model.version, &definition, &now()?],
+        &[&model.version, &model_definition(model)?, &now()?],
     )
     .await?;
     Ok(())
@@ -238,19 +235,21 @@ pub(crate) async fn activate(tx: &Transaction<'_>, version: &str) -> Result<(), 
     tx.execute("UPDATE scoring_models SET active = false WHERE active AND version <> $1", &[&version])
         .await?;
     if tx.execute("UPDATE scoring_models SET active = true WHERE version = $1", &[&version]).await? == 0 {
-        return Err(StoreError::not_found(format!("scoring model {version:?}")));
+        return Err(no_model(version));
     }
     Ok(())
 }
 
 /// The team with this id.
-pub(crate) async fn team_by_id(tx: &Transaction<'_>, id: TeamId) -> Result<Team, StoreError> {
+pub(crate) async fn team_by_id(tx: &impl GenericClient, id: TeamId) -> Result<Team, StoreError> {
     let row = tx
         .query_opt("SELECT id, name, created FROM teams WHERE id = $1", &[&id.0])
         .await?
         .ok_or_else(|| StoreError::not_found(format!("team {id}")))?;
     Ok(Team { id: TeamId(row.try_get(0)?), name: row.try_get(1)?, created: row.try_get(2)? })
 }
+
+pub(super) use member_columns;
 
 /// Members in SQLite's order for them: by name ignoring ASCII case (its NOCASE
 /// column), then id.
@@ -259,15 +258,16 @@ macro_rules! by_name {
         r#" ORDER BY ssi_nocase(name) COLLATE "C", id"#
     };
 }
+pub(super) use by_name;
 
 /// Every member, by name.
-pub(crate) async fn all_members(tx: &Transaction<'_>) -> Result<Vec<Member>, StoreError> {
+pub(crate) async fn all_members(tx: &impl GenericClient) -> Result<Vec<Member>, StoreError> {
     let rows = tx.query(concat!("SELECT ", member_columns!(), " FROM members", by_name!()), &[]).await?;
     rows.iter().map(member_from_row).collect()
 }
 
 /// The team's members, by name.
-pub(crate) async fn team_members(tx: &Transaction<'_>, team: TeamId) -> Result<Vec<Member>, StoreError> {
+pub(crate) async fn team_members(tx: &impl GenericClient, team: TeamId) -> Result<Vec<Member>, StoreError> {
     let rows = tx
         .query(
             concat!("SELECT ", member_columns!(), " FROM members WHERE team_id = $1", by_name!()),

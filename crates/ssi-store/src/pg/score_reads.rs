@@ -7,11 +7,11 @@
 
 use super::PgStore;
 use super::events::{daily_counts_in, load_snapshots};
+use super::readings::{reading_columns, reading_from_row};
 use super::rows::stored_model;
 use super::series::{chosen_version, point_columns, point_from_row};
 use crate::db::{range_end, range_start};
 use crate::error::StoreError;
-use crate::readings::reading_from_parts;
 use crate::score_reads::{
     PointWithChanges, changes_of, days_before, estimate_row, explained_score, explains, merge_history,
     scored_by,
@@ -257,15 +257,13 @@ pub(crate) async fn readings_in(
 ) -> Result<Vec<OfficialReading>, StoreError> {
     let rows = tx
         .query(
-            "SELECT date, source, total, brand, people, insights, relationships, groups::text
-             FROM official_readings WHERE member_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id",
+            concat!(
+                "SELECT ",
+                reading_columns!(),
+                " FROM official_readings WHERE member_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id"
+            ),
             &[&member.0, &range_start(from), &range_end(to)],
         )
         .await?;
-    rows.iter()
-        .map(|row| {
-            let pillars = [row.try_get(3)?, row.try_get(4)?, row.try_get(5)?, row.try_get(6)?];
-            reading_from_parts(row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, pillars, row.try_get(7)?)
-        })
-        .collect()
+    rows.iter().map(reading_from_row).collect()
 }
