@@ -161,7 +161,14 @@ session_id() { printf '%s' "${1#*=}"; }
 cd "$work"
 # The admin run covers every operation but /logout (it would end the pages' session) and
 # push (member tokens only); the member run covers those two.
-run admin "$admin" "$(session_id "$page_cookie")" --exclude-path /logout --exclude-path /api/v1/push
+#
+# The path parameters are fixed seed ids (the deletes fixed spare ids), not the ids a
+# stateful scenario's POST returned. The fuzzing phase deletes the spares, so the stateful
+# check "a created resource is found" then probes a spare deleted before the scenario
+# began and reports the seed, not the API: the admin run leaves that one check out.
+# Existence after creation is asserted by the server's own tests (tests/server/).
+run admin "$admin" "$(session_id "$page_cookie")" --exclude-path /logout --exclude-path /api/v1/push \
+  --exclude-checks ensure_resource_availability
 run member "$member_token" "$(session_id "$logout_cookie")" --include-path /logout --include-path /api/v1/push
 if [ "$status" -ne 0 ]; then
   echo "schemathesis.sh: server log:" >&2
