@@ -7,7 +7,7 @@
 
 use super::PgStore;
 use super::events::{daily_counts_in, load_snapshots};
-use super::readings::{reading_columns, reading_from_row};
+use super::readings::readings_in;
 use super::rows::stored_model;
 use super::series::{chosen_version, point_columns, point_from_row};
 use crate::db::{range_end, range_start};
@@ -19,9 +19,9 @@ use crate::score_reads::{
 use crate::series::parse_components;
 use crate::types::{HistoryRow, ImpactInputs, MemberId, ScorePoint};
 use chrono::NaiveDate;
+use ssi_core::DailyScore;
 use ssi_core::advice::choose_impact_series;
 use ssi_core::advice::impact::counts_window;
-use ssi_core::{DailyScore, OfficialReading};
 use tokio_postgres::Transaction;
 
 impl PgStore {
@@ -245,25 +245,4 @@ pub(crate) async fn points_in(
         )
         .await?;
     rows.iter().map(point_from_row).collect()
-}
-
-/// The member's official readings between `from` and `to`, by day and then in the
-/// order they were stored (`readings.rs`'s `readings_in`).
-pub(crate) async fn readings_in(
-    tx: &Transaction<'_>,
-    member: MemberId,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-) -> Result<Vec<OfficialReading>, StoreError> {
-    let rows = tx
-        .query(
-            concat!(
-                "SELECT ",
-                reading_columns!(),
-                " FROM official_readings WHERE member_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id"
-            ),
-            &[&member.0, &range_start(from), &range_end(to)],
-        )
-        .await?;
-    rows.iter().map(reading_from_row).collect()
 }
