@@ -334,6 +334,16 @@ fn the_server_crate_exposes_no_module() {
 /// The sibling modules each module names through `crate::` or `super::` paths
 /// (comments left out; the crate root, which declares them all, is not a module here).
 fn module_imports(modules: &[(String, String)]) -> std::collections::BTreeMap<String, Vec<String>> {
+    module_imports_through(modules, &["crate::", "super::"])
+}
+
+/// [`module_imports`] for sibling modules named only through the given path prefixes
+/// (`super::` alone inside a folder module such as `pg/`, whose `crate::` paths name the
+/// crate's top-level modules, not its siblings).
+fn module_imports_through(
+    modules: &[(String, String)],
+    prefixes: &[&str],
+) -> std::collections::BTreeMap<String, Vec<String>> {
     let names: std::collections::BTreeSet<&str> = modules.iter().map(|(name, _)| name.as_str()).collect();
     let ident_at = |text: &str| -> String {
         text.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
@@ -343,7 +353,7 @@ fn module_imports(modules: &[(String, String)]) -> std::collections::BTreeMap<St
         let code: String =
             text.lines().filter(|line| !line.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
         let mut named = std::collections::BTreeSet::new();
-        for prefix in ["crate::", "super::"] {
+        for prefix in prefixes {
             for (at, _) in code.match_indices(prefix) {
                 let rest = &code[at + prefix.len()..];
                 if let Some(group) = rest.strip_prefix('{') {
@@ -409,22 +419,30 @@ fn no_two_ssi_store_modules_import_each_other() {
     // A loop inside the store means no module can be understood (or replaced
     // by a second backend) without the others: lower modules (series, events,
     // models, members) serve higher ones (rescore, score_reads, imports, groups).
-    let dir = root().join("crates/ssi-store/src");
-    let mut modules: Vec<(String, String)> = fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs") && p.file_stem().is_some_and(|s| s != "lib"))
-        .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), fs::read_to_string(&p).unwrap()))
-        .collect();
-    modules.sort();
-    assert!(modules.len() > 10, "found too few modules in {}", dir.display());
-    let graph = module_imports(&modules);
-    assert!(
-        graph.values().filter(|named| !named.is_empty()).count() > 5,
-        "the parser sees imports: {graph:#?}"
-    );
-    assert_eq!(import_cycle(&graph), None, "ssi-store modules import each other: {graph:#?}");
+    // The PostgreSQL backend's modules (src/pg/) keep the same rule among themselves.
+    for (folder, root_module, prefixes) in [
+        ("crates/ssi-store/src", "lib", &["crate::", "super::"][..]),
+        ("crates/ssi-store/src/pg", "mod", &["super::"][..]),
+    ] {
+        let dir = root().join(folder);
+        let mut modules: Vec<(String, String)> = fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.extension().is_some_and(|e| e == "rs") && p.file_stem().is_some_and(|s| s != root_module)
+            })
+            .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), fs::read_to_string(&p).unwrap()))
+            .collect();
+        modules.sort();
+        assert!(modules.len() > 10, "found too few modules in {}", dir.display());
+        let graph = module_imports_through(&modules, prefixes);
+        assert!(
+            graph.values().filter(|named| !named.is_empty()).count() > 5,
+            "the parser sees imports in {folder}: {graph:#?}"
+        );
+        assert_eq!(import_cycle(&graph), None, "modules of {folder} import each other: {graph:#?}");
+    }
 }
 
 #[test]

@@ -1,26 +1,12 @@
 //! Creator analytics in the CLI's views: the workbook days behind a component's points, followers and engagement on the dashboard and in history.
 
-use crate::output::ComponentJson;
+use crate::output::{ComponentJson, WorkbookDaysJson};
 use anyhow::Result;
 use chrono::{Days, NaiveDate};
-use serde::Serialize;
 use ssi_core::ActivityKind;
 use ssi_core::analytics::{AudienceSummary, DayFigures, audience_summary, follower_counts};
 use ssi_store::{MemberId, Store};
 use std::collections::BTreeMap;
-
-/// The workbook days a component's value was computed from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct WorkbookDaysJson {
-    /// The first and last day of the window that the workbook reports.
-    pub(crate) first_day: NaiveDate,
-    /// See `first_day`.
-    pub(crate) last_day: NaiveDate,
-    /// Days of the window the workbook reports.
-    pub(crate) days_reported: usize,
-    /// What those days add up to, before decay (engagements or new followers).
-    pub(crate) total: u64,
-}
 
 /// Fills in, for each component that reads the creator analytics workbook,
 /// the workbook days inside its window on `date` (the days its points come from).

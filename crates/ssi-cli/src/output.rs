@@ -362,7 +362,7 @@ pub(crate) struct ComponentJson {
     /// For a component read from the creator analytics workbook: the
     /// workbook days its value comes from.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) workbook_days: Option<crate::creator::WorkbookDaysJson>,
+    pub(crate) workbook_days: Option<WorkbookDaysJson>,
 }
 
 /// `ssi explain --json`.
@@ -914,4 +914,17 @@ pub(crate) fn print_text(text: &str) -> Result<()> {
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
     Ok(())
+}
+
+/// The workbook days a component's value was computed from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct WorkbookDaysJson {
+    /// The first and last day of the window that the workbook reports.
+    pub(crate) first_day: NaiveDate,
+    /// See `first_day`.
+    pub(crate) last_day: NaiveDate,
+    /// Days of the window the workbook reports.
+    pub(crate) days_reported: usize,
+    /// What those days add up to, before decay (engagements or new followers).
+    pub(crate) total: u64,
 }

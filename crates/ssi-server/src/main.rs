@@ -1,11 +1,14 @@
 //! The `ssi-server` binary: `serve` runs the team server; `migrate` applies pending schema
 //! migrations and exits; `token create|list|revoke` manages API tokens offline, directly in
-//! the database (SQLite or PostgreSQL).
+//! the database (SQLite or PostgreSQL); `migrate-from-sqlite` moves a single-node server's
+//! SQLite database into PostgreSQL.
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use ssi_server::{CONFIG_ENV, Config, DatabaseUrl, LogFormat, Overrides};
-use ssi_store::{MemberId, Role, TeamId, TokenId};
-use std::path::PathBuf;
+use ssi_store::pg::PgStore;
+use ssi_store::{MemberId, Role, Store, TeamId, TokenId};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -41,6 +44,16 @@ enum Command {
         database: Option<DatabaseUrl>,
         #[command(subcommand)]
         action: TokenAction,
+    },
+    /// Copy a single-node server's SQLite database into a fresh PostgreSQL database, in
+    /// one transaction, verified by row counts and a sample of scores (docs/deploy.md).
+    MigrateFromSqlite {
+        /// The SQLite database file (the server may keep running: it is read in one snapshot).
+        file: PathBuf,
+        /// The PostgreSQL database to fill, e.g. postgres://user:password@host:5432/ssi;
+        /// migrated first, and refused unless it holds no data.
+        #[arg(long, value_name = "URL")]
+        database: String,
     },
 }
 
@@ -138,6 +151,39 @@ fn token_command(database: &DatabaseUrl, action: TokenAction) -> anyhow::Result<
     Ok(())
 }
 
+/// `migrate-from-sqlite`: copies `file` into the PostgreSQL database at `url` and prints
+/// what was copied and verified. No message names the URL: its password stays unprinted.
+fn migrate_from_sqlite(file: &Path, url: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(file.is_file(), "{}: no such SQLite database", file.display());
+    let source = Store::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let target = PgStore::connect(url, 2).context("cannot connect to the PostgreSQL database")?;
+    target.migrate().context("cannot migrate the PostgreSQL database")?;
+    let on = chrono::Utc::now().date_naive();
+    let report = target
+        .copy_from_sqlite(&source, on)
+        .with_context(|| format!("nothing was copied from {}", file.display()))?;
+    println!("Copied {} to PostgreSQL in {:.2} s:", file.display(), report.elapsed.as_secs_f64());
+    for table in &report.tables {
+        println!("  {:<20} {:>10}", table.table, table.rows);
+    }
+    println!(
+        "Verified: the row count of every table, {} teams' leaderboards on {}, and the latest score \
+         and history of {} members are the same on both.",
+        report.teams_compared, report.compared_on, report.members_sampled
+    );
+    Ok(())
+}
+
+/// `text` with the password of the PostgreSQL URL `url` (if it has one) masked.
+fn without_password(text: &str, url: &str) -> String {
+    let authority = url.split_once("://").map_or("", |(_, rest)| rest.split('/').next().unwrap_or(""));
+    let password = authority.rsplit_once('@').and_then(|(user, _)| user.split_once(':')).map(|(_, p)| p);
+    match password {
+        Some(password) if !password.is_empty() => text.replace(password, "***"),
+        _ => text.to_string(),
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(flags) => {
@@ -160,6 +206,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{} is at schema version {version}", config.database);
             Ok(())
         }
+        Command::MigrateFromSqlite { file, database } => {
+            init_logging(LogFormat::Text, "warn");
+            migrate_from_sqlite(&file, &database)
+                .map_err(|error| anyhow::anyhow!(without_password(&format!("{error:#}"), &database)))
+        }
     }
 }
 
@@ -170,5 +221,21 @@ fn main() -> ExitCode {
             eprintln!("ssi-server: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn a_urls_password_is_masked_wherever_a_message_quotes_it() {
+        let url = "postgres://ssi:s3cr%3Et@db.internal:5432/ssi";
+        assert_eq!(
+            without_password("cannot connect to postgres://ssi:s3cr%3Et@db.internal (s3cr%3Et)", url),
+            "cannot connect to postgres://ssi:***@db.internal (***)"
+        );
+        assert_eq!(without_password("refused", "postgres://ssi@db.internal/ssi"), "refused");
+        assert_eq!(without_password("a:b", "host=db user=ssi"), "a:b");
     }
 }

@@ -258,7 +258,7 @@ pub(crate) fn pseudonym_value<'k>(key: Option<&'k str>, bytes: &'k mut [u8; 16])
 
 /// Column `index` of `row` as a pseudonym key's text: stored bytes are
 /// spelt out in lowercase hex into `spelt`; text is borrowed; NULL is `None`.
-fn pseudonym_text<'r>(
+pub(crate) fn pseudonym_text<'r>(
     row: &'r Row<'_>,
     index: usize,
     spelt: &'r mut [u8; 32],

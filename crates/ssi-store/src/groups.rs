@@ -37,11 +37,7 @@ impl Store {
     /// The team's scored members, best total first, with 7- and 30-day changes.
     /// Members without a score are left out (see [`TeamSummary::unscored`]).
     pub fn team_leaderboard(&self, team: TeamId, on: NaiveDate) -> Result<Vec<LeaderboardRow>, StoreError> {
-        self.pool.read(|tx| {
-            team_by_id(tx, team)?;
-            let (scored, _) = score_members(tx, team_members(tx, team)?, on)?;
-            Ok(leaderboard(scored))
-        })
+        self.pool.read(|tx| leaderboard_in(tx, team, on))
     }
 
     /// The team at a glance on `on`: its leaderboard, averages, band
@@ -154,6 +150,17 @@ fn summary_in(
     let team = team_by_id(tx, team)?;
     let (scored, unscored) = score_members(tx, team_members(tx, team.id)?, on)?;
     Ok(summarise(team, on, below, stale_after_days, scored, unscored))
+}
+
+/// [`Store::team_leaderboard`] in the caller's transaction.
+pub(crate) fn leaderboard_in(
+    conn: &Connection,
+    team: TeamId,
+    on: NaiveDate,
+) -> Result<Vec<LeaderboardRow>, StoreError> {
+    team_by_id(conn, team)?;
+    let (scored, _) = score_members(conn, team_members(conn, team)?, on)?;
+    Ok(leaderboard(scored))
 }
 
 /// The average of the industry's scores (pillars, total), `None` without any.

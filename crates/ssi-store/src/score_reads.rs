@@ -68,14 +68,7 @@ impl Store {
     ) -> Result<Vec<HistoryRow>, StoreError> {
         self.pool.read(|tx| {
             ensure_member(tx, member)?;
-            // Both series come in date order: the estimates are read straight
-            // into the rows, and the (few) readings merged in. This is most of
-            // the server's history route (cargo xtask bench, row 5b).
-            let mut rows: Vec<HistoryRow> = Vec::new();
-            if let Some(version) = chosen_version(tx, member)? {
-                for_each_point(tx, member, &version, from, to, |point| rows.push(estimate_row(point)))?;
-            }
-            Ok(merge_history(rows, readings_in(tx, member, from, to)?))
+            history_in(tx, member, from, to)
         })
     }
 
@@ -138,6 +131,23 @@ impl Store {
             change_in(tx, member, &version, days, on)
         })
     }
+}
+
+/// [`Store::history`] in the caller's transaction.
+pub(crate) fn history_in(
+    conn: &Connection,
+    member: MemberId,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<HistoryRow>, StoreError> {
+    // Both series come in date order: the estimates are read straight into the
+    // rows, and the (few) readings merged in. This is most of the server's
+    // history route (cargo xtask bench, row 5b).
+    let mut rows: Vec<HistoryRow> = Vec::new();
+    if let Some(version) = chosen_version(conn, member)? {
+        for_each_point(conn, member, &version, from, to, |point| rows.push(estimate_row(point)))?;
+    }
+    Ok(merge_history(rows, readings_in(conn, member, from, to)?))
 }
 
 /// [`Store::latest_score`] in the caller's transaction.

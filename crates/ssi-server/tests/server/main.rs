@@ -17,6 +17,7 @@ mod e2e;
 mod handlers;
 mod hardening;
 mod horizon;
+mod migrate_from_sqlite;
 mod openapi;
 mod process;
 mod replicas;

@@ -25,11 +25,7 @@ use tokio_postgres::Transaction;
 impl PgStore {
     /// [`crate::Store::team_leaderboard`]: the team's scored members, best total first.
     pub fn team_leaderboard(&self, team: TeamId, on: NaiveDate) -> Result<Vec<LeaderboardRow>, StoreError> {
-        self.read(async |tx| {
-            team_by_id(tx, team).await?;
-            let (scored, _) = score_members(tx, team_members(tx, team).await?, on).await?;
-            Ok(leaderboard(scored))
-        })
+        self.read(async |tx| leaderboard_in(tx, team, on).await)
     }
 
     /// [`crate::Store::team_summary`]: the team at a glance on `on`.
@@ -163,6 +159,17 @@ impl PgStore {
             Ok(percentile_of(member, &scored))
         })
     }
+}
+
+/// [`PgStore::team_leaderboard`] in the caller's transaction.
+pub(crate) async fn leaderboard_in(
+    tx: &Transaction<'_>,
+    team: TeamId,
+    on: NaiveDate,
+) -> Result<Vec<LeaderboardRow>, StoreError> {
+    team_by_id(tx, team).await?;
+    let (scored, _) = score_members(tx, team_members(tx, team).await?, on).await?;
+    Ok(leaderboard(scored))
 }
 
 /// [`PgStore::team_summary`] in the caller's transaction.

@@ -16,6 +16,7 @@
 //! "PostgreSQL").
 
 mod calibrations;
+mod copy;
 mod events;
 mod groups;
 mod imports;
@@ -32,6 +33,7 @@ mod settings;
 mod tokens;
 mod transactions;
 
+pub use copy::{BATCH_ROWS, CopyReport, SAMPLED_MEMBERS, TableCopied};
 pub use migrations::{LATEST_VERSION, MIGRATION_LOCK, MIGRATIONS, SQLITE_SCHEMA_MIRRORED};
 
 use crate::error::StoreError;

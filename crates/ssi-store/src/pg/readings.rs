@@ -4,14 +4,14 @@
 
 use super::PgStore;
 use super::members::lock_member;
-use super::score_reads::readings_in;
 use super::transactions::{Db, optional_row};
+use crate::db::{range_end, range_start};
 use crate::error::StoreError;
 use crate::readings::{groups_json, reading_from_parts, validate_readings};
 use crate::types::MemberId;
 use chrono::NaiveDate;
 use ssi_core::OfficialReading;
-use tokio_postgres::Row;
+use tokio_postgres::{Row, Transaction};
 
 /// A reading's columns, in [`reading_from_row`]'s order.
 macro_rules! reading_columns {
@@ -124,4 +124,25 @@ pub(super) async fn add_readings_in(
 pub(super) fn reading_from_row(row: &Row) -> Result<OfficialReading, StoreError> {
     let pillars = [row.try_get(3)?, row.try_get(4)?, row.try_get(5)?, row.try_get(6)?];
     reading_from_parts(row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, pillars, row.try_get(7)?)
+}
+
+/// The member's official readings between `from` and `to`, by day and then in the
+/// order they were stored (SQLite's `readings_in`).
+pub(crate) async fn readings_in(
+    tx: &Transaction<'_>,
+    member: MemberId,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<OfficialReading>, StoreError> {
+    let rows = tx
+        .query(
+            concat!(
+                "SELECT ",
+                reading_columns!(),
+                " FROM official_readings WHERE member_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id"
+            ),
+            &[&member.0, &range_start(from), &range_end(to)],
+        )
+        .await?;
+    rows.iter().map(reading_from_row).collect()
 }

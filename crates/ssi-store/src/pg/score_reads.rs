@@ -7,7 +7,7 @@
 
 use super::PgStore;
 use super::events::{daily_counts_in, load_snapshots};
-use super::readings::{reading_columns, reading_from_row};
+use super::readings::readings_in;
 use super::rows::stored_model;
 use super::series::{chosen_version, point_columns, point_from_row};
 use crate::db::{range_end, range_start};
@@ -19,9 +19,9 @@ use crate::score_reads::{
 use crate::series::parse_components;
 use crate::types::{HistoryRow, ImpactInputs, MemberId, ScorePoint};
 use chrono::NaiveDate;
+use ssi_core::DailyScore;
 use ssi_core::advice::choose_impact_series;
 use ssi_core::advice::impact::counts_window;
-use ssi_core::{DailyScore, OfficialReading};
 use tokio_postgres::Transaction;
 
 impl PgStore {
@@ -55,15 +55,7 @@ impl PgStore {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<HistoryRow>, StoreError> {
-        self.read_member(member, async |tx| {
-            let rows = match chosen_version(tx, member).await? {
-                Some(version) => {
-                    points_in(tx, member, &version, from, to).await?.into_iter().map(estimate_row).collect()
-                }
-                None => Vec::new(),
-            };
-            Ok(merge_history(rows, readings_in(tx, member, from, to).await?))
-        })
+        self.read_member(member, async |tx| history_in(tx, member, from, to).await)
     }
 
     /// [`crate::Store::first_score`]: the member's earliest estimate on or before `to`.
@@ -123,6 +115,22 @@ impl PgStore {
             change_since(tx, member, &version, &now, days).await
         })
     }
+}
+
+/// [`PgStore::history`] in the caller's transaction.
+pub(crate) async fn history_in(
+    tx: &Transaction<'_>,
+    member: MemberId,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<HistoryRow>, StoreError> {
+    let rows = match chosen_version(tx, member).await? {
+        Some(version) => {
+            points_in(tx, member, &version, from, to).await?.into_iter().map(estimate_row).collect()
+        }
+        None => Vec::new(),
+    };
+    Ok(merge_history(rows, readings_in(tx, member, from, to).await?))
 }
 
 /// [`PgStore::latest_score`] in the caller's transaction.
@@ -237,25 +245,4 @@ pub(crate) async fn points_in(
         )
         .await?;
     rows.iter().map(point_from_row).collect()
-}
-
-/// The member's official readings between `from` and `to`, by day and then in the
-/// order they were stored (`readings.rs`'s `readings_in`).
-pub(crate) async fn readings_in(
-    tx: &Transaction<'_>,
-    member: MemberId,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-) -> Result<Vec<OfficialReading>, StoreError> {
-    let rows = tx
-        .query(
-            concat!(
-                "SELECT ",
-                reading_columns!(),
-                " FROM official_readings WHERE member_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id"
-            ),
-            &[&member.0, &range_start(from), &range_end(to)],
-        )
-        .await?;
-    rows.iter().map(reading_from_row).collect()
 }

@@ -270,3 +270,13 @@ impl Direct {
         self.runtime.block_on(self.client.batch_execute(sql))
     }
 }
+
+/// A fresh database of the shared cluster, migrated and holding nothing (not even a
+/// model), with its URL; the cluster lives as long as the returned handle.
+pub fn fresh_database() -> (Arc<PgCluster>, String) {
+    let cluster = shared_cluster();
+    let name = format!("fresh_{}", DATABASES.fetch_add(1, Ordering::Relaxed));
+    let url = cluster.create_database(&name).unwrap();
+    PgStore::connect(&url, 1).unwrap().migrate().unwrap();
+    (cluster, url)
+}
