@@ -274,7 +274,7 @@ impl Direct {
 /// A fresh database of the shared cluster, migrated and holding nothing (not even a
 /// model), with its URL; the cluster lives as long as the returned handle.
 pub fn fresh_database() -> (Arc<PgCluster>, String) {
-    let cluster = shared_cluster();
+    let cluster = PgCluster::shared_for_tests();
     let name = format!("fresh_{}", DATABASES.fetch_add(1, Ordering::Relaxed));
     let url = cluster.create_database(&name).unwrap();
     PgStore::connect(&url, 1).unwrap().migrate().unwrap();
