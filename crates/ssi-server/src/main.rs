@@ -99,8 +99,10 @@ fn init_logging(format: LogFormat, default_level: &str) {
         .unwrap_or_else(|_| EnvFilter::new(default_level));
     // axum's accept loop names the client's address at trace level, and tokio-postgres
     // logs every statement's parameters (names, token hashes, stored rows) at debug level;
-    // neither is ever recorded, so those targets stay quiet whatever the filter asks.
-    let filter = ["axum::serve=off", "tokio_postgres=info"].into_iter().fold(filter, |filter, quiet| {
+    // neither is ever recorded, so those targets stay quiet whatever the filter asks. The
+    // database's own notices ("relation … already exists, skipping") are tokio-postgres's
+    // info lines: noise in a command's one-line error, so it speaks from warn up.
+    let filter = ["axum::serve=off", "tokio_postgres=warn"].into_iter().fold(filter, |filter, quiet| {
         match quiet.parse() {
             Ok(directive) => filter.add_directive(directive),
             Err(_) => filter,
