@@ -104,6 +104,7 @@ fn each_sslmode_connects_as_libpq_would_and_a_wrong_certificate_is_refused_clear
     ] {
         let error = refusal(&url);
         assert!(error.contains("TLS handshake") && error.contains("UnknownIssuer"), "{what}: {error}");
+        assert!(error.contains("must chain to a root certificate of sslrootcert"), "{what}: {error}");
         assert!(!error.contains(&secret), "{what}: {error}");
         assert!(!error.contains('\n'), "{what}: {error}");
     }
@@ -113,6 +114,7 @@ fn each_sslmode_connects_as_libpq_would_and_a_wrong_certificate_is_refused_clear
     // The right root, but the certificate does not name 127.0.0.1: verify-full refuses.
     let error = refusal(&with_query(&by_address, &root_query("verify-full", &root)));
     assert!(error.contains("TLS handshake") && error.contains("not valid for name"), "{error}");
+    assert!(error.contains("sslmode=verify-full") && error.contains("name the host"), "{error}");
     assert!(!error.contains(&secret), "{error}");
     // A root file that is not there is named.
     let missing = dir.path().join("missing.pem");
@@ -126,6 +128,7 @@ fn a_cluster_without_tls_refuses_sslmode_require_clearly_and_prefer_falls_back_t
     let url = cluster.create_database("plain").unwrap();
     let error = refusal(&with_query(&url, "sslmode=require"));
     assert!(error.contains("TLS") && error.contains("not support"), "{error}");
+    assert!(error.contains("sslmode=disable"), "{error}");
     assert!(!error.contains(&password(&url)), "{error}");
     assert!(!error.contains('\n'), "{error}");
     assert!(!encrypted(&with_query(&url, "sslmode=prefer")));

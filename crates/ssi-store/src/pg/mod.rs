@@ -145,7 +145,7 @@ impl PgStore {
             .build()
             .map_err(|e| StoreError::PostgresPool(e.to_string()))?;
         let store = PgStore { inner: Arc::new(Inner { pool, executor }) };
-        store.block_on(async { store.client().await.map(drop) })?;
+        store.block_on(async { store.client().await.map(drop) }).map_err(|error| tls.explain(error))?;
         Ok(store)
     }
 

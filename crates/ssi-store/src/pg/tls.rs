@@ -76,6 +76,40 @@ pub(crate) struct TlsParameters {
     pub(crate) root_certificates: Option<PathBuf>,
 }
 
+impl TlsParameters {
+    /// A failed first connection, with what to check when TLS refused it (the driver's
+    /// words name the failure, not the setting that decides it).
+    pub(crate) fn explain(&self, error: StoreError) -> StoreError {
+        let StoreError::Postgres(driver) = &error else { return error };
+        let text = crate::error::describe_postgres(driver);
+        let roots = match &self.root_certificates {
+            Some(path) => format!("a root certificate of sslrootcert {}", path.display()),
+            None => "one of Mozilla's root certificates (no sslrootcert given)".to_string(),
+        };
+        let hint = if text.contains("server does not support TLS") {
+            "the server does not accept TLS: turn `ssl` on in PostgreSQL, or connect with sslmode=disable"
+                .into()
+        } else if text.contains("invalid peer certificate") && self.mode == SslMode::VerifyFull {
+            format!("sslmode=verify-full: the server's certificate must chain to {roots} and name the host")
+        } else if text.contains("invalid peer certificate") {
+            format!("sslmode={}: the server's certificate must chain to {roots}", self.mode_name())
+        } else {
+            return error;
+        };
+        StoreError::PostgresTls(format!("{text}; {hint}"))
+    }
+
+    fn mode_name(&self) -> &'static str {
+        match self.mode {
+            SslMode::Disable => "disable",
+            SslMode::Prefer => "prefer",
+            SslMode::Require => "require",
+            SslMode::VerifyCa => "verify-ca",
+            SslMode::VerifyFull => "verify-full",
+        }
+    }
+}
+
 /// Takes `sslmode` and `sslrootcert` off a `postgres://` URL's query; returns the URL
 /// without them (for tokio-postgres) and what they said. Any other form of connection
 /// string (`host=… sslmode=…`) is returned as it is, with `None`: tokio-postgres reads
