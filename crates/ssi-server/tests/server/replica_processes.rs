@@ -8,7 +8,7 @@
 //! (`SSI_TEST_BACKEND=postgres`) and skip on SQLite, saying why.
 
 use crate::process::{ADMIN, ServerProcess, agent, call, member_with_token, push_body};
-use crate::support::server_database;
+use crate::support::{ServerDatabase, server_database};
 use chrono::{Days, NaiveDate, Utc};
 use serde_json::{Value, json};
 use ssi_pg_harness::PgCluster;
@@ -59,6 +59,15 @@ fn two_replicas(dir: &Path, database: impl AsRef<std::ffi::OsStr>) -> [ServerPro
     [first, second]
 }
 
+/// Two replicas on a fresh database of the suite's shared cluster, their temp dir (logs),
+/// and a client.
+fn replicas_on_a_fresh_database() -> (tempfile::TempDir, ServerDatabase, [ServerProcess; 2], ureq::Agent) {
+    let dir = tempfile::tempdir().unwrap();
+    let database = server_database(dir.path());
+    let replicas = two_replicas(dir.path(), &database);
+    (dir, database, replicas, agent())
+}
+
 /// A GET that must answer 200; returns the body.
 fn get_ok(agent: &ureq::Agent, url: &str, token: &str) -> Value {
     let (status, body) = call(agent, "GET", url, Some(token), None).unwrap();
@@ -95,10 +104,7 @@ fn history_day(history: &Value, date: NaiveDate) -> Option<Value> {
 #[test]
 fn a_write_through_one_process_is_visible_through_the_other_at_once() {
     postgres_only!("two server processes share one PostgreSQL database");
-    let dir = tempfile::tempdir().unwrap();
-    let database = server_database(dir.path());
-    let [a, b] = two_replicas(dir.path(), &database);
-    let agent = agent();
+    let (_dir, _database, [a, b], agent) = replicas_on_a_fresh_database();
     let (team, member, token) = member_with_token(&agent, &a, "Replica Ria");
     let (first_day, second_day) = (server_today() - Days::new(2), server_today() - Days::new(1));
     let push = |day, total| {
@@ -169,10 +175,7 @@ fn a_write_through_one_process_is_visible_through_the_other_at_once() {
 #[test]
 fn a_token_revoked_through_one_process_is_refused_by_the_other_on_its_next_request() {
     postgres_only!("two server processes share one PostgreSQL database");
-    let dir = tempfile::tempdir().unwrap();
-    let database = server_database(dir.path());
-    let [a, b] = two_replicas(dir.path(), &database);
-    let agent = agent();
+    let (_dir, database, [a, b], agent) = replicas_on_a_fresh_database();
     let (_, member, _) = member_with_token(&agent, &a, "Revoked Rex");
     let (api_revoked, api_secret) = member_token(&agent, &a, member, "revoked through the API");
     let (cli_revoked, cli_secret) = member_token(&agent, &a, member, "revoked by the command");

@@ -147,15 +147,20 @@ pub(crate) fn client_config(parameters: &TlsParameters) -> Result<rustls::Client
         .map_err(|e| StoreError::PostgresTls(e.to_string()))?;
     let checks_chain = matches!(parameters.mode, SslMode::VerifyCa | SslMode::VerifyFull)
         || parameters.root_certificates.is_some();
-    let verifier: Arc<dyn ServerCertVerifier> = if checks_chain {
+    let chain = if checks_chain {
         let roots = Arc::new(trusted_roots(parameters)?);
-        let chain = WebPkiServerVerifier::builder_with_provider(roots, provider)
+        let chain = WebPkiServerVerifier::builder_with_provider(roots, provider.clone())
             .build()
             .map_err(|e| StoreError::PostgresTls(format!("cannot check certificates: {e}")))?;
-        if parameters.mode == SslMode::VerifyFull { chain } else { Arc::new(ChainOnly(chain)) }
+        Some(chain)
     } else {
-        Arc::new(EncryptionOnly(provider.signature_verification_algorithms))
+        None
     };
+    let verifier = Arc::new(LibpqVerifier {
+        chain,
+        check_name: parameters.mode == SslMode::VerifyFull,
+        algorithms: provider.signature_verification_algorithms,
+    });
     Ok(builder.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth())
 }
 
@@ -191,12 +196,21 @@ impl super::PgStore {
     }
 }
 
-/// `verify-ca` (or `require` with `sslrootcert`): the chain is checked, the host name is
-/// not (libpq's meaning).
+/// Checks a server's certificate as the `sslmode` says. Every mode checks the handshake's
+/// signatures (the traffic is encrypted to the certificate's key either way).
 #[derive(Debug)]
-struct ChainOnly(Arc<WebPkiServerVerifier>);
+struct LibpqVerifier {
+    /// The roots the chain must lead to; `None` for `require` and `prefer` without
+    /// `sslrootcert` (encryption only: whoever the certificate names is accepted, as
+    /// libpq accepts it; `verify-full` is what protects against an impostor).
+    chain: Option<Arc<WebPkiServerVerifier>>,
+    /// Whether the certificate must name the host (`verify-full`); `verify-ca` checks
+    /// the chain only.
+    check_name: bool,
+    algorithms: WebPkiSupportedAlgorithms,
+}
 
-impl ServerCertVerifier for ChainOnly {
+impl ServerCertVerifier for LibpqVerifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -205,11 +219,12 @@ impl ServerCertVerifier for ChainOnly {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
-            // The chain was valid; only the name differed, which this mode does not check.
+        let Some(chain) = &self.chain else { return Ok(ServerCertVerified::assertion()) };
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
+            // webpki checks the name after the chain: only the name differed.
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) => Ok(ServerCertVerified::assertion()),
+            )) if !self.check_name => Ok(ServerCertVerified::assertion()),
             other => other,
         }
     }
@@ -220,7 +235,7 @@ impl ServerCertVerifier for ChainOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
     }
 
     fn verify_tls13_signature(
@@ -229,52 +244,11 @@ impl ServerCertVerifier for ChainOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
-    }
-}
-
-/// `require` and `prefer` without `sslrootcert`: the traffic is encrypted and the
-/// handshake's signatures are checked, but whoever the certificate names is accepted
-/// (libpq's meaning; verify-full is what protects against an impostor).
-#[derive(Debug)]
-struct EncryptionOnly(WebPkiSupportedAlgorithms);
-
-impl ServerCertVerifier for EncryptionOnly {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_schemes()
+        self.algorithms.supported_schemes()
     }
 }
 
