@@ -8,7 +8,7 @@
 //! threads, never on the runtime's own worker threads); a store connected outside any
 //! runtime owns a small one. The driver is tokio-postgres, pooled by deadpool-postgres;
 //! connections are plain TCP, a Unix socket, or TLS through rustls when the URL's
-//! `sslmode` asks for it ([`tls`]; docs/store.md, "PostgreSQL").
+//! `sslmode` asks for it (`src/pg/tls.rs`; docs/store.md, "PostgreSQL").
 //!
 //! Besides the lifecycle (connecting, migrating, the schema and data versions), the
 //! queries of [`crate::Store`] are ported, with the same names, signatures and results:
@@ -98,7 +98,7 @@ impl PgStore {
     /// and checks that one connection can be made. Does not migrate: see [`PgStore::migrate`].
     ///
     /// The URL's `sslmode` (`disable`, the default; `prefer`, `require`, `verify-ca`,
-    /// `verify-full`) and `sslrootcert` choose TLS as libpq does (the [`tls`] module).
+    /// `verify-full`) and `sslrootcert` choose TLS as libpq does (`src/pg/tls.rs`).
     pub fn connect(url: &str, pool_size: usize) -> Result<PgStore, StoreError> {
         let (url, tls) = tls::split_url(url)?;
         let mut config = tokio_postgres::Config::from_str(&url)?;
