@@ -16,7 +16,7 @@
 //! `nobody`) and the binaries run as that user.
 //!
 //! [`PgCluster::start_with_tls`] starts a cluster that also speaks TLS (`ssl = on`) with a
-//! certificate the test made, written into its data directory.
+//! certificate the test made ([`TestCa`] issues them), written into its data directory.
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::{Gid, Pid, Uid, User, chown, geteuid};
@@ -65,6 +65,44 @@ pub struct ServerTls {
     pub certificate_pem: String,
     /// The certificate's private key.
     pub private_key_pem: String,
+}
+
+/// A certificate authority of a test's own (rcgen), issuing server certificates for
+/// [`PgCluster::start_with_tls`] and giving its root certificate for `sslrootcert`.
+pub struct TestCa {
+    issuer: rcgen::CertifiedIssuer<'static, rcgen::KeyPair>,
+}
+
+impl TestCa {
+    /// A new CA named `name`, with a fresh key.
+    pub fn new(name: &str) -> TestCa {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("no names to parse");
+        params.distinguished_name.push(rcgen::DnType::CommonName, name);
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.key_usages =
+            vec![rcgen::KeyUsagePurpose::KeyCertSign, rcgen::KeyUsagePurpose::DigitalSignature];
+        let key = rcgen::KeyPair::generate().expect("a key pair is generated");
+        TestCa {
+            issuer: rcgen::CertifiedIssuer::self_signed(params, key).expect("the CA certificate is signed"),
+        }
+    }
+
+    /// A server certificate for `names` (DNS names or IP addresses), issued by this CA.
+    pub fn server(&self, names: &[&str]) -> ServerTls {
+        let key = rcgen::KeyPair::generate().expect("a key pair is generated");
+        let names: Vec<String> = names.iter().map(|name| name.to_string()).collect();
+        let mut params = rcgen::CertificateParams::new(names).expect("plain host names");
+        params.distinguished_name.push(rcgen::DnType::CommonName, "ssi test server");
+        let certificate = params.signed_by(&key, &self.issuer).expect("the server certificate is signed");
+        ServerTls { certificate_pem: certificate.pem(), private_key_pem: key.serialize_pem() }
+    }
+
+    /// Writes the CA's certificate into `dir` as `name`, a root file for `sslrootcert`.
+    pub fn root_file(&self, dir: &Path, name: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, self.issuer.pem()).expect("the root file is written");
+        path
+    }
 }
 
 /// Why a cluster could not be started or a database created.

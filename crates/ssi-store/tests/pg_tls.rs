@@ -1,45 +1,12 @@
 //! TLS to PostgreSQL for real: a throwaway cluster with `ssl = on` and a certificate
-//! issued here (rcgen) by a test CA; `PgStore::connect` with each `sslmode` the URL may
+//! issued by a test CA of the harness (rcgen); `PgStore::connect` with each `sslmode` the URL may
 //! name, the server's own `pg_stat_ssl` telling whether the connection is encrypted. A
 //! certificate from another CA or for another host name is refused with a clear error
 //! that never shows the password, and a cluster that speaks no TLS refuses `require`.
 
-use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose};
-use ssi_pg_harness::{PgCluster, ServerTls};
+use ssi_pg_harness::{PgCluster, TestCa};
 use ssi_store::pg::PgStore;
-use std::path::{Path, PathBuf};
-
-/// A certificate authority of the test's own.
-struct TestCa {
-    issuer: CertifiedIssuer<'static, KeyPair>,
-}
-
-impl TestCa {
-    fn new(name: &str) -> TestCa {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.distinguished_name.push(DnType::CommonName, name);
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
-        TestCa { issuer: CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap() }
-    }
-
-    /// A server certificate for `names`, issued by this CA.
-    fn server(&self, names: &[&str]) -> ServerTls {
-        let key = KeyPair::generate().unwrap();
-        let names: Vec<String> = names.iter().map(|name| name.to_string()).collect();
-        let mut params = CertificateParams::new(names).unwrap();
-        params.distinguished_name.push(DnType::CommonName, "ssi test server");
-        let certificate = params.signed_by(&key, &self.issuer).unwrap();
-        ServerTls { certificate_pem: certificate.pem(), private_key_pem: key.serialize_pem() }
-    }
-
-    /// Writes the CA's certificate as a root file for `sslrootcert`.
-    fn root_file(&self, dir: &Path, name: &str) -> PathBuf {
-        let path = dir.join(name);
-        std::fs::write(&path, self.issuer.pem()).unwrap();
-        path
-    }
-}
+use std::path::Path;
 
 /// `url` with `parameters` appended as its query.
 fn with_query(url: &str, parameters: &str) -> String {

@@ -4,14 +4,16 @@
 //! (the API, or `ssi-server token revoke` beside them) is refused by the other; and a
 //! PostgreSQL restart in the middle of a load through both is answered 503 and nothing
 //! else while the database is down, both recover by themselves, no 5xx follows, and every
-//! acknowledged write is in the database afterwards. These tests need PostgreSQL
+//! acknowledged write is in the database afterwards. A server told `sslmode=verify-full`
+//! serves over TLS with the right root certificate and refuses to start with another CA's.
+//! These tests need PostgreSQL
 //! (`SSI_TEST_BACKEND=postgres`) and skip on SQLite, saying why.
 
 use crate::process::{ADMIN, ServerProcess, agent, call, member_with_token, push_body};
 use crate::support::{ServerDatabase, server_database};
 use chrono::{Days, NaiveDate, Utc};
 use serde_json::{Value, json};
-use ssi_pg_harness::PgCluster;
+use ssi_pg_harness::{PgCluster, TestCa};
 use ssi_store::MemberId;
 use ssi_store::pg::PgStore;
 use std::collections::BTreeSet;
@@ -464,4 +466,37 @@ fn readyz_is_503_on_both_processes_while_postgresql_is_down_and_200_after() {
         wait_until_ready(&agent, server, RECOVER_WITHIN);
         assert_eq!(teams(server), 200, "{} after recovery", server.base);
     }
+}
+
+#[test]
+fn a_server_told_verify_full_serves_over_tls_and_refuses_another_cas_certificate() {
+    postgres_only!("connects the server to a PostgreSQL cluster that speaks TLS");
+    let ca = TestCa::new("ssi test CA");
+    let cluster = PgCluster::start_with_tls(&ca.server(&["localhost"])).unwrap();
+    let url = cluster.create_database("tls").unwrap().replace("@127.0.0.1:", "@localhost:");
+    let dir = tempfile::tempdir().unwrap();
+    let root_query = |root: &Path| {
+        format!("{url}?sslmode=verify-full&sslrootcert={}", root.to_str().unwrap().replace('/', "%2F"))
+    };
+    // verify-full never falls back to plain TCP: a server that answers is connected over TLS.
+    let server =
+        ServerProcess::start(dir.path(), root_query(&ca.root_file(dir.path(), "root.pem")), &[], &[]);
+    let agent = agent();
+    assert_eq!(call(&agent, "GET", &server.url("/readyz"), None, None).unwrap().0, 200);
+    let (team, _, _) = member_with_token(&agent, &server, "Encrypted Eve");
+    let board = get_ok(&agent, &server.url(&format!("/api/v1/teams/{team}/leaderboard")), ADMIN);
+    assert_eq!(board["rows"].as_array().map(Vec::len), Some(0), "{board}");
+
+    // Another CA's root: the server does not start, and says why in one line without the password.
+    let wrong = root_query(&TestCa::new("another CA").root_file(dir.path(), "wrong-root.pem"));
+    let output = Command::new(env!("CARGO_BIN_EXE_ssi-server"))
+        .args(["migrate", "--database", &wrong])
+        .env_remove("SSI_CONFIG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains("UnknownIssuer") && stderr.contains("wrong-root.pem"), "{stderr}");
+    let password = url.split('@').next().unwrap().rsplit(':').next().unwrap();
+    assert!(!stderr.contains(password), "{stderr}");
 }
