@@ -10,7 +10,7 @@
 use crate::Store;
 use crate::db::{cached_row, check_day, instant, now_seconds};
 use crate::error::StoreError;
-use crate::events::event_key;
+use crate::events::{earlier_day, event_key};
 use crate::imports::rescore_after_import;
 use crate::members::ensure_member;
 use crate::types::MemberId;
@@ -263,11 +263,11 @@ fn write_workbook(
     }
     let report = workbook_report_text(workbook.report)?;
 
-    let mut days_changed = 0u64;
+    let mut tally = WorkbookTally::default();
     {
         let mut upsert = tx.prepare_cached(MERGE_DAY_SQL)?;
         for day in workbook.days {
-            days_changed += upsert.execute(params![
+            tally.days_changed += upsert.execute(params![
                 member.0,
                 day.date,
                 stored(day.impressions),
@@ -277,7 +277,7 @@ fn write_workbook(
         }
     }
 
-    let follower_total_changed = match workbook.follower_total {
+    tally.follower_total_changed = match workbook.follower_total {
         Some(total) => {
             check_follower_total(&total)?;
             tx.prepare_cached(MERGE_FOLLOWER_TOTAL_SQL)?.execute(params![
@@ -289,11 +289,10 @@ fn write_workbook(
         None => false,
     };
 
-    let mut posts_changed = 0u64;
     {
         let mut upsert = tx.prepare_cached(MERGE_POST_SQL)?;
         for post in workbook.posts {
-            posts_changed += upsert.execute(params![
+            tally.posts_changed += upsert.execute(params![
                 member.0,
                 post.activity_id,
                 post.published,
@@ -305,15 +304,12 @@ fn write_workbook(
 
     // One event per engagement and follower, keyed by day and ordinal: a
     // raised figure adds exactly the difference (see ssi_core::analytics).
-    let mut events_seen = 0u64;
-    let mut events_added = 0u64;
-    let mut first_changed_day: Option<NaiveDate> = None;
     {
         let mut insert = tx.prepare_cached(
             "INSERT OR IGNORE INTO events (member_id, at, key, kind, personalised) VALUES (?1, ?2, ?3, ?4, 0)",
         )?;
         for event in day_events(workbook.days) {
-            events_seen += 1;
+            tally.events_seen += 1;
             let added = insert.execute(params![
                 member.0,
                 event.at.timestamp(),
@@ -321,8 +317,8 @@ fn write_workbook(
                 event.kind.as_str()
             ])?;
             if added > 0 {
-                events_added += 1;
-                first_changed_day = Some(first_changed_day.map_or(event.day(), |d| d.min(event.day())));
+                tally.events_added += 1;
+                tally.first_changed_day = earlier_day(tally.first_changed_day, Some(event.day()));
             }
         }
     }
@@ -336,27 +332,51 @@ fn write_workbook(
             workbook.fingerprint,
             now_seconds(),
             workbook.source_name,
-            events_seen as i64,
-            events_added as i64,
+            tally.events_seen as i64,
+            tally.events_added as i64,
             report
         ],
     )?;
 
-    let days_rescored = rescore_after_import(tx, member, first_changed_day, today)?;
-    tracing::info!(
-        member = member.0,
-        days_changed,
-        events_added,
-        posts_changed,
-        days_rescored,
-        "imported workbook"
-    );
-    Ok(WorkbookOutcome::Imported {
-        days_changed,
-        events_added,
-        posts_changed,
-        follower_total_changed,
-        first_changed_day,
-        days_rescored,
-    })
+    let days_rescored = rescore_after_import(tx, member, tally.first_changed_day, today)?;
+    Ok(tally.outcome(member, days_rescored))
+}
+
+/// What a workbook import changed, counted as it goes (on either backend).
+#[derive(Debug, Default)]
+pub(crate) struct WorkbookTally {
+    /// Days whose stored figures it added or raised.
+    pub(crate) days_changed: u64,
+    /// The events its days score as.
+    pub(crate) events_seen: u64,
+    /// Those of them that were new.
+    pub(crate) events_added: u64,
+    /// Posts whose figures it added or raised.
+    pub(crate) posts_changed: u64,
+    /// Whether the follower total was new or higher.
+    pub(crate) follower_total_changed: bool,
+    /// The first day of a new event.
+    pub(crate) first_changed_day: Option<NaiveDate>,
+}
+
+impl WorkbookTally {
+    /// The import's outcome once the member was re-scored (`days_rescored` rows), logged.
+    pub(crate) fn outcome(self, member: MemberId, days_rescored: usize) -> WorkbookOutcome {
+        tracing::info!(
+            member = member.0,
+            days_changed = self.days_changed,
+            events_added = self.events_added,
+            posts_changed = self.posts_changed,
+            days_rescored,
+            "imported workbook"
+        );
+        WorkbookOutcome::Imported {
+            days_changed: self.days_changed,
+            events_added: self.events_added,
+            posts_changed: self.posts_changed,
+            follower_total_changed: self.follower_total_changed,
+            first_changed_day: self.first_changed_day,
+            days_rescored,
+        }
+    }
 }
