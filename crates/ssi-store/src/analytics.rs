@@ -178,9 +178,9 @@ pub(crate) fn workbook_report_text(report: &serde_json::Value) -> Result<String,
 }
 
 /// The export posts recorded in import reports (their JSON texts, in any order) as
-/// [`Store::export_posts`] gives them: oldest first, one per activity id (the first
-/// of a day's repeats; the form breaks ties, so the answer never depends on the
-/// order the database gave the texts in).
+/// [`Store::export_posts`] gives them: one per activity id (its oldest day, and of
+/// that day's the first by form, so the answer never depends on the order the
+/// database gave the texts in), oldest first.
 pub(crate) fn export_posts_from(
     texts: impl IntoIterator<Item = Result<String, StoreError>>,
 ) -> Result<Vec<ExportPost>, StoreError> {
@@ -190,13 +190,9 @@ pub(crate) fn export_posts_from(
             .map_err(|e| StoreError::invalid(format!("a stored export post does not load: {e}")))?;
         posts.push(post);
     }
-    posts.sort_by(|a, b| {
-        a.date
-            .cmp(&b.date)
-            .then_with(|| a.activity_id.cmp(&b.activity_id))
-            .then_with(|| a.form.as_str().cmp(b.form.as_str()))
-    });
-    posts.dedup_by(|a, b| a.activity_id == b.activity_id);
+    posts.sort_by(|a, b| (&a.activity_id, a.date, a.form).cmp(&(&b.activity_id, b.date, b.form)));
+    posts.dedup_by(|later, kept| later.activity_id == kept.activity_id);
+    posts.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.activity_id.cmp(&b.activity_id)));
     Ok(posts)
 }
 
