@@ -363,7 +363,7 @@ pub(crate) fn refresh_horizon(conn: &Connection, member: MemberId) -> Result<Opt
                  UNION ALL
                  SELECT date(max(e.at), 'unixepoch'), 2, 'stored_activity' FROM events AS e
                   WHERE e.member_id = ?1 AND e.kind NOT IN (",
-        workbook_kinds!(),
+        self::workbook_kinds!(),
         ")
                  UNION ALL
                  SELECT max(p.taken_on), 2, 'stored_activity' FROM profile_snapshots AS p
