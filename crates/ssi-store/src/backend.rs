@@ -3,10 +3,8 @@
 //!
 //! The method list is written once, in the [`backend!`] invocation below: it declares the
 //! trait and emits both delegating impls, each method calling the backend's inherent method
-//! of the same name. A method PostgreSQL does not answer yet is listed under
-//! `not_on_postgres`: on `pg::PgStore` it fails with
-//! [`StoreError::NotOnPostgres`] naming it, never with made-up data (docs/store.md, "The
-//! store interface").
+//! of the same name, so both backends answer every method (docs/store.md, "The store
+//! interface").
 
 use crate::Store;
 use crate::analytics::{WorkbookImport, WorkbookOutcome};
@@ -44,12 +42,6 @@ macro_rules! backend {
                     $(=> $target:ident($($call:expr),* $(,)?))?;
             )*
         }
-        not_on_postgres {
-            $(
-                $(#[$sdoc:meta])*
-                fn $sname:ident(&self $(, $sarg:ident: $sty:ty)* $(,)?) -> $sret:ty;
-            )*
-        }
     ) => {
         /// Every store question and change the team server asks of its database (and the
         /// few more its tests set up and inspect with), answered
@@ -58,7 +50,6 @@ macro_rules! backend {
         /// method of the same name.
         pub trait Backend: Send + Sync + std::fmt::Debug {
             $( $(#[$doc])* fn $name(&self $(, $arg: $ty)*) -> $ret; )*
-            $( $(#[$sdoc])* fn $sname(&self $(, $sarg: $sty)*) -> $sret; )*
         }
 
         // A method missing from a store would resolve to the trait's own and recurse: refused.
@@ -69,11 +60,6 @@ macro_rules! backend {
                     delegate!(Store, self, $name, ($($arg),*) $(, $target($($call),*))?)
                 }
             )*
-            $(
-                fn $sname(&self $(, $sarg: $sty)*) -> $sret {
-                    Store::$sname(self $(, $sarg)*)
-                }
-            )*
         }
 
         #[cfg(feature = "postgres")]
@@ -82,12 +68,6 @@ macro_rules! backend {
             $(
                 fn $name(&self $(, $arg: $ty)*) -> $ret {
                     delegate!(crate::pg::PgStore, self, $name, ($($arg),*) $(, $target($($call),*))?)
-                }
-            )*
-            $(
-                fn $sname(&self $(, $sarg: $sty)*) -> $sret {
-                    $(let _ = $sarg;)*
-                    Err(StoreError::NotOnPostgres { what: stringify!($sname) })
                 }
             )*
         }
@@ -267,8 +247,6 @@ backend! {
         fn calibration(&self, member: MemberId) -> Result<Option<MemberCalibration>, StoreError>;
         /// [`Store::refit_calibration`].
         fn refit_calibration(&self, member: MemberId) -> Result<CalibrationRefit, StoreError>;
-    }
-    not_on_postgres {
         /// [`Store::import_workbook`].
         fn import_workbook(
             &self,
