@@ -17,6 +17,7 @@
 
 mod calibrations;
 mod copy;
+mod daily_runs;
 mod events;
 mod groups;
 mod imports;
@@ -29,6 +30,7 @@ mod rescore;
 mod rows;
 mod score_reads;
 mod series;
+mod sessions;
 mod settings;
 mod tokens;
 mod transactions;
