@@ -7,7 +7,7 @@
 use crate::Store;
 use crate::db::{cached_row, instant};
 use crate::error::{StoreError, unique_conflict};
-use crate::tokens::{token_columns, token_from_row};
+use crate::tokens::token_from_row;
 use crate::types::{TokenId, TokenInfo};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -55,6 +55,43 @@ macro_rules! session_columns {
 }
 pub(crate) use session_columns;
 
+/// The insert of a session for a token that is not revoked (nothing inserted otherwise):
+/// placeholders id hash, created, expires, token. The same text on both backends but for
+/// the placeholders.
+macro_rules! start_session_statement {
+    ($hash:literal, $created:literal, $expires:literal, $token:literal) => {
+        concat!(
+            "INSERT INTO sessions (id_hash, token_id, created, expires) SELECT ",
+            $hash,
+            ", id, ",
+            $created,
+            ", ",
+            $expires,
+            " FROM api_tokens WHERE id = ",
+            $token,
+            " AND revoked IS NULL"
+        )
+    };
+}
+pub(crate) use start_session_statement;
+
+/// The token of a live session: placeholders id hash, now. One statement, joined with the
+/// token so that a revoked token's session is never live.
+macro_rules! live_session_statement {
+    ($hash:literal, $now:literal) => {
+        concat!(
+            "SELECT ",
+            crate::tokens::token_columns!(),
+            " FROM api_tokens WHERE revoked IS NULL AND id = (SELECT token_id FROM sessions WHERE id_hash = ",
+            $hash,
+            " AND expires > ",
+            $now,
+            ")"
+        )
+    };
+}
+pub(crate) use live_session_statement;
+
 /// A stored id hash, which the table's CHECK keeps at 32 bytes.
 pub(crate) fn id_hash_from(bytes: &[u8]) -> Result<[u8; 32], StoreError> {
     bytes.try_into().map_err(|_| StoreError::invalid(format!("a session id hash of {} bytes", bytes.len())))
@@ -80,8 +117,7 @@ impl Store {
             tx.execute("DELETE FROM sessions WHERE expires <= ?1", [created.timestamp()])?;
             let inserted = tx
                 .execute(
-                    "INSERT INTO sessions (id_hash, token_id, created, expires)
-                     SELECT ?1, id, ?2, ?3 FROM api_tokens WHERE id = ?4 AND revoked IS NULL",
+                    start_session_statement!("?1", "?2", "?3", "?4"),
                     params![id_hash.as_slice(), created.timestamp(), expires.timestamp(), token.0],
                 )
                 .map_err(|e| unique_conflict(e, session_taken))?;
@@ -100,12 +136,7 @@ impl Store {
         self.pool.read(|tx| {
             cached_row(
                 tx,
-                concat!(
-                    "SELECT ",
-                    token_columns!(),
-                    " FROM api_tokens WHERE revoked IS NULL
-                     AND id = (SELECT token_id FROM sessions WHERE id_hash = ?1 AND expires > ?2)"
-                ),
+                live_session_statement!("?1", "?2"),
                 params![id_hash.as_slice(), now.timestamp()],
                 token_from_row,
             )

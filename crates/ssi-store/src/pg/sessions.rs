@@ -9,9 +9,9 @@ use super::tokens::token_from_row;
 use super::transactions::{execute, optional_row, rows, unique_conflict};
 use crate::error::StoreError;
 use crate::sessions::{
-    SessionRecord, check_session_times, id_hash_from, no_live_token, session_columns, session_taken,
+    SessionRecord, check_session_times, id_hash_from, live_session_statement, no_live_token, session_columns,
+    session_taken, start_session_statement,
 };
-use crate::tokens::token_columns;
 use crate::types::{TokenId, TokenInfo};
 use chrono::{DateTime, Utc};
 use tokio_postgres::Transaction;
@@ -48,8 +48,7 @@ impl PgStore {
             execute(tx, "DELETE FROM sessions WHERE expires <= $1", &[&created]).await?;
             let inserted = execute(
                 tx,
-                "INSERT INTO sessions (id_hash, token_id, created, expires)
-                 SELECT $1, id, $2, $3 FROM api_tokens WHERE id = $4 AND revoked IS NULL",
+                start_session_statement!("$1", "$2", "$3", "$4"),
                 &[&id_hash.as_slice(), &created, &expires, &token.0],
             )
             .await
@@ -68,19 +67,10 @@ impl PgStore {
     ) -> Result<Option<TokenInfo>, StoreError> {
         let now = whole_seconds(now)?;
         self.statement(async |client| {
-            optional_row(
-                client,
-                concat!(
-                    "SELECT ",
-                    token_columns!(),
-                    " FROM api_tokens WHERE revoked IS NULL
-                     AND id = (SELECT token_id FROM sessions WHERE id_hash = $1 AND expires > $2)"
-                ),
-                &[&id_hash.as_slice(), &now],
-            )
-            .await?
-            .map(|row| token_from_row(&row))
-            .transpose()
+            optional_row(client, live_session_statement!("$1", "$2"), &[&id_hash.as_slice(), &now])
+                .await?
+                .map(|row| token_from_row(&row))
+                .transpose()
         })
     }
 
