@@ -3,10 +3,8 @@
 //!
 //! The method list is written once, in the [`backend!`] invocation below: it declares the
 //! trait and emits both delegating impls, each method calling the backend's inherent method
-//! of the same name. A method PostgreSQL does not answer yet is listed under
-//! `not_on_postgres`: on `pg::PgStore` it fails with
-//! [`StoreError::NotOnPostgres`] naming it, never with made-up data (docs/store.md, "The
-//! store interface").
+//! of the same name, so both backends answer every method (docs/store.md, "The store
+//! interface").
 
 use crate::Store;
 use crate::analytics::{WorkbookImport, WorkbookOutcome};
@@ -46,12 +44,6 @@ macro_rules! backend {
                     $(=> $target:ident($($call:expr),* $(,)?))?;
             )*
         }
-        not_on_postgres {
-            $(
-                $(#[$sdoc:meta])*
-                fn $sname:ident(&self $(, $sarg:ident: $sty:ty)* $(,)?) -> $sret:ty;
-            )*
-        }
     ) => {
         /// Every store question and change the team server asks of its database (and the
         /// few more its tests set up and inspect with), answered
@@ -60,7 +52,6 @@ macro_rules! backend {
         /// method of the same name.
         pub trait Backend: Send + Sync + std::fmt::Debug {
             $( $(#[$doc])* fn $name(&self $(, $arg: $ty)*) -> $ret; )*
-            $( $(#[$sdoc])* fn $sname(&self $(, $sarg: $sty)*) -> $sret; )*
         }
 
         // A method missing from a store would resolve to the trait's own and recurse: refused.
@@ -71,11 +62,6 @@ macro_rules! backend {
                     delegate!(Store, self, $name, ($($arg),*) $(, $target($($call),*))?)
                 }
             )*
-            $(
-                fn $sname(&self $(, $sarg: $sty)*) -> $sret {
-                    Store::$sname(self $(, $sarg)*)
-                }
-            )*
         }
 
         #[cfg(feature = "postgres")]
@@ -84,12 +70,6 @@ macro_rules! backend {
             $(
                 fn $name(&self $(, $arg: $ty)*) -> $ret {
                     delegate!(crate::pg::PgStore, self, $name, ($($arg),*) $(, $target($($call),*))?)
-                }
-            )*
-            $(
-                fn $sname(&self $(, $sarg: $sty)*) -> $sret {
-                    $(let _ = $sarg;)*
-                    Err(StoreError::NotOnPostgres { what: stringify!($sname) })
                 }
             )*
         }
@@ -307,8 +287,6 @@ backend! {
         fn daily_run(&self, day: NaiveDate) -> Result<Option<DailyRun>, StoreError>;
         /// [`Store::daily_runs`].
         fn daily_runs(&self) -> Result<Vec<DailyRun>, StoreError>;
-    }
-    not_on_postgres {
         /// [`Store::import_workbook`].
         fn import_workbook(
             &self,

@@ -54,13 +54,6 @@ pub enum StoreError {
     #[cfg(feature = "postgres")]
     #[error("PostgreSQL connection pool: {0}")]
     PostgresPool(String),
-    /// The store interface's method has no PostgreSQL implementation yet (docs/store.md,
-    /// "The store interface" lists them).
-    #[error("{what} is not available on PostgreSQL yet")]
-    NotOnPostgres {
-        /// The method's name.
-        what: &'static str,
-    },
     /// A file or directory could not be created or read.
     #[error("{}: {source}", path.display())]
     Io {

@@ -12,9 +12,10 @@
 //! Besides the lifecycle (connecting, migrating, the schema and data versions), the
 //! queries of [`crate::Store`] are ported, with the same names, signatures and results:
 //! imports, events, re-scoring, score reads and group questions; members, teams, tokens,
-//! models, readings, pushes, stored calibrations and the settings (docs/store.md,
-//! "PostgreSQL").
+//! models, readings, pushes, stored calibrations, the settings and creator analytics
+//! (docs/store.md, "PostgreSQL").
 
+mod analytics;
 mod calibrations;
 mod copy;
 mod daily_runs;
