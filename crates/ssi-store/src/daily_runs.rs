@@ -71,6 +71,7 @@ macro_rules! daily_run_columns {
         "day, claimed_by, claimed_at, finished, rows"
     };
 }
+#[cfg(feature = "postgres")]
 pub(crate) use daily_run_columns;
 
 /// The claim statement (see the module's documentation): `?1`/`$1` day, `?2`/`$2`
@@ -91,6 +92,7 @@ macro_rules! claim_statement {
         )
     };
 }
+#[cfg(feature = "postgres")]
 pub(crate) use claim_statement;
 
 impl Store {

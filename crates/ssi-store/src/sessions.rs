@@ -53,6 +53,7 @@ macro_rules! session_columns {
         "id_hash, token_id, created, expires"
     };
 }
+#[cfg(feature = "postgres")]
 pub(crate) use session_columns;
 
 /// The insert of a session for a token that is not revoked (nothing inserted otherwise):
@@ -73,6 +74,7 @@ macro_rules! start_session_statement {
         )
     };
 }
+#[cfg(feature = "postgres")]
 pub(crate) use start_session_statement;
 
 /// The token of a live session: placeholders id hash, now. One statement, joined with the
@@ -90,6 +92,7 @@ macro_rules! live_session_statement {
         )
     };
 }
+#[cfg(feature = "postgres")]
 pub(crate) use live_session_statement;
 
 /// A stored id hash, which the table's CHECK keeps at 32 bytes.
