@@ -9,13 +9,15 @@
 use crate::Store;
 use crate::analytics::{WorkbookImport, WorkbookOutcome};
 use crate::calibrations::{CalibratedHistory, CalibrationRefit};
+use crate::daily_runs::DailyRun;
 use crate::error::{ImportFailure, StoreError};
+use crate::sessions::SessionRecord;
 use crate::types::{
     HistoryRow, ImpactInputs, ImportMeta, ImportOutcome, ImportRecord, IndustryAverage, LeaderboardRow,
     Member, MemberId, MemberOverview, Percentile, PushedScore, Role, ScoringInputs, Team, TeamId,
     TeamSummary, TokenId, TokenInfo,
 };
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use ssi_core::advice::{CalibrationError, MemberCalibration};
 use ssi_core::analytics::{DayFigures, ExportPost, FollowerTotal, PostFigures};
 use ssi_core::{ActivityEvent, DailyScore, OfficialReading, ProfileSnapshot, ScoringModel};
@@ -247,6 +249,44 @@ backend! {
         fn calibration(&self, member: MemberId) -> Result<Option<MemberCalibration>, StoreError>;
         /// [`Store::refit_calibration`].
         fn refit_calibration(&self, member: MemberId) -> Result<CalibrationRefit, StoreError>;
+        /// [`Store::create_session`].
+        fn create_session(
+            &self,
+            id_hash: &[u8; 32],
+            token: TokenId,
+            created: DateTime<Utc>,
+            expires: DateTime<Utc>,
+        ) -> Result<(), StoreError>;
+        /// [`Store::session_token`].
+        fn session_token(&self, id_hash: &[u8; 32], now: DateTime<Utc>) -> Result<Option<TokenInfo>, StoreError>;
+        /// [`Store::end_session`].
+        fn end_session(&self, id_hash: &[u8; 32]) -> Result<bool, StoreError>;
+        /// [`Store::end_token_sessions`].
+        fn end_token_sessions(&self, token: TokenId) -> Result<usize, StoreError>;
+        /// [`Store::sessions`].
+        fn sessions(&self) -> Result<Vec<SessionRecord>, StoreError>;
+        /// [`Store::claim_daily_run`].
+        fn claim_daily_run(
+            &self,
+            day: NaiveDate,
+            claimant: &str,
+            now: DateTime<Utc>,
+            stale_before: DateTime<Utc>,
+        ) -> Result<bool, StoreError>;
+        /// [`Store::finish_daily_run`].
+        fn finish_daily_run(
+            &self,
+            day: NaiveDate,
+            claimant: &str,
+            finished: DateTime<Utc>,
+            rows: usize,
+        ) -> Result<bool, StoreError>;
+        /// [`Store::release_daily_run`].
+        fn release_daily_run(&self, day: NaiveDate, claimant: &str) -> Result<bool, StoreError>;
+        /// [`Store::daily_run`].
+        fn daily_run(&self, day: NaiveDate) -> Result<Option<DailyRun>, StoreError>;
+        /// [`Store::daily_runs`].
+        fn daily_runs(&self) -> Result<Vec<DailyRun>, StoreError>;
         /// [`Store::import_workbook`].
         fn import_workbook(
             &self,

@@ -273,8 +273,10 @@ const TRAILING_TABLES: &[TableCopy] = &[
     },
 ];
 
-/// Tables only PostgreSQL has (migration 0002): nothing is copied into them, but a
-/// target holding rows in them is not fresh either.
+/// The server's bookkeeping (migration 0002; sessions and daily runs are in SQLite's 0006
+/// too): nothing is copied into them (a move signs everyone out once, and the daily job
+/// runs its day again, which is idempotent), but a target holding rows in them is not
+/// fresh either.
 const REPLICA_TABLE_COUNTS: &[(&str, &str)] = &[
     ("sessions", "SELECT count(*) FROM sessions"),
     ("upload_jobs", "SELECT count(*) FROM upload_jobs"),

@@ -19,6 +19,7 @@
 mod analytics;
 mod calibrations;
 mod copy;
+mod daily_runs;
 mod events;
 mod groups;
 mod imports;
@@ -31,6 +32,7 @@ mod rescore;
 mod rows;
 mod score_reads;
 mod series;
+mod sessions;
 mod settings;
 mod tls;
 mod tokens;
