@@ -11,6 +11,11 @@
 //! `foreign_key_check` is empty, and the row count of every table equals either the
 //! baseline's (absent) or the uninterrupted run's (present), nothing in between. Every
 //! `--reimport-every`-th run imports again and must end at the uninterrupted run's counts.
+//!
+//! With `--database postgres://…` the process killed is an `ssi-server` replica on that
+//! PostgreSQL database, during pushes, readings and uploads: see `crash/replica.rs`.
+
+mod replica;
 
 use crate::gen_export::{GenOptions, Rng, Size, Style, export_base_name, write_archive};
 use anyhow::{Context, Result, bail};
@@ -37,9 +42,13 @@ pub(crate) struct Args {
     /// The kill moments' seed [default: from the clock; printed]
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
-    /// Use the debug build of ssi [default: release]
+    /// Use the debug build of ssi (of ssi-server with --database) [default: release]
     #[arg(long)]
     debug: bool,
+    /// Kill an ssi-server replica on this PostgreSQL database (it must hold no ssi data)
+    /// during pushes, readings and uploads instead of `ssi import` on SQLite
+    #[arg(long, value_name = "postgres://…", value_parser = crate::load::parse_postgres_url)]
+    database: Option<String>,
 }
 
 /// The options of one campaign.
@@ -175,6 +184,9 @@ fn run_to_end(mut cmd: Command, what: &str) -> Result<Duration> {
 /// Runs `cargo xtask crash`.
 pub(crate) fn run(args: Args) -> Result<()> {
     let options = args.options();
+    if let Some(url) = &args.database {
+        return replica::run(url, &options);
+    }
     let profile = if options.release { "release" } else { "debug" };
     let mut build = crate::cargo();
     build.args(["build", "-p", "ssi-cli", "--bin", "ssi"]);

@@ -72,7 +72,7 @@ pub(crate) struct Args {
 }
 
 /// The value parser of `--database`: a PostgreSQL URL (an SQLite load needs no option).
-fn parse_postgres_url(text: &str) -> Result<String, String> {
+pub(crate) fn parse_postgres_url(text: &str) -> Result<String, String> {
     let text = text.trim();
     let scheme = ["postgres://", "postgresql://"]
         .into_iter()
@@ -148,9 +148,9 @@ impl Database {
                 let store = Store::open(path).with_context(|| format!("cannot open {}", path.display()))?;
                 Ok(Readback::Sqlite(store))
             }
-            Database::Postgres(url) => PgStore::connect(url, 2)
-                .map(Readback::Postgres)
-                .map_err(|e| self.error_without_password(e)),
+            Database::Postgres(url) => {
+                PgStore::connect(url, 2).map(Readback::Postgres).map_err(|e| self.error_without_password(e))
+            }
         }
     }
 
@@ -534,8 +534,10 @@ pub(crate) fn reading_body(date: NaiveDate) -> Value {
 pub(crate) enum JobEnd {
     /// It succeeded.
     Succeeded,
-    /// It failed, no answer came, or it did not end within two minutes.
-    NotSucceeded,
+    /// It failed.
+    Failed,
+    /// An exchange was not judged an answer, or the job did not end within two minutes.
+    Unknown,
 }
 
 /// Polls job `id` on `base` until it ends; `answer` judges each exchange (`None`: stop).
@@ -553,11 +555,11 @@ pub(crate) fn wait_for_job(
         let Some(state) = answer(started, result) else { break };
         match state["state"].as_str() {
             Some("succeeded") => return JobEnd::Succeeded,
-            Some("failed") => break,
+            Some("failed") => return JobEnd::Failed,
             _ => std::thread::sleep(Duration::from_millis(50)),
         }
     }
-    JobEnd::NotSucceeded
+    JobEnd::Unknown
 }
 
 fn pusher(shared: &Shared, account: &Account, index: usize) -> Vec<(i64, NaiveDate, f64)> {
@@ -739,7 +741,8 @@ pub(crate) fn run(options: Args) -> Result<()> {
         None => Database::Sqlite(work.join("ssi.db")),
     };
     database.refuse_occupied()?;
-    let log = |replica: usize, start: usize| -> PathBuf { work.join(format!("server-{replica}-{start}.log")) };
+    let log =
+        |replica: usize, start: usize| -> PathBuf { work.join(format!("server-{replica}-{start}.log")) };
     let exports = Arc::new(exports(3)?);
 
     // The first replica migrates the database and installs the admin token; the others
@@ -959,7 +962,10 @@ mod tests {
     fn passwords_never_show() {
         assert_eq!(redacted("postgres://ssi:s3cr3t@db:5432/ssi"), "postgres://ssi:***@db:5432/ssi");
         assert_eq!(redacted("postgres://ssi@db/ssi"), "postgres://ssi@db/ssi");
-        assert_eq!(redacted("postgres://db/ssi?password=s3cr3t&sslmode=require"), "postgres://db/ssi?password=***&sslmode=require");
+        assert_eq!(
+            redacted("postgres://db/ssi?password=s3cr3t&sslmode=require"),
+            "postgres://db/ssi?password=***&sslmode=require"
+        );
         assert_eq!(redacted("postgres://a:b@c@db/ssi"), "postgres://a:***@db/ssi");
         let database = Database::Postgres("postgres://ssi:s3cr3t@db/ssi".into());
         assert_eq!(database.to_string(), "postgres://ssi:***@db/ssi");
