@@ -62,6 +62,11 @@ struct Options {
 }
 
 impl Args {
+    /// What `cargo xtask ci` runs: 12 kills of a replica on `url` (debug build).
+    pub(crate) fn ci_on_postgres(url: String) -> Args {
+        Args { runs: 12, size: Size::Small, reimport_every: 5, seed: None, debug: true, database: Some(url) }
+    }
+
     /// The campaign asked for, the seed drawn from the clock when none was given.
     fn options(&self) -> Options {
         let seed = self.seed.unwrap_or_else(|| {
@@ -290,6 +295,12 @@ mod tests {
         assert_eq!(parse("--help").unwrap_err().kind(), clap::error::ErrorKind::DisplayHelp);
         for bad in ["--runs 0", "--reimport-every 0", "--size huge", "--runs", "--frobnicate"] {
             assert!(parse(bad).is_err(), "{bad}");
+        }
+        let on_postgres = crate::parse_args::<Args>("--database postgres://ssi@127.0.0.1/crash --runs 3").unwrap();
+        assert_eq!(on_postgres.database.as_deref(), Some("postgres://ssi@127.0.0.1/crash"));
+        assert!(crate::parse_args::<Args>("").unwrap().database.is_none());
+        for bad in ["--database /var/lib/ssi/ssi.db", "--database sqlite:ssi.db"] {
+            assert!(crate::parse_args::<Args>(bad).is_err(), "{bad}");
         }
     }
 

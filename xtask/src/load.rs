@@ -71,6 +71,22 @@ pub(crate) struct Args {
     replicas: usize,
 }
 
+impl Args {
+    /// What `cargo xtask ci` runs: 3 s on `url` with two replicas, each restarted once.
+    pub(crate) fn ci_on_postgres(url: String) -> Args {
+        Args {
+            seconds: 3,
+            restart: true,
+            writers: 2,
+            readers: 2,
+            max_requests: 1_000_000,
+            release: false,
+            database: Some(url),
+            replicas: 2,
+        }
+    }
+}
+
 /// The value parser of `--database`: a PostgreSQL URL (an SQLite load needs no option).
 pub(crate) fn parse_postgres_url(text: &str) -> Result<String, String> {
     let text = text.trim();
