@@ -48,7 +48,6 @@ mod server;
 mod session;
 mod state;
 mod throttle;
-mod version_probe;
 mod web;
 mod wire;
 
