@@ -47,7 +47,8 @@ pub(crate) struct Args {
     debug: bool,
     /// Kill an ssi-server replica on this PostgreSQL database (it must hold no ssi data)
     /// during pushes, readings and uploads instead of `ssi import` on SQLite
-    #[arg(long, value_name = "postgres://…", value_parser = crate::load::parse_postgres_url)]
+    // Checked when the campaign starts, not by clap, whose error would echo the password.
+    #[arg(long, value_name = "postgres://…")]
     database: Option<String>,
 }
 
@@ -62,11 +63,6 @@ struct Options {
 }
 
 impl Args {
-    /// What `cargo xtask ci` runs: 12 kills of a replica on `url` (debug build).
-    pub(crate) fn ci_on_postgres(url: String) -> Args {
-        Args { runs: 12, size: Size::Small, reimport_every: 5, seed: None, debug: true, database: Some(url) }
-    }
-
     /// The campaign asked for, the seed drawn from the clock when none was given.
     fn options(&self) -> Options {
         let seed = self.seed.unwrap_or_else(|| {
@@ -190,7 +186,8 @@ fn run_to_end(mut cmd: Command, what: &str) -> Result<Duration> {
 pub(crate) fn run(args: Args) -> Result<()> {
     let options = args.options();
     if let Some(url) = &args.database {
-        return replica::run(url, &options);
+        let url = crate::load::parse_postgres_url(url).map_err(anyhow::Error::msg)?;
+        return replica::run(&url, &options);
     }
     let profile = if options.release { "release" } else { "debug" };
     let mut build = crate::cargo();
@@ -300,9 +297,6 @@ mod tests {
             crate::parse_args::<Args>("--database postgres://ssi@127.0.0.1/crash --runs 3").unwrap();
         assert_eq!(on_postgres.database.as_deref(), Some("postgres://ssi@127.0.0.1/crash"));
         assert!(crate::parse_args::<Args>("").unwrap().database.is_none());
-        for bad in ["--database /var/lib/ssi/ssi.db", "--database sqlite:ssi.db"] {
-            assert!(crate::parse_args::<Args>(bad).is_err(), "{bad}");
-        }
     }
 
     #[test]

@@ -164,13 +164,6 @@ fn ci() -> Result<()> {
     let mut test = cargo();
     test.args(["test", "-p", "ssi-server", "--test", "server"]).env("SSI_TEST_BACKEND", "postgres");
     run("cargo test (ssi-server on PostgreSQL)", test)?;
-    // `cargo xtask load` and `crash` on PostgreSQL, short (under 30 s together): two
-    // replicas under load, each restarted once, then a dozen SIGKILLs of a replica during
-    // writes, each on its own database of a throwaway cluster.
-    eprintln!("==> cargo xtask load and crash on PostgreSQL");
-    let cluster = ssi_pg_harness::PgCluster::start().context("cannot start a throwaway PostgreSQL")?;
-    load::run(load::Args::ci_on_postgres(cluster.create_database("load")?))?;
-    crash::run(crash::Args::ci_on_postgres(cluster.create_database("crash")?))?;
     Ok(())
 }
 
