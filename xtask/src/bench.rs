@@ -534,8 +534,16 @@ fn postgres_rows(pg: &postgres::PostgresResult, p99_limit_ms: f64) -> Vec<Row> {
         value: load.rps,
         unit: "req/s",
     };
+    // The first (computing) leaderboard request of the configuration a load belongs to.
+    let first_ms = |load: &server::Load| {
+        [&pg.sqlite, &pg.one, &pg.two]
+            .into_iter()
+            .find(|trio| std::ptr::eq(&trio.leaderboard, load))
+            .map(|trio| ms(trio.leaderboard_first))
+    };
     let details = |ssi: &server::Load, reference: &server::Load| {
         json!({
+            "first_leaderboard_ms": first_ms(ssi), "reference_first_leaderboard_ms": first_ms(reference),
             "p50_ms": ms(ssi.p50), "p99_ms": ms(ssi.p99), "requests": ssi.requests,
             "reference_p50_ms": ms(reference.p50), "reference_p99_ms": ms(reference.p99),
             "reference_requests": reference.requests,

@@ -314,7 +314,7 @@ fn exchange(address: SocketAddr, line: &str, headers: &str, body: &str) -> Resul
 
 /// Fetches each path once, in turn, and returns the median time and the last body's size;
 /// any answer but 200 is an error.
-fn first_requests(
+pub(super) fn first_requests(
     paths: &[String],
     fetch_one: impl Fn(&str) -> Result<(u16, usize)>,
 ) -> Result<(Duration, usize)> {
