@@ -335,6 +335,30 @@ impl PgStore {
     }
 }
 
+impl PgStore {
+    /// The row count of every table [`PgStore::copy_from_sqlite`] copies (the store's data,
+    /// not the replicas' sessions, jobs and daily runs), in copy order, read in one
+    /// snapshot: what `cargo xtask crash --database postgres://…` compares before and after
+    /// a kill, to tell a whole write from a torn one.
+    pub fn row_counts(&self) -> Result<Vec<(&'static str, i64)>, StoreError> {
+        self.block_on(async {
+            let mut client = self.client().await?;
+            let tx = client
+                .build_transaction()
+                .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .await?;
+            let mut counts = Vec::new();
+            for table in LEADING_TABLES.iter().chain([&DAILY_SCORES]).chain(TRAILING_TABLES) {
+                counts.push((table.name, tx.query_one(table.count, &[]).await?.try_get(0)?));
+            }
+            tx.commit().await?;
+            Ok(counts)
+        })
+    }
+}
+
 /// Fails with [`StoreError::Conflict`] when any table of the target holds a row.
 async fn refuse_occupied(tx: &Transaction<'_>) -> Result<(), StoreError> {
     let copied =
