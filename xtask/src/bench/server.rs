@@ -236,9 +236,12 @@ pub(super) fn start(
         .stderr(log_file)
         .spawn()
         .context("could not start ssi-server")?;
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_secs(300);
     loop {
-        if let Ok(200) = get(address, "/readyz") {
+        // Ready, and its start-up daily run over (done here or skipped because another
+        // replica holds the day): that run reads every member and may write, which would
+        // otherwise overlap the first measurement and drop the answers cached for it.
+        if let (Ok(200), Ok(true)) = (get(address, "/readyz"), daily_run_over(address)) {
             return Ok(child);
         }
         if let Some(status) = child.try_wait()? {
@@ -246,7 +249,10 @@ pub(super) fn start(
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            bail!("ssi-server did not become ready within a minute; see {}", log.display());
+            bail!(
+                "ssi-server did not become ready and done with its start-up daily run within five minutes; see {}",
+                log.display()
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -262,6 +268,17 @@ pub(super) fn fetch(address: SocketAddr, path: &str) -> Result<(u16, usize)> {
     let (status, _, body) =
         exchange(address, &format!("GET {path}"), &format!("Authorization: Bearer {ADMIN_TOKEN}\r\n"), "")?;
     Ok((status, body.len()))
+}
+
+/// Whether the server's `/metrics` counts a finished daily run of any outcome.
+fn daily_run_over(address: SocketAddr) -> Result<bool> {
+    let (status, _, body) = exchange(address, "GET /metrics", "", "")?;
+    if status != 200 {
+        bail!("GET /metrics answered {status}");
+    }
+    Ok(body.lines().filter_map(|line| line.strip_prefix("ssi_daily_job_runs_total{")).any(|line| {
+        line.rsplit_once(' ').and_then(|(_, n)| n.trim().parse::<f64>().ok()).is_some_and(|n| n >= 1.0)
+    }))
 }
 
 /// `ssi_advice_computations_total` from the server's `/metrics`.
