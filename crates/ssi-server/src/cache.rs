@@ -152,6 +152,8 @@ pub struct Caches {
     inner: Mutex<Inner>,
     /// Most body bytes of answers held; 0 turns the answer cache off.
     answer_budget: usize,
+    /// PostgreSQL's data version, one round trip shared by the requests waiting for it.
+    pub(crate) version_probe: crate::version_probe::VersionProbe,
 }
 
 /// How often a token's last use is written to the database, at most.
@@ -166,7 +168,7 @@ impl Caches {
     /// Empty caches holding at most `answer_budget` bytes of answers (0: answers are
     /// never cached; tokens still are).
     pub fn new(answer_budget: usize) -> Caches {
-        Caches { inner: Mutex::new(Inner::default()), answer_budget }
+        Caches { inner: Mutex::new(Inner::default()), answer_budget, version_probe: Default::default() }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {

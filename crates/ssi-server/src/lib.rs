@@ -48,6 +48,7 @@ mod server;
 mod session;
 mod state;
 mod throttle;
+mod version_probe;
 mod web;
 mod wire;
 

@@ -114,10 +114,11 @@ impl AppState {
     /// On SQLite it is asked on the async thread itself, not the blocking pool: it reads
     /// SQLite's shared-memory index and touches no disk, so a hop to another thread would
     /// cost more than the question. On PostgreSQL it is a round trip to the database (the
-    /// version row), which blocks, so it goes to the blocking pool.
+    /// version row), which blocks, so it goes to the blocking pool; requests waiting at
+    /// once share one read sent after they arrived (`version_probe.rs`).
     pub async fn data_version(&self) -> Result<i64, ApiError> {
         if self.config.database.is_postgres() {
-            self.db(|store| store.data_version()).await
+            self.caches.version_probe.current(async || self.db(|store| store.data_version()).await).await
         } else {
             self.store.data_version().map_err(ApiError::from)
         }
