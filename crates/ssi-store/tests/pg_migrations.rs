@@ -246,7 +246,7 @@ fn the_tables_both_backends_share_have_the_same_columns_and_keys() {
         pg_columns.keys().filter(|t| !sqlite_tables.contains(t)).map(String::as_str).collect();
     assert_eq!(
         pg_only,
-        BTreeSet::from(["daily_runs", "data_version", "schema_migrations", "sessions", "upload_jobs"])
+        BTreeSet::from(["daily_runs", "data_version", "schema_migrations", "sessions"])
     );
     for (table, columns) in &sqlite_columns {
         let pg = pg_columns.get(table).unwrap_or_else(|| panic!("PostgreSQL has no table {table}"));

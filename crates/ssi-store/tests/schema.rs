@@ -19,6 +19,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0003_data_horizon.sql", "4dfc61b69cb04165c35c311e5335f75f92cdb948f6084d5e8c4f2fb1326ab26c"),
     ("0004_member_calibrations.sql", "99507d7e8a492a318d18116d38a6de3b58dcff3ce5ce7d03be8204da59bba4cd"),
     ("0005_creator_analytics.sql", "3994eb48db370f234a9051dbcaafbc148428a94ea1f3ef17093511811aca6111"),
+    ("0006_upload_jobs.sql", "f7d64ee155a5ee2a480586fc00ea3590ed0009f6c280458f2c0a0d7152880aab"),
 ];
 
 fn hex(bytes: &[u8]) -> String {
