@@ -177,7 +177,11 @@ async fn work(state: AppState, worker: String) {
 
 /// Writes the claimed archive to a private temporary folder (the importer reads a file,
 /// and the archive's memory is freed before the import); returns the folder and the file.
-fn spool_payload(folder: Option<PathBuf>, name: &str, payload: Vec<u8>) -> std::io::Result<(tempfile::TempDir, PathBuf)> {
+fn spool_payload(
+    folder: Option<PathBuf>,
+    name: &str,
+    payload: Vec<u8>,
+) -> std::io::Result<(tempfile::TempDir, PathBuf)> {
     let parent = folder.unwrap_or_else(std::env::temp_dir);
     let dir = tempfile::Builder::new().prefix("ssi-upload-").tempdir_in(parent)?;
     let path = dir.path().join(crate::handlers::exports::spool_name(Some(name)));
@@ -195,14 +199,17 @@ async fn run(state: &AppState, claimed: ClaimedUploadJob) {
         let given_back = claim.clone();
         match state.db(move |store| store.release_upload_job(&given_back)).await {
             Ok(_) => tracing::info!(job = id, "shutting down: the job goes back to the queue"),
-            Err(error) => tracing::warn!(job = id, %error, "cannot give the job back; another replica takes it after the lease"),
+            Err(error) => {
+                tracing::warn!(job = id, %error, "cannot give the job back; another replica takes it after the lease")
+            }
         }
         return;
     }
     let guard = state.metrics.import_started();
     let _running = Running::new(&state.jobs.running);
     tracing::info!(member = member.0, job = id, attempt = claim.attempt, "import claimed");
-    let heartbeat = tokio::spawn(renew_while_running(state.store.clone(), claim.clone(), state.config.import_lease));
+    let heartbeat =
+        tokio::spawn(renew_while_running(state.store.clone(), claim.clone(), state.config.import_lease));
     let folder = state.config.upload_dir.clone();
     let (store, today, renewer) = (state.store.clone(), state.today(), claim.clone());
     let outcome = tokio::task::spawn_blocking(move || {
@@ -247,7 +254,9 @@ async fn run(state: &AppState, claimed: ClaimedUploadJob) {
         .await;
     match finished {
         Ok(true) => {}
-        Ok(false) => tracing::warn!(job = id, "the job was claimed again meanwhile; the other claim finishes it"),
+        Ok(false) => {
+            tracing::warn!(job = id, "the job was claimed again meanwhile; the other claim finishes it")
+        }
         // Its claim lapses: another worker imports it again, which stores nothing twice.
         Err(error) => tracing::error!(job = id, %error, "cannot record how the job ended"),
     }

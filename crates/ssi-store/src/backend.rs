@@ -17,11 +17,11 @@ use crate::types::{
     Member, MemberId, MemberOverview, Percentile, PushedScore, Role, ScoringInputs, Team, TeamId,
     TeamSummary, TokenId, TokenInfo,
 };
+use crate::upload_jobs::{ClaimedUploadJob, UploadJob, UploadJobClaim, UploadJobEnd};
 use chrono::NaiveDate;
 use ssi_core::advice::{CalibrationError, MemberCalibration};
 use ssi_core::analytics::{DayFigures, ExportPost, FollowerTotal, PostFigures};
 use ssi_core::{ActivityEvent, DailyScore, OfficialReading, ProfileSnapshot, ScoringModel};
-use crate::upload_jobs::{ClaimedUploadJob, UploadJob, UploadJobClaim, UploadJobEnd};
 use std::time::Duration;
 
 /// Why reading an export's events failed, as the store interface carries it: the reader's

@@ -60,8 +60,8 @@ pub use types::{
     TokenInfo, UnknownRole,
 };
 pub use upload_jobs::{
-    CLAIMED_STAGE, ClaimedUploadJob, DONE_STAGE, FAILED_STAGE, MAX_UPLOAD_JOB_ATTEMPTS, QUEUED_STAGE, UploadJob,
-    UploadJobClaim, UploadJobEnd, UploadJobState,
+    CLAIMED_STAGE, ClaimedUploadJob, DONE_STAGE, FAILED_STAGE, MAX_UPLOAD_JOB_ATTEMPTS, QUEUED_STAGE,
+    UploadJob, UploadJobClaim, UploadJobEnd, UploadJobState,
 };
 
 use db::{Pool, cached_row};

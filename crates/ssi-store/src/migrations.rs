@@ -47,7 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_creator_analytics.sql",
         sql: include_str!("../migrations/0005_creator_analytics.sql"),
     },
-    Migration { version: 6, name: "0006_upload_jobs.sql", sql: include_str!("../migrations/0006_upload_jobs.sql") },
+    Migration {
+        version: 6,
+        name: "0006_upload_jobs.sql",
+        sql: include_str!("../migrations/0006_upload_jobs.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -156,7 +156,11 @@ pub(crate) fn check_upload(source_name: &str, payload: &[u8]) -> Result<i64, Sto
 
 /// Checks a worker's name.
 pub(crate) fn check_worker(worker: &str) -> Result<(), StoreError> {
-    if worker.trim().is_empty() { Err(StoreError::invalid("a worker claiming a job needs a name")) } else { Ok(()) }
+    if worker.trim().is_empty() {
+        Err(StoreError::invalid("a worker claiming a job needs a name"))
+    } else {
+        Ok(())
+    }
 }
 
 /// The time (Unix seconds) before which a running job's claim has lapsed.
@@ -208,10 +212,11 @@ fn job_from_row(row: &rusqlite::Row<'_>) -> Result<UploadJob, StoreError> {
 }
 
 fn job_by_id(tx: &Transaction<'_>, id: i64) -> Result<UploadJob, StoreError> {
-    let found = cached_row(tx, concat!("SELECT ", job_columns!(), " FROM upload_jobs WHERE id = ?1"), [id], |row| {
-        Ok(job_from_row(row))
-    })
-    .optional()?;
+    let found =
+        cached_row(tx, concat!("SELECT ", job_columns!(), " FROM upload_jobs WHERE id = ?1"), [id], |row| {
+            Ok(job_from_row(row))
+        })
+        .optional()?;
     found.ok_or_else(|| StoreError::not_found(format!("upload job {id}")))?
 }
 
@@ -244,11 +249,16 @@ impl Store {
     /// (its worker is taken for dead), for `worker`: the job becomes `running` under a new
     /// claim (attempts + 1) and is returned with its archive. A job already claimed
     /// [`MAX_UPLOAD_JOB_ATTEMPTS`] times is failed instead. `None` when no job waits.
-    pub fn claim_upload_job(&self, worker: &str, lease: Duration) -> Result<Option<ClaimedUploadJob>, StoreError> {
+    pub fn claim_upload_job(
+        &self,
+        worker: &str,
+        lease: Duration,
+    ) -> Result<Option<ClaimedUploadJob>, StoreError> {
         check_worker(worker)?;
         // Most polls find nothing: asked on a reader first, so they never queue for the writer.
         let cutoff = lease_cutoff(now_seconds(), lease);
-        let waiting = self.pool.read(|tx| Ok(cached_row(tx, claimable!("?1"), [cutoff], |_| Ok(())).optional()?))?;
+        let waiting =
+            self.pool.read(|tx| Ok(cached_row(tx, claimable!("?1"), [cutoff], |_| Ok(())).optional()?))?;
         if waiting.is_none() {
             return Ok(None);
         }
@@ -307,7 +317,11 @@ impl Store {
 
     /// Finishes a claimed job as it `end`ed and clears its archive. `false` (and nothing
     /// written) when the claim no longer holds.
-    pub fn finish_upload_job(&self, claim: &UploadJobClaim, end: UploadJobEnd<'_>) -> Result<bool, StoreError> {
+    pub fn finish_upload_job(
+        &self,
+        claim: &UploadJobClaim,
+        end: UploadJobEnd<'_>,
+    ) -> Result<bool, StoreError> {
         let (state, stage, result, error) = end_columns(end)?;
         self.pool.write(|tx| {
             let sql = format!(

@@ -10,8 +10,8 @@ mod parity;
 use parity::{Both, Comparable, HeldTransaction, pg_rows, within};
 use ssi_store::pg::PgStore;
 use ssi_store::{
-    Backend, CLAIMED_STAGE, ClaimedUploadJob, MAX_UPLOAD_JOB_ATTEMPTS, MemberId, QUEUED_STAGE, Store, StoreError,
-    UploadJob, UploadJobClaim, UploadJobEnd, UploadJobState,
+    Backend, CLAIMED_STAGE, ClaimedUploadJob, MAX_UPLOAD_JOB_ATTEMPTS, MemberId, QUEUED_STAGE, Store,
+    StoreError, UploadJob, UploadJobClaim, UploadJobEnd, UploadJobState,
 };
 use std::collections::BTreeSet;
 use std::process::ExitCode;
@@ -34,7 +34,11 @@ const LEASE: Duration = Duration::from_secs(300);
 
 impl Comparable for UploadJob {
     fn without_clock(self) -> Self {
-        UploadJob { created: chrono::DateTime::UNIX_EPOCH, finished: self.finished.map(|_| chrono::DateTime::UNIX_EPOCH), ..self }
+        UploadJob {
+            created: chrono::DateTime::UNIX_EPOCH,
+            finished: self.finished.map(|_| chrono::DateTime::UNIX_EPOCH),
+            ..self
+        }
     }
 }
 
@@ -95,7 +99,10 @@ fn a_claimed_job_is_staged_finished_and_its_upload_cleared_alike(both: &Both) {
     // Oldest first, with its upload, under a claim of attempt 1.
     let claimed = same!(both, "claim", claim_upload_job("w1", LEASE)).unwrap().unwrap();
     assert_eq!((claimed.job.id, claimed.payload.as_slice()), (first.id, b"first".as_slice()));
-    assert_eq!((claimed.job.state, claimed.job.stage.as_str(), claimed.job.attempts), (UploadJobState::Running, CLAIMED_STAGE, 1));
+    assert_eq!(
+        (claimed.job.state, claimed.job.stage.as_str(), claimed.job.attempts),
+        (UploadJobState::Running, CLAIMED_STAGE, 1)
+    );
     assert_eq!(claimed.claim, UploadJobClaim { id: first.id, worker: "w1".into(), attempt: 1 });
     let next = same!(both, "next claim", claim_upload_job("w2", LEASE)).unwrap().unwrap();
     assert_eq!(next.job.id, second.id, "a running job under a live claim is not claimed again");
@@ -106,18 +113,29 @@ fn a_claimed_job_is_staged_finished_and_its_upload_cleared_alike(both: &Both) {
     assert!(same!(both, "renew", renew_upload_job(&claimed.claim)).unwrap());
 
     let result = serde_json::json!({"result": {"outcome": "imported", "events_added": 3}, "skipped_rows": 0});
-    assert!(same!(both, "finish", finish_upload_job(&claimed.claim, UploadJobEnd::Succeeded(&result))).unwrap());
+    assert!(
+        same!(both, "finish", finish_upload_job(&claimed.claim, UploadJobEnd::Succeeded(&result))).unwrap()
+    );
     let done = same!(both, "done", upload_job(first.id)).unwrap();
-    assert_eq!((done.state, done.stage.as_str(), done.result, done.error), (UploadJobState::Succeeded, "done", Some(result.clone()), None));
+    assert_eq!(
+        (done.state, done.stage.as_str(), done.result, done.error),
+        (UploadJobState::Succeeded, "done", Some(result.clone()), None)
+    );
     assert!(done.finished.is_some());
     // A finished job's claim changes nothing more.
-    assert!(!same!(both, "finish twice", finish_upload_job(&claimed.claim, UploadJobEnd::Failed("late"))).unwrap());
+    assert!(
+        !same!(both, "finish twice", finish_upload_job(&claimed.claim, UploadJobEnd::Failed("late")))
+            .unwrap()
+    );
     assert!(!same!(both, "stage after", set_upload_job_stage(&claimed.claim, "late")).unwrap());
     assert!(!same!(both, "release after", release_upload_job(&claimed.claim)).unwrap());
 
     assert!(same!(both, "fail", finish_upload_job(&next.claim, UploadJobEnd::Failed("not a zip"))).unwrap());
     let failed = same!(both, "failed", upload_job(second.id)).unwrap();
-    assert_eq!((failed.state, failed.error.as_deref(), failed.result), (UploadJobState::Failed, Some("not a zip"), None));
+    assert_eq!(
+        (failed.state, failed.error.as_deref(), failed.result),
+        (UploadJobState::Failed, Some("not a zip"), None)
+    );
     assert_eq!(same!(both, "unfinished", unfinished_upload_jobs().map(|n| n as usize)).unwrap(), 0);
     assert_eq!(payloads_kept(both), (0, 0), "a finished job keeps no upload");
 }
@@ -131,7 +149,10 @@ fn a_lapsed_claim_is_claimed_again_and_the_old_claim_changes_nothing(both: &Both
     assert_eq!(same!(both, "still held", claim_upload_job("alive", Duration::from_secs(60))).unwrap(), None);
     std::thread::sleep(Duration::from_millis(2100));
     let taken = same!(both, "taken over", claim_upload_job("alive", short)).unwrap().unwrap();
-    assert_eq!((taken.job.id, taken.claim.attempt, taken.payload.as_slice()), (job.id, 2, b"upload".as_slice()));
+    assert_eq!(
+        (taken.job.id, taken.claim.attempt, taken.payload.as_slice()),
+        (job.id, 2, b"upload".as_slice())
+    );
     // The dead claimer, come back, can no longer change the job.
     assert!(!same!(both, "old renew", renew_upload_job(&dead.claim)).unwrap());
     assert!(!same!(both, "old stage", set_upload_job_stage(&dead.claim, "x")).unwrap());
@@ -148,7 +169,10 @@ fn a_released_job_is_queued_again_and_claims_run_out(both: &Both) {
         assert_eq!(claimed.claim.attempt, attempt);
         assert!(same!(both, "release", release_upload_job(&claimed.claim)).unwrap());
         let queued = same!(both, "queued", upload_job(job.id)).unwrap();
-        assert_eq!((queued.state, queued.stage.as_str(), queued.attempts), (UploadJobState::Queued, QUEUED_STAGE, attempt));
+        assert_eq!(
+            (queued.state, queued.stage.as_str(), queued.attempts),
+            (UploadJobState::Queued, QUEUED_STAGE, attempt)
+        );
     }
     // Claimed as often as a job may be: failed, never handed out again.
     assert_eq!(same!(both, "exhausted", claim_upload_job("w", LEASE)).unwrap(), None);
@@ -173,7 +197,10 @@ fn job_ids_are_never_reused_after_deletion(both: &Both) {
     // Nor after reopening the store (a restart).
     let sqlite = Store::open(both.sqlite.path()).unwrap();
     let pg = PgStore::open(&both.url, 2).unwrap();
-    let (a, b) = (sqlite.enqueue_upload_job(ben, "b.zip", b"x").unwrap().id, pg.enqueue_upload_job(ben, "b.zip", b"x").unwrap().id);
+    let (a, b) = (
+        sqlite.enqueue_upload_job(ben, "b.zip", b"x").unwrap().id,
+        pg.enqueue_upload_job(ben, "b.zip", b"x").unwrap().id,
+    );
     assert_eq!(a, b);
     assert!(a > next);
 }
@@ -214,10 +241,13 @@ fn racing_claimers_take_each_job_exactly_once(both: &Both) {
         } else {
             Arc::new(PgStore::open(&both.url, 8).unwrap())
         };
-        let (a, b) = (std::thread::spawn({
-            let store = Arc::clone(&store);
-            move || race(store, 2)
-        }), std::thread::spawn(move || race(other, 2)));
+        let (a, b) = (
+            std::thread::spawn({
+                let store = Arc::clone(&store);
+                move || race(store, 2)
+            }),
+            std::thread::spawn(move || race(other, 2)),
+        );
         let taken: Vec<i64> = a.join().unwrap().into_iter().chain(b.join().unwrap()).flatten().collect();
         let distinct: BTreeSet<i64> = taken.iter().copied().collect();
         assert_eq!(taken.len(), distinct.len(), "{name}: a job was claimed twice: {taken:?}");
@@ -231,7 +261,10 @@ fn a_claimer_passes_over_a_job_another_transaction_holds(both: &Both) {
     let held = both.pg.enqueue_upload_job(ann, "a.zip", b"held").unwrap();
     let free = both.pg.enqueue_upload_job(ann, "b.zip", b"free").unwrap();
     // Another replica's claiming transaction holds the oldest job's row.
-    let other = HeldTransaction::begin(&both.url, &format!("SELECT id FROM upload_jobs WHERE id = {} FOR UPDATE", held.id));
+    let other = HeldTransaction::begin(
+        &both.url,
+        &format!("SELECT id FROM upload_jobs WHERE id = {} FOR UPDATE", held.id),
+    );
     let pg = both.pg.clone();
     let claimed = within(5, move || pg.claim_upload_job("w", LEASE).unwrap()).expect("the free job");
     assert_eq!(claimed.job.id, free.id, "the held job is passed over, not waited for");

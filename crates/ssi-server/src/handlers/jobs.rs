@@ -19,5 +19,9 @@ pub(crate) async fn get(
     let job = state.db(move |store| store.upload_job(id)).await.map_err(hidden("job"))?;
     let member_id = job.member;
     let member = state.db(move |store| store.get_member(member_id)).await.map_err(hidden("job"))?;
-    if principal.reads_member(&member) { Ok(axum::Json(crate::jobs::view(job))) } else { Err(ApiError::not_found("job")) }
+    if principal.reads_member(&member) {
+        Ok(axum::Json(crate::jobs::view(job)))
+    } else {
+        Err(ApiError::not_found("job"))
+    }
 }

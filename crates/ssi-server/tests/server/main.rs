@@ -20,6 +20,7 @@ mod horizon;
 mod migrate_from_sqlite;
 mod openapi;
 mod process;
+mod replica_jobs;
 mod replicas;
 mod security;
 mod support;

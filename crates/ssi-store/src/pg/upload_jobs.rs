@@ -79,7 +79,10 @@ fn cutoff_instant(now: i64, lease: Duration) -> Result<DateTime<Utc>, StoreError
 
 impl PgStore {
     /// Runs `work` in a transaction of job writes (module documentation).
-    fn job_write<T>(&self, work: impl AsyncFnOnce(&Transaction<'_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn job_write<T>(
+        &self,
+        work: impl AsyncFnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         self.block_on(async {
             let mut client = self.client().await?;
             let tx = client.transaction().await?;
@@ -113,7 +116,11 @@ impl PgStore {
 
     /// As [`crate::Store::claim_upload_job`]: the job row is locked with `FOR UPDATE SKIP
     /// LOCKED`, so a job another claimer holds is passed over, never waited for.
-    pub fn claim_upload_job(&self, worker: &str, lease: Duration) -> Result<Option<ClaimedUploadJob>, StoreError> {
+    pub fn claim_upload_job(
+        &self,
+        worker: &str,
+        lease: Duration,
+    ) -> Result<Option<ClaimedUploadJob>, StoreError> {
         check_worker(worker)?;
         self.block_on(async {
             let mut pooled = self.client().await?;
@@ -197,7 +204,11 @@ impl PgStore {
     }
 
     /// As [`crate::Store::finish_upload_job`].
-    pub fn finish_upload_job(&self, claim: &UploadJobClaim, end: UploadJobEnd<'_>) -> Result<bool, StoreError> {
+    pub fn finish_upload_job(
+        &self,
+        claim: &UploadJobClaim,
+        end: UploadJobEnd<'_>,
+    ) -> Result<bool, StoreError> {
         let attempt = claim_attempt(claim)?;
         let (state, stage, result, error) = end_columns(end)?;
         self.job_write(async |tx| {
@@ -208,7 +219,16 @@ impl PgStore {
                      error = $8, payload = NULL WHERE ",
                     claim_holds!()
                 ),
-                &[&claim.id, &claim.worker, &attempt, &state, &stage, &whole_seconds(Utc::now())?, &result, &error],
+                &[
+                    &claim.id,
+                    &claim.worker,
+                    &attempt,
+                    &state,
+                    &stage,
+                    &whole_seconds(Utc::now())?,
+                    &result,
+                    &error,
+                ],
             )
             .await?;
             Ok(changed == 1)
@@ -240,12 +260,9 @@ impl PgStore {
     /// As [`crate::Store::unfinished_upload_jobs`].
     pub fn unfinished_upload_jobs(&self) -> Result<u64, StoreError> {
         self.statement(async |client| {
-            let row = one_row(
-                client,
-                "SELECT count(*) FROM upload_jobs WHERE state IN ('queued', 'running')",
-                &[],
-            )
-            .await?;
+            let row =
+                one_row(client, "SELECT count(*) FROM upload_jobs WHERE state IN ('queued', 'running')", &[])
+                    .await?;
             stored_count(row.try_get(0)?, "job count")
         })
     }
@@ -253,5 +270,6 @@ impl PgStore {
 
 /// A claim's attempt as the `integer` column holds it.
 fn claim_attempt(claim: &UploadJobClaim) -> Result<i32, StoreError> {
-    i32::try_from(claim.attempt).map_err(|_| StoreError::invalid(format!("attempt {} is out of range", claim.attempt)))
+    i32::try_from(claim.attempt)
+        .map_err(|_| StoreError::invalid(format!("attempt {} is out of range", claim.attempt)))
 }
