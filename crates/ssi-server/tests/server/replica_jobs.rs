@@ -254,7 +254,7 @@ fn sigkill_of_a_replica_during_an_upload_import_leaves_nothing_and_another_compl
         j["state"] != "queued" && j["stage"] != "reading the export"
     });
     assert_eq!(storing["state"], "running", "{storing}");
-    std::thread::sleep(duration / 4);
+    std::thread::sleep(duration / 5);
     a.kill();
 
     // Nothing of the interrupted import is stored; the job is still A's, running.
@@ -271,7 +271,7 @@ fn sigkill_of_a_replica_during_an_upload_import_leaves_nothing_and_another_compl
 
     // B, on the same database, takes the job over once A's lease lapses, and completes it.
     let b = ServerProcess::start(dir.path(), &database, &[], &vars);
-    let done = poll_job(&agent, &b.base, id, &token, Duration::from_secs(180), |j| {
+    let done = poll_job(&agent, &b.base, id, &token, Duration::from_secs(60), |j| {
         j["state"] == "succeeded" || j["state"] == "failed"
     });
     assert_eq!(done["id"], job["id"], "the same job");
@@ -284,6 +284,6 @@ fn sigkill_of_a_replica_during_an_upload_import_leaves_nothing_and_another_compl
     assert_eq!(figures(score), figures(expected.2), "the same scores as a clean import");
     eprintln!(
         "killed {:?} into a {duration:?} import; B completed job {id} after the {LEASE} s lease",
-        duration / 4
+        duration / 5
     );
 }
