@@ -124,15 +124,30 @@ pub enum UploadJobEnd<'a> {
     Failed(&'a str),
 }
 
-/// What finishing a job writes: (state, stage, result JSON text, error).
-pub(crate) fn end_columns(
-    end: UploadJobEnd<'_>,
-) -> Result<(&'static str, &'static str, Option<String>, Option<&str>), StoreError> {
+/// What finishing a job writes.
+pub(crate) struct EndColumns<'a> {
+    pub(crate) state: &'static str,
+    pub(crate) stage: &'static str,
+    /// The result as JSON text.
+    pub(crate) result: Option<String>,
+    pub(crate) error: Option<&'a str>,
+}
+
+/// The columns a job that `end`ed gets.
+pub(crate) fn end_columns(end: UploadJobEnd<'_>) -> Result<EndColumns<'_>, StoreError> {
     Ok(match end {
-        UploadJobEnd::Succeeded(result) => {
-            (UploadJobState::Succeeded.as_str(), DONE_STAGE, Some(report_text(result)?), None)
-        }
-        UploadJobEnd::Failed(message) => (UploadJobState::Failed.as_str(), FAILED_STAGE, None, Some(message)),
+        UploadJobEnd::Succeeded(result) => EndColumns {
+            state: UploadJobState::Succeeded.as_str(),
+            stage: DONE_STAGE,
+            result: Some(report_text(result)?),
+            error: None,
+        },
+        UploadJobEnd::Failed(message) => EndColumns {
+            state: UploadJobState::Failed.as_str(),
+            stage: FAILED_STAGE,
+            result: None,
+            error: Some(message),
+        },
     })
 }
 
@@ -322,7 +337,7 @@ impl Store {
         claim: &UploadJobClaim,
         end: UploadJobEnd<'_>,
     ) -> Result<bool, StoreError> {
-        let (state, stage, result, error) = end_columns(end)?;
+        let EndColumns { state, stage, result, error } = end_columns(end)?;
         self.pool.write(|tx| {
             let sql = format!(
                 "UPDATE upload_jobs SET state = ?4, stage = ?5, finished = ?6, result = ?7, error = ?8, payload = NULL

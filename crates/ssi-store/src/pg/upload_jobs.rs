@@ -17,9 +17,9 @@ use crate::error::StoreError;
 use crate::imports::parse_report;
 use crate::types::MemberId;
 use crate::upload_jobs::{
-    CLAIMED_STAGE, ClaimedUploadJob, FAILED_STAGE, MAX_UPLOAD_JOB_ATTEMPTS, QUEUED_STAGE, UploadJob,
-    UploadJobClaim, UploadJobEnd, UploadJobState, check_upload, check_worker, claimable, end_columns,
-    exhausted_message, lease_cutoff, stored_count,
+    CLAIMED_STAGE, ClaimedUploadJob, EndColumns, FAILED_STAGE, MAX_UPLOAD_JOB_ATTEMPTS, QUEUED_STAGE,
+    UploadJob, UploadJobClaim, UploadJobEnd, UploadJobState, check_upload, check_worker, claimable,
+    end_columns, exhausted_message, lease_cutoff, stored_count,
 };
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -210,7 +210,7 @@ impl PgStore {
         end: UploadJobEnd<'_>,
     ) -> Result<bool, StoreError> {
         let attempt = claim_attempt(claim)?;
-        let (state, stage, result, error) = end_columns(end)?;
+        let EndColumns { state, stage, result, error } = end_columns(end)?;
         self.job_write(async |tx| {
             let changed = execute(
                 tx,
