@@ -235,8 +235,13 @@ fn job_by_id(tx: &Transaction<'_>, id: i64) -> Result<UploadJob, StoreError> {
     found.ok_or_else(|| StoreError::not_found(format!("upload job {id}")))?
 }
 
-/// Whether the claim still holds the job (the condition of every change to a running job).
-const CLAIM_HOLDS: &str = "id = ?1 AND state = 'running' AND claimed_by = ?2 AND attempts = ?3";
+/// Whether the claim (`?1` job, `?2` worker, `?3` attempt) still holds the job: the
+/// condition of every change to a running job.
+macro_rules! claim_holds {
+    () => {
+        "id = ?1 AND state = 'running' AND claimed_by = ?2 AND attempts = ?3"
+    };
+}
 
 impl Store {
     /// Enqueues an uploaded export of `member` for import: a `queued` job holding the
@@ -314,9 +319,9 @@ impl Store {
     /// holds (the job was claimed again, or finished).
     pub fn set_upload_job_stage(&self, claim: &UploadJobClaim, stage: &str) -> Result<bool, StoreError> {
         self.pool.write(|tx| {
-            let sql = format!("UPDATE upload_jobs SET stage = ?4, claimed_at = ?5 WHERE {CLAIM_HOLDS}");
+            let sql = concat!("UPDATE upload_jobs SET stage = ?4, claimed_at = ?5 WHERE ", claim_holds!());
             let changed =
-                tx.execute(&sql, params![claim.id, claim.worker, claim.attempt, stage, now_seconds()])?;
+                tx.execute(sql, params![claim.id, claim.worker, claim.attempt, stage, now_seconds()])?;
             Ok(changed == 1)
         })
     }
@@ -325,8 +330,8 @@ impl Store {
     /// claim no longer holds.
     pub fn renew_upload_job(&self, claim: &UploadJobClaim) -> Result<bool, StoreError> {
         self.pool.write(|tx| {
-            let sql = format!("UPDATE upload_jobs SET claimed_at = ?4 WHERE {CLAIM_HOLDS}");
-            Ok(tx.execute(&sql, params![claim.id, claim.worker, claim.attempt, now_seconds()])? == 1)
+            let sql = concat!("UPDATE upload_jobs SET claimed_at = ?4 WHERE ", claim_holds!());
+            Ok(tx.execute(sql, params![claim.id, claim.worker, claim.attempt, now_seconds()])? == 1)
         })
     }
 
@@ -339,12 +344,10 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let EndColumns { state, stage, result, error } = end_columns(end)?;
         self.pool.write(|tx| {
-            let sql = format!(
-                "UPDATE upload_jobs SET state = ?4, stage = ?5, finished = ?6, result = ?7, error = ?8, payload = NULL
-                 WHERE {CLAIM_HOLDS}"
-            );
+            let sql = concat!("UPDATE upload_jobs SET state = ?4, stage = ?5, finished = ?6, result = ?7, error = ?8, payload = NULL
+                 WHERE ", claim_holds!());
             let changed = tx.execute(
-                &sql,
+                sql,
                 params![claim.id, claim.worker, claim.attempt, state, stage, now_seconds(), result, error],
             )?;
             Ok(changed == 1)
@@ -355,11 +358,12 @@ impl Store {
     /// stops before importing it). `false` when the claim no longer holds.
     pub fn release_upload_job(&self, claim: &UploadJobClaim) -> Result<bool, StoreError> {
         self.pool.write(|tx| {
-            let sql = format!(
+            let sql = concat!(
                 "UPDATE upload_jobs SET state = 'queued', stage = ?4, claimed_by = NULL, claimed_at = NULL
-                 WHERE {CLAIM_HOLDS}"
+                 WHERE ",
+                claim_holds!()
             );
-            Ok(tx.execute(&sql, params![claim.id, claim.worker, claim.attempt, QUEUED_STAGE])? == 1)
+            Ok(tx.execute(sql, params![claim.id, claim.worker, claim.attempt, QUEUED_STAGE])? == 1)
         })
     }
 
