@@ -11,6 +11,12 @@
 //! and idempotent (the export's fingerprint), so a replica killed mid-import leaves
 //! nothing, and one killed after the import's commit but before the job's finish leaves a
 //! job whose second attempt stores nothing and reports the export as already imported.
+//!
+//! Shutdown: workers claim no more jobs, except that a replica first imports as many
+//! queued jobs as it accepted and its own workers have not claimed as many since (so a
+//! single server imports every upload it acknowledged before it exits; with replicas,
+//! the rest stay queued for the others). A job claimed as shutdown begins, beyond that,
+//! is given back (`queued`, never `failed`); running imports finish.
 
 use crate::handlers::exports::import;
 use crate::metrics::Outcome;
@@ -19,10 +25,11 @@ use crate::wire::{ImportResult, JobState, JobView};
 use serde::{Deserialize, Serialize};
 use ssi_store::{Backend, ClaimedUploadJob, UploadJob, UploadJobClaim, UploadJobEnd, UploadJobState};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio_util::task::task_tracker::TaskTrackerToken;
 
 /// How often an idle worker looks for jobs it was not woken for: enqueued on another
 /// replica, or left by a replica that died. Short, because a member waits on it; one
@@ -45,6 +52,12 @@ pub struct Jobs {
     running: Arc<AtomicUsize>,
     /// Uploads held in memory on their way into the database at once.
     enqueue_slots: Arc<Semaphore>,
+    /// One token of the state's task tracker per job this replica accepted and its
+    /// workers have not claimed as many since: shutdown waits for them, so a replica
+    /// imports what it acknowledged before it exits (module documentation).
+    owed: Mutex<Vec<TaskTrackerToken>>,
+    /// Workers started for uploads accepted during shutdown (numbers their names).
+    drains: AtomicUsize,
 }
 
 /// What a succeeded job records as its result (the job view's `result` and `skipped_rows`).
@@ -75,17 +88,44 @@ impl Jobs {
             wake: Notify::new(),
             running: Arc::new(AtomicUsize::new(0)),
             enqueue_slots: Arc::new(Semaphore::new(workers)),
+            owed: Mutex::new(Vec::new()),
+            drains: AtomicUsize::new(0),
         }
     }
 
-    /// Starts this replica's workers on `state`'s task tracker, once (later calls do
-    /// nothing): at serve time, and at the first upload of a state served otherwise.
+    fn owed(&self) -> MutexGuard<'_, Vec<TaskTrackerToken>> {
+        // Tokens are only pushed and popped whole, so a poisoned list is still consistent.
+        self.owed.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Records a job this replica accepted (its workers owe one import) and starts the
+    /// workers if they are not running yet.
+    pub(crate) fn accepted(&self, state: &AppState) {
+        self.owed().push(state.tasks.token());
+        self.start_workers(state);
+        // Workers that found nothing owed as shutdown began have ended; an upload
+        // accepted meanwhile (its request was in flight) gets a worker of its own. One
+        // accepted before the shutdown is seen by the workers still running.
+        if state.shutdown.is_cancelled() {
+            let worker = format!("{}/drain-{}", self.replica, self.drains.fetch_add(1, Ordering::Relaxed));
+            tokio::spawn(work(state.clone(), worker));
+        }
+    }
+
+    /// Counts a claim of this replica's workers against what it owes; whether it owed one.
+    fn settle_one(&self) -> bool {
+        self.owed().pop().is_some()
+    }
+
+    /// Starts this replica's workers, once (later calls do nothing): at serve time, and
+    /// at the first upload of a state served otherwise. An idle worker is no background
+    /// work the state's task tracker waits for; a busy one is.
     pub fn start_workers(&self, state: &AppState) {
         if self.started.swap(true, Ordering::SeqCst) {
             return;
         }
         for n in 0..self.workers {
-            state.tasks.spawn(work(state.clone(), format!("{}/{n}", self.replica)));
+            tokio::spawn(work(state.clone(), format!("{}/{n}", self.replica)));
         }
         tracing::info!(workers = self.workers, replica = %self.replica, "import workers started");
     }
@@ -151,22 +191,42 @@ pub(crate) fn view(job: UploadJob) -> JobView {
     }
 }
 
-/// One worker: claims, imports, finishes, until the server shuts down.
+/// One worker: claims, imports, finishes, until the server shuts down; then, while its
+/// replica still owes imports of jobs it accepted, it claims and imports those many more.
 async fn work(state: AppState, worker: String) {
     let lease = state.config.import_lease;
     loop {
-        if state.shutdown.is_cancelled() {
+        let stopping = state.shutdown.is_cancelled();
+        if stopping && state.jobs.owed().is_empty() {
             return;
         }
+        let busy = state.tasks.token();
         let name = worker.clone();
         match state.db(move |store| store.claim_upload_job(&name, lease)).await {
             Ok(Some(job)) => {
-                run(&state, job).await;
+                let owed = state.jobs.settle_one();
+                if state.shutdown.is_cancelled() && !owed {
+                    release(&state, &job.claim).await;
+                } else {
+                    run(&state, job).await;
+                }
+                drop(busy);
                 continue;
             }
+            Ok(None) if stopping => {
+                // What it accepted was claimed elsewhere: nothing more is owed.
+                state.jobs.owed().clear();
+                return;
+            }
             Ok(None) => {}
+            Err(error) if stopping => {
+                tracing::warn!(%error, worker, "cannot look for upload jobs while shutting down; they stay queued");
+                state.jobs.owed().clear();
+                return;
+            }
             Err(error) => tracing::warn!(%error, worker, "cannot look for upload jobs; trying again"),
         }
+        drop(busy);
         tokio::select! {
             () = state.jobs.wake.notified() => {}
             () = tokio::time::sleep(POLL_INTERVAL) => {}
@@ -189,22 +249,23 @@ fn spool_payload(
     Ok((dir, path))
 }
 
+/// Gives back a job claimed as the server began to shut down: queued again, for another
+/// replica or the next start.
+async fn release(state: &AppState, claim: &UploadJobClaim) {
+    let (given_back, id) = (claim.clone(), claim.id);
+    match state.db(move |store| store.release_upload_job(&given_back)).await {
+        Ok(_) => tracing::info!(job = id, "shutting down: the job goes back to the queue"),
+        Err(error) => {
+            tracing::warn!(job = id, %error, "cannot give the job back; another replica takes it after the lease")
+        }
+    }
+}
+
 /// Imports a claimed job, renewing its claim meanwhile, then finishes it and judges the
-/// member's new scores against the alert rule. A job claimed while the server is shutting
-/// down is given back, to be imported by another replica or the next start.
+/// member's new scores against the alert rule.
 async fn run(state: &AppState, claimed: ClaimedUploadJob) {
     let ClaimedUploadJob { job, claim, payload } = claimed;
     let (member, id) = (job.member, job.id);
-    if state.shutdown.is_cancelled() {
-        let given_back = claim.clone();
-        match state.db(move |store| store.release_upload_job(&given_back)).await {
-            Ok(_) => tracing::info!(job = id, "shutting down: the job goes back to the queue"),
-            Err(error) => {
-                tracing::warn!(job = id, %error, "cannot give the job back; another replica takes it after the lease")
-            }
-        }
-        return;
-    }
     let guard = state.metrics.import_started();
     let _running = Running::new(&state.jobs.running);
     tracing::info!(member = member.0, job = id, attempt = claim.attempt, "import claimed");

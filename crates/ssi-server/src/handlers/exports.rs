@@ -138,7 +138,7 @@ pub(crate) async fn create(
     drop(spool_dir);
     let member_id = member.id;
     let job = state.db(move |store| store.enqueue_upload_job(member_id, &name, &payload)).await?;
-    state.jobs.start_workers(&state);
+    state.jobs.accepted(&state);
     state.jobs.wake_one();
     let location = format!("/api/v1/jobs/{}", job.id);
     tracing::info!(member = member.id.0, job = job.id, bytes, "export received");
