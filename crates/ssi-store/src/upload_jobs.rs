@@ -14,7 +14,7 @@ use crate::error::StoreError;
 use crate::imports::{parse_report, report_text};
 use crate::types::MemberId;
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, ToSql, Transaction, params};
 use std::time::Duration;
 
 /// Claims a job may have had before it is failed instead of claimed again: a job whose
@@ -315,24 +315,34 @@ impl Store {
         })
     }
 
+    /// Runs `sql`, an update of the job conditional on [`claim_holds!`] (`?1`–`?3`), with
+    /// `values` as `?4`…; whether the claim still held.
+    fn change_claimed(
+        &self,
+        claim: &UploadJobClaim,
+        sql: &str,
+        values: &[&dyn ToSql],
+    ) -> Result<bool, StoreError> {
+        let mut params: Vec<&dyn ToSql> = vec![&claim.id, &claim.worker, &claim.attempt];
+        params.extend_from_slice(values);
+        self.pool.write(|tx| Ok(tx.execute(sql, params.as_slice())? == 1))
+    }
+
     /// Sets a claimed job's stage and renews its claim. `false` when the claim no longer
     /// holds (the job was claimed again, or finished).
     pub fn set_upload_job_stage(&self, claim: &UploadJobClaim, stage: &str) -> Result<bool, StoreError> {
-        self.pool.write(|tx| {
-            let sql = concat!("UPDATE upload_jobs SET stage = ?4, claimed_at = ?5 WHERE ", claim_holds!());
-            let changed =
-                tx.execute(sql, params![claim.id, claim.worker, claim.attempt, stage, now_seconds()])?;
-            Ok(changed == 1)
-        })
+        let sql = concat!("UPDATE upload_jobs SET stage = ?4, claimed_at = ?5 WHERE ", claim_holds!());
+        self.change_claimed(claim, sql, &[&stage, &now_seconds()])
     }
 
     /// Renews a claimed job's claim (a heartbeat while it is imported). `false` when the
     /// claim no longer holds.
     pub fn renew_upload_job(&self, claim: &UploadJobClaim) -> Result<bool, StoreError> {
-        self.pool.write(|tx| {
-            let sql = concat!("UPDATE upload_jobs SET claimed_at = ?4 WHERE ", claim_holds!());
-            Ok(tx.execute(sql, params![claim.id, claim.worker, claim.attempt, now_seconds()])? == 1)
-        })
+        self.change_claimed(
+            claim,
+            concat!("UPDATE upload_jobs SET claimed_at = ?4 WHERE ", claim_holds!()),
+            &[&now_seconds()],
+        )
     }
 
     /// Finishes a claimed job as it `end`ed and clears its archive. `false` (and nothing
@@ -343,28 +353,22 @@ impl Store {
         end: UploadJobEnd<'_>,
     ) -> Result<bool, StoreError> {
         let EndColumns { state, stage, result, error } = end_columns(end)?;
-        self.pool.write(|tx| {
-            let sql = concat!("UPDATE upload_jobs SET state = ?4, stage = ?5, finished = ?6, result = ?7, error = ?8, payload = NULL
-                 WHERE ", claim_holds!());
-            let changed = tx.execute(
-                sql,
-                params![claim.id, claim.worker, claim.attempt, state, stage, now_seconds(), result, error],
-            )?;
-            Ok(changed == 1)
-        })
+        let sql = concat!(
+            "UPDATE upload_jobs SET state = ?4, stage = ?5, finished = ?6, result = ?7, error = ?8, payload = NULL
+             WHERE ",
+            claim_holds!()
+        );
+        self.change_claimed(claim, sql, &[&state, &stage, &now_seconds(), &result, &error])
     }
 
     /// Gives a claimed job back: `queued` again, for any worker to claim (a replica that
     /// stops before importing it). `false` when the claim no longer holds.
     pub fn release_upload_job(&self, claim: &UploadJobClaim) -> Result<bool, StoreError> {
-        self.pool.write(|tx| {
-            let sql = concat!(
-                "UPDATE upload_jobs SET state = 'queued', stage = ?4, claimed_by = NULL, claimed_at = NULL
-                 WHERE ",
-                claim_holds!()
-            );
-            Ok(tx.execute(sql, params![claim.id, claim.worker, claim.attempt, QUEUED_STAGE])? == 1)
-        })
+        let sql = concat!(
+            "UPDATE upload_jobs SET state = 'queued', stage = ?4, claimed_by = NULL, claimed_at = NULL WHERE ",
+            claim_holds!()
+        );
+        self.change_claimed(claim, sql, &[&QUEUED_STAGE])
     }
 
     /// The job with this id (any member's: who may read it is the caller's question).

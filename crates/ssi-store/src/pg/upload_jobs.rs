@@ -11,7 +11,7 @@
 
 use super::PgStore;
 use super::rows::{ensure_member, now, whole_seconds};
-use super::transactions::{execute, one_row, optional_row};
+use super::transactions::{Params, execute, one_row, optional_row};
 use crate::db::now_seconds;
 use crate::error::StoreError;
 use crate::imports::parse_report;
@@ -23,6 +23,7 @@ use crate::upload_jobs::{
 };
 use chrono::{DateTime, Utc};
 use std::time::Duration;
+use tokio_postgres::types::ToSql;
 use tokio_postgres::{Row, Transaction};
 
 /// Whether the claim (`$1` job, `$2` worker, `$3` attempt) still holds the job.
@@ -175,32 +176,35 @@ impl PgStore {
         })
     }
 
-    /// As [`crate::Store::set_upload_job_stage`].
-    pub fn set_upload_job_stage(&self, claim: &UploadJobClaim, stage: &str) -> Result<bool, StoreError> {
+    /// Runs `sql`, an update of the job conditional on [`claim_holds!`] (`$1`–`$3`), with
+    /// `values` as `$4`…; whether the claim still held.
+    fn change_claimed(
+        &self,
+        claim: &UploadJobClaim,
+        sql: &str,
+        values: &Params<'_>,
+    ) -> Result<bool, StoreError> {
         let attempt = claim_attempt(claim)?;
         self.job_write(async |tx| {
-            let changed = execute(
-                tx,
-                concat!("UPDATE upload_jobs SET stage = $4, claimed_at = $5 WHERE ", claim_holds!()),
-                &[&claim.id, &claim.worker, &attempt, &stage, &now()?],
-            )
-            .await?;
-            Ok(changed == 1)
+            let mut params: Vec<&(dyn ToSql + Sync)> = vec![&claim.id, &claim.worker, &attempt];
+            params.extend_from_slice(values);
+            Ok(execute(tx, sql, &params).await? == 1)
         })
+    }
+
+    /// As [`crate::Store::set_upload_job_stage`].
+    pub fn set_upload_job_stage(&self, claim: &UploadJobClaim, stage: &str) -> Result<bool, StoreError> {
+        let sql = concat!("UPDATE upload_jobs SET stage = $4, claimed_at = $5 WHERE ", claim_holds!());
+        self.change_claimed(claim, sql, &[&stage, &now()?])
     }
 
     /// As [`crate::Store::renew_upload_job`].
     pub fn renew_upload_job(&self, claim: &UploadJobClaim) -> Result<bool, StoreError> {
-        let attempt = claim_attempt(claim)?;
-        self.job_write(async |tx| {
-            let changed = execute(
-                tx,
-                concat!("UPDATE upload_jobs SET claimed_at = $4 WHERE ", claim_holds!()),
-                &[&claim.id, &claim.worker, &attempt, &now()?],
-            )
-            .await?;
-            Ok(changed == 1)
-        })
+        self.change_claimed(
+            claim,
+            concat!("UPDATE upload_jobs SET claimed_at = $4 WHERE ", claim_holds!()),
+            &[&now()?],
+        )
     }
 
     /// As [`crate::Store::finish_upload_job`].
@@ -209,47 +213,22 @@ impl PgStore {
         claim: &UploadJobClaim,
         end: UploadJobEnd<'_>,
     ) -> Result<bool, StoreError> {
-        let attempt = claim_attempt(claim)?;
         let EndColumns { state, stage, result, error } = end_columns(end)?;
-        self.job_write(async |tx| {
-            let changed = execute(
-                tx,
-                concat!(
-                    "UPDATE upload_jobs SET state = $4, stage = $5, finished = $6, result = $7::text::jsonb,
-                     error = $8, payload = NULL WHERE ",
-                    claim_holds!()
-                ),
-                &[
-                    &claim.id,
-                    &claim.worker,
-                    &attempt,
-                    &state,
-                    &stage,
-                    &whole_seconds(Utc::now())?,
-                    &result,
-                    &error,
-                ],
-            )
-            .await?;
-            Ok(changed == 1)
-        })
+        let sql = concat!(
+            "UPDATE upload_jobs SET state = $4, stage = $5, finished = $6, result = $7::text::jsonb, error = $8,
+             payload = NULL WHERE ",
+            claim_holds!()
+        );
+        self.change_claimed(claim, sql, &[&state, &stage, &whole_seconds(Utc::now())?, &result, &error])
     }
 
     /// As [`crate::Store::release_upload_job`].
     pub fn release_upload_job(&self, claim: &UploadJobClaim) -> Result<bool, StoreError> {
-        let attempt = claim_attempt(claim)?;
-        self.job_write(async |tx| {
-            let changed = execute(
-                tx,
-                concat!(
-                    "UPDATE upload_jobs SET state = 'queued', stage = $4, claimed_by = NULL, claimed_at = NULL WHERE ",
-                    claim_holds!()
-                ),
-                &[&claim.id, &claim.worker, &attempt, &QUEUED_STAGE],
-            )
-            .await?;
-            Ok(changed == 1)
-        })
+        let sql = concat!(
+            "UPDATE upload_jobs SET state = 'queued', stage = $4, claimed_by = NULL, claimed_at = NULL WHERE ",
+            claim_holds!()
+        );
+        self.change_claimed(claim, sql, &[&QUEUED_STAGE])
     }
 
     /// As [`crate::Store::upload_job`].
