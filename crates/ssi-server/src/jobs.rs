@@ -15,8 +15,9 @@
 //! Shutdown: workers claim no more jobs, except that a replica first imports as many
 //! queued jobs as it accepted and its own workers have not claimed as many since (so a
 //! single server imports every upload it acknowledged before it exits; with replicas,
-//! the rest stay queued for the others). A job claimed as shutdown begins, beyond that,
-//! is given back (`queued`, never `failed`); running imports finish.
+//! the rest stay queued for the others). A job claimed is imported, shutdown waits for
+//! it. A job this replica cannot write to its temporary folder is given back (`queued`
+//! for another worker, never `failed` for that reason).
 
 use crate::handlers::exports::import;
 use crate::metrics::Outcome;
@@ -29,6 +30,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio_util::task::TaskTracker;
 use tokio_util::task::task_tracker::TaskTrackerToken;
 
 /// How often an idle worker looks for jobs it was not woken for: enqueued on another
@@ -58,6 +60,9 @@ pub struct Jobs {
     owed: Mutex<Vec<TaskTrackerToken>>,
     /// Workers started for uploads accepted during shutdown (numbers their names).
     drains: AtomicUsize,
+    /// The worker loops: the server waits for them before it exits, so no store call of
+    /// theirs is left on a runtime that is going away.
+    loops: TaskTracker,
 }
 
 /// What a succeeded job records as its result (the job view's `result` and `skipped_rows`).
@@ -90,6 +95,7 @@ impl Jobs {
             enqueue_slots: Arc::new(Semaphore::new(workers)),
             owed: Mutex::new(Vec::new()),
             drains: AtomicUsize::new(0),
+            loops: TaskTracker::new(),
         }
     }
 
@@ -108,7 +114,7 @@ impl Jobs {
         // accepted before the shutdown is seen by the workers still running.
         if state.shutdown.is_cancelled() {
             let worker = format!("{}/drain-{}", self.replica, self.drains.fetch_add(1, Ordering::Relaxed));
-            tokio::spawn(work(state.clone(), worker));
+            self.loops.spawn(work(state.clone(), worker));
         }
     }
 
@@ -125,9 +131,16 @@ impl Jobs {
             return;
         }
         for n in 0..self.workers {
-            tokio::spawn(work(state.clone(), format!("{}/{n}", self.replica)));
+            self.loops.spawn(work(state.clone(), format!("{}/{n}", self.replica)));
         }
         tracing::info!(workers = self.workers, replica = %self.replica, "import workers started");
+    }
+
+    /// Waits until every worker loop has ended (they end once the server shuts down and
+    /// nothing more is owed).
+    pub(crate) async fn workers_ended(&self) {
+        self.loops.close();
+        self.loops.wait().await;
     }
 
     /// Wakes an idle worker of this replica for a job just enqueued.
@@ -196,33 +209,35 @@ pub(crate) fn view(job: UploadJob) -> JobView {
 async fn work(state: AppState, worker: String) {
     let lease = state.config.import_lease;
     loop {
+        // Shutting down, a worker takes one owed import before it claims (so owed imports
+        // and claims pair one to one among the workers), and ends when none is owed.
         let stopping = state.shutdown.is_cancelled();
-        if stopping && state.jobs.owed().is_empty() {
-            return;
-        }
+        let owed = if stopping {
+            match state.jobs.owed().pop() {
+                Some(owed) => Some(owed),
+                None => return,
+            }
+        } else {
+            None
+        };
         let busy = state.tasks.token();
         let name = worker.clone();
         match state.db(move |store| store.claim_upload_job(&name, lease)).await {
             Ok(Some(job)) => {
-                let owed = state.jobs.settle_one();
-                if state.shutdown.is_cancelled() && !owed {
-                    release(&state, &job.claim).await;
-                } else {
-                    run(&state, job).await;
+                // A job claimed is imported, even one claimed as shutdown began: shutdown
+                // waits for it, as for any running import.
+                if owed.is_none() {
+                    state.jobs.settle_one();
                 }
-                drop(busy);
+                run(&state, job).await;
                 continue;
             }
-            Ok(None) if stopping => {
-                // What it accepted was claimed elsewhere: nothing more is owed.
-                state.jobs.owed().clear();
-                return;
-            }
+            // The job it owed was claimed elsewhere: the next owed one, if any.
+            Ok(None) if stopping => continue,
             Ok(None) => {}
             Err(error) if stopping => {
                 tracing::warn!(%error, worker, "cannot look for upload jobs while shutting down; they stay queued");
-                state.jobs.owed().clear();
-                return;
+                continue;
             }
             Err(error) => tracing::warn!(%error, worker, "cannot look for upload jobs; trying again"),
         }
@@ -230,7 +245,8 @@ async fn work(state: AppState, worker: String) {
         tokio::select! {
             () = state.jobs.wake.notified() => {}
             () = tokio::time::sleep(POLL_INTERVAL) => {}
-            () = state.shutdown.cancelled() => return,
+            // Back to the top, which settles what this replica still owes.
+            () = state.shutdown.cancelled() => {}
         }
     }
 }
@@ -249,12 +265,12 @@ fn spool_payload(
     Ok((dir, path))
 }
 
-/// Gives back a job claimed as the server began to shut down: queued again, for another
-/// replica or the next start.
+/// Gives back a job this replica cannot import for a reason of its own (its disk): queued
+/// again, for another worker (each claim counts towards the attempt limit).
 async fn release(state: &AppState, claim: &UploadJobClaim) {
     let (given_back, id) = (claim.clone(), claim.id);
     match state.db(move |store| store.release_upload_job(&given_back)).await {
-        Ok(_) => tracing::info!(job = id, "shutting down: the job goes back to the queue"),
+        Ok(_) => tracing::info!(job = id, "the job goes back to the queue"),
         Err(error) => {
             tracing::warn!(job = id, %error, "cannot give the job back; another replica takes it after the lease")
         }
@@ -266,18 +282,26 @@ async fn release(state: &AppState, claim: &UploadJobClaim) {
 async fn run(state: &AppState, claimed: ClaimedUploadJob) {
     let ClaimedUploadJob { job, claim, payload } = claimed;
     let (member, id) = (job.member, job.id);
+    let (folder, name) = (state.config.upload_dir.clone(), job.source_name.clone());
+    let spooled = match tokio::task::spawn_blocking(move || spool_payload(folder, &name, payload)).await {
+        Ok(Ok(spooled)) => spooled,
+        Ok(Err(error)) => {
+            tracing::error!(job = id, %error, "cannot write the upload to a temporary file");
+            return release(state, &claim).await;
+        }
+        Err(error) => {
+            tracing::error!(job = id, %error, "writing the upload to a temporary file failed");
+            return release(state, &claim).await;
+        }
+    };
     let guard = state.metrics.import_started();
     let _running = Running::new(&state.jobs.running);
     tracing::info!(member = member.0, job = id, attempt = claim.attempt, "import claimed");
     let heartbeat =
         tokio::spawn(renew_while_running(state.store.clone(), claim.clone(), state.config.import_lease));
-    let folder = state.config.upload_dir.clone();
     let (store, today, renewer) = (state.store.clone(), state.today(), claim.clone());
     let outcome = tokio::task::spawn_blocking(move || {
-        let (_dir, path) = spool_payload(folder, &job.source_name, payload).map_err(|error| {
-            tracing::error!(job = id, %error, "cannot write the upload to a temporary file");
-            INTERNAL_FAILURE.to_string()
-        })?;
+        let (_dir, path) = spooled;
         let stage = |stage: &str| {
             if let Err(error) = store.set_upload_job_stage(&renewer, stage) {
                 tracing::warn!(job = id, %error, "cannot record the job's stage");

@@ -2,11 +2,11 @@
 //! and graceful shutdown on SIGTERM or SIGINT.
 //!
 //! Shutdown order: the signal cancels [`AppState::shutdown`] (readiness turns 503, the
-//! import workers claim no more jobs and give back one claimed but not yet started, new
-//! uploads are refused; queued jobs stay in the database for another replica or the next
+//! import workers claim no more jobs than the uploads this replica accepted, new uploads
+//! are refused; other queued jobs stay in the database for another replica or the next
 //! start), the server keeps accepting for the drain period (`shutdown_drain_secs`) so a
 //! load balancer sees the 503, then the listener stops accepting, in-flight requests
-//! finish, then running imports finish. A second signal exits at once: an import still
+//! finish, then running imports finish and the import workers end. A second signal exits at once: an import still
 //! running is then rolled back by the database, because the store imports an export in
 //! one transaction, and its job is claimed again once its lease lapses.
 
@@ -120,7 +120,10 @@ pub async fn serve_until(
         tracing::info!(running, "waiting for imports to finish (signal again to stop at once)");
     }
     tokio::select! {
-        () = state.tasks.wait() => tracing::info!("all background work finished"),
+        () = async {
+            state.tasks.wait().await;
+            state.jobs.workers_ended().await;
+        } => tracing::info!("all background work finished"),
         () = shutdown_signal() => tracing::warn!("second signal: exiting; a running import is rolled back"),
     }
     Ok(())
