@@ -6,9 +6,10 @@
 //! are refused; other queued jobs stay in the database for another replica or the next
 //! start), the server keeps accepting for the drain period (`shutdown_drain_secs`) so a
 //! load balancer sees the 503, then the listener stops accepting, in-flight requests
-//! finish, then running imports finish and the import workers end. A second signal exits at once: an import still
-//! running is then rolled back by the database, because the store imports an export in
-//! one transaction, and its job is claimed again once its lease lapses.
+//! finish, then running imports finish and the import workers end. A second signal exits
+//! at once: an import still running is then rolled back by the database, because the
+//! store imports an export in one transaction, and its job is claimed again once its
+//! lease lapses.
 
 use crate::config::Config;
 use crate::state::AppState;
