@@ -273,8 +273,10 @@ const TRAILING_TABLES: &[TableCopy] = &[
     },
 ];
 
-/// Tables only PostgreSQL has (migration 0002): nothing is copied into them, but a
-/// target holding rows in them is not fresh either.
+/// Tables nothing is copied into (sessions and daily runs only PostgreSQL has; upload
+/// jobs, which SQLite has since its 0006, are work in flight, not data: a server is
+/// moved once its uploads are imported), but a target holding rows in them is not
+/// fresh either.
 const REPLICA_TABLE_COUNTS: &[(&str, &str)] = &[
     ("sessions", "SELECT count(*) FROM sessions"),
     ("upload_jobs", "SELECT count(*) FROM upload_jobs"),
