@@ -169,6 +169,19 @@ pub(crate) fn check_upload(source_name: &str, payload: &[u8]) -> Result<i64, Sto
     i64::try_from(payload.len()).map_err(|_| StoreError::invalid("the upload is too large to store"))
 }
 
+/// A job just claimed by `worker`, with its archive (a running job always has one).
+pub(crate) fn claimed(
+    job: UploadJob,
+    worker: &str,
+    payload: Option<Vec<u8>>,
+) -> Result<ClaimedUploadJob, StoreError> {
+    let id = job.id;
+    let payload =
+        payload.ok_or_else(|| StoreError::invalid(format!("upload job {id} has lost its upload")))?;
+    let claim = UploadJobClaim { id, worker: worker.to_string(), attempt: job.attempts };
+    Ok(ClaimedUploadJob { job, claim, payload })
+}
+
 /// Checks a worker's name.
 pub(crate) fn check_worker(worker: &str) -> Result<(), StoreError> {
     if worker.trim().is_empty() {
@@ -207,6 +220,7 @@ macro_rules! claimable {
         )
     };
 }
+#[cfg(feature = "postgres")]
 pub(crate) use claimable;
 
 fn job_from_row(row: &rusqlite::Row<'_>) -> Result<UploadJob, StoreError> {
@@ -304,13 +318,9 @@ impl Store {
                      attempts = attempts + 1 WHERE id = ?1",
                     params![id, CLAIMED_STAGE, worker, now],
                 )?;
-                let job = job_by_id(tx, id)?;
                 let payload: Option<Vec<u8>> =
                     tx.query_row("SELECT payload FROM upload_jobs WHERE id = ?1", [id], |row| row.get(0))?;
-                let payload =
-                    payload.ok_or_else(|| StoreError::invalid(format!("upload job {id} has lost its upload")))?;
-                let claim = UploadJobClaim { id, worker: worker.to_string(), attempt: job.attempts };
-                return Ok(Some(ClaimedUploadJob { job, claim, payload }));
+                return claimed(job_by_id(tx, id)?, worker, payload).map(Some);
             }
         })
     }

@@ -18,7 +18,7 @@ use crate::imports::parse_report;
 use crate::types::MemberId;
 use crate::upload_jobs::{
     CLAIMED_STAGE, ClaimedUploadJob, EndColumns, FAILED_STAGE, MAX_UPLOAD_JOB_ATTEMPTS, QUEUED_STAGE,
-    UploadJob, UploadJobClaim, UploadJobEnd, UploadJobState, check_upload, check_worker, claimable,
+    UploadJob, UploadJobClaim, UploadJobEnd, UploadJobState, check_upload, check_worker, claimable, claimed,
     end_columns, exhausted_message, lease_cutoff, stored_count,
 };
 use chrono::{DateTime, Utc};
@@ -165,13 +165,9 @@ impl PgStore {
                     &[&id, &CLAIMED_STAGE, &worker, &at],
                 )
                 .await?;
-                let payload: Option<Vec<u8>> = row.try_get(0)?;
-                let payload =
-                    payload.ok_or_else(|| StoreError::invalid(format!("upload job {id} has lost its upload")))?;
-                let job = job_by_id(&tx, id).await?;
+                let claimed = claimed(job_by_id(&tx, id).await?, worker, row.try_get(0)?)?;
                 tx.commit().await?;
-                let claim = UploadJobClaim { id, worker: worker.to_string(), attempt: job.attempts };
-                return Ok(Some(ClaimedUploadJob { job, claim, payload }));
+                return Ok(Some(claimed));
             }
         })
     }
