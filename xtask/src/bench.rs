@@ -6,7 +6,10 @@
 //! 3. recomputing 1,000 members × 3 years of daily scores vs a bare scan of their events;
 //! 4. `ssi dashboard --json` on the heavy database vs `ssi --version`;
 //! 5. the server's team leaderboard and member history vs its `/healthz`, and its member
-//!    page and advice endpoint vs the leaderboard, under `wrk`.
+//!    page and advice endpoint vs the leaderboard, under `wrk`;
+//! 6. the server on PostgreSQL (one and two replicas) vs the SQLite server: leaderboard,
+//!    history and push ingest under `wrk` (the `postgres` part: in the full run, and in
+//!    `--quick` only when named with `--only postgres`).
 //!
 //! `cargo xtask bench` checks the tools, builds the release binaries, then
 //! runs the release build of xtask itself (`bench --built`), so the parts
@@ -18,6 +21,7 @@ mod dashboard;
 mod history;
 mod import;
 mod measure;
+mod postgres;
 mod report;
 mod server;
 mod synthetic;
@@ -69,6 +73,8 @@ pub(crate) struct Plan {
     pub(crate) wrk_seconds: u32,
     /// Seconds per growth wrk run.
     pub(crate) growth_wrk_seconds: u32,
+    /// Members with a token that push in row 6's push ingest runs.
+    pub(crate) push_members: usize,
 }
 
 impl Plan {
@@ -91,6 +97,7 @@ impl Plan {
             connections: 8,
             wrk_seconds: 10,
             growth_wrk_seconds: 5,
+            push_members: 1000,
         }
     }
 
@@ -113,6 +120,7 @@ impl Plan {
             connections: 8,
             wrk_seconds: 2,
             growth_wrk_seconds: 1,
+            push_members: 50,
         }
     }
 }
@@ -142,7 +150,7 @@ pub(crate) struct Args {
     #[arg(long)]
     keep: bool,
     /// A comma-separated subset of the parts, for profiling one: import (rows 1, 2, 4),
-    /// history (row 3), server (row 5) [default: all]
+    /// history (row 3), server (row 5), postgres (row 6) [default: all; with --quick all but postgres]
     #[arg(long, value_name = "PARTS", value_parser = Parts::parse)]
     only: Option<Parts>,
     /// The release binaries are built and this is the release xtask (set by `bench` itself)
@@ -179,35 +187,49 @@ struct Parts {
     history: bool,
     /// Row 5 and the leaderboard growth table.
     server: bool,
+    /// Row 6: the server on PostgreSQL beside the SQLite server.
+    postgres: bool,
 }
 
 impl Parts {
-    const ALL: Parts = Parts { import: true, history: true, server: true };
+    const ALL: Parts = Parts { import: true, history: true, server: true, postgres: true };
+
+    /// What runs without `--only`: everything, but `--quick` (which CI runs) leaves out
+    /// the PostgreSQL row, which starts a cluster and copies the data into it.
+    fn default_for(quick: bool) -> Parts {
+        Parts { postgres: !quick, ..Parts::ALL }
+    }
 
     /// The value parser of `--only`.
     fn parse(list: &str) -> Result<Parts> {
-        let mut parts = Parts { import: false, history: false, server: false };
+        let mut parts = Parts { import: false, history: false, server: false, postgres: false };
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             match name {
                 "import" => parts.import = true,
                 "history" => parts.history = true,
                 "server" => parts.server = true,
-                other => bail!("unknown part {other:?} (import, history, server)"),
+                "postgres" => parts.postgres = true,
+                other => bail!("unknown part {other:?} (import, history, server, postgres)"),
             }
         }
-        if !(parts.import || parts.history || parts.server) {
-            bail!("name at least one of import, history, server");
+        if parts == (Parts { import: false, history: false, server: false, postgres: false }) {
+            bail!("name at least one of import, history, server, postgres");
         }
         Ok(parts)
     }
 
     /// The parts as `--only` takes them.
     fn names(self) -> String {
-        [(self.import, "import"), (self.history, "history"), (self.server, "server")]
-            .into_iter()
-            .filter_map(|(on, name)| on.then_some(name))
-            .collect::<Vec<_>>()
-            .join(",")
+        [
+            (self.import, "import"),
+            (self.history, "history"),
+            (self.server, "server"),
+            (self.postgres, "postgres"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect::<Vec<_>>()
+        .join(",")
     }
 }
 
@@ -233,7 +255,7 @@ pub(crate) fn run(options: Args) -> Result<()> {
     }
     std::fs::create_dir_all(&work)?;
     let started = Instant::now();
-    let outcome = measure_all(&plan, options.only.unwrap_or(Parts::ALL), &bins, &work);
+    let outcome = measure_all(&plan, options.only.unwrap_or(Parts::default_for(plan.quick)), &bins, &work);
     if !options.keep {
         let _ = std::fs::remove_dir_all(&work);
     }
@@ -293,6 +315,7 @@ fn measure_all(plan: &Plan, parts: Parts, bins: &Bins, work: &Path) -> Result<(V
     };
     let history = if parts.history { Some(history::run(plan, work)?) } else { None };
     let server = if parts.server { Some(server::run(plan, &bins.server, work)?) } else { None };
+    let postgres = if parts.postgres { Some(postgres::run(plan, &bins.server, work)?) } else { None };
 
     let archive =
         |divisor: usize| if divisor == 1 { "heavy".to_string() } else { format!("heavy/{divisor}") };
@@ -477,6 +500,9 @@ fn measure_all(plan: &Plan, parts: Parts, bins: &Bins, work: &Path) -> Result<(V
             ),
         ]);
     }
+    if let Some(pg) = &postgres {
+        rows.extend(postgres_rows(pg, p99_limit_ms));
+    }
     // Titles open with the row's number: this puts row 3 between 2 and 4.
     rows.sort_by_key(|row| row.title);
     let growth = json!({
@@ -495,6 +521,96 @@ fn measure_all(plan: &Plan, parts: Parts, bins: &Bins, work: &Path) -> Result<(V
         })).collect::<Vec<_>>(),
     });
     Ok((rows, growth))
+}
+
+/// Row 6: one PostgreSQL replica against the SQLite server (the leaderboard with its
+/// target, history and push ingest recorded), and two replicas against one (recorded:
+/// on two cores they measure what coordination costs, not scale).
+fn postgres_rows(pg: &postgres::PostgresResult, p99_limit_ms: f64) -> Vec<Row> {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    let latency = |load: &server::Load| format!("p50 {:.2} ms, p99 {:.2} ms", ms(load.p50), ms(load.p99));
+    let side = |label: &str, load: &server::Load| Side {
+        label: format!("{label} ({})", latency(load)),
+        value: load.rps,
+        unit: "req/s",
+    };
+    // The first (computing) leaderboard request of the configuration a load belongs to.
+    let first_ms = |load: &server::Load| {
+        [&pg.sqlite, &pg.one, &pg.two]
+            .into_iter()
+            .find(|trio| std::ptr::eq(&trio.leaderboard, load))
+            .map(|trio| ms(trio.leaderboard_first))
+    };
+    let details = |ssi: &server::Load, reference: &server::Load| {
+        json!({
+            "first_leaderboard_ms": first_ms(ssi), "reference_first_leaderboard_ms": first_ms(reference),
+            "p50_ms": ms(ssi.p50), "p99_ms": ms(ssi.p99), "requests": ssi.requests,
+            "reference_p50_ms": ms(reference.p50), "reference_p99_ms": ms(reference.p99),
+            "reference_requests": reference.requests,
+            "members": pg.members, "days": pg.days, "push_members": pg.push_members,
+            "rows_copied": pg.rows_copied, "copy_s": pg.copy.as_secs_f64(),
+            "connections": pg.connections, "seconds": pg.seconds,
+        })
+    };
+    let row = |id, title, ssi: (&str, &server::Load), reference: (&str, &server::Load), target| Row {
+        id,
+        title,
+        ssi: side(ssi.0, ssi.1),
+        reference: side(reference.0, reference.1),
+        target,
+        condition: None,
+        details: details(ssi.1, reference.1),
+    };
+    let mut leaderboard = row(
+        "postgres_leaderboard_vs_sqlite",
+        "6a postgres leaderboard vs sqlite",
+        ("PostgreSQL, 1 replica", &pg.one.leaderboard),
+        ("SQLite server", &pg.sqlite.leaderboard),
+        Target::AtLeast(0.5),
+    );
+    leaderboard.condition = Some(Condition {
+        text: format!("p99 < {p99_limit_ms} ms"),
+        measured: latency(&pg.one.leaderboard),
+        holds: ms(pg.one.leaderboard.p99) < p99_limit_ms,
+    });
+    vec![
+        leaderboard,
+        row(
+            "postgres_history_vs_sqlite",
+            "6b postgres history vs sqlite",
+            ("PostgreSQL, 1 replica", &pg.one.history),
+            ("SQLite server", &pg.sqlite.history),
+            Target::Recorded,
+        ),
+        row(
+            "postgres_push_vs_sqlite",
+            "6c postgres push ingest vs sqlite",
+            ("PostgreSQL, 1 replica", &pg.one.push),
+            ("SQLite server", &pg.sqlite.push),
+            Target::Recorded,
+        ),
+        row(
+            "postgres_two_replicas_leaderboard",
+            "6d postgres 2 replicas leaderboard vs 1",
+            ("2 replicas", &pg.two.leaderboard),
+            ("1 replica", &pg.one.leaderboard),
+            Target::Recorded,
+        ),
+        row(
+            "postgres_two_replicas_history",
+            "6e postgres 2 replicas history vs 1",
+            ("2 replicas", &pg.two.history),
+            ("1 replica", &pg.one.history),
+            Target::Recorded,
+        ),
+        row(
+            "postgres_two_replicas_push",
+            "6f postgres 2 replicas push ingest vs 1",
+            ("2 replicas", &pg.two.push),
+            ("1 replica", &pg.one.push),
+            Target::Recorded,
+        ),
+    ]
 }
 
 /// The growth tables as text.
@@ -567,7 +683,7 @@ mod tests {
     fn options_survive_the_rerun_of_the_release_xtask() {
         let options =
             crate::parse_args::<Args>("--quick --keep --only server,import --out /tmp/bench-here").unwrap();
-        assert_eq!(options.only, Some(Parts { import: true, history: false, server: true }));
+        assert_eq!(options.only, Some(Parts { import: true, history: false, server: true, postgres: false }));
         assert!(!options.built);
         let rerun: Vec<String> =
             options.built_command_line().unwrap().into_iter().map(|arg| arg.into_string().unwrap()).collect();
@@ -585,5 +701,17 @@ mod tests {
         for bad in ["--only", "--only gpu", "--only ,", "--slow"] {
             assert!(crate::parse_args::<Args>(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_postgres_part_runs_in_the_full_run_and_in_quick_only_when_named() {
+        let only = crate::parse_args::<Args>("--quick --only postgres").unwrap();
+        assert_eq!(only.only, Some(Parts { import: false, history: false, server: false, postgres: true }));
+        let rerun: Vec<String> =
+            only.built_command_line().unwrap().into_iter().map(|arg| arg.into_string().unwrap()).collect();
+        assert!(rerun.windows(2).any(|w| w == ["--only", "postgres"]), "{rerun:?}");
+        assert_eq!(Parts::default_for(false), Parts::ALL);
+        assert_eq!(Parts::default_for(true), Parts { postgres: false, ..Parts::ALL });
+        assert!(Plan::full().push_members >= 1000 && Plan::full().server_members == 10_000);
     }
 }

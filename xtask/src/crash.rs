@@ -11,6 +11,11 @@
 //! `foreign_key_check` is empty, and the row count of every table equals either the
 //! baseline's (absent) or the uninterrupted run's (present), nothing in between. Every
 //! `--reimport-every`-th run imports again and must end at the uninterrupted run's counts.
+//!
+//! With `--database postgres://…` the process killed is an `ssi-server` replica on that
+//! PostgreSQL database, during pushes, readings and uploads: see `crash/replica.rs`.
+
+mod replica;
 
 use crate::gen_export::{GenOptions, Rng, Size, Style, export_base_name, write_archive};
 use anyhow::{Context, Result, bail};
@@ -37,9 +42,14 @@ pub(crate) struct Args {
     /// The kill moments' seed [default: from the clock; printed]
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
-    /// Use the debug build of ssi [default: release]
+    /// Use the debug build of ssi (of ssi-server with --database) [default: release]
     #[arg(long)]
     debug: bool,
+    /// Kill an ssi-server replica on this PostgreSQL database (it must hold no ssi data)
+    /// during pushes, readings and uploads instead of `ssi import` on SQLite
+    // Checked when the campaign starts, not by clap, whose error would echo the password.
+    #[arg(long, value_name = "postgres://…")]
+    database: Option<String>,
 }
 
 /// The options of one campaign.
@@ -175,6 +185,10 @@ fn run_to_end(mut cmd: Command, what: &str) -> Result<Duration> {
 /// Runs `cargo xtask crash`.
 pub(crate) fn run(args: Args) -> Result<()> {
     let options = args.options();
+    if let Some(url) = &args.database {
+        let url = crate::load::parse_postgres_url(url).map_err(anyhow::Error::msg)?;
+        return replica::run(&url, &options);
+    }
     let profile = if options.release { "release" } else { "debug" };
     let mut build = crate::cargo();
     build.args(["build", "-p", "ssi-cli", "--bin", "ssi"]);
@@ -279,6 +293,10 @@ mod tests {
         for bad in ["--runs 0", "--reimport-every 0", "--size huge", "--runs", "--frobnicate"] {
             assert!(parse(bad).is_err(), "{bad}");
         }
+        let on_postgres =
+            crate::parse_args::<Args>("--database postgres://ssi@127.0.0.1/crash --runs 3").unwrap();
+        assert_eq!(on_postgres.database.as_deref(), Some("postgres://ssi@127.0.0.1/crash"));
+        assert!(crate::parse_args::<Args>("").unwrap().database.is_none());
     }
 
     #[test]

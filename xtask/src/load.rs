@@ -7,23 +7,37 @@
 //!
 //! Loopback only, requests bounded in number (`--max-requests`) and time (`--seconds`,
 //! and 30 s per request); the database is a throwaway under `target/load/`.
+//!
+//! With `--database postgres://…` the servers run on that PostgreSQL database instead
+//! (given to them as `SSI_DB`, so the password is on no command line, and never printed).
+//! It must hold no ssi data (the load refuses one that does: make a fresh one with
+//! `createdb`); the first server migrates it and installs the admin token
+//! (`SSI_ADMIN_TOKEN`), and the acknowledged writes are read back through
+//! `ssi_store::pg::PgStore`. `--replicas N` starts N server processes on that database,
+//! each on its own port, and spreads every client's requests over them round-robin; a
+//! restart then stops the first replica gracefully and the second (or the first again)
+//! with SIGKILL while the others keep serving.
 
 use crate::gen_export::{GenOptions, Size, Style, export_base_name, write_archive};
 use anyhow::{Context, Result, bail};
 use chrono::{Days, NaiveDate};
 use clap::builder::RangedU64ValueParser;
 use serde_json::{Value, json};
-use ssi_store::{MemberId, Store};
+use ssi_store::pg::PgStore;
+use ssi_store::{Backend, MemberId, Store};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 /// The admin token installed on the throwaway database (loopback only).
 const ADMIN: &str = "ssi_load_admin_0123456789abcdef0123456789abcdef";
+
+/// Server processes `--replicas` may start at most.
+const MAX_REPLICAS: usize = 8;
 
 /// Options of `cargo xtask load`: loopback only, bounded in time and in requests.
 #[derive(Debug, Clone, PartialEq, clap::Args)]
@@ -49,21 +63,158 @@ pub(crate) struct Args {
     /// Use the release build of ssi-server [default: debug]
     #[arg(long)]
     release: bool,
+    /// Run on this PostgreSQL database (it must hold no ssi data) [default: a throwaway SQLite file]
+    // Checked by `parse_postgres_url` when the load starts, not by clap, whose error
+    // would echo the value, password and all.
+    #[arg(long, value_name = "postgres://…")]
+    database: Option<String>,
+    /// Server processes on the database, the load spread over them round-robin (needs --database)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_REPLICAS as u64))]
+    replicas: usize,
+}
+
+/// The value parser of `--database`: a PostgreSQL URL (an SQLite load needs no option),
+/// read as the server reads its `database` setting.
+pub(crate) fn parse_postgres_url(text: &str) -> Result<String, String> {
+    match text.parse::<ssi_server::DatabaseUrl>()? {
+        ssi_server::DatabaseUrl::Postgres(url) => Ok(url),
+        ssi_server::DatabaseUrl::Sqlite(_) => Err(format!(
+            "{}: give a postgres:// URL (without --database the load runs on a throwaway SQLite file)",
+            text.trim()
+        )),
+    }
+}
+
+/// A connection URL as the server shows it: the password (in the user part or a
+/// `password=` parameter) replaced by `***`.
+pub(crate) fn redacted(url: &str) -> String {
+    ssi_server::DatabaseUrl::Postgres(url.to_string()).to_string()
+}
+
+/// Where the servers keep their data.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Database {
+    /// An SQLite file (a throwaway).
+    Sqlite(PathBuf),
+    /// A PostgreSQL database, by URL (its password never shown).
+    Postgres(String),
+}
+
+impl std::fmt::Display for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => write!(f, "{}", redacted(url)),
+        }
+    }
+}
+
+/// A store opened on the database the servers wrote, to read back what they acknowledged.
+pub(crate) enum Readback {
+    /// The SQLite file.
+    Sqlite(Store),
+    /// The PostgreSQL database.
+    Postgres(PgStore),
+}
+
+impl Database {
+    /// Opens the database to read it (a PostgreSQL one is not migrated: the servers do that).
+    pub(crate) fn open(&self) -> Result<Readback> {
+        match self {
+            Database::Sqlite(path) => {
+                let store = Store::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+                Ok(Readback::Sqlite(store))
+            }
+            Database::Postgres(url) => {
+                PgStore::connect(url, 2).map(Readback::Postgres).map_err(|e| self.error_without_password(e))
+            }
+        }
+    }
+
+    /// A store error naming this database, the URL's password removed from both.
+    pub(crate) fn error_without_password(&self, error: impl std::fmt::Display) -> anyhow::Error {
+        let text = error.to_string();
+        let text = match self {
+            Database::Postgres(url) => text.replace(url.as_str(), &redacted(url)),
+            Database::Sqlite(_) => text,
+        };
+        anyhow::anyhow!("{self}: {text}")
+    }
+
+    /// Refuses a PostgreSQL database that already holds ssi data: the load writes made-up
+    /// teams, members and scores, and its checks count on knowing every row.
+    pub(crate) fn refuse_occupied(&self) -> Result<()> {
+        let Readback::Postgres(store) = self.open()? else { return Ok(()) };
+        if store.schema_version().map_err(|e| self.error_without_password(e))? == 0 {
+            return Ok(());
+        }
+        let occupied = (|| -> Result<(usize, usize, usize), ssi_store::StoreError> {
+            Ok((store.list_teams()?.len(), store.list_members()?.len(), store.list_tokens()?.len()))
+        })()
+        .map_err(|e| self.error_without_password(e))?;
+        if occupied != (0, 0, 0) {
+            bail!(
+                "{self} holds ssi data ({} teams, {} members, {} tokens): the load needs a database of its own \
+                 (createdb a fresh one)",
+                occupied.0,
+                occupied.1,
+                occupied.2
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Readback {
+    /// The store behind the interface both backends answer.
+    pub(crate) fn backend(&self) -> &dyn Backend {
+        match self {
+            Readback::Sqlite(store) => store,
+            Readback::Postgres(store) => store,
+        }
+    }
+
+    /// The days of a member's pushed scores (model version `load`).
+    fn pushed_days(&self, member: MemberId) -> Result<BTreeSet<NaiveDate>, ssi_store::StoreError> {
+        let points = match self {
+            Readback::Sqlite(store) => store.score_points(member, "push:load", None, None)?,
+            Readback::Postgres(store) => store.score_points(member, "push:load", None, None)?,
+        };
+        Ok(points.into_iter().map(|p| p.date).collect())
+    }
+
+    /// SQLite's own integrity check; PostgreSQL keeps its constraints itself.
+    fn check_integrity(&self) -> Result<()> {
+        if let Readback::Sqlite(store) = self {
+            store.check_integrity()?;
+        }
+        Ok(())
+    }
 }
 
 /// A running server process.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) base: String,
 }
 
 impl Server {
-    fn start(binary: &Path, db: &Path, log: &Path) -> Result<Server> {
+    pub(crate) fn start(binary: &Path, database: &Database, log: &Path) -> Result<Server> {
         let log_file =
             std::fs::File::create(log).with_context(|| format!("cannot create {}", log.display()))?;
-        let mut child = Command::new(binary)
-            .args(["serve", "--bind", "127.0.0.1:0", "--daily-job-enabled", "false", "--database"])
-            .arg(db)
+        let mut command = Command::new(binary);
+        command.args(["serve", "--bind", "127.0.0.1:0", "--daily-job-enabled", "false"]);
+        match database {
+            Database::Sqlite(path) => {
+                command.arg("--database").arg(path).env_remove("SSI_DB");
+            }
+            // In the environment, not on the command line, where `ps` would show the password.
+            Database::Postgres(url) => {
+                command.env("SSI_DB", url);
+            }
+        }
+        let mut child = command
             // The load comes from one address: the failed-authentication throttle is not under test.
             .args(["--auth-max-failures", "0"])
             .env_remove("SSI_CONFIG")
@@ -89,13 +240,15 @@ impl Server {
         Ok(Server { child, base })
     }
 
-    fn kill(&mut self) -> Result<()> {
+    /// SIGKILL, then waits for the process.
+    pub(crate) fn kill(&mut self) -> Result<()> {
         self.child.kill()?;
         self.child.wait()?;
         Ok(())
     }
 
-    fn terminate(&mut self) -> Result<()> {
+    /// SIGTERM, then waits (up to 300 s) for the graceful stop.
+    pub(crate) fn terminate(&mut self) -> Result<()> {
         let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status()?;
         if !status.success() {
             bail!("kill -TERM failed");
@@ -176,7 +329,7 @@ impl Tally {
     }
 }
 
-fn agent() -> ureq::Agent {
+pub(crate) fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -185,7 +338,7 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-fn call(
+pub(crate) fn call(
     agent: &ureq::Agent,
     method: &str,
     url: &str,
@@ -203,7 +356,7 @@ fn call(
     Ok((status, serde_json::from_str(&text).unwrap_or(Value::String(text))))
 }
 
-fn upload(
+pub(crate) fn upload(
     agent: &ureq::Agent,
     base: &str,
     member: i64,
@@ -226,7 +379,7 @@ fn export_date() -> NaiveDate {
 }
 
 /// Small synthetic exports with different seeds: each a real import, not a repeat.
-fn exports(count: u64) -> Result<Vec<Vec<u8>>> {
+pub(crate) fn exports(count: u64) -> Result<Vec<Vec<u8>>> {
     (0..count)
         .map(|seed| {
             let options = GenOptions {
@@ -243,12 +396,14 @@ fn exports(count: u64) -> Result<Vec<Vec<u8>>> {
 
 /// A member with a token in one team, made through the API.
 #[derive(Debug, Clone)]
-struct Account {
-    member: i64,
-    token: String,
+pub(crate) struct Account {
+    /// The member's id.
+    pub(crate) member: i64,
+    /// Its member token.
+    pub(crate) token: String,
 }
 
-fn setup(agent: &ureq::Agent, base: &str, members: usize) -> Result<(i64, Vec<Account>)> {
+pub(crate) fn setup(agent: &ureq::Agent, base: &str, members: usize) -> Result<(i64, Vec<Account>)> {
     let expect = |what: &str, result: Result<(u16, Value), ureq::Error>, status: u16| -> Result<Value> {
         match result {
             Ok((got, body)) if got == status => Ok(body),
@@ -289,20 +444,23 @@ fn setup(agent: &ureq::Agent, base: &str, members: usize) -> Result<(i64, Vec<Ac
 
 /// What the writers had acknowledged.
 #[derive(Debug, Default)]
-struct Acknowledged {
+pub(crate) struct Acknowledged {
     /// (member, day, total) of every push answered 200.
-    pushes: Vec<(i64, NaiveDate, f64)>,
+    pub(crate) pushes: Vec<(i64, NaiveDate, f64)>,
     /// (member, day) of every reading answered 201.
-    readings: Vec<(i64, NaiveDate)>,
+    pub(crate) readings: Vec<(i64, NaiveDate)>,
     /// (member, export index) of every upload whose job succeeded.
-    uploads: BTreeSet<(i64, usize)>,
+    pub(crate) uploads: BTreeSet<(i64, usize)>,
     /// Upload jobs that succeeded (a repeated export succeeds as "already imported").
-    upload_jobs: u64,
+    pub(crate) upload_jobs: u64,
 }
 
 /// Shared by the load's threads.
 struct Shared {
-    base: RwLock<String>,
+    /// Every replica's address; a stopped one keeps its slot until it is back.
+    bases: RwLock<Vec<String>>,
+    /// The round-robin over `bases`.
+    next: AtomicUsize,
     stop: AtomicBool,
     tally: Tally,
     max_requests: u64,
@@ -313,9 +471,72 @@ impl Shared {
         !self.stop.load(Ordering::Relaxed) && self.tally.requests.load(Ordering::Relaxed) < self.max_requests
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base.read().map(|b| b.clone()).unwrap_or_default())
+    /// The next replica's address, round-robin.
+    fn base(&self) -> String {
+        let bases = self.bases.read().map(|b| b.clone()).unwrap_or_default();
+        next_of(&bases, &self.next).unwrap_or_default()
     }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base())
+    }
+}
+
+/// The next item of a round-robin over `items`.
+fn next_of<T: Clone>(items: &[T], next: &AtomicUsize) -> Option<T> {
+    if items.is_empty() {
+        return None;
+    }
+    items.get(next.fetch_add(1, Ordering::Relaxed) % items.len()).cloned()
+}
+
+/// The body of a push of three consecutive days from `start`, each totalling `total`.
+pub(crate) fn push_body(start: NaiveDate, total: f64) -> Value {
+    let q = total / 4.0;
+    let scores: Vec<Value> = (0..3)
+        .map(|d| {
+            json!({"date": start + Days::new(d), "pillars": {"brand": q, "people": q, "insights": q, "relationships": q}, "total": total})
+        })
+        .collect();
+    json!({"model_version": "load", "scores": scores})
+}
+
+/// The body of a manual reading of `date`.
+pub(crate) fn reading_body(date: NaiveDate) -> Value {
+    json!({"date": date, "total": 41.5, "pillars": [12.1, 9.0, 8.4, 12.0], "source": "manual"})
+}
+
+/// How an upload job ended, polled on the server that accepted it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum JobEnd {
+    /// It succeeded.
+    Succeeded,
+    /// It failed.
+    Failed,
+    /// An exchange was not judged an answer, or the job did not end within two minutes.
+    Unknown,
+}
+
+/// Polls job `id` on `base` until it ends; `answer` judges each exchange (`None`: stop).
+pub(crate) fn wait_for_job(
+    agent: &ureq::Agent,
+    base: &str,
+    id: i64,
+    token: &str,
+    answer: impl Fn(Instant, Result<(u16, Value), ureq::Error>) -> Option<Value>,
+) -> JobEnd {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        let started = Instant::now();
+        let result = call(agent, "GET", &format!("{base}/api/v1/jobs/{id}"), token, None);
+        let Some(state) = answer(started, result) else { break };
+        match state["state"].as_str() {
+            Some("succeeded") => return JobEnd::Succeeded,
+            Some("failed") => return JobEnd::Failed,
+            _ => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+    JobEnd::Unknown
 }
 
 fn pusher(shared: &Shared, account: &Account, index: usize) -> Vec<(i64, NaiveDate, f64)> {
@@ -328,13 +549,7 @@ fn pusher(shared: &Shared, account: &Account, index: usize) -> Vec<(i64, NaiveDa
         // latest acknowledged value of a day is the one that must be stored.
         let start = first + Days::new((n % 2000) * 3);
         let total = 10.0 + (n % 80) as f64;
-        let scores: Vec<Value> = (0..3)
-            .map(|d| {
-                let q = total / 4.0;
-                json!({"date": start + Days::new(d), "pillars": {"brand": q, "people": q, "insights": q, "relationships": q}, "total": total})
-            })
-            .collect();
-        let body = json!({"model_version": "load", "scores": scores});
+        let body = push_body(start, total);
         let started = Instant::now();
         let result = call(&agent, "POST", &shared.url("/api/v1/push"), &account.token, Some(&body));
         if shared.tally.answer("push", started, result).is_some() {
@@ -353,8 +568,7 @@ fn reading_writer(shared: &Shared, account: &Account) -> Vec<(i64, NaiveDate)> {
     let mut acknowledged = Vec::new();
     while shared.running() {
         let date = first + Days::new(acknowledged.len() as u64);
-        let body =
-            json!({"date": date, "total": 41.5, "pillars": [12.1, 9.0, 8.4, 12.0], "source": "manual"});
+        let body = reading_body(date);
         let url = shared.url(&format!("/api/v1/members/{}/readings", account.member));
         let started = Instant::now();
         if shared
@@ -377,26 +591,18 @@ fn uploader(shared: &Shared, accounts: &[Account], exports: &[Vec<u8>]) -> (BTre
         let account = &accounts[n % accounts.len()];
         let export = (n / accounts.len()) % exports.len();
         n += 1;
-        let base = shared.base.read().map(|b| b.clone()).unwrap_or_default();
+        let base = shared.base();
         let started = Instant::now();
         let result = upload(&agent, &base, account.member, &account.token, &exports[export]);
         let Some(job) = shared.tally.answer("upload", started, result) else { continue };
         let Some(id) = job["id"].as_i64() else { continue };
         // Poll the process that accepted the job; jobs live in its memory only.
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while Instant::now() < deadline {
-            let started = Instant::now();
-            let result = call(&agent, "GET", &format!("{base}/api/v1/jobs/{id}"), &account.token, None);
-            let Some(state) = shared.tally.answer("job", started, result) else { break };
-            match state["state"].as_str() {
-                Some("succeeded") => {
-                    succeeded.insert((account.member, export));
-                    jobs += 1;
-                    break;
-                }
-                Some("failed") => break,
-                _ => std::thread::sleep(Duration::from_millis(50)),
-            }
+        let end = wait_for_job(&agent, &base, id, &account.token, |started, result| {
+            shared.tally.answer("job", started, result)
+        });
+        if end == JobEnd::Succeeded {
+            succeeded.insert((account.member, export));
+            jobs += 1;
         }
     }
     (succeeded, jobs)
@@ -425,20 +631,18 @@ fn reader(shared: &Shared, team: i64, accounts: &[Account], index: usize) {
     }
 }
 
-/// Checks every acknowledged write against the stopped server's database.
-fn verify(db: &Path, acknowledged: &Acknowledged) -> Result<usize> {
-    let store = Store::open(db).with_context(|| format!("cannot open {}", db.display()))?;
-    store.check_integrity()?;
+/// Checks every acknowledged write against the database (SQLite's also for integrity).
+pub(crate) fn verify(database: &Database, acknowledged: &Acknowledged) -> Result<usize> {
+    let readback = database.open()?;
+    readback.check_integrity()?;
+    let store = readback.backend();
     let mut verified = 0;
     let mut by_member: std::collections::BTreeMap<i64, BTreeSet<NaiveDate>> =
         std::collections::BTreeMap::new();
     for (member, date, total) in &acknowledged.pushes {
-        let stored = by_member.entry(*member).or_insert_with(|| {
-            store
-                .score_points(MemberId(*member), "push:load", None, None)
-                .map(|points| points.into_iter().map(|p| p.date).collect())
-                .unwrap_or_default()
-        });
+        let stored = by_member
+            .entry(*member)
+            .or_insert_with(|| readback.pushed_days(MemberId(*member)).unwrap_or_default());
         // Days repeat, and a push in flight at a kill may have been stored without its
         // answer: the value may be a later one, but the day must be there.
         if !stored.contains(date) {
@@ -482,39 +686,61 @@ fn percentile(sorted: &[u64], p: f64) -> Duration {
     Duration::from_micros(sorted[index.min(sorted.len() - 1)])
 }
 
-/// Runs `cargo xtask load`.
-pub(crate) fn run(options: Args) -> Result<()> {
-    let profile = if options.release { "release" } else { "debug" };
+/// Builds `ssi-server` (release or debug) and returns the binary.
+pub(crate) fn build_server(release: bool) -> Result<PathBuf> {
+    let profile = if release { "release" } else { "debug" };
     let mut build = crate::cargo();
     build.args(["build", "-p", "ssi-server", "--bin", "ssi-server"]);
-    if options.release {
+    if release {
         build.arg("--release");
     }
     crate::run("cargo build -p ssi-server", build)?;
-    let binary =
-        crate::target_dir().join(profile).join(format!("ssi-server{}", std::env::consts::EXE_SUFFIX));
-    let work = crate::target_dir().join("load");
+    Ok(crate::target_dir().join(profile).join(format!("ssi-server{}", std::env::consts::EXE_SUFFIX)))
+}
+
+/// An empty folder under the target directory for a task's scratch files and logs.
+pub(crate) fn scratch(name: &str) -> Result<PathBuf> {
+    let work = crate::target_dir().join(name);
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).with_context(|| format!("cannot create {}", work.display()))?;
-    let db = work.join("ssi.db");
-    let log = |n: usize| -> PathBuf { work.join(format!("server-{n}.log")) };
+    Ok(work)
+}
+
+/// Runs `cargo xtask load`.
+pub(crate) fn run(options: Args) -> Result<()> {
+    let binary = build_server(options.release)?;
+    let work = scratch("load")?;
+    let database = match &options.database {
+        Some(url) => Database::Postgres(parse_postgres_url(url).map_err(anyhow::Error::msg)?),
+        None if options.replicas > 1 => {
+            bail!("--replicas {} needs a database they share: give --database postgres://…", options.replicas)
+        }
+        None => Database::Sqlite(work.join("ssi.db")),
+    };
+    database.refuse_occupied()?;
+    let log =
+        |replica: usize, start: usize| -> PathBuf { work.join(format!("server-{replica}-{start}.log")) };
     let exports = Arc::new(exports(3)?);
 
-    let mut server = Server::start(&binary, &db, &log(0))?;
-    let accounts = {
-        let (team, accounts) = setup(&agent(), &server.base, options.writers + 3)?;
-        (team, accounts)
-    };
-    let (team, accounts) = (accounts.0, Arc::new(accounts.1));
+    // The first replica migrates the database and installs the admin token; the others
+    // start once it listens.
+    let mut servers = Vec::new();
+    for replica in 0..options.replicas {
+        servers.push(Server::start(&binary, &database, &log(replica, 0))?);
+    }
+    let (team, accounts) = setup(&agent(), &servers[0].base, options.writers + 3)?;
+    let accounts = Arc::new(accounts);
     let shared = Arc::new(Shared {
-        base: RwLock::new(server.base.clone()),
+        bases: RwLock::new(servers.iter().map(|s| s.base.clone()).collect()),
+        next: AtomicUsize::new(0),
         stop: AtomicBool::new(false),
         tally: Tally::default(),
         max_requests: options.max_requests,
     });
     eprintln!(
-        "==> load: {} s, {} push writers, 1 readings writer, 1 uploader, {} readers, {}",
+        "==> load: {} s on {database}, {} replica(s), {} push writers, 1 readings writer, 1 uploader, {} readers, {}",
         options.seconds,
+        options.replicas,
         options.writers,
         options.readers,
         if options.restart { "restarts at 1/3 (SIGTERM) and 2/3 (SIGKILL)" } else { "no restart" }
@@ -544,23 +770,25 @@ pub(crate) fn run(options: Args) -> Result<()> {
     let total = Duration::from_secs(options.seconds);
     let mut restarts = Vec::new();
     if options.restart {
-        for (n, graceful) in [(1u32, true), (2, false)] {
-            let at = total.mul_f64(f64::from(n) / 3.0);
+        for (n, graceful) in [(1usize, true), (2, false)] {
+            let at = total.mul_f64(n as f64 / 3.0);
             while started.elapsed() < at && shared.running() {
                 std::thread::sleep(Duration::from_millis(10));
             }
+            // One replica after the other; with one replica, the same one twice.
+            let replica = (n - 1) % servers.len();
             let stopping = Instant::now();
             if graceful {
-                server.terminate()?;
+                servers[replica].terminate()?;
             } else {
-                server.kill()?;
+                servers[replica].kill()?;
             }
-            server = Server::start(&binary, &db, &log(n as usize))?;
-            if let Ok(mut base) = shared.base.write() {
-                *base = server.base.clone();
+            servers[replica] = Server::start(&binary, &database, &log(replica, n))?;
+            if let Ok(mut bases) = shared.bases.write() {
+                bases[replica] = servers[replica].base.clone();
             }
             restarts.push(format!(
-                "{} at {:.1} s, back after {:.2} s",
+                "{} of replica {replica} at {:.1} s, back after {:.2} s",
                 if graceful { "SIGTERM" } else { "SIGKILL" },
                 at.as_secs_f64(),
                 stopping.elapsed().as_secs_f64()
@@ -582,9 +810,11 @@ pub(crate) fn run(options: Args) -> Result<()> {
         reader.join().map_err(|_| anyhow::anyhow!("a reader panicked"))?;
     }
     let elapsed = started.elapsed();
-    server.terminate()?;
+    for server in &mut servers {
+        server.terminate()?;
+    }
 
-    let verified = verify(&db, &acknowledged)?;
+    let verified = verify(&database, &acknowledged)?;
     let tally = &shared.tally;
     let requests = tally.requests.load(Ordering::Relaxed);
     let mut latencies = tally.latencies_us.lock().map(|l| l.clone()).unwrap_or_default();
@@ -593,7 +823,7 @@ pub(crate) fn run(options: Args) -> Result<()> {
     let unexpected = tally.unexpected.lock().map(|e| e.clone()).unwrap_or_default();
     let push_requests = acknowledged.pushes.len() / 3;
     println!(
-        "load: {requests} answers in {:.1} s ({:.0}/s; p50 {:?}, p99 {:?}); reads {}; writes acknowledged: \
+        "load: {requests} answers in {:.1} s ({:.0}/s; p50 {:?}, p99 {:?}) from {} replica(s) on {}; reads {}; writes acknowledged: \
          {push_requests} pushes ({} days), {} readings, {} upload jobs succeeded ({} distinct imports); {verified} acknowledged writes \
          verified in the database; 5xx: {}; other errors: {}; refused while shutting down: {}; attempts while \
          no server listened: {}{}",
@@ -601,6 +831,11 @@ pub(crate) fn run(options: Args) -> Result<()> {
         requests as f64 / elapsed.as_secs_f64(),
         percentile(&latencies, 0.5),
         percentile(&latencies, 0.99),
+        servers.len(),
+        match database {
+            Database::Sqlite(_) => "SQLite",
+            Database::Postgres(_) => "PostgreSQL",
+        },
         tally.reads.load(Ordering::Relaxed),
         acknowledged.pushes.len(),
         acknowledged.readings.len(),
@@ -637,7 +872,16 @@ mod tests {
         .unwrap();
         assert_eq!(
             options,
-            Args { seconds: 5, restart: true, writers: 2, readers: 0, max_requests: 99, release: true }
+            Args {
+                seconds: 5,
+                restart: true,
+                writers: 2,
+                readers: 0,
+                max_requests: 99,
+                release: true,
+                database: None,
+                replicas: 1
+            }
         );
         assert_eq!(
             crate::parse_args::<Args>("").unwrap(),
@@ -647,11 +891,21 @@ mod tests {
                 writers: 4,
                 readers: 4,
                 max_requests: 1_000_000,
-                release: false
+                release: false,
+                database: None,
+                replicas: 1
             }
         );
         assert_eq!(crate::parse_args::<Args>("-h").unwrap_err().kind(), clap::error::ErrorKind::DisplayHelp);
-        for bad in ["--seconds 0", "--seconds 7200", "--writers 0", "--writers 65", "--readers 65"] {
+        for bad in [
+            "--seconds 0",
+            "--seconds 7200",
+            "--writers 0",
+            "--writers 65",
+            "--readers 65",
+            "--replicas 0",
+            "--replicas 9",
+        ] {
             assert_eq!(
                 crate::parse_args::<Args>(bad).unwrap_err().kind(),
                 clap::error::ErrorKind::ValueValidation,
@@ -664,6 +918,45 @@ mod tests {
             clap::error::ErrorKind::UnknownArgument,
             "loopback only: there is no address option"
         );
+    }
+
+    #[test]
+    fn a_postgres_database_and_replicas_are_parsed() {
+        let options =
+            crate::parse_args::<Args>("--database postgres://ssi:secret@127.0.0.1:5433/load --replicas 2")
+                .unwrap();
+        assert_eq!(options.database.as_deref(), Some("postgres://ssi:secret@127.0.0.1:5433/load"));
+        assert_eq!(options.replicas, 2);
+        let upper = crate::parse_args::<Args>("--database POSTGRESQL://db/load").unwrap();
+        assert_eq!(upper.database.as_deref(), Some("POSTGRESQL://db/load"));
+        assert_eq!(parse_postgres_url(" postgres://db/load ").unwrap(), "postgres://db/load");
+        for bad in ["/tmp/ssi.db", "sqlite:ssi.db", "mysql://ssi:secret@db/ssi", ""] {
+            let refused = parse_postgres_url(bad).unwrap_err();
+            assert!(!refused.contains("secret"), "{refused}");
+        }
+    }
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(redacted("postgres://ssi:s3cr3t@db:5432/ssi"), "postgres://ssi:***@db:5432/ssi");
+        assert_eq!(redacted("postgres://ssi@db/ssi"), "postgres://ssi@db/ssi");
+        assert_eq!(
+            redacted("postgres://db/ssi?password=s3cr3t&sslmode=require"),
+            "postgres://db/ssi?password=***&sslmode=require"
+        );
+        let database = Database::Postgres("postgres://ssi:s3cr3t@db/ssi".into());
+        assert_eq!(database.to_string(), "postgres://ssi:***@db/ssi");
+        let error = database.error_without_password("cannot reach postgres://ssi:s3cr3t@db/ssi");
+        assert!(!error.to_string().contains("s3cr3t"), "{error}");
+    }
+
+    #[test]
+    fn requests_go_round_robin_over_the_replicas() {
+        let next = AtomicUsize::new(0);
+        let bases = ["a".to_string(), "b".to_string()];
+        let picked: Vec<String> = (0..5).filter_map(|_| next_of(&bases, &next)).collect();
+        assert_eq!(picked, ["a", "b", "a", "b", "a"]);
+        assert_eq!(next_of::<String>(&[], &next), None);
     }
 
     #[test]

@@ -14,6 +14,9 @@
 //! `PATH`, in that order. `initdb` and `postgres` refuse to run as root, so when the tests
 //! run as root the cluster's directory is handed to the `postgres` system user (else
 //! `nobody`) and the binaries run as that user.
+//!
+//! [`PgCluster::start_with_tls`] starts a cluster that also speaks TLS (`ssl = on`) with a
+//! certificate the test made ([`TestCa`] issues them), written into its data directory.
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::{Gid, Pid, Uid, User, chown, geteuid};
@@ -45,8 +48,62 @@ const READY_WITHIN: Duration = Duration::from_secs(60);
 /// How long a fast shutdown may take before the postmaster is killed.
 const STOP_WITHIN: Duration = Duration::from_secs(30);
 
+/// The server certificate's and key's file names in the data dir of a TLS cluster.
+const TLS_CERTIFICATE: &str = "server.crt";
+const TLS_KEY: &str = "server.key";
+
+/// The settings of a TLS cluster (relative paths are taken from the data dir).
+const TLS_SETTINGS: [&str; 3] = ["ssl=on", "ssl_cert_file=server.crt", "ssl_key_file=server.key"];
+
 /// How many ports are tried when another process takes the chosen one first.
 const PORT_ATTEMPTS: usize = 5;
+
+/// The certificate (chain) and private key, PEM-encoded, of a cluster that speaks TLS.
+#[derive(Debug, Clone)]
+pub struct ServerTls {
+    /// The server's certificate, followed by any intermediate ones.
+    pub certificate_pem: String,
+    /// The certificate's private key.
+    pub private_key_pem: String,
+}
+
+/// A certificate authority of a test's own (rcgen), issuing server certificates for
+/// [`PgCluster::start_with_tls`] and giving its root certificate for `sslrootcert`.
+pub struct TestCa {
+    issuer: rcgen::CertifiedIssuer<'static, rcgen::KeyPair>,
+}
+
+impl TestCa {
+    /// A new CA named `name`, with a fresh key.
+    pub fn new(name: &str) -> TestCa {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("no names to parse");
+        params.distinguished_name.push(rcgen::DnType::CommonName, name);
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.key_usages =
+            vec![rcgen::KeyUsagePurpose::KeyCertSign, rcgen::KeyUsagePurpose::DigitalSignature];
+        let key = rcgen::KeyPair::generate().expect("a key pair is generated");
+        TestCa {
+            issuer: rcgen::CertifiedIssuer::self_signed(params, key).expect("the CA certificate is signed"),
+        }
+    }
+
+    /// A server certificate for `names` (DNS names or IP addresses), issued by this CA.
+    pub fn server(&self, names: &[&str]) -> ServerTls {
+        let key = rcgen::KeyPair::generate().expect("a key pair is generated");
+        let names: Vec<String> = names.iter().map(|name| name.to_string()).collect();
+        let mut params = rcgen::CertificateParams::new(names).expect("plain host names");
+        params.distinguished_name.push(rcgen::DnType::CommonName, "ssi test server");
+        let certificate = params.signed_by(&key, &self.issuer).expect("the server certificate is signed");
+        ServerTls { certificate_pem: certificate.pem(), private_key_pem: key.serialize_pem() }
+    }
+
+    /// Writes the CA's certificate into `dir` as `name`, a root file for `sslrootcert`.
+    pub fn root_file(&self, dir: &Path, name: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, self.issuer.pem()).expect("the root file is written");
+        path
+    }
+}
 
 /// Why a cluster could not be started or a database created.
 #[derive(Debug, thiserror::Error)]
@@ -189,6 +246,8 @@ pub struct PgCluster {
     run_as: Option<RunAs>,
     password: String,
     port: u16,
+    /// Whether the server is started with `ssl = on` (its files are in the data dir).
+    tls: bool,
     postmaster: Option<Child>,
     // Declared last so it is removed after the server has stopped.
     dir: TempDir,
@@ -197,6 +256,16 @@ pub struct PgCluster {
 impl PgCluster {
     /// Creates a cluster in a new temp dir and starts it on a free loopback port.
     pub fn start() -> Result<PgCluster, HarnessError> {
+        PgCluster::start_with(None)
+    }
+
+    /// [`PgCluster::start`] for a cluster that also accepts TLS connections (`ssl = on`),
+    /// presenting `tls`'s certificate; plain connections are still accepted.
+    pub fn start_with_tls(tls: &ServerTls) -> Result<PgCluster, HarnessError> {
+        PgCluster::start_with(Some(tls))
+    }
+
+    fn start_with(tls: Option<&ServerTls>) -> Result<PgCluster, HarnessError> {
         let bindir = find_bindir()?;
         let run_as = unprivileged_user()?;
         let dir = tempfile::Builder::new().prefix("ssi-pg-").tempdir().map_err(io("creating a temp dir"))?;
@@ -206,9 +275,13 @@ impl PgCluster {
             source: std::io::Error::other(e.to_string()),
         })?;
         let password: String = password_bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let mut cluster = PgCluster { bindir, run_as, password, port: 0, postmaster: None, dir };
+        let mut cluster =
+            PgCluster { bindir, run_as, password, port: 0, tls: tls.is_some(), postmaster: None, dir };
         cluster.hand_over(cluster.dir.path())?;
         cluster.initdb()?;
+        if let Some(tls) = tls {
+            cluster.write_tls_files(tls)?;
+        }
         cluster.start_server()?;
         Ok(cluster)
     }
@@ -310,6 +383,23 @@ impl PgCluster {
         result
     }
 
+    /// Writes the certificate and key where [`TLS_SETTINGS`] point: in the data dir,
+    /// owned by the user postgres runs as, the key readable by it alone (postgres refuses
+    /// a key others can read).
+    fn write_tls_files(&self, tls: &ServerTls) -> Result<(), HarnessError> {
+        use std::os::unix::fs::PermissionsExt as _;
+        for (name, pem, mode) in
+            [(TLS_CERTIFICATE, &tls.certificate_pem, 0o644), (TLS_KEY, &tls.private_key_pem, 0o600)]
+        {
+            let path = self.data_dir().join(name);
+            std::fs::write(&path, pem).map_err(io(format!("writing {name}")))?;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))
+                .map_err(io(format!("restricting {name}")))?;
+            self.hand_over(&path)?;
+        }
+        Ok(())
+    }
+
     /// Starts `postgres` on a free port, trying another when the port was taken between
     /// choosing and binding it, and waits until it accepts connections.
     fn start_server(&mut self) -> Result<(), HarnessError> {
@@ -344,6 +434,11 @@ impl PgCluster {
             "max_connections=60",
         ] {
             postgres.arg("-c").arg(setting);
+        }
+        if self.tls {
+            for setting in TLS_SETTINGS {
+                postgres.arg("-c").arg(setting);
+            }
         }
         postgres.stdout(log).stderr(log_err);
         let child = postgres.spawn().map_err(io("starting postgres"))?;

@@ -16,9 +16,12 @@
 //!
 //! The same alert (member, kind, day of the latest total) is sent once: the server
 //! remembers, in memory, the latest day it claimed per member and kind. A delivery that
-//! fails for good gives its claim back, so the next judgement tries again. Memory is lost
-//! on restart: the judgement at start-up (the daily job runs once at every start) sends
-//! each alert that still holds once more.
+//! fails for good gives its claim back, so the next judgement tries again. Memory is per
+//! process: the daily job's check runs on one replica per day at most (the one whose
+//! claim on the day won, after recording the day finished, so a takeover never repeats
+//! it; a restart the same day skips it), but two replicas judging the same member's
+//! same latest day after a push or an import through each can each send that alert
+//! (docs/server.md, "Score alerts").
 
 use crate::config::{AlertSettings, WebhookUrl};
 use crate::error::ApiError;

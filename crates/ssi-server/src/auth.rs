@@ -177,12 +177,8 @@ pub(crate) fn hidden(what: &'static str) -> impl Fn(ApiError) -> ApiError {
     }
 }
 
-/// Builds the principal of a token: a member token's team is the member's current team.
-pub(crate) async fn principal_of(state: &AppState, token: TokenInfo) -> Result<Principal, ApiError> {
-    state.blocking(move |store| principal_in(store, token)).await
-}
-
-/// [`principal_of`] on the calling thread (a blocking one).
+/// Builds the principal of a token (on a blocking thread): a member token's team is the
+/// member's current team.
 fn principal_in(store: &dyn Backend, token: TokenInfo) -> Result<Principal, ApiError> {
     let team = match (token.role, token.member) {
         (Role::Member, Some(member)) => match store.get_member(member) {
@@ -287,8 +283,10 @@ pub(crate) struct Viewer {
     pub session: String,
 }
 
-/// Reads the session cookie and re-checks the token behind it (it may have been revoked
-/// since sign-in).
+/// Reads the session cookie and looks the session up in the store, joined with its token:
+/// a session whose token was revoked since sign-in (through any replica) or that expired
+/// is refused. Never from a cache: one store trip on every dashboard request, together
+/// with the principal's team.
 pub(crate) async fn viewer_of(parts: &Parts, state: &AppState) -> Result<Viewer, ApiError> {
     let not_signed_in = || ApiError::Unauthorized("please sign in".into());
     let session = parts
@@ -299,16 +297,15 @@ pub(crate) async fn viewer_of(parts: &Parts, state: &AppState) -> Result<Viewer,
         .find_map(|cookies| cookie_value(cookies, COOKIE_NAME))
         .map(str::to_string)
         .ok_or_else(not_signed_in)?;
-    let token_id: TokenId = state.sessions.get(&session).ok_or_else(not_signed_in)?;
-    let token = match state.db(move |store| store.get_token(token_id)).await {
-        Ok(token) if token.revoked.is_none() => token,
-        Ok(_) | Err(ApiError::NotFound(_)) => {
-            state.sessions.remove(&session);
-            return Err(not_signed_in());
-        }
-        Err(other) => return Err(other),
-    };
-    let principal = principal_of(state, token).await?;
+    let sessions = *state.sessions;
+    let looked_up = session.clone();
+    let principal = state
+        .blocking(move |store| match sessions.token(store, &looked_up)? {
+            Some(token) => principal_in(store, token).map(Some),
+            None => Ok(None),
+        })
+        .await?
+        .ok_or_else(not_signed_in)?;
     Ok(Viewer { principal, session })
 }
 

@@ -58,6 +58,7 @@ pub use database::DatabaseUrl;
 pub use error::ApiError;
 pub use handlers::exports::import as import_export;
 pub use routes::{Also, ROUTES, RequestBody, ResponseBody, RouteSpec, Tag, Verb};
+pub use scheduler::CLAIM_STALE_AFTER as DAILY_CLAIM_STALE_AFTER;
 pub use scheduler::run_once as run_daily_job;
 pub use security::CONTENT_SECURITY_POLICY;
 pub use server::{serve, serve_until};

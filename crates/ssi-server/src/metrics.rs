@@ -35,6 +35,9 @@ struct OutcomeLabels {
     outcome: &'static str,
 }
 
+/// The outcome label of a daily run that another run's claim made unnecessary.
+const DAILY_RUN_SKIPPED: &str = "skipped";
+
 /// Labels of a raised alert.
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct KindLabels {
@@ -134,6 +137,7 @@ impl Metrics {
             let _ = daily_runs.get_or_create(&OutcomeLabels { outcome: outcome.label() });
             let _ = alert_deliveries.get_or_create(&OutcomeLabels { outcome: outcome.label() });
         }
+        let _ = daily_runs.get_or_create(&OutcomeLabels { outcome: DAILY_RUN_SKIPPED });
         for kind in ["below", "drop"] {
             let _ = alerts.get_or_create(&KindLabels { kind });
         }
@@ -173,6 +177,12 @@ impl Metrics {
     /// Counts one daily job run.
     pub fn daily_run(&self, outcome: Outcome) {
         self.daily_runs.get_or_create(&OutcomeLabels { outcome: outcome.label() }).inc();
+    }
+
+    /// Counts one daily job run skipped: another run (another replica, or this process
+    /// earlier the same day) holds the day.
+    pub fn daily_run_skipped(&self) {
+        self.daily_runs.get_or_create(&OutcomeLabels { outcome: DAILY_RUN_SKIPPED }).inc();
     }
 
     /// Counts one raised alert of a kind (`below` or `drop`).

@@ -1,14 +1,19 @@
-//! Dashboard sessions, kept server-side: the browser holds only a random session id in an
-//! HttpOnly, SameSite=Strict cookie, never the API token it signed in with.
+//! Dashboard sessions, kept server-side in the database: the browser holds only a random
+//! session id in an HttpOnly, SameSite=Strict cookie, never the API token it signed in
+//! with.
 //!
-//! Sessions are looked up by the SHA-256 of their id, so neither a lookup's timing nor a
-//! memory dump of the map reveals a usable cookie. They live in memory: a restart signs
-//! everyone out, which is the safe failure.
+//! The store keeps the SHA-256 of the id, never the id itself, so neither the database
+//! nor a backup of it holds a usable cookie. Because the sessions live in the database,
+//! every replica on it knows them and a restart signs no one out; a session is live
+//! only while unexpired and while its token is not revoked (the lookup joins the
+//! token), so a token revoked through any replica is refused by every replica on the
+//! next request.
 
+use crate::error::ApiError;
+use chrono::{DateTime, TimeDelta, Utc};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use ssi_store::{Backend, TokenId, TokenInfo};
+use std::time::Duration;
 
 /// The name of the session cookie.
 pub const COOKIE_NAME: &str = "ssi_session";
@@ -16,7 +21,7 @@ pub const COOKIE_NAME: &str = "ssi_session";
 /// A session id could not be generated (the system's random source failed).
 #[derive(Debug, thiserror::Error)]
 #[error("the system random source failed: {0}")]
-pub struct RandomError(String);
+pub(crate) struct RandomError(String);
 
 /// Fills `bytes` from the operating system's random source.
 pub(crate) fn random_bytes(bytes: &mut [u8]) -> Result<(), RandomError> {
@@ -28,27 +33,22 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-#[derive(Debug)]
-struct Entry<T> {
-    value: T,
-    expires: Instant,
-}
-
-/// Server-side sessions holding a value of type `T` (the signed-in principal's token id).
-#[derive(Debug)]
-pub struct Sessions<T> {
-    entries: Mutex<HashMap<[u8; 32], Entry<T>>>,
-    ttl: Duration,
-}
-
-fn key_of(session_id: &str) -> [u8; 32] {
+/// What the store keeps of a session id: its SHA-256.
+pub(crate) fn session_hash(session_id: &str) -> [u8; 32] {
     Sha256::digest(session_id.as_bytes()).into()
 }
 
-impl<T: Clone> Sessions<T> {
-    /// An empty store whose sessions last `ttl`.
+/// Dashboard sessions: how long they last, and their life in the store. Every method
+/// blocks on the store: async code calls them from the blocking pool.
+#[derive(Debug, Clone, Copy)]
+pub struct Sessions {
+    ttl: Duration,
+}
+
+impl Sessions {
+    /// Sessions that last `ttl` after sign-in.
     pub fn new(ttl: Duration) -> Self {
-        Sessions { entries: Mutex::new(HashMap::new()), ttl }
+        Sessions { ttl }
     }
 
     /// How long a session lasts.
@@ -56,56 +56,29 @@ impl<T: Clone> Sessions<T> {
         self.ttl
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Entry<T>>> {
-        // A panic while holding the lock cannot leave the map half-updated (each
-        // operation is a single insert or remove), so a poisoned lock is still usable.
-        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Starts a session and returns its id (64 hex characters, 256 random bits).
-    pub fn create(&self, value: T) -> Result<String, RandomError> {
+    /// Starts a session of a live token and returns its id (64 hex characters, 256
+    /// random bits); the store keeps only the id's hash. Sessions already expired are
+    /// swept in the same transaction.
+    pub fn create(&self, store: &dyn Backend, token: TokenId) -> Result<String, ApiError> {
         let mut raw = [0u8; 32];
-        random_bytes(&mut raw)?;
+        random_bytes(&mut raw).map_err(ApiError::internal)?;
         let id = hex(&raw);
-        let now = Instant::now();
-        let mut entries = self.lock();
-        entries.retain(|_, entry| entry.expires > now);
-        entries.insert(key_of(&id), Entry { value, expires: now + self.ttl });
+        let created = Utc::now();
+        let ttl = TimeDelta::from_std(self.ttl).map_err(ApiError::internal)?;
+        let expires = created.checked_add_signed(ttl).unwrap_or(DateTime::<Utc>::MAX_UTC);
+        store.create_session(&session_hash(&id), token, created, expires)?;
         Ok(id)
     }
 
-    /// The value of a live session.
-    pub fn get(&self, session_id: &str) -> Option<T> {
-        let key = key_of(session_id);
-        let mut entries = self.lock();
-        match entries.get(&key) {
-            Some(entry) if entry.expires > Instant::now() => Some(entry.value.clone()),
-            Some(_) => {
-                entries.remove(&key);
-                None
-            }
-            None => None,
-        }
+    /// The token of a live session (unexpired, its token not revoked), if the id names one.
+    pub fn token(&self, store: &dyn Backend, session_id: &str) -> Result<Option<TokenInfo>, ApiError> {
+        Ok(store.session_token(&session_hash(session_id), Utc::now())?)
     }
 
     /// Ends a session (sign-out).
-    pub fn remove(&self, session_id: &str) {
-        self.lock().remove(&key_of(session_id));
-    }
-
-    /// Ends every session whose value fails the predicate (e.g. after a token is revoked).
-    pub fn retain(&self, keep: impl Fn(&T) -> bool) {
-        self.lock().retain(|_, entry| keep(&entry.value));
-    }
-
-    /// Number of sessions held, expired ones included until the next sign-in sweeps them.
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    /// Whether no session is held.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+    pub fn end(&self, store: &dyn Backend, session_id: &str) -> Result<(), ApiError> {
+        store.end_session(&session_hash(session_id))?;
+        Ok(())
     }
 }
 
@@ -137,25 +110,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sessions_are_random_found_by_id_and_removable() {
+    fn sessions_are_random_and_kept_as_hashes_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ssi_store::Store::open(&dir.path().join("ssi.db")).unwrap();
+        let (_, token) = store.create_token(ssi_store::Role::Admin, None, None, "admin").unwrap();
         let sessions = Sessions::new(Duration::from_secs(60));
-        let a = sessions.create(1u32).unwrap();
-        let b = sessions.create(2u32).unwrap();
+        let a = sessions.create(&store, token.id).unwrap();
+        let b = sessions.create(&store, token.id).unwrap();
         assert_ne!(a, b);
         assert_eq!(a.len(), 64);
-        assert_eq!(sessions.get(&a), Some(1));
-        assert_eq!(sessions.get("not-a-session"), None);
-        sessions.remove(&a);
-        assert_eq!(sessions.get(&a), None);
-        sessions.retain(|v| *v != 2);
-        assert_eq!(sessions.get(&b), None);
-    }
-
-    #[test]
-    fn expired_sessions_are_gone() {
-        let sessions = Sessions::new(Duration::ZERO);
-        let id = sessions.create("x").unwrap();
-        assert_eq!(sessions.get(&id), None);
+        assert_eq!(sessions.token(&store, &a).unwrap().map(|t| t.id), Some(token.id));
+        assert_eq!(sessions.token(&store, "not-a-session").unwrap(), None);
+        let stored: Vec<[u8; 32]> = store.sessions().unwrap().into_iter().map(|s| s.id_hash).collect();
+        assert!(stored.contains(&session_hash(&a)) && stored.contains(&session_hash(&b)));
+        sessions.end(&store, &a).unwrap();
+        assert_eq!(sessions.token(&store, &a).unwrap(), None);
+        assert!(sessions.token(&store, &b).unwrap().is_some(), "ending one session leaves the other");
     }
 
     #[test]

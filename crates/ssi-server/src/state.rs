@@ -12,7 +12,7 @@ use crate::session::Sessions;
 use crate::throttle::AuthThrottle;
 use crate::web::Templates;
 use chrono::{NaiveDate, Utc};
-use ssi_store::{Backend, StoreError, TokenId};
+use ssi_store::{Backend, StoreError};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -30,8 +30,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Prometheus metrics.
     pub metrics: Arc<Metrics>,
-    /// Dashboard sessions, holding the id of the token signed in with.
-    pub sessions: Arc<Sessions<TokenId>>,
+    /// Dashboard sessions: their lifetime; they live in the store.
+    pub sessions: Arc<Sessions>,
     /// Import jobs.
     pub jobs: Arc<Jobs>,
     /// Score alerts: the rule, the memory of alerts sent, the webhook client.

@@ -10,12 +10,12 @@
 use crate::Store;
 use crate::db::{cached_row, check_day, instant, now_seconds};
 use crate::error::StoreError;
-use crate::events::event_key;
+use crate::events::{earlier_day, event_key};
 use crate::imports::rescore_after_import;
 use crate::members::ensure_member;
 use crate::types::MemberId;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use ssi_core::analytics::{DayFigures, ExportPost, FollowerTotal, PostFigures, day_events};
 
 /// A read workbook, as the store keeps it.
@@ -72,12 +72,7 @@ impl Store {
         workbook: &WorkbookImport<'_>,
         today: NaiveDate,
     ) -> Result<WorkbookOutcome, StoreError> {
-        if workbook.fingerprint.trim().is_empty() {
-            return Err(StoreError::invalid("the workbook's fingerprint must not be empty"));
-        }
-        for day in workbook.days {
-            check_day(day.date, "a workbook day")?;
-        }
+        check_workbook(workbook)?;
         self.pool.write(|tx| write_workbook(tx, member, workbook, today))
     }
 
@@ -97,9 +92,9 @@ impl Store {
             let rows = stmt.query_map(params![member.0, from, to], |row| {
                 Ok(DayFigures {
                     date: row.get(0)?,
-                    impressions: count(row, 1)?,
-                    engagements: count(row, 2)?,
-                    new_followers: count(row, 3)?,
+                    impressions: count_from(row.get(1)?),
+                    engagements: count_from(row.get(2)?),
+                    new_followers: count_from(row.get(3)?),
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -114,7 +109,7 @@ impl Store {
                 "SELECT date, followers FROM follower_totals WHERE member_id = ?1 ORDER BY date",
             )?;
             let rows = stmt.query_map([member.0], |row| {
-                Ok(FollowerTotal { date: row.get(0)?, followers: count(row, 1)?.unwrap_or(0) })
+                Ok(FollowerTotal { date: row.get(0)?, followers: count_from(row.get(1)?).unwrap_or(0) })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
@@ -133,8 +128,8 @@ impl Store {
                 Ok(PostFigures {
                     activity_id: row.get(0)?,
                     published: row.get(1)?,
-                    engagements: count(row, 2)?,
-                    impressions: count(row, 3)?,
+                    engagements: count_from(row.get(2)?),
+                    impressions: count_from(row.get(3)?),
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -153,28 +148,97 @@ impl Store {
                  WHERE imports.member_id = ?1 AND json_valid(imports.report) AND post.type = 'object'",
             )?;
             let rows = stmt.query_map([member.0], |row| row.get::<_, String>(0))?;
-            let mut posts: Vec<ExportPost> = Vec::new();
-            for text in rows {
-                let post: ExportPost = serde_json::from_str(&text?)
-                    .map_err(|e| StoreError::invalid(format!("a stored export post does not load: {e}")))?;
-                posts.push(post);
-            }
-            posts.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.activity_id.cmp(&b.activity_id)));
-            posts.dedup_by(|a, b| a.activity_id == b.activity_id);
-            Ok(posts)
+            export_posts_from(rows.map(|text| text.map_err(StoreError::from)))
         })
     }
 }
 
-/// A stored count (never negative: the tables check it).
-fn count(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<u64>> {
-    Ok(row.get::<_, Option<i64>>(index)?.map(|n| n.max(0) as u64))
+/// Refuses a workbook the store cannot keep, before any transaction: an empty
+/// fingerprint, or a day outside years 1–9999.
+pub(crate) fn check_workbook(workbook: &WorkbookImport<'_>) -> Result<(), StoreError> {
+    if workbook.fingerprint.trim().is_empty() {
+        return Err(StoreError::invalid("the workbook's fingerprint must not be empty"));
+    }
+    for day in workbook.days {
+        check_day(day.date, "a workbook day")?;
+    }
+    Ok(())
 }
 
-/// A count as SQLite stores it.
-fn stored(n: Option<u64>) -> Option<i64> {
+/// Refuses a follower total outside years 1–9999 (checked inside the import's
+/// transaction, after the days are merged, so a refusal rolls them back).
+pub(crate) fn check_follower_total(total: &FollowerTotal) -> Result<(), StoreError> {
+    check_day(total.date, "the follower total's day")
+}
+
+/// The workbook's report as stored text.
+pub(crate) fn workbook_report_text(report: &serde_json::Value) -> Result<String, StoreError> {
+    serde_json::to_string(report)
+        .map_err(|e| StoreError::invalid(format!("the workbook report cannot be stored: {e}")))
+}
+
+/// The export posts recorded in import reports (their JSON texts, in any order) as
+/// [`Store::export_posts`] gives them: one per activity id (its oldest day, and of
+/// that day's the first by form, so the answer never depends on the order the
+/// database gave the texts in), oldest first.
+pub(crate) fn export_posts_from(
+    texts: impl IntoIterator<Item = Result<String, StoreError>>,
+) -> Result<Vec<ExportPost>, StoreError> {
+    let mut posts: Vec<ExportPost> = Vec::new();
+    for text in texts {
+        let post: ExportPost = serde_json::from_str(&text?)
+            .map_err(|e| StoreError::invalid(format!("a stored export post does not load: {e}")))?;
+        posts.push(post);
+    }
+    posts.sort_by(|a, b| (&a.activity_id, a.date, a.form).cmp(&(&b.activity_id, b.date, b.form)));
+    posts.dedup_by(|later, kept| later.activity_id == kept.activity_id);
+    posts.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.activity_id.cmp(&b.activity_id)));
+    Ok(posts)
+}
+
+/// A stored count back (never negative: the tables check it).
+pub(crate) fn count_from(stored: Option<i64>) -> Option<u64> {
+    stored.map(|n| n.max(0) as u64)
+}
+
+/// A count as the tables store it.
+pub(crate) fn stored(n: Option<u64>) -> Option<i64> {
     n.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
 }
+
+// The merges of a workbook into what is stored, the same statements on both backends
+// (`$n` parameters, which SQLite binds by position too; CASE where SQLite would say
+// max() and PostgreSQL greatest()): every figure keeps the larger value reported, a
+// missing one never replaces a known one, and a row counts as changed only when a
+// figure rose or appeared.
+
+/// Merges one day's figures: member, date, impressions, engagements, new followers.
+pub(crate) const MERGE_DAY_SQL: &str = "INSERT INTO analytics_days AS d (member_id, date, impressions, engagements, new_followers)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (member_id, date) DO UPDATE SET
+         impressions = CASE WHEN excluded.impressions > coalesce(d.impressions, -1) THEN excluded.impressions ELSE d.impressions END,
+         engagements = CASE WHEN excluded.engagements > coalesce(d.engagements, -1) THEN excluded.engagements ELSE d.engagements END,
+         new_followers = CASE WHEN excluded.new_followers > coalesce(d.new_followers, -1) THEN excluded.new_followers ELSE d.new_followers END
+     WHERE excluded.impressions > coalesce(d.impressions, -1)
+        OR excluded.engagements > coalesce(d.engagements, -1)
+        OR excluded.new_followers > coalesce(d.new_followers, -1)";
+
+/// Merges the follower total: member, date, followers.
+pub(crate) const MERGE_FOLLOWER_TOTAL_SQL: &str =
+    "INSERT INTO follower_totals AS t (member_id, date, followers) VALUES ($1, $2, $3)
+     ON CONFLICT (member_id, date) DO UPDATE SET followers = excluded.followers
+     WHERE excluded.followers > t.followers";
+
+/// Merges one post's figures: member, activity id, published, engagements, impressions.
+pub(crate) const MERGE_POST_SQL: &str = "INSERT INTO post_analytics AS p (member_id, activity_id, published, engagements, impressions)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (member_id, activity_id) DO UPDATE SET
+         published = coalesce(p.published, excluded.published),
+         engagements = CASE WHEN excluded.engagements > coalesce(p.engagements, -1) THEN excluded.engagements ELSE p.engagements END,
+         impressions = CASE WHEN excluded.impressions > coalesce(p.impressions, -1) THEN excluded.impressions ELSE p.impressions END
+     WHERE excluded.engagements > coalesce(p.engagements, -1)
+        OR excluded.impressions > coalesce(p.impressions, -1)
+        OR (p.published IS NULL AND excluded.published IS NOT NULL)";
 
 fn write_workbook(
     tx: &Connection,
@@ -193,24 +257,13 @@ fn write_workbook(
     if let Some(on) = earlier {
         return Ok(WorkbookOutcome::AlreadyImported { on: instant(on)? });
     }
-    let report = serde_json::to_string(workbook.report)
-        .map_err(|e| StoreError::invalid(format!("the workbook report cannot be stored: {e}")))?;
+    let report = workbook_report_text(workbook.report)?;
 
-    let mut days_changed = 0u64;
+    let mut tally = WorkbookTally::default();
     {
-        let mut upsert = tx.prepare_cached(
-            "INSERT INTO analytics_days (member_id, date, impressions, engagements, new_followers)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (member_id, date) DO UPDATE SET
-                 impressions = max(coalesce(impressions, excluded.impressions), coalesce(excluded.impressions, impressions)),
-                 engagements = max(coalesce(engagements, excluded.engagements), coalesce(excluded.engagements, engagements)),
-                 new_followers = max(coalesce(new_followers, excluded.new_followers), coalesce(excluded.new_followers, new_followers))
-             WHERE excluded.impressions > coalesce(impressions, -1)
-                OR excluded.engagements > coalesce(engagements, -1)
-                OR excluded.new_followers > coalesce(new_followers, -1)",
-        )?;
+        let mut upsert = tx.prepare_cached(MERGE_DAY_SQL)?;
         for day in workbook.days {
-            days_changed += upsert.execute(params![
+            tally.days_changed += upsert.execute(params![
                 member.0,
                 day.date,
                 stored(day.impressions),
@@ -220,35 +273,22 @@ fn write_workbook(
         }
     }
 
-    let follower_total_changed = match workbook.follower_total {
+    tally.follower_total_changed = match workbook.follower_total {
         Some(total) => {
-            check_day(total.date, "the follower total's day")?;
-            tx.prepare_cached(
-                "INSERT INTO follower_totals (member_id, date, followers) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (member_id, date) DO UPDATE SET followers = excluded.followers
-                 WHERE excluded.followers > followers",
-            )?
-            .execute(params![member.0, total.date, stored(Some(total.followers))])?
-                > 0
+            check_follower_total(&total)?;
+            tx.prepare_cached(MERGE_FOLLOWER_TOTAL_SQL)?.execute(params![
+                member.0,
+                total.date,
+                stored(Some(total.followers))
+            ])? > 0
         }
         None => false,
     };
 
-    let mut posts_changed = 0u64;
     {
-        let mut upsert = tx.prepare_cached(
-            "INSERT INTO post_analytics (member_id, activity_id, published, engagements, impressions)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (member_id, activity_id) DO UPDATE SET
-                 published = coalesce(published, excluded.published),
-                 engagements = max(coalesce(engagements, excluded.engagements), coalesce(excluded.engagements, engagements)),
-                 impressions = max(coalesce(impressions, excluded.impressions), coalesce(excluded.impressions, impressions))
-             WHERE excluded.engagements > coalesce(engagements, -1)
-                OR excluded.impressions > coalesce(impressions, -1)
-                OR (published IS NULL AND excluded.published IS NOT NULL)",
-        )?;
+        let mut upsert = tx.prepare_cached(MERGE_POST_SQL)?;
         for post in workbook.posts {
-            posts_changed += upsert.execute(params![
+            tally.posts_changed += upsert.execute(params![
                 member.0,
                 post.activity_id,
                 post.published,
@@ -260,15 +300,12 @@ fn write_workbook(
 
     // One event per engagement and follower, keyed by day and ordinal: a
     // raised figure adds exactly the difference (see ssi_core::analytics).
-    let mut events_seen = 0u64;
-    let mut events_added = 0u64;
-    let mut first_changed_day: Option<NaiveDate> = None;
     {
         let mut insert = tx.prepare_cached(
             "INSERT OR IGNORE INTO events (member_id, at, key, kind, personalised) VALUES (?1, ?2, ?3, ?4, 0)",
         )?;
         for event in day_events(workbook.days) {
-            events_seen += 1;
+            tally.events_seen += 1;
             let added = insert.execute(params![
                 member.0,
                 event.at.timestamp(),
@@ -276,8 +313,8 @@ fn write_workbook(
                 event.kind.as_str()
             ])?;
             if added > 0 {
-                events_added += 1;
-                first_changed_day = Some(first_changed_day.map_or(event.day(), |d| d.min(event.day())));
+                tally.events_added += 1;
+                tally.first_changed_day = earlier_day(tally.first_changed_day, Some(event.day()));
             }
         }
     }
@@ -291,27 +328,51 @@ fn write_workbook(
             workbook.fingerprint,
             now_seconds(),
             workbook.source_name,
-            events_seen as i64,
-            events_added as i64,
+            tally.events_seen as i64,
+            tally.events_added as i64,
             report
         ],
     )?;
 
-    let days_rescored = rescore_after_import(tx, member, first_changed_day, today)?;
-    tracing::info!(
-        member = member.0,
-        days_changed,
-        events_added,
-        posts_changed,
-        days_rescored,
-        "imported workbook"
-    );
-    Ok(WorkbookOutcome::Imported {
-        days_changed,
-        events_added,
-        posts_changed,
-        follower_total_changed,
-        first_changed_day,
-        days_rescored,
-    })
+    let days_rescored = rescore_after_import(tx, member, tally.first_changed_day, today)?;
+    Ok(tally.outcome(member, days_rescored))
+}
+
+/// What a workbook import changed, counted as it goes (on either backend).
+#[derive(Debug, Default)]
+pub(crate) struct WorkbookTally {
+    /// Days whose stored figures it added or raised.
+    pub(crate) days_changed: u64,
+    /// The events its days score as.
+    pub(crate) events_seen: u64,
+    /// Those of them that were new.
+    pub(crate) events_added: u64,
+    /// Posts whose figures it added or raised.
+    pub(crate) posts_changed: u64,
+    /// Whether the follower total was new or higher.
+    pub(crate) follower_total_changed: bool,
+    /// The first day of a new event.
+    pub(crate) first_changed_day: Option<NaiveDate>,
+}
+
+impl WorkbookTally {
+    /// The import's outcome once the member was re-scored (`days_rescored` rows), logged.
+    pub(crate) fn outcome(self, member: MemberId, days_rescored: usize) -> WorkbookOutcome {
+        tracing::info!(
+            member = member.0,
+            days_changed = self.days_changed,
+            events_added = self.events_added,
+            posts_changed = self.posts_changed,
+            days_rescored,
+            "imported workbook"
+        );
+        WorkbookOutcome::Imported {
+            days_changed: self.days_changed,
+            events_added: self.events_added,
+            posts_changed: self.posts_changed,
+            follower_total_changed: self.follower_total_changed,
+            first_changed_day: self.first_changed_day,
+            days_rescored,
+        }
+    }
 }

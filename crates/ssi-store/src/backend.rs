@@ -3,22 +3,22 @@
 //!
 //! The method list is written once, in the [`backend!`] invocation below: it declares the
 //! trait and emits both delegating impls, each method calling the backend's inherent method
-//! of the same name. A method PostgreSQL does not answer yet is listed under
-//! `not_on_postgres`: on `pg::PgStore` it fails with
-//! [`StoreError::NotOnPostgres`] naming it, never with made-up data (docs/store.md, "The
-//! store interface").
+//! of the same name, so both backends answer every method (docs/store.md, "The store
+//! interface").
 
 use crate::Store;
 use crate::analytics::{WorkbookImport, WorkbookOutcome};
 use crate::calibrations::{CalibratedHistory, CalibrationRefit};
+use crate::daily_runs::DailyRun;
 use crate::error::{ImportFailure, StoreError};
+use crate::sessions::SessionRecord;
 use crate::types::{
     HistoryRow, ImpactInputs, ImportMeta, ImportOutcome, ImportRecord, IndustryAverage, LeaderboardRow,
     Member, MemberId, MemberOverview, Percentile, PushedScore, Role, ScoringInputs, Team, TeamId,
     TeamSummary, TokenId, TokenInfo,
 };
 use crate::upload_jobs::{ClaimedUploadJob, UploadJob, UploadJobClaim, UploadJobEnd};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use ssi_core::advice::{CalibrationError, MemberCalibration};
 use ssi_core::analytics::{DayFigures, ExportPost, FollowerTotal, PostFigures};
 use ssi_core::{ActivityEvent, DailyScore, OfficialReading, ProfileSnapshot, ScoringModel};
@@ -46,12 +46,6 @@ macro_rules! backend {
                     $(=> $target:ident($($call:expr),* $(,)?))?;
             )*
         }
-        not_on_postgres {
-            $(
-                $(#[$sdoc:meta])*
-                fn $sname:ident(&self $(, $sarg:ident: $sty:ty)* $(,)?) -> $sret:ty;
-            )*
-        }
     ) => {
         /// Every store question and change the team server asks of its database (and the
         /// few more its tests set up and inspect with), answered
@@ -60,7 +54,6 @@ macro_rules! backend {
         /// method of the same name.
         pub trait Backend: Send + Sync + std::fmt::Debug {
             $( $(#[$doc])* fn $name(&self $(, $arg: $ty)*) -> $ret; )*
-            $( $(#[$sdoc])* fn $sname(&self $(, $sarg: $sty)*) -> $sret; )*
         }
 
         // A method missing from a store would resolve to the trait's own and recurse: refused.
@@ -71,11 +64,6 @@ macro_rules! backend {
                     delegate!(Store, self, $name, ($($arg),*) $(, $target($($call),*))?)
                 }
             )*
-            $(
-                fn $sname(&self $(, $sarg: $sty)*) -> $sret {
-                    Store::$sname(self $(, $sarg)*)
-                }
-            )*
         }
 
         #[cfg(feature = "postgres")]
@@ -84,12 +72,6 @@ macro_rules! backend {
             $(
                 fn $name(&self $(, $arg: $ty)*) -> $ret {
                     delegate!(crate::pg::PgStore, self, $name, ($($arg),*) $(, $target($($call),*))?)
-                }
-            )*
-            $(
-                fn $sname(&self $(, $sarg: $sty)*) -> $sret {
-                    $(let _ = $sarg;)*
-                    Err(StoreError::NotOnPostgres { what: stringify!($sname) })
                 }
             )*
         }
@@ -269,6 +251,44 @@ backend! {
         fn calibration(&self, member: MemberId) -> Result<Option<MemberCalibration>, StoreError>;
         /// [`Store::refit_calibration`].
         fn refit_calibration(&self, member: MemberId) -> Result<CalibrationRefit, StoreError>;
+        /// [`Store::create_session`].
+        fn create_session(
+            &self,
+            id_hash: &[u8; 32],
+            token: TokenId,
+            created: DateTime<Utc>,
+            expires: DateTime<Utc>,
+        ) -> Result<(), StoreError>;
+        /// [`Store::session_token`].
+        fn session_token(&self, id_hash: &[u8; 32], now: DateTime<Utc>) -> Result<Option<TokenInfo>, StoreError>;
+        /// [`Store::end_session`].
+        fn end_session(&self, id_hash: &[u8; 32]) -> Result<bool, StoreError>;
+        /// [`Store::end_token_sessions`].
+        fn end_token_sessions(&self, token: TokenId) -> Result<usize, StoreError>;
+        /// [`Store::sessions`].
+        fn sessions(&self) -> Result<Vec<SessionRecord>, StoreError>;
+        /// [`Store::claim_daily_run`].
+        fn claim_daily_run(
+            &self,
+            day: NaiveDate,
+            claimant: &str,
+            now: DateTime<Utc>,
+            stale_before: DateTime<Utc>,
+        ) -> Result<bool, StoreError>;
+        /// [`Store::finish_daily_run`].
+        fn finish_daily_run(
+            &self,
+            day: NaiveDate,
+            claimant: &str,
+            finished: DateTime<Utc>,
+            rows: usize,
+        ) -> Result<bool, StoreError>;
+        /// [`Store::release_daily_run`].
+        fn release_daily_run(&self, day: NaiveDate, claimant: &str) -> Result<bool, StoreError>;
+        /// [`Store::daily_run`].
+        fn daily_run(&self, day: NaiveDate) -> Result<Option<DailyRun>, StoreError>;
+        /// [`Store::daily_runs`].
+        fn daily_runs(&self) -> Result<Vec<DailyRun>, StoreError>;
         /// [`Store::enqueue_upload_job`].
         fn enqueue_upload_job(&self, member: MemberId, source_name: &str, payload: &[u8]) -> Result<UploadJob, StoreError>;
         /// [`Store::claim_upload_job`].
@@ -285,8 +305,6 @@ backend! {
         fn upload_job(&self, id: i64) -> Result<UploadJob, StoreError>;
         /// [`Store::unfinished_upload_jobs`].
         fn unfinished_upload_jobs(&self) -> Result<u64, StoreError>;
-    }
-    not_on_postgres {
         /// [`Store::import_workbook`].
         fn import_workbook(
             &self,

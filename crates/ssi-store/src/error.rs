@@ -54,13 +54,11 @@ pub enum StoreError {
     #[cfg(feature = "postgres")]
     #[error("PostgreSQL connection pool: {0}")]
     PostgresPool(String),
-    /// The store interface's method has no PostgreSQL implementation yet (docs/store.md,
-    /// "The store interface" lists them).
-    #[error("{what} is not available on PostgreSQL yet")]
-    NotOnPostgres {
-        /// The method's name.
-        what: &'static str,
-    },
+    /// The connection's TLS settings cannot be used (an unknown `sslmode`, an unreadable
+    /// `sslrootcert`).
+    #[cfg(feature = "postgres")]
+    #[error("PostgreSQL TLS: {0}")]
+    PostgresTls(String),
     /// A file or directory could not be created or read.
     #[error("{}: {source}", path.display())]
     Io {

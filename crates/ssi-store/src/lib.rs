@@ -28,6 +28,7 @@
 mod analytics;
 mod backend;
 mod calibrations;
+mod daily_runs;
 mod db;
 mod error;
 mod events;
@@ -43,6 +44,7 @@ mod readings;
 mod rescore;
 mod score_reads;
 mod series;
+mod sessions;
 mod tokens;
 mod types;
 mod upload_jobs;
@@ -50,8 +52,10 @@ mod upload_jobs;
 pub use analytics::{WorkbookImport, WorkbookOutcome};
 pub use backend::{Backend, EventSource, SourceError};
 pub use calibrations::{CalibratedHistory, CalibrationRefit};
+pub use daily_runs::DailyRun;
 pub use error::{ImportFailure, StoreError};
 pub use series::PUSH_PREFIX;
+pub use sessions::SessionRecord;
 pub use tokens::{MIN_INSTALLED_TOKEN_LEN, TOKEN_PREFIX};
 pub use types::{
     ActivitySpan, BandCount, HistoryRow, ImpactInputs, ImportMeta, ImportOutcome, ImportRecord, ImportTarget,

@@ -336,13 +336,23 @@ pub(crate) fn horizon_from(day: Option<NaiveDate>, source: Option<String>) -> Op
     day.map(|day| Horizon { day, source })
 }
 
+/// The event kinds a creator analytics workbook stores, as an SQL list: they say
+/// nothing of the member's own activity, so no horizon is drawn from them (both
+/// backends' `refresh_horizon`).
+macro_rules! workbook_kinds {
+    () => {
+        "'engagement_received', 'follower_gained', 'engagement_reported', 'followers_reported'"
+    };
+}
+pub(crate) use workbook_kinds;
+
 /// Recomputes the member's horizon after their data changed (an import, a
 /// push), in the caller's transaction: the latest of their imports' dates,
 /// their last pushed day and their newest stored event or profile day. On a
 /// tie the import's own source is named first. Migration 0003 applies the
 /// same rule to databases that had no horizon.
 pub(crate) fn refresh_horizon(conn: &Connection, member: MemberId) -> Result<Option<Horizon>, StoreError> {
-    conn.prepare_cached(
+    conn.prepare_cached(concat!(
         "UPDATE members SET (horizon, horizon_source) = (
              SELECT day, source FROM (
                  SELECT i.export_date AS day, 0 AS rank, coalesce(i.horizon_source, 'file_name') AS source
@@ -352,16 +362,15 @@ pub(crate) fn refresh_horizon(conn: &Connection, member: MemberId) -> Result<Opt
                   WHERE d.member_id = ?1 AND d.model_version > 'push:' AND d.model_version < 'push;'
                  UNION ALL
                  SELECT date(max(e.at), 'unixepoch'), 2, 'stored_activity' FROM events AS e
-                  WHERE e.member_id = ?1
-                    -- Creator analytics say nothing of the member's own activity.
-                    AND e.kind NOT IN ('engagement_received', 'follower_gained',
-                                       'engagement_reported', 'followers_reported')
+                  WHERE e.member_id = ?1 AND e.kind NOT IN (",
+        self::workbook_kinds!(),
+        ")
                  UNION ALL
                  SELECT max(p.taken_on), 2, 'stored_activity' FROM profile_snapshots AS p
                   WHERE p.member_id = ?1
              ) WHERE day IS NOT NULL ORDER BY day DESC, rank LIMIT 1)
-         WHERE id = ?1",
-    )?
+         WHERE id = ?1"
+    ))?
     .execute([member.0])?;
     member_horizon(conn, member)
 }

@@ -49,8 +49,13 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 6,
-        name: "0006_upload_jobs.sql",
-        sql: include_str!("../migrations/0006_upload_jobs.sql"),
+        name: "0006_sessions_and_daily_runs.sql",
+        sql: include_str!("../migrations/0006_sessions_and_daily_runs.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "0007_upload_jobs.sql",
+        sql: include_str!("../migrations/0007_upload_jobs.sql"),
     },
 ];
 

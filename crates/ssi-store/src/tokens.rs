@@ -41,6 +41,7 @@ macro_rules! token_columns {
         "id, role, member_id, team_id, label, created, last_used, revoked"
     };
 }
+pub(crate) use token_columns;
 
 impl Store {
     /// Mints a token: 32 random bytes as hex, prefixed `ssi_`. Returns the
@@ -288,7 +289,7 @@ fn token_by_id(conn: &Connection, id: TokenId) -> Result<TokenInfo, StoreError> 
     .ok_or_else(|| StoreError::not_found(format!("token {id}")))?
 }
 
-fn token_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TokenInfo, StoreError>> {
+pub(crate) fn token_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TokenInfo, StoreError>> {
     let role: String = row.get(1)?;
     let created: i64 = row.get(5)?;
     let last_used: Option<i64> = row.get(6)?;

@@ -1,4 +1,4 @@
-//! Upload import jobs in the database (migration 0006, PostgreSQL's 0002 `upload_jobs`):
+//! Upload import jobs in the database (migration 0007, PostgreSQL's 0002 `upload_jobs`):
 //! an uploaded export waits as a row with its ZIP until a worker of any replica claims it,
 //! imports it and finishes the row. The rules both backends share live here; the SQL of
 //! SQLite is below, PostgreSQL's in `pg/upload_jobs.rs`.

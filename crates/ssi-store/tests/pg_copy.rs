@@ -354,3 +354,20 @@ fn a_writer_holding_the_sqlite_database_neither_blocks_the_copy_nor_leaks_into_i
     assert_eq!(report.teams_compared, 3, "the uncommitted team is not part of the snapshot");
     writer.execute_batch("ROLLBACK").unwrap();
 }
+
+#[test]
+fn row_counts_name_every_copied_table_with_its_rows() {
+    let source = populated_source();
+    let (_cluster, url) = pg_pair::fresh_database();
+    let pg = PgStore::connect(&url, 2).unwrap();
+    let direct = pg_pair::Direct::connect(&url);
+    let before = pg.row_counts().unwrap();
+    assert_eq!(before.iter().map(|(table, _)| *table).collect::<Vec<_>>(), TABLES);
+    assert_eq!(before, pg_counts(&direct));
+
+    pg.copy_from_sqlite(&source.store, TODAY).unwrap();
+    let after = pg.row_counts().unwrap();
+    assert_eq!(after, pg_counts(&direct), "what `cargo xtask crash` compares is what the tables hold");
+    assert!(after.iter().all(|(_, rows)| *rows > 0), "{after:?}");
+    assert_ne!(before, after);
+}

@@ -9,6 +9,8 @@ pub(crate) enum Target {
     AtMost(f64),
     /// The ratio must be at least this.
     AtLeast(f64),
+    /// No target: the ratio is recorded (it always "holds").
+    Recorded,
 }
 
 impl Target {
@@ -16,6 +18,7 @@ impl Target {
         match self {
             Target::AtMost(limit) => ratio <= limit,
             Target::AtLeast(limit) => ratio >= limit,
+            Target::Recorded => true,
         }
     }
 
@@ -23,6 +26,7 @@ impl Target {
         match self {
             Target::AtMost(limit) => format!("<= {limit}"),
             Target::AtLeast(limit) => format!(">= {limit}"),
+            Target::Recorded => "recorded".into(),
         }
     }
 }
@@ -117,7 +121,12 @@ pub(crate) fn table(rows: &[Row]) -> String {
     ];
     for row in rows {
         let mut target = row.target.text();
-        let mut holds = if row.target.holds(row.ratio()) { "yes" } else { "no" }.to_string();
+        let mut holds = match row.target {
+            Target::Recorded => "–",
+            _ if row.target.holds(row.ratio()) => "yes",
+            _ => "no",
+        }
+        .to_string();
         if let Some(c) = &row.condition {
             target.push_str(&format!("; {}", c.text));
             holds.push_str(&format!("; {} ({})", if c.holds { "yes" } else { "no" }, c.measured));
@@ -164,6 +173,9 @@ mod tests {
             Some(Condition { text: "p99 < 25 ms".into(), measured: "30 ms".into(), holds: false });
         assert!(!slow.holds());
         assert_eq!(row(1.0, 0.0, Target::AtMost(1.0)).ratio(), f64::INFINITY);
+        let recorded = row(0.01, 2.0, Target::Recorded);
+        assert!(recorded.holds());
+        assert_eq!(recorded.json()["target"], "recorded");
     }
 
     #[test]

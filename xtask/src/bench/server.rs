@@ -24,6 +24,7 @@
 
 use super::Plan;
 use super::synthetic::{import_synthetic, member_events, pushed_series};
+use crate::load::Database;
 use anyhow::{Context, Result, bail};
 use chrono::{Days, NaiveDate, Utc};
 use ssi_store::{Store, TeamId};
@@ -34,7 +35,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The admin token the benchmark installs (only ever on a throwaway database on loopback).
-const ADMIN_TOKEN: &str = "ssi_bench_0123456789abcdef0123456789abcdef";
+pub(super) const ADMIN_TOKEN: &str = "ssi_bench_0123456789abcdef0123456789abcdef";
 
 /// Answer bytes the history control rotates over: half the server's default answer
 /// cache, so the whole rotation stays cached.
@@ -113,13 +114,13 @@ pub(crate) struct ServerResult {
 }
 
 /// Teams and members created.
-struct Layout {
+pub(super) struct Layout {
     /// Teams of the leaderboard row.
-    main_teams: Vec<TeamId>,
+    pub(super) main_teams: Vec<TeamId>,
     /// One team per growth size.
     growth_teams: Vec<(usize, TeamId)>,
     /// Every member id with pushed scores only, ascending.
-    members: Vec<i64>,
+    pub(super) members: Vec<i64>,
     /// The members whose activity the server holds.
     active: Vec<i64>,
     /// Their events, in all.
@@ -137,14 +138,16 @@ pub(crate) fn run(plan: &Plan, server_bin: &Path, work: &Path) -> Result<ServerR
 
     let address = free_address()?;
     let log = work.join("server.log");
-    let mut server = start(server_bin, &db, address, &log)?;
+    let mut server = start(server_bin, &Database::Sqlite(db), address, &log)?;
     let result = measure(plan, &layout, address, work);
     let _ = server.kill();
     let _ = server.wait();
     result.with_context(|| format!("the server's log is {}", log.display()))
 }
 
-fn fill(plan: &Plan, db: &Path, today: NaiveDate) -> Result<Layout> {
+/// Fills `db` with the server rows' data: `plan.server_members` members with pushed
+/// scores in teams, and `plan.advice_members` members with a year of activity.
+pub(super) fn fill(plan: &Plan, db: &Path, today: NaiveDate) -> Result<Layout> {
     super::import::remove_db(db)?;
     let store = Store::open(db)?;
     let model = store.active_model()?;
@@ -203,19 +206,28 @@ fn fill(plan: &Plan, db: &Path, today: NaiveDate) -> Result<Layout> {
     Ok(layout)
 }
 
-fn free_address() -> Result<SocketAddr> {
+/// A free loopback address to bind a server to.
+pub(super) fn free_address() -> Result<SocketAddr> {
     let listener = TcpListener::bind("127.0.0.1:0").context("no free loopback port")?;
     Ok(listener.local_addr()?)
 }
 
-fn start(server_bin: &Path, db: &Path, address: SocketAddr, log: &Path) -> Result<Child> {
+/// Starts the server on `database` at `address` (a PostgreSQL URL goes in `SSI_DB`, off
+/// the command line) and waits until `/readyz` answers 200.
+pub(super) fn start(
+    server_bin: &Path,
+    database: &Database,
+    address: SocketAddr,
+    log: &Path,
+) -> Result<Child> {
     let log_file = std::fs::File::create(log)?;
-    let mut child = Command::new(server_bin)
-        .arg("serve")
-        .arg("--bind")
-        .arg(address.to_string())
-        .arg("--database")
-        .arg(db)
+    let mut command = Command::new(server_bin);
+    command.arg("serve").arg("--bind").arg(address.to_string());
+    match database {
+        Database::Sqlite(db) => command.arg("--database").arg(db).env_remove("SSI_DB"),
+        Database::Postgres(url) => command.env("SSI_DB", url),
+    };
+    let mut child = command
         .env("SSI_ADMIN_TOKEN", ADMIN_TOKEN)
         .env("SSI_SHUTDOWN_DRAIN_SECS", "0")
         .env_remove("SSI_CONFIG")
@@ -246,7 +258,7 @@ fn get(address: SocketAddr, path: &str) -> Result<u16> {
 }
 
 /// One GET with the admin token; returns the status code and the body's length.
-fn fetch(address: SocketAddr, path: &str) -> Result<(u16, usize)> {
+pub(super) fn fetch(address: SocketAddr, path: &str) -> Result<(u16, usize)> {
     let (status, _, body) =
         exchange(address, &format!("GET {path}"), &format!("Authorization: Bearer {ADMIN_TOKEN}\r\n"), "")?;
     Ok((status, body.len()))
@@ -302,7 +314,7 @@ fn exchange(address: SocketAddr, line: &str, headers: &str, body: &str) -> Resul
 
 /// Fetches each path once, in turn, and returns the median time and the last body's size;
 /// any answer but 200 is an error.
-fn first_requests(
+pub(super) fn first_requests(
     paths: &[String],
     fetch_one: impl Fn(&str) -> Result<(u16, usize)>,
 ) -> Result<(Duration, usize)> {
@@ -431,7 +443,7 @@ fn measure(plan: &Plan, layout: &Layout, address: SocketAddr, work: &Path) -> Re
 }
 
 /// A wrk script that sends the paths in turn, one request each.
-fn rotation_script(paths: &[String]) -> String {
+pub(super) fn rotation_script(paths: &[String]) -> String {
     let mut text = String::from("local paths = {\n");
     for path in paths {
         text.push_str(&format!("  \"{path}\",\n"));
@@ -442,7 +454,8 @@ fn rotation_script(paths: &[String]) -> String {
     text
 }
 
-fn run_wrk(
+/// Runs `wrk --latency` with `script` against `address` and reads its report.
+pub(super) fn run_wrk(
     address: SocketAddr,
     script: &PathBuf,
     connections: u32,

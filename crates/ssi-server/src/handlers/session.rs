@@ -1,9 +1,8 @@
 //! Dashboard sign-in and sign-out: `GET /login` shows the form, `POST /login` exchanges a
-//! token for a server-side session (HttpOnly, SameSite=Strict cookie holding only a random
+//! token for a session kept in the database (HttpOnly, SameSite=Strict cookie holding only a random
 //! id), `POST /logout` ends it.
 
 use crate::auth::{Viewer, viewer_of};
-use crate::error::ApiError;
 use crate::session::{clear_cookie, set_cookie};
 use crate::state::AppState;
 use crate::throttle::Peer;
@@ -101,9 +100,10 @@ pub(crate) async fn create(
         }
         Err(error) => return state.templates.error_page(None, &error),
     };
-    let session = match state.sessions.create(token.id) {
+    let sessions = *state.sessions;
+    let session = match state.blocking(move |store| sessions.create(store, token.id)).await {
         Ok(session) => session,
-        Err(error) => return state.templates.error_page(None, &ApiError::internal(error)),
+        Err(error) => return state.templates.error_page(None, &error),
     };
     tracing::info!(token = token.id.0, "dashboard sign-in");
     let cookie = set_cookie(&session, state.sessions.ttl(), state.config.secure_cookies);
@@ -116,7 +116,11 @@ pub(crate) async fn create(
 
 /// `POST /logout`: ends the session and clears the cookie.
 pub(crate) async fn delete(State(state): State<AppState>, PageViewer(viewer): PageViewer) -> Response {
-    state.sessions.remove(&viewer.session);
+    let sessions = *state.sessions;
+    let ended = state.blocking(move |store| sessions.end(store, &viewer.session)).await;
+    if let Err(error) = ended {
+        return state.templates.error_page(None, &error);
+    }
     let mut response = Redirect::to("/login").into_response();
     if let Ok(value) = HeaderValue::from_str(&clear_cookie(state.config.secure_cookies)) {
         response.headers_mut().insert(header::SET_COOKIE, value);

@@ -109,7 +109,12 @@ pub(crate) async fn delete(
         })
         .await?
         .ok_or_else(|| ApiError::not_found("token"))?;
-    state.sessions.retain(|session_token| *session_token != revoked.id);
     tracing::info!(token = revoked.id.0, "token revoked");
+    // Its sessions are refused from now on by every replica (the lookup joins the token);
+    // removing them is tidying, so a failure here is logged, not answered.
+    let token = revoked.id;
+    if let Err(error) = state.db(move |store| store.end_token_sessions(token)).await {
+        tracing::warn!(token = token.0, %error, "could not remove a revoked token's sessions");
+    }
     Ok(axum::Json(revoked.into()))
 }

@@ -4,8 +4,9 @@
 //! token stops at once, cached bytes equal fresh ones, and every request is still checked
 //! for access before a cached answer is served.
 
-use crate::support::{Fixture, off_runtime, push_series};
+use crate::support::{Fixture, json_request, off_runtime, push_series, send, test_config, today};
 use serde_json::{Value, json};
+use ssi_server::AppState;
 use ssi_store::Backend;
 use ssi_store::{MemberId, TeamId};
 use std::sync::Arc;
@@ -101,27 +102,39 @@ async fn a_cached_history_changes_after_a_write_by_another_process() {
 #[tokio::test]
 async fn cached_answers_are_the_bytes_an_uncached_server_sends() {
     let cached = Fixture::new();
-    let uncached = Fixture::with_config(|config| config.answer_cache_bytes = 0);
-    for fixture in [&cached, &uncached] {
-        let admin = fixture.admin.secret.as_str();
-        use_tokens(fixture, &[admin]).await;
-        for uri in [leaderboard_uri(fixture.team_a), history_uri(fixture.alice)] {
-            fixture.json("GET", &uri, Some(admin), None).await.expect(200);
-        }
+    // The uncached server runs on the same database (a second replica with no answer
+    // cache), so both answer from the same rows, creation instants included.
+    let store = off_runtime(|| cached.database.open(2)).unwrap();
+    let mut config = test_config(cached.database.clone());
+    config.answer_cache_bytes = 0;
+    let uncached = AppState::new(store, config).with_today(today());
+    let admin = cached.admin.secret.as_str();
+    use_tokens(&cached, &[admin]).await;
+    for uri in [leaderboard_uri(cached.team_a), history_uri(cached.alice)] {
+        cached.json("GET", &uri, Some(admin), None).await.expect(200);
+        send(ssi_server::app(uncached.clone()), json_request("GET", &uri, Some(admin), None))
+            .await
+            .expect(200);
     }
     assert_eq!(cached.state.caches.answer_count(), 2);
-    assert_eq!(uncached.state.caches.answer_count(), 0, "a budget of 0 caches nothing");
+    assert_eq!(uncached.caches.answer_count(), 0, "a budget of 0 caches nothing");
+    let version = cached.state.data_version().await.unwrap();
     for uri in [
         leaderboard_uri(cached.team_a),
         history_uri(cached.alice),
         format!("{}?from=2026-11-01&to=2026-11-10", history_uri(cached.alice)),
         format!("{}?date=2026-11-01", leaderboard_uri(cached.team_a)),
     ] {
-        let hit = cached.json("GET", &uri, Some(&cached.admin.secret), None).await.expect(200);
-        let fresh = uncached.json("GET", &uri, Some(&uncached.admin.secret), None).await.expect(200);
+        let hit = cached.json("GET", &uri, Some(admin), None).await.expect(200);
+        let fresh = send(ssi_server::app(uncached.clone()), json_request("GET", &uri, Some(admin), None))
+            .await
+            .expect(200);
         assert_eq!(hit.body, fresh.body, "{uri}");
         assert_eq!(hit.headers["content-type"], "application/json");
     }
+    // Nothing was written meanwhile, so the first two answers came from the cache.
+    assert_eq!(cached.state.data_version().await.unwrap(), version);
+    assert_eq!(cached.state.caches.answer_count(), 4);
     let range = cached
         .json("GET", &format!("{}?from=2026-11-01&to=2026-11-10", history_uri(cached.alice)), None, None)
         .await;

@@ -21,6 +21,8 @@ mod migrate_from_sqlite;
 mod openapi;
 mod process;
 mod replica_jobs;
+mod replica_processes;
+mod replica_sessions;
 mod replicas;
 mod security;
 mod support;

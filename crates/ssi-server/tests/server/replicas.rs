@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A second server on the fixture's database, with its own store, caches and sessions.
-fn second_replica(first: &Fixture) -> AppState {
+pub(crate) fn second_replica(first: &Fixture) -> AppState {
     let store = off_runtime(|| first.database.open(4)).unwrap();
     AppState::new(store, test_config(first.database.clone())).with_today(today())
 }

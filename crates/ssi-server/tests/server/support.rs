@@ -266,7 +266,7 @@ impl Fixture {
 
     /// A session cookie for a token, as POST /login would set.
     pub(crate) fn session_cookie(&self, token: &Token) -> String {
-        let id = self.state.sessions.create(token.id).unwrap();
+        let id = self.with_store(|store| self.state.sessions.create(store, token.id)).unwrap();
         format!("{}={id}", ssi_server::COOKIE_NAME)
     }
 }

@@ -273,10 +273,11 @@ const TRAILING_TABLES: &[TableCopy] = &[
     },
 ];
 
-/// Tables nothing is copied into (sessions and daily runs only PostgreSQL has; upload
-/// jobs, which SQLite has since its 0006, are work in flight, not data: a server is
-/// moved once its uploads are imported), but a target holding rows in them is not
-/// fresh either.
+/// The server's bookkeeping (migration 0002; sessions and daily runs are in SQLite's
+/// 0006, upload jobs in its 0007): nothing is copied into them (a move signs everyone out
+/// once, the daily job runs its day again, which is idempotent, and upload jobs are work
+/// in flight, not data: a server is moved once its uploads are imported), but a target
+/// holding rows in them is not fresh either.
 const REPLICA_TABLE_COUNTS: &[(&str, &str)] = &[
     ("sessions", "SELECT count(*) FROM sessions"),
     ("upload_jobs", "SELECT count(*) FROM upload_jobs"),
@@ -331,6 +332,30 @@ impl PgStore {
                     elapsed: started.elapsed(),
                 })
             })
+        })
+    }
+}
+
+impl PgStore {
+    /// The row count of every table [`PgStore::copy_from_sqlite`] copies (the store's data,
+    /// not the replicas' sessions, jobs and daily runs), in copy order, read in one
+    /// snapshot: what `cargo xtask crash --database postgres://…` compares before and after
+    /// a kill, to tell a whole write from a torn one.
+    pub fn row_counts(&self) -> Result<Vec<(&'static str, i64)>, StoreError> {
+        self.block_on(async {
+            let mut client = self.client().await?;
+            let tx = client
+                .build_transaction()
+                .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .await?;
+            let mut counts = Vec::new();
+            for table in LEADING_TABLES.iter().chain([&DAILY_SCORES]).chain(TRAILING_TABLES) {
+                counts.push((table.name, tx.query_one(table.count, &[]).await?.try_get(0)?));
+            }
+            tx.commit().await?;
+            Ok(counts)
         })
     }
 }

@@ -203,14 +203,7 @@ where
     .map_err(StoreError::from)?;
 
     let first_changed_day = earlier_day(first_new_day, snapshot_changed);
-    // The horizon first: re-scoring stops at it.
-    refresh_horizon(tx, member).await?;
-    let model = active_model(tx).await?;
-    let pending = next_unscored_day(tx, member, &model.version).await?;
-    let days_rescored = match import_rescore_start(first_changed_day, pending, today) {
-        Some(from) => rescore_in(tx, &model, member, from, today).await?,
-        None => 0,
-    };
+    let days_rescored = rescore_after_import(tx, member, first_changed_day, today).await?;
     tracing::info!(member = member.0, seen, added, ?first_changed_day, days_rescored, "imported export");
     // Read again: the import moved the member's horizon.
     Ok(TargetedImport {
@@ -225,10 +218,29 @@ where
     })
 }
 
+/// `imports.rs`'s `rescore_after_import` on PostgreSQL: after an import changed the
+/// member's inputs from `first_changed_day` (if any), refreshes the horizon first
+/// (re-scoring stops at it), then re-scores from that day, or from the day after the
+/// last scored one if earlier, up to `today`. Returns the days scored.
+pub(super) async fn rescore_after_import(
+    tx: &Transaction<'_>,
+    member: MemberId,
+    first_changed_day: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<usize, StoreError> {
+    refresh_horizon(tx, member).await?;
+    let model = active_model(tx).await?;
+    let pending = next_unscored_day(tx, member, &model.version).await?;
+    match import_rescore_start(first_changed_day, pending, today) {
+        Some(from) => rescore_in(tx, &model, member, from, today).await,
+        None => Ok(0),
+    }
+}
+
 /// Inserts a batch of events in arrival order, leaving out those stored already (and
 /// repeats within the batch: the first is kept). Returns how many were added and the
 /// earliest time among them.
-async fn insert_events(
+pub(super) async fn insert_events(
     tx: &Transaction<'_>,
     member: MemberId,
     batch: &[ActivityEvent],

@@ -7,16 +7,19 @@
 //! methods must then be called where blocking is allowed, such as `spawn_blocking`
 //! threads, never on the runtime's own worker threads); a store connected outside any
 //! runtime owns a small one. The driver is tokio-postgres, pooled by deadpool-postgres;
-//! connections are plain TCP or a Unix socket for now (docs/store.md, "PostgreSQL").
+//! connections are plain TCP, a Unix socket, or TLS through rustls when the URL's
+//! `sslmode` asks for it (`src/pg/tls.rs`; docs/store.md, "PostgreSQL").
 //!
 //! Besides the lifecycle (connecting, migrating, the schema and data versions), the
 //! queries of [`crate::Store`] are ported, with the same names, signatures and results:
 //! imports, events, re-scoring, score reads and group questions; members, teams, tokens,
-//! models, readings, pushes, stored calibrations and the settings (docs/store.md,
-//! "PostgreSQL").
+//! models, readings, pushes, stored calibrations, the settings and creator analytics
+//! (docs/store.md, "PostgreSQL").
 
+mod analytics;
 mod calibrations;
 mod copy;
+mod daily_runs;
 mod events;
 mod groups;
 mod imports;
@@ -29,7 +32,9 @@ mod rescore;
 mod rows;
 mod score_reads;
 mod series;
+mod sessions;
 mod settings;
+mod tls;
 mod tokens;
 mod transactions;
 mod upload_jobs;
@@ -95,13 +100,34 @@ impl PgStore {
     /// Connects to the database at `url` (`postgres://user:password@host:port/db`, or
     /// any form tokio-postgres accepts) with a pool of up to `pool_size` connections,
     /// and checks that one connection can be made. Does not migrate: see [`PgStore::migrate`].
+    ///
+    /// The URL's `sslmode` (`disable`, the default; `prefer`, `require`, `verify-ca`,
+    /// `verify-full`) and `sslrootcert` choose TLS as libpq does (`src/pg/tls.rs`).
     pub fn connect(url: &str, pool_size: usize) -> Result<PgStore, StoreError> {
-        let config = tokio_postgres::Config::from_str(url)?;
-        let manager = Manager::from_config(
-            config,
-            tokio_postgres::NoTls,
-            ManagerConfig { recycling_method: RecyclingMethod::Fast },
-        );
+        let (url, tls) = tls::split_url(url)?;
+        let mut config = tokio_postgres::Config::from_str(&url)?;
+        let tls = match tls {
+            Some(tls) => {
+                config.ssl_mode(tls.mode.driver_mode());
+                tls
+            }
+            // A key=value string: only its `require` asks for TLS; `prefer` (also the
+            // driver's default when it names none) stays plain TCP, as before TLS existed.
+            None if config.get_ssl_mode() == tokio_postgres::config::SslMode::Require => {
+                tls::TlsParameters { mode: tls::SslMode::Require, root_certificates: None }
+            }
+            None => {
+                config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+                tls::TlsParameters { mode: tls::SslMode::Disable, root_certificates: None }
+            }
+        };
+        let manager_config = ManagerConfig { recycling_method: RecyclingMethod::Fast };
+        let manager = if tls.mode == tls::SslMode::Disable {
+            Manager::from_config(config, tokio_postgres::NoTls, manager_config)
+        } else {
+            let connector = tokio_postgres_rustls::MakeRustlsConnect::new(tls::client_config(&tls)?);
+            Manager::from_config(config, connector, manager_config)
+        };
         let executor = match Handle::try_current() {
             Ok(handle) => Executor::Shared(handle),
             Err(_) => {
@@ -123,7 +149,7 @@ impl PgStore {
             .build()
             .map_err(|e| StoreError::PostgresPool(e.to_string()))?;
         let store = PgStore { inner: Arc::new(Inner { pool, executor }) };
-        store.block_on(async { store.client().await.map(drop) })?;
+        store.block_on(async { store.client().await.map(drop) }).map_err(|error| tls.explain(error))?;
         Ok(store)
     }
 
@@ -168,7 +194,10 @@ impl PgStore {
     pub fn data_version(&self) -> Result<i64, StoreError> {
         self.block_on(async {
             let client = self.client().await?;
-            let row = client.query_one("SELECT version FROM data_version", &[]).await?;
+            // Asked on every request of every replica: prepared once per pooled
+            // connection, so each ask is one round trip instead of two (parse, execute).
+            let statement = client.prepare_cached("SELECT version FROM data_version").await?;
+            let row = client.query_one(&statement, &[]).await?;
             Ok(row.try_get(0)?)
         })
     }

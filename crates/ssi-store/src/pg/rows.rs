@@ -7,7 +7,7 @@
 use super::PgStore;
 use crate::db::{instant, now_seconds};
 use crate::error::StoreError;
-use crate::members::{clean_name, clean_optional, horizon_from};
+use crate::members::{clean_name, clean_optional, horizon_from, workbook_kinds};
 use crate::models::{model_definition, no_active_model, no_model, parse_model};
 use crate::types::{Member, MemberId, Team, TeamId};
 use chrono::{DateTime, Utc};
@@ -161,7 +161,8 @@ pub(crate) async fn all_member_ids(tx: &Transaction<'_>) -> Result<Vec<MemberId>
 /// day and their newest event or profile day; on a tie the import's source first.
 pub(crate) async fn refresh_horizon(tx: &impl GenericClient, member: MemberId) -> Result<(), StoreError> {
     tx.execute(
-        "UPDATE members SET (horizon, horizon_source) = (
+        concat!(
+            "UPDATE members SET (horizon, horizon_source) = (
              SELECT day, source FROM (
                  SELECT i.export_date AS day, 0 AS rank, coalesce(i.horizon_source, 'file_name') AS source
                    FROM imports AS i WHERE i.member_id = $1 AND i.export_date IS NOT NULL
@@ -171,12 +172,15 @@ pub(crate) async fn refresh_horizon(tx: &impl GenericClient, member: MemberId) -
                     AND d.model_version COLLATE \"C\" > 'push:' AND d.model_version COLLATE \"C\" < 'push;'
                  UNION ALL
                  SELECT (max(e.at) AT TIME ZONE 'UTC')::date, 2, 'stored_activity' FROM events AS e
-                  WHERE e.member_id = $1
+                  WHERE e.member_id = $1 AND e.kind NOT IN (",
+            workbook_kinds!(),
+            ")
                  UNION ALL
                  SELECT max(p.taken_on), 2, 'stored_activity' FROM profile_snapshots AS p
                   WHERE p.member_id = $1
              ) AS candidates WHERE day IS NOT NULL ORDER BY day DESC, rank LIMIT 1)
-         WHERE id = $1",
+         WHERE id = $1"
+        ),
         &[&member.0],
     )
     .await?;

@@ -225,7 +225,7 @@ async fn token_by_id(tx: &impl Db, id: TokenId) -> Result<TokenInfo, StoreError>
         .ok_or_else(|| StoreError::not_found(format!("token {id}")))?
 }
 
-fn token_from_row(row: &Row) -> Result<TokenInfo, StoreError> {
+pub(super) fn token_from_row(row: &Row) -> Result<TokenInfo, StoreError> {
     token_from_row_at(row, 0)
 }
 

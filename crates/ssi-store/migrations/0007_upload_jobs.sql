@@ -1,4 +1,4 @@
--- 0006_upload_jobs.sql: uploaded exports waiting to be imported, as durable jobs.
+-- 0007_upload_jobs.sql: uploaded exports waiting to be imported, as durable jobs.
 --
 -- The same table as PostgreSQL's (migrations-pg/0002_replicas.sql), so one code path
 -- serves both backends: a job is enqueued with its uploaded ZIP in `payload`, claimed
