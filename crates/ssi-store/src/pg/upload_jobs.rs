@@ -79,18 +79,15 @@ fn cutoff_instant(now: i64, lease: Duration) -> Result<DateTime<Utc>, StoreError
 }
 
 impl PgStore {
-    /// Runs `work` in a transaction of job writes (module documentation).
+    /// Runs `work` in a transaction of job writes: bookkeeping that does not take the
+    /// writers' turn, and does not move the data version (module documentation).
     fn job_write<T>(
         &self,
         work: impl AsyncFnOnce(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.block_on(async {
-            let mut client = self.client().await?;
-            let tx = client.transaction().await?;
-            without_version_bump(&tx).await?;
-            let value = work(&tx).await?;
-            tx.commit().await?;
-            Ok(value)
+        self.bookkeeping(async |tx| {
+            without_version_bump(tx).await?;
+            work(tx).await
         })
     }
 
