@@ -52,6 +52,10 @@ pub struct Config {
     pub max_connections: usize,
     /// How many imports may run at the same time; more wait in the queue.
     pub max_concurrent_imports: usize,
+    /// How long a claimed upload job stays its worker's without a renewal (the worker
+    /// renews it every third of this while it imports); a job whose claim is older is
+    /// taken for abandoned by a dead replica and claimed again.
+    pub import_lease: Duration,
     /// The UTC time of day at which every member's score for the day is materialised.
     pub daily_job_at: NaiveTime,
     /// Whether the daily job runs at all (tests switch it off).
@@ -166,6 +170,7 @@ impl Default for Config {
             header_timeout: Duration::from_secs(10),
             max_connections: 512,
             max_concurrent_imports: 2,
+            import_lease: Duration::from_secs(300),
             daily_job_at: NaiveTime::from_hms_opt(0, 15, 0).unwrap_or(NaiveTime::MIN),
             daily_job_enabled: true,
             session_ttl: Duration::from_secs(12 * 3600),
@@ -222,6 +227,9 @@ pub struct Overrides {
     /// How many imports may run at the same time.
     #[arg(long)]
     pub max_concurrent_imports: Option<usize>,
+    /// Seconds a claimed upload job stays its worker's without a renewal (default 300).
+    #[arg(long)]
+    pub import_lease_secs: Option<u64>,
     /// UTC time of day (HH:MM) of the daily score job.
     #[arg(long, value_parser = parse_time_of_day)]
     #[serde(default, deserialize_with = "deserialize_time_of_day")]
@@ -464,6 +472,7 @@ impl Overrides {
                 "MAX_CONCURRENT_IMPORTS" => {
                     layer.max_concurrent_imports = Some(parse(&name, &value, "a count")?)
                 }
+                "IMPORT_LEASE_SECS" => layer.import_lease_secs = Some(parse(&name, &value, "whole seconds")?),
                 "DAILY_JOB_AT" => {
                     layer.daily_job_at = Some(parse_time_of_day(&value).map_err(|message| {
                         ConfigError::Env { name: name.clone(), value: value.clone(), message }
@@ -526,6 +535,7 @@ impl Overrides {
             header_timeout_secs: self.header_timeout_secs.or(below.header_timeout_secs),
             max_connections: self.max_connections.or(below.max_connections),
             max_concurrent_imports: self.max_concurrent_imports.or(below.max_concurrent_imports),
+            import_lease_secs: self.import_lease_secs.or(below.import_lease_secs),
             daily_job_at: self.daily_job_at.or(below.daily_job_at),
             daily_job_enabled: self.daily_job_enabled.or(below.daily_job_enabled),
             session_ttl_hours: self.session_ttl_hours.or(below.session_ttl_hours),
@@ -566,6 +576,7 @@ impl Config {
             header_timeout: merged.header_timeout_secs.map_or(defaults.header_timeout, Duration::from_secs),
             max_connections: merged.max_connections.unwrap_or(defaults.max_connections),
             max_concurrent_imports: merged.max_concurrent_imports.unwrap_or(defaults.max_concurrent_imports),
+            import_lease: merged.import_lease_secs.map_or(defaults.import_lease, Duration::from_secs),
             daily_job_at: merged.daily_job_at.unwrap_or(defaults.daily_job_at),
             daily_job_enabled: merged.daily_job_enabled.unwrap_or(defaults.daily_job_enabled),
             session_ttl: merged
@@ -605,6 +616,9 @@ impl Config {
         }
         if self.max_concurrent_imports == 0 {
             return invalid("max_concurrent_imports must be at least 1");
+        }
+        if self.import_lease < Duration::from_secs(3) {
+            return invalid("import_lease_secs must be at least 3 (the lease is renewed every third of it)");
         }
         if self.session_ttl.is_zero() {
             return invalid("session_ttl_hours must be positive");

@@ -111,7 +111,11 @@ impl Metrics {
             latency.clone(),
         );
         registry.register("imports", "Export imports by outcome", imports.clone());
-        registry.register("imports_in_flight", "Export imports queued or running", imports_in_flight.clone());
+        registry.register(
+            "imports_in_flight",
+            "Export imports running on this replica",
+            imports_in_flight.clone(),
+        );
         registry.register("daily_job_runs", "Daily materialisation runs by outcome", daily_runs.clone());
         let alerts = Family::<KindLabels, Counter>::default();
         let alert_deliveries = Family::<OutcomeLabels, Counter>::default();

@@ -1,12 +1,15 @@
 //! Running the server: first-start bootstrap (the admin token), the listener, the daily job,
 //! and graceful shutdown on SIGTERM or SIGINT.
 //!
-//! Shutdown order: the signal cancels [`AppState::shutdown`] (readiness turns 503, queued
-//! imports are failed so nothing half-starts, new uploads are refused), the server keeps
-//! accepting for the drain period (`shutdown_drain_secs`) so a load balancer sees the 503,
-//! then the listener stops accepting, in-flight requests finish, then running imports finish. A second
-//! signal exits at once: an import still running is then rolled back by SQLite, because
-//! the store imports an export in one transaction.
+//! Shutdown order: the signal cancels [`AppState::shutdown`] (readiness turns 503, the
+//! import workers claim no more jobs than the uploads this replica accepted, new uploads
+//! are refused; other queued jobs stay in the database for another replica or the next
+//! start), the server keeps accepting for the drain period (`shutdown_drain_secs`) so a
+//! load balancer sees the 503, then the listener stops accepting, in-flight requests
+//! finish, then running imports finish and the import workers end. A second signal exits
+//! at once: an import still running is then rolled back by the database, because the
+//! store imports an export in one transaction, and its job is claimed again once its
+//! lease lapses.
 
 use crate::config::Config;
 use crate::state::AppState;
@@ -93,6 +96,7 @@ pub async fn serve_until(
     if state.config.daily_job_enabled {
         state.tasks.spawn(crate::scheduler::run(state.clone()));
     }
+    state.jobs.start_workers(&state);
     let cancel = state.shutdown.clone();
     let drain = state.config.shutdown_drain;
     let router = crate::app(state.clone());
@@ -112,12 +116,15 @@ pub async fn serve_until(
     })
     .await;
     state.tasks.close();
-    let unfinished = state.jobs.unfinished();
-    if unfinished > 0 {
-        tracing::info!(unfinished, "waiting for imports to finish (signal again to stop at once)");
+    let running = state.jobs.running();
+    if running > 0 {
+        tracing::info!(running, "waiting for imports to finish (signal again to stop at once)");
     }
     tokio::select! {
-        () = state.tasks.wait() => tracing::info!("all background work finished"),
+        () = async {
+            state.tasks.wait().await;
+            state.jobs.workers_ended().await;
+        } => tracing::info!("all background work finished"),
         () = shutdown_signal() => tracing::warn!("second signal: exiting; a running import is rolled back"),
     }
     Ok(())

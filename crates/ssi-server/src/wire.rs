@@ -696,7 +696,7 @@ pub(crate) struct BenchmarkView {
 /// State of an import job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum JobState {
+pub(crate) enum JobState {
     /// Received, waiting for a free import slot.
     Queued,
     /// Being read and stored.
@@ -742,7 +742,7 @@ impl From<ImportOutcome> for ImportResult {
 
 /// An import job: `POST /api/v1/members/{member}/exports` answers it, `GET /api/v1/jobs/{job}` reads it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct JobView {
+pub(crate) struct JobView {
     /// Its id.
     pub id: u64,
     /// The member the export belongs to.

@@ -17,10 +17,12 @@ use crate::types::{
     Member, MemberId, MemberOverview, Percentile, PushedScore, Role, ScoringInputs, Team, TeamId,
     TeamSummary, TokenId, TokenInfo,
 };
+use crate::upload_jobs::{ClaimedUploadJob, UploadJob, UploadJobClaim, UploadJobEnd};
 use chrono::{DateTime, NaiveDate, Utc};
 use ssi_core::advice::{CalibrationError, MemberCalibration};
 use ssi_core::analytics::{DayFigures, ExportPost, FollowerTotal, PostFigures};
 use ssi_core::{ActivityEvent, DailyScore, OfficialReading, ProfileSnapshot, ScoringModel};
+use std::time::Duration;
 
 /// Why reading an export's events failed, as the store interface carries it: the reader's
 /// own error, boxed (callers downcast it back to their type).
@@ -287,6 +289,22 @@ backend! {
         fn daily_run(&self, day: NaiveDate) -> Result<Option<DailyRun>, StoreError>;
         /// [`Store::daily_runs`].
         fn daily_runs(&self) -> Result<Vec<DailyRun>, StoreError>;
+        /// [`Store::enqueue_upload_job`].
+        fn enqueue_upload_job(&self, member: MemberId, source_name: &str, payload: &[u8]) -> Result<UploadJob, StoreError>;
+        /// [`Store::claim_upload_job`].
+        fn claim_upload_job(&self, worker: &str, lease: Duration) -> Result<Option<ClaimedUploadJob>, StoreError>;
+        /// [`Store::set_upload_job_stage`].
+        fn set_upload_job_stage(&self, claim: &UploadJobClaim, stage: &str) -> Result<bool, StoreError>;
+        /// [`Store::renew_upload_job`].
+        fn renew_upload_job(&self, claim: &UploadJobClaim) -> Result<bool, StoreError>;
+        /// [`Store::finish_upload_job`].
+        fn finish_upload_job(&self, claim: &UploadJobClaim, end: UploadJobEnd<'_>) -> Result<bool, StoreError>;
+        /// [`Store::release_upload_job`].
+        fn release_upload_job(&self, claim: &UploadJobClaim) -> Result<bool, StoreError>;
+        /// [`Store::upload_job`].
+        fn upload_job(&self, id: i64) -> Result<UploadJob, StoreError>;
+        /// [`Store::unfinished_upload_jobs`].
+        fn unfinished_upload_jobs(&self) -> Result<u64, StoreError>;
         /// [`Store::import_workbook`].
         fn import_workbook(
             &self,

@@ -47,6 +47,7 @@ mod series;
 mod sessions;
 mod tokens;
 mod types;
+mod upload_jobs;
 
 pub use analytics::{WorkbookImport, WorkbookOutcome};
 pub use backend::{Backend, EventSource, SourceError};
@@ -61,6 +62,10 @@ pub use types::{
     IndustryAverage, LeaderboardRow, Member, MemberId, MemberOverview, ModelInfo, Mover, Percentile,
     PushedScore, Role, ScorePoint, ScoringInputs, TargetedImport, Team, TeamId, TeamSummary, TokenId,
     TokenInfo, UnknownRole,
+};
+pub use upload_jobs::{
+    CLAIMED_STAGE, ClaimedUploadJob, DONE_STAGE, FAILED_STAGE, MAX_UPLOAD_JOB_ATTEMPTS, QUEUED_STAGE,
+    UploadJob, UploadJobClaim, UploadJobEnd, UploadJobState,
 };
 
 use db::{Pool, cached_row};

@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_sessions_and_daily_runs.sql",
         sql: include_str!("../migrations/0006_sessions_and_daily_runs.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_upload_jobs.sql",
+        sql: include_str!("../migrations/0007_upload_jobs.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -248,7 +248,7 @@ fn the_tables_both_backends_share_have_the_same_columns_and_keys() {
     let sqlite_tables: BTreeSet<&String> = sqlite_columns.keys().collect();
     let pg_only: BTreeSet<&str> =
         pg_columns.keys().filter(|t| !sqlite_tables.contains(t)).map(String::as_str).collect();
-    assert_eq!(pg_only, BTreeSet::from(["data_version", "schema_migrations", "upload_jobs"]));
+    assert_eq!(pg_only, BTreeSet::from(["data_version", "schema_migrations"]));
     for (table, columns) in &sqlite_columns {
         let pg = pg_columns.get(table).unwrap_or_else(|| panic!("PostgreSQL has no table {table}"));
         let names = |cols: &[(String, String, bool)]| cols.iter().map(|c| c.0.clone()).collect::<Vec<_>>();

@@ -20,6 +20,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0004_member_calibrations.sql", "99507d7e8a492a318d18116d38a6de3b58dcff3ce5ce7d03be8204da59bba4cd"),
     ("0005_creator_analytics.sql", "3994eb48db370f234a9051dbcaafbc148428a94ea1f3ef17093511811aca6111"),
     ("0006_sessions_and_daily_runs.sql", "32873231e81879ac7b9487cb4ce0b8d3b5bce9f1c6948ca6a2e9be3f5c68bd92"),
+    ("0007_upload_jobs.sql", "f6c854539c5090605d3597648033f2706455b277227a7857f7028a62c88242e2"),
 ];
 
 fn hex(bytes: &[u8]) -> String {

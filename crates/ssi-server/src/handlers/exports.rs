@@ -2,8 +2,9 @@
 //!
 //! The body is streamed to a temporary file (never held in memory) and refused past the
 //! configured size; a body that is not a readable ZIP archive is refused at once. The
-//! import itself runs in the background: the answer is `202 Accepted` with a job whose
-//! progress and result `GET /api/v1/jobs/{job}` reads. The store imports an export in one
+//! upload is then enqueued in the database as a job, which a worker of any replica imports
+//! (`jobs.rs`): the answer is `202 Accepted` with the job, whose progress and result
+//! `GET /api/v1/jobs/{job}` reads on any replica. The store imports an export in one
 //! transaction, so a failed or interrupted import leaves nothing behind.
 //!
 //! The same route takes LinkedIn's creator analytics workbook (`.xlsx`): told by its
@@ -14,7 +15,6 @@ use super::member_for;
 use crate::auth::{Access, Principal};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
-use crate::metrics::Outcome;
 use crate::state::AppState;
 use crate::wire::{ImportResult, JobView, UploadQuery};
 use axum::body::Body;
@@ -24,7 +24,7 @@ use chrono::NaiveDate;
 use http_body_util::BodyExt;
 use ssi_import::{AccountMatch, ImportError, ImportOptions, compare_accounts, open_export};
 use ssi_store::{Backend, EventSource, ImportFailure, ImportMeta, MemberId, SourceError, StoreError};
-use std::path::{Path as FsPath, PathBuf};
+use std::path::Path as FsPath;
 use tokio::io::AsyncWriteExt;
 
 /// Content types accepted for an export upload (a creator analytics workbook is a ZIP too).
@@ -131,67 +131,18 @@ pub(crate) async fn create(
     let checked = path.clone();
     tokio::task::spawn_blocking(move || check_zip(&checked)).await??;
 
-    let job = state.jobs.create(member.id, bytes);
+    // The upload goes into the database, where a worker of any replica claims it: read
+    // whole, so at most `max_concurrent_imports` uploads are held in memory at once.
+    let _slot = state.jobs.enqueue_slot().await;
+    let payload = tokio::fs::read(&path).await.map_err(ApiError::internal)?;
+    drop(spool_dir);
+    let member_id = member.id;
+    let job = state.db(move |store| store.enqueue_upload_job(member_id, &name, &payload)).await?;
+    state.jobs.accepted(&state);
+    state.jobs.wake_one();
     let location = format!("/api/v1/jobs/{}", job.id);
-    let task_state = state.clone();
-    let job_id = job.id;
-    state.tasks.spawn(async move {
-        run_import(task_state, job_id, member.id, path, name).await;
-        drop(spool_dir);
-    });
     tracing::info!(member = member.id.0, job = job.id, bytes, "export received");
-    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], axum::Json(job)))
-}
-
-/// Waits for an import slot, imports in the blocking pool, records the outcome, and judges the
-/// member's new scores against the alert rule.
-async fn run_import(state: AppState, job: u64, member: MemberId, path: PathBuf, name: String) {
-    let guard = state.metrics.import_started();
-    let slots = state.jobs.slots();
-    let permit = tokio::select! {
-        // A free slot wins over a shutdown that arrives at the same moment: the upload was
-        // accepted, so it is imported (shutdown waits for it).
-        biased;
-        permit = slots.acquire_owned() => permit,
-        () = state.shutdown.cancelled() => {
-            state.jobs.fail(job, "the server shut down before the import started; nothing was stored, upload again".into());
-            guard.finish(Outcome::Failed);
-            return;
-        }
-    };
-    let Ok(_permit) = permit else {
-        state.jobs.fail(job, "the import queue is closed".into());
-        guard.finish(Outcome::Failed);
-        return;
-    };
-    state.jobs.stage(job, "reading the export");
-    let store = state.store.clone();
-    let jobs = state.jobs.clone();
-    let today = state.today();
-    let result = tokio::task::spawn_blocking(move || {
-        import(store.as_ref(), &|stage| jobs.stage(job, stage), member, &path, &name, today)
-    })
-    .await;
-    match result {
-        Ok(Ok((outcome, skipped))) => {
-            tracing::info!(member = member.0, job, ?outcome, skipped, "export imported");
-            state.jobs.succeed(job, outcome, skipped);
-            guard.finish(Outcome::Succeeded);
-            if let Err(error) = crate::alerts::check_members(&state, Some(member)).await {
-                tracing::error!(member = member.0, job, %error, "alert check after the import failed");
-            }
-        }
-        Ok(Err(message)) => {
-            tracing::warn!(member = member.0, job, %message, "export import failed");
-            state.jobs.fail(job, message);
-            guard.finish(Outcome::Failed);
-        }
-        Err(error) => {
-            tracing::error!(member = member.0, job, %error, "export import task failed");
-            state.jobs.fail(job, "the import failed on the server; it has been logged".into());
-            guard.finish(Outcome::Failed);
-        }
-    }
+    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], axum::Json(crate::jobs::view(job))))
 }
 
 /// The member-facing message of a store failure: its words for bad data, a fixed text

@@ -116,7 +116,9 @@ fn request(fixture: &Fixture, row: &Row, access: Access, caller: Caller) -> Requ
     if row.path.ends_with("/advice") || row.path.ends_with("/plan") {
         fixture.import_small_export(fixture.alice);
     }
-    let job = fixture.state.jobs.create(fixture.alice, 1);
+    let job = fixture
+        .with_store(|store| store.enqueue_upload_job(fixture.alice, "export.zip", b"PK"))
+        .expect("a job of Alice's");
     let uri = row
         .path
         .replace("{team}", &fixture.team_a.0.to_string())

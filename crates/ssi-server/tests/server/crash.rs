@@ -324,7 +324,7 @@ fn a_short_load_across_a_sigterm_and_a_sigkill_restart_loses_no_acknowledged_wri
                 else {
                     continue;
                 };
-                // A job lives in the memory of the process that accepted it.
+                // The job is a row of the database: any start of the server answers for it.
                 let Some(done) = wait_for_job(&agent, &server, job["id"].as_i64().unwrap(), &token) else {
                     continue;
                 };

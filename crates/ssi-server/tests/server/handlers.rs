@@ -484,7 +484,7 @@ async fn a_corrupt_an_oversize_or_a_mistyped_upload_is_refused_and_stores_nothin
         .expect_error(415, "unsupported_media_type");
     f.send(upload(&f, &token, Vec::new(), "application/zip")).await.expect_error(400, "bad_request");
     assert_eq!(snapshot(&f), before);
-    assert_eq!(f.state.jobs.unfinished(), 0, "no job was started");
+    assert_eq!(f.with_store(|store| store.unfinished_upload_jobs()).unwrap(), 0, "no job was started");
     let leftovers: Vec<_> = std::fs::read_dir(f.dir.path())
         .unwrap()
         .filter_map(|e| e.ok())

@@ -20,6 +20,7 @@ mod horizon;
 mod migrate_from_sqlite;
 mod openapi;
 mod process;
+mod replica_jobs;
 mod replica_processes;
 mod replica_sessions;
 mod replicas;

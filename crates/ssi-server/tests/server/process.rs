@@ -272,7 +272,7 @@ pub(crate) fn wait_for_job(agent: &ureq::Agent, server: &str, job: i64, token: &
         let (status, body) =
             call(agent, "GET", &format!("{server}/api/v1/jobs/{job}"), Some(token), None).ok()?;
         if status != 200 {
-            // Jobs live in the memory of the process that accepted them.
+            // Not (or no longer) answered: the server went away, or the job is not this member's.
             eprintln!("job {job} on {server}: {status} {body}");
             return None;
         }

@@ -273,10 +273,11 @@ const TRAILING_TABLES: &[TableCopy] = &[
     },
 ];
 
-/// The server's bookkeeping (migration 0002; sessions and daily runs are in SQLite's 0006
-/// too): nothing is copied into them (a move signs everyone out once, and the daily job
-/// runs its day again, which is idempotent), but a target holding rows in them is not
-/// fresh either.
+/// The server's bookkeeping (migration 0002; sessions and daily runs are in SQLite's
+/// 0006, upload jobs in its 0007): nothing is copied into them (a move signs everyone out
+/// once, the daily job runs its day again, which is idempotent, and upload jobs are work
+/// in flight, not data: a server is moved once its uploads are imported), but a target
+/// holding rows in them is not fresh either.
 const REPLICA_TABLE_COUNTS: &[(&str, &str)] = &[
     ("sessions", "SELECT count(*) FROM sessions"),
     ("upload_jobs", "SELECT count(*) FROM upload_jobs"),

@@ -39,9 +39,10 @@ pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// The SQLite schema version ([`crate::migrations::LATEST_VERSION`] when both are in
 /// step) whose tables the PostgreSQL migrations reach: 0001 reaches SQLite's 0001–0004,
-/// 0003 SQLite's 0005; SQLite's 0006 (sessions, daily runs) has its tables in 0002.
+/// 0003 SQLite's 0005; SQLite's 0006 (sessions, daily runs) and 0007 (upload jobs) have
+/// their tables in 0002.
 /// A new SQLite migration needs its PostgreSQL counterpart, which raises this.
-pub const SQLITE_SCHEMA_MIRRORED: u32 = 6;
+pub const SQLITE_SCHEMA_MIRRORED: u32 = 7;
 
 /// The key of the advisory lock every migration transaction takes first, so that
 /// migrators started together (replicas, `ssi-server migrate`) run one at a time.

@@ -37,6 +37,7 @@ mod settings;
 mod tls;
 mod tokens;
 mod transactions;
+mod upload_jobs;
 
 pub use copy::{BATCH_ROWS, CopyReport, SAMPLED_MEMBERS, TableCopied};
 pub use migrations::{LATEST_VERSION, MIGRATION_LOCK, MIGRATIONS, SQLITE_SCHEMA_MIRRORED};
