@@ -12,6 +12,7 @@ use crate::session::Sessions;
 use crate::throttle::AuthThrottle;
 use crate::web::Templates;
 use chrono::{NaiveDate, Utc};
+use ssi_store::pg::PgStore;
 use ssi_store::{Backend, StoreError};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -114,13 +115,15 @@ impl AppState {
     /// On SQLite it is asked on the async thread itself, not the blocking pool: it reads
     /// SQLite's shared-memory index and touches no disk, so a hop to another thread would
     /// cost more than the question. On PostgreSQL it is a round trip to the database (the
-    /// version row), which blocks, so it goes to the blocking pool; requests waiting at
+    /// version row), awaited on the runtime without a blocking thread; requests waiting at
     /// once share one read sent after they arrived (`version_probe.rs`).
     pub async fn data_version(&self) -> Result<i64, ApiError> {
-        if self.config.database.is_postgres() {
-            self.caches.version_probe.current(async || self.db(|store| store.data_version()).await).await
-        } else {
-            self.store.data_version().map_err(ApiError::from)
+        match self.store.as_any().downcast_ref::<PgStore>() {
+            Some(postgres) => {
+                let read = async || postgres.data_version_async().await.map_err(ApiError::from);
+                self.caches.version_probe.current(read).await
+            }
+            None => self.store.data_version().map_err(ApiError::from),
         }
     }
 

@@ -54,11 +54,19 @@ macro_rules! backend {
         /// method of the same name.
         pub trait Backend: Send + Sync + std::fmt::Debug {
             $( $(#[$doc])* fn $name(&self $(, $arg: $ty)*) -> $ret; )*
+
+            /// The store itself, so a caller may reach a backend's own API (the server
+            /// reads PostgreSQL's data version without blocking:
+            /// `pg::PgStore::data_version_async`).
+            fn as_any(&self) -> &dyn std::any::Any;
         }
 
         // A method missing from a store would resolve to the trait's own and recurse: refused.
         #[deny(unconditional_recursion)]
         impl Backend for Store {
+            fn as_any(&self) -> &dyn std::any::Any {
+                self
+            }
             $(
                 fn $name(&self $(, $arg: $ty)*) -> $ret {
                     delegate!(Store, self, $name, ($($arg),*) $(, $target($($call),*))?)
@@ -69,6 +77,9 @@ macro_rules! backend {
         #[cfg(feature = "postgres")]
         #[deny(unconditional_recursion)]
         impl Backend for crate::pg::PgStore {
+            fn as_any(&self) -> &dyn std::any::Any {
+                self
+            }
             $(
                 fn $name(&self $(, $arg: $ty)*) -> $ret {
                     delegate!(crate::pg::PgStore, self, $name, ($($arg),*) $(, $target($($call),*))?)

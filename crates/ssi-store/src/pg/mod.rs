@@ -192,14 +192,19 @@ impl PgStore {
     /// store's tables, committed with the write (migration 0002, `data_version`).
     /// Caches keyed by it are never older than the database.
     pub fn data_version(&self) -> Result<i64, StoreError> {
-        self.block_on(async {
-            let client = self.client().await?;
-            // Asked on every request of every replica: prepared once per pooled
-            // connection, so each ask is one round trip instead of two (parse, execute).
-            let statement = client.prepare_cached("SELECT version FROM data_version").await?;
-            let row = client.query_one(&statement, &[]).await?;
-            Ok(row.try_get(0)?)
-        })
+        self.block_on(self.data_version_async())
+    }
+
+    /// [`PgStore::data_version`] without blocking, for async code on the runtime the
+    /// store was connected in (the server asks it on every request: a hop to a blocking
+    /// thread would cost more than the round trip).
+    pub async fn data_version_async(&self) -> Result<i64, StoreError> {
+        let client = self.client().await?;
+        // Asked on every request of every replica: prepared once per pooled connection,
+        // so each ask is one round trip instead of two (parse, execute).
+        let statement = client.prepare_cached("SELECT version FROM data_version").await?;
+        let row = client.query_one(&statement, &[]).await?;
+        Ok(row.try_get(0)?)
     }
 }
 
