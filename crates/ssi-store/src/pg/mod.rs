@@ -195,16 +195,34 @@ impl PgStore {
         self.block_on(self.data_version_async())
     }
 
-    /// [`PgStore::data_version`] without blocking, for async code on the runtime the
-    /// store was connected in (the server asks it on every request: a hop to a blocking
-    /// thread would cost more than the round trip).
+    /// [`PgStore::data_version`] without blocking, for async code (the server asks it on
+    /// every request: a hop to a blocking thread would cost more than the round trip).
+    ///
+    /// The read runs as a task on the store's own runtime, wherever it is awaited: a
+    /// connection the pool opens for it is then driven there, as every other connection
+    /// of the store is, and never by a caller's runtime that may later block on the store.
     pub async fn data_version_async(&self) -> Result<i64, StoreError> {
-        let client = self.client().await?;
-        // Asked on every request of every replica: prepared once per pooled connection,
-        // so each ask is one round trip instead of two (parse, execute).
-        let statement = client.prepare_cached("SELECT version FROM data_version").await?;
-        let row = client.query_one(&statement, &[]).await?;
-        Ok(row.try_get(0)?)
+        let store = self.clone();
+        let read = async move {
+            let client = store.client().await?;
+            // Asked on every request of every replica: prepared once per pooled
+            // connection, so each ask is one round trip instead of two (parse, execute).
+            let statement = client.prepare_cached("SELECT version FROM data_version").await?;
+            let row = client.query_one(&statement, &[]).await?;
+            Ok(row.try_get(0)?)
+        };
+        self.handle().spawn(read).await.map_err(|error| {
+            StoreError::PostgresPool(format!("the data version read did not finish: {error}"))
+        })?
+    }
+
+    /// The handle of the runtime that drives the store's connections.
+    fn handle(&self) -> Handle {
+        match &self.inner.executor {
+            Executor::Shared(handle) => handle.clone(),
+            Executor::Owned(OwnedRuntime(Some(runtime))) => runtime.handle().clone(),
+            Executor::Owned(OwnedRuntime(None)) => unreachable!("the runtime is only taken when dropped"),
+        }
     }
 }
 
