@@ -85,7 +85,7 @@ type Counts = BTreeMap<&'static str, i64>;
 
 /// Every table of the schema with its count query (static SQL: identifiers cannot be bound,
 /// and no SQL of this project is built with `format!`).
-const TABLES: [(&str, &str); 14] = [
+const TABLES: [(&str, &str); 17] = [
     ("settings", "SELECT count(*) FROM settings"),
     ("teams", "SELECT count(*) FROM teams"),
     ("members", "SELECT count(*) FROM members"),
@@ -100,6 +100,9 @@ const TABLES: [(&str, &str); 14] = [
     ("analytics_days", "SELECT count(*) FROM analytics_days"),
     ("follower_totals", "SELECT count(*) FROM follower_totals"),
     ("post_analytics", "SELECT count(*) FROM post_analytics"),
+    ("sessions", "SELECT count(*) FROM sessions"),
+    ("daily_runs", "SELECT count(*) FROM daily_runs"),
+    ("upload_jobs", "SELECT count(*) FROM upload_jobs"),
 ];
 
 /// Checks a database with a connection of its own (recovering the WAL a killed writer
