@@ -57,10 +57,13 @@ impl ServerProcess {
             }
             None => Command::new(binary),
         };
+        // The daily job stays off unless a test turns it on itself.
+        let daily_job: &[&str] =
+            if extra.contains(&"--daily-job-enabled") { &[] } else { &["--daily-job-enabled", "false"] };
         let mut child = command
             .args(["serve", "--bind", "127.0.0.1:0", "--database"])
             .arg(database)
-            .args(["--daily-job-enabled", "false"])
+            .args(daily_job)
             .args(extra)
             .env_remove("SSI_CONFIG")
             .env_remove("RUST_LOG")

@@ -4,7 +4,8 @@
 //! (the API, or `ssi-server token revoke` beside them) is refused by the other; and a
 //! PostgreSQL restart in the middle of a load through both is answered 503 and nothing
 //! else while the database is down, both recover by themselves, no 5xx follows, and every
-//! acknowledged write is in the database afterwards. A server told `sslmode=verify-full`
+//! acknowledged write is in the database afterwards. Both run the daily job at start-up,
+//! and exactly one of them materialises the day. A server told `sslmode=verify-full`
 //! serves over TLS with the right root certificate and refuses to start with another CA's.
 //! These tests need PostgreSQL
 //! (`SSI_TEST_BACKEND=postgres`) and skip on SQLite, saying why.
@@ -499,4 +500,51 @@ fn a_server_told_verify_full_serves_over_tls_and_refuses_another_cas_certificate
     assert!(stderr.contains("UnknownIssuer") && stderr.contains("wrong-root.pem"), "{stderr}");
     let password = url.split('@').next().unwrap().rsplit(':').next().unwrap();
     assert!(!stderr.contains(password), "{stderr}");
+}
+
+/// The counts of the daily job's runs on a server's `/metrics`: (succeeded, skipped,
+/// failed).
+fn daily_outcomes(agent: &ureq::Agent, server: &ServerProcess) -> (u64, u64, u64) {
+    let mut response = agent.get(&server.url("/metrics")).call().unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let text = response.body_mut().read_to_string().unwrap();
+    let count = |outcome: &str| -> u64 {
+        let prefix = format!("ssi_daily_job_runs_total{{outcome=\"{outcome}\"}} ");
+        text.lines()
+            .find_map(|line| line.strip_prefix(prefix.as_str()))
+            .map_or(0, |n| n.trim().parse::<f64>().unwrap() as u64)
+    };
+    (count("succeeded"), count("skipped"), count("failed"))
+}
+
+#[test]
+fn the_daily_job_runs_once_across_two_processes() {
+    postgres_only!("two server processes share one PostgreSQL database");
+    let dir = tempfile::tempdir().unwrap();
+    let database = server_database(dir.path());
+    let daily_job = ["--daily-job-enabled", "true"];
+    let a = ServerProcess::start(dir.path(), &database, &daily_job, &[]);
+    let b = ServerProcess::start(dir.path(), &database, &daily_job, &[]);
+    let agent = agent();
+    // Each process runs the daily job at start-up: wait until both have counted an outcome.
+    let deadline = Instant::now() + RECOVER_WITHIN;
+    let outcomes = loop {
+        let outcomes = [daily_outcomes(&agent, &a), daily_outcomes(&agent, &b)];
+        if outcomes.iter().all(|(done, skipped, failed)| done + skipped + failed >= 1) {
+            break outcomes;
+        }
+        assert!(Instant::now() < deadline, "the start-up daily runs did not end: {outcomes:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let sum = |pick: fn(&(u64, u64, u64)) -> u64| outcomes.iter().map(pick).sum::<u64>();
+    assert_eq!(
+        (sum(|o| o.0), sum(|o| o.1), sum(|o| o.2)),
+        (1, 1, 0),
+        "one process runs the day, the other skips it: {outcomes:?}"
+    );
+    let url = database.as_ref().to_str().unwrap().to_string();
+    let runs = PgStore::connect(&url, 1).unwrap().daily_runs().unwrap();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(runs[0].day, server_today());
+    assert!(runs[0].finished.is_some(), "{runs:?}");
 }
