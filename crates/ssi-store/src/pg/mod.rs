@@ -155,11 +155,7 @@ impl PgStore {
 
     /// Runs a future to completion on the store's runtime.
     fn block_on<F: Future>(&self, future: F) -> F::Output {
-        match &self.inner.executor {
-            Executor::Shared(handle) => handle.block_on(future),
-            Executor::Owned(OwnedRuntime(Some(runtime))) => runtime.block_on(future),
-            Executor::Owned(OwnedRuntime(None)) => unreachable!("the runtime is only taken when dropped"),
-        }
+        self.handle().block_on(future)
     }
 
     /// A connection from the pool.
